@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: MIT
+#
+# oopsfarm: a plain Makefile.
+#   make                      host tools (build/host/oopsfarm)
+#   make check [ASAN=1] [UPDATE=1]   every test; ends with "N passed, N failed"
+#   make agent CROSS_COMPILE=aarch64-linux-gnu-   static board agent
+#   make deps                 install the Debian packages the build and tests need (root)
+#   make fuzz [FUZZ_SECONDS=60]  libFuzzer on the oops parser
+#   make bench                parser throughput and friends
+#   make demo                 the main job on the QEMU board
+# Builds go out of tree in build/<target>/. V=1 shows the commands.
+
+CC ?= cc
+CROSS_COMPILE ?=
+V ?= 0
+ASAN ?= 0
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+TARGET := $(if $(CROSS_COMPILE),$(patsubst %-,%,$(notdir $(CROSS_COMPILE))),host)
+ifeq ($(ASAN),1)
+TARGET := $(TARGET)-asan
+endif
+B := build/$(TARGET)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
+	  -D_GNU_SOURCE -Ilib -MMD -MP
+LDFLAGS ?=
+ifeq ($(ASAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# The host tools link well-kept Debian libraries (installed by `make deps`).
+HOST_LIBS := sqlite3 yaml-0.1 jansson libcurl libzstd
+HOST_CFLAGS = $(shell pkg-config --cflags $(HOST_LIBS) 2>/dev/null)
+HOST_LDLIBS = $(shell pkg-config --libs $(HOST_LIBS) 2>/dev/null) -lpthread -lm
+
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+LIB_A := $(B)/liboopsfarm.a
+
+# agent/main.c is the entry point and agent/sys-linux.c the real syscalls;
+# everything else in agent/ is the testable core, linked by tests with a fake sys.
+AGENT_SRC := $(wildcard agent/*.c)
+AGENT_CORE_SRC := $(filter-out agent/main.c agent/sys-linux.c,$(AGENT_SRC))
+AGENT_CORE_OBJ := $(AGENT_CORE_SRC:%.c=$(B)/%.o)
+AGENT_CORE_A := $(B)/libagentcore.a
+
+TOOLS_SRC := $(wildcard tools/*.c)
+TOOLS_OBJ := $(TOOLS_SRC:%.c=$(B)/%.o)
+
+TESTLIB_SRC := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
+TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(B)/%.o)
+TESTLIB_A := $(B)/libtestutil.a
+TEST_SRC := $(wildcard tests/unit/test-*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all tools agent check deps fuzz bench demo clean
+all: tools
+
+tools: $(B)/oopsfarm
+
+ifneq ($(CROSS_COMPILE),)
+AGENT_LDFLAGS := -static
+endif
+agent: $(B)/oopsfarm-agent
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CROSS_COMPILE)$(CC) $(CFLAGS) $(if $(filter tools/%,$<),$(HOST_CFLAGS)) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+$(AGENT_CORE_A): $(AGENT_CORE_OBJ)
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+$(TESTLIB_A): $(TESTLIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/oopsfarm: $(TOOLS_OBJ) $(LIB_A)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TOOLS_OBJ) $(LIB_A) $(HOST_LDLIBS)
+
+$(B)/oopsfarm-agent: $(filter $(B)/agent/main.o $(B)/agent/sys-linux.o,$(AGENT_SRC:%.c=$(B)/%.o)) $(AGENT_CORE_A) $(LIB_A)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CROSS_COMPILE)$(CC) $(LDFLAGS) $(AGENT_LDFLAGS) -o $@ $^ -lpthread
+
+$(B)/tests/%: tests/unit/%.c $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CCLD    $@")
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A) -lpthread
+
+# Every test prints TAP lines; tests/run sums them up into "N passed, N failed".
+check: tools $(TEST_BIN) $(if $(wildcard agent/main.c),agent)
+	$(Q)B=$(B) UPDATE=$(UPDATE) tests/run $(TEST_BIN)
+
+deps:
+	$(Q)tests/install-deps
+
+# libFuzzer needs clang; the target is built apart from the normal objects.
+FUZZ_SECONDS ?= 60
+fuzz: $(LIB_SRC) tests/fuzz/fuzz-oops.c
+	@mkdir -p build/fuzz
+	$(Q)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Ilib -fsanitize=fuzzer,address,undefined \
+		-o build/fuzz/fuzz-oops tests/fuzz/fuzz-oops.c $(LIB_SRC)
+	@mkdir -p build/fuzz/corpus
+	$(Q)cp tests/fixtures/*.log build/fuzz/corpus/ 2>/dev/null || true
+	$(Q)build/fuzz/fuzz-oops -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-timeout=10 -rss_limit_mb=2048 build/fuzz/corpus
+
+bench: tools
+	$(Q)B=$(B) bench/run
+
+demo:
+	@echo "make demo: the local QEMU farm is not built yet (see README)"; exit 1
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
