@@ -28,7 +28,7 @@ endif
 B := build/$(TARGET)
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat -Wformat-security -Wno-format-truncation \
 	  -D_GNU_SOURCE -Ilib -MMD -MP
 LDFLAGS ?=
 ifeq ($(ASAN),1)

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+/*
+ * oopsfarm - the host-side CLI.  One table of subcommands; each one is
+ * tools/cmd-<name>.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "oopsfarm.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "parse", cmd_parse, "find kernel crash reports in console logs" },
+};
+
+static int help(FILE *f)
+{
+	fprintf(f, "usage: oopsfarm <command> [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "  %-10s %s\n", "help", "this list");
+	fprintf(f, "\n'oopsfarm <command> --help' tells more.\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h"))
+		return help(stdout) ? EXIT_USAGE : (argc < 2 ? EXIT_USAGE : EXIT_OK);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "oopsfarm: '%s' is not a command\n\n", argv[1]);
+	help(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * oopsfarm.h - what the subcommands of the oopsfarm CLI share.
+ *
+ * Each subcommand lives in tools/cmd-<name>.c and exports one
+ * int cmd_<name>(int argc, char **argv) that returns the exit status:
+ * 0 ok, 1 a test failed or a regression was found, 2 usage, 3 infra or
+ * unreadable input, 4 skip.  tools/oopsfarm.c dispatches by name.
+ */
+#ifndef OOPSFARM_TOOLS_H
+#define OOPSFARM_TOOLS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum {
+	EXIT_OK = 0,
+	EXIT_TESTFAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_INFRA = 3,
+	EXIT_SKIP = 4,
+};
+
+int cmd_parse(int argc, char **argv);
+
+/* "oopsfarm <cmd>: " + message + newline, on stderr. */
+void errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "Try 'oopsfarm CMD --help'" and returns EXIT_USAGE. */
+int usage_hint(const char *cmd);
+
+/*
+ * Text and JSON from the same calls (after iproute2's json_print): in JSON
+ * mode out_* add "key":value members to the current object; in text mode
+ * they print the value with the given printf format.
+ */
+struct out {
+	FILE *f;
+	bool json;
+	bool first;
+};
+void out_begin(struct out *o);
+void out_end(struct out *o);
+void out_str(struct out *o, const char *key, const char *textfmt, const char *val);
+void out_u64(struct out *o, const char *key, const char *textfmt, unsigned long long val);
+void out_bool(struct out *o, const char *key, const char *textfmt, bool val);
+/* A raw JSON value (already encoded), ignored in text mode. */
+void out_hex64(struct out *o, const char *key, const char *textfmt, unsigned long long val);
+
+/* JSON string escaping into f. */
+void json_escape(FILE *f, const char *s);
+
+#endif
