@@ -188,7 +188,7 @@ static const struct header headers[] = {
 
 	/* BUG: others */
 	{ "BUG: sleeping function called from invalid context", OOPS_KIND_BUG, T_FRAME,
-	  "BUG: sleeping function called from invalid context in %s", F_TRACE, S_SCHED, H_ANYWHERE, NULL },
+	  "BUG: sleeping function called from invalid context in %s", F_TRACE, S_SCHED | S_LOCK, H_ANYWHERE, NULL },
 	{ "BUG: scheduling while atomic", OOPS_KIND_BUG, T_FRAME, "BUG: scheduling while atomic in %s",
 	  F_TRACE, S_SCHED, H_ANYWHERE, NULL },
 	{ "BUG: Bad page state", OOPS_KIND_BUG, T_FRAME, "BUG: Bad page state in %s", F_TRACE, S_ALLOC,
@@ -202,7 +202,7 @@ static const struct header headers[] = {
 	{ "BUG: workqueue leaked lock or atomic", OOPS_KIND_BUG, T_FRAME,
 	  "BUG: workqueue leaked lock or atomic in %s", F_TRACE, 0, H_ANYWHERE, NULL },
 	{ "BUG: memory leak", OOPS_KIND_LEAK, T_FRAME, "memory leak in %s", F_TRACE, S_ALLOC, 0, NULL },
-	{ "unreferenced object 0x", OOPS_KIND_LEAK, T_FRAME, "memory leak in %s", F_TRACE, S_ALLOC, 0, NULL },
+	{ "unreferenced object 0x", OOPS_KIND_LEAK, T_FRAME, "memory leak in %s", F_TRACE, S_ALLOC, H_SECONDARY, NULL },
 	{ "BUG: ", OOPS_KIND_BUG, T_FRAME, "BUG: stack guard page was hit in %s", F_PC_TRACE, 0, 0,
 	  "stack guard page was hit" },
 	{ "BUG: Invalid wait context", OOPS_KIND_LOCKDEP, T_FRAME, "BUG: Invalid wait context in %s",
@@ -843,6 +843,9 @@ static bool is_report_line(const char *s)
 	/* the arm64 page table walk "[0000000000000000] pgd=..." */
 	if (s[0] == '[' && strstr(s, "] pgd="))
 		return true;
+	/* lockdep's "ffff888... (&lock){+.+.}-{3:3}, at: func+0x5a/0x70" */
+	if (strstr(s, ", at: "))
+		return true;
 	return parse_frame_line(s, name, sizeof(name));
 }
 
@@ -1113,7 +1116,10 @@ static void report_close(struct oops_parser *p)
 	out.kind = r->hdr->kind;
 	out.start = r->start;
 	out.end = r->end;
-	out.corrupted = r->capped || (!frame && title_needs_frame(r->hdr));
+	/* cut (size cap), no frame for a title that needs one, or closed
+	 * before any of its stack arrived */
+	out.corrupted = r->capped || (!frame && title_needs_frame(r->hdr)) ||
+			(r->young && !(r->hdr->flags & H_NO_STACK) && r->hdr->kind != OOPS_KIND_PANIC);
 	if (frame)
 		copy_str(out.frame, sizeof(out.frame), frame, strlen(frame));
 
