@@ -763,7 +763,7 @@ static const struct header *find_header(const char *s, size_t *ret_pos)
 			return &headers[i];
 		}
 	}
-	if (strstr(s, "OOPSFARM:"))
+	if (!*s || strstr(s, "OOPSFARM:"))
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		const char *m;
@@ -1277,10 +1277,10 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 		h = NULL;	/* belongs to the report open now */
 	if (h) {
 		report_close(p);
-		/* A header that opens the line starts the report at the line's
-		 * first byte, prefix included, so that parsing again from
-		 * start sees the same line. */
-		report_open(p, h, s + pos, caller, pos ? off + pre + pos : off, end);
+		/* The report starts at the line's first byte, prefix and any
+		 * text before the header included, so that parsing again from
+		 * start sees the same line, caller id and all. */
+		report_open(p, h, s + pos, caller, off, end);
 		if (h->flags & H_NO_STACK)
 			r->trace_done = true;
 		return;
