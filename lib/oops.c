@@ -7,6 +7,9 @@
  * and strstr on at most OOPS_LINE_MAX bytes per line against a fixed table,
  * so the work per input byte has a constant bound.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,7 +202,7 @@ static const struct header headers[] = {
 	{ "BUG: spinlock ", OOPS_KIND_LOCKDEP, T_SPINLOCK, "BUG: spinlock ", F_PC_TRACE, S_LOCK, H_ANYWHERE, NULL },
 	{ "BUG: rwlock ", OOPS_KIND_LOCKDEP, T_SPINLOCK, "BUG: rwlock ", F_PC_TRACE, S_LOCK, H_ANYWHERE, NULL },
 	{ "BUG: using ", OOPS_KIND_BUG, T_PERCPU, NULL, F_TRACE, 0, H_ANYWHERE, " in preemptible " },
-	{ "BUG: workqueue leaked lock or atomic", OOPS_KIND_BUG, T_FRAME,
+	{ "BUG: workqueue leaked ", OOPS_KIND_BUG, T_FRAME,
 	  "BUG: workqueue leaked lock or atomic in %s", F_TRACE, 0, H_ANYWHERE, NULL },
 	{ "BUG: memory leak", OOPS_KIND_LEAK, T_FRAME, "memory leak in %s", F_TRACE, S_ALLOC, 0, NULL },
 	{ "unreferenced object 0x", OOPS_KIND_LEAK, T_FRAME, "memory leak in %s", F_TRACE, S_ALLOC, H_SECONDARY, NULL },
@@ -555,7 +558,39 @@ static bool parse_symbol(const char *s, char *ret_name, size_t size)
 	return true;
 }
 
-/* Skips "[<ffff...>] " address prefixes (x86 old, riscv, arm64 old) */
+/*
+ * A symbolized frame without offset, as syzbot's reports print inlined
+ * functions: "name path/file.c:123 [inline]".  Returns the name.
+ */
+static bool parse_inline_symbol(const char *s, char *ret_name, size_t size)
+{
+	const char *p = s, *q;
+	size_t n;
+
+	if (!is_ident(*p) || is_digit(*p))
+		return false;
+	while (is_ident(*p))
+		p++;
+	n = p - s;
+	while (*p == '.' && is_ident(p[1])) {
+		p++;
+		while (is_ident(*p))
+			p++;
+	}
+	if (*p != ' ')
+		return false;
+	q = p + 1;
+	/* the next word is a source file with a line number */
+	while (*q && *q != ' ' && *q != ':')
+		q++;
+	if (*q != ':' || !is_digit(q[1]) || q - p < 4 || q[-2] != '.')
+		return false;
+	copy_str(ret_name, size, s, n);
+	return true;
+}
+
+/* Skips "[<ffff...>] " address prefixes (x86 old, riscv, arm64 old) and
+ * powerpc's "[c00000000fe3b9c0] [c000000000123400] " stack/pc pairs. */
 static const char *skip_pc_brackets(const char *s)
 {
 	for (int i = 0; i < 2; i++) {
@@ -563,14 +598,25 @@ static const char *skip_pc_brackets(const char *s)
 
 		while (*p == ' ')
 			p++;
-		if (p[0] != '[' || p[1] != '<')
+		if (p[0] == '[' && p[1] == '<') {
+			p += 2;
+			while (is_hex(*p))
+				p++;
+			if (p[0] != '>' || p[1] != ']')
+				break;
+			s = p + 2;
+		} else if (p[0] == '[' && is_hex(p[1])) {
+			const char *q = p + 1;
+
+			while (is_hex(*q))
+				q++;
+			/* 8 or 16 hex digits: an address, not "[42]" */
+			if (*q != ']' || (q - p - 1 != 8 && q - p - 1 != 16))
+				break;
+			s = q + 1;
+		} else {
 			break;
-		p += 2;
-		while (is_hex(*p))
-			p++;
-		if (p[0] != '>' || p[1] != ']')
-			break;
-		s = p + 2;
+		}
 	}
 	while (*s == ' ')
 		s++;
@@ -604,19 +650,22 @@ static bool parse_frame_line(const char *s, char *ret_name, size_t size)
 		}
 		return false;
 	}
-	return parse_symbol(p, ret_name, size);
+	return parse_symbol(p, ret_name, size) || parse_inline_symbol(p, ret_name, size);
 }
 
 /* Register lines that name the faulting function: pc, RIP, NIP, epc, PC is at. */
 static bool parse_pc_line(const char *s, char *ret_name, size_t size)
 {
-	const char *p;
 
 	static const char *const pcs[] = { "pc : ", "epc : ", "PC is at ", "pc: " };
+	const char *p;
 
 	for (size_t i = 0; i < sizeof(pcs) / sizeof(pcs[0]); i++)
 		if (starts(s, pcs[i]))
-			return parse_symbol(skip_pc_brackets(s + strlen(pcs[i])), ret_name, size);
+		{
+			p = skip_pc_brackets(s + strlen(pcs[i]));
+			return parse_symbol(p, ret_name, size) || parse_inline_symbol(p, ret_name, size);
+		}
 	if (starts(s, "RIP: ") || starts(s, "EIP: ") || starts(s, "IP: ")) {
 		p = strchr(s, ':') + 1;
 		while (*p == ' ')
@@ -624,7 +673,8 @@ static bool parse_pc_line(const char *s, char *ret_name, size_t size)
 		/* "RIP: 0010:func+0x.." or "RIP: 0010:[<ffffffff..>]  [<..>] func+0x" */
 		if (is_hex(p[0]) && is_hex(p[1]) && is_hex(p[2]) && is_hex(p[3]) && p[4] == ':')
 			p += 5;
-		return parse_symbol(skip_pc_brackets(p), ret_name, size);
+		p = skip_pc_brackets(p);
+		return parse_symbol(p, ret_name, size) || parse_inline_symbol(p, ret_name, size);
 	}
 	if (starts(s, "NIP [") || starts(s, "NIP:  [") || starts(s, "NIP: [")) {
 		p = strchr(s, ']');
@@ -648,6 +698,19 @@ static size_t line_prefix(const char *s, size_t len, char *caller, size_t csize)
 	size_t i = 0;
 
 	caller[0] = '\0';
+	/* syslog and journal: "Nov 25 10:00:00 host kernel: ",
+	 * "2026-11-25T10:00:00.123+00:00 host kernel: " */
+	if (len > 16 && ((s[0] >= 'A' && s[0] <= 'Z' && s[3] == ' ') ||
+			 (is_digit(s[0]) && is_digit(s[3]) && s[4] == '-'))) {
+		const char *k = memmem(s, len < 96 ? len : 96, " kernel: ", 9);
+
+		if (k && memchr(s, ':', k - s))
+			i = k - s + 9;
+	}
+	/* dmesg -T: "[Tue Nov 25 10:00:00 2026] " */
+	if (i < len && s[i] == '[' && i + 26 < len && s[i + 1] >= 'A' && s[i + 1] <= 'Z' &&
+	    s[i + 4] == ' ' && s[i + 25] == ']')
+		i += 26;
 	if (i < len && s[i] == '<') {
 		size_t j = i + 1;
 
@@ -1189,7 +1252,8 @@ static void report_open(struct oops_parser *p, const struct header *h, const cha
 		}
 	} else if (h->src == F_HDR_PC_TRACE) {
 		q = strstr(s, " in ");
-		if (q && parse_symbol(q + 4, name, sizeof(name)))
+		if (q && (parse_symbol(q + 4, name, sizeof(name)) ||
+			  parse_inline_symbol(q + 4, name, sizeof(name))))
 			copy_str(r->hdr_frame, sizeof(r->hdr_frame), name, strlen(name));
 	}
 }
@@ -1275,6 +1339,10 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	h = find_header(s, &pos);
 	if (h && r->open && (h->flags & H_SECONDARY) && r->young && r->lines < YOUNG_LINES)
 		h = NULL;	/* belongs to the report open now */
+	/* symbolized reports repeat the header once per inlined frame:
+	 * "BUG: KASAN: ... in inlined file.h:12 [inline]", then the caller */
+	if (h && r->open && h == r->hdr && r->young && r->lines <= 3)
+		h = NULL;
 	if (h) {
 		report_close(p);
 		/* The report starts at the line's first byte, prefix and any

@@ -68,6 +68,8 @@ static void out_key(struct out *o, const char *key)
 
 void out_str(struct out *o, const char *key, const char *textfmt, const char *val)
 {
+	if (o->json && !key)
+		return;		/* a text-only column */
 	if (o->json) {
 		out_key(o, key);
 		json_escape(o->f, val);

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# oopsfarm parse: the stable interface other tools call (exit codes, JSON keys).
+set -u
+B=${B:-build/host}
+OF=$B/oopsfarm
+n=0 fails=0
+t() { # description, then a command whose status decides
+	local d=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
+}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+body() { sed '1,/^#end$/d' "$1"; }
+
+body tests/fixtures/real-arm64-race-platform-dma-configure.log > "$tmp/race.log"
+out=$($OF parse --json "$tmp/race.log"); rc=$?
+t "exit 0 when reports are found" [ $rc -eq 0 ]
+t "the race's title" grep -q '"title":"BUG: unable to handle kernel NULL pointer dereference in platform_dma_configure"' <<<"$out"
+t "keys in the documented order" grep -qE '^\{"version":1,"file":"[^"]*","title":"[^"]*","kind":"oops","frame":"platform_dma_configure","corrupted":false,"start":[0-9]+,"end":[0-9]+,"hash":"[0-9a-f]{16}"\}$' <<<"$(head -1 <<<"$out")"
+t "one line per report (oops, then the panic)" [ "$(wc -l <<<"$out")" -eq 2 ]
+if command -v python3 >/dev/null; then
+	t "each line is valid JSON" python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' <<<"$out"
+fi
+
+body tests/fixtures/real-arm64-clean-boot-crlf.log > "$tmp/clean.log"
+out=$($OF parse --json "$tmp/clean.log"); rc=$?
+t "no report prints nothing, exit 0" [ $rc -eq 0 -a -z "$out" ]
+
+head -c 200000 /dev/urandom > "$tmp/garbage.bin"
+$OF parse --json "$tmp/garbage.bin" > "$tmp/g.out"; rc=$?
+t "binary garbage is not an error" [ $rc -eq 0 ]
+
+$OF parse --json "$tmp/does-not-exist" > /dev/null 2> "$tmp/err"; rc=$?
+t "unreadable file: exit 3" [ $rc -eq 3 ]
+t "the error names the file" grep -q "cannot open '$tmp/does-not-exist'" "$tmp/err"
+
+$OF parse --json "$tmp/does-not-exist" "$tmp/race.log" > "$tmp/out2" 2>/dev/null; rc=$?
+t "a bad file does not stop the others" [ $rc -eq 3 -a "$(wc -l < "$tmp/out2")" -eq 2 ]
+
+$OF parse --bogus > /dev/null 2> "$tmp/err"; rc=$?
+t "bad option: exit 2 with a hint" [ $rc -eq 2 ] && grep -q "Try 'oopsfarm parse --help'" "$tmp/err"
+$OF parse --help > "$tmp/help"; rc=$?
+t "--help: stdout, exit 0" [ $rc -eq 0 -a -s "$tmp/help" ]
+
+out=$($OF parse --json < "$tmp/race.log")
+t "reads standard input" grep -q '"file":"-"' <<<"$out"
+
+t "text mode shows the title" grep -q "platform_dma_configure" <<<"$($OF parse "$tmp/race.log")"
+
+$OF nosuchcommand > /dev/null 2>&1; rc=$?
+t "unknown command: exit 2" [ $rc -eq 2 ]
