@@ -61,7 +61,7 @@ TESTLIB_A := $(B)/libtestutil.a
 TEST_SRC := $(wildcard tests/unit/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all tools agent check deps fuzz bench demo clean
+.PHONY: all tools agent check check-only deps fuzz bench demo clean
 all: tools
 
 tools: $(B)/oopsfarm
@@ -99,7 +99,12 @@ $(B)/tests/%: tests/unit/%.c $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A) -lpthread
 
 # Every test prints TAP lines; tests/run sums them up into "N passed, N failed".
-check: tools $(TEST_BIN) $(if $(wildcard agent/main.c),agent)
+# `make check` works on a fresh machine: it installs what it needs first
+# (quick and silent when everything is there).
+check: deps
+	$(Q)$(MAKE) --no-print-directory check-only
+
+check-only: tools $(TEST_BIN) $(if $(wildcard agent/main.c),agent)
 	$(Q)B=$(B) UPDATE=$(UPDATE) tests/run $(TEST_BIN)
 
 deps:
