@@ -178,14 +178,16 @@ static const struct header headers[] = {
 	  H_ANYWHERE | H_NO_STACK, NULL },
 
 	/* x86 traps; "Oops: " prefixes them on newer kernels (see line_strip) */
+	/* only at the line start: "traps: prog[1] general protection fault ip:..." is user space */
 	{ "general protection fault", OOPS_KIND_OOPS, T_FRAME, "general protection fault in %s",
-	  F_PC_TRACE, 0, H_ANYWHERE, NULL },
+	  F_PC_TRACE, 0, 0, NULL },
 	{ "stack segment: ", OOPS_KIND_OOPS, T_FRAME, "stack segment fault in %s", F_PC_TRACE, 0, 0, NULL },
 	{ "divide error: ", OOPS_KIND_OOPS, T_FRAME, "divide error in %s", F_PC_TRACE, 0, 0, NULL },
 	{ "PANIC: double fault", OOPS_KIND_OOPS, T_FRAME, "PANIC: double fault in %s", F_PC_TRACE, 0, 0, NULL },
 	{ "invalid opcode: ", OOPS_KIND_BUG, T_FRAME, "invalid opcode in %s", F_PC_TRACE, 0, H_SECONDARY, NULL },
+	/* die(): "Internal error: %s: %x [#%d]"; drivers print "Internal error" too */
 	{ "Internal error: ", OOPS_KIND_OOPS, T_FRAME, "Internal error in %s", F_PC_TRACE, 0,
-	  H_SECONDARY | H_ANYWHERE, NULL },
+	  H_SECONDARY, " [#" },
 	{ "Oops: ", OOPS_KIND_OOPS, T_FRAME, "Oops in %s", F_PC_TRACE, 0, H_SECONDARY, NULL },
 	{ "Oops - ", OOPS_KIND_OOPS, T_FRAME, "Oops in %s", F_PC_TRACE, 0, H_SECONDARY, NULL },
 
@@ -914,7 +916,8 @@ static bool is_report_line(const char *s)
 
 /* ---- title building ---- */
 
-/* Removes "+0x12/0x34" offsets, "0x..." numbers and long hex words. */
+/* Removes "+0x12/0x34" offsets, "0x..." numbers and long hex words
+ * (addresses), so that titles never carry them. */
 static void scrub(char *s)
 {
 	char *r = s, *w = s;
@@ -930,8 +933,9 @@ static void scrub(char *s)
 			r += 2;
 			while (is_hex(*r))
 				r++;
-			memcpy(w, "ADDR", 4);
-			w += 4;
+			/* drop the number and one blank around it */
+			if (*r == ' ' && (w == s || w[-1] == ' '))
+				r++;
 			continue;
 		}
 		if (r == s || !is_ident(r[-1])) {
@@ -946,8 +950,8 @@ static void scrub(char *s)
 			/* 8+ hex digits with a letter or 16 digits: an address */
 			if (!is_ident(r[n]) && (n >= 16 || (n >= 8 && letter))) {
 				r += n;
-				memcpy(w, "ADDR", 4);
-				w += 4;
+				if (*r == ' ' && (w == s || w[-1] == ' '))
+					r++;
 				continue;
 			}
 		}
