@@ -12,6 +12,7 @@
 #define OOPSFARM_TAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 

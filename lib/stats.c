@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/* stats.c - see stats.h. */
+#include <math.h>
+
+#include "stats.h"
+
+void stats_wilson(unsigned k, unsigned n, double z, double *ret_lo, double *ret_hi)
+{
+	double p, z2, den, centre, half;
+
+	if (n == 0) {
+		*ret_lo = 0.0;
+		*ret_hi = 1.0;
+		return;
+	}
+	p = (double)k / n;
+	z2 = z * z;
+	den = 1.0 + z2 / n;
+	centre = (p + z2 / (2.0 * n)) / den;
+	half = z * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * (double)n)) / den;
+	*ret_lo = centre - half < 0.0 ? 0.0 : centre - half;
+	*ret_hi = centre + half > 1.0 ? 1.0 : centre + half;
+	/* exact ends: no successes means the lower bound is 0, all means 1 */
+	if (k == 0)
+		*ret_lo = 0.0;
+	if (k == n)
+		*ret_hi = 1.0;
+}
+
+/* log of the hypergeometric probability of a table with these margins */
+static double log_hyper(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	return lgamma(a + b + 1.0) + lgamma(c + d + 1.0) + lgamma(a + c + 1.0) +
+	       lgamma(b + d + 1.0) - lgamma(a + 1.0) - lgamma(b + 1.0) - lgamma(c + 1.0) -
+	       lgamma(d + 1.0) - lgamma(a + b + c + d + 1.0);
+}
+
+double stats_fisher_exact(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	unsigned r1 = a + b, c1 = a + c, n = a + b + c + d;
+	unsigned lo = r1 + c1 > n ? r1 + c1 - n : 0;
+	unsigned hi = r1 < c1 ? r1 : c1;
+	double obs = log_hyper(a, b, c, d), p = 0.0;
+
+	for (unsigned x = lo; x <= hi; x++) {
+		double l = log_hyper(x, r1 - x, c1 - x, n - r1 - c1 + x);
+
+		/* relative tolerance as R's fisher.test, against rounding */
+		if (l <= obs + 1e-7 * fabs(obs) + 1e-12)
+			p += exp(l);
+	}
+	return p > 1.0 ? 1.0 : p;
+}
+
+/* P(X <= k) for X ~ Binomial(n, p) */
+static double binom_cdf(unsigned k, unsigned n, double p)
+{
+	double s = 0.0;
+
+	if (p <= 0.0)
+		return 1.0;
+	if (p >= 1.0)
+		return k >= n ? 1.0 : 0.0;
+	for (unsigned i = 0; i <= k && i <= n; i++)
+		s += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) + i * log(p) +
+			 (n - i) * log1p(-p));
+	return s;
+}
+
+double stats_upper_bound(unsigned k, unsigned n, double conf)
+{
+	double lo = 0.0, hi = 1.0;
+
+	if (n == 0 || k >= n)
+		return 1.0;
+	if (k == 0)
+		return 1.0 - pow(1.0 - conf, 1.0 / n);
+	/* bisection on P(X <= k | p) = 1 - conf; it falls as p grows */
+	for (int i = 0; i < 100; i++) {
+		double mid = (lo + hi) / 2.0;
+
+		if (binom_cdf(k, n, mid) > 1.0 - conf)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2.0;
+}
+
+double stats_z(double conf)
+{
+	/* inverse of the normal CDF by bisection on erfc: exact enough */
+	double lo = 0.0, hi = 10.0, tail = (1.0 - conf) / 2.0;
+
+	for (int i = 0; i < 100; i++) {
+		double mid = (lo + hi) / 2.0;
+
+		if (0.5 * erfc(mid / sqrt(2.0)) > tail)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2.0;
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/* test-stats: the statistics against values computed independently (R, scipy). */
+#include <math.h>
+
+#include "stats.h"
+#include "tap.h"
+
+static bool near(double got, double want, double tol)
+{
+	return fabs(got - want) <= tol;
+}
+
+int main(void)
+{
+	double lo, hi;
+
+	ok(near(stats_z(0.95), 1.959964, 1e-5), "z for 95%% is 1.959964 (%f)", stats_z(0.95));
+	ok(near(stats_z(0.99), 2.575829, 1e-5), "z for 99%% is 2.575829");
+
+	/* by hand: centre 0.132603, half-width 0.035110 -> [0.09749, 0.16771] */
+	stats_wilson(45, 350, stats_z(0.95), &lo, &hi);
+	ok(near(lo, 0.09749, 2e-4) && near(hi, 0.16771, 2e-4), "wilson 45/350 = [%.4f, %.4f]", lo, hi);
+	stats_wilson(0, 350, stats_z(0.95), &lo, &hi);
+	ok(lo == 0.0 && near(hi, 0.010862, 1e-4), "wilson 0/350 = [0, %.4f]", hi);
+	stats_wilson(5, 240, stats_z(0.95), &lo, &hi);
+	ok(near(lo, 0.008937, 2e-4) && near(hi, 0.047843, 2e-4), "wilson 5/240 = [%.4f, %.4f]", lo, hi);
+	stats_wilson(0, 0, 1.96, &lo, &hi);
+	ok(lo == 0.0 && hi == 1.0, "wilson with no boots is [0, 1]");
+	stats_wilson(10, 10, 1.96, &lo, &hi);
+	ok(hi == 1.0 && lo > 0.65, "wilson 10/10 ends at 1");
+
+	/* exact sum in Python: 1.2539e-14 */
+	ok(stats_fisher_exact(45, 305, 0, 350) < 1e-12, "fisher 45/350 vs 0/350 is tiny (%g)",
+	   stats_fisher_exact(45, 305, 0, 350));
+	/* exact sum with math.comb in Python: 0.0302816 */
+	ok(near(stats_fisher_exact(5, 235, 0, 241), 0.0302816, 1e-6), "fisher 5/240 vs 0/241 = %.5f",
+	   stats_fisher_exact(5, 235, 0, 241));
+	/* R: fisher.test(matrix(c(3,1,1,3),2)) p = 0.4857 */
+	ok(near(stats_fisher_exact(3, 1, 1, 3), 0.48571, 1e-4), "fisher 3,1,1,3 = %.5f",
+	   stats_fisher_exact(3, 1, 1, 3));
+	ok(near(stats_fisher_exact(0, 10, 0, 10), 1.0, 1e-9), "fisher with no crashes at all is 1");
+
+	/* "0 of 1500, so if present at 0.31% or more we would have seen it with 99%" */
+	ok(near(stats_upper_bound(0, 1500, 0.99), 0.003066, 1e-5), "upper bound 0/1500 at 99%% = %.6f",
+	   stats_upper_bound(0, 1500, 0.99));
+	ok(near(stats_upper_bound(0, 100, 0.95), 0.029513, 1e-5), "rule of three: 0/100 at 95%% = %.4f",
+	   stats_upper_bound(0, 100, 0.95));
+	/* Clopper-Pearson by bisection on the exact binomial CDF in Python: 0.0616192 */
+	ok(near(stats_upper_bound(2, 100, 0.95), 0.0616192, 1e-6), "upper bound 2/100 at 95%% = %.5f",
+	   stats_upper_bound(2, 100, 0.95));
+	return tap_done();
+}
