@@ -965,7 +965,9 @@ static void scrub(char *s)
 
 static const char *guilty_frame(const struct open_report *r, int *ret_index)
 {
-	unsigned skip = r->hdr->skip;
+	/* refcount_warn_saturate, kobject_add and friends WARN on behalf
+	 * of their caller */
+	unsigned skip = r->hdr->skip | (r->hdr->rule == T_WARNING ? S_HELPER : 0);
 	const char *f;
 
 	*ret_index = -1;
@@ -1194,7 +1196,7 @@ static void report_close(struct oops_parser *p)
 	if (frame) {
 		out.frames[out.nframes++] = out.frame;
 		for (int i = idx + 1; i < r->nframes && out.nframes < OOPS_MAX_FRAMES; i++) {
-			if (frame_skipped(r->frames[i], r->hdr->skip))
+			if (frame_skipped(r->frames[i], r->hdr->skip | S_HELPER))
 				continue;
 			if (!strcmp(r->frames[i], out.frames[out.nframes - 1]))
 				continue;
