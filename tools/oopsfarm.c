@@ -16,6 +16,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "parse", cmd_parse, "find kernel crash reports in console logs" },
+	{ "record", cmd_record, "store one finished boot from its console log" },
+	{ "report", cmd_report, "rates, intervals and verdicts of a campaign" },
 };
 
 static int help(FILE *f)

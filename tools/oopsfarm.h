@@ -22,6 +22,8 @@ enum {
 };
 
 int cmd_parse(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* "oopsfarm <cmd>: " + message + newline, on stderr. */
 void errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

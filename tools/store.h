@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store.h - the results store: one SQLite file, one row per finished boot.
+ *
+ * WAL mode, one transaction per boot, so a run killed with -9 loses at most
+ * the boot in flight, and every boot that finished is counted once: a boot
+ * carries a unique id (boot_uid) and inserting it again is a no-op.  The
+ * schema is in doc/store.md; PRAGMA user_version holds its version and
+ * store_open() migrates older files forward.
+ */
+#ifndef OOPSFARM_STORE_H
+#define OOPSFARM_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+enum boot_verdict {
+	VERDICT_PASS,	/* the agent's end line came, no crash on the console */
+	VERDICT_CRASH,	/* the console holds a crash (whatever else happened) */
+	VERDICT_HANG,	/* the kernel stopped making progress, no crash */
+	VERDICT_INFRA,	/* power, flashing, console, build-id mismatch: no crash */
+};
+
+struct store_crash {
+	const char *title, *kind, *frame, *hash;
+	bool corrupted;
+	uint64_t start, end;
+};
+
+struct store_boot {
+	const char *boot_uid;		/* unique: campaign + variant + setup + index + attempt */
+	int64_t campaign_id, variant_id, setup_id;
+	int seq;			/* the boot's index in the campaign */
+	enum boot_verdict verdict;
+	const char *infra_reason;	/* NULL unless VERDICT_INFRA */
+	bool target_hit;		/* the campaign's target title appeared */
+	const char *started;		/* ISO 8601 UTC */
+	int64_t wall_ms, cpu_ms;
+	const char *knobs;		/* the agent's knobs, as printed in its begin line */
+	const char *build_id;		/* what the agent saw booted */
+	const char *log_path;
+	const struct store_crash *crashes;
+	int ncrashes;
+};
+
+/* Opens or creates path; returns 0 or -errno (-EPROTO: newer schema than this build). */
+int store_open(const char *path, struct store **ret);
+void store_close(struct store *s);
+
+/* Returns the id of the campaign named name, creating it. */
+int store_campaign(struct store *s, const char *name, const char *target, const char *spec,
+		   int64_t *ret_id);
+int store_variant(struct store *s, int64_t campaign_id, const char *name, const char *source_version,
+		  const char *patches, const char *image_sha256, const char *build_id, int64_t *ret_id);
+int store_setup(struct store *s, int64_t campaign_id, const char *name, int vcpus, int memory_mb,
+		const char *dtb_sha256, const char *cpu_model, int64_t *ret_id);
+
+/* Records a finished boot and its crashes in one transaction.  Returns 1
+ * when stored, 0 when this boot_uid was stored before, -errno on error. */
+int store_add_boot(struct store *s, const struct store_boot *b);
+
+/* Number of stored boots of a campaign (resume uses it). */
+int store_count_boots(struct store *s, int64_t campaign_id, int64_t variant_id, int64_t setup_id);
+
+/* The underlying handle, for reports. */
+struct sqlite3 *store_db(struct store *s);
+
+const char *verdict_name(enum boot_verdict v);
+
+#endif
