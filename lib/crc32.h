@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * crc32.h - CRC-32 (IEEE 802.3, reflected, polynomial 0xedb88320), the
+ * same function as zlib's crc32(): crc32_update(0, "123456789", 9) is
+ * 0xcbf43926.
+ *
+ * Used by the serial protocol (one CRC per line, see doc/protocol.md) and
+ * by the agent to hash its module set and command line.  A plain 256-entry
+ * table built once: the agent is static and small, and lines are short,
+ * so slicing tricks are not worth their size.
+ */
+#ifndef OOPSFARM_CRC32_H
+#define OOPSFARM_CRC32_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Returns the CRC of buf[0..len) continued from crc, which is 0 for a new
+ * computation (the pre- and post-inversion are inside, as in zlib), so
+ * crc32_update(crc32_update(0, a, n), b, m) is the CRC of a followed by b.
+ * Thread-safe.
+ */
+uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
+
+#endif

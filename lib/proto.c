@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: MIT
+/*
+ * proto.c - the agent's serial line protocol, see proto.h and
+ * doc/protocol.md.
+ *
+ * The decoder works line by line on a bounded buffer.  A line that holds
+ * the prefix but fails its CRC is usually an agent line that the kernel's
+ * console output cut in two: the kernel prints whole lines, so the console
+ * shows "A<kernel line>\n<kernel lines>\nB\n" for the agent line A+B.  The
+ * decoder keeps A (with the kernel text after it) for a few lines, and
+ * when a line ending in ":<8 hex>" arrives it tries every join point of
+ * A against that CRC.  A false match needs a CRC-32 collision for one of at
+ * most PROTO_LINE_MAX join points, about 1 in 4 million per candidate line.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crc32.h"
+#include "proto.h"
+
+#define PREFIX_LEN	(sizeof(PROTO_PREFIX) - 1)
+#define LINEBUF_MAX	8192	/* console lines longer than this are cut */
+#define PENDING_LINES	64	/* lines a split agent line waits for its tail */
+#define HELD_MAX	(16 * 1024)	/* console bytes held back meanwhile */
+#define REPORT_CAP	(128 * 1024)
+
+static const char *const type_names[PROTO_TYPE_COUNT] = {
+	[PROTO_BEGIN] = "BEGIN", [PROTO_LOG] = "LOG",	  [PROTO_MOD] = "MOD",
+	[PROTO_LOAD] = "LOAD",	 [PROTO_CRASH] = "CRASH", [PROTO_REPORT] = "REPORT",
+	[PROTO_CASE] = "CASE",	 [PROTO_END] = "END",	  [PROTO_UNKNOWN] = "UNKNOWN",
+};
+
+const char *proto_type_name(enum proto_type type)
+{
+	if ((unsigned)type >= PROTO_TYPE_COUNT)
+		return NULL;
+	return type_names[type];
+}
+
+/* ---- encoder ---- */
+
+static bool needs_escape(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7f || c == '%';
+}
+
+size_t proto_escape(const char *value, size_t len, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)value[i];
+		size_t need = needs_escape(c) ? 3 : 1;
+
+		/* Never cut inside an escape: stop before a value that will not fit. */
+		if (o + need + 1 > cap)
+			break;
+		if (need == 3) {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	if (cap)
+		out[o] = '\0';
+	return o;
+}
+
+void proto_line_start(struct proto_line *l, enum proto_type type)
+{
+	l->type = type;
+	l->len = 0;
+	l->cut = false;
+	l->payload[0] = '\0';
+}
+
+/* Room for "OOPSFARM:4294967295:UNKNOWN:" + ":crc8\n": keep it out of the payload. */
+#define FRAME_ROOM	(PREFIX_LEN + 10 + 1 + 8 + 1 + 1 + 8 + 1 + 1)
+#define PAYLOAD_MAX	(PROTO_LINE_MAX - FRAME_ROOM)
+
+int proto_line_addn(struct proto_line *l, const char *key, const char *value, size_t len)
+{
+	size_t klen = strlen(key), room, n, full = 0;
+
+	if (l->len + (l->len ? 1 : 0) + klen + 1 >= PAYLOAD_MAX) {
+		l->cut = true;
+		return -E2BIG;
+	}
+	if (l->len)
+		l->payload[l->len++] = ' ';
+	memcpy(l->payload + l->len, key, klen);
+	l->len += klen;
+	l->payload[l->len++] = '=';
+	room = PAYLOAD_MAX - l->len;
+	n = proto_escape(value, len, l->payload + l->len, room);
+	l->len += n;
+	l->payload[l->len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		full += needs_escape((unsigned char)value[i]) ? 3 : 1;
+	if (full != n) {
+		l->cut = true;
+		return -E2BIG;
+	}
+	return 0;
+}
+
+int proto_line_add(struct proto_line *l, const char *key, const char *value)
+{
+	if (!value)
+		value = "";
+	return proto_line_addn(l, key, value, strlen(value));
+}
+
+int proto_line_addf(struct proto_line *l, const char *key, const char *fmt, ...)
+{
+	char buf[PROTO_LINE_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	return proto_line_addn(l, key, buf, (size_t)n);
+}
+
+int proto_line_format(const struct proto_line *l, uint32_t seq, char *out, size_t size)
+{
+	const char *tn = proto_type_name(l->type);
+	int n;
+	uint32_t crc;
+
+	if (!tn || l->type == PROTO_UNKNOWN)
+		return -EINVAL;
+	n = snprintf(out, size, PROTO_PREFIX "%u:%s:%s", seq, tn, l->payload);
+	if (n < 0 || (size_t)n + 10 >= size)
+		return -ENOBUFS;
+	crc = crc32_update(0, out, (size_t)n);
+	n += snprintf(out + n, size - (size_t)n, ":%08x\n", crc);
+	return n;
+}
+
+void proto_writer_init(struct proto_writer *w, proto_write_fn write, void *userdata)
+{
+	w->seq = 0;
+	w->write = write;
+	w->userdata = userdata;
+}
+
+int proto_writer_send(struct proto_writer *w, const struct proto_line *l)
+{
+	char buf[PROTO_LINE_MAX + 16];
+	int n = proto_line_format(l, ++w->seq, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	return w->write ? w->write(buf, (size_t)n, w->userdata) : 0;
+}
+
+int proto_writer_report(struct proto_writer *w, unsigned int id, const char *text, size_t len)
+{
+	size_t parts = len ? (len + PROTO_CHUNK_RAW - 1) / PROTO_CHUNK_RAW : 1;
+	int first_err = 0;
+
+	for (size_t i = 0; i < parts; i++) {
+		struct proto_line l;
+		size_t off = i * PROTO_CHUNK_RAW;
+		size_t n = len - off < PROTO_CHUNK_RAW ? len - off : PROTO_CHUNK_RAW;
+		int r;
+
+		proto_line_start(&l, PROTO_REPORT);
+		proto_line_addf(&l, "id", "%u", id);
+		proto_line_addf(&l, "part", "%zu/%zu", i + 1, parts);
+		proto_line_addn(&l, "text", text + off, n);
+		r = proto_writer_send(w, &l);
+		if (r < 0 && !first_err)
+			first_err = r;
+	}
+	return first_err;
+}
+
+/* ---- decoder ---- */
+
+struct proto_decoder {
+	struct proto_decoder_ops ops;
+	void *userdata;
+	struct proto_stats stats;
+
+	char line[LINEBUF_MAX];
+	size_t line_len;
+	uint64_t offset;	/* stream offset of line[0] */
+
+	/* A split agent line waiting for its tail. */
+	char frag[PROTO_LINE_MAX * 2];
+	uint32_t frag_crc[PROTO_LINE_MAX * 2 + 1];	/* CRC of frag[0..i) */
+	size_t frag_len;
+	uint64_t frag_offset;
+	int pending_lines;	/* 0 when nothing is pending */
+	char *held;		/* console bytes held back while pending */
+	size_t held_len;
+
+	/* Sequence state of the current boot. */
+	bool in_boot;
+	unsigned int boot;
+	uint32_t expected;
+
+	/* The report being reassembled. */
+	bool rep_active;
+	unsigned int rep_boot, rep_id;
+	unsigned long rep_parts, rep_next;
+	bool rep_missing;
+	char *rep;
+	size_t rep_len;
+
+	/* Unescaped field storage for the message being delivered. */
+	char fieldbuf[PROTO_LINE_MAX * 2];
+};
+
+struct proto_decoder *proto_decoder_new(const struct proto_decoder_ops *ops, void *userdata)
+{
+	struct proto_decoder *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	if (ops)
+		d->ops = *ops;
+	d->userdata = userdata;
+	d->held = malloc(HELD_MAX);
+	d->rep = malloc(REPORT_CAP + 1);
+	if (!d->held || !d->rep) {
+		proto_decoder_free(d);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return d;
+}
+
+void proto_decoder_free(struct proto_decoder *d)
+{
+	if (!d)
+		return;
+	free(d->held);
+	free(d->rep);
+	free(d);
+}
+
+void proto_decoder_stats(const struct proto_decoder *d, struct proto_stats *ret)
+{
+	*ret = d->stats;
+}
+
+const char *proto_msg_get(const struct proto_msg *m, const char *key)
+{
+	for (int i = 0; i < m->nfields; i++)
+		if (!strcmp(m->fields[i].key, key))
+			return m->fields[i].value;
+	return NULL;
+}
+
+static void console_out(struct proto_decoder *d, const char *buf, size_t len)
+{
+	if (len && d->ops.console)
+		d->ops.console(buf, len, d->userdata);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parses ":xxxxxxxx" at the end of s[0..n); returns true and the CRC. */
+static bool tail_crc(const char *s, size_t n, uint32_t *ret)
+{
+	uint32_t v = 0;
+
+	if (n < 9 || s[n - 9] != ':')
+		return false;
+	for (size_t i = n - 8; i < n; i++) {
+		int h = hexval(s[i]);
+
+		if (h < 0)
+			return false;
+		v = v << 4 | (uint32_t)h;
+	}
+	*ret = v;
+	return true;
+}
+
+/*
+ * Checks that s[0..n) (no newline) is one complete agent line with a good
+ * CRC and splits it into m, unescaping into d->fieldbuf.  Returns true on
+ * success.
+ */
+static bool parse_line(struct proto_decoder *d, const char *s, size_t n, struct proto_msg *m)
+{
+	const char *p, *end, *t;
+	uint64_t seq = 0;
+	uint32_t crc;
+	size_t tlen;
+	char *fb = d->fieldbuf;
+
+	if (n < PREFIX_LEN || n > PROTO_LINE_MAX || memcmp(s, PROTO_PREFIX, PREFIX_LEN))
+		return false;
+	if (!tail_crc(s, n, &crc) || crc32_update(0, s, n - 9) != crc)
+		return false;
+	end = s + n - 9;
+	p = s + PREFIX_LEN;
+	if (p >= end || *p < '0' || *p > '9')
+		return false;
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		seq = seq * 10 + (uint64_t)(*p - '0');
+		if (seq > UINT32_MAX)
+			return false;
+	}
+	if (p >= end || *p++ != ':')
+		return false;
+	t = p;
+	while (p < end && *p >= 'A' && *p <= 'Z')
+		p++;
+	tlen = (size_t)(p - t);
+	if (!tlen || tlen >= 16 || p >= end || *p != ':')
+		return false;
+	p++;
+
+	memset(m, 0, sizeof(*m));
+	m->seq = (uint32_t)seq;
+	m->type = PROTO_UNKNOWN;
+	for (int i = 0; i < PROTO_UNKNOWN; i++)
+		if (strlen(type_names[i]) == tlen && !memcmp(type_names[i], t, tlen))
+			m->type = (enum proto_type)i;
+	/* fieldbuf: "TYPE\0" then "key\0value\0" pairs; never longer than the line. */
+	memcpy(fb, t, tlen);
+	fb[tlen] = '\0';
+	m->type_name = fb;
+	fb += tlen + 1;
+
+	while (p < end && m->nfields < PROTO_FIELDS_MAX) {
+		const char *tok = p, *eq, *te;
+
+		te = memchr(p, ' ', (size_t)(end - p));
+		if (!te)
+			te = end;
+		p = te < end ? te + 1 : end;
+		eq = memchr(tok, '=', (size_t)(te - tok));
+		if (!eq || eq == tok)
+			continue;	/* not a field: a newer agent's extension, skip it */
+		struct proto_field *f = &m->fields[m->nfields++];
+		memcpy(fb, tok, (size_t)(eq - tok));
+		fb[eq - tok] = '\0';
+		f->key = fb;
+		fb += eq - tok + 1;
+		f->value = fb;
+		for (const char *v = eq + 1; v < te;) {
+			if (*v == '%' && te - v >= 3 && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
+				*fb++ = (char)(hexval(v[1]) << 4 | hexval(v[2]));
+				v += 3;
+			} else {
+				*fb++ = *v++;
+			}
+		}
+		f->value_len = (size_t)(fb - f->value);
+		*fb++ = '\0';
+	}
+	return true;
+}
+
+static void report_flush(struct proto_decoder *d)
+{
+	struct proto_report r;
+
+	if (!d->rep_active)
+		return;
+	if (d->rep_next <= d->rep_parts)
+		d->rep_missing = true;
+	d->rep[d->rep_len] = '\0';
+	r.boot = d->rep_boot;
+	r.id = d->rep_id;
+	r.text = d->rep;
+	r.len = d->rep_len;
+	r.complete = !d->rep_missing;
+	d->rep_active = false;
+	if (d->ops.report)
+		d->ops.report(&r, d->userdata);
+}
+
+static void report_append(struct proto_decoder *d, const char *s, size_t n)
+{
+	if (d->rep_len + n > REPORT_CAP)
+		n = REPORT_CAP - d->rep_len;
+	memcpy(d->rep + d->rep_len, s, n);
+	d->rep_len += n;
+}
+
+static void report_chunk(struct proto_decoder *d, const struct proto_msg *m)
+{
+	const char *id = proto_msg_get(m, "id"), *part = proto_msg_get(m, "part");
+	const struct proto_field *text = NULL;
+	unsigned long i, n, rid;
+	char *e;
+
+	for (int k = 0; k < m->nfields; k++)
+		if (!strcmp(m->fields[k].key, "text"))
+			text = &m->fields[k];
+	if (!id || !part || !text)
+		return;
+	rid = strtoul(id, &e, 10);
+	if (*e)
+		return;
+	i = strtoul(part, &e, 10);
+	if (*e != '/' || i == 0)
+		return;
+	n = strtoul(e + 1, &e, 10);
+	if (*e || n == 0 || i > n)
+		return;
+	if (d->rep_active && (d->rep_boot != m->boot || d->rep_id != rid || i < d->rep_next))
+		report_flush(d);
+	if (!d->rep_active) {
+		d->rep_active = true;
+		d->rep_boot = m->boot;
+		d->rep_id = (unsigned int)rid;
+		d->rep_parts = n;
+		d->rep_next = 1;
+		d->rep_missing = false;
+		d->rep_len = 0;
+	}
+	if (i > d->rep_next) {
+		char mark[80];
+		int k = snprintf(mark, sizeof(mark), "\n[oopsfarm: %lu report chunk(s) lost]\n",
+				 i - d->rep_next);
+
+		report_append(d, mark, (size_t)k);
+		d->rep_missing = true;
+	}
+	report_append(d, text->value, text->value_len);
+	d->rep_next = i + 1;
+	if (i == d->rep_parts)
+		report_flush(d);
+}
+
+static void problem(struct proto_decoder *d, enum proto_problem what, uint32_t seq,
+		    uint32_t count, uint64_t offset)
+{
+	if (d->ops.problem)
+		d->ops.problem(what, seq, count, offset, d->userdata);
+}
+
+/* Sequence bookkeeping, report assembly and the msg callback for one line. */
+static void deliver(struct proto_decoder *d, struct proto_msg *m)
+{
+	d->stats.lines++;
+	if (m->recovered)
+		d->stats.recovered++;
+	if (m->type == PROTO_BEGIN || !d->in_boot || (m->seq < d->expected && m->seq + 1 != d->expected)) {
+		/* A new boot: a BEGIN, or numbers that start over without one. */
+		report_flush(d);
+		d->in_boot = true;
+		d->boot++;
+		if (m->type == PROTO_BEGIN)
+			d->stats.boots++;
+		d->expected = 1;
+	}
+	if (m->seq > d->expected) {
+		d->stats.lost += m->seq - d->expected;
+		problem(d, PROTO_LOST, m->seq, m->seq - d->expected, m->offset);
+	} else if (m->seq < d->expected) {
+		d->stats.duplicate++;
+		problem(d, PROTO_DUPLICATE, m->seq, 1, m->offset);
+	}
+	if (m->seq >= d->expected)
+		d->expected = m->seq + 1;
+	m->boot = d->boot;
+	if (m->type != PROTO_REPORT)
+		report_flush(d);
+	if (d->ops.msg)
+		d->ops.msg(m, d->userdata);
+	if (m->type == PROTO_REPORT)
+		report_chunk(d, m);
+}
+
+static void held_add(struct proto_decoder *d, const char *s, size_t n)
+{
+	if (d->held_len + n > HELD_MAX) {
+		/* Cannot hold more: let what we have go first, in order. */
+		console_out(d, d->held, d->held_len);
+		d->held_len = 0;
+		if (n > HELD_MAX) {
+			console_out(d, s, n);
+			return;
+		}
+	}
+	memcpy(d->held + d->held_len, s, n);
+	d->held_len += n;
+}
+
+/* Gives up the pending split line: it counts as corrupt, its text goes out. */
+static void pending_drop(struct proto_decoder *d)
+{
+	if (!d->pending_lines)
+		return;
+	d->stats.corrupt++;
+	problem(d, PROTO_CORRUPT, 0, 1, d->frag_offset);
+	console_out(d, d->frag, d->frag_len);
+	console_out(d, d->held, d->held_len);
+	d->held_len = 0;
+	d->pending_lines = 0;
+}
+
+/*
+ * Tries every join point of the pending fragment with the line s[0..n):
+ * the head is frag[0..k), the rest of frag is kernel text, and s is the
+ * tail.  The tail may be short enough that the CRC field itself was cut,
+ * or even empty (kernel text right before the agent's newline).
+ */
+static bool pending_join(struct proto_decoder *d, const char *s, size_t n)
+{
+	char cand[PROTO_LINE_MAX + 1];
+	struct proto_msg m;
+
+	if (n > PROTO_LINE_MAX || (n >= 9 && !tail_crc(s, n, &(uint32_t){ 0 })))
+		return false;
+	for (size_t k = PREFIX_LEN; k <= d->frag_len && k + n <= PROTO_LINE_MAX; k++) {
+		size_t len = k + n;
+		uint32_t want, got;
+
+		if (len < PREFIX_LEN + 9)
+			continue;
+		if (n >= 9) {
+			tail_crc(s, n, &want);
+			got = crc32_update(d->frag_crc[k], s, n - 9);
+		} else {
+			/* The CRC field straddles the join. */
+			memcpy(cand, d->frag + len - 9, k - (len - 9));
+			memcpy(cand + k - (len - 9), s, n);
+			if (!tail_crc(cand, 9, &want))
+				continue;
+			got = d->frag_crc[len - 9];
+		}
+		if (got != want)
+			continue;
+		memcpy(cand, d->frag, k);
+		memcpy(cand + k, s, n);
+		if (!parse_line(d, cand, len, &m))
+			continue;
+		m.recovered = true;
+		m.offset = d->frag_offset;
+		/* The kernel text that followed the head, then what was held. */
+		console_out(d, d->frag + k, d->frag_len - k);
+		console_out(d, d->held, d->held_len);
+		d->held_len = 0;
+		d->pending_lines = 0;
+		deliver(d, &m);
+		return true;
+	}
+	return false;
+}
+
+/* One console line, s[0..n) including its newline if it had one. */
+static void process_line(struct proto_decoder *d, const char *s, size_t n, uint64_t offset)
+{
+	size_t body = n;
+	const char *p;
+	struct proto_msg m;
+
+	while (body && (s[body - 1] == '\n' || s[body - 1] == '\r'))
+		body--;
+	p = memmem(s, body, PROTO_PREFIX, PREFIX_LEN);
+	if (!p) {
+		if (d->pending_lines) {
+			if (pending_join(d, s, body))
+				return;	/* the line was the tail: all of it was agent output */
+			held_add(d, s, n);
+			if (++d->pending_lines > PENDING_LINES)
+				pending_drop(d);
+			return;
+		}
+		console_out(d, s, n);
+		return;
+	}
+	/* Agent lines do not nest: a new prefix ends any wait for a tail. */
+	pending_drop(d);
+	console_out(d, s, (size_t)(p - s));
+	if (parse_line(d, p, body - (size_t)(p - s), &m)) {
+		m.offset = offset + (uint64_t)(p - s);
+		deliver(d, &m);
+		return;
+	}
+	/* The head of a line split by kernel output (or garbage): wait for a tail. */
+	d->frag_len = body - (size_t)(p - s);
+	if (d->frag_len > sizeof(d->frag))
+		d->frag_len = sizeof(d->frag);
+	memcpy(d->frag, p, d->frag_len);
+	d->frag_crc[0] = 0;
+	for (size_t i = 0; i < d->frag_len; i++)
+		d->frag_crc[i + 1] = crc32_update(d->frag_crc[i], d->frag + i, 1);
+	d->frag_offset = offset + (uint64_t)(p - s);
+	d->pending_lines = 1;
+	d->held_len = 0;
+	/* The line's own end belongs with the kernel text after the head. */
+	held_add(d, s + body, n - body);
+}
+
+int proto_decoder_feed(struct proto_decoder *d, const void *buf, size_t len)
+{
+	const char *s = buf;
+
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t take = nl ? (size_t)(nl - s) + 1 : len;
+
+		if (d->line_len + take > LINEBUF_MAX) {
+			/* An overlong line: process what fits as a line of its own. */
+			take = LINEBUF_MAX - d->line_len;
+			memcpy(d->line + d->line_len, s, take);
+			process_line(d, d->line, LINEBUF_MAX, d->offset);
+			d->offset += LINEBUF_MAX;
+			d->line_len = 0;
+		} else {
+			memcpy(d->line + d->line_len, s, take);
+			d->line_len += take;
+			if (nl) {
+				process_line(d, d->line, d->line_len, d->offset);
+				d->offset += d->line_len;
+				d->line_len = 0;
+			}
+		}
+		s += take;
+		len -= take;
+	}
+	return 0;
+}
+
+int proto_decoder_finish(struct proto_decoder *d)
+{
+	if (d->line_len) {
+		process_line(d, d->line, d->line_len, d->offset);
+		d->offset += d->line_len;
+		d->line_len = 0;
+	}
+	pending_drop(d);
+	report_flush(d);
+	d->in_boot = false;
+	return 0;
+}
