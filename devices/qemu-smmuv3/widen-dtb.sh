@@ -23,8 +23,10 @@ $QEMU -M virt,iommu=smmuv3 -cpu max,pauth-impdef=on -smp "$smp" -m "$mem" \
 	{ echo "widen-dtb: $QEMU could not dump the virt device tree" >&2; exit 3; }
 dtc -q -I dtb -O dts -o "$tmp/base.dts" "$tmp/base.dtb"
 
-# append the nodes inside the root node: drop the final "};" and close it after
-head -n -1 "$tmp/base.dts" > "$tmp/wide.dts"
+# QEMU puts fresh random seeds in /chosen on every dump; drop them so that
+# the same setup gives the same DTB (and the same hash in the store).
+# Append the nodes inside the root node: drop the final "};", close it after.
+grep -vE '^\s*(kaslr-seed|rng-seed) = ' "$tmp/base.dts" | head -n -1 > "$tmp/wide.dts"
 awk -v n="$extra" 'BEGIN {
 	for (i = 0; i < n; i++)
 		printf "\n\tgpio-keys-oopsfarm-%d {\n\t\tcompatible = \"gpio-keys\";\n\t};\n", i
