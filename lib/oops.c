@@ -1329,11 +1329,26 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	const char *s;
 	char *line = p->seg;
 
-	copy_str(line, OOPS_LINE_MAX + 1, raw, len);
-	/* NULs would hide the rest of the line from the string functions */
-	for (size_t i = 0; i < len && i < OOPS_LINE_MAX; i++)
-		if (!line[i])
-			line[i] = ' ';
+	/* NULs would hide the rest of the line from the string functions;
+	 * terminal colour codes (ESC [ ... m) are dropped */
+	{
+		size_t w = 0;
+
+		for (size_t i = 0; i < len && i < OOPS_LINE_MAX; i++) {
+			if (raw[i] == '\x1b' && i + 1 < len && raw[i + 1] == '[') {
+				size_t j = i + 2;
+
+				while (j < len && j < i + 16 && (is_digit(raw[j]) || raw[j] == ';'))
+					j++;
+				if (j < len && raw[j] == 'm') {
+					i = j;
+					continue;
+				}
+			}
+			line[w++] = raw[i] ? raw[i] : ' ';
+		}
+		line[w] = '\0';
+	}
 	pre = line_prefix(line, strlen(line), caller, sizeof(caller));
 	s = line + pre;
 
