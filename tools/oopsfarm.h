@@ -23,6 +23,7 @@ enum {
 
 int cmd_parse(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
