@@ -10,7 +10,10 @@
 #   make demo                 the main job on the QEMU board
 # Builds go out of tree in build/<target>/. V=1 shows the commands.
 
-CC ?= cc
+# make's built-in CC is "cc", but cross toolchains only ship <triplet>-gcc.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
 CROSS_COMPILE ?=
 V ?= 0
 ASAN ?= 0

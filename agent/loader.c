@@ -121,6 +121,7 @@ struct loader {
 	uint64_t rng;
 	enum mod_result *res;
 	bool *needed;
+	bool *inflight;		/* inside finit_module: a thread that dies there leaves it set */
 	int *order;		/* scheduling key: modules.load position first */
 	struct loader_summary sum;
 	bool any_started;
@@ -277,6 +278,9 @@ static void load_one(struct loader *L, int i, int thread)
 		snprintf(path, sizeof(path), "%s", m->path);
 	else
 		snprintf(path, sizeof(path), "%s/%s", L->ms->dir, m->path);
+	pthread_mutex_lock(&L->lock);
+	L->inflight[i] = true;
+	pthread_mutex_unlock(&L->lock);
 	fd = sys_open(path, O_RDONLY | O_CLOEXEC);
 	e.start_us = sys_now_us() - L->t0;
 	if (fd < 0) {
@@ -441,6 +445,14 @@ static int run_android(struct loader *L)
 				pthread_join(th[t], NULL);
 		}
 		L->sum.waves = L->wave_no;
+		/* A thread that died in finit_module (an oops) left its module in flight. */
+		pthread_mutex_lock(&L->lock);
+		for (int i = 0; i < ms->n; i++)
+			if (L->inflight[i] && !finished(L, i)) {
+				record_simple(L, i, MOD_FAILED, -EINTR, "loader thread died in finit_module");
+				L->wave_failed = true;
+			}
+		pthread_mutex_unlock(&L->lock);
 		if (L->wave_failed)
 			break;
 		/* Drop loaded modules from the pending list and from every list. */
@@ -668,8 +680,9 @@ int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_e
 	L.needed = calloc((size_t)ms->n + 1, sizeof(*L.needed));
 	L.order = malloc(sizeof(int) * (size_t)(ms->n + 1));
 	L.wave = malloc(sizeof(int) * (size_t)(ms->n + 1));
+	L.inflight = calloc((size_t)ms->n + 1, sizeof(*L.inflight));
 	stack = malloc(sizeof(int) * (size_t)(ms->n + 1) * 2);
-	if (!L.res || !L.needed || !L.order || !L.wave || !stack) {
+	if (!L.res || !L.needed || !L.order || !L.wave || !L.inflight || !stack) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -713,6 +726,11 @@ int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_e
 
 		if (!L.needed[i] || finished(&L, i))
 			continue;
+		if (L.inflight[i]) {
+			/* An oops in finit_module kills the calling thread, not the process. */
+			record_simple(&L, i, MOD_FAILED, -EINTR, "loader thread died in finit_module");
+			continue;
+		}
 		for (int w = 1; w < ms->mods[i].nwaits; w++) {
 			int d = ms->mods[i].waits[w];
 
@@ -739,6 +757,7 @@ out:
 	free(L.needed);
 	free(L.order);
 	free(L.wave);
+	free(L.inflight);
 	free(L.ready);
 	free(L.unmet);
 	free(stack);
