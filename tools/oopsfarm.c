@@ -16,6 +16,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "parse", cmd_parse, "find kernel crash reports in console logs" },
+	{ "decode", cmd_decode, "the board agent's protocol lines in console logs" },
 	{ "campaign", cmd_campaign, "check campaign specs" },
 	{ "run", cmd_run, "boot a campaign on the QEMU board" },
 	{ "record", cmd_record, "store one finished boot from its console log" },

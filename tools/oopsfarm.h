@@ -22,6 +22,7 @@ enum {
 };
 
 int cmd_parse(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
