@@ -9,10 +9,13 @@
 # output directory as the last line of stdout:
 #
 #   $CACHE/kernels/<key>/{Image,vmlinux,System.map,.config,modules/,
-#                         VERSION,build-id,kernelrelease,patches,.complete}
+#                         VERSION,build-id,kernelrelease,patches,
+#                         gen_init_cpio,.complete}
 #
-# key = hash(source version, fragment, patch contents).  A complete key is
-# reused at once: the farm asks for the same kernel thousands of times.
+# key = hash(BUILD_REV, source version, fragment, patch contents).  A
+# complete key is reused at once: the farm asks for the same kernel
+# thousands of times.  BUILD_REV (below) is bumped whenever this script
+# changes how a kernel is built, so old cached outputs are not reused.
 #
 # Why one shared worktree + object dir per source version (+fragment):
 # patched and unpatched variants differ in a file or two, so applying a
@@ -28,6 +31,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${OOPSFARM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oopsfarm}
 FRAGMENT=$HERE/kernel.fragment
+BUILD_REV=2
 JOBS=${JOBS:-$(nproc)}
 export ARCH=arm64 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 
@@ -61,8 +65,8 @@ else
 fi
 
 SRCKEY=$(printf '%s\n' "$VERSION" | sha)
-BASEKEY=$( { printf '%s\n' "$VERSION"; cat "$FRAGMENT"; } | sha)
-KEY=$( { printf '%s\n' "$VERSION"; cat "$FRAGMENT"; for p in "${PATCHES[@]}"; do echo "--- patch"; cat "$p"; done; } | sha)
+BASEKEY=$( { printf 'rev %s\n%s\n' "$BUILD_REV" "$VERSION"; cat "$FRAGMENT"; } | sha)
+KEY=$( { printf 'rev %s\n%s\n' "$BUILD_REV" "$VERSION"; cat "$FRAGMENT"; for p in "${PATCHES[@]}"; do echo "--- patch"; cat "$p"; done; } | sha)
 OUT=$CACHE/kernels/$KEY
 
 if [ -f "$OUT/.complete" ]; then
@@ -104,6 +108,9 @@ revert_patches() {
 revert_patches
 
 # --- 3. configuration: allnoconfig + fragment, then verify ---------------
+# Note: UBSAN reports name the source by its absolute path in the worktree
+# (GCC 12 does not apply -ffile-prefix-map to sanitizer locations); crash
+# parsers should strip everything up to the tree's top-level directories.
 MAKE=(make -C "$WORK" O="$OBJ" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" -j"$JOBS")
 if command -v ccache >/dev/null; then
 	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
@@ -172,6 +179,9 @@ rm -rf "$TMP" && mkdir -p "$TMP"
 	DEPMOD=/sbin/depmod >&2
 cp "$OBJ/arch/arm64/boot/Image" "$OBJ/System.map" "$OBJ/vmlinux" "$TMP/"
 cp "$OBJ/.config" "$TMP/.config"
+# The kernel's own cpio writer (a host program) for mkinitramfs.sh: it
+# makes /dev/console without root and with fixed mtimes.
+cp "$OBJ/usr/gen_init_cpio" "$TMP/gen_init_cpio"
 cat "$OBJ/include/config/kernel.release" >"$TMP/kernelrelease"
 printf '%s\n' "$VERSION" >"$TMP/VERSION"
 readelf -n "$OBJ/vmlinux" | sed -n 's/^ *Build ID: *//p' | head -n 1 >"$TMP/build-id"

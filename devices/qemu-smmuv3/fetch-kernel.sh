@@ -19,6 +19,7 @@
 #   OOPSFARM_CACHE     cache root (default $XDG_CACHE_HOME/oopsfarm or ~/.cache/oopsfarm)
 #   DEBIAN_MIRROR      default http://deb.debian.org/debian
 #   KERNEL_SERIES      default 7 (which linux-source-N.* series to accept)
+#   FETCH_REFRESH_SECONDS  refresh the index when older (default 86400)
 set -eu
 
 CACHE=${OOPSFARM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oopsfarm}
@@ -63,9 +64,26 @@ APT_OPTS="-o Dir::Etc::sourcelist=$APTDIR/etc/sources.list
 # under root's home; download as ourselves instead (no warning, same result).
 [ "$(id -u)" -ne 0 ] || APT_OPTS="$APT_OPTS -o APT::Sandbox::User=root"
 
-echo "fetch-kernel: refreshing sid package index in $APTDIR" >&2
-# shellcheck disable=SC2086  # APT_OPTS is a word list on purpose
-apt-get $APT_OPTS -qq update >&2
+# Refresh sid's index at most once a day: build-kernel.sh calls us on
+# every build just to learn the version, and a cached kernel must not wait
+# for the network (or fail without it).
+# (Our own stamp: apt gives the lists the archive's publication time.)
+STAMP=$APTDIR/state/last-update
+FRESH=$(find "$STAMP" -mmin -"$(( ${FETCH_REFRESH_SECONDS:-86400} / 60 ))" 2>/dev/null || true)
+if [ -z "$FRESH" ]; then
+	echo "fetch-kernel: refreshing sid package index in $APTDIR" >&2
+	# shellcheck disable=SC2086  # APT_OPTS is a word list on purpose
+	if apt-get $APT_OPTS -qq update >&2; then
+		touch "$STAMP"
+	else
+		if find "$APTDIR/state/lists" -maxdepth 1 -name '*_Packages*' | grep -q .; then
+			echo "fetch-kernel: update failed, using the index we have" >&2
+		else
+			echo "fetch-kernel: cannot fetch sid's package index" >&2
+			exit 1
+		fi
+	fi
+fi
 
 # Choose the linux-source-7.N package: prefer 7.2, else the highest 7.x on offer.
 # shellcheck disable=SC2086
