@@ -46,6 +46,7 @@ struct agent {
 	char pbuf[PIPE_LINE_MAX * 4];
 	size_t plen;
 	bool load_done, load_ok, load_timed_out;
+	uint64_t load_span_us;
 	int mod_failed;
 	pid_t provoke_pid;
 	int provoke_status;
@@ -322,7 +323,10 @@ static void loader_read(struct agent *a)
 				l.len = len - 1;
 			}
 			if (a->pbuf[0] == 'L') {
+				const char *sp = strstr(l.payload, " span_us=");
+
 				a->load_ok = strstr(l.payload, " res=ok ") != NULL;
+				a->load_span_us = sp ? strtoull(sp + 9, NULL, 10) : 0;
 				a->load_done = true;
 			}
 			if (a->pbuf[0] == 'M' && (strstr(l.payload, " res=fail") || strstr(l.payload, " res=skip")))
@@ -622,6 +626,12 @@ enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn w
 		proto_line_start(&l, PROTO_CASE);
 		proto_line_add(&l, "case", "modules");
 		proto_line_add(&l, "result", mods_ok ? "pass" : "fail");
+		/* LAVA records measurement/units with the case: first to last finit_module. */
+		if (a.load_done) {
+			proto_line_addf(&l, "measurement", "%llu.%03llu", (unsigned long long)a.load_span_us / 1000,
+					(unsigned long long)a.load_span_us % 1000);
+			proto_line_add(&l, "units", "ms");
+		}
 		send(&a, &l);
 		if (!mods_ok && !have_mods)
 			error = true;

@@ -69,7 +69,7 @@ check_agent() {
 		grep -q "^1 1 BEGIN v=1 .* release=$REL build_id=$BUILD_ID " "$dec"
 	t "$name: MOD line per module" [ "$(grep -c ' MOD name=' "$dec")" -eq "$(find "$K/modules" -name '*.ko' | wc -l)" ]
 	t "$name: every module loaded" grep -q ' LOAD .* res=ok ' "$dec"
-	t "$name: CASE modules pass" grep -q ' CASE case=modules result=pass$' "$dec"
+	t "$name: CASE modules pass" grep -qE ' CASE case=modules result=pass measurement=[0-9.]+ units=ms$' "$dec"
 	t "$name: agent reports '$title'" grep -qF "CRASH id=1 kind=" <(grep -F "title=\"$title\"" "$dec")
 	t "$name: a failing CASE for the signature" grep -qE " CASE case=crash_[0-9a-f]{16} result=fail .*title=\"$title\"" "$dec"
 	t "$name: the report text arrives whole" grep -q '^--- report 1 of boot 1 ---$' "$dec"
@@ -103,6 +103,21 @@ t "panic: BEGIN and LOAD arrived before" grep -q ' LOAD .* res=ok ' "$tmp/panic.
 t "panic: the agent said what it provoked" grep -q 'msg="lkdtm PANIC"' "$tmp/panic.dec"
 t "panic: no END (the agent died with the kernel)" not grep -q ' END ' "$tmp/panic.dec"
 t "panic: host parser finds 'kernel panic: dumptest'" grep -qF '"title":"kernel panic: dumptest"' "$tmp/panic.parse"
+
+# What LAVA's monitors action makes of the same console (pexpect, as LAVA runs it).
+if python3 -c 'import pexpect, yaml' 2>/dev/null; then
+	python3 tests/lava-monitor.py jobs/monitors-oopsfarm.yaml "$tmp/bug.log" >"$tmp/bug.lava"
+	bh=$(grep -m1 ' CRASH ' "$tmp/bug.dec" | sed -n 's/.* hash=\([0-9a-f]*\) .*/\1/p')
+	t "lava monitors: the crash signature is a failed test case" grep -qx "crash_$bh fail" "$tmp/bug.lava"
+	t "lava monitors: modules pass, with the load time in ms" grep -qE '^modules pass [0-9.]+ ms$' "$tmp/bug.lava"
+	t "lava monitors: boot fails, then the end line stops it" \
+		[ "$(tail -2 "$tmp/bug.lava" | tr '\n' ' ')" = "boot fail end " ]
+	t "lava monitors: module lines are not test cases" [ "$(wc -l <"$tmp/bug.lava")" -eq 6 ]
+	python3 tests/lava-monitor.py jobs/monitors-oopsfarm.yaml "$tmp/panic.log" >"$tmp/panic.lava"
+	t "lava monitors: a panic ends the monitor at once" [ "$(cat "$tmp/panic.lava")" = end ]
+else
+	echo "ok $((n += 1)) - lava monitors # SKIP python3 pexpect or yaml missing"
+fi
 
 # A clean boot: every case passes.
 boot clean 0 oopsfarm.threads=1
