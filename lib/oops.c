@@ -171,7 +171,7 @@ static const struct header headers[] = {
 	{ "INFO: rcu ", OOPS_KIND_RCU_STALL, T_FRAME, "INFO: rcu detected stall in %s", F_PC_TRACE,
 	  S_IRQ, H_ANYWHERE, " stall" },
 	{ "BUG: soft lockup", OOPS_KIND_SOFTLOCKUP, T_FRAME, "BUG: soft lockup in %s", F_PC_TRACE,
-	  S_IRQ, H_ANYWHERE, NULL },
+	  S_IRQ | S_LOCK, H_ANYWHERE, NULL },
 	{ "Watchdog detected hard LOCKUP", OOPS_KIND_SOFTLOCKUP, T_FRAME, "BUG: hard lockup in %s",
 	  F_PC_TRACE, S_IRQ, H_ANYWHERE, NULL },
 	{ "BUG: workqueue lockup", OOPS_KIND_SOFTLOCKUP, T_FIXED, "BUG: workqueue lockup", F_TRACE, 0,
@@ -785,6 +785,19 @@ static size_t find_inner_timestamp(const char *s, size_t len)
 	return 0;
 }
 
+/* First characters of all headers, and of those that may come mid-line. */
+static bool header_first[256], anywhere_first[256];
+
+/* run once before main(), so parsers in any thread see the tables ready */
+__attribute__((constructor)) static void header_tables_init(void)
+{
+	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+		header_first[(unsigned char)headers[i].match[0]] = true;
+		if (headers[i].flags & H_ANYWHERE)
+			anywhere_first[(unsigned char)headers[i].match[0]] = true;
+	}
+}
+
 static bool header_fits(const struct header *h, const char *s)
 {
 	if (!starts(s, h->match))
@@ -815,36 +828,40 @@ static const struct header *find_header(const char *s, size_t *ret_pos)
 	const char *t = s;
 
 	/* "[ BUG: Invalid wait context ]", "Oops: general protection fault" */
-	if (starts(t, "[ "))
+	if (t[0] == '[' && t[1] == ' ')
 		t += 2;
-	if (starts(t, "Oops: ") && !starts(t + 6, "0") && !is_digit(t[6]))
+	if (t[0] == 'O' && starts(t, "Oops: ") && !is_digit(t[6]))
 		t += 6;
-	/* "---[ end Kernel panic - not syncing: ... ]---" closes a report */
-	if (suppressed(t) || starts(t, "---[ "))
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (header_fits(&headers[i], t)) {
-			*ret_pos = t - s;
-			return &headers[i];
+	/* the first character rules out most entries, and most lines */
+	if (header_first[(unsigned char)*t]) {
+		for (size_t i = 0; i < n; i++) {
+			if (headers[i].match[0] == *t && header_fits(&headers[i], t)) {
+				if (suppressed(t))
+					return NULL;
+				*ret_pos = t - s;
+				return &headers[i];
+			}
 		}
 	}
+	/* "---[ end Kernel panic - not syncing: ... ]---" closes a report */
+	if (s[0] == '-' && starts(s, "---[ "))
+		return NULL;
 	if (!*s || strstr(s, "OOPSFARM:"))
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		const char *m;
-
-		if (!(headers[i].flags & H_ANYWHERE))
+	/* Headers after other text: one pass over the line, trying the
+	 * entries at each word that starts with one of their first letters.
+	 * The earliest match in the line wins. */
+	for (const char *m = s + 1; *m; m++) {
+		if (!anywhere_first[(unsigned char)*m] || is_ident(m[-1]))
 			continue;
-		m = strstr(s + 1, headers[i].match);
-		if (!m)
-			continue;
-		/* a word must start at the match: "xBUG: " is not a header */
-		if (is_ident(m[-1]))
-			continue;
-		if (suppressed(m) || !header_fits(&headers[i], m))
-			continue;
-		*ret_pos = m - s;
-		return &headers[i];
+		for (size_t i = 0; i < n; i++) {
+			if (!(headers[i].flags & H_ANYWHERE) || headers[i].match[0] != *m)
+				continue;
+			if (!header_fits(&headers[i], m) || suppressed(m))
+				continue;
+			*ret_pos = m - s;
+			return &headers[i];
+		}
 	}
 	return NULL;
 }
@@ -1362,7 +1379,7 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 		h = NULL;	/* belongs to the report open now */
 	/* symbolized reports repeat the header once per inlined frame:
 	 * "BUG: KASAN: ... in inlined file.h:12 [inline]", then the caller */
-	if (h && r->open && h == r->hdr && r->young && r->lines <= 3)
+	if (h && r->open && h == r->hdr && (h->flags & H_SAN_END) && r->young && r->lines <= 3)
 		h = NULL;
 	if (h) {
 		report_close(p);

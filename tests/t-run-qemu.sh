@@ -64,7 +64,7 @@ for _ in $(seq 1 600); do
 done
 kill -9 $pid; wait $pid 2>/dev/null
 sleep 1
-t "no QEMU outlives a killed run" bash -c "! pgrep -f 'oopsfarm-[q]emu-' >/dev/null"
+t "no QEMU outlives a killed run" bash -c "! pgrep -f 'logfile=build/run/t-run-[q]emu/' >/dev/null"
 $OF run --init "$tmp/crashinit" --store "$tmp/s.db" --append "crash=WARNING crashwait=1" "$tmp/c.yaml" \
 	> "$tmp/out" 2>/dev/null
 t "after kill -9 and resume: 8 boots, each index once" [ "$(q "select count(distinct seq || v.name) from boots b join variants v on v.id=b.variant_id where verdict != 'infra'")" -eq 8 -a "$(q "select count(*) from boots where verdict != 'infra'")" -eq 8 ]
