@@ -245,7 +245,7 @@ int cmd_run(int argc, char **argv)
 	const char *store_path = NULL, *init = "build/aarch64-linux-gnu/oopsfarm-agent", *extra = "";
 	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = { 0 };
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = { 0 };
-	char dir[512], path[1024], err[512], last[1024], spath[1024];
+	char dir[512], path[1024], err[512], last[1024], spath[1024], agent_cmdline[1024] = "";
 	struct campaign *c;
 	struct store *s;
 	int opt, r, boots = 0, done = 0, total;
@@ -356,6 +356,15 @@ int cmd_run(int argc, char **argv)
 		store_setup(s, cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &sa[i].id);
 	}
 
+	/* the agent's knobs, each as oopsfarm.KEY=VALUE on the kernel command line */
+	if (c->agent_args) {
+		char *copy = strdup(c->agent_args), *save = NULL;
+
+		for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+			snprintf(agent_cmdline + strlen(agent_cmdline), sizeof(agent_cmdline) - strlen(agent_cmdline),
+				 "%s%s%s", agent_cmdline[0] ? " " : "", strncmp(w, "oopsfarm.", 9) ? "oopsfarm." : "", w);
+		free(copy);
+	}
 	total = c->boots * c->nvariants * c->nsetups;
 	t0 = time(NULL);
 	for (int b = 0; b < c->boots; b++) {
@@ -385,8 +394,7 @@ int cmd_run(int argc, char **argv)
 				snprintf(uid, sizeof(uid), "%s#%d", uidp, attempt);
 				snprintf(log, sizeof(log), "%s/logs/%s-%s-%d.%d.log", dir, c->variants[v].name,
 					 st->name, b, attempt);
-				snprintf(append, sizeof(append), "console=ttyAMA0 panic=-1 %s %s",
-					 c->agent_args ? c->agent_args : "", extra);
+				snprintf(append, sizeof(append), "console=ttyAMA0 panic=-1 %s %s", agent_cmdline, extra);
 				strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 				qo.kernel = NULL;
 				snprintf(path, sizeof(path), "%s/Image", va[v].kdir);
