@@ -192,6 +192,13 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 	    (r = num(&x, root, "campaign", "boots", 1, 10000000, 100, &c->boots)) ||
 	    (r = str(&x, root, "campaign", "agent", false, &c->agent_args)))
 		goto out;
+	/* the name becomes a directory and a key: keep it a plain word */
+	if (c->name[strspn(c->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] ||
+	    c->name[0] == '.') {
+		r = fail(&x, get(&x, root, "campaign"),
+			 "campaign: the name '%s' may hold only letters, digits, '.', '_' and '-'", c->name);
+		goto out;
+	}
 	n = get(&x, root, "stop");
 	if (n && (n->type != YAML_SCALAR_NODE || strcmp((char *)n->data.scalar.value, "fixed"))) {
 		r = fail(&x, n, "campaign: 'stop' must be 'fixed' (sequential stopping is not built yet)");

@@ -96,6 +96,23 @@ static int run_capture(const char *const *argv, char *ret_last, size_t size)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
+/* mkdir -p, without a shell */
+static int mkdir_p(const char *path)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 static void read_line_file(const char *dir, const char *name, char *out, size_t size)
 {
 	char path[1200];
@@ -280,9 +297,9 @@ int cmd_run(int argc, char **argv)
 		return EXIT_INFRA;
 	}
 	snprintf(dir, sizeof(dir), "build/run/%s", c->name);
-	snprintf(path, sizeof(path), "mkdir -p '%s/logs'", dir);
-	if (system(path) != 0) {
-		errorf("run", "cannot make '%s'", dir);
+	snprintf(path, sizeof(path), "%s/logs", dir);
+	if (mkdir_p(path) < 0) {
+		errorf("run", "cannot make '%s': %s", path, strerror(errno));
 		campaign_free(c);
 		return EXIT_INFRA;
 	}
@@ -396,7 +413,6 @@ int cmd_run(int argc, char **argv)
 					 st->name, b, attempt);
 				snprintf(append, sizeof(append), "console=ttyAMA0 panic=-1 %s %s", agent_cmdline, extra);
 				strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-				qo.kernel = NULL;
 				snprintf(path, sizeof(path), "%s/Image", va[v].kdir);
 				qo.kernel = path;
 				qo.initrd = va[v].initrd;
