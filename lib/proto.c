@@ -205,6 +205,7 @@ struct proto_decoder {
 	size_t frag_len;
 	uint64_t frag_offset;
 	int pending_lines;	/* 0 when nothing is pending */
+	bool frag_partial;	/* the head holds only part of the prefix: maybe not ours */
 	char *held;		/* console bytes held back while pending */
 	size_t held_len;
 
@@ -512,8 +513,11 @@ static void pending_drop(struct proto_decoder *d)
 {
 	if (!d->pending_lines)
 		return;
-	d->stats.corrupt++;
-	problem(d, PROTO_CORRUPT, 0, 1, d->frag_offset);
+	/* A line that merely starts like the prefix ("Oops") is not counted. */
+	if (!d->frag_partial) {
+		d->stats.corrupt++;
+		problem(d, PROTO_CORRUPT, 0, 1, d->frag_offset);
+	}
 	console_out(d, d->frag, d->frag_len);
 	console_out(d, d->held, d->held_len);
 	d->held_len = 0;
@@ -533,11 +537,11 @@ static bool pending_join(struct proto_decoder *d, const char *s, size_t n)
 
 	if (n > PROTO_LINE_MAX || (n >= 9 && !tail_crc(s, n, &(uint32_t){ 0 })))
 		return false;
-	for (size_t k = PREFIX_LEN; k <= d->frag_len && k + n <= PROTO_LINE_MAX; k++) {
+	for (size_t k = 1; k <= d->frag_len && k + n <= PROTO_LINE_MAX; k++) {
 		size_t len = k + n;
 		uint32_t want, got;
 
-		if (len < PREFIX_LEN + 9)
+		if (len < PREFIX_LEN + 9 || (k < PREFIX_LEN && memcmp(s, PROTO_PREFIX + k, PREFIX_LEN - k)))
 			continue;
 		if (n >= 9) {
 			tail_crc(s, n, &want);
@@ -569,6 +573,39 @@ static bool pending_join(struct proto_decoder *d, const char *s, size_t n)
 	return false;
 }
 
+/*
+ * True when the line starts with part of the prefix and then differs: the
+ * head of an agent line that kernel output cut inside the prefix.
+ */
+static bool partial_prefix(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && k < PREFIX_LEN && s[k] == PROTO_PREFIX[k])
+		k++;
+	return k > 0 && k < PREFIX_LEN && k < n;
+}
+
+/*
+ * Keeps s[0..body) (the head of a split agent line, plus the kernel text
+ * after it) and waits for the tail.  The line end, s[body..n), belongs with
+ * that kernel text.
+ */
+static void pending_start(struct proto_decoder *d, const char *s, size_t body, size_t n,
+			  uint64_t offset)
+{
+	d->frag_len = body < sizeof(d->frag) ? body : sizeof(d->frag);
+	memcpy(d->frag, s, d->frag_len);
+	d->frag_crc[0] = 0;
+	for (size_t i = 0; i < d->frag_len; i++)
+		d->frag_crc[i + 1] = crc32_update(d->frag_crc[i], d->frag + i, 1);
+	d->frag_offset = offset;
+	d->frag_partial = !(d->frag_len >= PREFIX_LEN && !memcmp(d->frag, PROTO_PREFIX, PREFIX_LEN));
+	d->pending_lines = 1;
+	d->held_len = 0;
+	held_add(d, s + body, n - body);
+}
+
 /* One console line, s[0..n) including its newline if it had one. */
 static void process_line(struct proto_decoder *d, const char *s, size_t n, uint64_t offset)
 {
@@ -580,9 +617,15 @@ static void process_line(struct proto_decoder *d, const char *s, size_t n, uint6
 		body--;
 	p = memmem(s, body, PROTO_PREFIX, PREFIX_LEN);
 	if (!p) {
+		if (d->pending_lines && pending_join(d, s, body))
+			return;	/* the line was the tail: all of it was agent output */
+		if (partial_prefix(s, body)) {
+			/* Kernel text inside the prefix itself: "OOPSF[ 1.2] ...". */
+			pending_drop(d);
+			pending_start(d, s, body, n, offset);
+			return;
+		}
 		if (d->pending_lines) {
-			if (pending_join(d, s, body))
-				return;	/* the line was the tail: all of it was agent output */
 			held_add(d, s, n);
 			if (++d->pending_lines > PENDING_LINES)
 				pending_drop(d);
@@ -599,19 +642,7 @@ static void process_line(struct proto_decoder *d, const char *s, size_t n, uint6
 		deliver(d, &m);
 		return;
 	}
-	/* The head of a line split by kernel output (or garbage): wait for a tail. */
-	d->frag_len = body - (size_t)(p - s);
-	if (d->frag_len > sizeof(d->frag))
-		d->frag_len = sizeof(d->frag);
-	memcpy(d->frag, p, d->frag_len);
-	d->frag_crc[0] = 0;
-	for (size_t i = 0; i < d->frag_len; i++)
-		d->frag_crc[i + 1] = crc32_update(d->frag_crc[i], d->frag + i, 1);
-	d->frag_offset = offset + (uint64_t)(p - s);
-	d->pending_lines = 1;
-	d->held_len = 0;
-	/* The line's own end belongs with the kernel text after the head. */
-	held_add(d, s + body, n - body);
+	pending_start(d, p, body - (size_t)(p - s), n - (size_t)(p - s), offset + (uint64_t)(p - s));
 }
 
 int proto_decoder_feed(struct proto_decoder *d, const void *buf, size_t len)

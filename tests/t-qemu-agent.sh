@@ -107,12 +107,17 @@ t "panic: host parser finds 'kernel panic: dumptest'" grep -qF '"title":"kernel 
 # What LAVA's monitors action makes of the same console (pexpect, as LAVA runs it).
 if python3 -c 'import pexpect, yaml' 2>/dev/null; then
 	python3 tests/lava-monitor.py jobs/monitors-oopsfarm.yaml "$tmp/bug.log" >"$tmp/bug.lava"
-	bh=$(grep -m1 ' CRASH ' "$tmp/bug.dec" | sed -n 's/.* hash=\([0-9a-f]*\) .*/\1/p')
-	t "lava monitors: the crash signature is a failed test case" grep -qx "crash_$bh fail" "$tmp/bug.lava"
+	# A CASE line that kernel output split is rebuilt by the decoder but
+	# missed by LAVA's regex (documented): compare with the unsplit ones.
+	grep ' CASE ' "$tmp/bug.dec" | grep -v '(recovered)$' |
+		sed -E 's/^[0-9]+ [0-9]+ CASE case=([a-z0-9_]+) result=([a-z]+)( measurement=([0-9.]+) units=([a-z]+))?.*/\1 \2 \4 \5/; s/ +$//' \
+		>"$tmp/bug.want"
+	t "lava monitors: one test case per whole CASE line, same ids and results" \
+		diff <(grep -v '^end$' "$tmp/bug.lava") "$tmp/bug.want"
+	t "lava monitors: crash signatures are failed test cases" grep -qE '^crash_[0-9a-f]{16} fail$' "$tmp/bug.lava"
 	t "lava monitors: modules pass, with the load time in ms" grep -qE '^modules pass [0-9.]+ ms$' "$tmp/bug.lava"
 	t "lava monitors: boot fails, then the end line stops it" \
 		[ "$(tail -2 "$tmp/bug.lava" | tr '\n' ' ')" = "boot fail end " ]
-	t "lava monitors: module lines are not test cases" [ "$(wc -l <"$tmp/bug.lava")" -eq 6 ]
 	python3 tests/lava-monitor.py jobs/monitors-oopsfarm.yaml "$tmp/panic.log" >"$tmp/panic.lava"
 	t "lava monitors: a panic ends the monitor at once" [ "$(cat "$tmp/panic.lava")" = end ]
 else
@@ -126,5 +131,5 @@ t "clean: END verdict pass, no crash" grep -q ' END verdict=pass crashes=0 ' "$t
 t "clean: host parser finds nothing" [ ! -s "$tmp/clean.parse" ]
 
 if [ -n "${KEEP_CONSOLES:-}" ]; then
-	mkdir -p "$KEEP_CONSOLES" && cp "$tmp"/*.log "$tmp"/*.dec "$KEEP_CONSOLES"/
+	mkdir -p "$KEEP_CONSOLES" && cp "$tmp"/*.log "$tmp"/*.dec "$tmp"/*.lava "$KEEP_CONSOLES"/
 fi
