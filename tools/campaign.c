@@ -93,6 +93,12 @@ static int num(struct ctx *x, yaml_node_t *map, const char *what, const char *ke
 	return 0;
 }
 
+static bool plain_word(const char *s)
+{
+	return s[0] != '.' &&
+	       !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")];
+}
+
 static int load_variant(struct ctx *x, yaml_node_t *n, struct campaign_variant *v, int i)
 {
 	static const char *const keys[] = { "name", "kernel", "patches", NULL };
@@ -106,6 +112,9 @@ static int load_variant(struct ctx *x, yaml_node_t *n, struct campaign_variant *
 	if ((r = check_keys(x, n, what, keys)) || (r = str(x, n, what, "name", true, &v->name)) ||
 	    (r = str(x, n, what, "kernel", false, &v->kernel_src)))
 		return r;
+	if (!plain_word(v->name))
+		return fail(x, get(x, n, "name"), "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'",
+			    what, v->name);
 	p = get(x, n, "patches");
 	if (!p)
 		return 0;
@@ -139,6 +148,9 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 	    (r = num(x, n, what, "extra_nodes", 0, 100000, 0, &s->extra_nodes)) ||
 	    (r = str(x, n, what, "cpu", false, &s->cpu)))
 		return r;
+	if (!plain_word(s->name))
+		return fail(x, get(x, n, "name"), "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'",
+			    what, s->name);
 	if (!s->board)
 		s->board = strdup("qemu-smmuv3");
 	if (strcmp(s->board, "qemu-smmuv3"))
@@ -193,8 +205,7 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 	    (r = str(&x, root, "campaign", "agent", false, &c->agent_args)))
 		goto out;
 	/* the name becomes a directory and a key: keep it a plain word */
-	if (c->name[strspn(c->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] ||
-	    c->name[0] == '.') {
+	if (!plain_word(c->name)) {
 		r = fail(&x, get(&x, root, "campaign"),
 			 "campaign: the name '%s' may hold only letters, digits, '.', '_' and '-'", c->name);
 		goto out;
