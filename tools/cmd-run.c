@@ -30,6 +30,7 @@
 
 #include "campaign.h"
 #include "oops.h"
+#include "proto.h"
 #include "oopsfarm.h"
 #include "qemu.h"
 #include "stats.h"
@@ -202,6 +203,42 @@ static void on_report(const struct oops_report *r, void *userdata)
 	b->c[b->n] = (struct store_crash){ b->titles[b->n], oops_kind_name(r->kind), b->frames[b->n],
 					   b->hashes[b->n], r->corrupted, r->start, r->end };
 	b->n++;
+}
+
+/* What the agent said on the console: the build-id it saw, its verdict. */
+struct agent_seen {
+	bool begin, end;
+	char build_id[128];
+	char verdict[32];
+};
+
+static void on_agent_msg(const struct proto_msg *m, void *userdata)
+{
+	struct agent_seen *a = userdata;
+	const char *v;
+
+	if (m->type == PROTO_BEGIN && !a->begin) {
+		a->begin = true;
+		v = proto_msg_get(m, "build_id");
+		snprintf(a->build_id, sizeof(a->build_id), "%s", v ? v : "");
+	} else if (m->type == PROTO_END) {
+		a->end = true;
+		v = proto_msg_get(m, "verdict");
+		snprintf(a->verdict, sizeof(a->verdict), "%s", v ? v : "");
+	}
+}
+
+static void agent_decode(const char *buf, size_t len, struct agent_seen *a)
+{
+	struct proto_decoder_ops ops = { .msg = on_agent_msg };
+	struct proto_decoder *d = proto_decoder_new(&ops, a);
+
+	memset(a, 0, sizeof(*a));
+	if (!d)
+		return;
+	proto_decoder_feed(d, buf, len);
+	proto_decoder_finish(d);
+	proto_decoder_free(d);
 }
 
 /* A boot of this index that counts (not infra) is already stored. */
@@ -392,6 +429,7 @@ int cmd_run(int argc, char **argv)
 				struct qemu_opts qo = { 0 };
 				struct qemu_result qr;
 				struct boot_parse bp = { .target = c->target };
+				struct agent_seen seen;
 				struct store_boot sb = { 0 };
 				time_t now = time(NULL);
 				char *buf;
@@ -434,8 +472,11 @@ int cmd_run(int argc, char **argv)
 				}
 
 				buf = slurp(log, &len);
-				if (buf)
+				memset(&seen, 0, sizeof(seen));
+				if (buf) {
 					oops_parse_buffer(buf, len, on_report, &bp);
+					agent_decode(buf, len, &seen);
+				}
 				sb.boot_uid = uid;
 				sb.campaign_id = cid;
 				sb.variant_id = va[v].id;
@@ -449,15 +490,24 @@ int cmd_run(int argc, char **argv)
 				sb.crashes = bp.c;
 				sb.ncrashes = bp.n;
 				sb.target_hit = bp.hit;
-				/* the console decides: a crash is a crash whatever else happened */
+				/*
+				 * The console decides: a crash is a crash whatever else happened.
+				 * All variants of one tree print the same release, so the build-id
+				 * in the agent's BEGIN line tells which variant really booted; a
+				 * mismatch, like a QEMU that did not start, is an infra error.
+				 * With the agent as init, a pass needs its END line; an init that
+				 * is not the agent (no BEGIN line) passes by powering off.
+				 */
 				if (bp.n)
 					sb.verdict = VERDICT_CRASH;
 				else if (r < 0 || !qr.started || (!qr.hung && qr.exit_code != 0 && qr.exit_code != 1))
 					sb.verdict = VERDICT_INFRA, sb.infra_reason = r < 0 ? qr.error : "qemu failed";
-				else if (qr.hung)
-					sb.verdict = VERDICT_HANG;
 				else if (!len)
 					sb.verdict = VERDICT_INFRA, sb.infra_reason = "empty console";
+				else if (seen.begin && va[v].build_id[0] && strcmp(seen.build_id, va[v].build_id))
+					sb.verdict = VERDICT_INFRA, sb.infra_reason = "build-id mismatch";
+				else if (qr.hung || (seen.begin && !seen.end))
+					sb.verdict = VERDICT_HANG;
 				else
 					sb.verdict = VERDICT_PASS;
 				snprintf(path, sizeof(path), "%s.zst", log);
