@@ -460,6 +460,10 @@ int cmd_run(int argc, char **argv)
 				qo.smp = st->vcpus;
 				qo.mem_mb = st->memory_mb;
 				qo.cpu_limit_s = cpu_limit;
+				qo.idle_limit_s = 30;
+				/* the agent's END line: "OOPSFARM:<seq>:END:" */
+				qo.done_marker = ":END:verdict=";
+				qo.done_grace_s = 3;
 				qo.log_path = log;
 				snprintf(qerr, sizeof(qerr), "%s.qemu", log);
 				qo.stderr_path = qerr;
@@ -500,7 +504,8 @@ int cmd_run(int argc, char **argv)
 				 */
 				if (bp.n)
 					sb.verdict = VERDICT_CRASH;
-				else if (r < 0 || !qr.started || (!qr.hung && qr.exit_code != 0 && qr.exit_code != 1))
+				else if (r < 0 || !qr.started ||
+					 (!qr.hung && !qr.done_killed && qr.exit_code != 0 && qr.exit_code != 1))
 					sb.verdict = VERDICT_INFRA, sb.infra_reason = r < 0 ? qr.error : "qemu failed";
 				else if (!len)
 					sb.verdict = VERDICT_INFRA, sb.infra_reason = "empty console";

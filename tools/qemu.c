@@ -55,7 +55,8 @@ int qemu_boot(const struct qemu_opts *o, struct qemu_result *r)
 	const char *argv[48];
 	int argc = 0, fd = -1, status = 0;
 	struct rusage ru = { 0 };
-	double start = now(), last_cpu = 0;
+	double start = now(), last_cpu = 0, last_output, done_at = 0;
+	char tail[256] = "";
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
@@ -161,14 +162,49 @@ int qemu_boot(const struct qemu_opts *o, struct qemu_result *r)
 	}
 	r->started = true;
 
+	last_output = now();
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		char buf[65536];
+		char buf[65536 + 256];
+		size_t keep = strlen(tail);
+		ssize_t n = 0;
 		double c;
 
 		/* keep reading: a full socket would stall the guest (logfile has it all) */
-		if (poll(&pfd, 1, 100) > 0 && read(fd, buf, sizeof(buf)) <= 0) {
-			/* console closed: QEMU is exiting */
+		if (poll(&pfd, 1, 100) > 0) {
+			n = read(fd, buf + keep, sizeof(buf) - keep - 1);
+			if (n <= 0) {
+				/* console closed: QEMU is exiting */
+				wait4(pid, &status, 0, &ru);
+				break;
+			}
+			last_output = now();
+			/* look for the marker across chunk boundaries */
+			if (o->done_marker && done_at == 0) {
+				memcpy(buf, tail, keep);
+				buf[keep + n] = '\0';
+				for (size_t i = 0; i < keep + (size_t)n; i++)
+					if (buf[i] == '\0')
+						buf[i] = ' ';
+				if (strstr(buf, o->done_marker))
+					done_at = now();
+				keep += n;
+				n = keep > 200 ? 200 : keep;
+				memcpy(tail, buf + keep - n, n);
+				tail[n] = '\0';
+			}
+		}
+		/* the boot is over (the agent said so) but the guest cannot power
+		 * off, e.g. a loader died holding a device lock: stop waiting */
+		if (done_at > 0 && now() - done_at > o->done_grace_s) {
+			r->done_killed = true;
+			kill(pid, SIGKILL);
+			wait4(pid, &status, 0, &ru);
+			break;
+		}
+		if (o->idle_limit_s > 0 && done_at == 0 && now() - last_output > o->idle_limit_s) {
+			r->hung = true;
+			kill(pid, SIGKILL);
 			wait4(pid, &status, 0, &ru);
 			break;
 		}
@@ -192,7 +228,7 @@ int qemu_boot(const struct qemu_opts *o, struct qemu_result *r)
 	if (r->cpu_s < last_cpu)
 		r->cpu_s = last_cpu;
 	r->wall_s = now() - start;
-	if (!r->hung && WIFEXITED(status))
+	if (!r->hung && !r->done_killed && WIFEXITED(status))
 		r->exit_code = WEXITSTATUS(status);
 	unlink(sock);
 	rmdir(dir);

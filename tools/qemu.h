@@ -20,13 +20,17 @@ struct qemu_opts {
 	const char *kernel, *initrd, *dtb, *append, *cpu;
 	int smp, mem_mb;
 	double cpu_limit_s;	/* the boot is hung past this much QEMU CPU time */
+	double idle_limit_s;	/* hung after this long (wall) with no console output */
+	const char *done_marker;	/* console text that ends the boot, e.g. the agent's END */
+	double done_grace_s;	/* time left to power off after the marker */
 	const char *log_path;	/* raw console */
 	const char *stderr_path;	/* QEMU's own stderr, or NULL to inherit */
 };
 
 struct qemu_result {
 	bool started;		/* the console socket opened */
-	bool hung;		/* killed at the CPU (or wall) time limit */
+	bool hung;		/* killed at the CPU, idle or wall time limit */
+	bool done_killed;	/* the marker came but the guest did not power off */
 	int exit_code;		/* 0 poweroff, 1 pvpanic, other: QEMU failed; -1 killed */
 	double cpu_s, wall_s;
 	char error[256];	/* why it did not start, for infra reasons */
