@@ -15,39 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "oops.h"
+#include "boot.h"
 #include "oopsfarm.h"
 #include "store.h"
-
-#define MAX_CRASHES 32
-
-struct rec_ctx {
-	struct store_crash c[MAX_CRASHES];
-	char titles[MAX_CRASHES][OOPS_TITLE_MAX];
-	char frames[MAX_CRASHES][OOPS_FRAME_MAX];
-	char hashes[MAX_CRASHES][17];
-	int n;
-	const char *target;
-	bool target_hit;
-};
-
-static void rec_report(const struct oops_report *r, void *userdata)
-{
-	struct rec_ctx *x = userdata;
-
-	if (x->target && !strcmp(r->title, x->target))
-		x->target_hit = true;
-	if (x->n >= MAX_CRASHES)
-		return;
-	snprintf(x->titles[x->n], OOPS_TITLE_MAX, "%s", r->title);
-	snprintf(x->frames[x->n], OOPS_FRAME_MAX, "%s", r->frame);
-	snprintf(x->hashes[x->n], 17, "%016llx", (unsigned long long)r->hash);
-	x->c[x->n] = (struct store_crash){
-		.title = x->titles[x->n], .kind = oops_kind_name(r->kind), .frame = x->frames[x->n],
-		.hash = x->hashes[x->n], .corrupted = r->corrupted, .start = r->start, .end = r->end,
-	};
-	x->n++;
-}
 
 static void usage(void)
 {
@@ -74,14 +44,13 @@ int cmd_record(int argc, char **argv)
 	};
 	const char *path = NULL, *campaign = NULL, *variant = NULL, *setup = NULL, *uid = NULL;
 	const char *infra = NULL;
-	struct rec_ctx x = { 0 };
+	struct crash_set x = { 0 };
 	struct store *s = NULL;
 	struct store_boot b = { 0 };
 	int opt, r, seq = 0;
 	bool hang = false;
 	char *log;
-	FILE *f;
-	size_t len = 0, cap = 0, n;
+	size_t len = 0;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -102,29 +71,12 @@ int cmd_record(int argc, char **argv)
 		errorf("record", "--store, --campaign, --variant, --setup, --uid and one LOG are needed");
 		return usage_hint("record");
 	}
-	f = fopen(argv[optind], "rb");
-	if (!f) {
-		errorf("record", "cannot open '%s': %s", argv[optind], strerror(errno));
+	log = file_slurp(argv[optind], &len);
+	if (!log) {
+		errorf("record", "cannot read '%s': %s", argv[optind], strerror(errno));
 		return EXIT_INFRA;
 	}
-	log = NULL;
-	do {
-		if (cap - len < 65536) {
-			char *nl = realloc(log, cap += 1 << 20);
-
-			if (!nl) {
-				free(log);
-				fclose(f);
-				errorf("record", "out of memory");
-				return EXIT_INFRA;
-			}
-			log = nl;
-		}
-		n = fread(log + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	oops_parse_buffer(log, len, rec_report, &x);
+	crash_set_parse(&x, log, len);
 	free(log);
 
 	r = store_open(path, &s);

@@ -29,6 +29,7 @@
 #include <sqlite3.h>
 
 #include "campaign.h"
+#include "boot.h"
 #include "oops.h"
 #include "proto.h"
 #include "oopsfarm.h"
@@ -129,33 +130,6 @@ static void read_line_file(const char *dir, const char *name, char *out, size_t 
 	fclose(f);
 }
 
-static char *slurp(const char *path, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (!f)
-		return NULL;
-	do {
-		if (cap - len < 65536) {
-			char *nb = realloc(buf, (cap += 1 << 20) + 1);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	*ret_len = len;
-	return buf;
-}
-
 /* Writes buf compressed to path.zst; the raw file is removed after. */
 static int keep_compressed(const char *path, const char *buf, size_t len)
 {
@@ -179,30 +153,6 @@ static int keep_compressed(const char *path, const char *buf, size_t len)
 	free(z);
 	unlink(path);
 	return 0;
-}
-
-struct boot_parse {
-	struct store_crash c[32];
-	char titles[32][OOPS_TITLE_MAX], frames[32][OOPS_FRAME_MAX], hashes[32][17];
-	int n;
-	const char *target;
-	bool hit;
-};
-
-static void on_report(const struct oops_report *r, void *userdata)
-{
-	struct boot_parse *b = userdata;
-
-	if (!b->target || !strcmp(r->title, b->target))
-		b->hit = true;
-	if (b->n >= 32)
-		return;
-	snprintf(b->titles[b->n], OOPS_TITLE_MAX, "%s", r->title);
-	snprintf(b->frames[b->n], OOPS_FRAME_MAX, "%s", r->frame);
-	snprintf(b->hashes[b->n], 17, "%016llx", (unsigned long long)r->hash);
-	b->c[b->n] = (struct store_crash){ b->titles[b->n], oops_kind_name(r->kind), b->frames[b->n],
-					   b->hashes[b->n], r->corrupted, r->start, r->end };
-	b->n++;
 }
 
 /* What the agent said on the console: the build-id it saw, its verdict. */
@@ -428,7 +378,7 @@ int cmd_run(int argc, char **argv)
 				char uidp[512], uid[600], log[1024], append[2048], started[32], qerr[1100];
 				struct qemu_opts qo = { 0 };
 				struct qemu_result qr;
-				struct boot_parse bp = { .target = c->target };
+				struct crash_set bp = { .target = c->target };
 				struct agent_seen seen;
 				struct store_boot sb = { 0 };
 				time_t now = time(NULL);
@@ -475,10 +425,10 @@ int cmd_run(int argc, char **argv)
 						unlink(qerr);
 				}
 
-				buf = slurp(log, &len);
+				buf = file_slurp(log, &len);
 				memset(&seen, 0, sizeof(seen));
 				if (buf) {
-					oops_parse_buffer(buf, len, on_report, &bp);
+					crash_set_parse(&bp, buf, len);
 					agent_decode(buf, len, &seen);
 				}
 				sb.boot_uid = uid;
@@ -493,7 +443,7 @@ int cmd_run(int argc, char **argv)
 				sb.build_id = va[v].build_id;
 				sb.crashes = bp.c;
 				sb.ncrashes = bp.n;
-				sb.target_hit = bp.hit;
+				sb.target_hit = bp.target_hit;
 				/*
 				 * The console decides: a crash is a crash whatever else happened.
 				 * All variants of one tree print the same release, so the build-id

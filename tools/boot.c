@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/* boot.c - see boot.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot.h"
+
+static void on_report(const struct oops_report *r, void *userdata)
+{
+	struct crash_set *s = userdata;
+	int i = s->n;
+
+	if (!s->target || !strcmp(r->title, s->target))
+		s->target_hit = true;
+	if (i >= BOOT_MAX_CRASHES)
+		return;
+	snprintf(s->titles[i], OOPS_TITLE_MAX, "%s", r->title);
+	snprintf(s->frames[i], OOPS_FRAME_MAX, "%s", r->frame);
+	snprintf(s->hashes[i], sizeof(s->hashes[i]), "%016llx", (unsigned long long)r->hash);
+	s->c[i] = (struct store_crash){
+		.title = s->titles[i], .kind = oops_kind_name(r->kind), .frame = s->frames[i],
+		.hash = s->hashes[i], .corrupted = r->corrupted, .start = r->start, .end = r->end,
+	};
+	s->n++;
+}
+
+void crash_set_parse(struct crash_set *set, const char *buf, size_t len)
+{
+	set->target_hit = false;
+	set->n = 0;
+	oops_parse_buffer(buf, len, on_report, set);
+}
+
+char *file_slurp(const char *path, size_t *ret_len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, (cap += 1 << 20) + 1);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	*ret_len = len;
+	return buf;
+}
