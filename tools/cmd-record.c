@@ -46,7 +46,7 @@ int cmd_record(int argc, char **argv)
 	const char *infra = NULL;
 	struct crash_set x = { 0 };
 	struct store *s = NULL;
-	struct store_boot b = { 0 };
+	struct store_boot b = { .host_load = -1 };
 	int opt, r, seq = 0;
 	bool hang = false;
 	char *log;

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "boot a campaign on the QEMU board" },
 	{ "record", cmd_record, "store one finished boot from its console log" },
 	{ "report", cmd_report, "rates, intervals and verdicts of a campaign" },
+	{ "lava", cmd_lava, "render, submit, follow and collect LAVA jobs" },
 };
 
 static int help(FILE *f)

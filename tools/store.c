@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* store.c - see store.h and doc/store.md. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -38,6 +39,22 @@ static const char schema_v1[] =
 	"  ord INTEGER NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL, frame TEXT,"
 	"  hash TEXT, corrupted INTEGER NOT NULL, start_off INTEGER, end_off INTEGER);"
 	"CREATE INDEX crashes_by_title ON crashes (title);";
+
+/* v2: where a boot ran (local board or LAVA job), the host's load, and the
+ * LAVA jobs a campaign submitted (submission and collection are idempotent) */
+static const char schema_v2[] =
+	"ALTER TABLE boots ADD COLUMN source TEXT NOT NULL DEFAULT 'local';"
+	"ALTER TABLE boots ADD COLUMN board TEXT;"
+	"ALTER TABLE boots ADD COLUMN host_load REAL;"
+	"ALTER TABLE boots ADD COLUMN lava_job_id INTEGER;"
+	"CREATE TABLE lava_jobs ("
+	"  id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+	"  server TEXT NOT NULL, job_id INTEGER NOT NULL,"
+	"  variant_id INTEGER REFERENCES variants(id), setup_id INTEGER REFERENCES setups(id),"
+	"  device_type TEXT, batch INTEGER, boots INTEGER NOT NULL,"
+	"  state TEXT, health TEXT, submitted TEXT, collected TEXT,"
+	"  log_offset INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (server, job_id));";
 
 static int sql_err(sqlite3 *db)
 {
@@ -78,12 +95,21 @@ int store_open(const char *path, struct store **ret)
 		store_close(s);
 		return -EPROTO;
 	}
-	if (version < 1) {
-		/* migrations go here, one step per version, each in its own transaction */
-		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(s->db, schema_v1, NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(s->db, "PRAGMA user_version = 1; COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	/* migrations: one step per version, each in its own transaction */
+	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
+		static const char *const steps[] = { schema_v1, schema_v2 };
+		char bump[64];
+
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d; COMMIT", v + 1);
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 			goto fail;
+		if (sqlite3_exec(s->db, steps[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(s->db, bump, NULL, NULL, NULL) != SQLITE_OK) {
+			r = sql_err(s->db);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			store_close(s);
+			return r;
+		}
 	}
 	*ret = s;
 	return 0;
@@ -195,7 +221,8 @@ int store_add_boot(struct store *s, const struct store_boot *b)
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT OR IGNORE INTO boots (boot_uid, campaign_id, variant_id, setup_id, seq,"
 			       " verdict, infra_reason, target_hit, started, wall_ms, cpu_ms, knobs, build_id,"
-			       " log_path) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+			       " log_path, source, board, host_load, lava_job_id)"
+			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_text(st, 1, b->boot_uid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, b->campaign_id);
@@ -211,6 +238,12 @@ int store_add_boot(struct store *s, const struct store_boot *b)
 	sqlite3_bind_text(st, 12, b->knobs, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 13, b->build_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 14, b->log_path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 15, b->source ? b->source : "local", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 16, b->board, -1, SQLITE_TRANSIENT);
+	if (b->host_load >= 0)
+		sqlite3_bind_double(st, 17, b->host_load);
+	if (b->lava_job_id > 0)
+		sqlite3_bind_int64(st, 18, b->lava_job_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);

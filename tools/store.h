@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -45,6 +45,11 @@ struct store_boot {
 	const char *log_path;
 	const struct store_crash *crashes;
 	int ncrashes;
+	/* v2 */
+	const char *source;		/* "local" (NULL) or "lava" */
+	const char *board;		/* the board or LAVA device that ran it */
+	double host_load;		/* 1-min load average at the boot's start; <0 unknown */
+	int64_t lava_job_id;		/* 0 unless a LAVA boot */
 };
 
 /* Opens or creates path; returns 0 or -errno (-EPROTO: newer schema than this build). */

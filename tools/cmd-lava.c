@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+/* cmd-lava.c - `oopsfarm lava SUBCOMMAND`: see lava.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lava.h"
+#include "oopsfarm.h"
+
+struct lava_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+/* each row lands with the file that implements it */
+static const struct lava_command lava_commands[] = {
+	{ NULL, NULL, NULL },
+};
+
+static void lava_usage(FILE *f)
+{
+	fprintf(f, "usage: oopsfarm lava SUBCOMMAND [options]\n\n");
+	for (const struct lava_command *c = lava_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->help);
+	fprintf(f, "\nThe token comes from --token-file FILE or $OOPSFARM_LAVA_TOKEN; it is never printed.\n");
+}
+
+int cmd_lava(int argc, char **argv)
+{
+	if (argc < 2) {
+		lava_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		lava_usage(stdout);
+		return EXIT_OK;
+	}
+	for (const struct lava_command *c = lava_commands; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			return c->fn(argc - 1, argv + 1);
+	errorf("lava", "unknown subcommand '%s'", argv[1]);
+	lava_usage(stderr);
+	return EXIT_USAGE;
+}
