@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+#include <zstd.h>
+
 #include "boot.h"
+#include "proto.h"
 
 static void on_report(const struct oops_report *r, void *userdata)
 {
@@ -66,4 +70,58 @@ char *file_slurp(const char *path, size_t *ret_len)
 	buf[len] = '\0';
 	*ret_len = len;
 	return buf;
+}
+
+/* Writes buf compressed to path.zst; the raw file is removed after. */
+int log_keep_compressed(const char *path, const char *buf, size_t len)
+{
+	size_t bound = ZSTD_compressBound(len), n;
+	char *z = malloc(bound), zpath[1200];
+	FILE *f;
+
+	if (!z)
+		return -ENOMEM;
+	n = ZSTD_compress(z, bound, buf, len, 9);
+	if (ZSTD_isError(n)) {
+		free(z);
+		return -EIO;
+	}
+	snprintf(zpath, sizeof(zpath), "%s.zst", path);
+	f = fopen(zpath, "wb");
+	if (!f || fwrite(z, 1, n, f) != n || fclose(f) != 0) {
+		free(z);
+		return -EIO;
+	}
+	free(z);
+	unlink(path);
+	return 0;
+}
+
+static void on_agent_msg(const struct proto_msg *m, void *userdata)
+{
+	struct agent_seen *a = userdata;
+	const char *v;
+
+	if (m->type == PROTO_BEGIN && !a->begin) {
+		a->begin = true;
+		v = proto_msg_get(m, "build_id");
+		snprintf(a->build_id, sizeof(a->build_id), "%s", v ? v : "");
+	} else if (m->type == PROTO_END) {
+		a->end = true;
+		v = proto_msg_get(m, "verdict");
+		snprintf(a->verdict, sizeof(a->verdict), "%s", v ? v : "");
+	}
+}
+
+void agent_decode(const char *buf, size_t len, struct agent_seen *a)
+{
+	struct proto_decoder_ops ops = { .msg = on_agent_msg };
+	struct proto_decoder *d = proto_decoder_new(&ops, a);
+
+	memset(a, 0, sizeof(*a));
+	if (!d)
+		return;
+	proto_decoder_feed(d, buf, len);
+	proto_decoder_finish(d);
+	proto_decoder_free(d);
 }

@@ -30,4 +30,17 @@ void crash_set_parse(struct crash_set *set, const char *buf, size_t len);
 /* Reads a whole file; returns a malloc'd buffer (NUL-terminated) or NULL with errno. */
 char *file_slurp(const char *path, size_t *ret_len);
 
+/* What the agent said on the console: the build-id it saw, its verdict. */
+struct agent_seen {
+	bool begin, end;
+	char build_id[128];
+	char verdict[32];
+};
+
+/* Decodes the agent's protocol lines in a console log into a. */
+void agent_decode(const char *buf, size_t len, struct agent_seen *a);
+
+/* Writes buf zstd-compressed to path.zst and removes path; 0 or -errno. */
+int log_keep_compressed(const char *path, const char *buf, size_t len);
+
 #endif

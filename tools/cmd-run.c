@@ -130,67 +130,6 @@ static void read_line_file(const char *dir, const char *name, char *out, size_t 
 	fclose(f);
 }
 
-/* Writes buf compressed to path.zst; the raw file is removed after. */
-static int keep_compressed(const char *path, const char *buf, size_t len)
-{
-	size_t bound = ZSTD_compressBound(len), n;
-	char *z = malloc(bound), zpath[1200];
-	FILE *f;
-
-	if (!z)
-		return -ENOMEM;
-	n = ZSTD_compress(z, bound, buf, len, 9);
-	if (ZSTD_isError(n)) {
-		free(z);
-		return -EIO;
-	}
-	snprintf(zpath, sizeof(zpath), "%s.zst", path);
-	f = fopen(zpath, "wb");
-	if (!f || fwrite(z, 1, n, f) != n || fclose(f) != 0) {
-		free(z);
-		return -EIO;
-	}
-	free(z);
-	unlink(path);
-	return 0;
-}
-
-/* What the agent said on the console: the build-id it saw, its verdict. */
-struct agent_seen {
-	bool begin, end;
-	char build_id[128];
-	char verdict[32];
-};
-
-static void on_agent_msg(const struct proto_msg *m, void *userdata)
-{
-	struct agent_seen *a = userdata;
-	const char *v;
-
-	if (m->type == PROTO_BEGIN && !a->begin) {
-		a->begin = true;
-		v = proto_msg_get(m, "build_id");
-		snprintf(a->build_id, sizeof(a->build_id), "%s", v ? v : "");
-	} else if (m->type == PROTO_END) {
-		a->end = true;
-		v = proto_msg_get(m, "verdict");
-		snprintf(a->verdict, sizeof(a->verdict), "%s", v ? v : "");
-	}
-}
-
-static void agent_decode(const char *buf, size_t len, struct agent_seen *a)
-{
-	struct proto_decoder_ops ops = { .msg = on_agent_msg };
-	struct proto_decoder *d = proto_decoder_new(&ops, a);
-
-	memset(a, 0, sizeof(*a));
-	if (!d)
-		return;
-	proto_decoder_feed(d, buf, len);
-	proto_decoder_finish(d);
-	proto_decoder_free(d);
-}
-
 /* A boot of this index that counts (not infra) is already stored. */
 static bool boot_done(struct store *s, const char *uid_prefix)
 {
@@ -468,7 +407,7 @@ int cmd_run(int argc, char **argv)
 				snprintf(path, sizeof(path), "%s.zst", log);
 				sb.log_path = path;
 				if (buf)
-					keep_compressed(log, buf, len);
+					log_keep_compressed(log, buf, len);
 				free(buf);
 				r = store_add_boot(s, &sb);
 				if (r < 0) {
