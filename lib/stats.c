@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* stats.c - see stats.h. */
 #include <math.h>
+#include <stdbool.h>
 
 #include "stats.h"
 
@@ -101,4 +102,56 @@ double stats_z(double conf)
 			hi = mid;
 	}
 	return (lo + hi) / 2.0;
+}
+
+void stats_sprt_init(struct sprt *s, double p0, double p1, double alpha, double beta)
+{
+	*s = (struct sprt){ .p0 = p0, .p1 = p1 };
+	s->lo = log(beta / (1 - alpha));
+	s->hi = log((1 - beta) / alpha);
+}
+
+enum sprt_decision stats_sprt_add(struct sprt *s, int x)
+{
+	double l1 = x ? s->p1 : 1 - s->p1, l0 = x ? s->p0 : 1 - s->p0;
+
+	s->n++;
+	if (s->decision != SPRT_CONTINUE)
+		return s->decision;
+	/* an observation impossible under one hypothesis decides at once */
+	if (l0 <= 0)
+		s->llr = INFINITY;
+	else if (l1 <= 0)
+		s->llr = -INFINITY;
+	else
+		s->llr += log(l1 / l0);
+	if (s->llr >= s->hi)
+		s->decision = SPRT_H1;
+	else if (s->llr <= s->lo)
+		s->decision = SPRT_H0;
+	if (s->decision != SPRT_CONTINUE)
+		s->n_decided = s->n;
+	return s->decision;
+}
+
+unsigned stats_fixed_n_below(double p0, double p1, double alpha, double beta, unsigned max_n,
+			     unsigned *ret_c)
+{
+	for (unsigned n = 1; n <= max_n; n++) {
+		/* the largest c that keeps the level, then check the power */
+		unsigned c = 0;
+		bool any = false;
+
+		while (c <= n && binom_cdf(c, n, p0) <= alpha)
+			c++, any = true;
+		if (!any)
+			continue;
+		c--;
+		if (binom_cdf(c, n, p1) >= 1 - beta) {
+			if (ret_c)
+				*ret_c = c;
+			return n;
+		}
+	}
+	return 0;
 }

@@ -35,4 +35,44 @@ double stats_upper_bound(unsigned k, unsigned n, double conf);
 /* Normal quantile for a two-sided confidence level (0.95 -> 1.959964). */
 double stats_z(double conf);
 
+/*
+ * Wald's sequential probability ratio test (SPRT) for Bernoulli
+ * observations, H0: p = p0 against H1: p = p1.  Each observation adds its
+ * log-likelihood ratio log(L1/L0) to llr; the test accepts H1 when llr
+ * reaches log((1-beta)/alpha) and H0 when it falls to log(beta/(1-alpha)).
+ * The bounds hold whenever the test stops (that is what it is built for),
+ * so stopping at the first crossing is valid; Wald's bounds are slightly
+ * conservative: the real error rates are at most alpha/(1-beta) and
+ * beta/(1-alpha), and usually below alpha and beta.
+ */
+enum sprt_decision {
+	SPRT_CONTINUE = 0,
+	SPRT_H0 = -1,		/* accept H0 */
+	SPRT_H1 = 1,		/* accept H1 */
+};
+
+struct sprt {
+	double p0, p1;		/* Bernoulli parameter under H0 and H1 */
+	double lo, hi;		/* log bounds: accept H0 at <= lo, H1 at >= hi */
+	double llr;
+	unsigned n;		/* observations so far */
+	unsigned n_decided;	/* observations when it decided (0: not yet) */
+	enum sprt_decision decision;
+};
+
+void stats_sprt_init(struct sprt *s, double p0, double p1, double alpha, double beta);
+
+/* Adds one observation (x: 1 success, 0 failure); returns the decision,
+ * which stays fixed once made (later observations still count in n). */
+enum sprt_decision stats_sprt_add(struct sprt *s, int x);
+
+/*
+ * Fixed-N designs at the same error rates, to compare a sequential test
+ * with: the smallest n (and acceptance number c) such that "at most c
+ * successes in n" has P <= alpha under p0 and P >= 1 - beta under p1
+ * (p1 < p0).  Returns n, or 0 when above max_n.
+ */
+unsigned stats_fixed_n_below(double p0, double p1, double alpha, double beta, unsigned max_n,
+			     unsigned *ret_c);
+
 #endif

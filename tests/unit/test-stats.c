@@ -48,5 +48,37 @@ int main(void)
 	/* Clopper-Pearson by bisection on the exact binomial CDF in Python: 0.0616192 */
 	ok(near(stats_upper_bound(2, 100, 0.95), 0.0616192, 1e-6), "upper bound 2/100 at 95%% = %.5f",
 	   stats_upper_bound(2, 100, 0.95));
+
+	/* SPRT, H0 theta = 0.5 vs H1 theta = 1/11, alpha 0.05, beta 0.1: bounds log(18) = 2.890
+	 * and log(0.1/0.95) = -2.251; a 0 adds log((10/11)/0.5) = 0.5978, a 1 adds -1.7047 */
+	{
+		struct sprt sp;
+		int d = 0;
+
+		stats_sprt_init(&sp, 0.5, 1.0 / 11, 0.05, 0.1);
+		ok(near(sp.hi, 2.890372, 1e-6) && near(sp.lo, -2.251292, 1e-6), "sprt bounds %.6f %.6f", sp.lo,
+		   sp.hi);
+		for (int i = 0; i < 4; i++)
+			d |= stats_sprt_add(&sp, 0);
+		ok(d == SPRT_CONTINUE && near(sp.llr, 4 * 0.597837, 1e-5), "sprt: four 0s do not decide (%.4f)",
+		   sp.llr);
+		ok(stats_sprt_add(&sp, 0) == SPRT_H1 && sp.n_decided == 5, "sprt: the fifth 0 accepts H1");
+		ok(stats_sprt_add(&sp, 1) == SPRT_H1 && sp.n == 6, "sprt: a decision stays made");
+		stats_sprt_init(&sp, 0.5, 1.0 / 11, 0.05, 0.1);
+		stats_sprt_add(&sp, 1);
+		ok(stats_sprt_add(&sp, 1) == SPRT_H0 && sp.n_decided == 2, "sprt: two 1s accept H0");
+		stats_sprt_init(&sp, 0.01, 0, 0.01, 0.05);
+		ok(stats_sprt_add(&sp, 1) == SPRT_H0, "sprt: a success impossible under H1 accepts H0 at once");
+	}
+	/* 0.99^n <= 0.01 first at n = 459 (log 0.01 / log 0.99 = 458.2) */
+	{
+		unsigned c = 99, n = stats_fixed_n_below(0.01, 0, 0.01, 0.05, 2000, &c);
+
+		ok(n == 459 && c == 0, "fixed n for 'below 1%%' at 99%% is 459 with c = 0 (%u, %u)", n, c);
+		/* exact sums with math.comb in Python: n = 93, c = 1 */
+		n = stats_fixed_n_below(0.05, 0.005, 0.05, 0.1, 2000, &c);
+		ok(n == 93 && c == 1, "fixed n for 5%% vs 0.5%% at alpha 5%%, beta 10%% is 93, c = 1 (%u, %u)", n,
+		   c);
+	}
 	return tap_done();
 }
