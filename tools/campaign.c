@@ -93,6 +93,192 @@ static int num(struct ctx *x, yaml_node_t *map, const char *what, const char *ke
 	return 0;
 }
 
+static int real(struct ctx *x, yaml_node_t *map, const char *what, const char *key, double min, double max,
+		double def, double *ret)
+{
+	yaml_node_t *n = get(x, map, key);
+	char *end;
+	double v;
+
+	if (!n) {
+		if (def < 0)
+			return fail(x, map, "%s: '%s' is missing", what, key);
+		*ret = def;
+		return 0;
+	}
+	if (n->type != YAML_SCALAR_NODE)
+		return fail(x, n, "%s: '%s' must be a number", what, key);
+	errno = 0;
+	v = strtod((char *)n->data.scalar.value, &end);
+	if (errno || *end || end == (char *)n->data.scalar.value || !(v > min) || !(v < max))
+		return fail(x, n, "%s: '%s' must be a number above %g and below %g, not '%s'", what, key, min,
+			    max, n->data.scalar.value);
+	*ret = v;
+	return 0;
+}
+
+static const char *const phase_names[] = { "start", "kernel", "agent_begin", "agent_end", "settle", "idle",
+					   NULL };
+
+static double *phase_field(struct campaign_timeouts *t, int i)
+{
+	double *f[] = { &t->start, &t->kernel, &t->agent_begin, &t->agent_end, &t->settle, &t->idle };
+
+	return f[i];
+}
+
+void campaign_timeouts_default(struct campaign_timeouts *t)
+{
+	*t = (struct campaign_timeouts){
+		.start = 20, .kernel = 30, .agent_begin = 20, .agent_end = 120, .settle = 3, .idle = 30,
+	};
+}
+
+int campaign_timeout_set(struct campaign_timeouts *t, const char *assignment)
+{
+	const char *eq = strchr(assignment, '=');
+	char *end;
+	double v;
+
+	if (!eq)
+		return -EINVAL;
+	v = strtod(eq + 1, &end);
+	if (*end || end == eq + 1 || !(v > 0))
+		return -EINVAL;
+	for (int i = 0; phase_names[i]; i++)
+		if (strlen(phase_names[i]) == (size_t)(eq - assignment) &&
+		    !strncmp(phase_names[i], assignment, eq - assignment)) {
+			*phase_field(t, i) = v;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int load_timeouts(struct ctx *x, yaml_node_t *n, struct campaign_timeouts *t)
+{
+	int r;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(x, n, "timeouts: a mapping of phase: seconds is needed");
+	if ((r = check_keys(x, n, "timeouts", phase_names)))
+		return r;
+	for (int i = 0; phase_names[i]; i++)
+		if ((r = real(x, n, "timeouts", phase_names[i], 0, 1e6, *phase_field(t, i), phase_field(t, i))))
+			return r;
+	return 0;
+}
+
+static int variant_index(const struct campaign *c, const char *name)
+{
+	for (int i = 0; i < c->nvariants; i++)
+		if (!strcmp(c->variants[i].name, name))
+			return i;
+	return -1;
+}
+
+static int load_until(struct ctx *x, yaml_node_t *n, struct campaign *c)
+{
+	static const char *const keys[] = { "test", "control", "treatment", "ratio", "rate", "alpha", "beta",
+					    "max_boots", NULL };
+	struct campaign_until *u = &c->until;
+	char *test = NULL;
+	int r;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(x, n, "until: a mapping is needed (test, treatment, ratio, alpha, beta, max_boots)");
+	if ((r = check_keys(x, n, "until", keys)) || (r = str(x, n, "until", "test", true, &test)))
+		return r;
+	if (!strcmp(test, "compare"))
+		u->test = SEQ_COMPARE;
+	else if (!strcmp(test, "below"))
+		u->test = SEQ_BELOW;
+	else {
+		free(test);
+		return fail(x, get(x, n, "test"), "until: 'test' must be 'compare' or 'below'");
+	}
+	free(test);
+	if ((r = str(x, n, "until", "treatment", true, &u->treatment)) ||
+	    (u->test == SEQ_COMPARE && (r = str(x, n, "until", "control", true, &u->control))) ||
+	    (r = real(x, n, "until", "ratio", 0, 1, -1, &u->ratio)) ||
+	    (u->test == SEQ_BELOW && (r = real(x, n, "until", "rate", 0, 1, -1, &u->rate))) ||
+	    (r = real(x, n, "until", "alpha", 0, 0.5, 0.05, &u->alpha)) ||
+	    (r = real(x, n, "until", "beta", 0, 0.5, 0.1, &u->beta)) ||
+	    (r = num(x, n, "until", "max_boots", 1, 10000000, c->boots, &u->max_boots)))
+		return r;
+	if (u->test == SEQ_BELOW && get(x, n, "control"))
+		return fail(x, get(x, n, "control"), "until: a 'below' test has no control");
+	if (u->test == SEQ_COMPARE && get(x, n, "rate"))
+		return fail(x, get(x, n, "rate"), "until: a 'compare' test has no rate");
+	u->treatment_idx = variant_index(c, u->treatment);
+	if (u->treatment_idx < 0)
+		return fail(x, get(x, n, "treatment"), "until: no variant is named '%s'", u->treatment);
+	if (u->test == SEQ_COMPARE) {
+		u->control_idx = variant_index(c, u->control);
+		if (u->control_idx < 0)
+			return fail(x, get(x, n, "control"), "until: no variant is named '%s'", u->control);
+		if (u->control_idx == u->treatment_idx)
+			return fail(x, get(x, n, "control"), "until: control and treatment are the same variant");
+	} else {
+		u->control_idx = -1;
+	}
+	return 0;
+}
+
+void campaign_until_format(const struct campaign_until *u, char *buf, size_t size)
+{
+	if (u->test == SEQ_COMPARE)
+		snprintf(buf, size, "compare control=%s treatment=%s ratio=%.17g alpha=%.17g beta=%.17g max_boots=%d",
+			 u->control, u->treatment, u->ratio, u->alpha, u->beta, u->max_boots);
+	else
+		snprintf(buf, size, "below treatment=%s rate=%.17g ratio=%.17g alpha=%.17g beta=%.17g max_boots=%d",
+			 u->treatment, u->rate, u->ratio, u->alpha, u->beta, u->max_boots);
+}
+
+int campaign_until_parse(const char *line, struct campaign_until *u)
+{
+	char *copy = strdup(line), *save = NULL, *w;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	memset(u, 0, sizeof(*u));
+	u->control_idx = u->treatment_idx = -1;
+	w = strtok_r(copy, " ", &save);
+	if (w && !strcmp(w, "compare"))
+		u->test = SEQ_COMPARE;
+	else if (w && !strcmp(w, "below"))
+		u->test = SEQ_BELOW;
+	else
+		r = -EINVAL;
+	while (!r && (w = strtok_r(NULL, " ", &save))) {
+		char *v = strchr(w, '=');
+
+		if (!v) {
+			r = -EINVAL;
+			break;
+		}
+		*v++ = '\0';
+		if (!strcmp(w, "control"))
+			u->control = strdup(v);
+		else if (!strcmp(w, "treatment"))
+			u->treatment = strdup(v);
+		else if (!strcmp(w, "ratio"))
+			u->ratio = atof(v);
+		else if (!strcmp(w, "rate"))
+			u->rate = atof(v);
+		else if (!strcmp(w, "alpha"))
+			u->alpha = atof(v);
+		else if (!strcmp(w, "beta"))
+			u->beta = atof(v);
+		else if (!strcmp(w, "max_boots"))
+			u->max_boots = atoi(v);
+	}
+	free(copy);
+	if (!r && (!u->treatment || (u->test == SEQ_COMPARE && !u->control) || !(u->alpha > 0) || !(u->beta > 0)))
+		r = -EINVAL;
+	return r;
+}
+
 static bool plain_word(const char *s)
 {
 	return s[0] != '.' &&
@@ -164,7 +350,7 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t errsize)
 {
 	static const char *const keys[] = { "campaign", "target", "variants", "setups", "boots", "stop",
-					    "agent", NULL };
+					    "until", "timeouts", "boards", "agent", NULL };
 	struct ctx x = { .path = path, .err = ret_err, .errsize = errsize };
 	yaml_parser_t parser;
 	yaml_node_t *root, *n;
@@ -210,11 +396,12 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 			 "campaign: the name '%s' may hold only letters, digits, '.', '_' and '-'", c->name);
 		goto out;
 	}
-	n = get(&x, root, "stop");
-	if (n && (n->type != YAML_SCALAR_NODE || strcmp((char *)n->data.scalar.value, "fixed"))) {
-		r = fail(&x, n, "campaign: 'stop' must be 'fixed' (sequential stopping is not built yet)");
+	if ((r = num(&x, root, "campaign", "boards", 1, 256, 1, &c->boards)))
 		goto out;
-	}
+	campaign_timeouts_default(&c->timeouts);
+	n = get(&x, root, "timeouts");
+	if (n && (r = load_timeouts(&x, n, &c->timeouts)))
+		goto out;
 	n = get(&x, root, "variants");
 	if (!n || n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.top == n->data.sequence.items.start) {
 		r = fail(&x, n ? n : root, "campaign: 'variants' must be a non-empty list");
@@ -251,6 +438,23 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 		if (r)
 			goto out;
 	}
+	/* the stopping rule, now that the variants are known */
+	n = get(&x, root, "stop");
+	if (n && (n->type != YAML_SCALAR_NODE || (strcmp((char *)n->data.scalar.value, "fixed") &&
+						  strcmp((char *)n->data.scalar.value, "sequential")))) {
+		r = fail(&x, n, "campaign: 'stop' must be 'fixed' or 'sequential'");
+		goto out;
+	}
+	c->stop = n && !strcmp((char *)n->data.scalar.value, "sequential") ? STOP_SEQUENTIAL : STOP_FIXED;
+	n = get(&x, root, "until");
+	if (c->stop == STOP_SEQUENTIAL && !n) {
+		r = fail(&x, get(&x, root, "stop"), "campaign: 'stop: sequential' needs an 'until' rule");
+		goto out;
+	}
+	/* with stop: fixed, the rule waits for `oopsfarm run --until` */
+	c->has_until = n != NULL;
+	if (n && (r = load_until(&x, n, c)))
+		goto out;
 	r = 0;
 out:
 	yaml_document_delete(&x.doc);
@@ -281,5 +485,7 @@ void campaign_free(struct campaign *c)
 	free(c->name);
 	free(c->target);
 	free(c->agent_args);
+	free(c->until.control);
+	free(c->until.treatment);
 	free(c);
 }

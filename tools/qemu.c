@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* qemu.c - see qemu.h. */
+/*
+ * qemu.c - the QEMU board: qemu-system-aarch64 -M virt,iommu=smmuv3, one
+ * process per boot, driven without blocking by the farm's event loop
+ * (board.h).
+ *
+ * Power is the process.  The console goes through a socket chardev with
+ * wait=on (the guest waits for us, nothing is lost) and logfile= (the log is
+ * complete whatever we do).  Phase limits count QEMU's own CPU time
+ * (utime+stime from /proc); QEMU dies with us (PR_SET_PDEATHSIG).
+ */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +23,43 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "qemu.h"
+#include "board.h"
 
-static double now(void)
+/* console text that moves a boot to its next phase */
+#define MARK_INIT "Run /init as init process"
+#define MARK_BEGIN "OOPSFARM:1:BEGIN:"
+#define MARK_END ":END:verdict="
+/* a console closed by a QEMU that does not exit */
+#define EXIT_GRACE_S 10
+
+struct board {
+	int index;
+	pid_t pid;
+	int fd;
+	bool over, console_closed, reaped;
+	char dir[64], sock[128];
+	const struct board_boot *bb;
+	double t_start, phase_wall, last_output, closed_at, cpu;
+	enum board_phase phase;
+	char tail[256];
+	int status;
+	struct rusage ru;
+	struct board_result r;
+};
+
+double board_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const char *board_phase_name(enum board_phase p)
+{
+	static const char *const names[] = { "start", "kernel", "agent_begin", "agent_end", "settle", "off" };
+
+	return (unsigned)p < NPHASES ? names[p] : "?";
 }
 
 /* utime + stime of pid in seconds, from /proc/pid/stat; -1 when gone */
@@ -49,32 +86,93 @@ static double proc_cpu(pid_t pid)
 	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
 }
 
-int qemu_boot(const struct qemu_opts *o, struct qemu_result *r)
+static struct board *qemu_create(int index)
 {
-	char dir[] = "/tmp/oopsfarm-qemu-XXXXXX", sock[128], chardev[4096], smp[16], mem[16];
-	const char *argv[48];
-	int argc = 0, fd = -1, status = 0;
-	struct rusage ru = { 0 };
-	double start = now(), last_cpu = 0, last_output, done_at = 0;
-	char tail[256] = "";
-	pid_t pid;
+	struct board *b = calloc(1, sizeof(*b));
 
-	memset(r, 0, sizeof(*r));
-	r->exit_code = -1;
-	if (!mkdtemp(dir)) {
-		snprintf(r->error, sizeof(r->error), "cannot make a temporary directory: %s", strerror(errno));
+	if (b) {
+		b->index = index;
+		b->fd = -1;
+		b->pid = -1;
+	}
+	return b;
+}
+
+static void enter(struct board *b, enum board_phase p)
+{
+	double c = proc_cpu(b->pid);
+
+	if (c >= 0)
+		b->cpu = c;
+	for (enum board_phase q = b->phase + 1; q <= p; q++)
+		b->r.phase_cpu[q] = b->cpu;
+	b->phase = p;
+	b->phase_wall = board_now();
+}
+
+/* The boot is over: reap QEMU (killing it first when asked), clean up. */
+static int finish(struct board *b, bool kill_it)
+{
+	if (!b->reaped) {
+		if (kill_it)
+			kill(b->pid, SIGKILL);
+		wait4(b->pid, &b->status, 0, &b->ru);
+		b->reaped = true;
+	}
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
+	unlink(b->sock);
+	rmdir(b->dir);
+	/* the exact CPU time of the whole boot, from the kernel's accounting */
+	b->r.cpu_s = b->ru.ru_utime.tv_sec + b->ru.ru_utime.tv_usec / 1e6 + b->ru.ru_stime.tv_sec +
+		     b->ru.ru_stime.tv_usec / 1e6;
+	if (b->r.cpu_s < b->cpu)
+		b->r.cpu_s = b->cpu;
+	b->r.wall_s = board_now() - b->t_start;
+	b->r.phase = b->phase;
+	if (!b->r.hung && !b->r.done_killed && !kill_it && WIFEXITED(b->status))
+		b->r.exit_code = WEXITSTATUS(b->status);
+	b->over = true;
+	return 1;
+}
+
+static int qemu_start(struct board *b, const struct board_boot *bb)
+{
+	char chardev[4096], smp[16], mem[16];
+	const char *argv[48];
+	int argc = 0;
+
+	memset(&b->r, 0, sizeof(b->r));
+	for (int p = 0; p < NPHASES; p++)
+		b->r.phase_cpu[p] = -1;
+	b->r.phase_cpu[PHASE_START] = 0;
+	b->r.exit_code = -1;
+	b->bb = bb;
+	b->fd = -1;
+	b->over = b->console_closed = b->reaped = false;
+	b->cpu = 0;
+	b->phase = PHASE_START;
+	b->tail[0] = '\0';
+	b->status = 0;
+	memset(&b->ru, 0, sizeof(b->ru));
+	b->t_start = b->phase_wall = board_now();
+	snprintf(b->dir, sizeof(b->dir), "/tmp/oopsfarm-qemu-XXXXXX");
+	if (!mkdtemp(b->dir)) {
+		snprintf(b->r.why, sizeof(b->r.why), "cannot make a temporary directory: %s", strerror(errno));
+		b->over = true;
 		return -errno;
 	}
-	snprintf(sock, sizeof(sock), "%s/console", dir);
-	snprintf(chardev, sizeof(chardev), "socket,id=ser0,path=%s,server=on,wait=on,logfile=%s", sock,
-		 o->log_path);
-	snprintf(smp, sizeof(smp), "%d", o->smp > 0 ? o->smp : 2);
-	snprintf(mem, sizeof(mem), "%d", o->mem_mb > 0 ? o->mem_mb : 1024);
-	argv[argc++] = o->qemu ? o->qemu : "qemu-system-aarch64";
+	snprintf(b->sock, sizeof(b->sock), "%s/console", b->dir);
+	snprintf(chardev, sizeof(chardev), "socket,id=ser0,path=%s,server=on,wait=on,logfile=%s", b->sock,
+		 bb->log_path);
+	snprintf(smp, sizeof(smp), "%d", bb->smp > 0 ? bb->smp : 2);
+	snprintf(mem, sizeof(mem), "%d", bb->mem_mb > 0 ? bb->mem_mb : 1024);
+	argv[argc++] = getenv("OOPSFARM_QEMU") ? getenv("OOPSFARM_QEMU") : "qemu-system-aarch64";
 	argv[argc++] = "-M";
 	argv[argc++] = "virt,iommu=smmuv3";
 	argv[argc++] = "-cpu";
-	argv[argc++] = o->cpu ? o->cpu : "max,pauth-impdef=on";
+	argv[argc++] = bb->cpu ? bb->cpu : "max,pauth-impdef=on";
 	argv[argc++] = "-smp";
 	argv[argc++] = smp;
 	argv[argc++] = "-m";
@@ -91,14 +189,14 @@ int qemu_boot(const struct qemu_opts *o, struct qemu_result *r)
 	argv[argc++] = "-action";
 	argv[argc++] = "panic=exit-failure";
 	argv[argc++] = "-kernel";
-	argv[argc++] = o->kernel;
+	argv[argc++] = bb->kernel;
 	argv[argc++] = "-initrd";
-	argv[argc++] = o->initrd;
+	argv[argc++] = bb->initrd;
 	argv[argc++] = "-append";
-	argv[argc++] = o->append;
-	if (o->dtb) {
+	argv[argc++] = bb->append;
+	if (bb->dtb) {
 		argv[argc++] = "-dtb";
-		argv[argc++] = o->dtb;
+		argv[argc++] = bb->dtb;
 	}
 	argv[argc++] = "-chardev";
 	argv[argc++] = chardev;
@@ -106,24 +204,27 @@ int qemu_boot(const struct qemu_opts *o, struct qemu_result *r)
 	argv[argc++] = "chardev:ser0";
 	argv[argc] = NULL;
 
-	pid = fork();
-	if (pid < 0) {
-		snprintf(r->error, sizeof(r->error), "fork: %s", strerror(errno));
-		rmdir(dir);
+	b->pid = fork();
+	if (b->pid < 0) {
+		snprintf(b->r.why, sizeof(b->r.why), "fork: %s", strerror(errno));
+		rmdir(b->dir);
+		b->over = true;
 		return -errno;
 	}
-	if (pid == 0) {
+	if (b->pid == 0) {
 		int null = open("/dev/null", O_RDWR);
 
 		/* QEMU never outlives the orchestrator */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() == 1)
 			_exit(127);
+		/* Ctrl-C goes to the orchestrator, which powers boards off itself */
+		setpgid(0, 0);
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
 		/* QEMU's own messages go next to the console log, for infra reasons */
-		if (o->stderr_path) {
-			int e = open(o->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (bb->stderr_path) {
+			int e = open(bb->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 			if (e >= 0)
 				dup2(e, STDERR_FILENO);
@@ -131,106 +232,167 @@ int qemu_boot(const struct qemu_opts *o, struct qemu_result *r)
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-
-	/* the console socket appears once QEMU is up; it waits for us */
-	while (now() - start < 20) {
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			snprintf(r->error, sizeof(r->error), "qemu exited with status %d before the console opened",
-				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-			unlink(sock);
-			rmdir(dir);
-			return -EIO;
-		}
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-			break;
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-		usleep(20000);
-	}
-	if (fd < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		snprintf(r->error, sizeof(r->error), "the console never opened");
-		unlink(sock);
-		rmdir(dir);
-		return -ETIMEDOUT;
-	}
-	r->started = true;
-
-	last_output = now();
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		char buf[65536 + 256];
-		size_t keep = strlen(tail);
-		ssize_t n = 0;
-		double c;
-
-		/* keep reading: a full socket would stall the guest (logfile has it all) */
-		if (poll(&pfd, 1, 100) > 0) {
-			n = read(fd, buf + keep, sizeof(buf) - keep - 1);
-			if (n <= 0) {
-				/* console closed: QEMU is exiting */
-				wait4(pid, &status, 0, &ru);
-				break;
-			}
-			last_output = now();
-			/* look for the marker across chunk boundaries */
-			if (o->done_marker && done_at == 0) {
-				memcpy(buf, tail, keep);
-				buf[keep + n] = '\0';
-				for (size_t i = 0; i < keep + (size_t)n; i++)
-					if (buf[i] == '\0')
-						buf[i] = ' ';
-				if (strstr(buf, o->done_marker))
-					done_at = now();
-				keep += n;
-				n = keep > 200 ? 200 : keep;
-				memcpy(tail, buf + keep - n, n);
-				tail[n] = '\0';
-			}
-		}
-		/* the boot is over (the agent said so) but the guest cannot power
-		 * off, e.g. a loader died holding a device lock: stop waiting */
-		if (done_at > 0 && now() - done_at > o->done_grace_s) {
-			r->done_killed = true;
-			kill(pid, SIGKILL);
-			wait4(pid, &status, 0, &ru);
-			break;
-		}
-		if (o->idle_limit_s > 0 && done_at == 0 && now() - last_output > o->idle_limit_s) {
-			r->hung = true;
-			kill(pid, SIGKILL);
-			wait4(pid, &status, 0, &ru);
-			break;
-		}
-		if (wait4(pid, &status, WNOHANG, &ru) == pid)
-			break;
-		c = proc_cpu(pid);
-		if (c >= 0)
-			last_cpu = c;
-		if ((o->cpu_limit_s > 0 && last_cpu > o->cpu_limit_s) ||
-		    (o->cpu_limit_s > 0 && now() - start > 10 * o->cpu_limit_s + 30)) {
-			r->hung = true;
-			kill(pid, SIGKILL);
-			wait4(pid, &status, 0, &ru);
-			break;
-		}
-	}
-	close(fd);
-	/* the exact CPU time of the whole boot, from the kernel's accounting */
-	r->cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
-		   ru.ru_stime.tv_usec / 1e6;
-	if (r->cpu_s < last_cpu)
-		r->cpu_s = last_cpu;
-	r->wall_s = now() - start;
-	if (!r->hung && !r->done_killed && WIFEXITED(status))
-		r->exit_code = WEXITSTATUS(status);
-	unlink(sock);
-	rmdir(dir);
 	return 0;
 }
+
+static int qemu_fd(struct board *b)
+{
+	return b->fd;
+}
+
+/* Moves the phase on when the console shows its marker; the markers may be
+ * split across reads, so the tail of the last read is searched with it. */
+static void scan(struct board *b, const char *data, size_t n)
+{
+	char buf[65536 + 256];
+	size_t keep = strlen(b->tail), len;
+
+	memcpy(buf, b->tail, keep);
+	memcpy(buf + keep, data, n);
+	len = keep + n;
+	buf[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	if (b->phase < PHASE_AGENT_BEGIN && strstr(buf, MARK_INIT))
+		enter(b, PHASE_AGENT_BEGIN);
+	if (b->phase < PHASE_AGENT_END && strstr(buf, MARK_BEGIN))
+		enter(b, PHASE_AGENT_END);
+	if (b->phase < PHASE_SETTLE && strstr(buf, MARK_END))
+		enter(b, PHASE_SETTLE);
+	keep = len > 200 ? 200 : len;
+	memcpy(b->tail, buf + len - keep, keep);
+	b->tail[keep] = '\0';
+}
+
+static int qemu_input(struct board *b)
+{
+	char buf[65536];
+	ssize_t n;
+
+	if (b->over)
+		return 1;
+	if (b->fd < 0)
+		return 0;
+	/* keep reading: a full socket would stall the guest (logfile= has it all) */
+	n = read(b->fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		/* the console closed: QEMU is exiting; tick() reaps it */
+		close(b->fd);
+		b->fd = -1;
+		b->console_closed = true;
+		b->closed_at = board_now();
+		return 0;
+	}
+	b->last_output = board_now();
+	scan(b, buf, n);
+	return 0;
+}
+
+static int hang(struct board *b, const char *fmt, double v)
+{
+	b->r.hung = true;
+	snprintf(b->r.why, sizeof(b->r.why), fmt, board_phase_name(b->phase), v);
+	return finish(b, true);
+}
+
+static int qemu_tick(struct board *b, double now)
+{
+	const struct campaign_timeouts *t = &b->bb->limits;
+	double c, limit = 0;
+
+	if (b->over)
+		return 1;
+	if (wait4(b->pid, &b->status, WNOHANG, &b->ru) == b->pid) {
+		b->reaped = true;
+		if (b->phase == PHASE_START) {
+			snprintf(b->r.why, sizeof(b->r.why), "qemu exited with status %d before the console opened",
+				 WIFEXITED(b->status) ? WEXITSTATUS(b->status) : 128 + WTERMSIG(b->status));
+			return finish(b, false);
+		}
+		enter(b, PHASE_OFF);
+		return finish(b, false);
+	}
+	if (b->phase == PHASE_START) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int fd;
+
+		if (now - b->t_start > t->start) {
+			snprintf(b->r.why, sizeof(b->r.why), "the console never opened in %.0f s", t->start);
+			return finish(b, true);
+		}
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", b->sock);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			b->fd = fd;
+			b->r.started = true;
+			b->last_output = now;
+			enter(b, PHASE_KERNEL);
+		} else if (fd >= 0) {
+			close(fd);
+		}
+		return 0;
+	}
+	c = proc_cpu(b->pid);
+	if (c >= 0)
+		b->cpu = c;
+	/* the console closed but QEMU stays: it is stuck on its way out */
+	if (b->console_closed && now - b->closed_at > EXIT_GRACE_S)
+		return hang(b, "qemu did not exit after its console closed (in %s, %.0f s)", EXIT_GRACE_S);
+	/* the agent is done but the guest cannot power off, e.g. a loader died
+	 * holding a device lock: stop waiting */
+	if (b->phase == PHASE_SETTLE) {
+		if (now - b->phase_wall > t->settle) {
+			b->r.done_killed = true;
+			return finish(b, true);
+		}
+		return 0;
+	}
+	if (!b->console_closed && t->idle > 0 && now - b->last_output > t->idle)
+		return hang(b, "no console output in %s for %.0f s", t->idle);
+	switch (b->phase) {
+	case PHASE_KERNEL: limit = t->kernel; break;
+	case PHASE_AGENT_BEGIN: limit = t->agent_begin; break;
+	case PHASE_AGENT_END: limit = t->agent_end; break;
+	default: break;
+	}
+	if (limit > 0 && b->cpu - b->r.phase_cpu[b->phase] > limit)
+		return hang(b, "%s took more than %.0f QEMU CPU-s", limit);
+	/* the wall-clock safety net, far above any CPU limit */
+	if (limit > 0 && now - b->phase_wall > 10 * limit + 30)
+		return hang(b, "%s took more than %.0f s of wall time", 10 * limit + 30);
+	return 0;
+}
+
+static void qemu_result(struct board *b, struct board_result *r)
+{
+	*r = b->r;
+}
+
+static void qemu_abort(struct board *b)
+{
+	if (!b->over && b->pid > 0)
+		finish(b, true);
+}
+
+static void qemu_destroy(struct board *b)
+{
+	if (!b)
+		return;
+	qemu_abort(b);
+	free(b);
+}
+
+const struct board_ops qemu_board_ops = {
+	.kind = "qemu",
+	.create = qemu_create,
+	.start = qemu_start,
+	.fd = qemu_fd,
+	.input = qemu_input,
+	.tick = qemu_tick,
+	.result = qemu_result,
+	.abort = qemu_abort,
+	.destroy = qemu_destroy,
+};

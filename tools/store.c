@@ -47,6 +47,7 @@ static const char schema_v2[] =
 	"ALTER TABLE boots ADD COLUMN board TEXT;"
 	"ALTER TABLE boots ADD COLUMN host_load REAL;"
 	"ALTER TABLE boots ADD COLUMN lava_job_id INTEGER;"
+	"ALTER TABLE campaigns ADD COLUMN until TEXT;"
 	"CREATE TABLE lava_jobs ("
 	"  id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
 	"  server TEXT NOT NULL, job_id INTEGER NOT NULL,"
@@ -183,6 +184,21 @@ int store_campaign(struct store *s, const char *name, const char *target, const 
 
 	return get_or_create(s, "INSERT OR IGNORE INTO campaigns (name, target, spec) VALUES (?, ?, ?)",
 			     "SELECT id FROM campaigns WHERE name = ?", -1, name, t, NULL, ret_id);
+}
+
+int store_campaign_set_until(struct store *s, int64_t campaign_id, const char *until)
+{
+	sqlite3_stmt *st;
+	int r = 0;
+
+	if (sqlite3_prepare_v2(s->db, "UPDATE campaigns SET until = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return sql_err(s->db);
+	sqlite3_bind_text(st, 1, until, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, campaign_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_err(s->db);
+	sqlite3_finalize(st);
+	return r;
 }
 
 int store_variant(struct store *s, int64_t campaign_id, const char *name, const char *source_version,

@@ -59,6 +59,8 @@ void store_close(struct store *s);
 /* Returns the id of the campaign named name, creating it. */
 int store_campaign(struct store *s, const char *name, const char *target, const char *spec,
 		   int64_t *ret_id);
+/* The campaign's sequential rule (campaign_until_format), or NULL for none. */
+int store_campaign_set_until(struct store *s, int64_t campaign_id, const char *until);
 int store_variant(struct store *s, int64_t campaign_id, const char *name, const char *source_version,
 		  const char *patches, const char *image_sha256, const char *build_id, int64_t *ret_id);
 int store_setup(struct store *s, int64_t campaign_id, const char *name, int vcpus, int memory_mb,
