@@ -93,7 +93,7 @@ t "an unknown phase is a usage error" [ $rc -eq 2 ]
 
 # kill -9 at random points, many times, two boards: every resume goes on
 # where the last stopped, and the end has exactly N boots per variant
-N=6
+N=8
 cat > "$tmp/k.yaml" <<YAML
 campaign: t-run-kill
 target: "WARNING in lkdtm_WARNING"
@@ -107,10 +107,17 @@ boards: 2
 agent: "provoke=WARNING provoke_wait_ms=500 settle_ms=100"
 YAML
 kills=0
+stored() { q "$tmp/k.db" "select count(*) from boots where verdict != 'infra'" 2>/dev/null || echo 0; }
 for round in $(seq 1 8); do
 	$OF run --resume --store "$tmp/k.db" "$tmp/k.yaml" > /dev/null 2>&1 &
 	pid=$!
-	sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.3 + (r % 300) / 100 }')"
+	# wait for one more finished boot, then kill at a random point of the next ones
+	want=$(($(stored) + 1))
+	for _ in $(seq 1 600); do
+		[ "$(stored)" -ge $want ] || ! kill -0 $pid 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", (r % 150) / 100 }')"
 	if kill -0 $pid 2>/dev/null; then kill -9 $pid; kills=$((kills + 1)); fi
 	wait $pid 2>/dev/null
 done
@@ -155,4 +162,8 @@ t "a sequential run exits 0" [ $rc -eq 0 ]
 t "it stopped long before its cap of 40" [ "$(q "$tmp/q.db" "select count(*) from boots where verdict != 'infra'")" -lt 12 ]
 t "it says what it decided" grep -q "decided after" "$tmp/err"
 t "the rule is stored with the campaign" [ "$(q "$tmp/q.db" "select until from campaigns")" != "" ]
+t "the report states the sequential verdict" grep -q "sequential: decided after 1 boots: shipped still crashes in 50% or more" "$tmp/out"
+t "... and labels the fixed-N figures" grep -q "fixed-N figures after a sequential stop" "$tmp/out"
+$OF report --json --store "$tmp/q.db" > "$tmp/q.json"
+t "the JSON report carries the decision" python3 -c "import json,sys; d=json.load(open('$tmp/q.json')); s=d['sequential'][0]; sys.exit(not (s['decision']=='H0' and s['at_decision']==1))"
 exit 0

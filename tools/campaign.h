@@ -15,6 +15,8 @@
 #define CAMPAIGN_MAX_VARIANTS 16
 #define CAMPAIGN_MAX_SETUPS 16
 #define CAMPAIGN_MAX_PATCHES 8
+/* infra retries of one boot before it is given up */
+#define CAMPAIGN_MAX_RETRIES 2
 
 struct campaign_variant {
 	char *name;

@@ -19,6 +19,7 @@
 
 #include "oopsfarm.h"
 #include "stats.h"
+#include "seq.h"
 #include "store.h"
 
 #define MAX_CELLS 64
@@ -39,6 +40,58 @@ static const char *pct(double p, char *buf, size_t size)
 	if (p >= 0.01)
 		snprintf(buf, size, "%.1f%%", p * 100);
 	return buf;
+}
+
+/* The campaign's sequential rule, per setup, when it was run with one. */
+static void report_sequential(sqlite3 *db, int64_t cid, const struct cell *cells, int ncells, bool json)
+{
+	bool any = false;
+
+	for (int i = 0; i < ncells; i++) {
+		struct campaign_until u;
+		struct seq_state st;
+		char line[1024];
+		unsigned fixed_c = 0, fixed_n;
+
+		if (i && cells[i].setup_id == cells[i - 1].setup_id)
+			continue;
+		if (seq_from_store(db, cid, cells[i].setup_id, &u, &st, NULL) <= 0)
+			continue;
+		seq_describe(&u, &st, line, sizeof(line));
+		fixed_n = seq_fixed_n(&u, &fixed_c);
+		if (json) {
+			printf("%s{\"setup\":", any ? "," : ",\"sequential\":[");
+			json_escape(stdout, cells[i].setup);
+			printf(",\"test\":\"%s\",\"decision\":\"%s\",\"used\":%d,\"at_decision\":%d,"
+			       "\"llr\":%.6f,\"bounds\":[%.6f,%.6f],\"alpha\":%g,\"beta\":%g,"
+			       "\"fixed_n\":%u,\"fixed_c\":%u,\"sentence\":",
+			       u.test == SEQ_COMPARE ? "compare" : "below",
+			       st.sprt.decision == SPRT_H1 ? "H1" : st.sprt.decision == SPRT_H0 ? "H0" : "none",
+			       st.used, st.at_decision, st.sprt.llr, st.sprt.lo, st.sprt.hi, u.alpha, u.beta, fixed_n,
+			       fixed_c);
+			json_escape(stdout, line);
+			printf("}");
+		} else {
+			if (!any)
+				printf("\n");
+			printf("[%s] sequential: %s.\n", cells[i].setup, line);
+			if (u.test == SEQ_COMPARE)
+				printf("[%s] a fixed-size test at the same error rates needs %u discordant pairs"
+				       " (this one used %d of its %d pairs).\n", cells[i].setup, fixed_n, st.discordant,
+				       st.used);
+			else
+				printf("[%s] a fixed-size test at the same error rates needs %u boots of %s.\n",
+				       cells[i].setup, fixed_n, u.treatment);
+			if (st.sprt.decision != SPRT_CONTINUE)
+				printf("[%s] The rates and intervals above are fixed-N figures after a sequential stop:"
+				       " they do not account for the stopping rule; the sequential verdict does.\n",
+				       cells[i].setup);
+		}
+		any = true;
+		seq_until_free(&u);
+	}
+	if (json && any)
+		printf("]");
 }
 
 static void usage(void)
@@ -250,7 +303,10 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (json)
-		printf("]}\n");
+		printf("]");
+	report_sequential(db, cid, cells, ncells, json);
+	if (json)
+		printf("}\n");
 	store_close(s);
 	return EXIT_OK;
 }

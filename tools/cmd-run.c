@@ -43,7 +43,7 @@
 #include "store.h"
 
 #define RECIPE "devices/qemu-smmuv3"
-#define MAX_RETRIES 2
+#define MAX_RETRIES CAMPAIGN_MAX_RETRIES
 
 struct variant_art {
 	char kdir[1024];	/* build-kernel.sh output */

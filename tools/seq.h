@@ -23,6 +23,7 @@
 #define OOPSFARM_SEQ_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "campaign.h"
 #include "stats.h"
@@ -49,5 +50,17 @@ void seq_describe(const struct campaign_until *u, const struct seq_state *s, cha
 /* The fixed-size test at the same error rates: observations it needs (discordant
  * pairs for compare, treatment boots for below), and its acceptance number. */
 unsigned seq_fixed_n(const struct campaign_until *u, unsigned *ret_c);
+
+struct sqlite3;
+
+/*
+ * The rule stored with campaign cid (NULL: none, returns 0) evaluated on the
+ * stored boots of one setup.  path: NULL, or filled with a malloc'd array of
+ * the llr after each consumed observation (free it).  Returns 1 when the
+ * campaign has a rule, 0 when not, -errno on error.
+ */
+int seq_from_store(struct sqlite3 *db, int64_t cid, int64_t setup_id, struct campaign_until *u,
+		   struct seq_state *st, double **path);
+void seq_until_free(struct campaign_until *u);
 
 #endif
