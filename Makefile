@@ -124,8 +124,15 @@ fuzz: $(LIB_SRC) tests/fuzz/fuzz-oops.c
 	$(Q)build/fuzz/fuzz-oops -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		-timeout=10 -rss_limit_mb=2048 build/fuzz/corpus
 
-bench: tools
+bench: tools $(B)/bench/seq-sim
+	$(Q)$(B)/bench/seq-sim
 	$(Q)B=$(B) bench/run
+
+# boots to a sequential decision vs the fixed-N test, on the real tools/seq.c
+$(B)/bench/seq-sim: bench/seq-sim.c $(B)/tools/seq.o $(B)/tools/campaign.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CCLD    $@")
+	$(Q)$(CC) $(CFLAGS) -Itools $(HOST_CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 # The main job: shipped vs unpatched-platform on the QEMU SMMUv3 board, with
 # the board agent loading modules in parallel; prints the report.  The first
