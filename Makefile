@@ -140,7 +140,7 @@ $(B)/bench/seq-sim: bench/seq-sim.c $(B)/tools/seq.o $(B)/tools/campaign.o $(LIB
 demo: deps
 	$(Q)$(MAKE) --no-print-directory tools
 	$(Q)$(MAKE) --no-print-directory agent CROSS_COMPILE=aarch64-linux-gnu-
-	$(Q)build/host/oopsfarm run devices/qemu-smmuv3/demo.yaml
+	$(Q)build/host/oopsfarm run --until --resume devices/qemu-smmuv3/demo.yaml
 
 clean:
 	rm -rf build
