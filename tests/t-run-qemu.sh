@@ -93,7 +93,7 @@ t "an unknown phase is a usage error" [ $rc -eq 2 ]
 
 # kill -9 at random points, many times, two boards: every resume goes on
 # where the last stopped, and the end has exactly N boots per variant
-N=8
+N=12
 cat > "$tmp/k.yaml" <<YAML
 campaign: t-run-kill
 target: "WARNING in lkdtm_WARNING"

@@ -166,6 +166,7 @@ struct slot {
 	int v, i, b, attempt;
 	char uid[600], log[1024], qerr[1100], started[32], kernel[1100], append[2048];
 	double load;
+	bool rearm;		/* its console fired: watch it again at the next tick */
 	struct board_boot bb;
 };
 
@@ -501,6 +502,7 @@ static int farm_loop(struct farm *f, int nboards)
 
 			if (sl->busy)
 				qemu_board_ops.input(sl->board);
+			sl->rearm = true;
 		}
 		if (n > 0 && now - last_tick < 0.1)
 			continue;
@@ -521,16 +523,20 @@ static int farm_loop(struct farm *f, int nboards)
 				progress(f);
 				continue;
 			}
-			/* the console fd appears once QEMU is up, and goes at its end */
+			/* the console fd appears once QEMU is up, and goes at its end;
+			 * one-shot: a console wakes the loop at most once per tick */
 			fd = qemu_board_ops.fd(sl->board);
+			ev = (struct epoll_event){ .events = EPOLLIN | EPOLLONESHOT, .data.u32 = k };
 			if (fd != watched[k]) {
 				if (watched[k] >= 0)
 					epoll_ctl(ep, EPOLL_CTL_DEL, watched[k], NULL);
-				ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = k };
 				if (fd >= 0)
 					epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 				watched[k] = fd;
+			} else if (fd >= 0 && sl->rearm) {
+				epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
 			}
+			sl->rearm = false;
 		}
 	}
 	if (stop_signal) {
