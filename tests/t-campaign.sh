@@ -9,7 +9,9 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 out=$($OF campaign check devices/qemu-smmuv3/demo.yaml); rc=$?
 t "the demo campaign is valid" [ $rc -eq 0 ]
 t "it names the target" grep -q "target 'BUG: unable to handle kernel NULL pointer dereference in platform_dma_configure'" <<<"$out"
-t "it counts its boots" grep -q "300 in all" <<<"$out"
+t "it counts its boots" grep -q "800 in all" <<<"$out"
+t "it shows the sequential rule and the fixed-N size" grep -q "until   compare control=unpatched-platform treatment=shipped ratio=0.2 alpha=0.01 beta=0.05 max_boots=400" <<<"$out"
+t "it shows the phase limits" grep -q "limits  start 20s, kernel 30 CPU-s" <<<"$out"
 bad() { # name, yaml, expected error text
 	printf '%b' "$2" > "$tmp/$1.yaml"
 	$OF campaign check "$tmp/$1.yaml" > /dev/null 2> "$tmp/err"
@@ -23,5 +25,16 @@ bad novariants 'campaign: x\nsetups: [{name: s}]\n' "'variants' must be a non-em
 bad twice 'campaign: x\nvariants: [{name: a}, {name: a}]\nsetups: [{name: s}]\n' "'a' is named twice"
 bad board 'campaign: x\nvariants: [{name: a}]\nsetups: [{name: s, board: pixel9}]\n' "board 'pixel9' is not known"
 bad yaml 'campaign: [x\n' "$tmp/yaml.yaml:2:"
+V='variants: [{name: a}, {name: b}]\nsetups: [{name: s}]\n'
+bad seqnorule "campaign: x\nstop: sequential\n$V" "'stop: sequential' needs an 'until' rule"
+bad seqtest "campaign: x\n${V}until: {test: maybe, treatment: a}\n" "'test' must be 'compare' or 'below'"
+bad seqvariant "campaign: x\n${V}until: {test: compare, control: a, treatment: c, ratio: 0.1}\n" "no variant is named 'c'"
+bad seqsame "campaign: x\n${V}until: {test: compare, control: a, treatment: a, ratio: 0.1}\n" "control and treatment are the same variant"
+bad seqratio "campaign: x\n${V}until: {test: compare, control: a, treatment: b, ratio: 2}\n" "'ratio' must be a number above 0 and below 1"
+bad seqrate "campaign: x\n${V}until: {test: below, treatment: b, ratio: 0.1}\n" "'rate' is missing"
+bad seqcontrol "campaign: x\n${V}until: {test: below, control: a, treatment: b, rate: 0.01, ratio: 0.1}\n" "a 'below' test has no control"
+bad phase "campaign: x\n${V}timeouts: {boot: 3}\n" "timeouts: unknown key 'boot'"
+bad phasenum "campaign: x\n${V}timeouts: {kernel: -3}\n" "'kernel' must be a number above 0"
+bad boards "campaign: x\n${V}boards: 0\n" "'boards' must be a whole number from 1 to 256"
 $OF campaign check "$tmp/nosuch.yaml" 2> "$tmp/err"
 t "a missing file is named" grep -q "cannot open '$tmp/nosuch.yaml'" "$tmp/err"

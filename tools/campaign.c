@@ -227,10 +227,10 @@ static int load_until(struct ctx *x, yaml_node_t *n, struct campaign *c)
 void campaign_until_format(const struct campaign_until *u, char *buf, size_t size)
 {
 	if (u->test == SEQ_COMPARE)
-		snprintf(buf, size, "compare control=%s treatment=%s ratio=%.17g alpha=%.17g beta=%.17g max_boots=%d",
+		snprintf(buf, size, "compare control=%s treatment=%s ratio=%.10g alpha=%.10g beta=%.10g max_boots=%d",
 			 u->control, u->treatment, u->ratio, u->alpha, u->beta, u->max_boots);
 	else
-		snprintf(buf, size, "below treatment=%s rate=%.17g ratio=%.17g alpha=%.17g beta=%.17g max_boots=%d",
+		snprintf(buf, size, "below treatment=%s rate=%.10g ratio=%.10g alpha=%.10g beta=%.10g max_boots=%d",
 			 u->treatment, u->rate, u->ratio, u->alpha, u->beta, u->max_boots);
 }
 

@@ -5,6 +5,7 @@
 
 #include "campaign.h"
 #include "oopsfarm.h"
+#include "seq.h"
 
 int cmd_campaign(int argc, char **argv)
 {
@@ -39,8 +40,20 @@ int cmd_campaign(int argc, char **argv)
 			printf("  setup   %-20s %s -smp %d -m %d, +%d nodes, cpu %s\n", c->setups[s].name,
 			       c->setups[s].board, c->setups[s].vcpus, c->setups[s].memory_mb,
 			       c->setups[s].extra_nodes, c->setups[s].cpu);
-		printf("  %d boots per variant and setup, %d in all, variants interleaved\n", c->boots,
-		       c->boots * c->nvariants * c->nsetups);
+		printf("  %d boots per variant and setup, %d in all, variants interleaved, on %d board%s\n",
+		       c->boots, c->boots * c->nvariants * c->nsetups, c->boards, c->boards == 1 ? "" : "s");
+		if (c->has_until) {
+			char line[512];
+			unsigned fc, fn = seq_fixed_n(&c->until, &fc);
+
+			campaign_until_format(&c->until, line, sizeof(line));
+			printf("  until   %s%s\n          (a fixed-size test at the same error rates needs %u %s)\n", line,
+			       c->stop == STOP_SEQUENTIAL ? "" : "  [with oopsfarm run --until]", fn,
+			       c->until.test == SEQ_COMPARE ? "discordant pairs" : "boots");
+		}
+		printf("  limits  start %gs, kernel %g CPU-s, agent_begin %g CPU-s, agent_end %g CPU-s, settle %gs,"
+		       " idle %gs\n", c->timeouts.start, c->timeouts.kernel, c->timeouts.agent_begin,
+		       c->timeouts.agent_end, c->timeouts.settle, c->timeouts.idle);
 		campaign_free(c);
 	}
 	return ret;
