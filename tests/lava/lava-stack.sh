@@ -219,8 +219,11 @@ EOF
 	# 4. daemons
 	start gunicorn gunicorn3 lava_server.wsgi --bind "127.0.0.1:$HTTP" --worker-class eventlet --workers 2 \
 		--timeout 60 --log-level warning
-	start publisher lava-server manage lava-publisher --host 127.0.0.1 --port "$PUB"
-	start scheduler lava-server manage lava-scheduler --event-url "tcp://127.0.0.1:$EVENTS"
+	# both drop to user lavaserver by default: keep root, whose STATE_DIR it is
+	start publisher lava-server manage lava-publisher --host 127.0.0.1 --port "$PUB" -u root -g root \
+		--log-file "$STATE/log/publisher.log"
+	start scheduler lava-server manage lava-scheduler --event-url "tcp://127.0.0.1:$EVENTS" -u root -g root \
+		--log-file "$STATE/log/scheduler.log"
 	wait_http "$LAVA_URL/api/v0.2/" 60 || die "gunicorn did not answer: $(tail -3 "$STATE/log/gunicorn.log")"
 	start worker lava-worker --name "$worker" --url "$LAVA_URL/" --ws-url "http://127.0.0.1:$PUB/ws/" \
 		--token-file "$STATE/worker-token" --ping-interval 1 --worker-dir "$STATE/worker" \
