@@ -37,19 +37,16 @@
 #include "oops.h"
 #include "proto.h"
 #include "oopsfarm.h"
+#include "artifacts.h"
 #include "board.h"
 #include "seq.h"
 #include "stats.h"
 #include "store.h"
 
-#define RECIPE "devices/qemu-smmuv3"
 #define MAX_RETRIES CAMPAIGN_MAX_RETRIES
 
 struct variant_art {
-	char kdir[1024];	/* build-kernel.sh output */
-	char initrd[1024];
-	char build_id[128];
-	char version[256];
+	struct variant_artifacts a;
 	int64_t id;
 	unsigned boots, fails;
 };
@@ -59,82 +56,6 @@ struct setup_art {
 	int64_t id;
 	bool decided;		/* the sequential rule decided for this setup */
 };
-
-/* Runs argv, returns 0 and the last line of its stdout; stderr passes through. */
-static int run_capture(const char *const *argv, char *ret_last, size_t size)
-{
-	int pipefd[2], status;
-	char buf[4096];
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(pipefd) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		dup2(pipefd[1], STDOUT_FILENO);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "oopsfarm run: cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(pipefd[1]);
-	ret_last[0] = '\0';
-	while ((n = read(pipefd[0], buf + len, sizeof(buf) - 1 - len)) > 0) {
-		char *nl;
-
-		len += n;
-		buf[len] = '\0';
-		/* keep only the last complete line and what follows it */
-		while ((nl = strchr(buf, '\n')) && nl[1]) {
-			len -= nl + 1 - buf;
-			memmove(buf, nl + 1, len + 1);
-		}
-		if (len >= sizeof(buf) - 1)
-			len = 0;
-	}
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	buf[strcspn(buf, "\n")] = '\0';
-	snprintf(ret_last, size, "%s", buf);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
-}
-
-/* mkdir -p, without a shell */
-static int mkdir_p(const char *path)
-{
-	char buf[1024];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static void read_line_file(const char *dir, const char *name, char *out, size_t size)
-{
-	char path[1200];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	out[0] = '\0';
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(out, size, f))
-		out[strcspn(out, "\n")] = '\0';
-	fclose(f);
-}
 
 static int attempts_stored(struct store *s, const char *uid_prefix)
 {
@@ -331,13 +252,13 @@ static int start_boot(struct farm *f, struct slot *sl, int v, int i, int b)
 	snprintf(sl->log, sizeof(sl->log), "%s/logs/%s-%s-%d.%d.log", f->dir, f->c->variants[v].name, st->name, b,
 		 sl->attempt);
 	snprintf(sl->qerr, sizeof(sl->qerr), "%s.qemu", sl->log);
-	snprintf(sl->kernel, sizeof(sl->kernel), "%s/Image", f->va[v].kdir);
+	snprintf(sl->kernel, sizeof(sl->kernel), "%s", f->va[v].a.image);
 	snprintf(sl->append, sizeof(sl->append), "%s", f->cmdline);
 	strftime(sl->started, sizeof(sl->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	getloadavg(load, 1);
 	sl->load = load[0];
 	sl->bb = (struct board_boot){
-		.kernel = sl->kernel, .initrd = f->va[v].initrd, .dtb = f->sa[i].dtb[0] ? f->sa[i].dtb : NULL,
+		.kernel = sl->kernel, .initrd = f->va[v].a.initrd, .dtb = f->sa[i].dtb[0] ? f->sa[i].dtb : NULL,
 		.append = sl->append, .cpu = st->cpu, .smp = st->vcpus, .mem_mb = st->memory_mb,
 		.log_path = sl->log, .stderr_path = sl->qerr, .limits = f->c->timeouts,
 	};
@@ -380,7 +301,7 @@ static int finish_boot(struct farm *f, struct slot *sl)
 	sb.wall_ms = (int64_t)(qr.wall_s * 1000);
 	sb.cpu_ms = (int64_t)(qr.cpu_s * 1000);
 	sb.knobs = f->c->agent_args;
-	sb.build_id = seen.begin ? seen.build_id : va->build_id;
+	sb.build_id = seen.begin ? seen.build_id : va->a.build_id;
 	sb.crashes = bp.c;
 	sb.ncrashes = bp.n;
 	sb.target_hit = bp.target_hit;
@@ -403,10 +324,10 @@ static int finish_boot(struct farm *f, struct slot *sl)
 	} else if (!len) {
 		sb.verdict = VERDICT_INFRA;
 		snprintf(reason, sizeof(reason), "empty console");
-	} else if (seen.begin && va->build_id[0] && strcmp(seen.build_id, va->build_id)) {
+	} else if (seen.begin && va->a.build_id[0] && strcmp(seen.build_id, va->a.build_id)) {
 		sb.verdict = VERDICT_INFRA;
 		snprintf(reason, sizeof(reason), "build-id mismatch: booted %s, expected %s", seen.build_id,
-			 va->build_id);
+			 va->a.build_id);
 	} else if (qr.hung || (seen.begin && !seen.end)) {
 		sb.verdict = VERDICT_HANG;
 		snprintf(reason, sizeof(reason), "%s", qr.hung ? qr.why : "the agent never ended");
@@ -668,7 +589,7 @@ int cmd_run(int argc, char **argv)
 	bool resume = false, until = false, replaced = false;
 	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = { 0 };
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = { 0 };
-	char dir[512], path[1024], err[512], last[1024], spath[1024], agent_cmdline[1024] = "", cmdline[2048];
+	char dir[512], path[1024], err[512], spath[1024], agent_cmdline[1024] = "", cmdline[2048];
 	struct campaign *c;
 	struct store *s;
 	struct farm f = { 0 };
@@ -811,7 +732,7 @@ int cmd_run(int argc, char **argv)
 				c->boards, c->setups[i].vcpus, c->setups[i].name, cores);
 	snprintf(dir, sizeof(dir), "build/run/%s", c->name);
 	snprintf(path, sizeof(path), "%s/logs", dir);
-	if (mkdir_p(path) < 0) {
+	if (artifacts_mkdir_p(path) < 0) {
 		errorf("run", "cannot make '%s': %s", path, strerror(errno));
 		campaign_free(c);
 		return EXIT_INFRA;
@@ -867,62 +788,23 @@ int cmd_run(int argc, char **argv)
 	}
 	/* artifacts: kernels (cached by build-kernel.sh), initramfs, DTBs */
 	for (int v = 0; v < c->nvariants; v++) {
-		const char *bargv[CAMPAIGN_MAX_PATCHES + 2];
-		int k = 0;
-
-		bargv[k++] = RECIPE "/build-kernel.sh";
-		for (int p = 0; p < c->variants[v].npatches; p++)
-			bargv[k++] = c->variants[v].patches[p];
-		bargv[k] = NULL;
-		if (c->variants[v].kernel_src)
-			setenv("KERNEL_SRC", c->variants[v].kernel_src, 1);
-		else
-			unsetenv("KERNEL_SRC");
 		fprintf(stderr, "oopsfarm run: building variant '%s'\n", c->variants[v].name);
-		if (run_capture(bargv, va[v].kdir, sizeof(va[v].kdir)) < 0 || !va[v].kdir[0]) {
-			errorf("run", "building the kernel of variant '%s' failed", c->variants[v].name);
+		if (artifacts_variant(&c->variants[v], init, dir, &va[v].a, err, sizeof(err)) < 0) {
+			errorf("run", "%s", err);
 			goto infra;
 		}
-		read_line_file(va[v].kdir, "build-id", va[v].build_id, sizeof(va[v].build_id));
-		read_line_file(va[v].kdir, "VERSION", va[v].version, sizeof(va[v].version));
-		snprintf(va[v].initrd, sizeof(va[v].initrd), "%s/%s.cpio", dir, c->variants[v].name);
-		{
-			const char *margv[] = { RECIPE "/mkinitramfs.sh", va[v].initrd, init, va[v].kdir, NULL };
-
-			if (run_capture(margv, last, sizeof(last)) < 0) {
-				errorf("run", "building the initramfs of variant '%s' failed", c->variants[v].name);
-				goto infra;
-			}
-		}
-		{
-			char patches[2048] = "";
-
-			for (int p = 0; p < c->variants[v].npatches; p++)
-				snprintf(patches + strlen(patches), sizeof(patches) - strlen(patches), "%s%s",
-					 p ? " " : "", c->variants[v].patches[p]);
-			store_variant(s, f.cid, c->variants[v].name, va[v].version, patches, NULL, va[v].build_id,
-				      &va[v].id);
-		}
+		store_variant(s, f.cid, c->variants[v].name, va[v].a.version, va[v].a.patches, NULL, va[v].a.build_id,
+			      &va[v].id);
 	}
 	for (int i = 0; i < c->nsetups; i++) {
 		struct campaign_setup *st = &c->setups[i];
 
-		if (st->extra_nodes > 0) {
-			char n[16], smp[16], mem[16];
-			const char *wargv[] = { RECIPE "/widen-dtb.sh", sa[i].dtb, n, smp, mem, NULL };
-
-			snprintf(sa[i].dtb, sizeof(sa[i].dtb), "%s/%s.dtb", dir, st->name);
-			snprintf(n, sizeof(n), "%d", st->extra_nodes);
-			snprintf(smp, sizeof(smp), "%d", st->vcpus);
-			snprintf(mem, sizeof(mem), "%d", st->memory_mb);
-			if (run_capture(wargv, last, sizeof(last)) < 0) {
-				errorf("run", "building the device tree of setup '%s' failed", st->name);
-				goto infra;
-			}
+		if (artifacts_setup_dtb(st, dir, sa[i].dtb, sizeof(sa[i].dtb), err, sizeof(err)) < 0) {
+			errorf("run", "%s", err);
+			goto infra;
 		}
 		store_setup(s, f.cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &sa[i].id);
 	}
-
 
 	/* the agent's knobs, each as oopsfarm.KEY=VALUE on the kernel command line */
 	if (c->agent_args) {
