@@ -14,6 +14,7 @@ struct lava_command {
 
 /* each row lands with the file that implements it */
 static const struct lava_command lava_commands[] = {
+	{ "render", lava_cmd_render, "print the LAVA job a template (jobs/NAME.yaml) makes" },
 	{ NULL, NULL, NULL },
 };
 
