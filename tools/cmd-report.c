@@ -15,23 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sqlite3.h>
 
 #include "oopsfarm.h"
+#include "report.h"
 #include "stats.h"
 #include "seq.h"
 #include "store.h"
 
 #define MAX_CELLS 64
 
-struct cell {
-	char variant[128], setup[128];
-	int64_t variant_id, setup_id;
-	unsigned boots, fails, infra, hangs;
-	double lo, hi;
-};
-
-static const char *pct(double p, char *buf, size_t size)
+const char *report_pct(double p, char *buf, size_t size)
 {
 	if (p > 0 && p < 0.001)
 		snprintf(buf, size, "%.3f%%", p * 100);
@@ -42,8 +37,160 @@ static const char *pct(double p, char *buf, size_t size)
 	return buf;
 }
 
+const struct report_cell *report_worst(const struct report_cell *cells, int ncells, int first)
+{
+	const struct report_cell *worst = NULL;
+
+	for (int j = first; j < ncells && !strcmp(cells[j].setup, cells[first].setup); j++)
+		if (!worst || (cells[j].boots && (!worst->boots ||
+			(double)cells[j].fails / cells[j].boots > (double)worst->fails / worst->boots)))
+			worst = &cells[j];
+	return worst;
+}
+
+bool report_compare(const struct report_cell *worst, const struct report_cell *c, double *ret_p,
+		    double *ret_bound)
+{
+	if (c == worst || !worst->fails)
+		return false;
+	*ret_p = stats_fisher_exact(worst->fails, worst->boots - worst->fails, c->fails, c->boots - c->fails);
+	*ret_bound = stats_upper_bound(c->fails, c->boots, 0.99);
+	return true;
+}
+
+/* Length of the valid UTF-8 sequence at p that XML allows, or 0. */
+static int xml_char_len(const unsigned char *p)
+{
+	unsigned lo, hi;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		lo = p[0] == 0xe0 ? 0xa0 : 0x80;
+		hi = p[0] == 0xed ? 0x9f : 0xbf;	/* no UTF-16 surrogates */
+		if (p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80)
+			return 0;
+		/* U+FFFE and U+FFFF are not XML characters */
+		return p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe ? 0 : 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		lo = p[0] == 0xf0 ? 0x90 : 0x80;
+		hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+		if (p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void xml_escape(FILE *f, const char *s, bool attr)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	while (*p) {
+		int len = xml_char_len(p);
+
+		if (len > 1) {
+			fwrite(p, 1, len, f);
+			p += len;
+			continue;
+		}
+		switch (len ? *p : 0) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		case '\t': case '\n': case '\r':
+			if (attr)
+				fprintf(f, "&#%d;", *p);
+			else
+				fputc(*p, f);
+			break;
+		default:
+			/* invalid UTF-8 (len 0) and controls XML 1.0 forbids */
+			if (!len || *p < 0x20 || *p == 0x7f)
+				fputs("\xef\xbf\xbd", f);
+			else
+				fputc(*p, f);
+		}
+		p++;
+	}
+}
+
+bool report_lava_url(const char *server, int64_t job, char *buf, size_t size)
+{
+	static const char *const api[] = { "/api/v0.2", "/RPC2" };
+	const char *scheme = "https://";
+	size_t len;
+
+	if (!server || !*server || job <= 0)
+		return false;
+	if (!strncasecmp(server, "http://", 7) || !strncasecmp(server, "https://", 8))
+		scheme = "";
+	else if (strstr(server, "://"))
+		return false;	/* only web links */
+	len = strlen(server);
+	for (bool again = true; again;) {
+		again = false;
+		while (len && server[len - 1] == '/')
+			len--, again = true;
+		for (size_t i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
+			size_t n = strlen(api[i]);
+
+			if (len >= n && !strncasecmp(server + len - n, api[i], n))
+				len -= n, again = true;
+		}
+	}
+	snprintf(buf, size, "%s%.*s/scheduler/job/%lld", scheme, (int)len, server, (long long)job);
+	return true;
+}
+
+static int write_junit(const struct report *r, const char *dir, FILE *f)
+{
+	return report_junit(r, f);
+}
+
+/* Writes one of the report's files through path.tmp and a rename, so a
+ * reader never sees half a page.  Returns an exit status. */
+static int report_write_file(const char *path, const struct report *r,
+			     int (*fn)(const struct report *r, const char *dir, FILE *f))
+{
+	char tmp[4096], dir[4096];
+	const char *slash = strrchr(path, '/');
+	FILE *f;
+	int e;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		e = -errno;
+		goto fail;
+	}
+	e = fn(r, dir, f);
+	if (fclose(f) != 0 && !e)
+		e = -errno;
+	if (!e && rename(tmp, path) < 0)
+		e = -errno;
+	if (!e)
+		return EXIT_OK;
+	unlink(tmp);
+fail:
+	errorf("report", "cannot write '%s': %s", path, strerror(-e));
+	return EXIT_INFRA;
+}
+
 /* The campaign's sequential rule, per setup, when it was run with one. */
-static void report_sequential(sqlite3 *db, int64_t cid, const struct cell *cells, int ncells, bool json)
+static void report_sequential(sqlite3 *db, int64_t cid, const struct report_cell *cells, int ncells,
+			      bool json)
 {
 	bool any = false;
 
@@ -96,10 +243,12 @@ static void report_sequential(sqlite3 *db, int64_t cid, const struct cell *cells
 
 static void usage(void)
 {
-	printf("usage: oopsfarm report --store FILE [--campaign NAME] [--json]\n\n"
+	printf("usage: oopsfarm report --store FILE [--campaign NAME] [--json] [--junit FILE] [--html FILE]\n\n"
 	       "Per variant and setup: boots (infra errors apart), target failures with a 95%%\n"
 	       "Wilson interval, other crash titles, and each variant against the worst one of\n"
-	       "its setup (Fisher's exact test, 99%% detection bound).\n");
+	       "its setup (Fisher's exact test, 99%% detection bound).\n\n"
+	       "  --junit FILE  also write JUnit XML: a testsuite per variant and setup, a testcase per boot\n"
+	       "  --html FILE   also write one self-contained HTML page (rates, intervals, charts, logs)\n");
 }
 
 int cmd_report(int argc, char **argv)
@@ -108,15 +257,18 @@ int cmd_report(int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },
 		{ "campaign", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *path = NULL, *campaign = NULL;
+	const char *path = NULL, *campaign = NULL, *junit = NULL, *html = NULL;
 	bool json = false;
 	struct store *s;
 	sqlite3 *db;
 	sqlite3_stmt *st;
-	struct cell cells[MAX_CELLS];
+	struct report_cell cells[MAX_CELLS];
+	struct report rep;
 	int ncells = 0, opt, r;
 	int64_t cid = -1;
 	char target[512] = "", name[256] = "";
@@ -127,6 +279,8 @@ int cmd_report(int argc, char **argv)
 		case 's': path = optarg; break;
 		case 'c': campaign = optarg; break;
 		case 'j': json = true; break;
+		case 'J': junit = optarg; break;
+		case 'H': html = optarg; break;
 		case 'h': usage(); return EXIT_OK;
 		default: return usage_hint("report");
 		}
@@ -166,13 +320,14 @@ int cmd_report(int argc, char **argv)
 		" count(*) FILTER (WHERE verdict != 'infra'),"
 		" coalesce(sum(target_hit) FILTER (WHERE verdict != 'infra'), 0),"
 		" count(*) FILTER (WHERE verdict = 'infra'),"
-		" count(*) FILTER (WHERE verdict = 'hang')"
+		" count(*) FILTER (WHERE verdict = 'hang'),"
+		" count(*) FILTER (WHERE source = 'lava')"
 		" FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
 		" WHERE b.campaign_id = ? GROUP BY b.variant_id, b.setup_id ORDER BY st.name, v.name",
 		-1, &st, NULL);
 	sqlite3_bind_int64(st, 1, cid);
 	while (sqlite3_step(st) == SQLITE_ROW && ncells < MAX_CELLS) {
-		struct cell *c = &cells[ncells++];
+		struct report_cell *c = &cells[ncells++];
 
 		snprintf(c->variant, sizeof(c->variant), "%s", sqlite3_column_text(st, 0));
 		snprintf(c->setup, sizeof(c->setup), "%s", sqlite3_column_text(st, 1));
@@ -182,6 +337,8 @@ int cmd_report(int argc, char **argv)
 		c->fails = sqlite3_column_int(st, 5);
 		c->infra = sqlite3_column_int(st, 6);
 		c->hangs = sqlite3_column_int(st, 7);
+		c->lava = sqlite3_column_int(st, 8);
+		c->local = c->boots + c->infra - c->lava;
 		stats_wilson(c->fails, c->boots, z, &c->lo, &c->hi);
 	}
 	sqlite3_finalize(st);
@@ -198,7 +355,7 @@ int cmd_report(int argc, char **argv)
 		       "95% CI", "INFRA", "HANGS");
 	}
 	for (int i = 0; i < ncells; i++) {
-		struct cell *c = &cells[i];
+		struct report_cell *c = &cells[i];
 		char a[32], b[32], d[32];
 
 		if (json) {
@@ -211,9 +368,10 @@ int cmd_report(int argc, char **argv)
 			       c->boots, c->fails, c->boots ? (double)c->fails / c->boots : 0.0, c->lo, c->hi,
 			       c->infra, c->hangs);
 		} else {
-			snprintf(d, sizeof(d), "[%s, %s]", pct(c->lo, a, sizeof(a)), pct(c->hi, b, sizeof(b)));
+			snprintf(d, sizeof(d), "[%s, %s]", report_pct(c->lo, a, sizeof(a)),
+				 report_pct(c->hi, b, sizeof(b)));
 			printf("%-22s %-16s %6u %6u %8s %-18s %6u %5u\n", c->variant, c->setup, c->boots, c->fails,
-			       pct(c->boots ? (double)c->fails / c->boots : 0.0, a, sizeof(a)), d, c->infra,
+			       report_pct(c->boots ? (double)c->fails / c->boots : 0.0, a, sizeof(a)), d, c->infra,
 			       c->hangs);
 		}
 		/* other crash titles: counted on their own, never in the target rate */
@@ -255,38 +413,32 @@ int cmd_report(int argc, char **argv)
 
 	/* each setup: every variant against the one that fails most */
 	for (int i = 0, nc = 0; i < ncells; i++) {
-		struct cell *worst = NULL;
+		const struct report_cell *worst;
 
 		if (i && !strcmp(cells[i].setup, cells[i - 1].setup))
 			continue;
-		for (int j = i; j < ncells && !strcmp(cells[j].setup, cells[i].setup); j++)
-			if (!worst || (cells[j].boots && (!worst->boots ||
-				(double)cells[j].fails / cells[j].boots > (double)worst->fails / worst->boots)))
-				worst = &cells[j];
+		worst = report_worst(cells, ncells, i);
 		for (int j = i; j < ncells && !strcmp(cells[j].setup, cells[i].setup); j++) {
-			struct cell *c = &cells[j];
+			const struct report_cell *c = &cells[j];
 			double p, bound;
 			char sentence[1024], a[32], b[32], e[32], g[32];
 
-			if (c == worst || !worst->fails)
+			if (!report_compare(worst, c, &p, &bound))
 				continue;
-			p = stats_fisher_exact(worst->fails, worst->boots - worst->fails, c->fails,
-					       c->boots - c->fails);
-			bound = stats_upper_bound(c->fails, c->boots, 0.99);
 			if (c->fails == 0)
 				snprintf(sentence, sizeof(sentence),
 					 "%s crashes in %s [%s, %s] of %u boots; %s: 0 of %u, so if the crash were "
 					 "still present at %s or more we would have seen it with 99%% probability "
 					 "(Fisher p = %.3g)", worst->variant,
-					 pct((double)worst->fails / worst->boots, a, sizeof(a)),
-					 pct(worst->lo, b, sizeof(b)), pct(worst->hi, e, sizeof(e)), worst->boots,
-					 c->variant, c->boots, pct(bound, g, sizeof(g)), p);
+					 report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
+					 report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, e, sizeof(e)),
+					 worst->boots, c->variant, c->boots, report_pct(bound, g, sizeof(g)), p);
 			else
 				snprintf(sentence, sizeof(sentence),
 					 "%s crashes in %s [%s, %s] of %u boots; %s: %u of %u (Fisher p = %.3g)",
-					 worst->variant, pct((double)worst->fails / worst->boots, a, sizeof(a)),
-					 pct(worst->lo, b, sizeof(b)), pct(worst->hi, e, sizeof(e)), worst->boots,
-					 c->variant, c->fails, c->boots, p);
+					 worst->variant, report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
+					 report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, e, sizeof(e)),
+					 worst->boots, c->variant, c->fails, c->boots, p);
 			if (json) {
 				printf("%s{\"setup\":", nc++ ? "," : "");
 				json_escape(stdout, c->setup);
@@ -307,6 +459,16 @@ int cmd_report(int argc, char **argv)
 	report_sequential(db, cid, cells, ncells, json);
 	if (json)
 		printf("}\n");
+	fflush(stdout);
+
+	/* the files people share: written after the report, from the same cells */
+	rep = (struct report){ .db = db, .cid = cid, .name = name, .target = target, .store = path,
+			       .cells = cells, .ncells = ncells };
+	r = EXIT_OK;
+	if (junit)
+		r = report_write_file(junit, &rep, write_junit);
+	if (html && r == EXIT_OK)
+		r = report_write_file(html, &rep, report_html);
 	store_close(s);
-	return EXIT_OK;
+	return r;
 }
