@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lava.h"
+#include "lava-collect.h"
 #include "oopsfarm.h"
 
 struct lava_command {
@@ -15,6 +16,11 @@ struct lava_command {
 /* each row lands with the file that implements it */
 static const struct lava_command lava_commands[] = {
 	{ "render", lava_cmd_render, "print the LAVA job a template (jobs/NAME.yaml) makes" },
+	{ "submit", lava_cmd_submit, "submit a campaign as LAVA jobs (idempotent)" },
+	{ "status", lava_cmd_status, "the state of a campaign's LAVA jobs" },
+	{ "collect", lava_cmd_collect, "store the boots of finished LAVA jobs (incremental, idempotent)" },
+	{ "cancel", lava_cmd_cancel, "cancel a campaign's unfinished LAVA jobs" },
+	{ "ingest", lava_cmd_ingest, "store the boots of saved LAVA job logs" },
 	{ NULL, NULL, NULL },
 };
 

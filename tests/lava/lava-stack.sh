@@ -17,7 +17,7 @@
 #   4. gunicorn3 (eventlet), lava-publisher, lava-scheduler, lava-worker,
 #      each in its own session (setsid), pid in STATE_DIR/run/*.pid.
 # Ports are picked free at `up` time.  The device dictionary is the
-# project's devices/lava/qemu-smmuv3.jinja2 when it exists, else
+# project's devices/lava/devices/qemu-smmuv3-01.jinja2 when it exists, else
 # tests/lava/qemu-smmuv3.jinja2: both let a job set -cpu, -m, -smp
 # (extra_options) and -dtb (a deploy image) through its context.
 #
@@ -208,8 +208,11 @@ overrides:
   OOPSFARM_LAVA_STACK: $STATE
 EOF
 	manage device-types add qemu >/dev/null
-	local dict=$ROOT/devices/lava/qemu-smmuv3.jinja2
-	[ -f "$dict" ] || dict=$HERE/qemu-smmuv3.jinja2
+	local dict
+	for dict in "$ROOT/devices/lava/devices/qemu-smmuv3-01.jinja2" "$ROOT/devices/lava/qemu-smmuv3.jinja2" \
+		"$HERE/qemu-smmuv3.jinja2"; do
+		[ -f "$dict" ] && break
+	done
 	for d in qemu-smmuv3-01 qemu-smmuv3-02; do
 		cp "$dict" "$STATE/etc/devices/$d.jinja2"
 		manage devices add --device-type qemu --worker "$worker" "$d" >/dev/null
