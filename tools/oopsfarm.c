@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "record", cmd_record, "store one finished boot from its console log" },
 	{ "report", cmd_report, "rates, intervals and verdicts of a campaign" },
 	{ "lava", cmd_lava, "render, submit, follow and collect LAVA jobs" },
+	{ "power", cmd_power, "switch a board's power on, off or reset" },
 };
 
 static int help(FILE *f)
