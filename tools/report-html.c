@@ -54,7 +54,8 @@ static const char css[] =
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
 	".sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}"
 	".muted{color:#59636e}.infra{color:#9a6700}.hang{color:#8250df}"
-	".badge{font-size:11px;border-radius:8px;padding:0 6px;margin-left:6px;background:#ffebe9;color:#cf222e}"
+	".badge{font-size:11px;border-radius:8px;padding:0 6px;margin-left:6px;"
+	"background:#ffebe9;color:#cf222e}"
 	".note{background:#f6f8fa;border-left:3px solid #d0d7de;padding:6px 10px;margin:8px 0}"
 	"figure{margin:12px 0}figcaption{color:#59636e;font-size:13px}"
 	"svg text{font:11px system-ui,sans-serif;fill:#59636e}"
@@ -160,9 +161,10 @@ static bool boot_ref_read(sqlite3 *db, int64_t boot_id, struct boot_ref *b)
 	bool ok = false;
 
 	if (sqlite3_prepare_v2(db,
-			       "SELECT b.boot_uid, coalesce(b.log_path, ''), b.source, coalesce(b.lava_job_id, 0),"
-			       " coalesce((SELECT j.server FROM lava_jobs j WHERE j.campaign_id = b.campaign_id"
-			       "  AND j.job_id = b.lava_job_id ORDER BY j.id LIMIT 1), ''), b.verdict"
+			       "SELECT b.boot_uid, coalesce(b.log_path, ''), b.source,"
+			       " coalesce(b.lava_job_id, 0), coalesce((SELECT j.server FROM lava_jobs j"
+			       "  WHERE j.campaign_id = b.campaign_id AND j.job_id = b.lava_job_id"
+			       "  ORDER BY j.id LIMIT 1), ''), b.verdict"
 			       " FROM boots b WHERE b.id = ?", -1, &st, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_int64(st, 1, boot_id);
@@ -248,8 +250,8 @@ static void panel_axes(FILE *f, const struct panel *p, double xmax, const char *
 	double xstep = nice_step(xmax, 8, 1);
 	char buf[32];
 
-	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#fbfcfd\" stroke=\"#d0d7de\"/>\n",
-		CH_L, p->top, CH_W - CH_L - CH_R, p->height);
+	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#fbfcfd\""
+		" stroke=\"#d0d7de\"/>\n", CH_L, p->top, CH_W - CH_L - CH_R, p->height);
 	for (double y = ceil(p->ymin / ystep) * ystep; y <= p->ymax + 1e-9; y += ystep) {
 		fmt_tick(y, ystep, buf, sizeof(buf));
 		fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e6e9ec\"/>"
@@ -302,8 +304,8 @@ static double chart_legend(FILE *f, const struct chart *c, bool draw)
 		}
 		if (draw) {
 			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"%d\" fill=\"%s\"/>"
-				"<text x=\"%.1f\" y=\"%.1f\">", x, line ? y - 5 : y - 9, line ? 3 : 10, color(s->color),
-				x + 16, y);
+				"<text x=\"%.1f\" y=\"%.1f\">", x, line ? y - 5 : y - 9, line ? 3 : 10,
+				color(s->color), x + 16, y);
 			esc(f, s->name);
 			fputs("</text>\n", f);
 		}
@@ -316,7 +318,7 @@ void chart_svg(FILE *f, const struct chart *c)
 {
 	struct panel p[2] = { { .top = 0 }, { .top = 0 } };
 	bool has_seq = false;
-	double xmax = 1;
+	double xmax = 1, step;
 	int height;
 
 	for (int i = 0; i < c->nseries; i++) {
@@ -339,7 +341,8 @@ void chart_svg(FILE *f, const struct chart *c)
 	}
 	/* both panels hold 0 (where every line starts); counts go up to a
 	 * round number, the sequential panel is padded */
-	p[0].ymax = p[0].ymax < 1 ? 1 : ceil(p[0].ymax / nice_step(p[0].ymax, 5, 1)) * nice_step(p[0].ymax, 5, 1);
+	step = nice_step(p[0].ymax, 5, 1);
+	p[0].ymax = p[0].ymax < 1 ? 1 : ceil(p[0].ymax / step) * step;
 	if (has_seq) {
 		double pad = (p[1].ymax - p[1].ymin) * 0.08 + 0.1;
 
@@ -353,7 +356,8 @@ void chart_svg(FILE *f, const struct chart *c)
 	p[1].height = CH_PANEL2;
 	height = (int)(has_seq ? p[1].top + p[1].height : p[0].top + p[0].height) + 44;
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\""
-		" viewBox=\"0 0 %d %d\" width=\"100%%\" style=\"max-width:%dpx\" aria-label=\"", CH_W, height, CH_W);
+		" viewBox=\"0 0 %d %d\" width=\"100%%\" style=\"max-width:%dpx\" aria-label=\"", CH_W, height,
+		CH_W);
 	esc(f, c->title);
 	fputs("\">\n<title>", f);
 	esc(f, c->title);
@@ -375,13 +379,15 @@ void chart_svg(FILE *f, const struct chart *c)
 		esc(f, s->name);
 		fputs("</title>\n", f);
 		if (s->lo && s->hi && s->n) {
-			fprintf(f, "<polygon fill=\"%s\" fill-opacity=\"0.13\" stroke=\"none\" points=\"", color(s->color));
+			fprintf(f, "<polygon fill=\"%s\" fill-opacity=\"0.13\" stroke=\"none\" points=\"",
+				color(s->color));
 			points(f, q, xmax, s->hi, s->n, false);
 			points(f, q, xmax, s->lo, s->n, true);
 			fputs("\"/>\n", f);
 		}
 		for (int k = 0; k < s->nbounds && k < 2; k++) {
-			fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-dasharray=\"6 4\"/>",
+			fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\""
+				" stroke-dasharray=\"6 4\"/>",
 				CH_L, CH_W - CH_R, py(q, s->bounds[k]), py(q, s->bounds[k]), color(s->color));
 			if (s->bound_labels[k]) {
 				fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", CH_W - CH_R - 4,
@@ -392,7 +398,8 @@ void chart_svg(FILE *f, const struct chart *c)
 			fputc('\n', f);
 		}
 		if (s->n) {
-			fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-linejoin=\"round\" points=\"",
+			fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\""
+				" stroke-linejoin=\"round\" points=\"",
 				color(s->color));
 			points(f, q, xmax, s->y, s->n, false);
 			fputs("\"/>\n", f);
@@ -408,24 +415,28 @@ void chart_svg(FILE *f, const struct chart *c)
 static void interval_bar(FILE *f, const struct report_cell *c, double scale, int colour)
 {
 	const double w = 130, h = 18;
-	double rate = c->boots ? (double)c->fails / c->boots : 0, x0 = c->lo / scale * w, x1 = c->hi / scale * w;
+	double rate = c->boots ? (double)c->fails / c->boots : 0;
+	double x0 = c->lo / scale * w, x1 = c->hi / scale * w;
 	char a[32], b[32], d[32];
 
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bar\" width=\"%.0f\" height=\"%.0f\""
 		" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s [%s, %s]\"><title>%s [%s, %s]</title>",
 		w + 2, h, w + 2, h, report_pct(rate, a, sizeof(a)), report_pct(c->lo, b, sizeof(b)),
 		report_pct(c->hi, d, sizeof(d)), a, b, d);
-	fprintf(f, "<line x1=\"1\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#d0d7de\"/>", w + 1, h / 2, h / 2);
-	fprintf(f, "<rect x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"%.1f\" rx=\"2\" fill=\"%s\" fill-opacity=\"0.35\"/>",
+	fprintf(f, "<line x1=\"1\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#d0d7de\"/>", w + 1, h / 2,
+		h / 2);
+	fprintf(f, "<rect x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"%.1f\" rx=\"2\" fill=\"%s\""
+		" fill-opacity=\"0.35\"/>",
 		1 + x0, fmax(x1 - x0, 1.5), h - 8, color(colour));
-	fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"2\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/></svg>",
+	fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"2\" y2=\"%.1f\" stroke=\"%s\""
+		" stroke-width=\"2\"/></svg>",
 		1 + rate / scale * w, 1 + rate / scale * w, h - 2, color(colour));
 }
 
 /* the axis of the interval bars of a setup: a round rate above every upper bound */
 static double bar_scale(const struct report_cell *cells, int first, int end)
 {
-	static const double steps[] = { 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1 };
+	static const double steps[] = { 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1 };
 	double top = 0;
 
 	for (int i = first; i < end; i++)
@@ -469,11 +480,13 @@ static void rates_table(FILE *f, const struct report *r, int first, int end)
 	double scale = bar_scale(r->cells, first, end);
 	char a[32], b[32];
 
-	fprintf(f, "<div class=\"wide\"><table class=\"rates\">\n<thead><tr><th>variant</th><th class=\"n\">boots</th><th>ran on</th>"
-		"<th class=\"n\">target<br>failures</th><th class=\"n\">rate</th><th class=\"n\">95%% Wilson<br>interval</th>"
+	fprintf(f, "<div class=\"wide\"><table class=\"rates\">\n<thead><tr><th>variant</th>"
+		"<th class=\"n\">boots</th><th>ran on</th><th class=\"n\">target<br>failures</th>"
+		"<th class=\"n\">rate</th><th class=\"n\">95%% Wilson<br>interval</th>"
 		"<th>interval, 0 to %s</th><th class=\"n\">Fisher p<br>vs worst</th>"
-		"<th class=\"n\">99%% detection<br>bound</th><th class=\"n\">hangs</th><th class=\"n\">infra<br>errors</th>"
-		"</tr></thead>\n<tbody>\n", report_pct(scale, a, sizeof(a)));
+		"<th class=\"n\">99%% detection<br>bound</th><th class=\"n\">hangs</th>"
+		"<th class=\"n\">infra<br>errors</th></tr></thead>\n<tbody>\n",
+		report_pct(scale, a, sizeof(a)));
 	for (int i = first; i < end; i++) {
 		const struct report_cell *c = &r->cells[i];
 		int colour = variant_colour(r, c->variant);
@@ -494,7 +507,8 @@ static void rates_table(FILE *f, const struct report *r, int first, int end)
 		else
 			fprintf(f, "</td><td class=\"n muted\">%s</td><td class=\"n\">&#8212;</td>",
 				c == worst && worst->fails ? "worst" : "&#8212;");
-		fprintf(f, "<td class=\"n hang\">%u</td><td class=\"n infra\">%u</td></tr>\n", c->hangs, c->infra);
+		fprintf(f, "<td class=\"n hang\">%u</td><td class=\"n infra\">%u</td></tr>\n", c->hangs,
+			c->infra);
 	}
 	fputs("</tbody></table></div>\n", f);
 }
@@ -513,15 +527,16 @@ static void comparisons(FILE *f, const struct report *r, int first, int end)
 			continue;
 		fputs("<p class=\"sentence\">", f);
 		esc(f, worst->variant);
-		fprintf(f, " crashes in %s [%s, %s] of %u boots; ", report_pct((double)worst->fails / worst->boots, a,
-			sizeof(a)), report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, d, sizeof(d)), worst->boots);
+		fprintf(f, " crashes in %s [%s, %s] of %u boots; ",
+			report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
+			report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, d, sizeof(d)), worst->boots);
 		esc(f, c->variant);
 		if (c->fails)
 			fprintf(f, ": %u of %u (Fisher p = %.3g).</p>\n", c->fails, c->boots, p);
 		else
-			fprintf(f, ": 0 of %u, so if the crash were still present at %s or more we would have seen it"
-				" with 99%% probability (Fisher p = %.3g).</p>\n", c->boots, report_pct(bound, a, sizeof(a)),
-				p);
+			fprintf(f, ": 0 of %u, so if the crash were still present at %s or more we would have"
+				" seen it with 99%% probability (Fisher p = %.3g).</p>\n", c->boots,
+				report_pct(bound, a, sizeof(a)), p);
 	}
 }
 
@@ -536,7 +551,8 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 	int nv = end - first, ns = 0, *count = calloc(nv, sizeof(int)), *fails = calloc(nv, sizeof(int));
 	struct chart_series *series = calloc(nv + 1, sizeof(*series));
 	double **arrays = calloc(3 * nv, sizeof(double *)), *path = NULL, z = stats_z(0.95);
-	char (*names)[192] = calloc(nv + 1, sizeof(*names)), title[512], bound_labels[2][256], sentence[1024];
+	char (*names)[192] = calloc(nv + 1, sizeof(*names)), title[512], lh0[256], lh1[256];
+	char sentence[1024];
 	struct campaign_until u;
 	struct seq_state seq;
 	struct chart chart;
@@ -552,7 +568,8 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 			if (!(arrays[3 * i + k] = calloc(c->boots + 1, sizeof(double))))
 				goto out;
 	}
-	if (sqlite3_prepare_v2(r->db, "SELECT variant_id, target_hit FROM boots WHERE campaign_id = ? AND setup_id = ?"
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT variant_id, target_hit FROM boots WHERE campaign_id = ? AND setup_id = ?"
 			       " AND verdict != 'infra' ORDER BY id", -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, r->cid);
@@ -586,26 +603,27 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 	/* the hook's user: the campaign's sequential rule, when it has one */
 	if (seq_from_store(r->db, r->cid, r->cells[first].setup_id, &u, &seq, &path) == 1) {
 		has_seq = true;
-		if (path && seq.npath) {
+		if (path) {
 			const char *unit = u.test == SEQ_COMPARE ? "pair" : "boot";
 
-			snprintf(names[nv], sizeof(names[nv]), "SPRT log-likelihood ratio after each %s of %s%s%s",
-				 unit, u.treatment, u.control ? " and " : "", u.control ? u.control : "");
+			snprintf(names[nv], sizeof(names[nv]),
+				 "SPRT log-likelihood ratio after each %s of %s%s%s", unit, u.treatment,
+				 u.control ? " and " : "", u.control ? u.control : "");
 			if (u.test == SEQ_COMPARE) {
-				snprintf(bound_labels[0], sizeof(bound_labels[0]), "accept H0: %s crashes as often as %s",
-					 u.treatment, u.control);
-				snprintf(bound_labels[1], sizeof(bound_labels[1]),
-					 "accept H1: %s crashes at most %g times as often", u.treatment, u.ratio);
+				snprintf(lh0, sizeof(lh0), "accept H0: %s crashes as often as %s", u.treatment,
+					 u.control);
+				snprintf(lh1, sizeof(lh1), "accept H1: %s crashes at most %g times as often",
+					 u.treatment, u.ratio);
 			} else {
-				snprintf(bound_labels[0], sizeof(bound_labels[0]), "accept H0: %s crashes in %g%% or more",
-					 u.treatment, 100 * u.rate);
-				snprintf(bound_labels[1], sizeof(bound_labels[1]), "accept H1: %s crashes in less than %g%%",
+				snprintf(lh0, sizeof(lh0), "accept H0: %s crashes in %g%% or more", u.treatment,
+					 100 * u.rate);
+				snprintf(lh1, sizeof(lh1), "accept H1: %s crashes in less than %g%%",
 					 u.treatment, 100 * u.ratio * u.rate);
 			}
 			series[ns++] = (struct chart_series){
 				.name = names[nv], .panel = CHART_SEQUENTIAL, .y = path, .n = seq.npath,
 				.color = NCOLORS - 1, .bounds = { seq.sprt.lo, seq.sprt.hi },
-				.bound_labels = { bound_labels[0], bound_labels[1] }, .nbounds = 2,
+				.bound_labels = { lh0, lh1 }, .nbounds = 2,
 			};
 		}
 	}
@@ -613,9 +631,13 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 	snprintf(title, sizeof(title), "cumulative target failures per variant against boot number, setup %s",
 		 r->cells[first].setup);
 	chart = (struct chart){
-		.title = title, .xlabel = has_seq && u.test == SEQ_COMPARE ? "boot number of each variant (pair number)"
-									    : "boot number of each variant",
-		.ylabel = "target failures", .ylabel_seq = "log-likelihood ratio", .series = series, .nseries = ns,
+		.title = title,
+		.xlabel = has_seq && u.test == SEQ_COMPARE ? "boot number of each variant (pair number)"
+							   : "boot number of each variant",
+		.ylabel = "target failures",
+		.ylabel_seq = "log-likelihood ratio",
+		.series = series,
+		.nseries = ns,
 	};
 	fputs("<figure>\n", f);
 	chart_svg(f, &chart);
@@ -632,8 +654,8 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 		esc(f, sentence);
 		fputs(".", f);
 		if (seq.sprt.decision != SPRT_CONTINUE)
-			fputs(" The rates and intervals above are fixed-N figures after a sequential stop: they do"
-			      " not account for the stopping rule; the sequential verdict does.", f);
+			fputs(" The rates and intervals above are fixed-N figures after a sequential stop:"
+			      " they do not account for the stopping rule; the sequential verdict does.", f);
 		fputs("</p>\n", f);
 		seq_until_free(&u);
 	}
@@ -660,7 +682,8 @@ static void apart_table(FILE *f, const struct report *r, int first)
 			       "SELECT v.name, b.verdict, coalesce(b.infra_reason, ''), b.source, count(*)"
 			       " FROM boots b JOIN variants v ON v.id = b.variant_id"
 			       " WHERE b.campaign_id = ? AND b.setup_id = ? AND b.verdict IN ('hang','infra')"
-			       " GROUP BY v.name, b.verdict, b.infra_reason, b.source ORDER BY v.name, b.verdict, 5 DESC",
+			       " GROUP BY v.name, b.verdict, b.infra_reason, b.source"
+			       " ORDER BY v.name, b.verdict, 5 DESC",
 			       -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_int64(st, 1, r->cid);
@@ -670,11 +693,11 @@ static void apart_table(FILE *f, const struct report *r, int first)
 		const char *reason = (const char *)sqlite3_column_text(st, 2);
 
 		if (!any)
-			fputs("<h3>Hangs and infra errors</h3>\n<p class=\"muted\">Infra errors (power, console,"
-			      " flashing, LAVA) say nothing about the kernel: they are in no rate.  A hang counts as a"
-			      " boot without the target crash.</p>\n<table class=\"apart\"><thead><tr><th>variant</th>"
-			      "<th>verdict</th><th>reason</th><th>ran on</th><th class=\"n\">boots</th></tr></thead>"
-			      "<tbody>\n", f);
+			fputs("<h3>Hangs and infra errors</h3>\n<p class=\"muted\">Infra errors (power,"
+			      " console, flashing, LAVA) say nothing about the kernel: they are in no rate."
+			      "  A hang counts as a boot without the target crash.</p>\n<table class=\"apart\">"
+			      "<thead><tr><th>variant</th><th>verdict</th><th>reason</th><th>ran on</th>"
+			      "<th class=\"n\">boots</th></tr></thead><tbody>\n", f);
 		any = true;
 		fputs("<tr><td>", f);
 		esc(f, (const char *)sqlite3_column_text(st, 0));
@@ -707,7 +730,8 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 			       "SELECT c.title, min(c.kind), count(DISTINCT c.boot_id), min(b.id)"
 			       " FROM crashes c JOIN boots b ON b.id = c.boot_id"
 			       " WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3"
-			       " GROUP BY c.title ORDER BY c.title = ?4 DESC, 3 DESC, 1", -1, &st, NULL) != SQLITE_OK)
+			       " GROUP BY c.title ORDER BY c.title = ?4 DESC, 3 DESC, 1",
+			       -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_int64(st, 1, r->cid);
 	sqlite3_bind_int64(st, 2, c->variant_id);
@@ -740,13 +764,15 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 
 	/* every failing boot, for whoever wants to read more than the first */
 	if (sqlite3_prepare_v2(r->db,
-			       "SELECT id, (SELECT count(*) FROM boots b2 WHERE b2.campaign_id = ?1 AND b2.variant_id = ?2"
-			       " AND b2.setup_id = ?3 AND b2.verdict IN ('crash','hang')) FROM boots"
-			       " WHERE campaign_id = ?1 AND variant_id = ?2 AND setup_id = ?3 AND verdict IN ('crash','hang')"
-			       " ORDER BY id LIMIT ?4", -1, &st, NULL) != SQLITE_OK)
+			       "SELECT id, (SELECT count(*) FROM boots b2 WHERE b2.campaign_id = ?1"
+			       "  AND b2.variant_id = ?2 AND b2.setup_id = ?3"
+			       "  AND b2.verdict IN ('crash','hang'))"
+			       " FROM boots WHERE campaign_id = ?1 AND variant_id = ?2 AND setup_id = ?3"
+			       " AND verdict IN ('crash','hang') ORDER BY id LIMIT ?4",
+			       -1, &st, NULL) != SQLITE_OK)
 		return;
-	if (sqlite3_prepare_v2(r->db, "SELECT title FROM crashes WHERE boot_id = ? ORDER BY ord", -1, &titles, NULL)
-	    != SQLITE_OK) {
+	if (sqlite3_prepare_v2(r->db, "SELECT title FROM crashes WHERE boot_id = ? ORDER BY ord", -1, &titles,
+			       NULL) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return;
 	}
@@ -759,11 +785,12 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 
 		if (!listed++) {
 			nfailing = sqlite3_column_int(st, 1);
-			fprintf(f, "<details><summary>%d crashing or hanging boot%s", nfailing, nfailing == 1 ? "" : "s");
+			fprintf(f, "<details><summary>%d crashing or hanging boot%s", nfailing,
+				nfailing == 1 ? "" : "s");
 			if (nfailing > BOOT_LIST_MAX)
 				fprintf(f, " (the first %d)", BOOT_LIST_MAX);
-			fputs("</summary>\n<table class=\"boots\"><thead><tr><th>boot</th><th>verdict</th><th>ran on</th>"
-			      "<th>crash titles</th></tr></thead><tbody>\n", f);
+			fputs("</summary>\n<table class=\"boots\"><thead><tr><th>boot</th><th>verdict</th>"
+			      "<th>ran on</th><th>crash titles</th></tr></thead><tbody>\n", f);
 		}
 		if (!boot_ref_read(r->db, id, &b))
 			continue;
@@ -822,8 +849,9 @@ int report_html(const struct report *r, const char *page_dir, FILE *f)
 	} else {
 		fputs("none: every crash counts", f);
 	}
-	fprintf(f, "</p>\n<p class=\"muted\">%u boots counted, %u infra errors apart; ran on local boards %u, LAVA %u."
-		" Store <code>", boots, infra, local, lava);
+	fprintf(f, "</p>\n<p class=\"muted\">%u boot%s counted, %u infra error%s apart; ran on local boards %u,"
+		" LAVA %u.  Store <code>", boots, boots == 1 ? "" : "s", infra, infra == 1 ? "" : "s", local,
+		lava);
 	esc(f, r->store);
 	fprintf(f, "</code>, %s.</p>\n</header>\n", when);
 	if (!r->ncells)

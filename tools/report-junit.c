@@ -141,7 +141,8 @@ int report_junit(const struct report *r, FILE *f)
 		property(f, "target_failures", buf);
 		snprintf(buf, sizeof(buf), "%.6f", c->boots ? (double)c->fails / c->boots : 0.0);
 		property(f, "target_rate", buf);
-		snprintf(buf, sizeof(buf), "[%s, %s]", report_pct(c->lo, a, sizeof(a)), report_pct(c->hi, b, sizeof(b)));
+		snprintf(buf, sizeof(buf), "[%s, %s]", report_pct(c->lo, a, sizeof(a)),
+			 report_pct(c->hi, b, sizeof(b)));
 		property(f, "target_rate_ci95", buf);
 		snprintf(buf, sizeof(buf), "%u", c->hangs);
 		property(f, "hangs", buf);
