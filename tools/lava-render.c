@@ -215,8 +215,9 @@ static int parse_template(struct render *r, FILE *f)
 			if (ferror(f))
 				ret = fail(r, 0, EIO, "cannot read: %s", strerror(errno ? errno : EIO));
 			else if (p.context)
-				ret = fail(r, p.problem_mark.line + 1, EBADMSG, "column %zu: not valid YAML: %s %s",
-					   p.problem_mark.column + 1, p.context, p.problem);
+				ret = fail(r, p.problem_mark.line + 1, EBADMSG,
+					   "column %zu: not valid YAML: %s (%s from line %zu)", p.problem_mark.column + 1,
+					   p.problem, p.context, p.context_mark.line + 1);
 			else
 				ret = fail(r, p.problem_mark.line + 1, EBADMSG, "column %zu: not valid YAML: %s",
 					   p.problem_mark.column + 1, p.problem ? p.problem : "parse error");
