@@ -142,6 +142,8 @@ cmd_up() {
 	token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 
 	# 1. PostgreSQL
+	runuser -u postgres -- test -x "$STATE" ||
+		die "user postgres cannot reach $STATE (a parent directory is not searchable: chmod o+x it)"
 	install -d -o postgres -g postgres -m 700 "$STATE/pg"
 	install -d -o postgres -g postgres -m 755 "$STATE/pg/sock"
 	runuser -u postgres -- "$PGBIN/initdb" -D "$STATE/pg/data" -A trust -U postgres -E UTF8 --no-sync \
