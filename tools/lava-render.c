@@ -909,14 +909,14 @@ int lava_template_describe(const char *template_path, FILE *out, char *err, size
 		err[0] = 0;
 	ret = render_load(&r, template_path, err, errsize);
 	if (!ret) {
-		fprintf(out, "%-16s %-4s %-24s %s\n", "PARAMETER", "TYPE", "DEFAULT", "DOC (example)");
+		fprintf(out, "%-16s %-4s %-24s %s\n", "PARAMETER", "TYPE", "DEFAULT", "DOC");
 		for (int i = 0; i < r.nparams; i++) {
 			const struct param *p = &r.params[i];
 
 			fprintf(out, "%-16s %-4s %-24s %s", p->name, p->is_int ? "int" : "str",
 				p->has_def ? (*p->def ? p->def : "''") : "(required)", p->doc ? p->doc : "");
 			if (p->has_example)
-				fprintf(out, " (%s)", p->example);
+				fprintf(out, " (e.g. %s)", p->example);
 			fputc('\n', out);
 		}
 	}
