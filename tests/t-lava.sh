@@ -180,6 +180,33 @@ t "... both panicking boots are crashes 'kernel panic: dumptest' (the local farm
 	[ "$(q "select count(*) from boots b join campaigns c on c.id = b.campaign_id join crashes x on x.boot_id = b.id where c.name = 't-lava-panic' and b.verdict = 'crash' and b.target_hit = 1 and x.title = 'kernel panic: dumptest'")" -eq 2 ]
 echo "# LAVA's health for the panicking job: $(q "select health from lava_jobs j join campaigns c on c.id = j.campaign_id where c.name = 't-lava-panic'")"
 
+# a clean boot passes; a job canceled while its agent runs gives infra boots
+sed -e 's/^campaign: t-lava/campaign: t-lava-clean/' -e 's/^boots: 4/boots: 2/' -e 's/provoke=WARNING //' \
+	-e '/unpatched-platform/,+1d' "$tmp/c.yaml" >"$tmp/ok.yaml"
+sed -e 's/^campaign: t-lava-clean/campaign: t-lava-cancel/' -e 's/settle_ms=100/settle_ms=60000/' "$tmp/ok.yaml" >"$tmp/cx.yaml"
+$OF lava submit --url "$LAVA_URL" $S --boots-per-job 2 "$tmp/ok.yaml" >/dev/null 2>&1
+$OF lava submit --url "$LAVA_URL" $S --boots-per-job 2 "$tmp/cx.yaml" >"$tmp/cx.out" 2>&1
+cx=$(cut -d' ' -f1 "$tmp/cx.out" | grep -E '^[0-9]+$' | head -1)
+for _ in $(seq 1 200); do
+	api "$LAVA_URL/api/v0.2/jobs/$cx/logs/" 2>/dev/null | grep -q 'OOPSFARM:1:BEGIN:' && break
+	sleep 0.2
+done
+$OF lava cancel $S --campaign t-lava-cancel 2>"$tmp/cancel.err"; rc=$?
+t "lava cancel: exit 0, 1 job canceled" bash -c "[ $rc -eq 0 ] && grep -q ': 1 jobs canceled' '$tmp/cancel.err'"
+$OF lava collect $S --campaign t-lava-clean --wait --interval 0.5 --timeout 300 -q
+$OF lava collect $S --campaign t-lava-cancel --wait --interval 0.5 --timeout 300 -q; rc=$?
+cq() { q "select group_concat(b.verdict || ': ' || coalesce(b.infra_reason, ''), ' | ') from (select * from boots order by seq) b join campaigns c on c.id = b.campaign_id where c.name = '$1'"; }
+t "boots without a crash, agent BEGIN and END: pass" [ "$(cq t-lava-clean)" = "pass:  | pass: " ]
+t "a canceled job: collect exits 0, its 2 boots are infra errors that say so" \
+	bash -c "[ $rc -eq 0 ] && [ \$(sqlite3 '$tmp/s.db' \"select count(*) from boots b join campaigns c on c.id = b.campaign_id where c.name = 't-lava-cancel' and b.verdict = 'infra' and b.infra_reason like '%cancel%'\") -eq 2 ]"
+echo "# canceled: $(cq t-lava-cancel)"
+clean_log=$(ls "$tmp"/lava-t-lava-clean/job-*.yaml.zst | head -1)
+zstdcat "$clean_log" >"$tmp/clean.yaml"
+$OF lava ingest --store "$tmp/b.db" --campaign t-bid --variant shipped --setup smp2 --boots 2 \
+	--build-id 0123456789abcdef0123456789abcdef01234567 "$tmp/clean.yaml" 2>/dev/null
+t "a BEGIN line with another build-id than the variant's: infra, both named" \
+	[ "$(sqlite3 "$tmp/b.db" "select count(*) from boots where verdict = 'infra' and infra_reason like 'build-id mismatch: booted % expected 0123456789abcdef0123456789abcdef01234567'")" -eq 2 ]
+
 # 4. failure paths against the real server
 echo "not-a-token" >"$tmp/bad-token"
 $OF lava status --token-file "$tmp/bad-token" --store "$tmp/s.db" --campaign t-lava >/dev/null 2>"$tmp/e1"; rc=$?

@@ -778,58 +778,52 @@ int lava_cmd_collect(int argc, char **argv)
 		goto out;
 	}
 	for (;;) {
-		int left = 0, failed = 0, unreachable = 0;
+		int left = 0, failed = 0, unreachable = 0, fatal = 0;
 
-		for (int k = 0; k < njobs; k++) {
+		for (int k = 0; k < njobs && !unreachable && !fatal; k++) {
 			struct lava_job_row *j = &jobs[k];
+			struct lava_api *a;
 
-			if (j->collected)
+			if (j->collected || j->failed)
 				continue;
-			if (c.url) {
-				struct lava_api *a = api_for(&c, c.url, err, sizeof(err));
-
-				if (a && strcmp(lava_api_url(a), j->server))
-					continue;
-			}
-			/* the server id of the uids comes from the job's server */
-			{
-				struct lava_api *a = api_for(&c, j->server, err, sizeof(err));
-
-				c.in.server_id = a ? lava_api_server_id(a) : "";
-			}
+			if (c.url && (a = api_for(&c, c.url, err, sizeof(err))) && strcmp(lava_api_url(a), j->server))
+				continue;
+			/* the server id in the boots' uids is the job's server's */
+			a = api_for(&c, j->server, err, sizeof(err));
+			c.in.server_id = a ? lava_api_server_id(a) : "";
 			r = collect_job(&c, j, err, sizeof(err));
-			if (r == 0) {
-				left++;
-			} else if (r < 0) {
-				left++;
-				if (r == -ECONNREFUSED || r == -ETIMEDOUT || r == -EIO) {
-					unreachable++;
-					if (!wait) {
-						errorf("lava collect", "job %lld: %s", (long long)j->job_id, err);
-						failed++;
-					}
-					break;	/* the server is down: every job would say the same */
+			if (r >= 0)
+				continue;
+			if (r == -ECONNREFUSED || r == -ETIMEDOUT || r == -EIO) {
+				/* the server is down or failing: every job would say the same */
+				unreachable++;
+				if (!wait) {
+					errorf("lava collect", "job %lld: %s", (long long)j->job_id, err);
+					failed++;
 				}
-				errorf("lava collect", "job %lld: %s", (long long)j->job_id, err);
-				failed++;
-				if (r == -EACCES || r == -ENOMEM)
-					break;
+				continue;
 			}
+			errorf("lava collect", "job %lld: %s", (long long)j->job_id, err);
+			failed++;
+			if (r == -EACCES || r == -ENOMEM)
+				fatal++;	/* the same for every job */
+			else
+				j->failed = true;	/* this job only: a malformed log, a job gone */
 		}
+		for (int k = 0; k < njobs; k++)
+			left += !jobs[k].collected && !jobs[k].failed &&
+				(!c.url || !strcmp(jobs[k].server, lava_api_url(api_for(&c, c.url, err, sizeof(err)))));
 		if (!c.quiet)
 			fprintf(stderr, "oopsfarm lava collect: %s: %d/%d jobs collected, %u boots stored (%u pass, %u crash,"
-				" %u hang, %u infra)%s\n", campaign, njobs - left, njobs, c.in.stored,
+				" %u hang, %u infra)%s, %.1f s\n", campaign, njobs - left, njobs, c.in.stored,
 				c.in.by_verdict[VERDICT_PASS], c.in.by_verdict[VERDICT_CRASH], c.in.by_verdict[VERDICT_HANG],
-				c.in.by_verdict[VERDICT_INFRA], c.in.again ? " (some were stored before)" : "");
-		if (failed) {
+				c.in.by_verdict[VERDICT_INFRA], c.in.again ? " (some were stored before)" : "", mono() - t0);
+		if (failed)
 			rc = EXIT_INFRA;
-			if (!wait || r == -EACCES || r == -ENOMEM || r == -EBADMSG)
-				break;
-		}
-		if (!left || !wait)
+		if (fatal || !wait || !left)
 			break;
 		if (mono() - t0 > timeout) {
-			errorf("lava collect", "%d jobs not finished after %.0f s", left, timeout);
+			errorf("lava collect", "%d jobs not collected after %.0f s", left, timeout);
 			rc = EXIT_INFRA;
 			break;
 		}

@@ -29,6 +29,7 @@ struct lava_job_row {
 	char server[512], variant[128], setup[128], device_type[64];
 	char state[32], health[32], build_id[128];
 	bool collected;
+	bool failed;			/* collect gave up on it in this run */
 };
 
 /* What the server says about a finished job, for the verdicts. */

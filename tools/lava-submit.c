@@ -190,6 +190,14 @@ static int stage(const char *src, const char *dst)
 	return rename(tmp, dst) < 0 ? -errno : 0;
 }
 
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int common_token(const char *cmd, const char *token_file, char **ret)
 {
 	char err[512];
@@ -431,8 +439,7 @@ int lava_cmd_submit(int argc, char **argv)
 		}
 	}
 	nbatches = (c->boots + bpj - 1) / bpj;
-	t0 = (double)clock() / CLOCKS_PER_SEC;
-	(void)t0;
+	t0 = mono();
 	for (int b = 1; b <= nbatches && rc == EXIT_OK; b++) {
 		for (int i = 0; i < c->nsetups && rc == EXIT_OK; i++) {
 			for (int v = 0; v < c->nvariants; v++) {
@@ -562,8 +569,8 @@ int lava_cmd_submit(int argc, char **argv)
 	}
 	if (!dry)
 		fprintf(stderr, "oopsfarm lava submit: %s: %d jobs submitted, %d adopted from the server, %d already in the"
-			" store (%d variants x %d setups x %d batches of up to %d boots)\n", c->name, submitted, adopted,
-			present, c->nvariants, c->nsetups, nbatches, bpj);
+			" store (%d variants x %d setups x %d batches of up to %d boots) in %.2f s\n", c->name, submitted,
+			adopted, present, c->nvariants, c->nsetups, nbatches, bpj, mono() - t0);
 out:
 	free(sj);
 	lava_api_free(a);
