@@ -298,12 +298,13 @@ static bool is_scalar(const struct render *r, size_t i, const char *s)
 
 static const char *const builtins[] = { "boots", "boot", "boot_padded", NULL };
 
-static bool valid_name(const char *s)
+/* [a-z][a-z0-9_]*, len bytes of s */
+static bool valid_name(const char *s, size_t len)
 {
-	if (!(*s >= 'a' && *s <= 'z'))
+	if (!len || !(*s >= 'a' && *s <= 'z'))
 		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return false;
 	return true;
 }
@@ -419,7 +420,7 @@ static int load_params(struct render *r)
 		struct param *p, *n;
 		int ret;
 
-		if (r->ev[kk].type != YAML_SCALAR_EVENT || !valid_name(name))
+		if (r->ev[kk].type != YAML_SCALAR_EVENT || !valid_name(name, strlen(name)))
 			return fail(r, r->ev[kk].line, EBADMSG,
 				    PARAMS_KEY ": parameter names are [a-z][a-z0-9_]*, not '%s'",
 				    r->ev[kk].type == YAML_SCALAR_EVENT ? name : "(not a scalar)");
@@ -610,21 +611,10 @@ static int substitute(struct render *r, const struct tev *e, char **ret, bool *r
 			;
 		for (ne = close; ne > n && ne[-1] == ' '; ne--)
 			;
-		{
-			char name[64];
-
-			if (ne - n <= 0 || ne - n >= (long)sizeof(name)) {
-				free(b.s);
-				return fail(r, e->line, EBADMSG, "bad placeholder '%.*s'", (int)(close + 2 - open),
-					    open);
-			}
-			memcpy(name, n, ne - n);
-			name[ne - n] = 0;
-			if (!valid_name(name)) {
-				free(b.s);
-				return fail(r, e->line, EBADMSG, "bad placeholder '%.*s' (names are [a-z][a-z0-9_]*)",
-					    (int)(close + 2 - open), open);
-			}
+		if (!valid_name(n, ne - n)) {
+			free(b.s);
+			return fail(r, e->line, EBADMSG, "bad placeholder '%.*s' (names are [a-z][a-z0-9_]*)",
+				    (int)(close + 2 - open), open);
 		}
 		if ((ret_code = lookup(r, e, n, ne - n, &val, &num)) < 0 ||
 		    (ret_code = buf_add(&b, s, open - s)) < 0 || (ret_code = buf_add(&b, val, strlen(val))) < 0) {
