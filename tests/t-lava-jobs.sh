@@ -123,8 +123,21 @@ sys.exit(not ok)' "$out"
 		t "$name: the dictionary renders with LAVA's device types and the job's context; device schema ok" \
 			[ $? -eq 0 ]
 		[ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err"
+		if [ "$name" != qemu-smmuv3 ]; then
+			t "$name: power on, off and reset through 'oopsfarm power ... $name-01'" py '
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))["commands"]
+b = sys.argv[2]
+reset = c["hard_reset"] if isinstance(c["hard_reset"], list) else [c["hard_reset"]]
+sys.exit(not (reset[0] == "oopsfarm power reset " + b and c["power_on"] == "oopsfarm power on " + b
+              and c["power_off"] == "oopsfarm power off " + b))' "$tmp/$name-device.yaml" "$name-01"
+		fi
 	else
 		skip "$name: device dictionary renders" "lava-server is not installed"
+	fi
+	if [ "$name" = gs101-oriole ] && [ $have_server = 1 ]; then
+		t "gs101-oriole: each reset makes slot a active again (resets its retries)" \
+			grep -qF "'fastboot -s 1A2B3C4D5E6F7G set_active a'" "$tmp/$name-device.yaml"
 	fi
 	if [ $have_server = 1 ] && [ $have_run = 1 ]; then
 		"$PY" /usr/bin/lava-run --validate --job-id "$jobid-$name" --output-dir "$tmp/run-$name" \

@@ -677,7 +677,7 @@ static int emit_scalar(struct render *r, const struct tev *t)
 		ret = yaml_scalar_event_initialize(&e, NULL, (yaml_char_t *)t->tag, (yaml_char_t *)t->value,
 						   (int)t->length, t->plain_implicit, t->quoted_implicit,
 						   t->style);
-	} else if (num) {
+	} else if (num && !t->tag) {	/* an explicit tag (!!str) wins */
 		ret = yaml_scalar_event_initialize(&e, NULL, NULL, (yaml_char_t *)val, -1, 1, 0,
 						   YAML_PLAIN_SCALAR_STYLE);
 	} else {
