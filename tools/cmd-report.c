@@ -222,13 +222,28 @@ static void report_sequential(sqlite3 *db, int64_t cid, const struct report_cell
 			if (!any)
 				printf("\n");
 			printf("[%s] sequential: %s.\n", cells[i].setup, line);
-			if (u.test == SEQ_COMPARE)
-				printf("[%s] a fixed-size test at the same error rates needs %u discordant pairs"
-				       " (this one used %d of its %d pairs).\n", cells[i].setup, fixed_n, st.discordant,
-				       st.used);
-			else
+			if (u.test == SEQ_COMPARE) {
+				/* discordant pairs come at pC(1-pT) + pT(1-pC) per pair */
+				double pc = -1, pt = -1, pd;
+
+				for (int j = i; j < ncells && cells[j].setup_id == cells[i].setup_id; j++) {
+					double p = cells[j].boots ? (double)cells[j].fails / cells[j].boots : 0;
+
+					if (!strcmp(cells[j].variant, u.control))
+						pc = p;
+					else if (!strcmp(cells[j].variant, u.treatment))
+						pt = p;
+				}
+				pd = pc >= 0 && pt >= 0 ? pc * (1 - pt) + pt * (1 - pc) : 0;
+				printf("[%s] a fixed-size test at the same error rates needs %u discordant pairs", cells[i].setup,
+				       fixed_n);
+				if (pd > 0)
+					printf(", about %.0f pairs at the rates seen here", fixed_n / pd);
+				printf(" (this one used %d pairs, %d discordant).\n", st.used, st.discordant);
+			} else {
 				printf("[%s] a fixed-size test at the same error rates needs %u boots of %s.\n",
 				       cells[i].setup, fixed_n, u.treatment);
+			}
 			if (st.sprt.decision != SPRT_CONTINUE)
 				printf("[%s] The rates and intervals above are fixed-N figures after a sequential stop:"
 				       " they do not account for the stopping rule; the sequential verdict does.\n",
