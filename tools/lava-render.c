@@ -762,7 +762,7 @@ static int emit_node(struct render *r, size_t i, int depth, size_t *ret_next)
 		if ((ret = emit(r, &e, t->line)) < 0)
 			return ret;
 		for (j = i + 1; r->ev[j].type != YAML_MAPPING_END_EVENT;) {
-			size_t v = r->ev[j].end, next = r->ev[v].end;
+			size_t v = r->ev[j].end, next = r->ev[v].end, done;
 
 			if (is_scalar(r, j, PARAMS_KEY)) {
 				if (i != r->root)
@@ -773,7 +773,7 @@ static int emit_node(struct render *r, size_t i, int depth, size_t *ret_next)
 			if (is_scalar(r, j, REPEAT_KEY))
 				return fail(r, r->ev[j].line, EBADMSG,
 					    REPEAT_KEY " must be a sequence item of its own: '- " REPEAT_KEY ": [...]'");
-			if ((ret = emit_node(r, j, depth + 1, &v)) < 0 || (ret = emit_node(r, v, depth + 1, &v)) < 0)
+			if ((ret = emit_node(r, j, depth + 1, &done)) < 0 || (ret = emit_node(r, v, depth + 1, &done)) < 0)
 				return ret;
 			j = next;
 		}
