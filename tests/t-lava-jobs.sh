@@ -33,10 +33,11 @@ t() { # description, then a command whose status decides
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 not() { ! "$@"; }
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# lava-run works in /var/lib/lava/dispatcher/tmp/JOB_ID and removes it after:
-# never a number, which a real worker's job on this machine could have.
+# lava-run works in /var/lib/lava/dispatcher/tmp/JOB_ID (--validate leaves
+# it behind): never a number, which a real worker's job on this machine
+# could have.
 jobid=t-lava-jobs-$$
+trap 'rm -rf "$tmp" /var/lib/lava/dispatcher/tmp/"$jobid"-*' EXIT
 
 # py SCRIPT ARGS...: a Python check on rendered YAML, run by Debian's Python
 py() { "$PY" -c "$@"; }
