@@ -857,6 +857,7 @@ static void ingest_usage(void)
 	       "  --definition FILE  the jobs' definition (which actions are boots; default: action names)\n"
 	       "  --build-id HEX     the build-id the agent must report (default: the variant's in the store)\n"
 	       "  --device NAME      the LAVA device that ran them\n"
+	       "  --health H         LAVA's health of the jobs: Complete (default), Incomplete, Canceled\n"
 	       "  --repeat K         ingest each log K times as K jobs (benchmarks)\n"
 	       "  --logs DIR         keep each boot's console there, compressed\n\n"
 	       "Stores the boots of LAVA job logs saved earlier (GET /api/v0.2/jobs/ID/logs/), exactly\n"
@@ -876,6 +877,7 @@ int lava_cmd_ingest(int argc, char **argv)
 		{ "definition", required_argument, NULL, 'D' },
 		{ "build-id", required_argument, NULL, 'B' },
 		{ "device", required_argument, NULL, 'd' },
+		{ "health", required_argument, NULL, 'H' },
 		{ "target", required_argument, NULL, 't' },
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "logs", required_argument, NULL, 'L' },
@@ -884,6 +886,7 @@ int lava_cmd_ingest(int argc, char **argv)
 	};
 	const char *store_path = NULL, *campaign = NULL, *variant = NULL, *setup = NULL, *server = "local";
 	const char *defpath = NULL, *build_id = NULL, *device = NULL, *target = NULL, *logs = NULL;
+	const char *health = "Complete";
 	struct lava_ingest in = { 0 };
 	struct lava_job_row job = { 0 };
 	struct store *s = NULL;
@@ -905,6 +908,7 @@ int lava_cmd_ingest(int argc, char **argv)
 		case 'D': defpath = optarg; break;
 		case 'B': build_id = optarg; break;
 		case 'd': device = optarg; break;
+		case 'H': health = optarg; break;
 		case 't': target = optarg; break;
 		case 'R': repeat = atoi(optarg); break;
 		case 'L': logs = optarg; break;
@@ -977,7 +981,8 @@ int lava_cmd_ingest(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		size_t len;
 		char *log = file_slurp(argv[i], &len);
-		struct lava_job_info ji = { .health = "Complete", .device = device, .definition = def };
+		struct lava_job_info ji = { .health = health, .device = device, .definition = def,
+					    .allow_truncated = !strcmp(health, "Canceled") };
 
 		if (!log) {
 			errorf("lava ingest", "cannot read '%s': %s", argv[i], strerror(errno));

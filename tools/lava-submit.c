@@ -720,8 +720,11 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (o.json)
-		printf("{\"version\":1,\"campaign\":\"%s\",\"jobs\":[", campaign);
+	if (o.json) {
+		printf("{\"version\":1,\"campaign\":");
+		json_escape(stdout, campaign);
+		printf(",\"jobs\":[");
+	}
 	for (int k = 0; k < n; k++) {
 		struct job_line *l = &lines[k];
 

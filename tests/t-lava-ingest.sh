@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# The LAVA collector's ingest path on real LAVA job logs, without a server:
+# tests/fixtures/lava/ holds logs and definitions of 2-boot jobs of the real
+# board kernel captured from LAVA 2023.01 (tests/lava/capture-fixtures.sh):
+# lkdtm WARNING, PANIC (panic=0), a clean boot, and a job canceled in its
+# first boot.  `oopsfarm lava ingest` must split each log into its (boot,
+# test) pairs and store one row per boot with the verdicts and titles the
+# local farm gives; wrong build-ids, truncated, cut and malformed logs are
+# refused or marked, never half-stored; ingesting twice stores nothing new.
+# tests/t-lava.sh does the same through a running LAVA.
+set -u
+cd "$(dirname "$0")/.."
+B=${B:-build/host}
+OF=$B/oopsfarm
+FX=tests/fixtures/lava
+BID=03084e0189181f8e95fbf75c6156c7107bb2fd0c	# the captured kernel's (README)
+n=0
+t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
+command -v zstdcat >/dev/null || { echo "ok 1 - lava ingest # SKIP zstd missing (make deps)"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for f in warning panic clean canceled; do zstdcat "$FX/$f.yaml.zst" >"$tmp/$f.yaml"; done
+q() { sqlite3 "$tmp/$1.db" "$2"; }
+ingest() { # DB CAMPAIGN LOG [options]
+	local db=$1 c=$2 log=$3; shift 3
+	$OF lava ingest --store "$tmp/$db.db" --campaign "$c" --variant shipped --setup smp2 --boots 2 \
+		--server fixture --device qemu-smmuv3-01 "$@" "$log"
+}
+verdicts() { q "$1" "select group_concat(verdict || coalesce(': ' || infra_reason, ''), ' | ') from (select * from boots order by seq)"; }
+
+t "the fixtures are LAVA's YAML, with PyYAML's ! tags" grep -q '! "null"' "$tmp/warning.yaml"
+
+ingest w warn "$tmp/warning.yaml" --definition "$FX/warning.def.yaml" --build-id $BID \
+	--target "WARNING in lkdtm_WARNING" --logs "$tmp/logs" 2>"$tmp/err"
+t "warning: exit 0, 2 boots" [ $? -eq 0 -a "$(q w "select count(*) from boots")" -eq 2 ]
+t "warning: both crashes with the target 'WARNING in lkdtm_WARNING'" \
+	[ "$(q w "select count(*) from boots b join crashes c on c.boot_id = b.id where b.verdict = 'crash' and b.target_hit = 1 and c.ord = 0 and c.title = 'WARNING in lkdtm_WARNING'")" -eq 2 ]
+t "warning: boot ids name server, job and pair; seq 0 and 1" \
+	[ "$(q w "select group_concat(boot_uid || ' ' || seq, ',') from (select * from boots order by seq)")" = "warn/shipped/smp2/lava-fixture-1-1 0,warn/shipped/smp2/lava-fixture-1-2 1" ]
+t "warning: source lava, the device, job 1, the agent's build-id, LAVA's start time" \
+	[ "$(q w "select count(*) from boots where source = 'lava' and board = 'qemu-smmuv3-01' and lava_job_id = 1 and build_id = '$BID' and started like '____-__-__T__:__:__Z' and wall_ms > 0")" -eq 2 ]
+t "warning: each boot's console kept compressed, with its own BEGIN" \
+	bash -c "[ \$(ls '$tmp'/logs/*.zst | wc -l) -eq 2 ] && [ \$(zstdcat '$tmp'/logs/shipped-smp2-lava1-1.log.zst | grep -c 'OOPSFARM:1:BEGIN:') -eq 1 ]"
+ingest w warn "$tmp/warning.yaml" --definition "$FX/warning.def.yaml" --build-id $BID 2>"$tmp/err2"
+t "warning again: nothing new stored" bash -c "[ \$(sqlite3 '$tmp/w.db' 'select count(*) from boots') -eq 2 ] && grep -q '0 boots stored' '$tmp/err2'"
+ingest h warn "$tmp/warning.yaml" --build-id $BID --target "WARNING in lkdtm_WARNING" 2>/dev/null
+t "without the definition (boot actions by name): the same boots" \
+	[ "$(verdicts h)" = "$(verdicts w)" -a "$(q h "select count(*) from crashes where title = 'WARNING in lkdtm_WARNING'")" -eq 2 ]
+
+ingest p panic "$tmp/panic.yaml" --definition "$FX/panic.def.yaml" --build-id $BID 2>/dev/null
+t "panic (panic=0, LAVA says Complete): both boots crash 'kernel panic: dumptest'" \
+	[ "$(q p "select count(*) from boots b join crashes c on c.boot_id = b.id where b.verdict = 'crash' and c.title = 'kernel panic: dumptest'")" -eq 2 ]
+
+ingest c clean "$tmp/clean.yaml" --definition "$FX/clean.def.yaml" --build-id $BID 2>/dev/null
+t "clean: BEGIN and END, no crash: pass, pass" [ "$(verdicts c)" = "pass | pass" ]
+ingest x clean "$tmp/clean.yaml" --definition "$FX/clean.def.yaml" --build-id 0123456789abcdef0123456789abcdef01234567 2>/dev/null
+t "clean with another variant's build-id: infra, both ids named" \
+	[ "$(q x "select count(*) from boots where verdict = 'infra' and infra_reason = 'build-id mismatch: booted $BID, expected 0123456789abcdef0123456789abcdef01234567'")" -eq 2 ]
+
+ingest k cancel "$tmp/canceled.yaml" --definition "$FX/canceled.def.yaml" --build-id $BID --health Canceled 2>/dev/null
+t "canceled in boot 1: infra (the agent never ended), infra (never started)" \
+	[ "$(verdicts k)" = "infra: the agent never ended: job canceled | infra: the LAVA job ended before this boot (canceled)" ]
+
+# bad logs: refused whole, with a reason and a line, nothing stored
+lines=$(wc -l <"$tmp/warning.yaml")
+head -n $((lines / 2)) "$tmp/warning.yaml" >"$tmp/half.yaml"
+ingest t1 warn "$tmp/half.yaml" 2>"$tmp/e1"; rc=$?
+t "a truncated log (no job result): exit 3, 'truncated', no boot" \
+	bash -c "[ $rc -eq 3 ] && grep -q 'the log of LAVA job 1 is truncated: $((lines / 2)) lines and no job result' '$tmp/e1' && [ \$(sqlite3 '$tmp/t1.db' 'select count(*) from boots') -eq 0 ]"
+head -c -30 "$tmp/half.yaml" >"$tmp/cut.yaml"
+ingest t2 warn "$tmp/cut.yaml" 2>"$tmp/e2"; rc=$?
+t "a log cut inside an entry: exit 3, 'malformed', the line" \
+	bash -c "[ $rc -eq 3 ] && grep -qE 'malformed log of LAVA job 1: line ($((lines / 2))|$((lines / 2 + 1))):' '$tmp/e2' && [ \$(sqlite3 '$tmp/t2.db' 'select count(*) from boots') -eq 0 ]"
+{ head -n 100 "$tmp/warning.yaml"; echo '- {"dt": "x", "lvl": "target", "msg": [unclosed'; tail -n +101 "$tmp/warning.yaml"; } >"$tmp/bad.yaml"
+ingest t3 warn "$tmp/bad.yaml" 2>"$tmp/e3"; rc=$?
+t "a malformed entry: exit 3, its line" \
+	bash -c "[ $rc -eq 3 ] && grep -qE 'malformed log of LAVA job 1: line 10[12]:' '$tmp/e3' && [ \$(sqlite3 '$tmp/t3.db' 'select count(*) from boots') -eq 0 ]"
+echo '{"not": "a list"}' >"$tmp/json.yaml"
+ingest t4 warn "$tmp/json.yaml" 2>"$tmp/e4"; rc=$?
+t "not a LAVA log at all: exit 3, says what a LAVA log is" bash -c "[ $rc -eq 3 ] && grep -q 'a LAVA log is a YAML list' '$tmp/e4'"
+
+$OF report --store "$tmp/w.db" --campaign warn >"$tmp/report" 2>&1
+t "oopsfarm report on ingested boots: 2 of 2" grep -qE '^shipped +smp2 +2 +2 ' "$tmp/report"
+exit 0
