@@ -7,8 +7,9 @@
  * relay, fastboot and LAVA boards fit the same table: their console is an fd,
  * their power an action, their limits the same phases).  The loop
  * (tools/cmd-run.c) owns an epoll set: it watches board_ops.fd() and calls
- * input() when it is readable and tick() at least every 100 ms; both return
- * 1 once the boot is over, then result() says what happened.
+ * input() when it is readable, and tick() at least every 100 ms and as soon
+ * as power_fd() is readable; tick() returns 1 once the boot is over, then
+ * result() says what happened.
  *
  * A boot goes through phases, each with its own limit
  * (struct campaign_timeouts): start (power on, console open; wall time),
@@ -66,6 +67,7 @@ struct board_ops {
 	/* powers on; 0, or -errno when it cannot (result().why says why) */
 	int (*start)(struct board *b, const struct board_boot *bb);
 	int (*fd)(struct board *b);	/* the console to watch now, or -1 */
+	int (*power_fd)(struct board *b);	/* readable once the board is off (QEMU: a pidfd), or -1 */
 	int (*input)(struct board *b);	/* the console is readable */
 	int (*tick)(struct board *b, double now);
 	void (*result)(struct board *b, struct board_result *r);

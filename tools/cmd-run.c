@@ -88,6 +88,7 @@ struct slot {
 	char uid[600], log[1024], qerr[1100], started[32], kernel[1100], append[2048];
 	double load;
 	bool rearm;		/* its console fired: watch it again at the next tick */
+	int power_fd;		/* in the epoll set: readable when the board is off */
 	struct board_boot bb;
 };
 
@@ -111,6 +112,7 @@ struct farm {
 	int nretry;
 	int done, total, started_now, infra;
 	double t0, boards_cpu;
+	struct slot *slots;
 };
 
 static signed char *outcome(struct farm *f, int i, int v, int b)
@@ -377,11 +379,56 @@ static int finish_boot(struct farm *f, struct slot *sl)
 	return 0;
 }
 
+/* epoll data: the slot's index, with this bit for its power fd */
+#define POWER_EVENT 0x80000000u
+
+/* Runs a busy board's timers; finishes its boot when it is over, else
+ * keeps its console (one-shot) and power fds in the epoll set. */
+static int service(struct farm *f, struct slot *sl, int ep, int *watched, double now, int *busy)
+{
+	int k = sl - f->slots, fd;
+	struct epoll_event ev;
+
+	if (qemu_board_ops.tick(sl->board, now)) {
+		if (*watched >= 0)
+			epoll_ctl(ep, EPOLL_CTL_DEL, *watched, NULL);
+		if (sl->power_fd >= 0)
+			epoll_ctl(ep, EPOLL_CTL_DEL, sl->power_fd, NULL);
+		*watched = sl->power_fd = -1;
+		(*busy)--;
+		if (finish_boot(f, sl) < 0)
+			return -EIO;
+		progress(f);
+		return 0;
+	}
+	/* the console fd appears once QEMU is up, and goes at its end;
+	 * one-shot: a console wakes the loop at most once per tick */
+	fd = qemu_board_ops.fd(sl->board);
+	ev = (struct epoll_event){ .events = EPOLLIN | EPOLLONESHOT, .data.u32 = k };
+	if (fd != *watched) {
+		if (*watched >= 0)
+			epoll_ctl(ep, EPOLL_CTL_DEL, *watched, NULL);
+		if (fd >= 0)
+			epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+		*watched = fd;
+	} else if (fd >= 0 && sl->rearm) {
+		epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
+	}
+	sl->rearm = false;
+	fd = qemu_board_ops.power_fd(sl->board);
+	if (fd >= 0 && sl->power_fd != fd) {
+		ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = k | POWER_EVENT };
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0)
+			sl->power_fd = fd;
+	}
+	return 0;
+}
+
 /* Boots what is left of the campaign on nboards boards.  0, -EINTR, or -errno. */
 static int farm_loop(struct farm *f, int nboards)
 {
 	struct slot *slots = calloc(nboards, sizeof(*slots));
-	struct epoll_event ev, evs[16];
+	struct epoll_event evs[16];
 	int ep = epoll_create1(EPOLL_CLOEXEC), busy = 0, r = 0;
 	int *watched = calloc(nboards, sizeof(int));
 	double last_tick = 0;
@@ -391,8 +438,10 @@ static int farm_loop(struct farm *f, int nboards)
 		free(watched);
 		return -ENOMEM;
 	}
+	f->slots = slots;
 	for (int k = 0; k < nboards; k++) {
 		slots[k].board = qemu_board_ops.create(k);
+		slots[k].power_fd = -1;
 		watched[k] = -1;
 		if (!slots[k].board) {
 			r = -ENOMEM;
@@ -419,46 +468,26 @@ static int farm_loop(struct farm *f, int nboards)
 		}
 		now = board_now();
 		for (int e = 0; e < n; e++) {
-			struct slot *sl = &slots[evs[e].data.u32];
+			int k = evs[e].data.u32 & ~POWER_EVENT;
+			struct slot *sl = &slots[k];
 
-			if (sl->busy)
-				qemu_board_ops.input(sl->board);
+			if (!sl->busy)
+				continue;
+			if (evs[e].data.u32 & POWER_EVENT) {
+				/* powered off: the boot ends now, not at the next tick */
+				if ((r = service(f, sl, ep, &watched[k], now, &busy)) < 0)
+					goto out;
+				continue;
+			}
+			qemu_board_ops.input(sl->board);
 			sl->rearm = true;
 		}
 		if (n > 0 && now - last_tick < 0.1)
 			continue;
 		last_tick = now;
-		for (int k = 0; k < nboards; k++) {
-			struct slot *sl = &slots[k];
-			int fd;
-
-			if (!sl->busy)
-				continue;
-			if (qemu_board_ops.tick(sl->board, now)) {
-				if (watched[k] >= 0)
-					epoll_ctl(ep, EPOLL_CTL_DEL, watched[k], NULL);
-				watched[k] = -1;
-				busy--;
-				if ((r = finish_boot(f, sl)) < 0)
-					goto out;
-				progress(f);
-				continue;
-			}
-			/* the console fd appears once QEMU is up, and goes at its end;
-			 * one-shot: a console wakes the loop at most once per tick */
-			fd = qemu_board_ops.fd(sl->board);
-			ev = (struct epoll_event){ .events = EPOLLIN | EPOLLONESHOT, .data.u32 = k };
-			if (fd != watched[k]) {
-				if (watched[k] >= 0)
-					epoll_ctl(ep, EPOLL_CTL_DEL, watched[k], NULL);
-				if (fd >= 0)
-					epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-				watched[k] = fd;
-			} else if (fd >= 0 && sl->rearm) {
-				epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
-			}
-			sl->rearm = false;
-		}
+		for (int k = 0; k < nboards; k++)
+			if (slots[k].busy && (r = service(f, &slots[k], ep, &watched[k], now, &busy)) < 0)
+				goto out;
 	}
 	if (stop_signal) {
 		/* Ctrl-C: boots in flight are not finished, so they are not stored */

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/inotify.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +39,7 @@ struct board {
 	pid_t pid;
 	int fd;			/* inotify on the log file */
 	int log_fd;		/* the log file, read as it grows */
+	int pidfd;		/* readable when QEMU exits */
 	bool over, reaped;
 	const struct board_boot *bb;
 	double t_start, phase_wall, last_output, cpu;
@@ -95,6 +97,7 @@ static struct board *qemu_create(int index)
 		b->index = index;
 		b->fd = -1;
 		b->log_fd = -1;
+		b->pidfd = -1;
 		b->pid = -1;
 	}
 	return b;
@@ -159,6 +162,9 @@ static int finish(struct board *b, bool kill_it)
 	if (b->fd >= 0)
 		close(b->fd);
 	b->fd = -1;
+	if (b->pidfd >= 0)
+		close(b->pidfd);
+	b->pidfd = -1;
 	/* the exact CPU time of the whole boot, from the kernel's accounting */
 	b->r.cpu_s = b->ru.ru_utime.tv_sec + b->ru.ru_utime.tv_usec / 1e6 + b->ru.ru_stime.tv_sec +
 		     b->ru.ru_stime.tv_usec / 1e6;
@@ -268,12 +274,18 @@ static int qemu_start(struct board *b, const struct board_boot *bb)
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
+	b->pidfd = (int)syscall(SYS_pidfd_open, b->pid, 0);
 	return 0;
 }
 
 static int qemu_fd(struct board *b)
 {
 	return b->fd;
+}
+
+static int qemu_power_fd(struct board *b)
+{
+	return b->pidfd;
 }
 
 static int qemu_input(struct board *b)
@@ -382,6 +394,7 @@ const struct board_ops qemu_board_ops = {
 	.create = qemu_create,
 	.start = qemu_start,
 	.fd = qemu_fd,
+	.power_fd = qemu_power_fd,
 	.input = qemu_input,
 	.tick = qemu_tick,
 	.result = qemu_result,
