@@ -4,8 +4,8 @@
 # The LAVA collector's ingest path on real LAVA job logs, without a server:
 # tests/fixtures/lava/ holds logs and definitions of 2-boot jobs of the real
 # board kernel captured from LAVA 2023.01 (tests/lava/capture-fixtures.sh):
-# lkdtm WARNING, PANIC (panic=0), a clean boot, and a job canceled in its
-# first boot.  `oopsfarm lava ingest` must split each log into its (boot,
+# lkdtm WARNING, PANIC (panic=0), a clean boot, a job canceled in its first
+# boot, and one whose first boot's monitor timed out.  `oopsfarm lava ingest` must split each log into its (boot,
 # test) pairs and store one row per boot with the verdicts and titles the
 # local farm gives; wrong build-ids, truncated, cut and malformed logs are
 # refused or marked, never half-stored; ingesting twice stores nothing new.
@@ -21,7 +21,7 @@ t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else ech
 command -v zstdcat >/dev/null || { echo "ok 1 - lava ingest # SKIP zstd missing (make deps)"; exit 0; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for f in warning panic clean canceled; do zstdcat "$FX/$f.yaml.zst" >"$tmp/$f.yaml"; done
+for f in warning panic clean canceled hang; do zstdcat "$FX/$f.yaml.zst" >"$tmp/$f.yaml"; done
 q() { sqlite3 "$tmp/$1.db" "$2"; }
 ingest() { # DB CAMPAIGN LOG [options]
 	local db=$1 c=$2 log=$3; shift 3
@@ -62,6 +62,10 @@ t "clean with another variant's build-id: infra, both ids named" \
 ingest k cancel "$tmp/canceled.yaml" --definition "$FX/canceled.def.yaml" --build-id $BID --health Canceled 2>/dev/null
 t "canceled in boot 1: infra (the agent never ended), infra (never started)" \
 	[ "$(verdicts k)" = "infra: the agent never ended: job canceled | infra: the LAVA job ended before this boot (canceled)" ]
+
+ingest g hang "$tmp/hang.yaml" --definition "$FX/hang.def.yaml" --build-id $BID --health Incomplete 2>/dev/null
+t "a monitor that timed out: hang (with LAVA's words), then infra (the job ended there)" \
+	[ "$(verdicts g)" = "hang: the agent never ended (LAVA: lava-test-monitor-retry failed: 1 of 1 attempts. 'lava-test-monitor timed out after 60 seconds') | infra: the LAVA job ended before this boot (LAVA: Test: lava-test-monitor timed out after 60 seconds)" ]
 
 # bad logs: refused whole, with a reason and a line, nothing stored
 lines=$(wc -l <"$tmp/warning.yaml")
