@@ -51,7 +51,8 @@ chmod 755 "$tmp"	# PostgreSQL runs as postgres in $tmp/stack
 state=$tmp/stack
 cleanup() {
 	bash $STACK down "$state" >/dev/null 2>&1
-	rm -rf "$tmp" build/run/t-lava build/run/t-lava-panic build/run/t-lava-restart
+	rm -rf "$tmp" build/run/t-lava build/run/t-lava-panic build/run/t-lava-restart build/run/t-lava-clean \
+		build/run/t-lava-cancel build/run/t-lava-rejected
 }
 trap cleanup EXIT
 
