@@ -46,6 +46,26 @@ struct parser {
 	size_t errsize;
 };
 
+static int parser_open(struct parser *p, const char *text, size_t len, char *err, size_t errsize)
+{
+	memset(p, 0, sizeof(*p));
+	p->err = err;
+	p->errsize = errsize;
+	if (!yaml_parser_initialize(&p->y))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&p->y, (const unsigned char *)text, len);
+	return 0;
+}
+
+static void parser_close(struct parser *p)
+{
+	if (p->have_ev)
+		yaml_event_delete(&p->ev);
+	yaml_parser_delete(&p->y);
+	for (int i = 0; i < F_N; i++)
+		free(p->f[i].p);
+}
+
 static int next(struct parser *p)
 {
 	if (p->have_ev)
@@ -86,6 +106,21 @@ static int skip_node(struct parser *p)
 static int scalar_to(struct parser *p, int field)
 {
 	return str_set(&p->f[field], p->ev.data.scalar.value, p->ev.data.scalar.length);
+}
+
+/* A job definition: one document holding one mapping; 0 once at its start. */
+static int open_definition(struct parser *p, const char *yaml, size_t len, char *err, size_t errsize)
+{
+	int r = parser_open(p, yaml, len, err, errsize);
+
+	if (r < 0)
+		return r;
+	if (next(p) != YAML_STREAM_START_EVENT || next(p) != YAML_DOCUMENT_START_EVENT ||
+	    next(p) != YAML_MAPPING_START_EVENT) {
+		parser_close(p);
+		return -EBADMSG;
+	}
+	return 0;
 }
 
 static bool key_is(const yaml_event_t *ev, const char *k)
@@ -134,14 +169,13 @@ static int results_map(struct parser *p)
 
 long lava_log_parse(const char *buf, size_t len, lava_log_fn fn, void *userdata, char *err, size_t errsize)
 {
-	struct parser p = { .err = err, .errsize = errsize };
+	struct parser p;
 	long n = 0;
 	int t, r = 0;
 
 	err[0] = '\0';
-	if (!yaml_parser_initialize(&p.y))
+	if (parser_open(&p, buf, len, err, errsize) < 0)
 		return -ENOMEM;
-	yaml_parser_set_input_string(&p.y, (const unsigned char *)buf, len);
 	for (int i = 0; i < F_N; i++)
 		if ((r = str_set(&p.f[i], (const unsigned char *)"", 0)) < 0)
 			goto out;
@@ -236,11 +270,7 @@ long lava_log_parse(const char *buf, size_t len, lava_log_fn fn, void *userdata,
 		r = -EBADMSG;
 	}
 out:
-	if (p.have_ev)
-		yaml_event_delete(&p.ev);
-	yaml_parser_delete(&p.y);
-	for (int i = 0; i < F_N; i++)
-		free(p.f[i].p);
+	parser_close(&p);
 	return r < 0 ? r : n;
 }
 
@@ -250,17 +280,8 @@ int lava_definition_actions(const char *yaml, size_t len, char *kinds, int max)
 	char err[256];
 	int t, n = 0, r = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.err = err;
-	p.errsize = sizeof(err);
-	if (!yaml_parser_initialize(&p.y))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&p.y, (const unsigned char *)yaml, len);
-	if (next(&p) != YAML_STREAM_START_EVENT || next(&p) != YAML_DOCUMENT_START_EVENT ||
-	    next(&p) != YAML_MAPPING_START_EVENT) {
-		r = -EBADMSG;
-		goto out;
-	}
+	if ((r = open_definition(&p, yaml, len, err, sizeof(err))) < 0)
+		return r;
 	for (;;) {
 		bool actions;
 
@@ -318,11 +339,7 @@ int lava_definition_actions(const char *yaml, size_t len, char *kinds, int max)
 		}
 	}
 out:
-	if (p.have_ev)
-		yaml_event_delete(&p.ev);
-	yaml_parser_delete(&p.y);
-	for (int i = 0; i < F_N; i++)
-		free(p.f[i].p);
+	parser_close(&p);
 	if (r < 0)
 		return r;
 	return n < max ? n : max;
@@ -334,17 +351,8 @@ int lava_definition_field(const char *yaml, size_t len, const char *key, char *o
 	char err[256];
 	int t, r = -ENOENT;
 
-	memset(&p, 0, sizeof(p));
-	p.err = err;
-	p.errsize = sizeof(err);
-	if (!yaml_parser_initialize(&p.y))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&p.y, (const unsigned char *)yaml, len);
-	if (next(&p) != YAML_STREAM_START_EVENT || next(&p) != YAML_DOCUMENT_START_EVENT ||
-	    next(&p) != YAML_MAPPING_START_EVENT) {
-		r = -EBADMSG;
-		goto out;
-	}
+	if ((r = open_definition(&p, yaml, len, err, sizeof(err))) < 0)
+		return r;
 	for (;;) {
 		bool want;
 
@@ -374,9 +382,6 @@ int lava_definition_field(const char *yaml, size_t len, const char *key, char *o
 			break;
 		}
 	}
-out:
-	if (p.have_ev)
-		yaml_event_delete(&p.ev);
-	yaml_parser_delete(&p.y);
+	parser_close(&p);
 	return r;
 }
