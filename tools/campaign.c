@@ -168,7 +168,7 @@ static int load_timeouts(struct ctx *x, yaml_node_t *n, struct campaign_timeouts
 	return 0;
 }
 
-static int variant_index(const struct campaign *c, const char *name)
+int campaign_variant_index(const struct campaign *c, const char *name)
 {
 	for (int i = 0; i < c->nvariants; i++)
 		if (!strcmp(c->variants[i].name, name))
@@ -209,11 +209,11 @@ static int load_until(struct ctx *x, yaml_node_t *n, struct campaign *c)
 		return fail(x, get(x, n, "control"), "until: a 'below' test has no control");
 	if (u->test == SEQ_COMPARE && get(x, n, "rate"))
 		return fail(x, get(x, n, "rate"), "until: a 'compare' test has no rate");
-	u->treatment_idx = variant_index(c, u->treatment);
+	u->treatment_idx = campaign_variant_index(c, u->treatment);
 	if (u->treatment_idx < 0)
 		return fail(x, get(x, n, "treatment"), "until: no variant is named '%s'", u->treatment);
 	if (u->test == SEQ_COMPARE) {
-		u->control_idx = variant_index(c, u->control);
+		u->control_idx = campaign_variant_index(c, u->control);
 		if (u->control_idx < 0)
 			return fail(x, get(x, n, "control"), "until: no variant is named '%s'", u->control);
 		if (u->control_idx == u->treatment_idx)
@@ -466,16 +466,23 @@ out:
 	return 0;
 }
 
-void campaign_free(struct campaign *c)
+void campaign_clear_variants(struct campaign *c)
 {
-	if (!c)
-		return;
 	for (int i = 0; i < c->nvariants; i++) {
 		free(c->variants[i].name);
 		free(c->variants[i].kernel_src);
 		for (int j = 0; j < c->variants[i].npatches; j++)
 			free(c->variants[i].patches[j]);
 	}
+	memset(c->variants, 0, sizeof(c->variants));
+	c->nvariants = 0;
+}
+
+void campaign_free(struct campaign *c)
+{
+	if (!c)
+		return;
+	campaign_clear_variants(c);
 	for (int i = 0; i < c->nsetups; i++) {
 		free(c->setups[i].name);
 		free(c->setups[i].board);

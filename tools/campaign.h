@@ -84,6 +84,10 @@ struct campaign {
 
 int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t errsize);
 void campaign_free(struct campaign *c);
+/* The index of the variant named name, or -1. */
+int campaign_variant_index(const struct campaign *c, const char *name);
+/* Drops every variant (the quick flag --variant replaces them). */
+void campaign_clear_variants(struct campaign *c);
 
 /* The sequential rule as one line (stored with the campaign, read by report). */
 void campaign_until_format(const struct campaign_until *u, char *buf, size_t size);

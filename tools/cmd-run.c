@@ -54,7 +54,7 @@ struct variant_art {
 struct setup_art {
 	char dtb[1024];
 	int64_t id;
-	bool decided;		/* the sequential rule decided for this setup */
+	struct seq_state seq;	/* the sequential rule on this setup's outcomes so far */
 };
 
 static int attempts_stored(struct store *s, const char *uid_prefix)
@@ -120,14 +120,30 @@ static signed char *outcome(struct farm *f, int i, int v, int b)
 	return &f->outcome[((size_t)i * f->c->nvariants + v) * f->boots + b];
 }
 
-/* Re-evaluates the sequential rule of setup i; returns its state. */
-static void seq_of_setup(struct farm *f, int i, struct seq_state *st)
+static bool decided(const struct farm *f, int i)
+{
+	return f->sequential && f->sa[i].seq.sprt.decision != SPRT_CONTINUE;
+}
+
+/* Re-evaluates the sequential rule of setup i after its outcomes changed,
+ * and says so when it has just decided. */
+static void seq_update(struct farm *f, int i)
 {
 	const struct campaign_until *u = &f->c->until;
+	bool before = decided(f, i);
 
-	st->path = NULL;
+	if (!f->sequential)
+		return;
+	f->sa[i].seq.path = NULL;
 	seq_evaluate(u, u->test == SEQ_COMPARE ? outcome(f, i, u->control_idx, 0) : NULL,
-		     outcome(f, i, u->treatment_idx, 0), f->boots, st);
+		     outcome(f, i, u->treatment_idx, 0), f->boots, &f->sa[i].seq);
+	/* said once, while booting (a resumed decision was said before) */
+	if (!before && decided(f, i) && f->t0 > 0) {
+		char line[512];
+
+		seq_describe(u, &f->sa[i].seq, line, sizeof(line));
+		fprintf(stderr, "\noopsfarm run: %s: %s\n", f->c->setups[i].name, line);
+	}
 }
 
 /* Picks the next boot to start; false when there is none left now. */
@@ -149,7 +165,7 @@ static bool next_boot(struct farm *f, int *v, int *i, int *b)
 				f->next_b++;
 			}
 		}
-		if (f->sa[bi].decided || *outcome(f, bi, bv, bb) != -1)
+		if (decided(f, bi) || *outcome(f, bi, bv, bb) != -1)
 			continue;
 		*v = bv, *i = bi, *b = bb;
 		return true;
@@ -157,11 +173,24 @@ static bool next_boot(struct farm *f, int *v, int *i, int *b)
 	return false;
 }
 
+/* The variant and setup indexes of stored ids, and a boot index in range. */
+static bool stored_cell(struct farm *f, sqlite3_stmt *st, int *v, int *i, int *b)
+{
+	int64_t vid = sqlite3_column_int64(st, 0), sid = sqlite3_column_int64(st, 1);
+
+	*b = sqlite3_column_int(st, 2);
+	for (*v = 0; *v < f->c->nvariants && f->va[*v].id != vid; (*v)++)
+		;
+	for (*i = 0; *i < f->c->nsetups && f->sa[*i].id != sid; (*i)++)
+		;
+	return *v < f->c->nvariants && *i < f->c->nsetups && *b >= 0 && *b < f->boots;
+}
+
 /* Fills the outcomes of boots already in the store (resume). */
 static int load_outcomes(struct farm *f)
 {
 	sqlite3_stmt *st;
-	int n = 0;
+	int n = 0, v, i, b;
 
 	if (sqlite3_prepare_v2(store_db(f->s),
 			       "SELECT variant_id, setup_id, seq, target_hit FROM boots"
@@ -169,14 +198,7 @@ static int load_outcomes(struct farm *f)
 		return -EIO;
 	sqlite3_bind_int64(st, 1, f->cid);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t vid = sqlite3_column_int64(st, 0), sid = sqlite3_column_int64(st, 1);
-		int b = sqlite3_column_int(st, 2), v, i;
-
-		for (v = 0; v < f->c->nvariants && f->va[v].id != vid; v++)
-			;
-		for (i = 0; i < f->c->nsetups && f->sa[i].id != sid; i++)
-			;
-		if (v == f->c->nvariants || i == f->c->nsetups || b < 0 || b >= f->boots)
+		if (!stored_cell(f, st, &v, &i, &b))
 			continue;
 		*outcome(f, i, v, b) = sqlite3_column_int(st, 3) ? 1 : 0;
 		f->va[v].boots++;
@@ -192,15 +214,7 @@ static int load_outcomes(struct farm *f)
 	sqlite3_bind_int64(st, 1, f->cid);
 	sqlite3_bind_int(st, 2, MAX_RETRIES);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t vid = sqlite3_column_int64(st, 0), sid = sqlite3_column_int64(st, 1);
-		int b = sqlite3_column_int(st, 2), v, i;
-
-		for (v = 0; v < f->c->nvariants && f->va[v].id != vid; v++)
-			;
-		for (i = 0; i < f->c->nsetups && f->sa[i].id != sid; i++)
-			;
-		if (v < f->c->nvariants && i < f->c->nsetups && b >= 0 && b < f->boots &&
-		    *outcome(f, i, v, b) == -1) {
+		if (stored_cell(f, st, &v, &i, &b) && *outcome(f, i, v, b) == -1) {
 			*outcome(f, i, v, b) = -2;
 			n++;
 		}
@@ -224,9 +238,8 @@ static void progress(struct farm *f)
 	}
 	if (f->sequential)
 		for (int i = 0; i < f->c->nsetups; i++) {
-			struct seq_state st;
+			const struct seq_state st = f->sa[i].seq;
 
-			seq_of_setup(f, i, &st);
 			fprintf(stderr, " | %s llr %.2f [%.2f,%.2f]%s", f->c->setups[i].name,
 				st.sprt.decision == SPRT_CONTINUE ? st.sprt.llr
 				: st.sprt.decision == SPRT_H1 ? st.sprt.hi : st.sprt.lo,
@@ -357,6 +370,7 @@ static int finish_boot(struct farm *f, struct slot *sl)
 		} else {
 			f->done++;	/* given up: its infra errors are in the store */
 			*outcome(f, sl->i, sl->v, sl->b) = -2;
+			seq_update(f, sl->i);
 		}
 		return 0;
 	}
@@ -364,18 +378,7 @@ static int finish_boot(struct farm *f, struct slot *sl)
 	f->done++;
 	va->boots++;
 	va->fails += sb.target_hit;
-	if (f->sequential) {
-		struct seq_state st;
-
-		seq_of_setup(f, sl->i, &st);
-		if (st.sprt.decision != SPRT_CONTINUE && !f->sa[sl->i].decided) {
-			char line[512];
-
-			f->sa[sl->i].decided = true;
-			seq_describe(&f->c->until, &st, line, sizeof(line));
-			fprintf(stderr, "\noopsfarm run: %s: %s\n", f->c->setups[sl->i].name, line);
-		}
-	}
+	seq_update(f, sl->i);
 	return 0;
 }
 
@@ -516,14 +519,7 @@ static int add_variant(struct campaign *c, const char *arg, bool *replaced)
 	char *patches, *save = NULL;
 
 	if (!*replaced) {
-		for (int k = 0; k < c->nvariants; k++) {
-			free(c->variants[k].name);
-			free(c->variants[k].kernel_src);
-			for (int p = 0; p < c->variants[k].npatches; p++)
-				free(c->variants[k].patches[p]);
-		}
-		memset(c->variants, 0, sizeof(c->variants));
-		c->nvariants = 0;
+		campaign_clear_variants(c);
 		*replaced = true;
 	}
 	if (c->nvariants >= CAMPAIGN_MAX_VARIANTS)
@@ -728,13 +724,8 @@ int cmd_run(int argc, char **argv)
 		}
 		if (replaced) {
 			/* the rule names variants by name: find them again */
-			c->until.control_idx = c->until.treatment_idx = -1;
-			for (int v = 0; v < c->nvariants; v++) {
-				if (c->until.control && !strcmp(c->variants[v].name, c->until.control))
-					c->until.control_idx = v;
-				if (!strcmp(c->variants[v].name, c->until.treatment))
-					c->until.treatment_idx = v;
-			}
+			c->until.control_idx = c->until.control ? campaign_variant_index(c, c->until.control) : -1;
+			c->until.treatment_idx = campaign_variant_index(c, c->until.treatment);
 			if (c->until.treatment_idx < 0 || (c->until.test == SEQ_COMPARE && c->until.control_idx < 0)) {
 				errorf("run", "--until: the rule's variants are not among the --variant ones");
 				campaign_free(c);
@@ -864,13 +855,8 @@ int cmd_run(int argc, char **argv)
 	f.done = r;
 	if (r > 0)
 		fprintf(stderr, "oopsfarm run: resuming '%s': %d boots stored\n", c->name, r);
-	if (f.sequential)
-		for (int i = 0; i < c->nsetups; i++) {
-			struct seq_state st;
-
-			seq_of_setup(&f, i, &st);
-			sa[i].decided = st.sprt.decision != SPRT_CONTINUE;
-		}
+	for (int i = 0; i < c->nsetups; i++)
+		seq_update(&f, i);
 	fprintf(stderr, "oopsfarm run: %s: %d variants x %d setups x %s%d boots on %d board%s\n", c->name,
 		c->nvariants, c->nsetups, f.sequential ? "at most " : "", c->boots, c->boards,
 		c->boards == 1 ? "" : "s");
