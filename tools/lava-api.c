@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "lava-api.h"
+#include "text.h"
 
 struct lava_api {
 	CURL *curl;
@@ -27,24 +28,9 @@ struct buf {
 static size_t on_data(char *data, size_t size, size_t n, void *userdata)
 {
 	struct buf *b = userdata;
-	size_t add = size * n;
 
-	if (b->len + add + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		char *np;
-
-		while (cap < b->len + add + 1)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (!np)
-			return 0;	/* curl fails the transfer: CURLE_WRITE_ERROR */
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, add);
-	b->len += add;
-	b->p[b->len] = '\0';
-	return add;
+	/* 0 makes curl fail the transfer: CURLE_WRITE_ERROR */
+	return text_append(&b->p, &b->len, &b->cap, data, size * n) < 0 ? 0 : size * n;
 }
 
 int lava_token_read(const char *token_file, char **ret_token, char *err, size_t errsize)

@@ -38,6 +38,7 @@
 #include "lava-log.h"
 #include "lava.h"
 #include "oopsfarm.h"
+#include "text.h"
 
 #define MAX_ACTIONS 1024
 
@@ -60,22 +61,9 @@ struct split {
 
 static int con_add(struct pair *p, const char *s, size_t n)
 {
-	if (p->len + n + 2 > p->cap) {
-		size_t cap = p->cap ? p->cap : 16384;
-		char *np;
-
-		while (cap < p->len + n + 2)
-			cap *= 2;
-		np = realloc(p->con, cap);
-		if (!np)
-			return -ENOMEM;
-		p->con = np;
-		p->cap = cap;
-	}
-	memcpy(p->con + p->len, s, n);
-	p->len += n;
-	p->con[p->len++] = '\n';
-	p->con[p->len] = '\0';
+	if (text_append(&p->con, &p->len, &p->cap, s, n) < 0 ||
+	    text_append(&p->con, &p->len, &p->cap, "\n", 1) < 0)
+		return -ENOMEM;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "lava-log.h"
+#include "text.h"
 
 /* a growable string */
 struct str {
@@ -17,22 +18,8 @@ struct str {
 
 static int str_set(struct str *s, const unsigned char *v, size_t len)
 {
-	if (len + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 256;
-		char *np;
-
-		while (cap < len + 1)
-			cap *= 2;
-		np = realloc(s->p, cap);
-		if (!np)
-			return -ENOMEM;
-		s->p = np;
-		s->cap = cap;
-	}
-	memcpy(s->p, v, len);
-	s->p[len] = '\0';
-	s->len = len;
-	return 0;
+	s->len = 0;
+	return text_append(&s->p, &s->len, &s->cap, v, len);
 }
 
 enum { F_DT, F_LVL, F_MSG, F_CASE, F_DEF, F_RESULT, F_LEVEL, F_ETYPE, F_EMSG, F_N };

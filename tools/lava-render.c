@@ -36,6 +36,7 @@
 
 #include "lava.h"
 #include "oopsfarm.h"
+#include "text.h"
 
 #define PARAMS_KEY "x-oopsfarm-params"
 #define REPEAT_KEY "x-oopsfarm-repeat"
@@ -541,19 +542,7 @@ struct buf {
 
 static int buf_add(struct buf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *t = realloc(b->s, cap);
-
-		if (!t)
-			return -ENOMEM;
-		b->s = t;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
-	return 0;
+	return text_append(&b->s, &b->len, &b->cap, s, n);
 }
 
 /* The value of placeholder name[0..len); *ret_int tells whether it is a number. */
