@@ -316,6 +316,24 @@ struct vec {
 	int n;
 };
 
+/* Runs the loader's threads (worker n gets { L, n }) and waits for them;
+ * -EAGAIN when not one could start.  th and args hold L->o->threads. */
+static int run_threads(struct loader *L, void *(*fn)(void *), pthread_t *th, void *(*args)[2])
+{
+	int started = 0;
+
+	for (int t = 0; t < L->o->threads; t++) {
+		args[t][0] = L;
+		args[t][1] = (void *)(intptr_t)(t + 1);
+		if (pthread_create(&th[t], NULL, fn, args[t]) != 0)
+			break;
+		started++;
+	}
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	return started ? 0 : -EAGAIN;
+}
+
 static void *android_worker(void *arg)
 {
 	struct loader *L = ((void **)arg)[0];
@@ -428,21 +446,8 @@ static int run_android(struct loader *L)
 		barrier_arm(L, nb);
 		/* As libmodprobe: always `threads` threads, however small the wave. */
 		if (L->nwave > 0) {
-			int started = 0;
-
-			for (int t = 0; t < L->o->threads; t++) {
-				args[t][0] = L;
-				args[t][1] = (void *)(intptr_t)(t + 1);
-				if (pthread_create(&th[t], NULL, android_worker, args[t]) != 0)
-					break;
-				started++;
-			}
-			if (!started) {
-				r = -EAGAIN;
+			if ((r = run_threads(L, android_worker, th, args)) < 0)
 				goto out;
-			}
-			for (int t = 0; t < started; t++)
-				pthread_join(th[t], NULL);
 		}
 		L->sum.waves = L->wave_no;
 		/* A thread that died in finit_module (an oops) left its module in flight. */
@@ -591,7 +596,7 @@ static int run_eager(struct loader *L)
 	const struct modset *ms = L->ms;
 	pthread_t *th = malloc(sizeof(*th) * (size_t)L->o->threads);
 	void *(*args)[2] = malloc(sizeof(*args) * (size_t)L->o->threads);
-	int started = 0, nb = 0, r = 0;
+	int nb = 0, r = 0;
 
 	L->ready = malloc(sizeof(int) * (size_t)(ms->n + 1));
 	L->unmet = calloc((size_t)ms->n + 1, sizeof(int));
@@ -634,19 +639,8 @@ static int run_eager(struct loader *L)
 		nb += indep;
 	}
 	barrier_arm(L, nb);
-	for (int t = 0; t < L->o->threads; t++) {
-		args[t][0] = L;
-		args[t][1] = (void *)(intptr_t)(t + 1);
-		if (pthread_create(&th[t], NULL, eager_worker, args[t]) != 0)
-			break;
-		started++;
-	}
-	if (!started) {
-		r = -EAGAIN;
+	if ((r = run_threads(L, eager_worker, th, args)) < 0)
 		goto out;
-	}
-	for (int t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
 out:
 	free(th);
 	free(args);

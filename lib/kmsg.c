@@ -10,18 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "kmsg.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Parses a decimal number in [p, end); returns 0 or -EINVAL. */
 static int parse_u64(const char *p, const char *end, uint64_t *ret)

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "crc32.h"
+#include "hex.h"
 #include "proto.h"
 
 #define PREFIX_LEN	(sizeof(PROTO_PREFIX) - 1)
@@ -271,17 +272,6 @@ static void console_out(struct proto_decoder *d, const char *buf, size_t len)
 {
 	if (len && d->ops.console)
 		d->ops.console(buf, len, d->userdata);
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Parses ":xxxxxxxx" at the end of s[0..n); returns true and the CRC. */
