@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * oops.c - streaming kernel crash report parser.  See oops.h for the model
- * and doc/signatures.md for titles, kinds and the hash.
+ * oops.c - streaming kernel crash report parser: the engine.  The rules it
+ * runs (headers, title formats, skip lists) are data in oops-formats.c; see
+ * oops.h for the model and doc/signatures.md for the contract.
  *
- * Everything here is a plain scan over bounded lines: prefix tests, memchr
- * and strstr on at most OOPS_LINE_MAX bytes per line against a fixed table,
- * so the work per input byte has a constant bound.
+ * Three layers:
+ *  1. canon_line(): one console line, whatever its wrapping (CRLF, '>'
+ *     quotes, indentation, <N>, timestamps, caller ids, syslog, journal,
+ *     dmesg -T, LAVA YAML), becomes its kernel text and context;
+ *  2. parse_segment(): header lines open reports, the lines that follow in
+ *     the same context fill the report's window;
+ *  3. report_close(): the title engine runs syzbot's formats, recipes and
+ *     normalisations over the window.
+ * Every step is a bounded scan: patterns have no backtracking beyond a
+ * fixed number of tries, frame names are matched against all skip lists at
+ * once by an Aho-Corasick automaton built at start-up.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -15,398 +24,490 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oops-formats.h"
 #include "oops.h"
 
-#define FRAMES_KEPT	64
-#define QUIET_LINES	12	/* non-report lines that close a report */
-#define YOUNG_LINES	40	/* a report is "young" this long if no stack yet */
+#define QUIET_LINES	12	/* kept lines in a row that do not look like a report */
+#define PANIC_CUT	22	/* section 4: a panic after this many lines is another report */
+#define OTHER_LINES	4000	/* lines of other contexts that close a report */
+#define CALLER_MAX	16
+#define MAX_CAPS	8
+#define MAX_CANDS	64
+#define STAR_TRIES	256	/* '*' positions tried per pattern and line */
 
-/* How a header entry builds its title. */
-enum title_rule {
-	T_FIXED,	/* fmt is the title, no frame */
-	T_FRAME,	/* fmt "...%s" gets the guilty frame */
-	T_WARNING,	/* WARNING: CPU..at file func / new format */
-	T_UNABLE,	/* arm64 "Unable to handle kernel X at virtual address" */
-	T_KASAN,	/* "BUG: KASAN: type in func" + Read/Write */
-	T_SANITIZER,	/* "BUG: KFENCE: what in func" -> "KFENCE: what in F" */
-	T_KCSAN,	/* "BUG: KCSAN: data-race in a / b" */
-	T_UBSAN,	/* "UBSAN: type in file:line" */
-	T_PANIC,	/* "Kernel panic - not syncing: msg" */
-	T_SPINLOCK,	/* "BUG: spinlock X on CPU#n" */
-	T_BUG_GENERIC,	/* "BUG: text" */
-	T_PERCPU,	/* "BUG: using X() in preemptible [..] code" */
-	T_KASAN_RANGE,	/* "KASAN: null-ptr-deref in range [...]" */
-};
+/* ---- small string helpers ---- */
 
-/* Which frames are tried, in order, for the guilty frame. */
-enum frame_src {
-	F_PC_TRACE,	/* pc/RIP, then the call trace */
-	F_HDR_PC_TRACE,	/* function in the header line, then pc, then trace */
-	F_TRACE,	/* the call trace only */
-	F_AT_TRACE,	/* lockdep's first "at: func", then the trace after "stack backtrace:" */
-};
-
-/* Extra frames that are generic for one kind of report only. */
-enum skip_set {
-	S_NONE = 0,
-	S_SCHED = 1,	/* scheduler and waiting primitives */
-	S_LOCK = 2,	/* locking primitives */
-	S_ALLOC = 4,	/* allocators (kmemleak, KASAN frees) */
-	S_IRQ = 8,	/* timer and IRQ plumbing (stalls) */
-	S_HELPER = 16,	/* refcount/kobject/debugobjects/usercopy helpers */
-};
-
-enum hdr_flags {
-	H_SECONDARY = 1,	/* part of a young report already open */
-	H_ANYWHERE = 2,		/* may appear mid-line (after other text) */
-	H_NO_STACK = 4,		/* title needs no frame; no stack expected */
-	H_SAN_END = 8,		/* a "=====" line closes the report */
-};
-
-struct header {
-	const char *match;	/* literal prefix (or substring with H_ANYWHERE) */
-	enum oops_kind kind;
-	enum title_rule rule;
-	const char *fmt;
-	enum frame_src src;
-	unsigned skip;
-	unsigned flags;
-	const char *contains;	/* optional second literal the line must hold */
-};
-
-/*
- * The header table.  Order matters: the first entry whose match (and
- * contains) fits wins, so specific entries come before general ones.
- */
-static const struct header headers[] = {
-	/* arm64, arm, riscv: the fault line, then "Internal error: Oops" */
-	{ "Unable to handle kernel ", OOPS_KIND_OOPS, T_UNABLE, NULL, F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	/* x86 and powerpc page faults */
-	{ "BUG: kernel NULL pointer dereference", OOPS_KIND_OOPS, T_FRAME,
-	  "BUG: unable to handle kernel NULL pointer dereference in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "BUG: Kernel NULL pointer dereference", OOPS_KIND_OOPS, T_FRAME,
-	  "BUG: unable to handle kernel NULL pointer dereference in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "BUG: unable to handle kernel NULL pointer dereference", OOPS_KIND_OOPS, T_FRAME,
-	  "BUG: unable to handle kernel NULL pointer dereference in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "BUG: unable to handle kernel paging request", OOPS_KIND_OOPS, T_FRAME,
-	  "BUG: unable to handle kernel paging request in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "BUG: unable to handle page fault", OOPS_KIND_OOPS, T_FRAME,
-	  "BUG: unable to handle kernel paging request in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "BUG: Unable to handle kernel data access", OOPS_KIND_OOPS, T_FRAME,
-	  "BUG: unable to handle kernel paging request in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "BUG: Unable to handle kernel instruction fetch", OOPS_KIND_OOPS, T_FRAME,
-	  "BUG: unable to handle kernel paging request in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "BUG: unable to handle kernel", OOPS_KIND_OOPS, T_FRAME,
-	  "BUG: unable to handle kernel in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-
-	/* sanitizers */
-	{ "BUG: KASAN: ", OOPS_KIND_KASAN, T_KASAN, NULL, F_HDR_PC_TRACE, S_ALLOC, H_ANYWHERE | H_SAN_END, NULL },
-	{ "BUG: KFENCE: ", OOPS_KIND_KFENCE, T_SANITIZER, "KFENCE: ", F_HDR_PC_TRACE, S_ALLOC, H_ANYWHERE | H_SAN_END, NULL },
-	{ "BUG: KMSAN: ", OOPS_KIND_KMSAN, T_SANITIZER, "KMSAN: ", F_HDR_PC_TRACE, 0, H_ANYWHERE | H_SAN_END, NULL },
-	{ "BUG: KCSAN: ", OOPS_KIND_KCSAN, T_KCSAN, NULL, F_TRACE, 0, H_ANYWHERE | H_SAN_END, NULL },
-	{ "UBSAN: ", OOPS_KIND_UBSAN, T_UBSAN, NULL, F_TRACE, 0, H_SAN_END, NULL },
-	/* secondary to a general protection fault */
-	{ "KASAN: ", OOPS_KIND_KASAN, T_KASAN_RANGE, NULL, F_PC_TRACE, 0, H_SECONDARY, NULL },
-
-	/* kernel BUG at file:line! */
-	{ "kernel BUG at lib/list_debug.c", OOPS_KIND_BUG, T_FRAME, "BUG: corrupted list in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "kernel BUG at mm/usercopy.c", OOPS_KIND_BUG, T_FRAME, "BUG: bad usercopy in %s", F_PC_TRACE, S_HELPER, H_ANYWHERE, NULL },
-	{ "kernel BUG at ", OOPS_KIND_BUG, T_FRAME, "kernel BUG in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "Kernel BUG at ", OOPS_KIND_BUG, T_FRAME, "kernel BUG in %s", F_PC_TRACE, 0, H_ANYWHERE, NULL },
-
-	/* WARN_ON and lockdep's WARNING banners */
-	{ "WARNING: possible circular locking dependency detected", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "possible deadlock in %s", F_AT_TRACE, S_LOCK, 0, NULL },
-	{ "WARNING: possible recursive locking detected", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "possible deadlock in %s", F_AT_TRACE, S_LOCK, 0, NULL },
-	{ "WARNING: possible irq lock inversion dependency detected", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "possible deadlock in %s", F_AT_TRACE, S_LOCK, 0, NULL },
-	{ "WARNING: ", OOPS_KIND_LOCKDEP, T_FRAME, "possible deadlock in %s", F_AT_TRACE, S_LOCK, 0,
-	  "lock order detected" },
-	{ "WARNING: inconsistent lock state", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "inconsistent lock state in %s", F_AT_TRACE, S_LOCK, 0, NULL },
-	{ "WARNING: suspicious RCU usage", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "WARNING: suspicious RCU usage in %s", F_TRACE, S_LOCK, 0, NULL },
-	{ "WARNING: bad unlock balance detected", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "WARNING: bad unlock balance in %s", F_TRACE, S_LOCK, 0, NULL },
-	{ "WARNING: held lock freed", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "WARNING: held lock freed in %s", F_TRACE, S_LOCK | S_ALLOC, 0, NULL },
-	{ "WARNING: lock held when returning to user space", OOPS_KIND_LOCKDEP, T_FIXED,
-	  "WARNING: lock held when returning to user space", F_TRACE, 0, H_NO_STACK, NULL },
-	{ "WARNING: Nested lock was not taken", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "WARNING: nested lock was not taken in %s", F_TRACE, S_LOCK, 0, NULL },
-	{ "WARNING: still has locks held", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "WARNING: still has locks held in %s", F_TRACE, S_LOCK, 0, NULL },
-	{ "WARNING: kernel stack regs at ", OOPS_KIND_WARNING, T_FIXED,
-	  "WARNING: kernel stack regs has bad value", F_TRACE, 0, H_NO_STACK, NULL },
-	{ "WARNING: kernel stack frame pointer at ", OOPS_KIND_WARNING, T_FIXED,
-	  "WARNING: kernel stack frame pointer has bad value", F_TRACE, 0, H_NO_STACK, NULL },
-	{ "WARNING: CPU: ", OOPS_KIND_WARNING, T_WARNING, NULL, F_HDR_PC_TRACE, 0, H_ANYWHERE, NULL },
-	{ "WARNING: at ", OOPS_KIND_WARNING, T_WARNING, NULL, F_HDR_PC_TRACE, 0, 0, NULL },
-	/* new format "WARNING: file:line at func+off, CPU#n: comm/pid" */
-	{ "WARNING: ", OOPS_KIND_WARNING, T_WARNING, NULL, F_HDR_PC_TRACE, 0, 0, ", CPU#" },
-
-	/* older kernels print lockdep banners as INFO: */
-	{ "INFO: possible circular locking dependency detected", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "possible deadlock in %s", F_AT_TRACE, S_LOCK, 0, NULL },
-	{ "INFO: possible recursive locking detected", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "possible deadlock in %s", F_AT_TRACE, S_LOCK, 0, NULL },
-	{ "INFO: possible irq lock inversion dependency detected", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "possible deadlock in %s", F_AT_TRACE, S_LOCK, 0, NULL },
-	{ "INFO: ", OOPS_KIND_LOCKDEP, T_FRAME, "possible deadlock in %s", F_AT_TRACE, S_LOCK, 0,
-	  "lock order detected" },
-	{ "INFO: inconsistent lock state", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "inconsistent lock state in %s", F_AT_TRACE, S_LOCK, 0, NULL },
-	{ "INFO: suspicious RCU usage", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "WARNING: suspicious RCU usage in %s", F_TRACE, S_LOCK, 0, NULL },
-	{ "INFO: trying to register non-static key", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "INFO: trying to register non-static key in %s", F_TRACE, S_LOCK, 0, NULL },
-	/* hung tasks and stalls */
-	{ "INFO: task ", OOPS_KIND_HUNG, T_FRAME, "INFO: task hung in %s", F_TRACE, S_SCHED | S_LOCK,
-	  H_ANYWHERE, " blocked for more than " },
-	{ "INFO: task ", OOPS_KIND_HUNG, T_FRAME, "INFO: task can't die in %s", F_TRACE, S_SCHED | S_LOCK,
-	  H_ANYWHERE, " can't die for more than " },
-	{ "INFO: rcu_", OOPS_KIND_RCU_STALL, T_FRAME, "INFO: rcu detected stall in %s", F_PC_TRACE,
-	  S_IRQ, H_ANYWHERE, " stall" },
-	{ "INFO: rcu ", OOPS_KIND_RCU_STALL, T_FRAME, "INFO: rcu detected stall in %s", F_PC_TRACE,
-	  S_IRQ, H_ANYWHERE, " stall" },
-	{ "BUG: soft lockup", OOPS_KIND_SOFTLOCKUP, T_FRAME, "BUG: soft lockup in %s", F_PC_TRACE,
-	  S_IRQ | S_LOCK, H_ANYWHERE, NULL },
-	{ "Watchdog detected hard LOCKUP", OOPS_KIND_SOFTLOCKUP, T_FRAME, "BUG: hard lockup in %s",
-	  F_PC_TRACE, S_IRQ, H_ANYWHERE, NULL },
-	{ "BUG: workqueue lockup", OOPS_KIND_SOFTLOCKUP, T_FIXED, "BUG: workqueue lockup", F_TRACE, 0,
-	  H_ANYWHERE | H_NO_STACK, NULL },
-
-	/* x86 traps; "Oops: " prefixes them on newer kernels (see line_strip) */
-	/* only at the line start: "traps: prog[1] general protection fault ip:..." is user space */
-	{ "general protection fault", OOPS_KIND_OOPS, T_FRAME, "general protection fault in %s",
-	  F_PC_TRACE, 0, 0, NULL },
-	{ "stack segment: ", OOPS_KIND_OOPS, T_FRAME, "stack segment fault in %s", F_PC_TRACE, 0, 0, NULL },
-	{ "divide error: ", OOPS_KIND_OOPS, T_FRAME, "divide error in %s", F_PC_TRACE, 0, 0, NULL },
-	{ "PANIC: double fault", OOPS_KIND_OOPS, T_FRAME, "PANIC: double fault in %s", F_PC_TRACE, 0, 0, NULL },
-	{ "invalid opcode: ", OOPS_KIND_BUG, T_FRAME, "invalid opcode in %s", F_PC_TRACE, 0, H_SECONDARY, NULL },
-	/* die(): "Internal error: %s: %x [#%d]"; drivers print "Internal error" too */
-	{ "Internal error: ", OOPS_KIND_OOPS, T_FRAME, "Internal error in %s", F_PC_TRACE, 0,
-	  H_SECONDARY, " [#" },
-	{ "Oops: ", OOPS_KIND_OOPS, T_FRAME, "Oops in %s", F_PC_TRACE, 0, H_SECONDARY, NULL },
-	{ "Oops - ", OOPS_KIND_OOPS, T_FRAME, "Oops in %s", F_PC_TRACE, 0, H_SECONDARY, NULL },
-
-	/* BUG: others */
-	{ "BUG: sleeping function called from invalid context", OOPS_KIND_BUG, T_FRAME,
-	  "BUG: sleeping function called from invalid context in %s", F_TRACE, S_SCHED | S_LOCK, H_ANYWHERE, NULL },
-	{ "BUG: scheduling while atomic", OOPS_KIND_BUG, T_FRAME, "BUG: scheduling while atomic in %s",
-	  F_TRACE, S_SCHED, H_ANYWHERE, NULL },
-	{ "BUG: Bad page state", OOPS_KIND_BUG, T_FRAME, "BUG: Bad page state in %s", F_TRACE, S_ALLOC,
-	  H_ANYWHERE, NULL },
-	{ "BUG: Bad page map", OOPS_KIND_BUG, T_FRAME, "BUG: Bad page map in %s", F_TRACE, 0, H_ANYWHERE, NULL },
-	{ "BUG: Bad rss-counter state", OOPS_KIND_BUG, T_FIXED, "BUG: Bad rss-counter state", F_TRACE, 0,
-	  H_ANYWHERE | H_NO_STACK, NULL },
-	{ "BUG: spinlock ", OOPS_KIND_LOCKDEP, T_SPINLOCK, "BUG: spinlock ", F_PC_TRACE, S_LOCK, H_ANYWHERE, NULL },
-	{ "BUG: rwlock ", OOPS_KIND_LOCKDEP, T_SPINLOCK, "BUG: rwlock ", F_PC_TRACE, S_LOCK, H_ANYWHERE, NULL },
-	{ "BUG: using ", OOPS_KIND_BUG, T_PERCPU, NULL, F_TRACE, 0, H_ANYWHERE, " in preemptible " },
-	{ "BUG: workqueue leaked ", OOPS_KIND_BUG, T_FRAME,
-	  "BUG: workqueue leaked lock or atomic in %s", F_TRACE, 0, H_ANYWHERE, NULL },
-	{ "BUG: memory leak", OOPS_KIND_LEAK, T_FRAME, "memory leak in %s", F_TRACE, S_ALLOC, 0, NULL },
-	{ "unreferenced object 0x", OOPS_KIND_LEAK, T_FRAME, "memory leak in %s", F_TRACE, S_ALLOC, H_SECONDARY, NULL },
-	{ "BUG: ", OOPS_KIND_BUG, T_FRAME, "BUG: stack guard page was hit in %s", F_PC_TRACE, 0, 0,
-	  "stack guard page was hit" },
-	{ "BUG: Invalid wait context", OOPS_KIND_LOCKDEP, T_FRAME, "BUG: Invalid wait context in %s",
-	  F_TRACE, S_LOCK, 0, NULL },
-	{ "BUG: looking up invalid subclass", OOPS_KIND_LOCKDEP, T_FRAME,
-	  "BUG: looking up invalid subclass in %s", F_TRACE, S_LOCK, 0, NULL },
-	{ "BUG: MAX_LOCKDEP", OOPS_KIND_LOCKDEP, T_BUG_GENERIC, NULL, F_TRACE, 0, H_NO_STACK, NULL },
-	{ "BUG: still has locks held", OOPS_KIND_LOCKDEP, T_FRAME, "BUG: still has locks held in %s",
-	  F_TRACE, S_LOCK, 0, NULL },
-	{ "BUG: ", OOPS_KIND_BUG, T_BUG_GENERIC, NULL, F_TRACE, 0, 0, NULL },
-
-	{ "Kernel panic - not syncing", OOPS_KIND_PANIC, T_PANIC, NULL, F_TRACE, 0, H_ANYWHERE, NULL },
-	{ "kernel panic - not syncing", OOPS_KIND_PANIC, T_PANIC, NULL, F_TRACE, 0, H_ANYWHERE, NULL },
-};
-
-/*
- * Benign lines that look like headers.  Each is a literal prefix of the
- * line (after the timestamp and caller id are gone).  Documented in
- * doc/signatures.md; keep this table short and every entry explained.
- */
-static const char *const suppressions[] = {
-	"INFO: lockdep is turned off",		/* lockdep note after its first report */
-	"INFO: Stall ended before state dump start", /* RCU: stall resolved itself */
-	"INFO: NMI handler",			/* "took too long to run": perf, not a crash */
-	"WARNING: The mand mount option",	/* mount deprecation notice */
-	"WARNING: workqueue cpumask: online intersect > possible intersect",
-	"WARNING: Flushing system-wide workqueues", /* deprecation note */
-};
-
-/* Lines that show the board restarted: they close any open report. */
-static const char *const reboot_markers[] = {
-	"U-Boot ",
-	"Booting Linux on physical CPU",
-	"Linux version ",
-	"Starting kernel ...",
-	"DRAM:  ",
-};
-
-/* Frames that are never guilty: reporting, dumping and trap plumbing.
- * A trailing '*' makes the entry a prefix. */
-static const char *const generic_frames[] = {
-	"dump_stack", "dump_stack_lvl", "__dump_stack", "show_stack", "dump_backtrace",
-	"show_trace_log_lvl", "show_regs", "__show_regs", "show_regs_print_info",
-	"print_report", "print_address_description*", "kasan_report*", "__kasan_report",
-	"kasan_check_range", "check_memory_region*", "__asan_*", "__kasan_check_*",
-	"kasan_check_*", "__hwasan_*", "kfence_report_error", "kfence_handle_page_fault",
-	"kcsan_report*", "kcsan_setup_watchpoint", "__tsan_*", "kmsan_report",
-	"__msan_*", "kmsan_internal_*", "ubsan_epilogue", "__ubsan_handle_*", "handle_overflow",
-	"warn_slowpath*", "__warn", "__warn_printk", "warn_bogus_irq_restore",
-	"report_bug", "bug_handler", "call_break_hook", "brk_handler",
-	"do_debug_exception", "el1_dbg", "el1h_64_sync_handler", "el1h_64_sync",
-	"el1_abort", "el1_da", "el1_pc", "el1_undef", "el1_bti", "el1_fpac", "do_mem_abort",
-	"do_translation_fault", "do_page_fault", "__do_kernel_fault", "die_kernel_fault",
-	"die", "arm64_notify_die", "do_bad_area", "do_undefinstr", "do_el1_undef", "bug_brk_handler",
-	"handle_bug", "exc_invalid_op", "asm_exc_invalid_op", "do_trap", "do_error_trap",
-	"exc_general_protection", "asm_exc_general_protection", "page_fault_oops",
-	"kernelmode_fixup_or_oops", "__bad_area_nosemaphore", "bad_area_nosemaphore",
-	"do_user_addr_fault", "exc_page_fault", "asm_exc_page_fault", "do_kern_addr_fault",
-	"no_context", "__die", "oops_end", "__die_body",
-	"panic", "nmi_panic", "vpanic", "check_panic_on_warn", "__stack_chk_fail",
-	"__might_sleep", "___might_sleep", "__might_resched", "__might_fault", "might_fault",
-	"__cant_sleep", "__cant_migrate", "__schedule_bug", "schedule_debug",
-	"lockdep_rcu_suspicious", "lockdep_*", "print_usage_bug", "print_circular_bug*",
-	"check_noncircular", "check_prev_add", "check_prevs_add", "validate_chain",
-	"__lock_acquire", "lock_acquire*", "lock_release", "__lock_release", "mark_lock*",
-	"mark_usage", "print_lock_class_header", "check_deadlock", "print_deadlock_bug",
-	"debug_check_no_locks_freed", "print_unlock_imbalance_bug", "lock_is_held_type",
-	"rcu_lockdep_current_cpu_online", "valid_state", "print_irq_inversion_bug",
-	"check_usage_*", "check_irq_usage", "register_lock_class", "look_up_lock_class",
-	"memcpy", "memmove", "memset", "memcmp", "memchr", "strcmp", "strncmp", "strlen",
-	"strnlen", "strcpy", "strncpy", "strscpy", "strchr", "strrchr", "__memcpy*", "__memset*",
-	"__memmove*", "__memcpy", "__memset", "__memmove", "memcpy_*",
-	"_copy_to_user", "_copy_from_user", "copy_to_user", "copy_from_user", "__copy_*",
-	"__arch_copy_*", "copy_user_*", "raw_copy_*", "instrument_*", "check_object_size",
-	"__check_object_size", "__list_add_valid*", "__list_del_entry_valid*",
-	"list_add", "list_del", "__list_add", "__list_del", "__list_del_entry", "list_del_init",
-	"list_move", "list_move_tail", "list_add_tail", "list_splice*",
-	"__bug", "bug", "BUG", "do_exit", "make_task_dead", "rewind_stack_and_make_dead",
-	"nmi_cpu_backtrace", "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace",
-	"trigger_single_cpu_backtrace", "trigger_all_cpu_backtrace",
-	"sysrq_handle_crash", "__handle_sysrq", "ret_from_fork", "ret_from_fork_asm",
-	"kthread",
-};
-
-static const char *const sched_frames[] = {
-	"__schedule", "schedule", "schedule_*", "io_schedule*", "__switch_to", "__switch_to_asm",
-	"context_switch", "preempt_schedule*", "__cond_resched", "_cond_resched", "cond_resched",
-	"wait_for_completion*", "__wait_for_common", "wait_for_common*", "do_wait_for_common",
-	"__wait_*", "wait_on_*", "out_of_line_wait_on_bit*", "bit_wait*", "__wait_on_bit*",
-	"folio_wait_*", "__folio_lock*", "wait_event_*", "msleep", "usleep_range*", "__flush_work",
-	"flush_work", "__synchronize_srcu", "synchronize_srcu", "synchronize_rcu*",
-	"__wait_rcu_gp", "rcu_barrier", "schedule_hrtimeout*", "do_nanosleep",
-	"percpu_down_write", "percpu_rwsem_wait", "__percpu_down_read",
-};
-
-static const char *const lock_frames[] = {
-	"_raw_spin_*", "_raw_read_*", "_raw_write_*", "do_raw_spin_*", "do_raw_read_*",
-	"do_raw_write_*", "queued_spin_*", "queued_read_*", "queued_write_*",
-	"native_queued_spin_*", "__pv_queued_spin_*", "pv_queued_spin_*", "spin_lock*",
-	"spin_unlock*", "spin_dump", "spin_bug", "rwlock_bug",
-	"__mutex_lock*", "mutex_lock*", "mutex_unlock", "__mutex_unlock_slowpath*",
-	"mutex_trylock", "__rt_mutex_*", "rt_mutex_*", "rt_spin_*",
-	"down", "down_*", "__down*", "up", "up_read", "up_write", "rwsem_down_*",
-	"__rwsem_*", "rwsem_*", "percpu_down_*", "__percpu_down_*", "percpu_up_*",
-	"__lock_page*", "lock_page*", "__lock_sock", "lock_sock*", "release_sock",
-	"rcu_read_lock*", "rcu_read_unlock*", "__rcu_read_*",
-};
-
-static const char *const alloc_frames[] = {
-	"kmalloc*", "__kmalloc*", "kmem_cache_alloc*", "__kmem_cache_alloc*", "kzalloc*",
-	"kcalloc*", "kmalloc_array*", "krealloc*", "__krealloc", "kvmalloc*", "__kvmalloc*",
-	"kvzalloc*", "kmemdup*", "kstrdup*", "kmemleak_alloc*", "slab_post_alloc_hook",
-	"slab_alloc*", "__slab_alloc*", "___slab_alloc", "alloc_pages*", "__alloc_pages*",
-	"__vmalloc*", "vmalloc*", "vzalloc*", "kfree", "kfree_sensitive", "kvfree",
-	"kmem_cache_free*", "__kmem_cache_free", "slab_free*", "__slab_free", "do_slab_free",
-	"kasan_slab_free", "__kasan_slab_free", "____kasan_slab_free", "kasan_save_*",
-	"kasan_set_track", "kasan_*", "__kasan_*", "free_pages*", "__free_pages*",
-	"free_unref_page*", "free_pages_prepare", "bad_page", "free_page_is_bad*",
-	"__free_one_page", "free_pcppages_bulk", "page_frag_alloc*", "__folio_put",
-	"folio_put", "put_page", "__put_page", "release_pages", "__page_cache_release",
-};
-
-static const char *const irq_frames[] = {
-	"rcu_*", "print_cpu_stall*", "print_other_cpu_stall", "check_cpu_stall*",
-	"rcu_dump_cpu_stacks", "dump_cpu_task", "sched_show_task", "show_stack",
-	"update_process_times", "tick_*", "__tick_*", "hrtimer_*", "__hrtimer_*",
-	"__run_hrtimer", "arch_timer_handler_*", "handle_percpu_devid_irq",
-	"generic_handle_domain_irq", "generic_handle_irq*", "handle_domain_irq",
-	"__handle_domain_irq", "gic_handle_irq", "call_on_irq_stack", "do_interrupt_handler",
-	"el1_interrupt", "el1h_64_irq*", "el0_interrupt", "el0t_64_irq*", "__irq_exit_rcu",
-	"irq_exit_rcu", "irq_exit", "__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt",
-	"asm_sysvec_apic_timer_interrupt", "local_apic_timer_interrupt", "hrtimer_interrupt",
-	"watchdog_timer_fn", "softlockup_fn", "__do_softirq", "handle_softirqs",
-	"do_softirq*", "irq_exit*", "__irq_svc", "el1_irq", "timer_interrupt",
-	"scheduler_tick", "sched_tick", "account_process_tick", "handle_irq_event*",
-	"__handle_irq_event_percpu", "nmi_handle", "default_do_nmi", "exc_nmi", "asm_exc_nmi",
-	"end_repeat_nmi", "ipi_handler", "do_handle_IPI", "ipi_handler_*",
-	"flush_smp_call_function_queue", "__flush_smp_call_function_queue",
-	"generic_smp_call_function_single_interrupt", "smp_call_function*",
-	"__sysvec_call_function*", "sysvec_call_function*", "asm_sysvec_call_function*",
-};
-
-static const char *const helper_frames[] = {
-	"refcount_warn_saturate", "refcount_*", "__refcount_*", "debug_print_object",
-	"debug_object_*", "debug_check_*", "__debug_object_*", "debug_objects_*", "kobject_*",
-	"usercopy_warn", "usercopy_abort", "__check_heap_object", "check_heap_object",
-	"__check_object_size", "check_object_size",
-};
-
-struct name_list {
-	const char *const *v;
-	size_t n;
-};
-#define NAME_LIST(a) { a, sizeof(a) / sizeof((a)[0]) }
-
-static bool name_in(const char *func, const struct name_list *l)
+static bool is_ident(char c)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		const char *e = l->v[i];
-		size_t n = strlen(e);
-
-		if (n && e[n - 1] == '*') {
-			if (!strncmp(func, e, n - 1))
-				return true;
-		} else if (!strcmp(func, e)) {
-			return true;
-		}
-	}
-	return false;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-static const struct name_list generic_list = NAME_LIST(generic_frames);
-static const struct name_list sched_list = NAME_LIST(sched_frames);
-static const struct name_list lock_list = NAME_LIST(lock_frames);
-static const struct name_list alloc_list = NAME_LIST(alloc_frames);
-static const struct name_list irq_list = NAME_LIST(irq_frames);
-static const struct name_list helper_list = NAME_LIST(helper_frames);
+static bool is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool is_lhex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool starts(const char *s, const char *lit)
+{
+	return !strncmp(s, lit, strlen(lit));
+}
+
+static void copy_str(char *dst, size_t size, const char *src, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* ---- patterns (notation in oops-formats.h) ---- */
+
+struct pmatch {
+	const char *cap[MAX_CAPS][2];
+	int ncap;
+	int tries;
+};
+
+/* An address token "[<ffff>]", "[ffff]", "[<0xffff>]".  Returns its end or NULL. */
+static const char *match_addr(const char *s)
+{
+	const char *p = s;
+
+	if (*p++ != '[')
+		return NULL;
+	if (*p == '<')
+		p++;
+	if (p[0] == '0' && p[1] == 'x')
+		p += 2;
+	if (!is_hex(*p))
+		return NULL;
+	while (is_hex(*p))
+		p++;
+	if (*p == '>')
+		p++;
+	if (*p != ']')
+		return NULL;
+	return p + 1;
+}
+
+/* "{...}" token at *pp against s; returns the end of the match or NULL. */
+static const char *match_token(const char **pp, const char *s)
+{
+	const char *p = *pp + 1, *close = strchr(p, '}'), *q;
+	size_t n = close - p;
+
+	*pp = close + 1;
+	if (memchr(p, '|', n)) {
+		/* literal alternatives; an empty one matches nothing */
+		for (const char *a = p; a <= close;) {
+			const char *e = a;
+
+			while (e < close && *e != '|')
+				e++;
+			if (!strncmp(s, a, e - a))
+				return s + (e - a);
+			a = e + 1;
+		}
+		return NULL;
+	}
+	switch (*p) {
+	case 'F':
+		q = s;
+		while (is_ident(*q))
+			q++;
+		return q > s && (*q == '.' || *q == '+') ? q : NULL;
+	case 'S': {
+		const char *dot = NULL;
+
+		q = s;
+		while (is_alnum(*q) || *q == '_' || *q == '/' || *q == '.' || *q == '-') {
+			if (*q == '.')
+				dot = q;
+			q++;
+		}
+		if (!dot || dot + 1 == q || *q != ':' || !is_digit(q[1]))
+			return NULL;
+		q++;
+		while (is_digit(*q))
+			q++;
+		return q;
+	}
+	case 'N':
+		q = s;
+		while (is_digit(*q))
+			q++;
+		return q > s ? q : NULL;
+	case 'X':
+		q = s;
+		while (is_hex(*q))
+			q++;
+		return q > s ? q : NULL;
+	case 'T':
+		q = s;
+		while ((*q >= 'a' && *q <= 'z') || *q == '-')
+			q++;
+		return q > s ? q : NULL;
+	case 'W':
+		q = s;
+		while (is_ident(*q))
+			q++;
+		return q > s ? q : NULL;
+	case 'A':
+		return match_addr(s);
+	case 'a':
+		q = s;
+		for (int i = 0; i < 2; i++) {
+			const char *e = match_addr(q);
+
+			if (!e || (*e != ' ' && *e != '\t'))
+				break;
+			q = e;
+			while (*q == ' ' || *q == '\t')
+				q++;
+		}
+		return q;
+	case '_':
+		q = s;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		return q;
+	case 'E':
+		q = s;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		return *q ? NULL : q;
+	case 'R':
+		return s + strlen(s);
+	case '.':
+		return *s ? s + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* Matches pattern [p, pe) at s; returns the end of the match or NULL. */
+static const char *pat_here(const char *p, const char *pe, const char *s, struct pmatch *m)
+{
+	while (p < pe) {
+		switch (*p) {
+		case '*': {
+			/* shortest first; a literal next is looked for with strchr */
+			char next = p + 1 < pe && !strchr("*{()\\", p[1]) ? p[1] : 0;
+
+			for (const char *t = s;;) {
+				const char *e;
+
+				if (next && !(t = strchr(t, next)))
+					return NULL;
+				if ((e = pat_here(p + 1, pe, t, m)))
+					return e;
+				if (!*t || ++m->tries > STAR_TRIES)
+					return NULL;
+				t++;
+			}
+		}
+		case '{':
+			s = match_token(&p, s);
+			if (!s)
+				return NULL;
+			break;
+		case '(':
+			if (m->ncap < MAX_CAPS)
+				m->cap[m->ncap][0] = s;
+			p++;
+			break;
+		case ')':
+			if (m->ncap < MAX_CAPS)
+				m->cap[m->ncap++][1] = s;
+			p++;
+			break;
+		case '\\':
+			p++;
+			/* fall through */
+		default:
+			if (*s != *p)
+				return NULL;
+			s++;
+			p++;
+		}
+	}
+	return s;
+}
+
+/*
+ * Finds pattern pat (alternatives " || ") in line; returns the start of the
+ * earliest match or NULL, with the captures in m.  Pattern and line lengths
+ * are bounded, and so is the work.
+ */
+static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
+{
+	const char *best = NULL;
+	struct pmatch bm = { 0 };
+
+	for (const char *a = pat; a;) {
+		const char *sep = strstr(a, " || ");
+		const char *ae = sep ? sep : a + strlen(a);
+		bool anchored = *a == '^';
+		const char *p = a + anchored;
+		size_t lit = 0;
+
+		/* the literal run the pattern starts with, for strstr */
+		while (p + lit < ae && !strchr("*{()\\", p[lit]))
+			lit++;
+		for (const char *s = line; *s && (!best || s < best);) {
+			struct pmatch t = { 0 };
+
+			if (lit) {
+				char key[128];
+
+				copy_str(key, sizeof(key), p, lit);
+				s = anchored ? (starts(s, key) ? s : NULL) : strstr(s, key);
+				if (!s || (best && s >= best))
+					break;
+			}
+			if (pat_here(p, ae, s, &t)) {
+				best = s;
+				bm = t;
+				break;
+			}
+			if (anchored)
+				break;
+			s++;
+		}
+		if (!best && anchored && !lit) {
+			struct pmatch t = { 0 };
+
+			if (pat_here(p, ae, line, &t)) {
+				best = line;
+				bm = t;
+			}
+		}
+		a = sep ? sep + 4 : NULL;
+	}
+	if (best && m)
+		*m = bm;
+	return best;
+}
+
+/* ---- frame-name lists: one Aho-Corasick automaton for all of them ---- */
+
+#define AC_STATES	8192
+#define AC_EDGES	16384	/* open-addressing table of (state, byte) -> state */
+#define AC_PATS		640
+
+struct ac_pat {
+	const char *pat;	/* the skip pattern */
+	unsigned char list;	/* its list */
+	unsigned char keylen;	/* the literal the automaton finds */
+	short next;		/* next pattern ending in the same state */
+};
+
+static struct {
+	uint32_t edge_key[AC_EDGES];	/* state << 8 | byte, plus 1; 0 is empty */
+	uint16_t edge_to[AC_EDGES];
+	uint16_t fail[AC_STATES];
+	uint16_t dict[AC_STATES];	/* nearest state on the fail chain with patterns */
+	short out[AC_STATES];		/* first pattern ending here, -1 */
+	struct ac_pat pats[AC_PATS];
+	int nstates, npats;
+	bool ready;
+} ac;
+
+static unsigned ac_slot(uint32_t key)
+{
+	return (key * 2654435761u) >> (32 - 14);
+}
+
+static int ac_goto(int state, unsigned char c)
+{
+	uint32_t key = ((uint32_t)state << 8 | c) + 1;
+
+	for (unsigned i = ac_slot(key);; i = (i + 1) & (AC_EDGES - 1)) {
+		if (ac.edge_key[i] == key)
+			return ac.edge_to[i];
+		if (!ac.edge_key[i])
+			return -1;
+	}
+}
+
+static int ac_add_edge(int state, unsigned char c)
+{
+	uint32_t key = ((uint32_t)state << 8 | c) + 1;
+	unsigned i = ac_slot(key);
+
+	while (ac.edge_key[i])
+		i = (i + 1) & (AC_EDGES - 1);
+	if (ac.nstates >= AC_STATES)
+		return -1;
+	ac.edge_key[i] = key;
+	ac.edge_to[i] = ac.nstates;
+	ac.out[ac.nstates] = -1;
+	return ac.nstates++;
+}
+
+/* The literal a skip pattern is found by: its start up to ".*" or "\d". */
+static size_t skip_key(const char *pat, const char **ret_key)
+{
+	const char *k = pat + (*pat == '^');
+	size_t n = 0;
+
+	while (k[n] && k[n] != '$' && k[n] != '\\' && !(k[n] == '.' && k[n + 1] == '*'))
+		n++;
+	*ret_key = k;
+	return n;
+}
+
+__attribute__((constructor)) static void ac_build(void)
+{
+	static int queue[AC_STATES];
+	int qh = 0, qt = 0;
+
+	ac.nstates = 1;
+	ac.out[0] = -1;
+	for (int l = 0; l < SKIP_LISTS; l++) {
+		const char *const *v = oops_skip_lists[l].names;
+
+		for (int i = 0; v && v[i] && ac.npats < AC_PATS; i++) {
+			const char *key;
+			size_t n = skip_key(v[i], &key);
+			int s = 0;
+
+			for (size_t j = 0; j < n; j++) {
+				int t = ac_goto(s, key[j]);
+
+				if (t < 0 && (t = ac_add_edge(s, key[j])) < 0)
+					return;	/* tables too small: ac.ready stays false */
+				s = t;
+			}
+			ac.pats[ac.npats] = (struct ac_pat){ v[i], l, n, ac.out[s] };
+			ac.out[s] = ac.npats++;
+		}
+	}
+	/* breadth first: fail links; every state is enqueued once */
+	for (int c = 0; c < 256; c++) {
+		int t = ac_goto(0, c);
+
+		if (t > 0) {
+			ac.fail[t] = 0;
+			queue[qt++] = t;
+		}
+	}
+	while (qh < qt) {
+		int s = queue[qh++];
+
+		ac.dict[s] = ac.out[ac.fail[s]] >= 0 ? ac.fail[s] : ac.dict[ac.fail[s]];
+		for (int c = 0; c < 256; c++) {
+			int t = ac_goto(s, c), f;
+
+			if (t < 0)
+				continue;
+			f = ac.fail[s];
+			while (f && ac_goto(f, c) < 0)
+				f = ac.fail[f];
+			f = ac_goto(f, c);
+			ac.fail[t] = f > 0 && f != t ? f : 0;
+			queue[qt++] = t;
+		}
+	}
+	ac.ready = true;
+}
+
+/* Checks the rest of skip pattern pat, whose key was found at name[at]. */
+static bool skip_verify(const struct ac_pat *ap, const char *name, size_t at)
+{
+	const char *p = ap->pat;
+	const char *s = name + at + ap->keylen;
+
+	if (*p == '^' && at)
+		return false;
+	p += (*p == '^') + ap->keylen;
+	while (*p) {
+		if (p[0] == '.' && p[1] == '*') {
+			/* a gap: the rest is a literal searched further on */
+			const char *rest = p + 2;
+
+			return strstr(s, rest) != NULL;
+		}
+		if (p[0] == '\\' && p[1] == 'd') {
+			if (!is_digit(*s))
+				return false;
+			s++;
+			p += 2;
+			continue;
+		}
+		if (*p == '$')
+			return !*s;
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return true;
+}
+
+/* The lists (bit per list) that name is on; one pass over the name. */
+static uint64_t name_lists(const char *name)
+{
+	uint64_t mask = 0;
+	int s = 0;
+
+	if (!ac.ready)
+		return 0;
+	for (size_t i = 0; name[i]; i++) {
+		int t;
+
+		while ((t = ac_goto(s, name[i])) < 0 && s)
+			s = ac.fail[s];
+		s = t < 0 ? 0 : t;
+		for (int d = s; d; d = ac.dict[d]) {
+			for (int k = ac.out[d]; k >= 0; k = ac.pats[k].next) {
+				const struct ac_pat *ap = &ac.pats[k];
+
+				if (!(mask >> ap->list & 1) && skip_verify(ap, name, i + 1 - ap->keylen))
+					mask |= 1ULL << ap->list;
+			}
+			if (ac.out[d] < 0 && !ac.dict[d])
+				break;
+		}
+	}
+	/* patterns with an empty key ("\d..." or ".*" first) are not used */
+	return mask;
+}
 
 bool oops_frame_is_generic(const char *func)
 {
-	return name_in(func, &generic_list);
+	return name_lists(func) & 1;
 }
 
-static bool frame_skipped(const char *func, unsigned skip)
+/* Section 9.1: each prefix on its own, the shortest result wins. */
+static const char *strip_syscall_prefix(const char *name)
 {
-	if (!*func || name_in(func, &generic_list))
-		return true;
-	if ((skip & S_SCHED) && name_in(func, &sched_list))
-		return true;
-	if ((skip & S_LOCK) && name_in(func, &lock_list))
-		return true;
-	if ((skip & S_ALLOC) && name_in(func, &alloc_list))
-		return true;
-	if ((skip & S_IRQ) && name_in(func, &irq_list))
-		return true;
-	if ((skip & S_HELPER) && name_in(func, &helper_list))
-		return true;
-	return false;
+	const char *best = name;
+
+	for (int i = 0; oops_syscall_prefixes[i]; i++) {
+		size_t n = strlen(oops_syscall_prefixes[i]);
+
+		if (!strncmp(name, oops_syscall_prefixes[i], n) && name[n] && strlen(name + n) < strlen(best))
+			best = name + n;
+	}
+	return best;
 }
+
+/* ---- kinds ---- */
 
 static const char *const kind_names[OOPS_KIND_COUNT] = {
 	[OOPS_KIND_OOPS] = "oops",
@@ -435,29 +536,33 @@ const char *oops_kind_name(enum oops_kind kind)
 
 /* ---- the parser state ---- */
 
+enum ctx { CTX_NONE, CTX_CONSOLE, CTX_CALLER };
+
+/* One console line after canon_line(). */
+struct canon {
+	const char *s;		/* the kernel's text */
+	bool prefixed;		/* a console prefix was recognised */
+	bool questionable;	/* section 2 */
+	char caller[CALLER_MAX];
+};
+
 struct open_report {
 	bool open;
-	const struct header *hdr;
-	char line[OOPS_LINE_MAX + 1];	/* header line, from the match on */
-	char caller[24];		/* caller id of the header line, "" if none */
+	int hdr;			/* index in oops_headers[] */
+	enum ctx ctx;
+	char caller[CALLER_MAX];
+	bool nmi;			/* "Sending NMI from CPU" seen: [ Cn] lines belong */
 	uint64_t start;
 	uint64_t end;			/* end of the last line that belongs */
-	char *text;
+	char *text;			/* all lines, for the caller */
 	size_t text_len;
 	size_t text_kept;		/* text_len at the last line that belongs */
-	int lines, quiet;
-	bool young;			/* no stack seen yet */
+	char *win;			/* the window: kept lines, NUL-separated */
+	size_t win_len;
+	uint32_t *lines;		/* offsets of the window lines in win */
+	int nlines;
+	int quiet, other;
 	bool capped;
-	/* stack collection */
-	bool in_trace;			/* inside the first call trace */
-	bool trace_done;		/* the first trace has ended */
-	bool want_backtrace;		/* lockdep: frames only after "stack backtrace:" */
-	char hdr_frame[OOPS_FRAME_MAX];
-	char pc_frame[OOPS_FRAME_MAX];
-	char at_frame[OOPS_FRAME_MAX];
-	char access[8];			/* KASAN "Read"/"Write" */
-	char frames[FRAMES_KEPT][OOPS_FRAME_MAX];
-	int nframes;
 };
 
 struct oops_parser {
@@ -467,7 +572,7 @@ struct oops_parser {
 	uint64_t line_start;		/* offset of the current line's first byte */
 	char line[OOPS_LINE_MAX + 1];	/* the physical line being read */
 	size_t line_len;
-	char seg[OOPS_LINE_MAX + 1];	/* one normalised segment of it */
+	char seg[OOPS_LINE_MAX + 1];	/* one canonical segment of it */
 	struct open_report rep;
 };
 
@@ -482,8 +587,10 @@ struct oops_parser *oops_parser_new(oops_report_fn fn, void *userdata)
 	p->fn = fn;
 	p->userdata = userdata;
 	p->rep.text = malloc(OOPS_REPORT_MAX + 1);
-	if (!p->rep.text) {
-		free(p);
+	p->rep.win = malloc(OOPS_REPORT_MAX + 1);
+	p->rep.lines = malloc(OOPS_REPORT_LINES * sizeof(p->rep.lines[0]));
+	if (!p->rep.text || !p->rep.win || !p->rep.lines) {
+		oops_parser_free(p);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -495,6 +602,8 @@ void oops_parser_free(struct oops_parser *p)
 	if (!p)
 		return;
 	free(p->rep.text);
+	free(p->rep.win);
+	free(p->rep.lines);
 	free(p);
 }
 
@@ -503,368 +612,348 @@ uint64_t oops_parser_offset(const struct oops_parser *p)
 	return p->offset;
 }
 
-/* ---- small string helpers ---- */
+/* ---- layer 1: console shapes ---- */
 
-static bool starts(const char *s, const char *lit)
-{
-	return !strncmp(s, lit, strlen(lit));
-}
-
-static bool is_ident(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static void copy_str(char *dst, size_t size, const char *src, size_t n)
-{
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-/*
- * Reads a symbol "name[.suffix...]+0xOFF[/0xSIZE]" at s.  Returns true and
- * the bare name (up to the first '.' or '+', as syzbot's titles use it)
- * when s holds one.  Offsets are required: a bare word is not a frame.
- */
-static bool parse_symbol(const char *s, char *ret_name, size_t size)
-{
-	const char *p = s;
-	size_t n;
-
-	if (!is_ident(*p) || is_digit(*p))
-		return false;
-	while (is_ident(*p))
-		p++;
-	n = p - s;
-	/* compiler suffixes: .constprop.0 .isra.0 .part.0 .cold .llvm.123 */
-	while (*p == '.' && (is_ident(p[1]))) {
-		p++;
-		while (is_ident(*p))
-			p++;
-	}
-	if (p[0] != '+' || p[1] != '0' || p[2] != 'x' || !is_hex(p[3]))
-		return false;
-	copy_str(ret_name, size, s, n);
-	return true;
-}
-
-/*
- * A symbolized frame without offset, as syzbot's reports print inlined
- * functions: "name path/file.c:123 [inline]".  Returns the name.
- */
-static bool parse_inline_symbol(const char *s, char *ret_name, size_t size)
-{
-	const char *p = s, *q;
-	size_t n;
-
-	if (!is_ident(*p) || is_digit(*p))
-		return false;
-	while (is_ident(*p))
-		p++;
-	n = p - s;
-	while (*p == '.' && is_ident(p[1])) {
-		p++;
-		while (is_ident(*p))
-			p++;
-	}
-	if (*p != ' ')
-		return false;
-	q = p + 1;
-	/* the next word is a source file with a line number */
-	while (*q && *q != ' ' && *q != ':')
-		q++;
-	if (*q != ':' || !is_digit(q[1]) || q - p < 4 || q[-2] != '.')
-		return false;
-	copy_str(ret_name, size, s, n);
-	return true;
-}
-
-/* Skips "[<ffff...>] " address prefixes (x86 old, riscv, arm64 old) and
- * powerpc's "[c00000000fe3b9c0] [c000000000123400] " stack/pc pairs. */
-static const char *skip_pc_brackets(const char *s)
-{
-	for (int i = 0; i < 2; i++) {
-		const char *p = s;
-
-		while (*p == ' ')
-			p++;
-		if (p[0] == '[' && p[1] == '<') {
-			p += 2;
-			while (is_hex(*p))
-				p++;
-			if (p[0] != '>' || p[1] != ']')
-				break;
-			s = p + 2;
-		} else if (p[0] == '[' && is_hex(p[1])) {
-			const char *q = p + 1;
-
-			while (is_hex(*q))
-				q++;
-			/* 8 or 16 hex digits: an address, not "[42]" */
-			if (*q != ']' || (q - p - 1 != 8 && q - p - 1 != 16))
-				break;
-			s = q + 1;
-		} else {
-			break;
-		}
-	}
-	while (*s == ' ')
-		s++;
-	return s;
-}
-
-/*
- * A call trace line: leading blanks, optional "[<addr>]" and the symbol.
- * Lines with "? " are unreliable frames on x86 and are not frames for us.
- * Returns true and the function name.
- */
-static bool parse_frame_line(const char *s, char *ret_name, size_t size)
+/* "[   12.345678]" at s: returns its length or 0. */
+static size_t timestamp_len(const char *s)
 {
 	const char *p = s;
 
-	while (*p == ' ' || *p == '\t')
+	if (*p++ != '[')
+		return 0;
+	while (*p == ' ')
 		p++;
-	p = skip_pc_brackets(p);
-	if (p[0] == '?' && p[1] == ' ')
-		return false;
-	/* arm32: "[<c010a3a0>] (unwind_backtrace) from [<c0106e50>] (show_stack+0x10/0x14)" */
-	if (*p == '(') {
-		const char *q = p + 1;
-		size_t n = 0;
+	if (!is_digit(*p))
+		return 0;
+	while (is_digit(*p))
+		p++;
+	if (*p++ != '.' || !is_digit(*p))
+		return 0;
+	while (is_digit(*p))
+		p++;
+	return *p == ']' ? (size_t)(p + 1 - s) : 0;
+}
 
-		while (is_ident(q[n]))
-			n++;
-		if (n && (q[n] == ')' || q[n] == '+' || q[n] == '.') && !is_digit(*q)) {
-			copy_str(ret_name, size, q, n);
+/* "[ T123]", "[T123]", "[ C1]" at s: returns its length or 0. */
+static size_t caller_len(const char *s)
+{
+	const char *p = s;
+
+	if (*p++ != '[')
+		return 0;
+	while (*p == ' ')
+		p++;
+	if ((*p != 'T' && *p != 'C') || !is_digit(p[1]))
+		return 0;
+	p++;
+	while (is_digit(*p))
+		p++;
+	return *p == ']' ? (size_t)(p + 1 - s) : 0;
+}
+
+/* "Nov 25 10:00:00 host kernel: ", "2026-11-25T10:00:00.1+00:00 host kernel: ":
+ * returns the length up to the text or 0; a syslog line of another program
+ * is not kernel text and gives 0. */
+static size_t syslog_len(const char *s)
+{
+	const char *k;
+	size_t n = strnlen(s, 96);
+
+	if (n < 16)
+		return 0;
+	if (!((s[0] >= 'A' && s[0] <= 'Z' && s[3] == ' ' && (s[4] == ' ' || is_digit(s[4]))) ||
+	      (is_digit(s[0]) && is_digit(s[3]) && s[4] == '-' && s[10] == 'T')))
+		return 0;
+	k = memmem(s, n, " kernel: ", 9);
+	if (!k || !memchr(s, ':', k - s))
+		return 0;
+	return k - s + 9;
+}
+
+/* "[Tue Nov 25 10:00:00 2026] " (dmesg -T): returns its length or 0. */
+static size_t dmesg_t_len(const char *s)
+{
+	if (s[0] != '[' || !(s[1] >= 'A' && s[1] <= 'Z') || strnlen(s, 27) < 26 || s[4] != ' ' ||
+	    s[25] != ']' || s[14] != ':')
+		return 0;
+	return 26;
+}
+
+/* Decodes the JSON string at s (just past the opening quote) in place. */
+static bool json_string(char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r; r++) {
+		if (*r == '"') {
+			*w = '\0';
 			return true;
 		}
-		return false;
-	}
-	return parse_symbol(p, ret_name, size) || parse_inline_symbol(p, ret_name, size);
-}
-
-/* Register lines that name the faulting function: pc, RIP, NIP, epc, PC is at. */
-static bool parse_pc_line(const char *s, char *ret_name, size_t size)
-{
-
-	static const char *const pcs[] = { "pc : ", "epc : ", "PC is at ", "pc: " };
-	const char *p;
-
-	for (size_t i = 0; i < sizeof(pcs) / sizeof(pcs[0]); i++)
-		if (starts(s, pcs[i]))
-		{
-			p = skip_pc_brackets(s + strlen(pcs[i]));
-			return parse_symbol(p, ret_name, size) || parse_inline_symbol(p, ret_name, size);
+		if (*r != '\\') {
+			*w++ = *r;
+			continue;
 		}
-	if (starts(s, "RIP: ") || starts(s, "EIP: ") || starts(s, "IP: ")) {
-		p = strchr(s, ':') + 1;
-		while (*p == ' ')
-			p++;
-		/* "RIP: 0010:func+0x.." or "RIP: 0010:[<ffffffff..>]  [<..>] func+0x" */
-		if (is_hex(p[0]) && is_hex(p[1]) && is_hex(p[2]) && is_hex(p[3]) && p[4] == ':')
-			p += 5;
-		p = skip_pc_brackets(p);
-		return parse_symbol(p, ret_name, size) || parse_inline_symbol(p, ret_name, size);
-	}
-	if (starts(s, "NIP [") || starts(s, "NIP:  [") || starts(s, "NIP: [")) {
-		p = strchr(s, ']');
-		if (!p)
+		switch (*++r) {
+		case 'n': case 'r': case 't':
+			*w++ = ' ';
+			break;
+		case 'u': {
+			unsigned v = 0;
+			int i;
+
+			for (i = 1; i <= 4 && is_hex(r[i]); i++)
+				v = v * 16 + (is_digit(r[i]) ? r[i] - '0' : (r[i] | 0x20) - 'a' + 10);
+			r += i - 1;
+			*w++ = v && v < 0x80 ? (char)v : ' ';
+			break;
+		}
+		case '\0':
 			return false;
-		p++;
-		while (*p == ' ')
-			p++;
-		return parse_symbol(p, ret_name, size);
+		default:
+			*w++ = *r;
+		}
 	}
 	return false;
 }
 
 /*
- * The caller-visible prefixes a console line may carry: "<4>",
- * "[   12.345678]", "[ T123]", "[ C1]", and combinations.  Returns the
- * number of bytes to skip and copies the caller id (e.g. "T123").
+ * A LAVA job log line: "- {"dt": "...", "lvl": "target", "msg": "..."}".
+ * Returns 1 with the message as line for the board's console ("target",
+ * "feedback"), -1 for LAVA's own lines, 0 when line is not one.
  */
-static size_t line_prefix(const char *s, size_t len, char *caller, size_t csize)
+static int lava_line(char *line)
 {
-	size_t i = 0;
+	char *s = line, *lvl, *msg;
 
-	caller[0] = '\0';
-	/* syslog and journal: "Nov 25 10:00:00 host kernel: ",
-	 * "2026-11-25T10:00:00.123+00:00 host kernel: " */
-	if (len > 16 && ((s[0] >= 'A' && s[0] <= 'Z' && s[3] == ' ') ||
-			 (is_digit(s[0]) && is_digit(s[3]) && s[4] == '-'))) {
-		const char *k = memmem(s, len < 96 ? len : 96, " kernel: ", 9);
+	while (*s == ' ')
+		s++;
+	if (!starts(s, "- {\"dt\": \"") || !(lvl = strstr(s, "\"lvl\": \"")))
+		return 0;
+	lvl += 8;
+	if (!starts(lvl, "target\"") && !starts(lvl, "feedback\""))
+		return -1;
+	msg = strstr(lvl, "\"msg\": \"");
+	if (!msg || !json_string(msg + 8))
+		return -1;
+	memmove(line, msg + 8, strlen(msg + 8) + 1);
+	return 1;
+}
 
-		if (k && memchr(s, ':', k - s))
-			i = k - s + 9;
+/*
+ * Layer 1: the kernel text of one console line in p->seg (raw, len bytes).
+ * Returns false for lines that are not console text.
+ */
+static bool canon_line(struct oops_parser *p, const char *raw, size_t len, struct canon *c)
+{
+	char *line = p->seg;
+	const char *s, *t;
+	size_t w = 0, n;
+
+	/* NULs would hide the rest of the line; CRs and colour codes go */
+	for (size_t i = 0; i < len && w < OOPS_LINE_MAX; i++) {
+		if (raw[i] == '\r')
+			continue;
+		if (raw[i] == '\x1b' && i + 1 < len && raw[i + 1] == '[') {
+			size_t j = i + 2;
+
+			while (j < len && j < i + 16 && (is_digit(raw[j]) || raw[j] == ';'))
+				j++;
+			if (j < len && raw[j] == 'm') {
+				i = j;
+				continue;
+			}
+		}
+		line[w++] = raw[i] ? raw[i] : ' ';
 	}
-	/* dmesg -T: "[Tue Nov 25 10:00:00 2026] " */
-	if (i < len && s[i] == '[' && i + 26 < len && s[i + 1] >= 'A' && s[i + 1] <= 'Z' &&
-	    s[i + 4] == ' ' && s[i + 25] == ']')
-		i += 26;
-	if (i < len && s[i] == '<') {
-		size_t j = i + 1;
+	line[w] = '\0';
+	if (line[0] == ' ' || line[0] == '-') {
+		int l = lava_line(line);
 
-		while (j < len && j < i + 5 && is_digit(s[j]))
-			j++;
-		if (j < len && s[j] == '>' && j > i + 1)
-			i = j + 1;
+		if (l < 0)
+			return false;
 	}
-	for (;;) {
-		size_t j = i;
 
-		if (j >= len || s[j] != '[')
-			break;
-		j++;
-		while (j < len && s[j] == ' ')
-			j++;
-		if (j < len && is_digit(s[j])) {
-			/* [   12.345678] */
+	memset(c, 0, sizeof(*c));
+	s = line;
+	/* mail quoting, any depth: "> > text" */
+	t = s;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	if (*t == '>') {
+		while (*t == '>') {
+			t++;
+			if (*t == ' ')
+				t++;
+		}
+		s = t;
+	}
+	/* blanks before a prefix go; before a frame they are the frame's */
+	t = s;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	if (t != s && (timestamp_len(t) || (*t == '<' && is_digit(t[1]))))
+		s = t;
+
+	if ((n = syslog_len(s)) || (n = dmesg_t_len(s))) {
+		s += n;
+		c->prefixed = true;
+	}
+	if (starts(s, "** ") && (t = strstr(s + 3, " printk messages dropped ** ")))
+		s = t + strlen(" printk messages dropped ** ");
+	if (s[0] == '<' && is_digit(s[1])) {
+		t = s + 1;
+		while (is_digit(*t) && t - s < 5)
+			t++;
+		if (*t == '>')
+			s = t + 1;
+	}
+	if ((n = timestamp_len(s))) {
+		s += n;
+		c->prefixed = true;
+		if ((n = caller_len(s))) {
+			const char *q = s + 1;
+
+			while (*q == ' ')
+				q++;
+			copy_str(c->caller, sizeof(c->caller), q, s + n - 1 - q);
+			s += n;
+		}
+	} else if ((n = caller_len(s))) {
+		const char *q = s + 1;
+
+		while (*q == ' ')
+			q++;
+		copy_str(c->caller, sizeof(c->caller), q, s + n - 1 - q);
+		s += n;
+		c->prefixed = true;
+	}
+	if (c->prefixed && *s == ' ')
+		s++;
+	c->s = s;
+	if (c->prefixed) {
+		size_t l = strlen(s);
+
+		if ((strstr(s, " ? ") && !strstr(s, "<EOI>")) ||
+		    (l >= 13 && !strcmp(s + l - 13, " (unreliable)")))
+			c->questionable = true;
+	}
+	return true;
+}
+
+/*
+ * A kernel timestamp inside a physical line, after other text (another CPU
+ * or user space printed a partial line first).  Text of blanks and quote
+ * marks only does not count.  Returns its position or 0.
+ */
+static size_t find_inner_timestamp(const char *s, size_t len)
+{
+	bool text = false;
+
+	for (size_t i = 0; i + 3 < len; i++) {
+		if (s[i] == '[' && text) {
+			size_t j = i + 1;
+
+			while (j < len && s[j] == ' ')
+				j++;
+			if (j >= len || !is_digit(s[j]))
+				continue;
 			while (j < len && is_digit(s[j]))
 				j++;
 			if (j >= len || s[j] != '.')
-				break;
+				continue;
 			j++;
+			if (j >= len || !is_digit(s[j]))
+				continue;
 			while (j < len && is_digit(s[j]))
 				j++;
-		} else if (j < len && (s[j] == 'T' || s[j] == 'C') && j + 1 < len && is_digit(s[j + 1])) {
-			size_t k = j;
-
-			j++;
-			while (j < len && is_digit(s[j]))
-				j++;
-			copy_str(caller, csize, s + k, j - k);
-		} else {
-			break;
+			if (j < len && s[j] == ']')
+				return i;
 		}
-		if (j >= len || s[j] != ']')
-			break;
-		i = j + 1;
-	}
-	if (i > 0 && i < len && s[i] == ' ')
-		i++;
-	return i;
-}
-
-/* Finds a kernel timestamp "[ digits.digits]" that starts after position 0. */
-static size_t find_inner_timestamp(const char *s, size_t len)
-{
-	for (size_t i = 1; i + 3 < len; i++) {
-		size_t j;
-
-		if (s[i] != '[')
-			continue;
-		j = i + 1;
-		while (j < len && s[j] == ' ')
-			j++;
-		if (j >= len || !is_digit(s[j]))
-			continue;
-		while (j < len && is_digit(s[j]))
-			j++;
-		if (j >= len || s[j] != '.')
-			continue;
-		j++;
-		if (j >= len || !is_digit(s[j]))
-			continue;
-		while (j < len && is_digit(s[j]))
-			j++;
-		if (j < len && s[j] == ']')
-			return i;
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '>' && s[i] != '\r')
+			text = true;
+		if (s[i] == '[' && !text)
+			return 0;
 	}
 	return 0;
 }
 
-/* First characters of all headers, and of those that may come mid-line. */
-static bool header_first[256], anywhere_first[256];
+/* ---- layer 2: headers and report windows ---- */
 
-/* run once before main(), so parsers in any thread see the tables ready */
-__attribute__((constructor)) static void header_tables_init(void)
+/* Header keywords are found by their first 4 bytes: a 64 Kbit filter. */
+static uint8_t key4_filter[8192];
+
+static unsigned key4_hash(const char *s)
 {
-	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
-		header_first[(unsigned char)headers[i].match[0]] = true;
-		if (headers[i].flags & H_ANYWHERE)
-			anywhere_first[(unsigned char)headers[i].match[0]] = true;
+	uint32_t v;
+
+	memcpy(&v, s, 4);
+	return (v * 2654435761u) >> 16;
+}
+
+__attribute__((constructor)) static void key4_build(void)
+{
+	for (size_t i = 0; i < oops_nheaders; i++) {
+		unsigned h = key4_hash(oops_headers[i].key);
+
+		key4_filter[h >> 3] |= 1 << (h & 7);
 	}
 }
 
-static bool header_fits(const struct header *h, const char *s)
+static bool header_excluded(const struct oops_header *h, const char *s)
 {
-	if (!starts(s, h->match))
-		return false;
-	if (h->contains && !strstr(s, h->contains))
-		return false;
-	return true;
-}
-
-static bool suppressed(const char *s)
-{
-	for (size_t i = 0; i < sizeof(suppressions) / sizeof(suppressions[0]); i++)
-		if (starts(s, suppressions[i]))
+	if (h->need && !pat_find(h->need, s, NULL))
+		return true;
+	for (int i = 0; h->excl && h->excl[i]; i++)
+		if (pat_find(h->excl[i], s, NULL))
 			return true;
 	return false;
 }
 
 /*
- * Finds the header on a normalised line.  At the line start every entry
- * may match; later in the line only H_ANYWHERE entries (text printed by
- * another CPU or by user space before the kernel's line).  Lines of the
- * agent's protocol ("OOPSFARM:") carry titles as data and never match
- * mid-line.  Returns the entry and the match position.
+ * Section 3: the header of line s, the first keyword in table order that
+ * the line holds and that is not excluded; -1 for none.  One pass over the
+ * line with the 4-byte filter.
  */
-static const struct header *find_header(const char *s, size_t *ret_pos)
+static int find_header(const char *s)
 {
-	const size_t n = sizeof(headers) / sizeof(headers[0]);
-	const char *t = s;
+	size_t len = strlen(s);
+	int best = -1;
 
-	/* "[ BUG: Invalid wait context ]", "Oops: general protection fault" */
-	if (t[0] == '[' && t[1] == ' ')
-		t += 2;
-	if (t[0] == 'O' && starts(t, "Oops: ") && !is_digit(t[6]))
-		t += 6;
-	/* the first character rules out most entries, and most lines */
-	if (header_first[(unsigned char)*t]) {
-		for (size_t i = 0; i < n; i++) {
-			if (headers[i].match[0] == *t && header_fits(&headers[i], t)) {
-				if (suppressed(t))
-					return NULL;
-				*ret_pos = t - s;
-				return &headers[i];
-			}
-		}
-	}
-	/* "---[ end Kernel panic - not syncing: ... ]---" closes a report */
-	if (s[0] == '-' && starts(s, "---[ "))
-		return NULL;
-	if (!*s || strstr(s, "OOPSFARM:"))
-		return NULL;
-	/* Headers after other text: one pass over the line, trying the
-	 * entries at each word that starts with one of their first letters.
-	 * The earliest match in the line wins. */
-	for (const char *m = s + 1; *m; m++) {
-		if (!anywhere_first[(unsigned char)*m] || is_ident(m[-1]))
+	if (len < 4 || starts(s, "---[ ") || strstr(s, "OOPSFARM:"))
+		return -1;
+	for (size_t i = 0; i + 4 <= len; i++) {
+		unsigned h = key4_hash(s + i);
+
+		if (!(key4_filter[h >> 3] >> (h & 7) & 1))
 			continue;
-		for (size_t i = 0; i < n; i++) {
-			if (!(headers[i].flags & H_ANYWHERE) || headers[i].match[0] != *m)
-				continue;
-			if (!header_fits(&headers[i], m) || suppressed(m))
-				continue;
-			*ret_pos = m - s;
-			return &headers[i];
+		for (size_t k = 0; k < oops_nheaders && (best < 0 || (int)k < best); k++) {
+			const char *key = oops_headers[k].key;
+
+			if (!strncmp(s + i, key, strlen(key)) && !header_excluded(&oops_headers[k], s))
+				best = k;
 		}
 	}
-	return NULL;
+	return best;
 }
+
+static bool is_stack_marker(const char *s)
+{
+	const char *b;
+
+	for (int i = 0; oops_stack_markers[i]; i++)
+		if (pat_find(oops_stack_markers[i], s, NULL))
+			return true;
+	/* " backtrace:" but not "stack backtrace:" */
+	for (b = strstr(s, " backtrace"); b; b = strstr(b + 1, " backtrace"))
+		if ((b[10] == ':' || starts(b + 10, " (crc ")) && (b == s || b[-1] != 'k'))
+			return true;
+	return false;
+}
+
+/* Lines that show the board restarted: they close any open report. */
+static const char *const reboot_markers[] = {
+	"U-Boot ", "Booting Linux on physical CPU", "Linux version ", "Starting kernel ...", "DRAM:  ",
+};
 
 static bool is_reboot_marker(const char *s)
 {
@@ -874,39 +963,91 @@ static bool is_reboot_marker(const char *s)
 	return false;
 }
 
+/*
+ * Section 6.2: a frame line, "  [<addr>] [<addr>] func+0x..", or arm32's
+ * "[<addr>] (f) from [<addr>] (g+0x..)".  Returns the number of names (0..2)
+ * copied to ret (each OOPS_FRAME_MAX).
+ */
+static int frame_names(const char *s, char ret[2][OOPS_FRAME_MAX])
+{
+	const char *p = s, *q;
+	int n = 0;
+
+	while (*p == ' ')
+		p++;
+	for (int i = 0; i < 2; i++) {
+		q = match_addr(p);
+		if (!q || *q != ' ')
+			break;
+		p = q;
+		while (*p == ' ')
+			p++;
+	}
+	if (*p == '(' && p > s) {
+		/* arm32: the first name may hold dots */
+		q = ++p;
+		while (is_ident(*q) || *q == '.')
+			q++;
+		if (q == p || *q != ')' || !starts(q, ") from "))
+			return 0;
+		copy_str(ret[n++], OOPS_FRAME_MAX, p, q - p);
+		p = strchr(q + 7, '(');
+		if (p) {
+			q = ++p;
+			while (is_ident(*q))
+				q++;
+			if (q > p && *q == '+')
+				copy_str(ret[n++], OOPS_FRAME_MAX, p, q - p);
+		}
+		return n;
+	}
+	q = p;
+	while (is_ident(*q))
+		q++;
+	if (q == p || (*q != '.' && *q != '+'))
+		return 0;
+	copy_str(ret[0], OOPS_FRAME_MAX, p, q - p);
+	return 1;
+}
+
+/* A fault-injection frame: " [<a>] should_fail+0x" (section 6.1). */
+static bool is_fault_injection(const char *s)
+{
+	char f[2][OOPS_FRAME_MAX];
+
+	return frame_names(s, f) == 1 && (!strcmp(f[0], "should_fail") || !strcmp(f[0], "should_failslab"));
+}
+
 /* Lines that belong to a report even though they are not frames. */
 static const char *const report_line_prefixes[] = {
-	"CPU: ", "Hardware name:", "Modules linked in:", "Call trace:", "Call Trace:",
-	"Stack:", "Workqueue:", "Mem abort info:", "Data abort info:", "user pgtable:",
-	"swapper pgtable:", "Internal error", "---[ ", "Kernel Offset:", "PHYS_OFFSET:",
-	"CPU features:", "Memory Limit:", "SMP: stopping", "Rebooting in", "note: ",
-	"Tainted:", "irq event stamp:", "hardirqs last", "softirqs last", "#PF:", "PGD ",
-	"Showing all locks held", "stack backtrace:", "Allocated by task", "Freed by task",
-	"Last potentially related", "Second to last potentially", "The buggy address",
-	"which belongs to", "Memory state around", "page:", "flags:", "raw:", "head:",
-	"page dumped because", "page_owner", "page last", "Read of size", "Write of size",
-	"=====", "-----", "Kernel panic", "Sending NMI", "NMI backtrace", "Task dump for",
-	"task:", "rcu: ", "pc : ", "lr : ", "sp : ", "pstate: ", "Code: ", "RIP: ", "RSP: ",
-	"RAX: ", "RDX: ", "RBP: ", "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "DR0: ", "DR3: ",
-	"DR6: ", "PKRU: ", "EIP: ", "EAX: ", "ESI: ", "DS: ", "CR0: ", "NIP", "LR ", "REGS:",
-	"MSR:", "GPR", "CFAR:", "IRQMASK:", "epc : ", "ra : ", "status: ", "PC is at",
-	"LR is at", "pc ", "lr ", "Exception stack", "Backtrace:", "Process ", "Unable to handle",
-	"ESR", "FAR", "EC ", "ISV", "KASAN: ", "BUG: ", "WARNING: ", "INFO: ", "other info",
-	"Possible unsafe", "Chain exists", " *** DEADLOCK", "many lock", "lock(", "but task",
+	"CPU: ", "Hardware name:", "Modules linked in:", "Call trace:", "Call Trace:", "Stack:", "Workqueue:",
+	"Mem abort info:", "Data abort info:", "user pgtable:", "swapper pgtable:", "Internal error",
+	"---[ ", "Kernel Offset:", "PHYS_OFFSET:", "CPU features:", "Memory Limit:", "SMP: stopping",
+	"Rebooting in", "note: ", "Tainted:", "irq event stamp:", "hardirqs last", "softirqs last", "#PF:",
+	"PGD ", "Showing all locks held", "stack backtrace:", "Allocated by task", "Freed by task",
+	"Last potentially related", "Second to last potentially", "The buggy address", "which belongs to",
+	"Memory state around", "page:", "flags:", "raw:", "head:", "page dumped because", "page_owner",
+	"page last", "Read of size", "Write of size", "Read at addr", "Write at addr", "=====", "-----",
+	"Kernel panic", "Sending NMI", "NMI backtrace", "Task dump for", "task:", "rcu: ", "Code: ", "FS: ",
+	"CS: ", "CR2: ", "DR0: ", "DR3: ", "DR6: ", "PKRU: ", "NIP", "LR ", "REGS:", "MSR:", "GPR", "CFAR:",
+	"IRQMASK:", "PC is at", "LR is at", "pc ", "lr ", "Exception stack", "Backtrace:", "Process ",
+	"Unable to handle", "ESR", "FAR", "EC ", "ISV", "KASAN: ", "BUG: ", "WARNING: ", "INFO: ",
+	"other info", "Possible unsafe", "Chain exists", " *** DEADLOCK", "many lock", "lock(", "but task",
 	"and ", "the existing", "which lock", "to a ", "-> #", "{", "}", "... ", "[ BUG", "[ ",
-	"in_atomic():", "preempt_count:", "RCU nest depth:", "Preemption disabled at:",
-	"hung_task:", "\"echo 0 >", "Not tainted", "kmemleak:", "unreferenced object",
-	"comm \"", "hex dump", "backtrace", "Object ", "Redzone ", "Padding ", "Disabling lock",
-	"watchdog:", "Dumping ftrace", "CR4: ", "<", "? ", "value changed:", "Reported by",
-	"Uninit was", "Local variable", "Bytes ", "Byte ", "index ", "shift exponent",
-	"signed integer", "load of value", "member access", "variable length", "division",
+	"in_atomic():", "preempt_count:", "RCU nest depth:", "Preemption disabled at:", "hung_task:",
+	"\"echo 0 >", "Not tainted", "kmemleak:", "unreferenced object", "comm \"", "hex dump", "backtrace",
+	"Object ", "Redzone ", "Padding ", "watchdog:", "Dumping ftrace", "CR4: ", "<", "? ",
+	"value changed:", "Reported by", "Uninit was", "Local variable", "Bytes ", "Byte ", "index ",
+	"shift exponent", "signed integer", "load of value", "member access", "variable length", "division",
 	"pointer ", "execution reached", "Out-of-bounds", "Corrupted memory", "Invalid free",
-	"Use-after-free", "kfence-#", "allocated by task", "freed by task", "The task",
+	"Use-after-free", "kfence-#", "allocated by task", "freed by task", "The task", "is trying to",
+	"just changed", "leaving the kernel", "last function:", "Oops", "RIP: ", "EIP: ", "Kernel BUG",
+	"kernel BUG", "invalid opcode", "general protection", "Dumping", "rcu_", "\t",
 };
 
 static bool is_report_line(const char *s)
 {
-	char name[OOPS_FRAME_MAX];
+	char f[2][OOPS_FRAME_MAX];
 
 	if (*s == ' ' || *s == '\t')
 		return true;
@@ -922,242 +1063,699 @@ static bool is_report_line(const char *s)
 		if (p > s && (*p == ':' || (p[0] == ' ' && p[1] == ':')))
 			return true;
 	}
-	/* the arm64 page table walk "[0000000000000000] pgd=..." */
 	if (s[0] == '[' && strstr(s, "] pgd="))
 		return true;
-	/* lockdep's "ffff888... (&lock){+.+.}-{3:3}, at: func+0x5a/0x70" */
-	if (strstr(s, ", at: "))
+	if (strstr(s, ", at: ") || strstr(s, "at: "))
 		return true;
-	return parse_frame_line(s, name, sizeof(name));
+	return frame_names(s, f) > 0;
 }
 
-/* ---- title building ---- */
-
-/* Removes "+0x12/0x34" offsets, "0x..." numbers and long hex words
- * (addresses), so that titles never carry them. */
-static void scrub(char *s)
+static void report_reset(struct open_report *r)
 {
-	char *r = s, *w = s;
+	char *text = r->text, *win = r->win;
+	uint32_t *lines = r->lines;
 
-	while (*r) {
-		if (r[0] == '+' && r[1] == '0' && r[2] == 'x') {
-			r += 3;
-			while (is_hex(*r) || *r == '/' || *r == 'x')
-				r++;
-			continue;
-		}
-		if ((r == s || !is_ident(r[-1])) && r[0] == '0' && r[1] == 'x' && is_hex(r[2])) {
-			r += 2;
-			while (is_hex(*r))
-				r++;
-			/* drop the number and one blank around it */
-			if (*r == ' ' && (w == s || w[-1] == ' '))
-				r++;
-			continue;
-		}
-		if (r == s || !is_ident(r[-1])) {
-			size_t n = 0;
-			bool letter = false;
+	memset(r, 0, sizeof(*r));
+	r->text = text;
+	r->win = win;
+	r->lines = lines;
+}
 
-			while (is_hex(r[n])) {
-				if (!is_digit(r[n]))
-					letter = true;
-				n++;
-			}
-			/* 8+ hex digits with a letter or 16 digits: an address */
-			if (!is_ident(r[n]) && (n >= 16 || (n >= 8 && letter))) {
-				r += n;
-				if (*r == ' ' && (w == s || w[-1] == ' '))
-					r++;
+static void text_append(struct open_report *r, const char *s, size_t n)
+{
+	if (r->text_len + n + 1 > OOPS_REPORT_MAX) {
+		r->capped = true;
+		return;
+	}
+	memcpy(r->text + r->text_len, s, n);
+	r->text_len += n;
+	r->text[r->text_len++] = '\n';
+}
+
+static void win_append(struct open_report *r, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (r->nlines >= OOPS_REPORT_LINES || r->win_len + n + 1 > OOPS_REPORT_MAX) {
+		r->capped = true;
+		return;
+	}
+	r->lines[r->nlines++] = r->win_len;
+	memcpy(r->win + r->win_len, s, n + 1);
+	r->win_len += n + 1;
+}
+
+static const char *win_line(const struct open_report *r, int i)
+{
+	return r->win + r->lines[i];
+}
+
+/* ---- layer 3: the title engine ---- */
+
+struct group {
+	char names[MAX_CANDS][OOPS_FRAME_MAX];	/* surviving candidates */
+	int n;
+};
+
+struct recipe_run {
+	const struct open_report *r;
+	const struct oops_format *f;
+	struct group g[2];
+	int cur;		/* current group */
+	bool failed;
+};
+
+static bool skipped(const struct recipe_run *x, const char *name)
+{
+	uint64_t m = name_lists(name);
+
+	return !*name || (m & 1) || (x->f->skip && (m >> x->f->skip & 1));
+}
+
+static void add_candidate(struct recipe_run *x, const char *name)
+{
+	struct group *g = &x->g[x->cur];
+
+	if (g->n < MAX_CANDS && !skipped(x, name))
+		copy_str(g->names[g->n++], OOPS_FRAME_MAX, name, strlen(name));
+}
+
+/*
+ * Section 6.2: the pc line (not anchored): "IP", "NIP", "pc " or
+ * "PC is at", an optional ':', a blank, then "[digits:]", up to two
+ * addresses and a function (returned in ret, true), or a bare 0x.../(null)
+ * form (true, ret empty).
+ */
+static bool pc_line(const char *s, char *ret)
+{
+	static const char *const keys[] = { "IP", "NIP", "pc ", "PC is at" };
+
+	ret[0] = '\0';
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		for (const char *p = strstr(s, keys[k]); p; p = strstr(p + 1, keys[k])) {
+			const char *q = p + strlen(keys[k]), *e;
+
+			if (*q == ':')
+				q++;
+			if (*q != ' ')
 				continue;
+			q++;
+			e = q;
+			while (is_digit(*e))
+				e++;
+			if (e > q && *e == ':')
+				q = e + 1;
+			if (q[0] == '0' && q[1] == 'x')
+				return true;
+			if (starts(q, "(null)") || strstr(q, "(null)"))
+				return true;
+			for (int i = 0; i < 2; i++) {
+				e = match_addr(q);
+				if (!e || *e != ' ')
+					break;
+				q = e;
+				while (*q == ' ')
+					q++;
+			}
+			e = q;
+			while (is_ident(*e))
+				e++;
+			if (e > q && (*e == '.' || *e == '+')) {
+				copy_str(ret, OOPS_FRAME_MAX, q, e - q);
+				return true;
 			}
 		}
-		*w++ = *r++;
 	}
-	*w = '\0';
-	/* trailing blanks */
-	while (w > s && (w[-1] == ' ' || w[-1] == '\t'))
-		*--w = '\0';
+	return false;
 }
 
-static const char *guilty_frame(const struct open_report *r, int *ret_index)
+static bool trace_marker(const char *s)
 {
-	/* refcount_warn_saturate, kobject_add and friends WARN on behalf
-	 * of their caller */
-	unsigned skip = r->hdr->skip | (r->hdr->rule == T_WARNING ? S_HELPER : 0);
-	const char *f;
-
-	*ret_index = -1;
-	switch (r->hdr->src) {
-	case F_AT_TRACE:
-		if (r->at_frame[0] && !frame_skipped(r->at_frame, skip))
-			return r->at_frame;
-		break;
-	case F_HDR_PC_TRACE:
-		if (r->hdr_frame[0] && !frame_skipped(r->hdr_frame, skip))
-			return r->hdr_frame;
-		/* fall through */
-	case F_PC_TRACE:
-		f = r->pc_frame;
-		if (f[0] && !frame_skipped(f, skip))
-			return f;
-		break;
-	case F_TRACE:
-		break;
-	}
-	for (int i = 0; i < r->nframes; i++) {
-		if (!frame_skipped(r->frames[i], skip)) {
-			*ret_index = i;
-			return r->frames[i];
-		}
-	}
-	return NULL;
+	return strstr(s, "Call Trace:") || strstr(s, "Call trace:") || strstr(s, "Backtrace:");
 }
 
-/* Copies the word after "prefix" up to one of the stop characters. */
-static void word_after(const char *s, const char *stops, char *out, size_t size)
+/* One step of a recipe from line *cur; false when it fails. */
+static bool run_step(struct recipe_run *x, const char *step, size_t len, const char *next, int *cur)
 {
-	size_t n = strcspn(s, stops);
+	const struct open_report *r = x->r;
+	char name[OOPS_FRAME_MAX], pat[256];
+	struct pmatch m;
 
-	copy_str(out, size, s, n);
-}
+	if (len == 5 && starts(step, "stack")) {
+		char f[2][OOPS_FRAME_MAX];
+		char npat[256] = "";
 
-static void build_title(struct open_report *r, struct oops_report *out, const char *frame)
-{
-	const struct header *h = r->hdr;
-	const char *s = r->line;
-	const char *f = frame ? frame : "corrupted";
-	char buf[OOPS_TITLE_MAX], w[OOPS_TITLE_MAX];
-	const char *p;
+		if (next && starts(next, "find:")) {
+			size_t n = strcspn(next + 5, ";");
 
-	switch (h->rule) {
-	case T_FIXED:
-		snprintf(out->title, sizeof(out->title), "%s", h->fmt);
-		return;
-	case T_FRAME:
-		snprintf(out->title, sizeof(out->title), h->fmt, f);
-		return;
-	case T_KASAN_RANGE:
-		word_after(s + strlen("KASAN: "), " ", w, sizeof(w));
-		snprintf(out->title, sizeof(out->title), "KASAN: %s in %s", w, f);
-		return;
-	case T_WARNING:
-		/* special WARNINGs named after the file that warns */
-		if (strstr(s, "lib/refcount.c"))
-			snprintf(out->title, sizeof(out->title), "WARNING: refcount bug in %s", f);
-		else if (strstr(s, "lib/debugobjects.c"))
-			snprintf(out->title, sizeof(out->title), "WARNING: ODEBUG bug in %s", f);
-		else if (strstr(s, "lib/kobject.c"))
-			snprintf(out->title, sizeof(out->title), "WARNING: kobject bug in %s", f);
-		else if (strstr(s, "mm/usercopy.c"))
-			snprintf(out->title, sizeof(out->title), "WARNING: bad usercopy in %s", f);
-		else if (strstr(s, "kernel/locking/lockdep.c"))
-			snprintf(out->title, sizeof(out->title), "WARNING: locking bug in %s", f);
-		else
-			snprintf(out->title, sizeof(out->title), "WARNING in %s", f);
-		return;
-	case T_UNABLE:
-		/* "Unable to handle kernel X at virtual address ..." */
-		p = s + strlen("Unable to handle kernel ");
-		{
-			const char *e = strstr(p, " at virtual address");
-			size_t n = e ? (size_t)(e - p) : strcspn(p, ",");
-
-			copy_str(w, sizeof(w), p, n);
-			scrub(w);
-			snprintf(out->title, sizeof(out->title), "BUG: unable to handle kernel %s in %s", w, f);
+			copy_str(npat, sizeof(npat), next + 5, n);
 		}
-		return;
-	case T_KASAN:
-		p = s + strlen("BUG: KASAN: ");
-		word_after(p, " :", w, sizeof(w));
-		if (r->access[0])
-			snprintf(out->title, sizeof(out->title), "KASAN: %s %s in %s", w, r->access, f);
-		else
-			snprintf(out->title, sizeof(out->title), "KASAN: %s in %s", w, f);
-		return;
-	case T_SANITIZER:
-		/* "BUG: KFENCE: use-after-free read in func+0x.." -> up to " in " */
-		p = s + strlen("BUG: ");
-		{
-			const char *e = strstr(p, " in ");
-			size_t n = e ? (size_t)(e - p) : strcspn(p, "\n");
+		for (; *cur < r->nlines; (*cur)++) {
+			const char *s = win_line(r, *cur);
+			int n;
 
-			copy_str(w, sizeof(w), p, n);
-			scrub(w);
-			snprintf(out->title, sizeof(out->title), "%s in %s", w, f);
+			if (npat[0] && pat_find(npat, s, &m))
+				return true;	/* the find after us is done too */
+			if (is_stack_marker(s))
+				break;
+			if (is_fault_injection(s)) {
+				x->failed = true;
+				return false;
+			}
+			n = frame_names(s, f);
+			for (int i = 0; i < n; i++)
+				add_candidate(x, f[i]);
 		}
-		return;
-	case T_KCSAN:
-		/* syzbot drops the "BUG: ": "KCSAN: data-race in a / b" */
-		copy_str(buf, sizeof(buf), s + strlen("BUG: "), strlen(s + strlen("BUG: ")));
-		scrub(buf);
-		snprintf(out->title, sizeof(out->title), "%s", buf);
-		return;
-	case T_UBSAN:
-		p = s + strlen("UBSAN: ");
-		{
-			const char *e = strstr(p, " in ");
-			size_t n = e ? (size_t)(e - p) : strcspn(p, " ");
-
-			copy_str(w, sizeof(w), p, n);
-			snprintf(out->title, sizeof(out->title), "UBSAN: %s in %s", w, f);
-		}
-		return;
-	case T_PANIC:
-		p = strstr(s, "not syncing");
-		p += strlen("not syncing");
-		while (*p == ':' || *p == ' ')
-			p++;
-		copy_str(buf, sizeof(buf), p, strlen(p));
-		{
-			char *e = strstr(buf, "Attempted to kill");
-
-			/* "Attempted to kill init! exitcode=0x0000000b" */
-			if (e && (e = strchr(e, '!')))
-				e[1] = '\0';
-		}
-		scrub(buf);
-		snprintf(out->title, sizeof(out->title), "kernel panic: %s", buf);
-		return;
-	case T_SPINLOCK:
-		/* "BUG: spinlock lockup suspected on CPU#0, ..." */
-		p = s + strlen(h->fmt);
-		{
-			const char *e = strstr(p, " on CPU");
-			size_t n = e ? (size_t)(e - p) : strcspn(p, ",:");
-
-			copy_str(w, sizeof(w), p, n);
-			snprintf(out->title, sizeof(out->title), "%s%s in %s", h->fmt, w, f);
-		}
-		return;
-	case T_PERCPU:
-		/* "BUG: using smp_processor_id() in preemptible [00000000] code: a/1" */
-		p = s + strlen("BUG: using ");
-		word_after(p, " ", w, sizeof(w));
-		snprintf(out->title, sizeof(out->title), "BUG: using %s in preemptible code in %s", w, f);
-		return;
-	case T_BUG_GENERIC:
-		p = s + strlen("BUG: ");
-		copy_str(buf, sizeof(buf), p, strcspn(p, ":,"));
-		scrub(buf);
-		snprintf(out->title, sizeof(out->title), "BUG: %s", buf);
-		return;
+		return true;
 	}
+	if (len > 5 && starts(step, "find:"))
+		copy_str(pat, sizeof(pat), step + 5, len - 5);
+	for (; *cur < r->nlines; (*cur)++) {
+		const char *s = win_line(r, *cur);
+		bool hit = false;
+
+		if (is_fault_injection(s)) {
+			x->failed = true;
+			return false;
+		}
+		if ((len == 2 && starts(step, "pc")) || (len == 4 && starts(step, "intr"))) {
+			hit = pc_line(s, name);
+			if (!hit && step[0] == 'i' && pat_find("--- interrupt: {N} at ({F})", s, &m)) {
+				hit = true;
+				copy_str(name, sizeof(name), m.cap[0][0], m.cap[0][1] - m.cap[0][0]);
+			}
+			if (hit && name[0])
+				add_candidate(x, name);
+		} else if (len == 5 && starts(step, "trace")) {
+			hit = trace_marker(s);
+		} else if (pat_find(pat, s, &m)) {
+			hit = true;
+			if (m.ncap)
+				copy_str(name, sizeof(name), m.cap[0][0], m.cap[0][1] - m.cap[0][0]), add_candidate(x, name);
+		}
+		if (hit) {
+			(*cur)++;
+			return true;
+		}
+	}
+	return false;
 }
 
-static bool title_needs_frame(const struct header *h)
+/* Section 6.4. */
+static bool select_frame(const struct recipe_run *x, const struct group *g, char *ret)
 {
-	switch (h->rule) {
-	case T_FIXED:
-	case T_KCSAN:
-	case T_PANIC:
-	case T_BUG_GENERIC:
+	const char *prev;
+
+	if (!g->n)
+		return false;
+	switch (x->f->sel) {
+	case SEL_STALL:
+		prev = strip_syscall_prefix(g->names[0]);
+		for (int i = 0; i < g->n; i++) {
+			const char *c = strip_syscall_prefix(g->names[i]);
+
+			if (name_lists(c) >> SKIP_STALL_ANCHOR & 1) {
+				copy_str(ret, OOPS_FRAME_MAX, strstr(c, "smp_call_function") ? "smp_call_function" : prev,
+					 strlen(strstr(c, "smp_call_function") ? "smp_call_function" : prev));
+				return true;
+			}
+			prev = c;
+		}
+		return false;
+	case SEL_HANG:
+		for (int i = 0; i < g->n; i++) {
+			const char *c = strip_syscall_prefix(g->names[i]);
+
+			if (strstr(c, "rtnl_lock")) {
+				copy_str(ret, OOPS_FRAME_MAX, c, strlen(c));
+				return true;
+			}
+			if (strstr(c, "synchronize_rcu") || strstr(c, "synchronize_srcu") ||
+			    strstr(c, "synchronize_net") || strstr(c, "synchronize_sched")) {
+				strcpy(ret, "synchronize_rcu");
+				return true;
+			}
+		}
+		for (int i = 0; i < g->n; i++) {
+			const char *c = strip_syscall_prefix(g->names[i]);
+
+			if (!(name_lists(c) >> SKIP_HANG_GENERIC & 1)) {
+				copy_str(ret, OOPS_FRAME_MAX, c, strlen(c));
+				return true;
+			}
+		}
 		return false;
 	default:
+		prev = strip_syscall_prefix(g->names[0]);
+		copy_str(ret, OOPS_FRAME_MAX, prev, strlen(prev));
 		return true;
 	}
 }
+
+/* Runs recipe from line start; frames in ret (two), false when it fails. */
+static bool run_recipe(struct recipe_run *x, const char *recipe, int start, char ret[2][OOPS_FRAME_MAX])
+{
+	int cur = start, nstack = 0;
+	bool ok = true;
+
+	memset(x->g, 0, sizeof(x->g));
+	x->cur = 0;
+	x->failed = false;
+	for (const char *s = recipe; s && *s;) {
+		const char *e = strchr(s, ';');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		const char *next = e ? e + 1 : NULL;
+
+		if (!run_step(x, s, n, next, &cur)) {
+			ok = false;
+			break;
+		}
+		if (n == 5 && starts(s, "stack")) {
+			nstack++;
+			if (next && starts(next, "find:"))
+				next = strchr(next, ';') ? strchr(next, ';') + 1 : NULL;
+			if (x->cur == 0)
+				x->cur = 1;
+		}
+		s = next;
+	}
+	strcpy(ret[0], "corrupted");
+	strcpy(ret[1], "corrupted");
+	if (!select_frame(x, &x->g[0], ret[0]))
+		ok = false;
+	if (nstack > 1 && !select_frame(x, &x->g[1], ret[1]))
+		ok = false;
+	return ok && !x->failed;
+}
+
+/* ---- section 9.2 and 9.3: title normalisation ---- */
+
+/* One left-to-right pass of rule i over s; true when something changed. */
+static bool norm_pass(char *s, int rule)
+{
+	char out[OOPS_TITLE_MAX * 2];
+	size_t w = 0;
+	bool changed = false;
+
+	for (size_t i = 0; s[i] && w < sizeof(out) - 8;) {
+		const char *p = s + i;
+		size_t n = 0;
+
+		switch (rule) {
+		case 1: /* syz-executor.N[/N|:N] */
+		case 2: /* syzkallerN[/N|:N] */ {
+			const char *key = rule == 1 ? "syz-executor" : "syzkaller";
+			size_t k = strlen(key);
+
+			if (!strncmp(p, key, k)) {
+				size_t j = k;
+
+				if (rule == 1 && p[j] == '.' && is_digit(p[j + 1]))
+					j++;
+				if (is_digit(p[j])) {
+					while (is_digit(p[j]))
+						j++;
+					if ((p[j] == '/' || p[j] == ':') && is_digit(p[j + 1])) {
+						j++;
+						while (is_digit(p[j]))
+							j++;
+					}
+					memcpy(out + w, key, k);
+					w += k;
+					i += j;
+					changed = true;
+					continue;
+				}
+			}
+			break;
+		}
+		case 3: /* non-alnum, [0x], 6+ [0-9a-f] -> ADDR */
+			if (i > 0 && !is_alnum(p[-1])) {
+				size_t j = (p[0] == '0' && p[1] == 'x') ? 2 : 0;
+
+				while (is_lhex(p[j + n]))
+					n++;
+				if (n >= 6 && !(j == 0 && !strncmp(p, "ADDR", 4))) {
+					memcpy(out + w, "ADDR", 4);
+					w += 4;
+					i += j + n;
+					changed = true;
+					continue;
+				}
+			}
+			break;
+		case 4: { /* a.b.c.d -> IP */
+			size_t j = 0;
+			int parts = 0;
+
+			if (i > 0 && is_digit(p[-1]))
+				break;
+			while (parts < 4) {
+				size_t d = 0;
+
+				while (is_digit(p[j + d]) && d < 4)
+					d++;
+				if (d < 1 || d > 3)
+					break;
+				j += d;
+				parts++;
+				if (parts < 4) {
+					if (p[j] != '.')
+						break;
+					j++;
+				}
+			}
+			if (parts == 4 && !is_digit(p[j])) {
+				memcpy(out + w, "IP", 2);
+				w += 2;
+				i += j;
+				changed = true;
+				continue;
+			}
+			break;
+		}
+		case 5: /* .word:12:3 -> .word:LINE */
+			if (p[0] == '.' && is_ident(p[1])) {
+				size_t j = 1;
+
+				while (is_ident(p[j]))
+					j++;
+				if (p[j] == ':' && is_digit(p[j + 1]) && strncmp(p + j, ":LINE", 5)) {
+					size_t e = j;
+
+					while (p[e] == ':' && is_digit(p[e + 1])) {
+						e++;
+						while (is_digit(p[e]))
+							e++;
+					}
+					memcpy(out + w, p, j);
+					w += j;
+					memcpy(out + w, ":LINE", 5);
+					w += 5;
+					i += e;
+					changed = true;
+					continue;
+				}
+			}
+			break;
+		case 6: /* name+0xH/0xH -> name */
+			if (p[0] == '+' && p[1] == '0' && p[2] == 'x' && w > 0 &&
+			    (is_ident(out[w - 1]) || out[w - 1] == '.')) {
+				size_t j = 3;
+
+				while (is_alnum(p[j]))
+					j++;
+				if (p[j] == '/' && p[j + 1] == '0' && p[j + 2] == 'x') {
+					j += 3;
+					while (is_alnum(p[j]))
+						j++;
+					i += j;
+					changed = true;
+					continue;
+				}
+			}
+			break;
+		case 7: /* CPU#n -> CPU */
+			if (!strncmp(p, "CPU#", 4) && is_digit(p[4])) {
+				size_t j = 4;
+
+				while (is_digit(p[j]))
+					j++;
+				memcpy(out + w, "CPU", 3);
+				w += 3;
+				i += j;
+				changed = true;
+				continue;
+			}
+			break;
+		case 8: /* a number between non-word characters -> NUM */
+			if (i > 0 && !is_ident(p[-1]) && is_digit(p[0])) {
+				size_t j = 0;
+
+				while (is_digit(p[j]))
+					j++;
+				if (!is_ident(p[j])) {
+					memcpy(out + w, "NUM", 3);
+					w += 3;
+					i += j;
+					changed = true;
+					continue;
+				}
+			}
+			break;
+		case 9: /* 7+ digits anywhere -> NUM */
+			if (is_digit(p[0])) {
+				size_t j = 0;
+
+				while (is_digit(p[j]))
+					j++;
+				if (j >= 7) {
+					memcpy(out + w, "NUM", 3);
+					w += 3;
+					i += j;
+					changed = true;
+					continue;
+				}
+				memcpy(out + w, p, j);
+				w += j;
+				i += j;
+				continue;
+			}
+			break;
+		}
+		out[w++] = s[i++];
+	}
+	out[w] = '\0';
+	copy_str(s, OOPS_TITLE_MAX, out, w);
+	return changed;
+}
+
+static void normalise_title(char *s)
+{
+	char *w = s;
+
+	for (int rule = 1; rule <= 9; rule++)
+		for (int k = 0; k < 32 && norm_pass(s, rule); k++)
+			;
+	/* section 9.3 */
+	if (strlen(s) > 120)
+		s[120] = '\0';
+	for (char *r = s; *r; r++) {
+		unsigned char c = *r == '\t' ? ' ' : (unsigned char)*r;
+
+		if (c < 0x20 || c >= 0x7f)
+			continue;
+		if (c == ' ' && (w == s || w[-1] == ' '))
+			continue;
+		*w++ = c;
+	}
+	while (w > s && w[-1] == ' ')
+		w--;
+	*w = '\0';
+}
+
+/* Fills template tmpl with captures and frames. */
+static void fill_template(char *out, const char *tmpl, const struct pmatch *m, char fr[2][OOPS_FRAME_MAX])
+{
+	size_t w = 0;
+
+	for (const char *t = tmpl; *t && w < OOPS_TITLE_MAX * 2 - 1; t++) {
+		const char *src = NULL;
+		size_t n = 0;
+
+		if (t[0] == '%' && t[1] >= '1' && t[1] <= '9') {
+			int i = t[1] - '1';
+
+			if (i < m->ncap) {
+				src = m->cap[i][0];
+				n = m->cap[i][1] - src;
+			}
+			t++;
+		} else if (t[0] == '%' && (t[1] == 'F' || t[1] == 'G')) {
+			src = fr[t[1] == 'G'];
+			n = strlen(src);
+			t++;
+		} else {
+			out[w++] = *t;
+			continue;
+		}
+		if (src) {
+			if (n > OOPS_TITLE_MAX * 2 - 1 - w)
+				n = OOPS_TITLE_MAX * 2 - 1 - w;
+			memcpy(out + w, src, n);
+			w += n;
+		}
+	}
+	out[w] = '\0';
+}
+
+/* Section 10: the stack checks on the window. */
+static bool stack_missing(const struct open_report *r)
+{
+	static const char *const kinds[] = {
+		"Call {Trace|trace}", "Allocated:", "Allocated by task {N}:", "Freed:", "Freed by task {N}:",
+		"Backtrace:", "Uninit was stored to memory at", "status: {X} badaddr: {X} cause: {X}",
+	};
+	bool any = false, valid = false;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) + 1; k++) {
+		int at = -1;
+
+		for (int i = 0; i < r->nlines && at < 0; i++) {
+			const char *s = win_line(r, i);
+
+			if (k < sizeof(kinds) / sizeof(kinds[0]) ? pat_find(kinds[k], s, NULL) != NULL
+								 : (strstr(s, " backtrace") && is_stack_marker(s) &&
+								    !trace_marker(s) && !pat_find("Allocated", s, NULL)))
+				at = i;
+		}
+		if (at < 0)
+			continue;
+		any = true;
+		if (r->nlines - at - 1 < 2)
+			return true;	/* call trace is missed */
+		if (k == 7) {
+			valid = true;
+			continue;
+		}
+		for (int i = at + 1; i < r->nlines && i <= at + 15; i++) {
+			const char *s = win_line(r, i);
+			char f[2][OOPS_FRAME_MAX];
+
+			if (frame_names(s, f) || strstr(s, "(stack is not available)")) {
+				valid = true;
+				break;
+			}
+			if (is_stack_marker(s))
+				break;
+		}
+		if (!valid)
+			return true;	/* no frames in a stack trace */
+	}
+	return !any || !valid;
+}
+
+/* The window text from the header keyword to the line's end (section 5.4). */
+static void fallback_title(const struct open_report *r, char *out)
+{
+	const char *s = win_line(r, 0);
+	const char *k = strstr(s, oops_headers[r->hdr].key);
+
+	copy_str(out, OOPS_TITLE_MAX * 2, k ? k : s, strlen(k ? k : s));
+}
+
+struct title_result {
+	char raw[OOPS_TITLE_MAX * 2];
+	const struct oops_format *f;
+	char frames[2][OOPS_FRAME_MAX];
+	struct group g;			/* the surviving frames of the title's stack */
+	bool corrupted;
+};
+
+/* Report pattern of f (section 5): the line it starts on, or -1. */
+static int report_match(const struct open_report *r, const struct oops_format *f, int title_line,
+			struct pmatch *m)
+{
+	int first = -1, line = title_line;
+	struct pmatch part;
+
+	memset(m, 0, sizeof(*m));
+	if (!f->rep[0]) {
+		pat_find(f->title, win_line(r, title_line), m);
+		return title_line;
+	}
+	for (int k = 0; k < 4 && f->rep[k]; k++) {
+		int i;
+
+		for (i = k ? line + 1 : 0; i < r->nlines; i++)
+			if (pat_find(f->rep[k], win_line(r, i), &part))
+				break;
+		if (i >= r->nlines)
+			return -1;
+		for (int c = 0; c < part.ncap && m->ncap < MAX_CAPS; c++) {
+			m->cap[m->ncap][0] = part.cap[c][0];
+			m->cap[m->ncap++][1] = part.cap[c][1];
+		}
+		if (k == 0)
+			first = i;
+		line = i;
+	}
+	return first;
+}
+
+static void build_title(const struct open_report *r, struct title_result *t)
+{
+	const char *key = oops_headers[r->hdr].key;
+	struct { int line; const char *col; size_t order; } cand[32];
+	int nc = 0;
+	bool title_only = false;
+
+	memset(t, 0, sizeof(*t));
+	/* every format of the group that matches, by window offset */
+	for (size_t i = 0; i < oops_nformats && nc < 32; i++) {
+		const struct oops_format *f = &oops_formats[i];
+
+		if (f->header != r->hdr)
+			continue;
+		for (int l = 0; l < r->nlines; l++) {
+			const char *s = win_line(r, l), *col;
+
+			if ((f->flags & OF_START) && l > 0)
+				break;
+			if (!strstr(s, key))
+				continue;
+			if ((col = pat_find(f->title, s, NULL))) {
+				int j = nc++;
+
+				/* insertion by (line, column), table order on ties */
+				while (j > 0 && (cand[j - 1].line > l || (cand[j - 1].line == l && cand[j - 1].col > col))) {
+					cand[j] = cand[j - 1];
+					j--;
+				}
+				cand[j].line = l;
+				cand[j].col = col;
+				cand[j].order = i;
+				break;
+			}
+		}
+	}
+	for (int c = 0; c < nc; c++) {
+		const struct oops_format *f = &oops_formats[cand[c].order];
+		struct pmatch m;
+		int start = report_match(r, f, cand[c].line, &m);
+
+		if (start < 0) {
+			title_only = true;
+			continue;
+		}
+		t->f = f;
+		strcpy(t->frames[0], "corrupted");
+		strcpy(t->frames[1], "corrupted");
+		if (f->recipe) {
+			struct recipe_run x = { .r = r, .f = f };
+
+			if (!run_recipe(&x, f->recipe, start, t->frames)) {
+				t->corrupted = true;
+				if (f->alt) {
+					t->corrupted = !run_recipe(&x, f->alt, start, t->frames);
+				}
+			}
+			t->g = x.g[0];
+		}
+		fill_template(t->raw, f->tmpl, &m, t->frames);
+		if (f->flags & OF_C)
+			t->corrupted = true;
+		if (!t->corrupted && pat_find("\\[{_}{N}.{N}\\]", t->raw, NULL))
+			t->corrupted = true;
+		if (!t->corrupted && !(f->flags & OF_NS) && stack_missing(r))
+			t->corrupted = true;
+		return;
+	}
+	fallback_title(r, t->raw);
+	t->corrupted = title_only || pat_find("\\[{_}{N}.{N}\\]", t->raw, NULL);
+}
+
+/* ---- the hash ---- */
 
 uint64_t oops_signature_hash(const char *title, const char *const *frames, int nframes)
 {
@@ -1179,46 +1777,69 @@ uint64_t oops_signature_hash(const char *title, const char *const *frames, int n
 	return h;
 }
 
-static void report_reset(struct open_report *r)
-{
-	char *text = r->text;
-
-	memset(r, 0, sizeof(*r));
-	r->text = text;
-}
-
 static void report_close(struct oops_parser *p)
 {
 	struct open_report *r = &p->rep;
+	static __thread struct title_result t;
+	static __thread char all[OOPS_MAX_FRAMES][OOPS_FRAME_MAX];
 	struct oops_report out;
-	const char *frame;
-	int idx;
+	const char *in;
+	int nall = 0;
 
 	if (!r->open)
 		return;
 	memset(&out, 0, sizeof(out));
-	frame = guilty_frame(r, &idx);
-	build_title(r, &out, frame);
-	out.kind = r->hdr->kind;
+	build_title(r, &t);
+	copy_str(out.title, sizeof(out.title), t.raw, strlen(t.raw));
+	normalise_title(out.title);
+	if (!out.title[0])
+		strcpy(out.title, "corrupted");
+	out.kind = t.f ? (enum oops_kind)t.f->kind : OOPS_KIND_OTHER;
+	if (!t.f) {
+		for (size_t i = 0; i < oops_nformats; i++)
+			if (oops_formats[i].header == r->hdr) {
+				out.kind = oops_formats[i].kind;
+				break;
+			}
+	}
+	out.corrupted = t.corrupted || r->capped;
 	out.start = r->start;
 	out.end = r->end;
-	/* cut (size cap), no frame for a title that needs one, or closed
-	 * before any of its stack arrived */
-	out.corrupted = r->capped || (!frame && title_needs_frame(r->hdr)) ||
-			(r->young && !(r->hdr->flags & H_NO_STACK) && r->hdr->kind != OOPS_KIND_PANIC);
-	if (frame)
-		copy_str(out.frame, sizeof(out.frame), frame, strlen(frame));
+	/* section 9.4: the frame is the word after the title's last " in " */
+	for (const char *s = strstr(out.title, " in "); s; s = strstr(s + 1, " in "))
+		in = s;
+	in = NULL;
+	for (const char *s = strstr(out.title, " in "); s; s = strstr(s + 1, " in "))
+		in = s + 4;
+	if (in && strcmp(in, "corrupted")) {
+		size_t n = 0;
 
-	/* the stack for the hash: the guilty frame and the non-generic frames after it */
-	if (frame) {
-		out.frames[out.nframes++] = out.frame;
-		for (int i = idx + 1; i < r->nframes && out.nframes < OOPS_MAX_FRAMES; i++) {
-			if (frame_skipped(r->frames[i], r->hdr->skip | S_HELPER))
+		while (is_ident(in[n]) || in[n] == ':')
+			n++;
+		copy_str(out.frame, sizeof(out.frame), in, n);
+	}
+
+	/* the hash: title and the top surviving frames; with none, every
+	 * frame of the window's first stack */
+	if (t.g.n) {
+		for (int i = 0; i < t.g.n && out.nframes < OOPS_MAX_FRAMES; i++) {
+			const char *f = strip_syscall_prefix(t.g.names[i]);
+
+			if (out.nframes && !strcmp(out.frames[out.nframes - 1], f))
 				continue;
-			if (!strcmp(r->frames[i], out.frames[out.nframes - 1]))
-				continue;
-			out.frames[out.nframes++] = r->frames[i];
+			out.frames[out.nframes++] = f;
 		}
+	} else {
+		char f[2][OOPS_FRAME_MAX];
+
+		for (int i = 0; i < r->nlines && nall < OOPS_MAX_FRAMES; i++) {
+			int n = frame_names(win_line(r, i), f);
+
+			for (int k = 0; k < n && nall < OOPS_MAX_FRAMES; k++)
+				strcpy(all[nall++], f[k]);
+		}
+		for (int i = 0; i < nall; i++)
+			out.frames[out.nframes++] = all[i];
 	}
 	out.hash = oops_signature_hash(out.title, out.frames, out.nframes);
 	r->text[r->text_kept] = '\0';
@@ -1228,204 +1849,110 @@ static void report_close(struct oops_parser *p)
 	report_reset(r);
 }
 
-static void text_append(struct open_report *r, const char *s, size_t n)
-{
-	if (r->text_len + n + 1 > OOPS_REPORT_MAX) {
-		r->capped = true;
-		return;
-	}
-	memcpy(r->text + r->text_len, s, n);
-	r->text_len += n;
-	r->text[r->text_len++] = '\n';
-}
-
-static void report_open(struct oops_parser *p, const struct header *h, const char *s,
-			const char *caller, uint64_t start, uint64_t end)
+static void report_open(struct oops_parser *p, int hdr, const struct canon *c, uint64_t start, uint64_t end)
 {
 	struct open_report *r = &p->rep;
-	char name[OOPS_FRAME_MAX];
-	const char *q;
 
 	report_reset(r);
 	r->open = true;
-	r->hdr = h;
+	r->hdr = hdr;
 	r->start = start;
 	r->end = end;
-	r->young = true;
-	r->lines = 1;
-	r->want_backtrace = h->src == F_AT_TRACE;
-	copy_str(r->line, sizeof(r->line), s, strlen(s));
-	copy_str(r->caller, sizeof(r->caller), caller, strlen(caller));
-	text_append(r, s, strlen(s));
+	r->ctx = c->caller[0] ? CTX_CALLER : c->prefixed ? CTX_CONSOLE : CTX_NONE;
+	copy_str(r->caller, sizeof(r->caller), c->caller, strlen(c->caller));
+	text_append(r, c->s, strlen(c->s));
 	r->text_kept = r->text_len;
-
-	/* the function named in the header line itself */
-	if (h->rule == T_WARNING) {
-		q = strstr(s, " at ");
-		if (q) {
-			q += 4;
-			if (!parse_symbol(q, name, sizeof(name))) {
-				q += strcspn(q, " ");
-				while (*q == ' ')
-					q++;
-				if (!parse_symbol(q, name, sizeof(name)))
-					name[0] = '\0';
-			}
-			copy_str(r->hdr_frame, sizeof(r->hdr_frame), name, strlen(name));
-		}
-	} else if (h->src == F_HDR_PC_TRACE) {
-		q = strstr(s, " in ");
-		if (q && (parse_symbol(q + 4, name, sizeof(name)) ||
-			  parse_inline_symbol(q + 4, name, sizeof(name))))
-			copy_str(r->hdr_frame, sizeof(r->hdr_frame), name, strlen(name));
-	}
+	win_append(r, c->s);
 }
 
-/* A line inside an open report: collect what the title needs. */
-static void report_collect(struct open_report *r, const char *s)
+/* Section 4: does a line of context c belong to the open report? */
+static bool in_context(const struct open_report *r, const struct canon *c)
 {
-	char name[OOPS_FRAME_MAX];
-	const char *q;
-
-	if (r->hdr->rule == T_KASAN && !r->access[0]) {
-		if (starts(s, "Read of size") || starts(s, "Read at addr"))
-			strcpy(r->access, "Read");
-		else if (starts(s, "Write of size") || starts(s, "Write at addr"))
-			strcpy(r->access, "Write");
+	switch (r->ctx) {
+	case CTX_CALLER:
+		return !strcmp(c->caller, r->caller) || (r->nmi && c->caller[0] == 'C');
+	case CTX_CONSOLE:
+		return c->prefixed;
+	default:
+		return true;
 	}
-	if (!r->at_frame[0] && r->hdr->src == F_AT_TRACE && (q = strstr(s, ", at: "))) {
-		q = skip_pc_brackets(q + 6);
-		if (parse_symbol(q, name, sizeof(name)) && !frame_skipped(name, r->hdr->skip))
-			copy_str(r->at_frame, sizeof(r->at_frame), name, strlen(name));
-	}
-	if (r->want_backtrace) {
-		if (starts(s, "stack backtrace:"))
-			r->want_backtrace = false;
-		return;
-	}
-	if (!r->pc_frame[0] && !r->trace_done && parse_pc_line(s, name, sizeof(name))) {
-		copy_str(r->pc_frame, sizeof(r->pc_frame), name, strlen(name));
-		return;
-	}
-	if (r->trace_done)
-		return;
-	if (starts(s, "Call trace:") || starts(s, "Call Trace:") || starts(s, "Backtrace:") ||
-	    starts(s, "backtrace")) {
-		r->young = false;
-		return;
-	}
-	if (parse_frame_line(s, name, sizeof(name))) {
-		r->young = false;
-		r->in_trace = true;
-		if (r->nframes < FRAMES_KEPT)
-			copy_str(r->frames[r->nframes++], OOPS_FRAME_MAX, name, strlen(name));
-		return;
-	}
-	if (!r->in_trace)
-		return;
-	/* lines that may sit inside a trace without ending it */
-	q = s;
-	while (*q == ' ' || *q == '\t')
-		q++;
-	if (*q == '<' || *q == '?' || starts(q, "RIP: ") || starts(q, "RSP: ") || starts(q, "RAX: ") ||
-	    starts(q, "RDX: ") || starts(q, "RBP: ") || starts(q, "R10: ") || starts(q, "R13: ") ||
-	    starts(q, "Code: ") || starts(q, "Exception stack") || starts(q, "[<") || is_hex(*q) ||
-	    starts(q, "irq event stamp") || starts(q, "hardirqs ") || starts(q, "softirqs "))
-		return;
-	r->trace_done = true;
 }
 
 /* Handles one line segment at stream offset off; end is just past it. */
-static void parse_segment(struct oops_parser *p, const char *raw, size_t len, uint64_t off,
-			  uint64_t end)
+static void parse_segment(struct oops_parser *p, const char *raw, size_t len, uint64_t off, uint64_t end)
 {
 	struct open_report *r = &p->rep;
-	char caller[24];
-	size_t pre, pos = 0;
-	const struct header *h;
+	struct canon c;
 	const char *s;
-	char *line = p->seg;
+	int h;
 
-	/* NULs would hide the rest of the line from the string functions;
-	 * terminal colour codes (ESC [ ... m) are dropped */
-	{
-		size_t w = 0;
-
-		for (size_t i = 0; i < len && i < OOPS_LINE_MAX; i++) {
-			if (raw[i] == '\x1b' && i + 1 < len && raw[i + 1] == '[') {
-				size_t j = i + 2;
-
-				while (j < len && j < i + 16 && (is_digit(raw[j]) || raw[j] == ';'))
-					j++;
-				if (j < len && raw[j] == 'm') {
-					i = j;
-					continue;
-				}
-			}
-			line[w++] = raw[i] ? raw[i] : ' ';
-		}
-		line[w] = '\0';
-	}
-	pre = line_prefix(line, strlen(line), caller, sizeof(caller));
-	s = line + pre;
-
+	if (!canon_line(p, raw, len, &c))
+		return;
+	s = c.s;
 	if (r->open && is_reboot_marker(s)) {
 		report_close(p);
 		return;
 	}
+	h = c.questionable ? -1 : find_header(s);
+	if (h >= 0 && r->open) {
+		const struct oops_header *hd = &oops_headers[h];
+		bool part = false;
 
-	h = find_header(s, &pos);
-	if (h && r->open && (h->flags & H_SECONDARY) && r->young && r->lines < YOUNG_LINES)
-		h = NULL;	/* belongs to the report open now */
-	/* symbolized reports repeat the header once per inlined frame:
-	 * "BUG: KASAN: ... in inlined file.h:12 [inline]", then the caller */
-	if (h && r->open && h == r->hdr && (h->flags & H_SAN_END) && r->young && r->lines <= 3)
-		h = NULL;
-	if (h) {
+		/* "Internal error: Oops" after "Unable to handle", "invalid
+		 * opcode: 0000" after "kernel BUG at", a short report's panic */
+		if (hd->flags & OH_NOT_NEW)
+			part = strcmp(hd->key, "Kernel panic") || r->nlines <= PANIC_CUT;
+		if (strstr(s, "invalid opcode: 0000"))
+			part = true;
+		/* symbolized reports repeat the header once per inlined frame */
+		if (h == r->hdr && r->nlines <= 3 && !strncmp(s, win_line(r, 0), 11))
+			part = true;
+		if (part && in_context(r, &c))
+			h = -1;
+	}
+	if (h >= 0) {
 		report_close(p);
-		/* The report starts at the line's first byte, prefix and any
-		 * text before the header included, so that parsing again from
-		 * start sees the same line, caller id and all. */
-		report_open(p, h, s + pos, caller, off, end);
-		if (h->flags & H_NO_STACK)
-			r->trace_done = true;
+		report_open(p, h, &c, off, end);
 		return;
 	}
 	if (!r->open)
 		return;
 
-	r->lines++;
 	text_append(r, s, strlen(s));
-	/* lines from another caller are kept in the text but not read */
-	if (r->caller[0] && caller[0] && strcmp(caller, r->caller)) {
-		r->quiet++;
-	} else if (is_report_line(s)) {
-		report_collect(r, s);
+	if (!in_context(r, &c) || c.questionable || strstr(s, "Disabling lock debugging due to kernel taint")) {
+		if (++r->other >= OTHER_LINES)
+			report_close(p);
+		return;
+	}
+	win_append(r, s);
+	if (strstr(s, "Sending NMI from CPU"))
+		r->nmi = true;
+	if (is_report_line(s)) {
 		r->quiet = 0;
 		r->end = end;
 		r->text_kept = r->text_len;
-		if (starts(s, "---[ end ") ||
-		    ((r->hdr->flags & H_SAN_END) && starts(s, "=====") && r->lines > 2)) {
+		if (starts(s, "---[ end ")) {
 			report_close(p);
 			return;
 		}
 	} else if (*s) {
 		r->quiet++;
 	}
-	if (r->capped || r->lines >= OOPS_REPORT_LINES) {
-		r->capped = true;
-		report_close(p);
-		return;
+	if (r->ctx != CTX_CALLER) {
+		for (int i = 0; oops_extra_boundaries[i]; i++)
+			if (strstr(s, oops_extra_boundaries[i])) {
+				report_close(p);
+				return;
+			}
 	}
-	if (r->quiet >= QUIET_LINES)
+	if (r->capped || r->quiet >= QUIET_LINES)
 		report_close(p);
 }
 
 /*
  * One physical line, without its line ending; end is the offset just past
- * the line ending.  Another CPU or user space may have printed a partial
- * line with the kernel's line going on after it: split at each kernel
- * timestamp found inside the line.
+ * the line ending.  A kernel line may start in the middle of another line:
+ * split at each kernel timestamp found inside the line.
  */
 static void parse_line(struct oops_parser *p, uint64_t end)
 {
@@ -1435,15 +1962,18 @@ static void parse_line(struct oops_parser *p, uint64_t end)
 
 	while (len && s[len - 1] == '\r')
 		len--;
-	for (;;) {
-		size_t inner = find_inner_timestamp(s, len);
+	/* LAVA YAML lines carry timestamps inside their message */
+	if (!(len > 10 && (s[0] == '-' || s[0] == ' ') && memmem(s, len < 16 ? len : 16, "{\"dt\"", 5))) {
+		for (;;) {
+			size_t inner = find_inner_timestamp(s, len);
 
-		if (!inner)
-			break;
-		parse_segment(p, s, inner, off, off + inner);
-		s += inner;
-		len -= inner;
-		off += inner;
+			if (!inner)
+				break;
+			parse_segment(p, s, inner, off, off + inner);
+			s += inner;
+			len -= inner;
+			off += inner;
+		}
 	}
 	parse_segment(p, s, len, off, end);
 }
