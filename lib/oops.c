@@ -27,7 +27,7 @@
 #include "oops-formats.h"
 #include "oops.h"
 
-#define QUIET_LINES	12	/* kept lines in a row that do not look like a report */
+#define QUIET_LINES	64	/* kept lines in a row that do not look like a report */
 #define PANIC_CUT	22	/* section 4: a panic after this many lines is another report */
 #define OTHER_LINES	4000	/* lines of other contexts that close a report */
 #define CALLER_MAX	16
@@ -208,6 +208,8 @@ static const char *pat_here(const char *p, const char *pe, const char *s, struct
 			/* shortest first; a literal next is looked for with strchr */
 			char next = p + 1 < pe && !strchr("*{()\\", p[1]) ? p[1] : 0;
 
+			int ncap = m->ncap;
+
 			for (const char *t = s;;) {
 				const char *e;
 
@@ -215,6 +217,7 @@ static const char *pat_here(const char *p, const char *pe, const char *s, struct
 					return NULL;
 				if ((e = pat_here(p + 1, pe, t, m)))
 					return e;
+				m->ncap = ncap;
 				if (!*t || ++m->tries > STAR_TRIES)
 					return NULL;
 				t++;
@@ -563,6 +566,7 @@ struct open_report {
 	int nlines;
 	int quiet, other;
 	bool capped;
+	bool cut;			/* the window takes no more lines */
 };
 
 struct oops_parser {
@@ -573,7 +577,12 @@ struct oops_parser {
 	char line[OOPS_LINE_MAX + 1];	/* the physical line being read */
 	size_t line_len;
 	char seg[OOPS_LINE_MAX + 1];	/* one canonical segment of it */
-	struct open_report rep;
+	struct open_report slot[2];
+	struct open_report *cur;	/* the report that takes lines */
+	/* In caller-id logs a report's window goes on past the next report's
+	 * header (section 4): the earlier report waits here, its offsets and
+	 * text fixed, taking window lines until the current one closes. */
+	struct open_report *pend;
 };
 
 struct oops_parser *oops_parser_new(oops_report_fn fn, void *userdata)
@@ -586,14 +595,20 @@ struct oops_parser *oops_parser_new(oops_report_fn fn, void *userdata)
 	}
 	p->fn = fn;
 	p->userdata = userdata;
-	p->rep.text = malloc(OOPS_REPORT_MAX + 1);
-	p->rep.win = malloc(OOPS_REPORT_MAX + 1);
-	p->rep.lines = malloc(OOPS_REPORT_LINES * sizeof(p->rep.lines[0]));
-	if (!p->rep.text || !p->rep.win || !p->rep.lines) {
-		oops_parser_free(p);
-		errno = ENOMEM;
-		return NULL;
+	for (int i = 0; i < 2; i++) {
+		struct open_report *r = &p->slot[i];
+
+		r->text = malloc(OOPS_REPORT_MAX + 1);
+		r->win = malloc(OOPS_REPORT_MAX + 1);
+		r->lines = malloc(OOPS_REPORT_LINES * sizeof(r->lines[0]));
+		if (!r->text || !r->win || !r->lines) {
+			oops_parser_free(p);
+			errno = ENOMEM;
+			return NULL;
+		}
 	}
+	p->cur = &p->slot[0];
+	p->pend = &p->slot[1];
 	return p;
 }
 
@@ -601,9 +616,11 @@ void oops_parser_free(struct oops_parser *p)
 {
 	if (!p)
 		return;
-	free(p->rep.text);
-	free(p->rep.win);
-	free(p->rep.lines);
+	for (int i = 0; i < 2; i++) {
+		free(p->slot[i].text);
+		free(p->slot[i].win);
+		free(p->slot[i].lines);
+	}
 	free(p);
 }
 
@@ -1777,9 +1794,8 @@ uint64_t oops_signature_hash(const char *title, const char *const *frames, int n
 	return h;
 }
 
-static void report_close(struct oops_parser *p)
+static void report_emit(struct oops_parser *p, struct open_report *r)
 {
-	struct open_report *r = &p->rep;
 	static __thread struct title_result t;
 	static __thread char all[OOPS_MAX_FRAMES][OOPS_FRAME_MAX];
 	struct oops_report out;
@@ -1849,9 +1865,18 @@ static void report_close(struct oops_parser *p)
 	report_reset(r);
 }
 
+/* Closes the current report, and before it the one that waits. */
+static void report_close(struct oops_parser *p)
+{
+	if (p->pend->open)
+		report_emit(p, p->pend);
+	if (p->cur->open)
+		report_emit(p, p->cur);
+}
+
 static void report_open(struct oops_parser *p, int hdr, const struct canon *c, uint64_t start, uint64_t end)
 {
-	struct open_report *r = &p->rep;
+	struct open_report *r = p->cur;
 
 	report_reset(r);
 	r->open = true;
@@ -1881,7 +1906,7 @@ static bool in_context(const struct open_report *r, const struct canon *c)
 /* Handles one line segment at stream offset off; end is just past it. */
 static void parse_segment(struct oops_parser *p, const char *raw, size_t len, uint64_t off, uint64_t end)
 {
-	struct open_report *r = &p->rep;
+	struct open_report *r = p->cur, *w = p->pend;
 	struct canon c;
 	const char *s;
 	int h;
@@ -1909,9 +1934,30 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 			part = true;
 		if (part && in_context(r, &c))
 			h = -1;
+		/* section 4: with caller ids, another context's report does
+		 * not cut this one (it is a duplicate, as for syzbot) */
+		if (r->ctx == CTX_CALLER && !in_context(r, &c))
+			h = -1;
+	}
+	/* the waiting report's window: same context, up to a late panic */
+	if (w->open && !w->cut && in_context(w, &c) && !c.questionable) {
+		if ((strstr(s, "Kernel panic - not syncing") ||
+		     strstr(s, "WARNING: possible circular locking dependency detected")) && w->nlines >= PANIC_CUT)
+			w->cut = true;
+		else
+			win_append(w, s);
 	}
 	if (h >= 0) {
-		report_close(p);
+		if (w->open)
+			report_emit(p, w);
+		if (r->open && r->ctx == CTX_CALLER) {
+			/* r waits, its window open: no cut with caller ids */
+			p->pend = r;
+			p->cur = w;
+			win_append(r, s);
+		} else {
+			report_close(p);
+		}
 		report_open(p, h, &c, off, end);
 		return;
 	}
