@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fake-sys.h"
-#include "../../agent/modules.h"
+#include "modset.h"
 #include "../../agent/sys.h"
 
 #define LOG_MAX		4096
