@@ -131,6 +131,7 @@ struct loader {
 	struct loader_summary sum;
 	bool any_started;
 	bool hard_fail;		/* a module that had to load did not: the run fails */
+	bool plan_fail;		/* the plan skips a listed module (not for the blocklist) */
 
 	/* barrier */
 	pthread_mutex_t block;
@@ -611,15 +612,46 @@ static void *eager_worker(void *arg)
 	return NULL;
 }
 
-static int add_user(struct loader *L, int of, int user, bool hard)
+/* user waits for of. */
+static int add_edge(struct loader *L, int of, int user, bool hard)
 {
-	int *u = realloc(L->users[of], sizeof(int) * (size_t)(L->nusers[of] + 1));
+	int *u;
 
+	for (int k = 0; k < L->nusers[of]; k++)
+		if (L->users[of][k] / 2 == user)
+			return 0;
+	u = realloc(L->users[of], sizeof(int) * (size_t)(L->nusers[of] + 1));
 	if (!u)
 		return -ENOMEM;
 	L->users[of] = u;
 	u[L->nusers[of]++] = user * 2 + hard;
+	L->unmet[user]++;
 	return 0;
+}
+
+/* Whether b waits, directly or not, for a. */
+static bool reaches(struct loader *L, int a, int b, char *seen)
+{
+	int *stack = L->ready, n = 0;	/* ready is free until the threads start */
+	bool found = false;
+
+	memset(seen, 0, (size_t)L->ms->n);
+	stack[n++] = a;
+	seen[a] = 1;
+	while (n && !found) {
+		int x = stack[--n];
+
+		for (int k = 0; k < L->nusers[x]; k++) {
+			int u = L->users[x][k] / 2;
+
+			found |= u == b;
+			if (!seen[u]) {
+				seen[u] = 1;
+				stack[n++] = u;
+			}
+		}
+	}
+	return found;
 }
 
 static int run_eager(struct loader *L)
@@ -628,33 +660,42 @@ static int run_eager(struct loader *L)
 	pthread_t *th = malloc(sizeof(*th) * (size_t)L->o->threads);
 	void *(*args)[2] = malloc(sizeof(*args) * (size_t)L->o->threads);
 	int nb = 0, r = 0;
+	char *seen = malloc((size_t)ms->n + 1);
 
 	L->ready = malloc(sizeof(int) * (size_t)(ms->n + 1));
 	L->unmet = calloc((size_t)ms->n + 1, sizeof(int));
 	L->users = calloc((size_t)ms->n + 1, sizeof(*L->users));
 	L->nusers = calloc((size_t)ms->n + 1, sizeof(int));
-	if (!th || !args || !L->ready || !L->unmet || !L->users || !L->nusers) {
+	if (!th || !args || !seen || !L->ready || !L->unmet || !L->users || !L->nusers) {
 		r = -ENOMEM;
 		goto out;
 	}
-	/* The plan's modules, each waiting for what it waits for in the plan. */
+	/* The plan's modules, each waiting for its hard dependencies... */
 	for (int i = 0; i < ms->n; i++) {
 		const struct module *m = &ms->mods[i];
 
 		if (!L->needed[i])
 			continue;
 		L->remaining++;
-		for (int w = 1; w < m->nwaits; w++) {
-			int d = m->waits[w];
-			bool hard = false;
-
-			if (!L->needed[d])
-				continue;
-			for (int k = 0; k < m->ndeps; k++)
-				hard |= m->deps[k] == d;
-			if ((r = add_user(L, d, i, hard)) < 0)
+		for (int k = 0; k < m->ndeps; k++)
+			if (m->deps[k] != i && L->needed[m->deps[k]] && (r = add_edge(L, m->deps[k], i, true)) < 0)
 				goto out;
-			L->unmet[i]++;
+	}
+	/* ...and for its softdeps, in the order libmodprobe loads them, unless that closes a cycle. */
+	for (int i = 0; i < ms->n; i++) {
+		const struct module *m = &ms->mods[i];
+
+		for (int k = 0; L->needed[i] && k < m->nsoft; k++) {
+			int t[64], nt = modset_resolve(ms, m->soft[k].target, t, 64);
+
+			for (int j = 0; j < nt && j < 64; j++) {
+				int from = m->soft[k].post ? i : t[j], to = m->soft[k].post ? t[j] : i;
+
+				if (from == to || !L->needed[t[j]] || reaches(L, to, from, seen))
+					continue;
+				if ((r = add_edge(L, from, to, false)) < 0)
+					goto out;
+			}
 		}
 	}
 	for (int i = 0; i < ms->n; i++)
@@ -666,8 +707,8 @@ static int run_eager(struct loader *L)
 
 		if (!L->needed[i] || !ms->mods[i].barrier)
 			continue;
-		for (int w = 1; w < ms->mods[i].nwaits; w++)
-			indep &= !ms->mods[ms->mods[i].waits[w]].barrier;
+		for (int k = 0; k < ms->mods[i].ndeps; k++)
+			indep &= !ms->mods[ms->mods[i].deps[k]].barrier;
 		nb += indep;
 	}
 	barrier_arm(L, nb);
@@ -676,6 +717,7 @@ static int run_eager(struct loader *L)
 out:
 	free(th);
 	free(args);
+	free(seen);
 	return r;
 }
 
@@ -746,11 +788,11 @@ int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_e
 			if (L.fn)
 				L.fn(&e, L.userdata);
 			L.sum.skipped++;
-			L.hard_fail = true;
+			L.plan_fail = true;
 			continue;
 		}
 		e.mod = &ms->mods[s->mod];
-		L.hard[s->mod] = e.result == MOD_SKIPPED;
+		L.plan_fail |= e.result == MOD_SKIPPED;
 		record(&L, &e);
 	}
 	pthread_mutex_unlock(&L.lock);
@@ -778,7 +820,7 @@ int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_e
 		record_simple(&L, i, MOD_SKIPPED, 0, why);
 	}
 	pthread_mutex_unlock(&L.lock);
-	if (r == 0 && L.hard_fail)
+	if (r == 0 && (L.hard_fail || L.plan_fail))
 		r = -EIO;
 out:
 	L.sum.wall_us = sys_now_us() - L.t0;

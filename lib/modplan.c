@@ -21,7 +21,7 @@ struct planner {
 	struct modplan *p;
 	bool *done;		/* loaded by an earlier wave (or a sequential one of this round) */
 	int *mark;		/* == task: already in the task being built */
-	bool *onstack;
+	int *entered;		/* task length + 1 when m's expansion began, 0: not in one */
 	int task;
 	struct modplan_task *t;
 	int err;		/* -ENOMEM seen */
@@ -97,6 +97,7 @@ static void task_add(struct planner *P, int m, bool soft)
 }
 
 static int expand(struct planner *P, int m, bool soft);
+static bool looping(struct planner *P, int m);
 
 /* A softdep target: every module it resolves to, by name; failures ignored. */
 static void expand_soft(struct planner *P, int subj, const char *target)
@@ -112,7 +113,7 @@ static void expand_soft(struct planner *P, int subj, const char *target)
 			      ms->mods[subj].name, ms->mods[c[k]].name);
 			continue;
 		}
-		if (P->onstack[c[k]]) {
+		if (looping(P, c[k])) {
 			warnf(P, "softdep '%s' of %s: a cycle back to %s, ignored", target, ms->mods[subj].name,
 			      ms->mods[c[k]].name);
 			continue;
@@ -123,21 +124,32 @@ static void expand_soft(struct planner *P, int subj, const char *target)
 	}
 }
 
+/*
+ * libmodprobe has no cycle check: entering m again from inside its own
+ * expansion terminates only if something loaded in between (the inner
+ * call then sees more loaded); otherwise it would recurse forever.
+ */
+static bool looping(struct planner *P, int m)
+{
+	return P->entered[m] && P->entered[m] - 1 == P->t->n;
+}
+
 /* insmod-with-deps: appends m, what it needs and its softdeps to the task. */
 static int expand(struct planner *P, int m, bool soft)
 {
 	const struct module *mod = &P->ms->mods[m];
+	int outer = P->entered[m];
 
 	if (P->done[m] || P->mark[m] == P->task)
 		return 0;
-	if (!mod->in_dep || mod->blocklisted || P->onstack[m])
+	if (!mod->in_dep || mod->blocklisted || looping(P, m))
 		return -1;
-	P->onstack[m] = true;
+	P->entered[m] = P->t->n + 1;
 	for (int k = mod->ndeps - 1; k >= 0; k--) {
 		if (mod->deps[k] == m)
 			continue;
 		if (expand(P, mod->deps[k], soft) < 0) {
-			P->onstack[m] = false;
+			P->entered[m] = outer;
 			return -1;
 		}
 	}
@@ -148,7 +160,7 @@ static int expand(struct planner *P, int m, bool soft)
 	for (int k = 0; k < mod->nsoft; k++)
 		if (mod->soft[k].post)
 			expand_soft(P, m, mod->soft[k].target);
-	P->onstack[m] = false;
+	P->entered[m] = outer;
 	return 0;
 }
 
@@ -252,12 +264,12 @@ int modplan_build(const struct modset *ms, struct modplan *p)
 	p->n = ms->n;
 	p->in_plan = calloc((size_t)ms->n + 1, sizeof(bool));
 	P.done = calloc((size_t)ms->n + 1, sizeof(bool));
-	P.onstack = calloc((size_t)ms->n + 1, sizeof(bool));
+	P.entered = calloc((size_t)ms->n + 1, sizeof(int));
 	P.mark = calloc((size_t)ms->n + 1, sizeof(int));
 	pend = calloc((size_t)ms->nload + 1, sizeof(*pend));
 	cand = malloc(sizeof(int) * ((size_t)ms->nload + 1));
 	seen = malloc((size_t)ms->n + 1);
-	if (!p->in_plan || !P.done || !P.onstack || !P.mark || !pend || !cand || !seen) {
+	if (!p->in_plan || !P.done || !P.entered || !P.mark || !pend || !cand || !seen) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -399,7 +411,7 @@ out:
 	free(cand);
 	free(seen);
 	free(P.done);
-	free(P.onstack);
+	free(P.entered);
 	free(P.mark);
 	if (r < 0)
 		modplan_free(p);

@@ -321,8 +321,8 @@ int main(void)
 	/* ---- a dependency cycle through softdeps does not hang ---- */
 	setup("kernel/s1.ko:\nkernel/s2.ko:\n", "kernel/s1.ko\nkernel/s2.ko\n",
 	      "softdep s1 pre: s2\nsoftdep s2 pre: s1\n", NULL, NULL);
-	ok_int(run(LOADER_EAGER, 2, &sum), -EIO, "eager: softdep cycle ends with an error");
-	ok_str(event_of("s1"), "skip dependency cycle", "and says why");
+	ok_int(run(LOADER_EAGER, 2, &sum), 0, "eager: a softdep cycle does not hang: the edge closing it is dropped");
+	ok(sum.ok == 2 && (before("s1", "s2") || before("s2", "s1")), "and both load, one after the other");
 	ok_int(run(LOADER_ANDROID, 2, &sum), 0, "android: a softdep cycle loads both in one wave, as libmodprobe");
 
 	modset_free(&ms);
