@@ -603,8 +603,8 @@ static void property(void)
 		}
 	}
 	ok(bad_graphs == 0,
-	   "property: %d random graphs (seeds %llu..%llu), %d loads checked by the rules, %d against the sequential "
-	   "reference (%d with a dependency loop left out)%s",
+	   "property: %d random graphs (seeds %llu..%llu), %d loads checked by the rules; %d without a failure "
+	   "compared with the sequential reference, %d of them left out for a dependency loop%s",
 	   count, (unsigned long long)seed0, (unsigned long long)(seed0 + (uint64_t)count - 1), runs, ref_runs,
 	   ref_skipped, bad_graphs ? "" : ", all clean");
 	if (bad_graphs)
