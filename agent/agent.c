@@ -23,7 +23,8 @@
 #include "crc32.h"
 #include "kmsg.h"
 #include "loader.h"
-#include "modules.h"
+#include "modplan.h"
+#include "modset.h"
 #include "oops.h"
 #include "sys.h"
 
@@ -493,6 +494,40 @@ static void modset_warn(const char *file, int line, const char *msg, void *userd
 	log_fmt(userdata, "warn", "modules", "%s:%d: %s", file, line, msg);
 }
 
+static int modset_sys_read(const char *path, char **ret_buf, size_t *ret_len, void *userdata)
+{
+	return sys_read_file(path, ret_buf, ret_len);
+}
+
+/*
+ * The module set as first-stage init would read it: the list file of the
+ * boot mode (unless oopsfarm.modules_load names one), the command line's
+ * module options.
+ */
+static int read_modset(const struct agent_config *cfg, const char *moddir, const char *cmdline,
+		       modset_warn_fn warn, void *userdata, struct modset *ret)
+{
+	struct modset_opts o = { .cmdline = cmdline, .read = modset_sys_read, .warn = warn, .userdata = userdata };
+	char *bootconfig = NULL;
+	size_t len;
+	int fd, r;
+
+	if (cfg->modules_load[0]) {
+		o.list = cfg->modules_load;
+	} else {
+		bool recovery = (fd = sys_open("/system/bin/recovery", O_RDONLY | O_CLOEXEC)) >= 0;
+
+		if (fd >= 0)
+			close(fd);
+		if (sys_read_file("/proc/bootconfig", &bootconfig, &len) < 0)
+			bootconfig = NULL;
+		o.list = modset_list_name(cmdline, bootconfig, recovery);
+	}
+	r = modset_read(ret, moddir, &o);
+	free(bootconfig);
+	return r;
+}
+
 /* CRC over each module's path and contents, in modules.load order. */
 static uint32_t modset_crc(const struct modset *ms)
 {
@@ -503,7 +538,7 @@ static uint32_t modset_crc(const struct modset *ms)
 		char path[4096], *buf;
 		size_t len;
 
-		snprintf(path, sizeof(path), "%s/%s", ms->dir, m->path);
+		modset_module_path(ms, m, path, sizeof(path));
 		crc = crc32_update(crc, m->path, strlen(m->path) + 1);
 		if (sys_read_file(path, &buf, &len) == 0) {
 			crc = crc32_update(crc, buf, len);
@@ -518,8 +553,8 @@ enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn w
 	struct agent_config cfg = *cfg_in;
 	struct agent a = { .cfg = &cfg, .kmsg_fd = -1, .loader_fd = -1 };
 	struct modset ms = { 0 };
-	char release[128], boot_id[64], build_id[96] = "unknown", moddir[512];
-	char *buf;
+	char release[128], boot_id[64], build_id[96] = "unknown", moddir[512], plan_hash[17] = "-";
+	char *buf, *cmdline = NULL;
 	size_t len;
 	uint32_t cmdline_crc = 0;
 	bool have_mods = false, error = false;
@@ -541,10 +576,10 @@ enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn w
 		notes_build_id(buf, len, build_id, sizeof(build_id));
 		free(buf);
 	}
-	if (sys_read_file("/proc/cmdline", &buf, &len) == 0) {
-		cmdline_crc = crc32_update(0, buf, len);
-		free(buf);
-	}
+	if (sys_read_file("/proc/cmdline", &cmdline, &len) == 0)
+		cmdline_crc = crc32_update(0, cmdline, len);
+	else
+		cmdline = NULL;
 	if (cfg.moddir[0])
 		snprintf(moddir, sizeof(moddir), "%s", cfg.moddir);
 	else
@@ -552,8 +587,16 @@ enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn w
 
 	/* Module problems are reported after BEGIN: collect them in a second pass. */
 	if (cfg.load)
-		have_mods = modset_read(&ms, moddir, cfg.modules_load[0] ? cfg.modules_load : NULL,
-					NULL, NULL) == 0;
+		have_mods = read_modset(&cfg, moddir, cmdline, NULL, NULL, &ms) == 0;
+	if (have_mods) {
+		struct modplan plan;
+
+		/* The loader builds the same plan again: this is its hash, as the host prints it. */
+		if (modplan_build(&ms, &plan) == 0) {
+			modplan_hash_hex(&plan, plan_hash);
+			modplan_free(&plan);
+		}
+	}
 
 	proto_line_start(&l, PROTO_BEGIN);
 	proto_line_addf(&l, "v", "%d", PROTO_VERSION);
@@ -576,6 +619,7 @@ enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn w
 	proto_line_addf(&l, "panic_on_oops", "%d", cfg.panic_on_oops);
 	proto_line_addf(&l, "panic_on_warn", "%d", cfg.panic_on_warn);
 	proto_line_add(&l, "provoke", cfg.provoke[0] ? cfg.provoke : "-");
+	proto_line_add(&l, "plan", plan_hash);
 	send(&a, &l);
 
 	for (int i = 0; i < cfg.nproblems; i++)
@@ -584,7 +628,7 @@ enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn w
 		struct modset tmp;
 
 		/* Read again with warnings on, now that they can be reported. */
-		r = modset_read(&tmp, moddir, cfg.modules_load[0] ? cfg.modules_load : NULL, modset_warn, &a);
+		r = read_modset(&cfg, moddir, cmdline, modset_warn, &a, &tmp);
 		if (r < 0) {
 			log_fmt(&a, "error", "modules", "cannot read the module set in '%s': %s", moddir,
 				strerror(-r));
@@ -671,5 +715,6 @@ enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn w
 		close(a.kmsg_fd);
 	oops_parser_free(a.parser);
 	modset_free(&ms);
+	free(cmdline);
 	return v;
 }

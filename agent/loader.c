@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "loader.h"
+#include "modplan.h"
 #include "sys.h"
 
 const char *mod_result_name(enum mod_result r)
@@ -112,6 +114,7 @@ uint32_t loader_jitter(uint64_t seed, const char *name, uint32_t max_us)
 
 struct loader {
 	const struct modset *ms;
+	const struct modplan *plan;
 	const struct loader_opts *o;
 	loader_event_fn fn;
 	void *userdata;
@@ -120,11 +123,15 @@ struct loader {
 	uint64_t t0;
 	uint64_t rng;
 	enum mod_result *res;
-	bool *needed;
-	bool *inflight;		/* inside finit_module: a thread that dies there leaves it set */
+	bool *needed;		/* in the plan */
+	bool *hard;		/* in the plan other than through a softdep only */
+	bool *inflight;		/* claimed by a thread: a thread that dies in finit_module leaves it set */
+	int *owner;		/* tid of the thread that claimed it */
 	int *order;		/* scheduling key: modules.load position first */
 	struct loader_summary sum;
 	bool any_started;
+	bool hard_fail;		/* a module that had to load did not: the run fails */
+	bool plan_fail;		/* the plan skips a listed module (not for the blocklist) */
 
 	/* barrier */
 	pthread_mutex_t block;
@@ -132,9 +139,10 @@ struct loader {
 	int b_target, b_arrived;
 	bool b_open;
 
-	/* android: the current wave */
-	int *wave;
-	int nwave;
+	/* android: the wave being run */
+	const struct modplan_wave *wave;
+	int *torder;		/* its tasks in the order threads take them */
+	int next_task;
 	int wave_no;
 	bool wave_failed;
 
@@ -144,6 +152,8 @@ struct loader {
 	int running;
 	bool excl_pending, excl_running;
 	int *unmet;
+	int **users;		/* [i]: modules that wait for i, as index*2 + hard */
+	int *nusers;
 	int remaining;
 };
 
@@ -169,6 +179,8 @@ static void record(struct loader *L, struct loader_event *e)
 	case MOD_BLOCKED: L->sum.blocked++; break;
 	case MOD_PENDING: break;
 	}
+	if ((e->result == MOD_FAILED || e->result == MOD_SKIPPED) && L->hard[e->index])
+		L->hard_fail = true;
 	if (e->result == MOD_OK || e->result == MOD_EXISTS || e->result == MOD_FAILED) {
 		if (!L->any_started || e->start_us < L->sum.first_start_us)
 			L->sum.first_start_us = e->start_us;
@@ -178,6 +190,7 @@ static void record(struct loader *L, struct loader_event *e)
 	}
 	if (L->fn)
 		L->fn(e, L->userdata);
+	pthread_cond_broadcast(&L->cond);
 }
 
 static void record_simple(struct loader *L, int i, enum mod_result r, int err, const char *why)
@@ -260,7 +273,9 @@ static int init_module_fallback(int fd, const char *params)
 	return r;
 }
 
-static void load_one(struct loader *L, int i, int thread)
+
+/* Loads module i, which the caller claimed (inflight); returns its result. */
+static enum mod_result load_one(struct loader *L, int i, int thread)
 {
 	const struct module *m = &L->ms->mods[i];
 	struct loader_event e = { .mod = m, .index = i, .thread = thread, .wave = L->wave_no };
@@ -274,13 +289,7 @@ static void load_one(struct loader *L, int i, int thread)
 		sys_sleep_us(e.jitter_us);
 	if (m->barrier)
 		e.barrier = barrier_wait(L);
-	if (m->path[0] == '/')
-		snprintf(path, sizeof(path), "%s", m->path);
-	else
-		snprintf(path, sizeof(path), "%s/%s", L->ms->dir, m->path);
-	pthread_mutex_lock(&L->lock);
-	L->inflight[i] = true;
-	pthread_mutex_unlock(&L->lock);
+	modset_module_path(L->ms, m, path, sizeof(path));
 	fd = sys_open(path, O_RDONLY | O_CLOEXEC);
 	e.start_us = sys_now_us() - L->t0;
 	if (fd < 0) {
@@ -304,17 +313,52 @@ static void load_one(struct loader *L, int i, int thread)
 	}
 	pthread_mutex_lock(&L->lock);
 	record(L, &e);
-	if (e.result == MOD_FAILED)
-		L->wave_failed = true;
 	pthread_mutex_unlock(&L->lock);
+	return e.result;
+}
+
+/* Claims i for the calling thread; lock held. */
+static void claim(struct loader *L, int i)
+{
+	L->inflight[i] = true;
+	L->owner[i] = (int)syscall(SYS_gettid);
+}
+
+/*
+ * Waits, lock held, while another thread loads i: the kernel would make a
+ * second finit_module of it wait and return EEXIST, so this is the same
+ * order without the second call.  A loader thread that an oops killed in
+ * finit_module never comes back: its module is failed here.
+ */
+static void wait_inflight(struct loader *L, int i)
+{
+	while (L->inflight[i] && !finished(L, i)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_cond_timedwait(&L->cond, &L->lock, &ts) == ETIMEDOUT && !finished(L, i) &&
+		    syscall(SYS_tgkill, getpid(), L->owner[i], 0) < 0 && errno == ESRCH)
+			record_simple(L, i, MOD_FAILED, -EINTR, "loader thread died in finit_module");
+	}
+}
+
+/* The first modules.dep dependency of i that is not loaded, or -1; lock held. */
+static int unmet_dep(struct loader *L, int i)
+{
+	const struct module *m = &L->ms->mods[i];
+
+	for (int k = 0; k < m->ndeps; k++)
+		if (m->deps[k] != i && !loaded(L, m->deps[k]))
+			return m->deps[k];
+	return -1;
 }
 
 /* ---- android ---- */
-
-struct vec {
-	int *v;
-	int n;
-};
 
 /* Runs the loader's threads (worker n gets { L, n }) and waits for them;
  * -EAGAIN when not one could start.  th and args hold L->o->threads. */
@@ -334,28 +378,63 @@ static int run_threads(struct loader *L, void *(*fn)(void *), pthread_t *th, voi
 	return started ? 0 : -EAGAIN;
 }
 
+/* One module of a task: skipped when a dependency did not load. */
+static void run_entry(struct loader *L, const struct modplan_entry *e, int thread)
+{
+	int i = e->mod, d;
+	enum mod_result r;
+
+	pthread_mutex_lock(&L->lock);
+	wait_inflight(L, i);
+	if (finished(L, i)) {
+		/* Loaded by another task, or failed there: no second try. */
+		if (!loaded(L, i) && !e->soft)
+			L->wave_failed = true;
+		pthread_mutex_unlock(&L->lock);
+		return;
+	}
+	d = unmet_dep(L, i);
+	if (d >= 0) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "waits for %s, which did not load", L->ms->mods[d].name);
+		record_simple(L, i, MOD_SKIPPED, 0, why);
+		if (!e->soft)
+			L->wave_failed = true;
+		pthread_mutex_unlock(&L->lock);
+		return;
+	}
+	claim(L, i);
+	pthread_mutex_unlock(&L->lock);
+	r = load_one(L, i, thread);
+	if (r == MOD_FAILED && !e->soft) {
+		pthread_mutex_lock(&L->lock);
+		L->wave_failed = true;
+		pthread_mutex_unlock(&L->lock);
+	}
+}
+
+static void run_task(struct loader *L, const struct modplan_task *t, int thread)
+{
+	for (int k = 0; k < t->n; k++)
+		run_entry(L, &t->e[k], thread);
+}
+
 static void *android_worker(void *arg)
 {
 	struct loader *L = ((void **)arg)[0];
 	int thread = (int)(intptr_t)((void **)arg)[1];
 
 	pthread_mutex_lock(&L->lock);
-	while (L->nwave > 0) {
-		int i = L->wave[--L->nwave];
+	while (L->next_task < L->wave->ntasks) {
+		const struct modplan_task *t = &L->wave->tasks[L->torder[L->next_task++]];
 
 		pthread_mutex_unlock(&L->lock);
-		load_one(L, i, thread);
+		run_task(L, t, thread);
 		pthread_mutex_lock(&L->lock);
 	}
 	pthread_mutex_unlock(&L->lock);
 	return NULL;
-}
-
-static int by_name(const void *a, const void *b, void *ms)
-{
-	const struct modset *s = ms;
-
-	return strcmp(s->mods[*(const int *)a].name, s->mods[*(const int *)b].name);
 }
 
 static void shuffle(struct loader *L, int *v, int n)
@@ -369,126 +448,68 @@ static void shuffle(struct loader *L, int *v, int n)
 	}
 }
 
+/* Barrier members in a wave, each counted once. */
+static int wave_barrier_members(struct loader *L, const struct modplan_wave *w)
+{
+	int n = 0;
+
+	for (int t = 0; t < w->ntasks; t++)
+		for (int k = 0; k < w->tasks[t].n; k++) {
+			int i = w->tasks[t].e[k].mod;
+			bool dup = false;
+
+			for (int u = 0; u < t && !dup; u++)
+				for (int j = 0; j < w->tasks[u].n; j++)
+					dup |= w->tasks[u].e[j].mod == i;
+			n += L->ms->mods[i].barrier && !dup;
+		}
+	return n;
+}
+
 static int run_android(struct loader *L)
 {
-	const struct modset *ms = L->ms;
-	struct vec *vecs = calloc((size_t)ms->n, sizeof(*vecs));
-	int *pending = malloc(sizeof(int) * (size_t)(ms->nload + 1)), npending = 0;
+	const struct modplan *p = L->plan;
 	pthread_t *th = malloc(sizeof(*th) * (size_t)L->o->threads);
 	void *(*args)[2] = malloc(sizeof(*args) * (size_t)L->o->threads);
-	int r = 0;
-	bool stop = false;
+	int r = 0, maxt = 1;
 
-	if (!vecs || !pending || !th || !args) {
+	for (int w = 0; w < p->nwaves; w++)
+		maxt = p->waves[w].ntasks > maxt ? p->waves[w].ntasks : maxt;
+	L->torder = malloc(sizeof(int) * (size_t)maxt);
+	if (!th || !args || !L->torder) {
 		r = -ENOMEM;
 		goto out;
 	}
-	/* std::map order: the scan goes through modules by canonical name. */
-	for (int k = 0; k < ms->nload; k++) {
-		int i = ms->load[k];
+	for (int w = 0; w < p->nwaves; w++) {
+		const struct modplan_wave *wave = &p->waves[w];
 
-		if (ms->mods[i].blocklisted)
-			continue;
-		vecs[i].v = malloc(sizeof(int) * (size_t)ms->mods[i].nwaits);
-		if (!vecs[i].v) {
-			r = -ENOMEM;
+		L->wave = wave;
+		L->wave_no = w + 1;
+		L->wave_failed = false;
+		L->next_task = 0;
+		for (int t = 0; t < wave->ntasks; t++)
+			L->torder[t] = t;
+		if (L->o->shuffle)
+			shuffle(L, L->torder, wave->ntasks);
+		barrier_arm(L, wave_barrier_members(L, wave));
+		L->sum.waves = L->wave_no;
+		if (wave->sequential) {
+			/* load_sequential: after the previous wave, alone, on this thread */
+			run_task(L, &wave->tasks[0], 0);
+		} else if ((r = run_threads(L, android_worker, th, args)) < 0) {
 			goto out;
 		}
-		memcpy(vecs[i].v, ms->mods[i].waits, sizeof(int) * (size_t)ms->mods[i].nwaits);
-		vecs[i].n = ms->mods[i].nwaits;
-		pending[npending++] = i;
-	}
-	qsort_r(pending, (size_t)npending, sizeof(int), by_name, (void *)ms);
-
-	while (npending > 0 && !stop) {
-		int progress = 0;
-
-		L->wave_no++;
-		L->nwave = 0;
-		L->wave_failed = false;
-		for (int k = 0; k < npending && !stop; k++) {
-			struct vec *v = &vecs[pending[k]];
-			int last;
-
-			if (!v->n)
-				continue;
-			last = v->v[v->n - 1];
-			if (ms->mods[last].blocklisted) {
-				/* libmodprobe: "hard-dependencies cannot be blocklisted" */
-				char why[300];
-
-				snprintf(why, sizeof(why), "dependency %s is blocklisted", ms->mods[last].name);
-				pthread_mutex_lock(&L->lock);
-				record_simple(L, pending[k], MOD_FAILED, -EPERM, why);
-				pthread_mutex_unlock(&L->lock);
-				stop = true;
-				break;
-			}
-			if (finished(L, last))
-				continue;
-			if (ms->mods[last].sequential) {
-				load_one(L, last, 0);
-				continue;
-			}
-			bool dup = false;
-			for (int w = 0; w < L->nwave; w++)
-				dup |= L->wave[w] == last;
-			if (!dup)
-				L->wave[L->nwave++] = last;
-		}
-		if (stop)
-			break;
-		if (L->o->shuffle)
-			shuffle(L, L->wave, L->nwave);
-		int nb = 0;
-		for (int w = 0; w < L->nwave; w++)
-			nb += ms->mods[L->wave[w]].barrier;
-		barrier_arm(L, nb);
-		/* As libmodprobe: always `threads` threads, however small the wave. */
-		if (L->nwave > 0) {
-			if ((r = run_threads(L, android_worker, th, args)) < 0)
-				goto out;
-		}
-		L->sum.waves = L->wave_no;
 		/* A thread that died in finit_module (an oops) left its module in flight. */
 		pthread_mutex_lock(&L->lock);
-		for (int i = 0; i < ms->n; i++)
-			if (L->inflight[i] && !finished(L, i)) {
+		for (int i = 0; i < L->ms->n; i++)
+			if (L->inflight[i] && !finished(L, i))
 				record_simple(L, i, MOD_FAILED, -EINTR, "loader thread died in finit_module");
-				L->wave_failed = true;
-			}
 		pthread_mutex_unlock(&L->lock);
-		if (L->wave_failed)
+		/* As libmodprobe: no wave after a failed one. */
+		if (L->wave_failed || L->hard_fail)
 			break;
-		/* Drop loaded modules from the pending list and from every list. */
-		int np = 0;
-		for (int k = 0; k < npending; k++) {
-			int i = pending[k];
-			struct vec *v = &vecs[i];
-			int n = 0;
-
-			for (int w = 0; w < v->n; w++) {
-				if (loaded(L, v->v[w]))
-					progress++;
-				else
-					v->v[n++] = v->v[w];
-			}
-			v->n = n;
-			if (!loaded(L, i))
-				pending[np++] = i;
-		}
-		npending = np;
-		if (!progress && npending) {
-			r = -ELOOP;	/* nothing could move: would spin forever */
-			break;
-		}
 	}
 out:
-	if (vecs)
-		for (int i = 0; i < ms->n; i++)
-			free(vecs[i].v);
-	free(vecs);
-	free(pending);
 	free(th);
 	free(args);
 	return r;
@@ -508,27 +529,26 @@ static int pick_ready(struct loader *L)
 	return best;
 }
 
-/* After i finished: wake its users, or skip them if it failed.  Lock held. */
+/*
+ * After i finished: its users are one step closer, or skipped when i was
+ * a hard dependency that did not load (a softdep that did not load counts
+ * as met, as libmodprobe ignores softdep results).  Lock held.
+ */
 static void eager_done(struct loader *L, int i)
 {
-	const struct modset *ms = L->ms;
-
 	L->remaining--;
-	for (int j = 0; j < ms->n; j++) {
-		if (!L->needed[j] || finished(L, j) || j == i)
+	for (int k = 0; k < L->nusers[i]; k++) {
+		int j = L->users[i][k] / 2, hard = L->users[i][k] % 2;
+
+		if (finished(L, j))
 			continue;
-		bool waits = false;
-		for (int w = 1; w < ms->mods[j].nwaits; w++)
-			waits |= ms->mods[j].waits[w] == i;
-		if (!waits)
-			continue;
-		if (loaded(L, i)) {
+		if (loaded(L, i) || !hard) {
 			if (--L->unmet[j] == 0)
 				L->ready[L->nready++] = j;
 		} else {
 			char why[300];
 
-			snprintf(why, sizeof(why), "waits for %s, which did not load", ms->mods[i].name);
+			snprintf(why, sizeof(why), "waits for %s, which did not load", L->ms->mods[i].name);
 			record_simple(L, j, MOD_SKIPPED, 0, why);
 			eager_done(L, j);
 		}
@@ -578,6 +598,7 @@ static void *eager_worker(void *arg)
 			L->excl_pending = false;
 			L->excl_running = true;
 		}
+		claim(L, i);
 		pthread_mutex_unlock(&L->lock);
 		load_one(L, i, thread);
 		pthread_mutex_lock(&L->lock);
@@ -591,51 +612,103 @@ static void *eager_worker(void *arg)
 	return NULL;
 }
 
+/* user waits for of. */
+static int add_edge(struct loader *L, int of, int user, bool hard)
+{
+	int *u;
+
+	for (int k = 0; k < L->nusers[of]; k++)
+		if (L->users[of][k] / 2 == user)
+			return 0;
+	u = realloc(L->users[of], sizeof(int) * (size_t)(L->nusers[of] + 1));
+	if (!u)
+		return -ENOMEM;
+	L->users[of] = u;
+	u[L->nusers[of]++] = user * 2 + hard;
+	L->unmet[user]++;
+	return 0;
+}
+
+/* Whether b waits, directly or not, for a. */
+static bool reaches(struct loader *L, int a, int b, char *seen)
+{
+	int *stack = L->ready, n = 0;	/* ready is free until the threads start */
+	bool found = false;
+
+	memset(seen, 0, (size_t)L->ms->n);
+	stack[n++] = a;
+	seen[a] = 1;
+	while (n && !found) {
+		int x = stack[--n];
+
+		for (int k = 0; k < L->nusers[x]; k++) {
+			int u = L->users[x][k] / 2;
+
+			found |= u == b;
+			if (!seen[u]) {
+				seen[u] = 1;
+				stack[n++] = u;
+			}
+		}
+	}
+	return found;
+}
+
 static int run_eager(struct loader *L)
 {
 	const struct modset *ms = L->ms;
 	pthread_t *th = malloc(sizeof(*th) * (size_t)L->o->threads);
 	void *(*args)[2] = malloc(sizeof(*args) * (size_t)L->o->threads);
 	int nb = 0, r = 0;
+	char *seen = malloc((size_t)ms->n + 1);
 
 	L->ready = malloc(sizeof(int) * (size_t)(ms->n + 1));
 	L->unmet = calloc((size_t)ms->n + 1, sizeof(int));
-	if (!th || !args || !L->ready || !L->unmet) {
+	L->users = calloc((size_t)ms->n + 1, sizeof(*L->users));
+	L->nusers = calloc((size_t)ms->n + 1, sizeof(int));
+	if (!th || !args || !seen || !L->ready || !L->unmet || !L->users || !L->nusers) {
 		r = -ENOMEM;
 		goto out;
 	}
+	/* The plan's modules, each waiting for its hard dependencies... */
 	for (int i = 0; i < ms->n; i++) {
-		if (!L->needed[i] || finished(L, i))
+		const struct module *m = &ms->mods[i];
+
+		if (!L->needed[i])
 			continue;
 		L->remaining++;
-		for (int w = 1; w < ms->mods[i].nwaits; w++) {
-			int d = ms->mods[i].waits[w];
+		for (int k = 0; k < m->ndeps; k++)
+			if (m->deps[k] != i && L->needed[m->deps[k]] && (r = add_edge(L, m->deps[k], i, true)) < 0)
+				goto out;
+	}
+	/* ...and for its softdeps, in the order libmodprobe loads them, unless that closes a cycle. */
+	for (int i = 0; i < ms->n; i++) {
+		const struct module *m = &ms->mods[i];
 
-			if (ms->mods[d].blocklisted) {
-				char why[300];
+		for (int k = 0; L->needed[i] && k < m->nsoft; k++) {
+			int t[64], nt = modset_resolve(ms, m->soft[k].target, t, 64);
 
-				snprintf(why, sizeof(why), "dependency %s is blocklisted", ms->mods[d].name);
-				record_simple(L, i, MOD_FAILED, -EPERM, why);
-				break;
+			for (int j = 0; j < nt && j < 64; j++) {
+				int from = m->soft[k].post ? i : t[j], to = m->soft[k].post ? t[j] : i;
+
+				if (from == to || !L->needed[t[j]] || reaches(L, to, from, seen))
+					continue;
+				if ((r = add_edge(L, from, to, false)) < 0)
+					goto out;
 			}
-			L->unmet[i]++;
 		}
 	}
-	/* Users of modules that failed already are skipped before anything starts. */
 	for (int i = 0; i < ms->n; i++)
-		if (L->needed[i] && L->res[i] == MOD_FAILED)
-			eager_done(L, i);
-	for (int i = 0; i < ms->n; i++)
-		if (L->needed[i] && !finished(L, i) && L->unmet[i] == 0)
+		if (L->needed[i] && L->unmet[i] == 0)
 			L->ready[L->nready++] = i;
 	/* Barrier members that can run together: those waiting for no other member. */
 	for (int i = 0; i < ms->n; i++) {
 		bool indep = true;
 
-		if (!L->needed[i] || finished(L, i) || !ms->mods[i].barrier)
+		if (!L->needed[i] || !ms->mods[i].barrier)
 			continue;
-		for (int w = 1; w < ms->mods[i].nwaits; w++)
-			indep &= !ms->mods[ms->mods[i].waits[w]].barrier;
+		for (int k = 0; k < ms->mods[i].ndeps; k++)
+			indep &= !ms->mods[ms->mods[i].deps[k]].barrier;
 		nb += indep;
 	}
 	barrier_arm(L, nb);
@@ -644,6 +717,7 @@ static int run_eager(struct loader *L)
 out:
 	free(th);
 	free(args);
+	free(seen);
 	return r;
 }
 
@@ -652,8 +726,10 @@ int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_e
 {
 	struct loader L = { .ms = ms, .o = opts, .fn = fn, .userdata = userdata };
 	struct loader_opts o = *opts;
+	struct modplan plan;
+	struct module *stub = NULL;
 	pthread_condattr_t ca;
-	int r = 0, *stack = NULL, nstack = 0;
+	int r = 0;
 
 	if (o.threads < 1)
 		o.threads = 1;
@@ -670,44 +746,54 @@ int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_e
 	pthread_cond_init(&L.bcond, &ca);
 	pthread_condattr_destroy(&ca);
 
+	r = modplan_build(ms, &plan);
+	if (r < 0) {
+		memset(&plan, 0, sizeof(plan));
+		goto out;
+	}
+	L.plan = &plan;
 	L.res = calloc((size_t)ms->n + 1, sizeof(*L.res));
 	L.needed = calloc((size_t)ms->n + 1, sizeof(*L.needed));
+	L.hard = calloc((size_t)ms->n + 1, sizeof(*L.hard));
 	L.order = malloc(sizeof(int) * (size_t)(ms->n + 1));
-	L.wave = malloc(sizeof(int) * (size_t)(ms->n + 1));
 	L.inflight = calloc((size_t)ms->n + 1, sizeof(*L.inflight));
-	stack = malloc(sizeof(int) * (size_t)(ms->n + 1) * 2);
-	if (!L.res || !L.needed || !L.order || !L.wave || !L.inflight || !stack) {
+	L.owner = calloc((size_t)ms->n + 1, sizeof(*L.owner));
+	stub = calloc((size_t)plan.nskipped + 1, sizeof(*stub));
+	if (!L.res || !L.needed || !L.hard || !L.order || !L.inflight || !L.owner || !stub) {
 		r = -ENOMEM;
 		goto out;
 	}
-	for (int i = 0; i < ms->n; i++)
+	for (int i = 0; i < ms->n; i++) {
 		L.order[i] = ms->mods[i].load_index >= 0 ? ms->mods[i].load_index : ms->nload + i;
+		L.needed[i] = plan.in_plan[i];
+	}
+	for (int w = 0; w < plan.nwaves; w++)
+		for (int t = 0; t < plan.waves[w].ntasks; t++)
+			for (int k = 0; k < plan.waves[w].tasks[t].n; k++)
+				L.hard[plan.waves[w].tasks[t].e[k].mod] |= !plan.waves[w].tasks[t].e[k].soft;
 
-	/* What is needed: modules.load minus the blocklist, and what they wait for. */
+	/* What the plan leaves out, with its reason: blocklisted is no failure. */
 	pthread_mutex_lock(&L.lock);
-	for (int k = 0; k < ms->nload; k++) {
-		int i = ms->load[k];
+	for (int k = 0; k < plan.nskipped; k++) {
+		const struct modplan_skip *s = &plan.skipped[k];
+		struct loader_event e = { .index = s->mod, .why = s->reason };
 
-		if (ms->mods[i].blocklisted) {
-			record_simple(&L, i, MOD_BLOCKED, 0, "in modules.blocklist");
+		e.result = s->kind == MODPLAN_BLOCKED ? MOD_BLOCKED : MOD_SKIPPED;
+		if (s->mod < 0) {
+			/* a listed name modules.dep does not have: no module to point at */
+			stub[k].name = s->module;
+			stub[k].path = "";
+			stub[k].params = "";
+			e.mod = &stub[k];
+			if (L.fn)
+				L.fn(&e, L.userdata);
+			L.sum.skipped++;
+			L.plan_fail = true;
 			continue;
 		}
-		if (!L.needed[i]) {
-			L.needed[i] = true;
-			stack[nstack++] = i;
-		}
-	}
-	while (nstack) {
-		int i = stack[--nstack];
-
-		for (int w = 1; w < ms->mods[i].nwaits; w++) {
-			int d = ms->mods[i].waits[w];
-
-			if (!L.needed[d] && !ms->mods[d].blocklisted) {
-				L.needed[d] = true;
-				stack[nstack++] = d;
-			}
-		}
+		e.mod = &ms->mods[s->mod];
+		L.plan_fail |= e.result == MOD_SKIPPED;
+		record(&L, &e);
 	}
 	pthread_mutex_unlock(&L.lock);
 
@@ -717,6 +803,7 @@ int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_e
 	pthread_mutex_lock(&L.lock);
 	for (int i = 0; i < ms->n; i++) {
 		char why[300] = "stopped after a wave with a failure";
+		int d;
 
 		if (!L.needed[i] || finished(&L, i))
 			continue;
@@ -725,23 +812,15 @@ int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_e
 			record_simple(&L, i, MOD_FAILED, -EINTR, "loader thread died in finit_module");
 			continue;
 		}
-		for (int w = 1; w < ms->mods[i].nwaits; w++) {
-			int d = ms->mods[i].waits[w];
-
-			if (L.res[d] == MOD_FAILED || L.res[d] == MOD_SKIPPED) {
-				snprintf(why, sizeof(why), "waits for %s, which did not load", ms->mods[d].name);
-				break;
-			}
-		}
-		if (r == -ELOOP || o.mode == LOADER_EAGER)
-			if (!strncmp(why, "stopped", 7))
-				snprintf(why, sizeof(why), "dependency cycle");
+		d = unmet_dep(&L, i);
+		if (d >= 0 && finished(&L, d))
+			snprintf(why, sizeof(why), "waits for %s, which did not load", ms->mods[d].name);
+		else if (o.mode == LOADER_EAGER)
+			snprintf(why, sizeof(why), "dependency cycle");
 		record_simple(&L, i, MOD_SKIPPED, 0, why);
 	}
 	pthread_mutex_unlock(&L.lock);
-	if (r == -ELOOP)
-		r = -EIO;
-	if (r == 0 && (L.sum.failed || L.sum.skipped))
+	if (r == 0 && (L.hard_fail || L.plan_fail))
 		r = -EIO;
 out:
 	L.sum.wall_us = sys_now_us() - L.t0;
@@ -749,12 +828,20 @@ out:
 		*ret = L.sum;
 	free(L.res);
 	free(L.needed);
+	free(L.hard);
 	free(L.order);
-	free(L.wave);
 	free(L.inflight);
+	free(L.owner);
+	free(L.torder);
 	free(L.ready);
 	free(L.unmet);
-	free(stack);
+	if (L.users)
+		for (int i = 0; i < ms->n; i++)
+			free(L.users[i]);
+	free(L.users);
+	free(L.nusers);
+	free(stub);
+	modplan_free(&plan);
 	pthread_mutex_destroy(&L.lock);
 	pthread_cond_destroy(&L.cond);
 	pthread_mutex_destroy(&L.block);

@@ -2,28 +2,32 @@
 /*
  * loader.h - the parallel module loader.
  *
- * Two schedules over the waits lists of modules.h:
+ * Two schedules over the plan of lib/modplan.h (built here from the modset,
+ * the same plan `oopsfarm modules plan` prints):
  *
- * LOADER_ANDROID follows AOSP libmodprobe's Modprobe::LoadModulesParallel:
- *   repeat until every module of modules.load is loaded:
- *     for each pending module, in name order, take the last entry of its
- *     waits list (its deepest unloaded dependency, or itself when nothing
- *     is left): a load_sequential=1 module is loaded right there, inline;
- *     the others are collected, without duplicates, into this wave;
- *     start `threads` threads that pop the wave from the back, join them;
- *     stop after a wave in which anything failed;
- *     drop loaded modules from every waits list.
- * LOADER_EAGER starts each module as soon as everything in its waits list
- *   is loaded, on `threads` workers, for the most overlap; a failure skips
- *   only the modules that wait for the failed one.  A load_sequential=1
+ * LOADER_ANDROID runs the plan as AOSP libmodprobe's LoadModulesParallel
+ *   does: wave after wave, a join after each; a load_sequential wave runs
+ *   alone on the calling thread (thread 0); a parallel wave starts
+ *   `threads` threads that take its tasks in order and load each task's
+ *   modules one after the other.  A module already loaded by another task
+ *   is not loaded again; one being loaded by another thread is waited for
+ *   (the kernel would make a second finit_module wait and return EEXIST).
+ *   No wave runs after a wave in which a module that had to load failed.
+ * LOADER_EAGER loads the same modules, each as soon as everything it waits
+ *   for (its modules.dep dependencies, its pre-softdeps, the modules it is
+ *   a post-softdep of) has finished, on `threads` workers, for the most
+ *   overlap.  A failure skips only the modules that need the failed one as
+ *   a hard dependency; a failed softdep counts as done.  A load_sequential
  *   module runs alone: it waits for the running loads and holds back new
  *   ones.
  *
- * Both load with finit_module (init_module when the kernel says ENOSYS),
- * count EEXIST as loaded, skip modules that wait for a failed one (and, in
- * android mode, everything after the failed wave), and never load
- * blocklisted modules of modules.load (a blocklisted dependency makes its
- * users fail, as in libmodprobe).
+ * In both, every module starts after its modules.dep dependencies have
+ * finished; a module whose dependency did not load is skipped, with the
+ * reason.  Both load with finit_module (init_module when the kernel says
+ * ENOSYS) and count EEXIST as loaded.  What the plan leaves out is
+ * reported first: blocklisted modules and the modules that need one as
+ * MOD_BLOCKED (not a failure, as in libmodprobe), listed modules
+ * modules.dep lacks and dependency cycles as MOD_SKIPPED.
  *
  * Race knobs: shuffle (a seeded permutation of each wave, or a seeded pick
  * among the ready modules), a start barrier (barrier members wait until
@@ -41,7 +45,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "modules.h"
+#include "modset.h"
 
 enum loader_mode { LOADER_ANDROID, LOADER_EAGER };
 
@@ -50,8 +54,8 @@ enum mod_result {
 	MOD_OK,
 	MOD_EXISTS,	/* EEXIST: loaded before us, counts as loaded */
 	MOD_FAILED,
-	MOD_SKIPPED,	/* not tried: a module it waits for failed, or the run stopped */
-	MOD_BLOCKED,	/* in modules.blocklist */
+	MOD_SKIPPED,	/* not tried: a dependency failed, the run stopped, not in modules.dep, a cycle */
+	MOD_BLOCKED,	/* in modules.blocklist, or needs a module that is */
 };
 
 /* "ok", "exists", "fail", "skip", "blocked", "pending" */
@@ -84,7 +88,7 @@ typedef void (*loader_event_fn)(const struct loader_event *e, void *userdata);
 
 struct loader_summary {
 	int ok, exists, failed, skipped, blocked;
-	int waves;
+	int waves;			/* android: plan waves started */
 	int barrier_met;		/* barrier releases because everyone arrived */
 	int barrier_timeouts;
 	uint64_t first_start_us, last_end_us;	/* from loader start */
@@ -92,10 +96,11 @@ struct loader_summary {
 };
 
 /*
- * Loads the modules of ms->load (and what they wait for).  Returns 0 when
- * every module loaded (or was blocklisted), -EIO when any failed or was
- * skipped, -ENOMEM/-EAGAIN when the loader itself could not run.  The
- * summary is filled in either way.
+ * Loads the modules of ms->load (and what they need).  Returns 0 when
+ * every module that had to load did (blocklisted ones and failed softdep
+ * targets do not count: both are reported, as events and in the summary),
+ * -EIO when one failed or was skipped, -ENOMEM/-EAGAIN when the loader
+ * itself could not run.  The summary is filled in either way.
  */
 int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_event_fn fn,
 	       void *userdata, struct loader_summary *ret);

@@ -130,6 +130,15 @@ t "clean: CASE boot pass" grep -q ' CASE case=boot result=pass verdict=pass$' "$
 t "clean: END verdict pass, no crash" grep -q ' END verdict=pass crashes=0 ' "$tmp/clean.dec"
 t "clean: host parser finds nothing" [ ! -s "$tmp/clean.parse" ]
 
+# The plan the host prints for the initramfs's module directory and the
+# boot's command line is the one the agent ran (its BEGIN line's plan=).
+mkdir -p "$tmp/root"
+(cd "$tmp/root" && cpio -id --quiet --no-absolute-filenames '*lib/modules/*' <"$tmp/initrd.cpio")
+cmdline=$(sed -n 's/.*Kernel command line: //p' "$tmp/clean.log" | tr -d '\r' | head -1)
+ah=$(sed -n 's/.* BEGIN .* plan=\([0-9a-f-]*\).*/\1/p' "$tmp/clean.dec")
+hh=$($OF modules plan --json --cmdline "$cmdline" "$tmp/root/lib/modules/$REL" | sed -n 's/.*"hash":"\([0-9a-f-]*\)".*/\1/p')
+t "clean: oopsfarm modules plan gives the BEGIN line's plan hash ($ah)" [ -n "$ah" -a "$ah" = "$hh" ]
+
 if [ -n "${KEEP_CONSOLES:-}" ]; then
 	mkdir -p "$KEEP_CONSOLES" && cp "$tmp"/*.log "$tmp"/*.dec "$tmp"/*.lava "$KEEP_CONSOLES"/
 fi

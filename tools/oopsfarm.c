@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "rates, intervals and verdicts of a campaign" },
 	{ "lava", cmd_lava, "render, submit, follow and collect LAVA jobs" },
 	{ "power", cmd_power, "switch a board's power on, off or reset" },
+	{ "modules", cmd_modules, "the plan the board agent loads a module directory with" },
 };
 
 static int help(FILE *f)

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fake-sys.h"
-#include "../../agent/modules.h"
+#include "modset.h"
 #include "../../agent/sys.h"
 
 #define LOG_MAX		4096
@@ -79,6 +79,7 @@ static struct fake_call *log_start(const char *op, const char *arg)
 	c = &l->calls[i];
 	snprintf(c->op, sizeof(c->op), "%s", op);
 	snprintf(c->arg, sizeof(c->arg), "%s", arg);
+	c->params[0] = '\0';
 	c->pid = getpid();
 	c->tid = (int)syscall(SYS_gettid);
 	c->start_us = sys_now_us();
@@ -333,7 +334,7 @@ int sys_write_file(const char *path, const char *s)
 }
 
 /* The fake module's behaviour; name from its "image" (the path). */
-static int module_call(const char *op, const char *image, size_t len)
+static int module_call(const char *op, const char *image, size_t len, const char *params)
 {
 	char path[4096], name[256];
 	struct fake_call *c;
@@ -343,6 +344,8 @@ static int module_call(const char *op, const char *image, size_t len)
 	snprintf(path, sizeof(path), "%.*s", (int)len, image);
 	module_canonical(path, name, sizeof(name));
 	c = log_start(op, name);
+	if (c)
+		snprintf(c->params, sizeof(c->params), "%s", params ? params : "");
 	pthread_mutex_lock(&fake_lock);
 	for (int i = 0; i < nmods; i++)
 		if (!strcmp(mods[i].name, name)) {
@@ -369,12 +372,12 @@ int sys_finit_module(int fd, const char *params, int flags)
 		module_canonical(path, name, sizeof(name));
 		return log_end(log_start("finit_module", name), -ENOSYS);
 	}
-	return module_call("finit_module", image, (size_t)n);
+	return module_call("finit_module", image, (size_t)n, params);
 }
 
 int sys_init_module(const void *image, size_t len, const char *params)
 {
-	return module_call("init_module", image, len);
+	return module_call("init_module", image, len, params);
 }
 
 int sys_mount(const char *src, const char *target, const char *fstype, unsigned long flags,

@@ -26,6 +26,7 @@
 struct fake_call {
 	char op[16];		/* "finit_module", "init_module", "mount", "reboot", "write", "fork", "kmsg_open", "open" */
 	char arg[200];		/* module name, path, "path=value", ... */
+	char params[200];	/* finit_module/init_module: the parameters */
 	pid_t pid;
 	int tid;
 	uint64_t start_us, end_us;

@@ -10,12 +10,20 @@
 
 #include "fake-sys.h"
 #include "loader.h"
-#include "modules.h"
+#include "modset.h"
+#include "sys.h"
 #include "tap.h"
 
 #define D "/lib/modules/t"
 
 static struct modset ms;
+
+static int fake_read(const char *path, char **ret_buf, size_t *ret_len, void *userdata)
+{
+	return sys_read_file(path, ret_buf, ret_len);
+}
+
+static const struct modset_opts fake_opts = { .read = fake_read };
 static char events[64][160];
 static int nevents;
 
@@ -50,7 +58,7 @@ static void setup(const char *dep, const char *load, const char *softdep, const 
 	if (blocklist)
 		fake_sys_file(D "/modules.blocklist", blocklist);
 	fake_sys_file(D "/modules.alias", "alias of:N*T*Cvirtio,mmio virtio_mmio\nalias platform:gpio-keys gpio_keys\n");
-	if (modset_read(&ms, D, NULL, NULL, NULL) < 0)
+	if (modset_read(&ms, D, &fake_opts) < 0)
 		diag("modset_read failed");
 	nevents = 0;
 }
@@ -93,12 +101,12 @@ int main(void)
 	/* ---- parsing ---- */
 	setup(DEP, "kernel/c.ko\nkernel/d.ko\n# comment\nkernel/nothere.ko\ngpio-keys\n",
 	      "softdep d pre: gpio-keys post: platform:gpio-keys\n",
-	      "options c x=1 y=2\noptions c load_sequential=1 z=3\n", NULL);
+	      "options c x=1 load_sequential=1 y=2\noptions c z=3\n", NULL);
 	ok_int(ms.nload, 3, "modules.load: 3 known entries");
 	ok_int(ms.unknown, 1, "one unknown entry counted");
 	int c = modset_find(&ms, "c"), g = modset_find(&ms, "gpio_keys");
 	ok(c >= 0 && g >= 0, "canonical names (gpio-keys -> gpio_keys)");
-	ok_str(ms.mods[c].params, "x=1 y=2 z=3", "options add up, load_sequential removed");
+	ok_str(ms.mods[c].params, "x=1 y=2", "first options line wins (libmodprobe), load_sequential removed");
 	ok(ms.mods[c].sequential, "load_sequential=1 noted");
 	ok(ms.mods[c].nwaits == 3 && ms.mods[c].waits[0] == c &&
 	   !strcmp(ms.mods[ms.mods[c].waits[2]].name, "a"), "waits: self, then modules.dep order");
@@ -112,7 +120,7 @@ int main(void)
 	}
 	fake_sys_file(D "/modules.dep", NULL);
 	struct modset ms2;
-	ok_int(modset_read(&ms2, D, NULL, NULL, NULL), -ENOENT, "missing modules.dep: -ENOENT");
+	ok_int(modset_read(&ms2, D, &fake_opts), -ENOENT, "missing modules.dep: -ENOENT");
 
 	/* ---- dependency order, android ---- */
 	setup(DEP, "kernel/c.ko\nkernel/d.ko\n", NULL, NULL, NULL);
@@ -174,7 +182,10 @@ int main(void)
 		fake_sys_module("g", 0, 20000);
 		r = run(mode, 4, &sum);
 		ok(r == 0 && before("f", "e"), "%s: pre softdep f loads before e", mode ? "eager" : "android");
-		ok(before("g", "h"), "%s: post softdep h loads after g", mode ? "eager" : "android");
+		if (mode)
+			ok(before("g", "h"), "eager: post softdep h loads after g");
+		else	/* libmodprobe: h is a wave-1 candidate too; in g's task it comes after g */
+			ok(call("g") && call("h"), "android: post softdep h and g both load");
 	}
 
 	/* ---- load_sequential ---- */
@@ -207,8 +218,9 @@ int main(void)
 	r = run(LOADER_EAGER, 2, &sum);
 	ok(!call("x") && !call("z"), "blocklisted modules are never loaded");
 	ok_str(event_of("x"), "blocked in modules.blocklist", "x reported blocked");
-	ok_str(event_of("y"), "fail dependency z is blocklisted", "a blocklisted dependency fails its user");
-	ok(call("w") != NULL && r == -EIO, "others load; the run reports the failure");
+	ok_str(event_of("y"), "blocked needs z, which is in modules.blocklist",
+	       "a blocklisted dependency skips its user, with the reason (libmodprobe)");
+	ok(call("w") != NULL && r == 0, "others load; not a failure, as in libmodprobe");
 	setup("kernel/x.ko:\nkernel/w.ko:\n", "kernel/x.ko\nkernel/w.ko\n", NULL, NULL, "blocklist x\n");
 	ok_int(run(LOADER_ANDROID, 2, &sum), 0, "a blocklisted module alone is not a failure");
 	ok_int(sum.blocked, 1, "counted as blocked");
@@ -309,8 +321,8 @@ int main(void)
 	/* ---- a dependency cycle through softdeps does not hang ---- */
 	setup("kernel/s1.ko:\nkernel/s2.ko:\n", "kernel/s1.ko\nkernel/s2.ko\n",
 	      "softdep s1 pre: s2\nsoftdep s2 pre: s1\n", NULL, NULL);
-	ok_int(run(LOADER_EAGER, 2, &sum), -EIO, "eager: softdep cycle ends with an error");
-	ok_str(event_of("s1"), "skip dependency cycle", "and says why");
+	ok_int(run(LOADER_EAGER, 2, &sum), 0, "eager: a softdep cycle does not hang: the edge closing it is dropped");
+	ok(sum.ok == 2 && (before("s1", "s2") || before("s2", "s1")), "and both load, one after the other");
 	ok_int(run(LOADER_ANDROID, 2, &sum), 0, "android: a softdep cycle loads both in one wave, as libmodprobe");
 
 	modset_free(&ms);
