@@ -640,7 +640,14 @@ int proto_decoder_feed(struct proto_decoder *d, const void *buf, size_t len)
 	const char *s = buf;
 
 	while (len) {
-		const char *nl = memchr(s, '\n', len);
+		/*
+		 * Look for the newline only as far as the line buffer can take:
+		 * scanning the whole rest of the buffer for every slice of an
+		 * overlong line would make one big feed quadratic.
+		 */
+		size_t room = LINEBUF_MAX - d->line_len;
+		size_t scan = len < room ? len : room;
+		const char *nl = memchr(s, '\n', scan);
 		size_t take = nl ? (size_t)(nl - s) + 1 : len;
 
 		if (d->line_len + take > LINEBUF_MAX) {
