@@ -762,7 +762,7 @@ static bool join_at(struct proto_decoder *d, size_t k, const char *s, size_t n, 
  * or even empty (kernel text right before the agent's newline).
  *
  * Linear: the tail's CRC is computed once and combined with the head's
- * prefix CRCs (crc32_combine_op, at most 32 steps per join point), a short
+ * prefix CRCs (crc32_combine_op, tabulated: four lookups per join point), a short
  * tail needs a ':' at a fixed place, and a pending line takes at most
  * JOIN_TRIES_MAX tails that can end an agent line, so each byte of the
  * fragment is looked at a bounded number of times.
@@ -785,10 +785,26 @@ static bool pending_join(struct proto_decoder *d, const char *s, size_t n)
 			return false;
 		op = crc32_combine_gen(n - 9);
 		ctail = crc32_update(0, s, n - 9);
+		/*
+		 * The operator is linear: tabulate it per byte of its input
+		 * (1 KiB of XORs) so that each join point costs four lookups.
+		 */
+		uint32_t tab[4][256];
+		for (int j = 0; j < 4; j++) {
+			tab[j][0] = 0;
+			for (int bit = 0; bit < 8; bit++)
+				tab[j][1 << bit] = crc32_combine_op((uint32_t)1 << (8 * j + bit), 0, op);
+			for (int b = 3; b < 256; b++)
+				if (b & (b - 1))
+					tab[j][b] = tab[j][b & (b - 1)] ^ tab[j][b & -b];
+		}
 		for (size_t k = 1; k <= kmax; k++) {
+			uint32_t c = d->frag_crc[k];
+
 			if (k + n < PREFIX_LEN + 9 || (k < PREFIX_LEN && memcmp(s, PROTO_PREFIX + k, PREFIX_LEN - k)))
 				continue;
-			if (join_at(d, k, s, n, crc32_combine_op(d->frag_crc[k], ctail, op), want, &parses))
+			c = tab[0][c & 0xff] ^ tab[1][c >> 8 & 0xff] ^ tab[2][c >> 16 & 0xff] ^ tab[3][c >> 24];
+			if (join_at(d, k, s, n, c ^ ctail, want, &parses))
 				return true;
 		}
 		return false;
