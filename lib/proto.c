@@ -801,7 +801,7 @@ static bool pending_join(struct proto_decoder *d, const char *s, size_t n)
 		for (size_t k = 1; k <= kmax; k++) {
 			uint32_t c = d->frag_crc[k];
 
-			if (k + n < PREFIX_LEN + 9 || (k < PREFIX_LEN && memcmp(s, PROTO_PREFIX + k, PREFIX_LEN - k)))
+			if (k + n < PREFIX_LEN + 9 || (k < PREFIX_LEN && memcmp(s, &PROTO_PREFIX[k], PREFIX_LEN - k)))
 				continue;
 			c = tab[0][c & 0xff] ^ tab[1][c >> 8 & 0xff] ^ tab[2][c >> 16 & 0xff] ^ tab[3][c >> 24];
 			if (join_at(d, k, s, n, c ^ ctail, want, &parses))
