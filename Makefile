@@ -3,6 +3,7 @@
 # oopsfarm: a plain Makefile.
 #   make                      host tools (build/host/oopsfarm)
 #   make check [ASAN=1] [UPDATE=1]   every test; ends with "N passed, N failed"
+#   make check-asan           unit and CLI tests (no QEMU, no LAVA) under ASan+UBSan
 #   make agent CROSS_COMPILE=aarch64-linux-gnu-   static board agent
 #   make deps                 install the Debian packages the build and tests need (root)
 #   make fuzz [FUZZ_SECONDS=10]  every libFuzzer target in tests/fuzz/, FUZZ_SECONDS each
@@ -64,7 +65,7 @@ TESTLIB_A := $(B)/libtestutil.a
 TEST_SRC := $(wildcard tests/unit/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all tools agent check check-only deps fuzz bench demo clean
+.PHONY: all tools agent check check-only check-asan deps fuzz bench demo clean
 all: tools
 
 tools: $(B)/oopsfarm
@@ -108,7 +109,12 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory check-only
 
 check-only: tools $(TEST_BIN) $(if $(wildcard agent/main.c),agent)
-	$(Q)B=$(B) UPDATE=$(UPDATE) tests/run $(TEST_BIN)
+	$(Q)B=$(B) UPDATE=$(UPDATE) SKIP_NEEDS="$(SKIP_NEEDS)" tests/run $(TEST_BIN)
+
+# What CI runs under ASan and UBSan: the unit tests and every CLI test that
+# needs neither QEMU nor LAVA (tests/run skips "# needs: qemu|lava" scripts).
+check-asan: deps
+	$(Q)$(MAKE) --no-print-directory ASAN=1 SKIP_NEEDS="qemu lava" check-only
 
 deps:
 	$(Q)tests/install-deps
