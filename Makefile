@@ -3,9 +3,10 @@
 # oopsfarm: a plain Makefile.
 #   make                      host tools (build/host/oopsfarm)
 #   make check [ASAN=1] [UPDATE=1]   every test; ends with "N passed, N failed"
+#   make check-asan           unit and CLI tests (no QEMU, no LAVA) under ASan+UBSan
 #   make agent CROSS_COMPILE=aarch64-linux-gnu-   static board agent
 #   make deps                 install the Debian packages the build and tests need (root)
-#   make fuzz [FUZZ_SECONDS=60]  libFuzzer on the oops parser
+#   make fuzz [FUZZ_SECONDS=10]  every libFuzzer target in tests/fuzz/, FUZZ_SECONDS each
 #   make bench                parser throughput and friends
 #   make demo                 the main job on the QEMU board
 # Builds go out of tree in build/<target>/. V=1 shows the commands.
@@ -64,7 +65,7 @@ TESTLIB_A := $(B)/libtestutil.a
 TEST_SRC := $(wildcard tests/unit/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all tools agent check check-only deps fuzz bench demo clean
+.PHONY: all tools agent check check-only check-asan deps fuzz bench demo clean
 all: tools
 
 tools: $(B)/oopsfarm
@@ -108,21 +109,48 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory check-only
 
 check-only: tools $(TEST_BIN) $(if $(wildcard agent/main.c),agent)
-	$(Q)B=$(B) UPDATE=$(UPDATE) tests/run $(TEST_BIN)
+	$(Q)B=$(B) UPDATE=$(UPDATE) SKIP_NEEDS="$(SKIP_NEEDS)" tests/run $(TEST_BIN)
+
+# What CI runs under ASan and UBSan: the unit tests and every CLI test that
+# needs neither QEMU nor LAVA (tests/run skips "# needs: qemu|lava" scripts).
+check-asan: deps
+	$(Q)$(MAKE) --no-print-directory ASAN=1 SKIP_NEEDS="qemu lava" check-only
 
 deps:
 	$(Q)tests/install-deps
 
-# libFuzzer needs clang; the target is built apart from the normal objects.
-FUZZ_SECONDS ?= 60
-fuzz: $(LIB_SRC) tests/fuzz/fuzz-oops.c
-	@mkdir -p build/fuzz
-	$(Q)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Ilib -fsanitize=fuzzer,address,undefined \
-		-o build/fuzz/fuzz-oops tests/fuzz/fuzz-oops.c $(LIB_SRC)
-	@mkdir -p build/fuzz/corpus
-	$(Q)cp tests/fixtures/*.log build/fuzz/corpus/ 2>/dev/null || true
-	$(Q)build/fuzz/fuzz-oops -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-		-timeout=10 -rss_limit_mb=2048 build/fuzz/corpus
+# libFuzzer needs clang; the targets are built apart from the normal objects.
+# Every tests/fuzz/fuzz-NAME.c is a target, linked with lib/ and with
+# FUZZ_SRC_fuzz-NAME when set (sources from tools/, say); its corpus
+# starts from FUZZ_SEEDS_fuzz-NAME (files) and tests/fuzz/seeds/NAME/.
+FUZZ_SECONDS ?= 10
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Ilib -Itools \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SEEDS_fuzz-oops = $(wildcard tests/fixtures/*.log)
+FUZZ_SEEDS_fuzz-proto = $(shell grep -l OOPSFARM: tests/fixtures/*.log 2>/dev/null)
+
+# Sources a target needs besides lib/ (FUZZ_SRC_fuzz-NAME) are prerequisites too.
+.SECONDEXPANSION:
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(wildcard lib/*.h) $$(FUZZ_SRC_fuzz-$$*)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)clang $(FUZZ_CFLAGS) $(HOST_CFLAGS) -o $@ $< $(LIB_SRC) $(FUZZ_SRC_fuzz-$*) $(HOST_LDLIBS)
+
+# One target: seed its corpus, run it FUZZ_SECONDS, show the end of its log if it fails.
+define fuzz_run
+mkdir -p build/fuzz/corpus/$(1) && \
+$(if $(strip $(FUZZ_SEEDS_$(1))),cp $(FUZZ_SEEDS_$(1)) build/fuzz/corpus/$(1)/ &&) \
+{ [ ! -d tests/fuzz/seeds/$(1:fuzz-%=%) ] || cp tests/fuzz/seeds/$(1:fuzz-%=%)/* build/fuzz/corpus/$(1)/; } && \
+echo "  FUZZ    $(1) for $(FUZZ_SECONDS) s" && \
+{ build/fuzz/$(1) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/$(1)- \
+	-print_final_stats=1 build/fuzz/corpus/$(1) >build/fuzz/$(1).log 2>&1 || \
+  { tail -30 build/fuzz/$(1).log; echo "fuzz: $(1) failed, see build/fuzz/$(1).log"; false; }; } && \
+grep -hE '^stat::number_of_executed_units|^stat::peak_rss_mb' build/fuzz/$(1).log | tr '\n' ' ' && echo &&
+endef
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
+	$(Q)$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t))) true
 
 bench: tools $(B)/bench/seq-sim
 	$(Q)$(B)/bench/seq-sim

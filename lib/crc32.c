@@ -64,3 +64,51 @@ uint32_t crc32_update(uint32_t crc, const void *buf, size_t len)
 		crc = crc32_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
+
+/*
+ * CRC combination works on polynomials over GF(2) modulo the CRC's
+ * polynomial, in the same reflected bit order as the table: bit 31 is
+ * x^0.  This is the method of zlib's crc32.c, written out again.
+ */
+#define CRC32_POLY 0xedb88320u
+
+/* a * b modulo the polynomial. */
+static uint32_t multmodp(uint32_t a, uint32_t b)
+{
+	uint32_t m = (uint32_t)1 << 31, p = 0;
+
+	while (a) {
+		if (a & m) {
+			p ^= b;
+			a &= ~m;
+		}
+		m >>= 1;
+		b = b & 1 ? (b >> 1) ^ CRC32_POLY : b >> 1;
+	}
+	return p;
+}
+
+uint32_t crc32_combine_gen(uint64_t len2)
+{
+	uint32_t p = (uint32_t)1 << 31;	/* x^0 */
+	uint32_t sq = (uint32_t)1 << 30;	/* x^1, squared up to x^8: one byte */
+
+	for (int i = 0; i < 3; i++)
+		sq = multmodp(sq, sq);
+	for (; len2; len2 >>= 1) {
+		if (len2 & 1)
+			p = multmodp(sq, p);
+		sq = multmodp(sq, sq);
+	}
+	return p;
+}
+
+uint32_t crc32_combine_op(uint32_t crc1, uint32_t crc2, uint32_t op)
+{
+	return multmodp(op, crc1) ^ crc2;
+}
+
+uint32_t crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len2)
+{
+	return crc32_combine_op(crc1, crc2, crc32_combine_gen(len2));
+}

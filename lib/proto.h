@@ -24,10 +24,40 @@
  *    the middle of it ("OOPSFARM:7:MOD:na" + kernel lines + "me=x ...:crc")
  *    is put back together by trying the join points against the CRC, and
  *    counted as recovered; one that cannot be is counted as corrupt;
- *  - counts missing sequence numbers as lost, per boot (BEGIN restarts);
+ *  - tells lost, duplicated and reordered lines apart, per boot (below);
  *  - reassembles chunked REPORT lines into the crash report text;
- *  - passes every byte that is not agent output on as console text, so the
- *    crash parser sees the kernel's lines without the agent's.
+ *  - passes every byte that is not agent output on as console text, in
+ *    order and none dropped, so the crash parser sees the kernel's lines
+ *    without the agent's.
+ *
+ * Sequence numbers.  The decoder remembers the last PROTO_SEQ_WINDOW
+ * numbers of the current boot: for each, whether it arrived and the
+ * line's CRC.  A valid line whose number is
+ *  - above every number seen: the next line; numbers skipped wait in the
+ *    window;
+ *  - one the window is waiting for: a reordered line (PROTO_REORDERED),
+ *    delivered;
+ *  - one seen before, with the same CRC: a duplicate (PROTO_DUPLICATE),
+ *    counted and not delivered again;
+ *  - one seen before with another CRC, or below the window: the numbers
+ *    started over, so a new boot whose BEGIN was lost.
+ * A number still missing when it leaves the window, or when its boot ends,
+ * is lost (PROTO_LOST).  A BEGIN starts a new boot unless it is a
+ * duplicate, or the late BEGIN of a boot that started without one at most
+ * PROTO_LATE_BEGIN_LINES lines earlier and has no END yet; any line
+ * numbered above its boot's END starts a new boot too.  So a duplicate or
+ * a reordered line never counts as lost and never starts a boot; the one
+ * ambiguity left is a boot that lost its BEGIN and stopped within
+ * PROTO_LATE_BEGIN_LINES lines, followed by a boot whose BEGIN then looks
+ * late: the new boot is told apart at its second line.
+ *
+ * Limits.  A decoder allocates everything in proto_decoder_new(), at most
+ * PROTO_DECODER_MEM_MAX bytes, whatever it is fed.  Console lines longer
+ * than 8 KiB are looked at 8 KiB at a time (their bytes still all go out
+ * as console text); a split agent line waits at most 64 lines or 16 KiB of
+ * console text for its tail; a report keeps at most PROTO_REPORT_MAX bytes
+ * of text, and says so in the text when it was cut.  The work is linear
+ * in the input, however it is chunked.
  */
 #ifndef OOPSFARM_PROTO_H
 #define OOPSFARM_PROTO_H
@@ -41,6 +71,10 @@
 #define PROTO_LINE_MAX		1024	/* one line, newline included */
 #define PROTO_FIELDS_MAX	32
 #define PROTO_CHUNK_RAW		256	/* report bytes per REPORT line, before escaping */
+#define PROTO_SEQ_WINDOW	64	/* sequence numbers a decoder remembers per boot */
+#define PROTO_LATE_BEGIN_LINES	8	/* a BEGIN this late still belongs to its boot */
+#define PROTO_REPORT_MAX	(128 * 1024)	/* report text kept per report, in bytes */
+#define PROTO_DECODER_MEM_MAX	(192 * 1024)	/* all a decoder allocates, in bytes */
 
 enum proto_type {
 	PROTO_BEGIN,	/* first line of a boot: identity and knobs */
@@ -126,6 +160,7 @@ struct proto_field {
 
 struct proto_msg {
 	uint32_t seq;
+	uint32_t crc;		/* the line's CRC field */
 	enum proto_type type;
 	const char *type_name;	/* as on the line, also for PROTO_UNKNOWN */
 	int nfields;
@@ -141,15 +176,21 @@ const char *proto_msg_get(const struct proto_msg *m, const char *key);
 struct proto_report {
 	unsigned int boot;
 	unsigned int id;
-	const char *text;	/* NUL-terminated; lost chunks marked inline */
+	const char *text;	/* NUL-terminated; lost chunks and a cut marked inline */
 	size_t len;
-	bool complete;		/* every chunk arrived */
+	bool complete;		/* every chunk arrived, none cut */
 };
 
+/*
+ * Reports are delivered when their last chunk arrives, or, with chunks
+ * missing, when the missing ones leave the sequence window or the boot
+ * ends; chunks that come after that are dropped.
+ */
 enum proto_problem {
-	PROTO_LOST,		/* count sequence numbers are missing before seq */
-	PROTO_CORRUPT,		/* a line with the prefix failed its CRC and could not be rebuilt */
-	PROTO_DUPLICATE,	/* seq did not advance within a boot */
+	PROTO_LOST,		/* count numbers from seq on never arrived; offset: the line after the gap */
+	PROTO_CORRUPT,		/* a line with the prefix failed its CRC and could not be rebuilt (seq 0) */
+	PROTO_DUPLICATE,	/* line seq arrived again, the same bytes; not delivered again */
+	PROTO_REORDERED,	/* line seq arrived after a higher one of its boot; delivered */
 };
 
 struct proto_decoder_ops {
@@ -166,23 +207,28 @@ struct proto_stats {
 	uint64_t recovered;
 	uint64_t corrupt;
 	uint64_t lost;		/* missing sequence numbers */
-	uint64_t duplicate;
+	uint64_t duplicate;	/* lines seen twice (not in lines) */
+	uint64_t reordered;	/* lines that came late (in lines) */
 	uint64_t boots;		/* BEGIN lines */
 };
 
 struct proto_decoder;
 
-/* Returns a new decoder (any op may be NULL), or NULL with errno ENOMEM. */
+/*
+ * Returns a new decoder (any op may be NULL), or NULL with errno ENOMEM.
+ * Callbacks are called from within feed and finish, in stream order; the
+ * pointers they get are valid during the call only.
+ */
 struct proto_decoder *proto_decoder_new(const struct proto_decoder_ops *ops, void *userdata);
 void proto_decoder_free(struct proto_decoder *d);
 
-/* Feeds console bytes.  Returns 0, or -ENOMEM. */
+/* Feeds console bytes, in chunks of any size.  Returns 0 (it allocates nothing). */
 int proto_decoder_feed(struct proto_decoder *d, const void *buf, size_t len);
 
 /*
  * Ends the stream: a last line without newline is taken, a pending split
- * line is given up (corrupt), a report still being assembled is delivered
- * as incomplete.  Returns 0, or -ENOMEM.
+ * line is given up (corrupt), numbers still missing are lost, a report
+ * still being assembled is delivered as incomplete.  Returns 0.
  */
 int proto_decoder_finish(struct proto_decoder *d);
 

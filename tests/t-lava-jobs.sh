@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# needs: lava
 #
 # LAVA job templates (jobs/*.yaml) and device descriptions (devices/lava/):
 #  - every template renders with --example, and the job passes LAVA 2023.01's

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# needs: lava qemu
 #
 # oopsfarm against a real LAVA 2023.01 (Debian 12's lava-server and
 # lava-dispatcher) on 127.0.0.1: tests/lava/lava-stack.sh brings up

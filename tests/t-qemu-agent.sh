@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# needs: qemu
 #
 # The board agent for real: cross-built static for aarch64, put as /init
 # with the board kernel's modules into an initramfs, booted on QEMU

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# needs: qemu
 #
 # oopsfarm run on the real QEMU SMMUv3 board with a real 7.2 kernel and the
 # real board agent as init: lkdtm crashes provoked by the agent

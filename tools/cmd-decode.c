@@ -91,7 +91,7 @@ static void on_report(const struct proto_report *r, void *userdata)
 static void on_problem(enum proto_problem what, uint32_t seq, uint32_t count, uint64_t offset,
 		       void *userdata)
 {
-	static const char *const names[] = { "lost", "corrupt", "duplicate" };
+	static const char *const names[] = { "lost", "corrupt", "duplicate", "reordered" };
 	struct decode_ctx *c = userdata;
 
 	if (!c->json)

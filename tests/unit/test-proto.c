@@ -40,11 +40,14 @@ struct seen {
 	int nrep;
 	char rep[4][70000];
 	bool rep_complete[4];
-	int nproblem[3];
-	char console[1 << 16];
-	size_t console_len;
+	int nproblem[4];
+	unsigned problem_seq[4];	/* seq of the last problem of each kind */
 };
 static struct seen S;
+
+/* Console text passed on, kept apart from S: it may be large. */
+static char con[1 << 21];
+static size_t con_len;
 
 static void on_msg(const struct proto_msg *m, void *ud)
 {
@@ -78,14 +81,17 @@ static void on_report(const struct proto_report *r, void *ud)
 static void on_problem(enum proto_problem what, uint32_t seq, uint32_t count, uint64_t off, void *ud)
 {
 	S.nproblem[what] += (int)count;
+	S.problem_seq[what] = seq;
 }
 
 static void on_console(const char *buf, size_t len, void *ud)
 {
-	if (S.console_len + len < sizeof(S.console)) {
-		memcpy(S.console + S.console_len, buf, len);
-		S.console_len += len;
-		S.console[S.console_len] = '\0';
+	if (con_len + len < sizeof(con)) {
+		memcpy(con + con_len, buf, len);
+		con_len += len;
+		con[con_len] = '\0';
+	} else {
+		con_len = sizeof(con);	/* overflowed: no test expects this much */
 	}
 }
 
@@ -98,6 +104,8 @@ static struct proto_stats decode(const char *buf, size_t len, size_t chunk)
 	struct proto_stats st;
 
 	memset(&S, 0, sizeof(S));
+	con_len = 0;
+	con[0] = '\0';
 	if (!chunk)
 		chunk = len ? len : 1;
 	for (size_t o = 0; o < len; o += chunk)
@@ -121,8 +129,11 @@ static void send_mod(const char *name, unsigned us)
 	proto_writer_send(&W, &l);
 }
 
-/* A small boot: BEGIN, three MODs, CASE, END.  Returns the bytes in out. */
-static void make_boot(void)
+/*
+ * A small boot: BEGIN, three MODs, CASE, END.  Returns the bytes in out.
+ * Boots differ the way real ones do: their boot_id and module times.
+ */
+static void make_boot_id(unsigned id)
 {
 	struct proto_line l;
 
@@ -131,18 +142,25 @@ static void make_boot(void)
 	proto_writer_init(&W, capture, NULL);
 	proto_line_start(&l, PROTO_BEGIN);
 	proto_line_addf(&l, "v", "%d", PROTO_VERSION);
+	proto_line_addf(&l, "boot_id", "0000-%u", id);
 	proto_line_add(&l, "release", "7.2.13");
 	proto_writer_send(&W, &l);
-	send_mod("arm_smmu_v3", 12345);
-	send_mod("gpio_keys", 2345);
-	send_mod("rtc_pl031", 99);
+	send_mod("arm_smmu_v3", 12345 + (id - 1) * 7);
+	send_mod("gpio_keys", 2345 + (id - 1) * 3);
+	send_mod("rtc_pl031", 99 + id - 1);
 	proto_line_start(&l, PROTO_CASE);
 	proto_line_add(&l, "case", "boot");
 	proto_line_add(&l, "result", "pass");
 	proto_writer_send(&W, &l);
 	proto_line_start(&l, PROTO_END);
 	proto_line_add(&l, "verdict", "pass");
+	proto_line_addf(&l, "lines", "%u", W.seq + 1);
 	proto_writer_send(&W, &l);
+}
+
+static void make_boot(void)
+{
+	make_boot_id(1);
 }
 
 /* Start offset of line i (0-based) of out. */
@@ -156,6 +174,235 @@ static size_t line_at(int i)
 }
 
 static char buf[1 << 20];
+
+/* Copies lines of out in the given order (indexes into out's lines) to buf. */
+static size_t lines_in_order(const int *order, int n)
+{
+	size_t o = 0;
+
+	for (int i = 0; i < n; i++) {
+		size_t a = line_at(order[i]), b = line_at(order[i] + 1);
+
+		memcpy(buf + o, out + a, b - a);
+		o += b - a;
+	}
+	return o;
+}
+
+/* Every message of the last decode belongs to boot 1. */
+static bool all_boot_one(void)
+{
+	for (int i = 0; i < S.nmsg; i++)
+		if (S.msg[i].boot != 1)
+			return false;
+	return S.nmsg > 0;
+}
+
+/* Decodes buf whole, byte by byte and in 7-byte chunks; true when the stats agree. */
+static bool same_any_chunking(size_t len, struct proto_stats *ret)
+{
+	struct proto_stats a = decode(buf, len, 0), b = decode(buf, len, 1), c = decode(buf, len, 7);
+
+	*ret = a;
+	return !memcmp(&a, &b, sizeof(a)) && !memcmp(&a, &c, sizeof(a));
+}
+
+/* Duplicates and reordering are told apart from loss, and start no boot. */
+static void test_order(void)
+{
+	struct proto_stats st;
+	size_t n;
+
+	make_boot();
+	{
+		static const int dup[] = { 0, 1, 2, 2, 3, 4, 5 };
+
+		n = lines_in_order(dup, 7);
+		ok(same_any_chunking(n, &st), "duplicate: same result in any chunking");
+		ok(st.lines == 6 && st.duplicate == 1 && st.lost == 0 && st.reordered == 0 && st.boots == 1,
+		   "a line twice: one duplicate, nothing lost");
+		ok(S.nmsg == 6 && all_boot_one(), "the duplicate is not delivered again, one boot");
+		ok(S.nproblem[PROTO_DUPLICATE] == 1 && S.problem_seq[PROTO_DUPLICATE] == 3,
+		   "duplicate of seq 3 reported");
+	}
+	{
+		static const int dup_begin[] = { 0, 0, 1, 2, 3, 0, 4, 5 };
+
+		n = lines_in_order(dup_begin, 8);
+		ok(same_any_chunking(n, &st), "duplicate BEGIN: same result in any chunking");
+		ok(st.boots == 1 && st.duplicate == 2 && st.lost == 0 && all_boot_one(),
+		   "BEGIN twice at once and again later: no phantom boot (boots %llu)",
+		   (unsigned long long)st.boots);
+	}
+	{
+		static const int swap[] = { 0, 2, 1, 3, 4, 5 };
+
+		n = lines_in_order(swap, 6);
+		ok(same_any_chunking(n, &st), "swap: same result in any chunking");
+		ok(st.lines == 6 && st.reordered == 1 && st.lost == 0 && st.duplicate == 0 && st.boots == 1,
+		   "two lines swapped: one reordered, nothing lost");
+		ok(all_boot_one() && S.msg[2].seq == 2, "the late line is delivered, in its boot");
+		ok(S.nproblem[PROTO_LOST] == 0 && S.nproblem[PROTO_REORDERED] == 1, "no loss reported");
+	}
+	{
+		static const int far[] = { 0, 2, 3, 4, 1, 5 };
+
+		n = lines_in_order(far, 6);
+		st = decode(buf, n, 0);
+		ok(st.reordered == 1 && st.lost == 0 && all_boot_one(), "a line three places late: reordered");
+	}
+	{
+		static const int begin_late[] = { 1, 0, 2, 3, 4, 5 };
+
+		n = lines_in_order(begin_late, 6);
+		ok(same_any_chunking(n, &st), "late BEGIN: same result in any chunking");
+		ok(st.boots == 1 && st.reordered == 1 && st.lost == 0 && all_boot_one(),
+		   "BEGIN after line 2: one boot, reordered, nothing lost");
+	}
+	{
+		static const int mixed[] = { 0, 2, 2, 1, 4, 5 };	/* 3 lost, 2 twice, 1 late */
+
+		n = lines_in_order(mixed, 6);
+		ok(same_any_chunking(n, &st), "mixed: same result in any chunking");
+		ok(st.lost == 1 && st.duplicate == 1 && st.reordered == 1 && st.boots == 1 && all_boot_one(),
+		   "loss, duplicate and reordering counted apart (lost %llu dup %llu reord %llu)",
+		   (unsigned long long)st.lost, (unsigned long long)st.duplicate,
+		   (unsigned long long)st.reordered);
+		ok(S.problem_seq[PROTO_LOST] == 4, "the lost number is 4 (seq %u)", S.problem_seq[PROTO_LOST]);
+	}
+	{
+		/* A whole boot replayed (a log pasted twice): all duplicates. */
+		static const int twice[] = { 0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5 };
+
+		n = lines_in_order(twice, 12);
+		st = decode(buf, n, 0);
+		ok(st.boots == 1 && st.duplicate == 6 && st.lines == 6 && st.lost == 0,
+		   "a boot's lines twice: 6 duplicates, one boot");
+	}
+	{
+		/* A line after END belongs to a new boot, even when its number fits. */
+		size_t o;
+
+		make_boot_id(1);
+		memcpy(buf, out, out_len);
+		o = out_len;
+		make_boot_id(2);
+		n = line_at(1);
+		memcpy(buf + o, out + n, out_len - n);	/* boot 2 lost its BEGIN */
+		st = decode(buf, o + out_len - n, 0);
+		ok(S.msg[S.nmsg - 1].boot == 2 && st.duplicate == 0 && st.reordered == 0,
+		   "after END, lines that start over make boot 2");
+	}
+	/* A long boot: numbers lost deep inside it are found as the window moves. */
+	{
+		struct proto_line l;
+		size_t o = 0;
+
+		out_len = 0;
+		proto_writer_init(&W, capture, NULL);
+		proto_line_start(&l, PROTO_BEGIN);
+		proto_writer_send(&W, &l);
+		for (unsigned i = 0; i < 3 * PROTO_SEQ_WINDOW; i++)
+			send_mod("m", i);
+		for (int i = 0; i <= 3 * PROTO_SEQ_WINDOW; i++) {
+			size_t a = line_at(i), b = line_at(i + 1);
+
+			if (i == 10 || i == 11 || i == 100)
+				continue;	/* seq 11, 12, 101 lost */
+			if (i == 50) {	/* seq 51 comes 20 lines late, seq 52 twice */
+				memcpy(buf + o, out + line_at(51), line_at(52) - line_at(51));
+				o += line_at(52) - line_at(51);
+				continue;
+			}
+			memcpy(buf + o, out + a, b - a);
+			o += b - a;
+			if (i == 70) {
+				memcpy(buf + o, out + line_at(50), line_at(51) - line_at(50));
+				o += line_at(51) - line_at(50);
+			}
+		}
+		ok(same_any_chunking(o, &st), "long boot: same result in any chunking");
+		ok(st.lost == 3 && st.reordered == 1 && st.duplicate == 1 && st.boots == 1 && all_boot_one(),
+		   "long boot: 3 lost, 1 late, 1 twice, one boot (lost %llu reord %llu dup %llu boots %llu)",
+		   (unsigned long long)st.lost, (unsigned long long)st.reordered,
+		   (unsigned long long)st.duplicate, (unsigned long long)st.boots);
+	}
+}
+
+/* Console bytes go out in order and none is dropped, whatever the lines hold. */
+static void test_console_bytes(void)
+{
+	static char in[200000];
+	struct proto_stats st;
+	size_t n = 0;
+
+	/* A head longer than 2 KiB, then a 20 KiB kernel line while it waits. */
+	n += (size_t)sprintf(in + n, "OOPSFARM:5:MOD:name=");
+	memset(in + n, 'h', 3000);
+	n += 3000;
+	in[n++] = '\n';
+	for (int i = 0; i < 20000; i++)
+		in[n++] = (char)('a' + i % 26);
+	in[n++] = '\n';
+	n += (size_t)sprintf(in + n, "[    1.0] the end\n");
+	memcpy(buf, in, n);
+	for (size_t chunk = 0; chunk < 3; chunk++) {
+		st = decode(buf, n, chunk ? 4096 * chunk + 1 : 0);
+		ok(con_len == n && !memcmp(con, in, n) && st.corrupt == 1,
+		   "long head and long held line: all %zu bytes out in order (chunk %zu, got %zu)", n,
+		   chunk, con_len);
+	}
+
+	/* 1 MiB without a newline: passed on byte for byte. */
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)(i % 251 ? 'A' + i % 23 : 'O');
+	st = decode(buf, sizeof(buf), 0);
+	ok(con_len == sizeof(buf) && !memcmp(con, buf, sizeof(buf)) && st.lines == 0,
+	   "a 1 MiB line without newline is passed on whole");
+}
+
+/* Reports: chunks that come late or twice still make the same text. */
+static void test_report_order(void)
+{
+	static char text[3000];
+	struct proto_line l;
+	struct proto_stats st;
+	size_t tl = 0, n;
+	int order[16], parts;
+
+	for (int i = 0; tl < 2000; i++)
+		tl += (size_t)sprintf(text + tl, " frame_%d+0x%x/0x100 [mod]\n", i, i * 4);
+	out_len = 0;
+	proto_writer_init(&W, capture, NULL);
+	proto_line_start(&l, PROTO_BEGIN);
+	proto_writer_send(&W, &l);
+	proto_writer_report(&W, 1, text, tl);
+	parts = (int)W.seq - 1;
+	for (int i = 0; i <= parts; i++)
+		order[i] = i;
+	order[2] = 3;	/* chunks 2 and 3 swapped */
+	order[3] = 2;
+	n = lines_in_order(order, parts + 1);
+	st = decode(buf, n, 0);
+	ok(S.nrep == 1 && S.rep_complete[0] && !strcmp(S.rep[0], text) && st.reordered == 1,
+	   "swapped chunks: one complete report, text identical");
+	order[parts + 1] = 4;	/* and chunk 4 again at the end */
+	n = lines_in_order(order, parts + 2);
+	st = decode(buf, n, 0);
+	ok(S.nrep == 1 && S.rep_complete[0] && !strcmp(S.rep[0], text) && st.duplicate == 1,
+	   "a chunk twice: text identical");
+}
+
+/* CRC combination (used to join split lines) agrees with the plain CRC. */
+static void test_crc_combine(void)
+{
+	const char *a = "OOPSFARM:7:MOD:name=", *b = "gpio_keys res=ok us=2345";
+	uint32_t whole = crc32_update(crc32_update(0, a, strlen(a)), b, strlen(b));
+
+	ok_int(crc32_combine(crc32_update(0, a, strlen(a)), crc32_update(0, b, strlen(b)), strlen(b)),
+	       whole, "crc32_combine");
+	ok_int(crc32_combine(whole, 0, 0), whole, "crc32_combine with an empty tail");
+}
 
 int main(void)
 {
@@ -215,7 +462,7 @@ int main(void)
 	ok_str(S.msg[1].all, "name=arm_smmu_v3|res=ok|us=12345", "MOD fields in order");
 	ok_str(S.msg[4].all, "case=boot|result=pass", "CASE fields");
 	ok_int(S.msg[5].type, PROTO_END, "END last");
-	ok_int(S.console_len, 0, "no console text");
+	ok_int(con_len, 0, "no console text");
 
 	/* CRLF and kernel text before and after whole lines. */
 	{
@@ -232,7 +479,7 @@ int main(void)
 		}
 		st = decode(buf, o, 3);
 		ok(st.lines == 6 && st.lost == 0 && st.corrupt == 0, "CRLF and kernel lines between: all 6");
-		ok(strstr(S.console, "ias 44-bit\r\n[") != NULL && !strstr(S.console, "OOPSFARM"),
+		ok(strstr(con, "ias 44-bit\r\n[") != NULL && !strstr(con, "OOPSFARM"),
 		   "console text keeps the kernel lines, not the agent's");
 	}
 
@@ -246,7 +493,7 @@ int main(void)
 		o += (size_t)sprintf(buf + o, "le kernel NULL pointer dereference\n");
 		st = decode(buf, o, 0);
 		ok(st.lines == 1 && st.corrupt == 0, "agent line inside a kernel line is found");
-		ok_str(S.console, "[    2.200000] Unable to handle kernel NULL pointer dereference\n",
+		ok_str(con, "[    2.200000] Unable to handle kernel NULL pointer dereference\n",
 		       "and the kernel line is put back together around it");
 		ok_int(st.lost, 2, "a stream that starts at seq 3 lost 2 lines");
 	}
@@ -272,7 +519,7 @@ int main(void)
 			total++;
 			if (st.lines == 6 && st.lost == 0)
 				good++;
-			if (!strcmp(S.console, kern))
+			if (!strcmp(con, kern))
 				console_ok++;
 		}
 		/* Every cut, even inside the prefix ("OOPSF" + kernel lines + "ARM:..."). */
@@ -301,7 +548,7 @@ int main(void)
 		memcpy(buf + o, out, out_len);
 		st = decode(buf, o + out_len, 0);
 		ok(st.lines == 6 && st.corrupt == 0 && st.lost == 0, "look-alike lines: no corruption counted");
-		ok(!strncmp(S.console, k, strlen(k)), "and they are passed on in order");
+		ok(!strncmp(con, k, strlen(k)), "and they are passed on in order");
 	}
 
 	/* Corruption: a flipped byte fails the CRC, and the gap is loss. */
@@ -315,7 +562,7 @@ int main(void)
 		ok_int(st.lost, 1, "and its seq counts as lost");
 		ok_int(st.lines, 5, "the other 5 arrive");
 		ok_int(S.nproblem[PROTO_CORRUPT], 1, "corrupt reported through the callback");
-		ok(strstr(S.console, "OOPSFARM") != NULL, "a corrupt line is passed on as console text");
+		ok(strstr(con, "OOPSFARM") != NULL, "a corrupt line is passed on as console text");
 	}
 
 	/* Loss: a whole line missing. */
@@ -331,14 +578,14 @@ int main(void)
 
 	/* Two boots; the second one's BEGIN is lost. */
 	{
-		size_t o = 0, a = line_at(1);
+		size_t o = 0, a;
 
-		memcpy(buf, out, out_len);
-		o = out_len;
-		memcpy(buf + o, out, out_len);
-		o += out_len;
-		memcpy(buf + o, out + a, out_len - a);	/* a third boot without BEGIN */
-		o += out_len - a;
+		for (unsigned id = 1; id <= 3; id++) {
+			make_boot_id(id);
+			a = id == 3 ? line_at(1) : 0;	/* the third boot without BEGIN */
+			memcpy(buf + o, out + a, out_len - a);
+			o += out_len - a;
+		}
 		st = decode(buf, o, 0);
 		ok_int(st.boots, 2, "two BEGIN lines");
 		ok_int(st.lost, 1, "the third boot lost its BEGIN");
@@ -429,5 +676,9 @@ int main(void)
 		ok(!strncmp(line, "OOPSFARM:12:CASE:case=crash_0123456789abcdef result=fail title=", 62),
 		   "case id and result come first, in fixed order");
 	}
+	test_order();
+	test_console_bytes();
+	test_report_order();
+	test_crc_combine();
 	return tap_done();
 }
