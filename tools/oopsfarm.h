@@ -2,7 +2,7 @@
 /*
  * oopsfarm.h - what the subcommands of the oopsfarm CLI share.
  *
- * Each subcommand lives in tools/cmd-<name>.c and exports one
+ * Each subcommand lives in tools/cmd/<name>.c and exports one
  * int cmd_<name>(int argc, char **argv) that returns the exit status:
  * 0 ok, 1 a test failed or a regression was found, 2 usage, 3 infra or
  * unreadable input, 4 skip.  tools/oopsfarm.c dispatches by name.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report.h - what `oopsfarm report` shares between its outputs: the text
- * and JSON report (tools/cmd-report.c), JUnit XML (tools/report-junit.c)
- * and the self-contained HTML page (tools/report-html.c).
+ * and JSON report (tools/cmd/report.c), JUnit XML (tools/report/junit.c)
+ * and the self-contained HTML page (tools/report/html.c).
  *
  * cmd-report.c reads the campaign and its cells (one per variant and board
  * setup, never pooled across setups) once; each writer then reads what else

@@ -6,7 +6,7 @@
  * One table of ops per board kind (QEMU today; a serial console with a GPIO
  * relay, fastboot and LAVA boards fit the same table: their console is an fd,
  * their power an action, their limits the same phases).  The loop
- * (tools/cmd-run.c) owns an epoll set: it watches board_ops.fd() and calls
+ * (tools/cmd/run.c) owns an epoll set: it watches board_ops.fd() and calls
  * input() when it is readable, and tick() at least every 100 ms and as soon
  * as power_fd() is readable; tick() returns 1 once the boot is over, then
  * result() says what happened.
@@ -25,7 +25,7 @@
 
 #include <stdbool.h>
 
-#include "campaign.h"
+#include "core/campaign.h"
 
 enum board_phase {
 	PHASE_START,

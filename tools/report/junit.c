@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
-#include "report.h"
+#include "report/report.h"
 
 struct totals {
 	unsigned tests, failures, skipped;

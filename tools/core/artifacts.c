@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "artifacts.h"
+#include "core/artifacts.h"
 
 int artifacts_run(const char *const *argv, char *ret_last, size_t size)
 {
@@ -112,6 +112,7 @@ int artifacts_variant(const struct campaign_variant *v, const char *init, const 
 	}
 	snprintf(ret->image, sizeof(ret->image), "%s/Image", ret->kdir);
 	read_line_file(ret->kdir, "build-id", ret->build_id, sizeof(ret->build_id));
+	read_line_file(ret->kdir, "stamp", ret->stamp, sizeof(ret->stamp));
 	read_line_file(ret->kdir, "VERSION", ret->version, sizeof(ret->version));
 	for (int p = 0; p < v->npatches; p++)
 		snprintf(ret->patches + strlen(ret->patches), sizeof(ret->patches) - strlen(ret->patches), "%s%s",

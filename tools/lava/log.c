@@ -7,8 +7,8 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "lava-log.h"
-#include "text.h"
+#include "lava/log.h"
+#include "util/text.h"
 
 /* a growable string */
 struct str {

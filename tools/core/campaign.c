@@ -8,7 +8,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "campaign.h"
+#include "core/campaign.h"
 
 struct ctx {
 	yaml_document_t doc;

@@ -24,8 +24,8 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
-#include "report.h"
-#include "seq.h"
+#include "report/report.h"
+#include "core/sequential.h"
 #include "stats.h"
 
 /* boots listed per variant in the page; the store has them all */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "util/text.h"
 
 int text_append(char **s, size_t *len, size_t *cap, const void *data, size_t n)
 {

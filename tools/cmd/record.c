@@ -2,12 +2,12 @@
 /*
  * oopsfarm record: store one finished boot from its console log.
  *
- * The console decides: a log that holds a crash report is a crash, whatever
- * the caller says (--infra, --hang); without a crash, --infra REASON makes it
- * an infra error and --hang a hang; otherwise it passed.  The boot's unique
- * id (--uid) makes recording twice a no-op, so a collector that restarts
- * never counts a boot twice.  `oopsfarm run` and the LAVA collector use the
- * same path (boot_record()).
+ * The verdict is the one rule of core/verdict.c, as for `run` and the LAVA
+ * collector: --infra REASON and --hang are the board's facts, the agent's
+ * BEGIN/END lines and the banner are read from the log, and --agent,
+ * --build-id and --stamp say what was meant to boot.  The boot's unique id
+ * (--uid) makes recording twice a no-op, so a collector that restarts
+ * never counts a boot twice.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,16 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot.h"
+#include "core/console.h"
+#include "core/verdict.h"
 #include "oopsfarm.h"
-#include "store.h"
+#include "store/store.h"
 
 static void usage(void)
 {
 	printf("usage: oopsfarm record --store FILE --campaign NAME --variant NAME --setup NAME\n"
-	       "                       --uid ID [--seq N] [--target TITLE] [--infra REASON | --hang] LOG\n\n"
+	       "                       --uid ID [--seq N] [--target TITLE] [--infra REASON | --hang]\n"
+	       "                       [--agent] [--build-id HEX] [--stamp STAMP] LOG\n\n"
 	       "Parses the console LOG and stores the boot once (a second record of the same\n"
-	       "--uid changes nothing).  A crash in the console always wins over --infra/--hang.\n");
+	       "--uid changes nothing).  A crash in the console always wins over --infra/--hang.\n"
+	       "  --agent           the oopsfarm agent was init: no BEGIN line is an infra error\n"
+	       "  --build-id HEX    the build-id the agent must report (else a wrong kernel: infra)\n"
+	       "  --stamp STAMP     the variant stamp the banner must show after '#'\n");
 }
 
 int cmd_record(int argc, char **argv)
@@ -39,6 +44,9 @@ int cmd_record(int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "infra", required_argument, NULL, 'i' },
 		{ "hang", no_argument, NULL, 'H' },
+		{ "agent", no_argument, NULL, 'A' },
+		{ "build-id", required_argument, NULL, 'B' },
+		{ "stamp", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -47,6 +55,9 @@ int cmd_record(int argc, char **argv)
 	struct crash_set x = { 0 };
 	struct store *s = NULL;
 	struct store_boot b = { .host_load = -1 };
+	struct boot_facts facts = { 0 };
+	struct boot_decision d = { 0 };
+	struct agent_seen seen;
 	int opt, r, seq = 0;
 	bool hang = false;
 	char *log;
@@ -63,6 +74,9 @@ int cmd_record(int argc, char **argv)
 		case 't': x.target = optarg; break;
 		case 'i': infra = optarg; break;
 		case 'H': hang = true; break;
+		case 'A': facts.agent_expected = true; break;
+		case 'B': facts.expect_build_id = optarg; break;
+		case 'M': facts.expect_stamp = optarg; break;
 		case 'h': usage(); return EXIT_OK;
 		default: return usage_hint("record");
 		}
@@ -77,7 +91,15 @@ int cmd_record(int argc, char **argv)
 		return EXIT_INFRA;
 	}
 	crash_set_parse(&x, log, len);
+	agent_decode(log, len, &seen);
 	free(log);
+	console_facts_fill(&facts.con, len, &x, &seen);
+	facts.board_failed = infra;
+	facts.phase_limit = hang ? "" : NULL;
+	if (boot_verdict_decide(&facts, &d) < 0) {
+		errorf("record", "cannot decide the verdict: %s", strerror(ENOMEM));
+		return EXIT_INFRA;
+	}
 
 	r = store_open(path, &s);
 	if (r < 0) {
@@ -90,26 +112,23 @@ int cmd_record(int argc, char **argv)
 		goto fail;
 	b.boot_uid = uid;
 	b.seq = seq;
-	b.target_hit = x.target_hit;
+	b.verdict = d.verdict;
+	b.infra_reason = d.reason;
+	b.target_hit = d.counted && d.verdict == VERDICT_CRASH && x.target_hit;
+	b.build_id = seen.begin ? seen.build_id : facts.expect_build_id;
 	b.log_path = argv[optind];
 	b.crashes = x.c;
 	b.ncrashes = x.n;
-	if (x.n)
-		b.verdict = VERDICT_CRASH;
-	else if (infra)
-		b.verdict = VERDICT_INFRA, b.infra_reason = infra;
-	else if (hang)
-		b.verdict = VERDICT_HANG;
-	else
-		b.verdict = VERDICT_PASS;
 	r = store_add_boot(s, &b);
 	if (r < 0)
 		goto fail;
 	printf("%s %s%s\n", uid, verdict_name(b.verdict), r == 0 ? " (already recorded)" : "");
+	boot_decision_clear(&d);
 	store_close(s);
 	return EXIT_OK;
 fail:
 	errorf("record", "cannot write to store '%s': %s", path, strerror(-r));
+	boot_decision_clear(&d);
 	store_close(s);
 	return EXIT_INFRA;
 }

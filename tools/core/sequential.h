@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "campaign.h"
+#include "core/campaign.h"
 #include "stats.h"
 
 /* outcomes: -1 not known (yet), -2 given up (infra errors only: skipped),

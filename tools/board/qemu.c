@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "board.h"
+#include "board/board.h"
 
 /* console text that moves a boot to its next phase */
 #define MARK_INIT "Run /init as init process"

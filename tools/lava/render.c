@@ -34,9 +34,9 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "lava.h"
+#include "lava/lava.h"
 #include "oopsfarm.h"
-#include "text.h"
+#include "util/text.h"
 
 #define PARAMS_KEY "x-oopsfarm-params"
 #define REPEAT_KEY "x-oopsfarm-repeat"

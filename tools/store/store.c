@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store/store.h"
 
 struct store {
 	sqlite3 *db;

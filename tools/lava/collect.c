@@ -30,15 +30,16 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
-#include "artifacts.h"
-#include "boot.h"
-#include "campaign.h"
-#include "lava-api.h"
-#include "lava-collect.h"
-#include "lava-log.h"
-#include "lava.h"
+#include "core/artifacts.h"
+#include "core/console.h"
+#include "core/verdict.h"
+#include "core/campaign.h"
+#include "lava/api.h"
+#include "lava/collect.h"
+#include "lava/log.h"
+#include "lava/lava.h"
 #include "oopsfarm.h"
-#include "text.h"
+#include "util/text.h"
 
 #define MAX_ACTIONS 1024
 
@@ -159,6 +160,8 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 	struct split sp = { 0 };
 	struct crash_set cs = { .target = in->target };
 	struct agent_seen seen;
+	struct boot_facts facts;
+	struct boot_decision d;
 	bool canceled = info->health && !strcmp(info->health, "Canceled");
 	int nk = -1, r, nboots;
 	long n;
@@ -203,47 +206,33 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 
 		crash_set_parse(&cs, pr->con ? pr->con : "", pr->len);
 		agent_decode(pr->con ? pr->con : "", pr->len, &seen);
+		/* the verdict rule (core/verdict.c): the console, then LAVA */
+		facts = (struct boot_facts){
+			.expect_build_id = job->build_id,
+			.expect_stamp = in->stamp,
+			.agent_expected = in->agent_expected,
+			.lab = {
+				.name = "LAVA",
+				.error = pr->error,
+				.timeout = has_word(pr->error, "timed out") || has_word(pr->error, "timeout"),
+				.canceled = canceled,
+				.last = last,
+				.complete = info->health && !strcmp(info->health, "Complete"),
+				.job_reason = job_reason,
+			},
+		};
+		console_facts_fill(&facts.con, pr->len, &cs, &seen);
 		if (p >= sp.npairs) {
-			b.verdict = VERDICT_INFRA;
 			snprintf(reason, sizeof(reason), "the LAVA job ended before this boot (%s)",
 				 canceled ? "canceled" : job_reason);
-		} else if (cs.n) {
-			b.verdict = VERDICT_CRASH;	/* whatever LAVA said */
-		} else if (!seen.begin) {
-			/* a kernel that printed and then stopped before init is a hang;
-			 * no console at all, or LAVA giving up, is the lab's */
-			if (!canceled && has_word(pr->error, "timed out") && strstr(pr->con ? pr->con : "", "Linux version")) {
-				b.verdict = VERDICT_HANG;
-				snprintf(reason, sizeof(reason), "no agent BEGIN line (%s)", pr->error);
-			} else {
-				b.verdict = VERDICT_INFRA;
-				snprintf(reason, sizeof(reason), "no agent BEGIN line (%s)",
-					 canceled ? "job canceled" : pr->error[0] ? pr->error : job_reason);
-			}
-		} else if (job->build_id[0] && strcmp(seen.build_id, job->build_id)) {
-			b.verdict = VERDICT_INFRA;
-			snprintf(reason, sizeof(reason), "build-id mismatch: booted %s, expected %s", seen.build_id,
-				 job->build_id);
-		} else if (seen.end) {
-			if (!strcmp(seen.verdict, "error")) {
-				b.verdict = VERDICT_INFRA;
-				snprintf(reason, sizeof(reason), "the agent could not do its job (END verdict=error)");
-			} else {
-				b.verdict = VERDICT_PASS;
-			}
-		} else if (canceled && last) {
-			b.verdict = VERDICT_INFRA;
-			snprintf(reason, sizeof(reason), "the agent never ended: job canceled");
-		} else if (has_word(pr->error, "timed out") || has_word(pr->error, "timeout")) {
-			b.verdict = VERDICT_HANG;
-			snprintf(reason, sizeof(reason), "the agent never ended (LAVA: %s)", pr->error);
-		} else if (last && strcmp(info->health ? info->health : "", "Complete")) {
-			b.verdict = VERDICT_INFRA;
-			snprintf(reason, sizeof(reason), "the agent never ended (%s)", pr->error[0] ? pr->error : job_reason);
-		} else {
-			b.verdict = VERDICT_HANG;
-			snprintf(reason, sizeof(reason), "the agent never ended");
+			facts.board_failed = reason;
 		}
+		r = boot_verdict_decide(&facts, &d);
+		if (r < 0) {
+			split_free(&sp);
+			return r;
+		}
+		b.verdict = d.verdict;
 		snprintf(uid, sizeof(uid), "%s/%s/%s/lava-%s-%lld-%d", in->campaign, job->variant, job->setup,
 			 in->server_id, (long long)job->job_id, p + 1);
 		if (pr->first_dt[0]) {
@@ -255,8 +244,8 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		b.variant_id = job->variant_id;
 		b.setup_id = job->setup_id;
 		b.seq = job->boot_base + p;
-		b.infra_reason = reason[0] ? reason : NULL;
-		b.target_hit = b.verdict == VERDICT_CRASH && cs.target_hit;
+		b.infra_reason = d.reason;
+		b.target_hit = d.counted && b.verdict == VERDICT_CRASH && cs.target_hit;
 		b.started = started[0] ? started : NULL;
 		b.wall_ms = t0 >= 0 && t1 >= t0 ? (int64_t)((t1 - t0) * 1000) : 0;
 		b.knobs = in->knobs;
@@ -276,6 +265,7 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		}
 		b.log_path = zpath[0] ? zpath : NULL;
 		r = store_add_boot(in->s, &b);
+		boot_decision_clear(&d);
 		if (r < 0) {
 			snprintf(err, errsize, "cannot store boot '%s': %s", uid, strerror(-r));
 			split_free(&sp);
@@ -752,6 +742,7 @@ int lava_cmd_collect(int argc, char **argv)
 	c.dir = dir;
 	c.in.s = c.s;
 	c.in.campaign = campaign;
+	c.in.agent_expected = true;
 	c.in.target = target[0] ? target : NULL;
 	c.in.knobs = knobs[0] ? knobs : NULL;
 	c.in.logdir = dir;
@@ -844,6 +835,8 @@ static void ingest_usage(void)
 	       "  --server NAME      the server the logs came from (default 'local'), for the boot ids\n"
 	       "  --definition FILE  the jobs' definition (which actions are boots; default: action names)\n"
 	       "  --build-id HEX     the build-id the agent must report (default: the variant's in the store)\n"
+	       "  --stamp STAMP      the variant stamp the kernel banner must show after '#' (default: not checked)\n"
+	       "  --no-agent         the jobs do not run the oopsfarm agent: a clean console passes\n"
 	       "  --device NAME      the LAVA device that ran them\n"
 	       "  --health H         LAVA's health of the jobs: Complete (default), Incomplete, Canceled\n"
 	       "  --repeat K         ingest each log K times as K jobs (benchmarks)\n"
@@ -869,9 +862,13 @@ int lava_cmd_ingest(int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "logs", required_argument, NULL, 'L' },
+		{ "stamp", required_argument, NULL, 'M' },
+		{ "no-agent", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	const char *stamp = NULL;
+	bool no_agent = false;
 	const char *store_path = NULL, *campaign = NULL, *variant = NULL, *setup = NULL, *server = "local";
 	const char *defpath = NULL, *build_id = NULL, *device = NULL, *target = NULL, *logs = NULL;
 	const char *health = "Complete";
@@ -900,6 +897,8 @@ int lava_cmd_ingest(int argc, char **argv)
 		case 't': target = optarg; break;
 		case 'R': repeat = atoi(optarg); break;
 		case 'L': logs = optarg; break;
+		case 'M': stamp = optarg; break;
+		case 'A': no_agent = true; break;
 		case 'h': ingest_usage(); return EXIT_OK;
 		default: return usage_hint("lava ingest");
 		}
@@ -960,6 +959,8 @@ int lava_cmd_ingest(int argc, char **argv)
 	}
 	in.s = s;
 	in.campaign = campaign;
+	in.agent_expected = !no_agent;
+	in.stamp = stamp;
 	in.logdir = logs;
 	in.server_id = server;
 	snprintf(job.variant, sizeof(job.variant), "%s", variant);

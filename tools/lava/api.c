@@ -8,8 +8,8 @@
 #include <time.h>
 #include <curl/curl.h>
 
-#include "lava-api.h"
-#include "text.h"
+#include "lava/api.h"
+#include "util/text.h"
 
 struct lava_api {
 	CURL *curl;

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "campaign.h"
+#include "core/campaign.h"
 #include "oopsfarm.h"
-#include "seq.h"
+#include "core/sequential.h"
 
 int cmd_campaign(int argc, char **argv)
 {

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lava.h"
-#include "lava-collect.h"
+#include "lava/lava.h"
+#include "lava/collect.h"
 #include "oopsfarm.h"
 
 struct lava_command {

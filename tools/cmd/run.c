@@ -32,16 +32,17 @@
 #include <zstd.h>
 #include <sqlite3.h>
 
-#include "campaign.h"
-#include "boot.h"
+#include "core/campaign.h"
+#include "core/console.h"
+#include "core/verdict.h"
 #include "oops.h"
 #include "proto.h"
 #include "oopsfarm.h"
-#include "artifacts.h"
-#include "board.h"
-#include "seq.h"
+#include "core/artifacts.h"
+#include "board/board.h"
+#include "core/sequential.h"
 #include "stats.h"
-#include "store.h"
+#include "store/store.h"
 
 #define MAX_RETRIES CAMPAIGN_MAX_RETRIES
 
@@ -102,6 +103,7 @@ struct farm {
 	struct setup_art *sa;
 	const char *cmdline;		/* console=, panic=, the agent's knobs, --append */
 	bool sequential;
+	bool agent_expected;		/* init is the oopsfarm agent (not --no-agent) */
 	int boots;			/* per variant and setup: the cap */
 	/* outcomes[setup][variant][boot]: -1 unknown, 0 no target, 1 target */
 	signed char *outcome;
@@ -288,9 +290,11 @@ static int finish_boot(struct farm *f, struct slot *sl)
 	struct board_result qr;
 	struct crash_set bp = { .target = f->c->target };
 	struct agent_seen seen;
+	struct boot_facts facts = { 0 };
+	struct boot_decision d;
 	struct store_boot sb = { 0 };
 	struct variant_art *va = &f->va[sl->v];
-	char zpath[1100], reason[300] = "";
+	char zpath[1100];
 	size_t len = 0;
 	char *buf;
 	struct stat sq;
@@ -319,37 +323,25 @@ static int finish_boot(struct farm *f, struct slot *sl)
 	sb.build_id = seen.begin ? seen.build_id : va->a.build_id;
 	sb.crashes = bp.c;
 	sb.ncrashes = bp.n;
-	sb.target_hit = bp.target_hit;
 	sb.source = "local";
 	sb.board = "qemu";
 	sb.host_load = sl->load;
-	/*
-	 * The console decides: a crash is a crash whatever else happened.
-	 * All variants of one tree print the same release, so the build-id in
-	 * the agent's BEGIN line tells which variant really booted; a mismatch,
-	 * like a QEMU that did not start, is an infra error.  With the agent as
-	 * init, a pass needs its END line; an init that is not the agent (no
-	 * BEGIN line) passes by powering off.
-	 */
-	if (bp.n) {
-		sb.verdict = VERDICT_CRASH;
-	} else if (!qr.started || (!qr.hung && !qr.done_killed && qr.exit_code != 0 && qr.exit_code != 1)) {
-		sb.verdict = VERDICT_INFRA;
-		snprintf(reason, sizeof(reason), "%s", qr.why[0] ? qr.why : "qemu failed");
-	} else if (!len) {
-		sb.verdict = VERDICT_INFRA;
-		snprintf(reason, sizeof(reason), "empty console");
-	} else if (seen.begin && va->a.build_id[0] && strcmp(seen.build_id, va->a.build_id)) {
-		sb.verdict = VERDICT_INFRA;
-		snprintf(reason, sizeof(reason), "build-id mismatch: booted %s, expected %s", seen.build_id,
-			 va->a.build_id);
-	} else if (qr.hung || (seen.begin && !seen.end)) {
-		sb.verdict = VERDICT_HANG;
-		snprintf(reason, sizeof(reason), "%s", qr.hung ? qr.why : "the agent never ended");
-	} else {
-		sb.verdict = VERDICT_PASS;
+	/* the verdict rule (core/verdict.c): the console, then the board */
+	console_facts_fill(&facts.con, len, &bp, &seen);
+	facts.expect_build_id = va->a.build_id;
+	facts.expect_stamp = va->a.stamp;
+	facts.agent_expected = f->agent_expected;
+	if (!qr.started || (!qr.hung && !qr.done_killed && qr.exit_code != 0 && qr.exit_code != 1))
+		facts.board_failed = qr.why[0] ? qr.why : "qemu failed";
+	if (qr.hung)
+		facts.phase_limit = qr.why;
+	if (boot_verdict_decide(&facts, &d) < 0) {
+		free(buf);
+		return -ENOMEM;
 	}
-	sb.infra_reason = reason[0] ? reason : NULL;
+	sb.verdict = d.verdict;
+	sb.target_hit = d.counted && d.verdict == VERDICT_CRASH && bp.target_hit;
+	sb.infra_reason = d.reason;
 	snprintf(zpath, sizeof(zpath), "%s.zst", sl->log);
 	sb.log_path = zpath;
 	if (buf)
@@ -358,11 +350,12 @@ static int finish_boot(struct farm *f, struct slot *sl)
 	r = store_add_boot(f->s, &sb);
 	if (r < 0) {
 		errorf("run", "cannot store boot '%s': %s", sl->uid, strerror(-r));
+		boot_decision_clear(&d);
 		return r;
 	}
 	if (sb.verdict == VERDICT_INFRA) {
 		f->infra++;
-		fprintf(stderr, "\noopsfarm run: %s: infra error (%s)%s\n", sl->uid, reason,
+		fprintf(stderr, "\noopsfarm run: %s: infra error (%s)%s\n", sl->uid, d.reason,
 			sl->attempt < MAX_RETRIES ? ", retrying" : ", given up");
 		if (sl->attempt < MAX_RETRIES && f->nretry < (int)(sizeof(f->retry) / sizeof(f->retry[0]))) {
 			f->retry[f->nretry].v = sl->v, f->retry[f->nretry].i = sl->i, f->retry[f->nretry].b = sl->b;
@@ -372,8 +365,10 @@ static int finish_boot(struct farm *f, struct slot *sl)
 			*outcome(f, sl->i, sl->v, sl->b) = -2;
 			seq_update(f, sl->i);
 		}
+		boot_decision_clear(&d);
 		return 0;
 	}
+	boot_decision_clear(&d);
 	*outcome(f, sl->i, sl->v, sl->b) = sb.target_hit ? 1 : 0;
 	f->done++;
 	va->boots++;
@@ -581,6 +576,7 @@ static void usage(void)
 	       "  --timeout PHASE=SEC  a phase limit: start, kernel, agent_begin, agent_end, settle, idle\n"
 	       "  --store FILE      results store (default build/run/<campaign>/results.db)\n"
 	       "  --init FILE       static init for the initramfs (default the aarch64 agent)\n"
+	       "  --no-agent        the init is not the oopsfarm agent: a clean console passes\n"
 	       "  --append ARGS     extra kernel command line\n"
 	       "  -h, --help        this help\n\n"
 	       "Without CAMPAIGN.yaml the flags describe one: the demo's board setup (-smp 2, 1000 extra\n"
@@ -594,6 +590,7 @@ int cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "store", required_argument, NULL, 's' },
 		{ "init", required_argument, NULL, 'i' },
+		{ "no-agent", no_argument, NULL, 'A' },
 		{ "boots", required_argument, NULL, 'n' },
 		{ "append", required_argument, NULL, 'a' },
 		{ "boards", required_argument, NULL, 'k' },
@@ -611,7 +608,7 @@ int cmd_run(int argc, char **argv)
 	const char *kernel_src = NULL, *target = NULL, *name = NULL;
 	const char *variant_args[CAMPAIGN_MAX_VARIANTS], *timeout_args[16];
 	int nvariant_args = 0, ntimeout_args = 0, boards = 0;
-	bool resume = false, until = false, replaced = false;
+	bool resume = false, until = false, replaced = false, no_agent = false;
 	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = { 0 };
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = { 0 };
 	char dir[512], path[1024], err[512], spath[1024], agent_cmdline[1024] = "", cmdline[2048];
@@ -627,6 +624,7 @@ int cmd_run(int argc, char **argv)
 		switch (opt) {
 		case 's': store_path = optarg; break;
 		case 'i': init = optarg; break;
+		case 'A': no_agent = true; break;
 		case 'n':
 			boots = atoi(optarg);
 			if (boots < 1) {
@@ -838,6 +836,7 @@ int cmd_run(int argc, char **argv)
 	snprintf(cmdline, sizeof(cmdline), "console=ttyAMA0 panic=-1 %s %s", agent_cmdline, extra);
 
 	f.c = c;
+	f.agent_expected = !no_agent;
 	f.s = s;
 	f.dir = dir;
 	f.va = va;

@@ -19,10 +19,10 @@
 #include <sqlite3.h>
 
 #include "oopsfarm.h"
-#include "report.h"
+#include "report/report.h"
 #include "stats.h"
-#include "seq.h"
-#include "store.h"
+#include "core/sequential.h"
+#include "store/store.h"
 
 #define MAX_CELLS 64
 

@@ -30,15 +30,15 @@
 #include <curl/curl.h>
 #include <sqlite3.h>
 
-#include "artifacts.h"
-#include "boot.h"
-#include "campaign.h"
-#include "lava-api.h"
-#include "lava-collect.h"
-#include "lava-log.h"
-#include "lava.h"
+#include "core/artifacts.h"
+#include "core/console.h"
+#include "core/campaign.h"
+#include "lava/api.h"
+#include "lava/collect.h"
+#include "lava/log.h"
+#include "lava/lava.h"
 #include "oopsfarm.h"
-#include "store.h"
+#include "store/store.h"
 
 struct server_job {
 	char name[512];

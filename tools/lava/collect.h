@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lava-collect.h - from LAVA job logs to boots in the store
- * (tools/lava-collect.c), and what submit, status and collect share.
+ * (tools/lava/collect.c), and what submit, status and collect share.
  *
  * A job holds N boots as N (boot, test) pairs after one deploy.  Its log is
  * split at each top-level boot action (the job definition says which
@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "store.h"
+#include "store/store.h"
 
 int lava_cmd_ingest(int argc, char **argv);
 
@@ -49,6 +49,8 @@ struct lava_ingest {
 	const char *knobs;
 	const char *logdir;		/* the boots' consoles, compressed */
 	const char *server_id;		/* lava_api_server_id() */
+	bool agent_expected;		/* the jobs run our agent as init */
+	const char *stamp;		/* the variant's banner stamp (NULL: not checked) */
 	/* counts of this run */
 	unsigned stored, again, by_verdict[4];
 };

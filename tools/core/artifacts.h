@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "campaign.h"
+#include "core/campaign.h"
 
 #define ARTIFACTS_RECIPE "devices/qemu-smmuv3"
 
@@ -21,6 +21,7 @@ struct variant_artifacts {
 	char image[1100];	/* kdir/Image */
 	char initrd[1024];
 	char build_id[128];	/* vmlinux's GNU build-id, "" when unknown */
+	char stamp[64];		/* the banner's variant stamp (after '#'), "" when unknown */
 	char version[256];	/* the exact source version */
 	char patches[2048];	/* the variant's patches, space-separated */
 };

@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "seq.h"
+#include "core/sequential.h"
 
 static void hypotheses(const struct campaign_until *u, double *p0, double *p1)
 {
