@@ -389,7 +389,8 @@ int cmd_report(int argc, char **argv)
 			       report_pct(c->boots ? (double)c->fails / c->boots : 0.0, a, sizeof(a)), d, c->infra,
 			       c->hangs);
 		}
-		/* other crash titles: counted on their own, never in the target rate */
+		/* other crash titles: counted on their own, never in the target
+		 * rate; a wrong kernel's crashes (infra) are not the variant's */
 		sqlite3_prepare_v2(db,
 			"SELECT c.title, count(DISTINCT c.boot_id),"
 			" (SELECT b2.log_path FROM crashes c2 JOIN boots b2 ON b2.id = c2.boot_id"
@@ -397,6 +398,7 @@ int cmd_report(int argc, char **argv)
 			"  AND b2.setup_id = ?3 ORDER BY b2.seq LIMIT 1)"
 			" FROM crashes c JOIN boots b ON b.id = c.boot_id"
 			" WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3 AND c.title != ?4"
+			" AND b.verdict != 'infra'"
 			" GROUP BY c.title ORDER BY 2 DESC, 1", -1, &st, NULL);
 		sqlite3_bind_int64(st, 1, cid);
 		sqlite3_bind_int64(st, 2, c->variant_id);

@@ -730,6 +730,7 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 			       "SELECT c.title, min(c.kind), count(DISTINCT c.boot_id), min(b.id)"
 			       " FROM crashes c JOIN boots b ON b.id = c.boot_id"
 			       " WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3"
+			       " AND b.verdict != 'infra'"
 			       " GROUP BY c.title ORDER BY c.title = ?4 DESC, 3 DESC, 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return;
