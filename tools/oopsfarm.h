@@ -30,11 +30,7 @@ int cmd_report(int argc, char **argv);
 int cmd_lava(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 
-/* "oopsfarm <cmd>: " + message + newline, on stderr. */
-void errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Prints "Try 'oopsfarm CMD --help'" and returns EXIT_USAGE. */
-int usage_hint(const char *cmd);
+#include "util/msg.h"
 
 /*
  * Text and JSON from the same calls (after iproute2's json_print): in JSON

@@ -3,10 +3,12 @@
  * board.h - what the farm's event loop needs from a board: power it on with
  * one boot's inputs, watch its console, tell when the boot is over.
  *
- * One table of ops per board kind (QEMU today; a serial console with a GPIO
- * relay, fastboot and LAVA boards fit the same table: their console is an fd,
- * their power an action, their limits the same phases).  The loop
- * (tools/cmd/run.c) owns an epoll set: it watches board_ops.fd() and calls
+ * One table of ops per board kind, in one file per backend (board/qemu.c;
+ * a serial console with a GPIO relay and fastboot fit the same table: their
+ * console is an fd, their power an action, their limits the same phases).
+ * The farm loop (core/farm.c) finds the table by the setup's `board:` kind
+ * through board_kind_find() and calls a board only through it; the kinds
+ * are listed once, in board/board.c.  The loop owns an epoll set: it watches board_ops.fd() and calls
  * input() when it is readable, and tick() at least every 100 ms and as soon
  * as power_fd() is readable; tick() returns 1 once the boot is over, then
  * result() says what happened.
@@ -75,9 +77,29 @@ struct board_ops {
 	void (*destroy)(struct board *b);
 };
 
-extern const struct board_ops qemu_board_ops;
+/*
+ * A board kind: the setup's `board:` value, its ops (NULL: no local
+ * backend, e.g. a board only reached through LAVA) and its recipe
+ * directory (build-kernel.sh, mkinitramfs.sh, widen-dtb.sh; NULL: the board
+ * boots no kernel of ours, as the replay board does).
+ */
+struct board_kind {
+	const char *name;
+	const struct board_ops *ops;
+	const char *recipe;
+};
 
-/* CLOCK_MONOTONIC seconds */
+/* The kind named name, or NULL when none is. */
+const struct board_kind *board_kind_find(const char *name);
+
+/* The known kinds' names, comma-separated, for messages (static storage). */
+const char *board_kind_names(void);
+
+/* The backends: each named only in its own file and in board/board.c. */
+extern const struct board_ops qemu_board_ops;
+extern const struct board_ops replay_board_ops;
+
+/* CLOCK_MONOTONIC seconds (util/clock.h) */
 double board_now(void);
 
 #endif

@@ -50,21 +50,6 @@ struct board {
 	struct board_result r;
 };
 
-double board_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-const char *board_phase_name(enum board_phase p)
-{
-	static const char *const names[] = { "start", "kernel", "agent_begin", "agent_end", "settle", "off" };
-
-	return (unsigned)p < NPHASES ? names[p] : "?";
-}
-
 /* utime + stime of pid in seconds, from /proc/pid/stat; -1 when gone */
 static double proc_cpu(pid_t pid)
 {

@@ -1,509 +1,36 @@
 // SPDX-License-Identifier: MIT
 /*
- * oopsfarm run CAMPAIGN: the local farm on the QEMU SMMUv3 board.
+ * oopsfarm run CAMPAIGN: the local farm (core/farm.h).
  *
- * Builds each variant's kernel (devices/qemu-smmuv3/build-kernel.sh, cached),
- * its initramfs (the init binary + the kernel's modules) and each setup's
- * device tree, then boots variants interleaved boot by boot (ABAB...) so that
- * drift on the host does not bias one side, on K boards at once from one
- * event loop (epoll; board.h).  Each finished boot is parsed from its raw
- * console and stored at once, in one transaction; the raw console is kept
- * compressed.  A boot already in the store is not booted again, so a run
- * killed with -9 resumes (--resume) where it stopped and counts nothing
- * twice.  Infra errors (QEMU did not start, the console never opened, the
- * wrong kernel booted) are stored, shown and retried, never counted in a
- * rate.  With --until the campaign stops at its sequential verdict (seq.h).
+ * Options and the campaign's overrides, then each variant's kernel and
+ * initramfs and each setup's device tree from the board kind's recipe
+ * (core/artifacts.h), then the farm loop, then the report
+ * (report_print()).  Ctrl-C stops cleanly: every finished boot is stored.
  *
  * Exit: 0 the campaign ran (whatever it measured), 2 usage or bad spec,
  * 3 infra (a build failed, the store cannot be written), 130 interrupted.
  */
 #include <errno.h>
-#include <sys/epoll.h>
-#include <sys/resource.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
-#include <zstd.h>
-#include <sqlite3.h>
 
-#include "core/campaign.h"
-#include "core/console.h"
-#include "core/verdict.h"
-#include "oops.h"
-#include "proto.h"
-#include "oopsfarm.h"
-#include "core/artifacts.h"
 #include "board/board.h"
-#include "core/sequential.h"
-#include "stats.h"
+#include "core/artifacts.h"
+#include "core/campaign.h"
+#include "core/farm.h"
+#include "oopsfarm.h"
+#include "report/report.h"
+#include "store/queries.h"
 #include "store/store.h"
-
-#define MAX_RETRIES CAMPAIGN_MAX_RETRIES
-
-struct variant_art {
-	struct variant_artifacts a;
-	int64_t id;
-	unsigned boots, fails;
-};
-
-struct setup_art {
-	char dtb[1024];
-	int64_t id;
-	struct seq_state seq;	/* the sequential rule on this setup's outcomes so far */
-};
-
-static int attempts_stored(struct store *s, const char *uid_prefix)
-{
-	sqlite3_stmt *st;
-	char like[600];
-	int n = 0;
-
-	snprintf(like, sizeof(like), "%s#%%", uid_prefix);
-	sqlite3_prepare_v2(store_db(s), "SELECT count(*) FROM boots WHERE boot_uid LIKE ?", -1, &st, NULL);
-	sqlite3_bind_text(st, 1, like, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-
-static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
-	stop_signal = sig;
-}
-
-/* one board of the farm and the boot it runs */
-struct slot {
-	struct board *board;
-	bool busy;
-	int v, i, b, attempt;
-	char uid[600], log[1024], qerr[1100], started[32], kernel[1100], append[2048];
-	double load;
-	bool rearm;		/* its console fired: watch it again at the next tick */
-	int power_fd;		/* in the epoll set: readable when the board is off */
-	struct board_boot bb;
-};
-
-/* the whole run's state */
-struct farm {
-	struct campaign *c;
-	struct store *s;
-	int64_t cid;
-	const char *dir;
-	struct variant_art *va;
-	struct setup_art *sa;
-	const char *cmdline;		/* console=, panic=, the agent's knobs, --append */
-	bool sequential;
-	bool agent_expected;		/* init is the oopsfarm agent (not --no-agent) */
-	int boots;			/* per variant and setup: the cap */
-	/* outcomes[setup][variant][boot]: -1 unknown, 0 no target, 1 target */
-	signed char *outcome;
-	/* the next boot to hand out, in ABAB order */
-	int next_b, next_i, next_v;
-	/* infra retries wait here, first out */
-	struct { int v, i, b; } retry[64];
-	int nretry;
-	int done, total, started_now, infra;
-	double t0, boards_cpu;
-	struct slot *slots;
-};
-
-static signed char *outcome(struct farm *f, int i, int v, int b)
-{
-	return &f->outcome[((size_t)i * f->c->nvariants + v) * f->boots + b];
-}
-
-static bool decided(const struct farm *f, int i)
-{
-	return f->sequential && f->sa[i].seq.sprt.decision != SPRT_CONTINUE;
-}
-
-/* Re-evaluates the sequential rule of setup i after its outcomes changed,
- * and says so when it has just decided. */
-static void seq_update(struct farm *f, int i)
-{
-	const struct campaign_until *u = &f->c->until;
-	bool before = decided(f, i);
-
-	if (!f->sequential)
-		return;
-	f->sa[i].seq.path = NULL;
-	seq_evaluate(u, u->test == SEQ_COMPARE ? outcome(f, i, u->control_idx, 0) : NULL,
-		     outcome(f, i, u->treatment_idx, 0), f->boots, &f->sa[i].seq);
-	/* said once, while booting (a resumed decision was said before) */
-	if (!before && decided(f, i) && f->t0 > 0) {
-		char line[512];
-
-		seq_describe(u, &f->sa[i].seq, line, sizeof(line));
-		fprintf(stderr, "\noopsfarm run: %s: %s\n", f->c->setups[i].name, line);
-	}
-}
-
-/* Picks the next boot to start; false when there is none left now. */
-static bool next_boot(struct farm *f, int *v, int *i, int *b)
-{
-	if (f->nretry > 0) {
-		f->nretry--;
-		*v = f->retry[0].v, *i = f->retry[0].i, *b = f->retry[0].b;
-		memmove(f->retry, f->retry + 1, f->nretry * sizeof(f->retry[0]));
-		return true;
-	}
-	while (f->next_b < f->boots) {
-		int bv = f->next_v, bi = f->next_i, bb = f->next_b;
-
-		if (++f->next_v == f->c->nvariants) {
-			f->next_v = 0;
-			if (++f->next_i == f->c->nsetups) {
-				f->next_i = 0;
-				f->next_b++;
-			}
-		}
-		if (decided(f, bi) || *outcome(f, bi, bv, bb) != -1)
-			continue;
-		*v = bv, *i = bi, *b = bb;
-		return true;
-	}
-	return false;
-}
-
-/* The variant and setup indexes of stored ids, and a boot index in range. */
-static bool stored_cell(struct farm *f, sqlite3_stmt *st, int *v, int *i, int *b)
-{
-	int64_t vid = sqlite3_column_int64(st, 0), sid = sqlite3_column_int64(st, 1);
-
-	*b = sqlite3_column_int(st, 2);
-	for (*v = 0; *v < f->c->nvariants && f->va[*v].id != vid; (*v)++)
-		;
-	for (*i = 0; *i < f->c->nsetups && f->sa[*i].id != sid; (*i)++)
-		;
-	return *v < f->c->nvariants && *i < f->c->nsetups && *b >= 0 && *b < f->boots;
-}
-
-/* Fills the outcomes of boots already in the store (resume). */
-static int load_outcomes(struct farm *f)
-{
-	sqlite3_stmt *st;
-	int n = 0, v, i, b;
-
-	if (sqlite3_prepare_v2(store_db(f->s),
-			       "SELECT variant_id, setup_id, seq, target_hit FROM boots"
-			       " WHERE campaign_id = ? AND verdict != 'infra'", -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, f->cid);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (!stored_cell(f, st, &v, &i, &b))
-			continue;
-		*outcome(f, i, v, b) = sqlite3_column_int(st, 3) ? 1 : 0;
-		f->va[v].boots++;
-		f->va[v].fails += sqlite3_column_int(st, 3) ? 1 : 0;
-		n++;
-	}
-	sqlite3_finalize(st);
-	/* boots given up after their retries: done, and never in a rate */
-	if (sqlite3_prepare_v2(store_db(f->s),
-			       "SELECT variant_id, setup_id, seq FROM boots WHERE campaign_id = ? AND verdict = 'infra'"
-			       " GROUP BY variant_id, setup_id, seq HAVING count(*) > ?", -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, f->cid);
-	sqlite3_bind_int(st, 2, MAX_RETRIES);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (stored_cell(f, st, &v, &i, &b) && *outcome(f, i, v, b) == -1) {
-			*outcome(f, i, v, b) = -2;
-			n++;
-		}
-	}
-	sqlite3_finalize(st);
-	return n;
-}
-
-static void progress(struct farm *f)
-{
-	double el = board_now() - f->t0;
-	int left = f->total - f->done;
-
-	fprintf(stderr, "\r[%d/%d]", f->done, f->total);
-	for (int k = 0; k < f->c->nvariants; k++) {
-		double lo, hi;
-
-		stats_wilson(f->va[k].fails, f->va[k].boots, 1.959964, &lo, &hi);
-		fprintf(stderr, " %s %u/%u [%.1f%%,%.1f%%]", f->c->variants[k].name, f->va[k].fails,
-			f->va[k].boots, lo * 100, hi * 100);
-	}
-	if (f->sequential)
-		for (int i = 0; i < f->c->nsetups; i++) {
-			const struct seq_state st = f->sa[i].seq;
-
-			fprintf(stderr, " | %s llr %.2f [%.2f,%.2f]%s", f->c->setups[i].name,
-				st.sprt.decision == SPRT_CONTINUE ? st.sprt.llr
-				: st.sprt.decision == SPRT_H1 ? st.sprt.hi : st.sprt.lo,
-				st.sprt.lo, st.sprt.hi,
-				st.sprt.decision == SPRT_H1 ? " H1" : st.sprt.decision == SPRT_H0 ? " H0" : "");
-		}
-	if (f->started_now > 0 && f->done > 0)
-		fprintf(stderr, " ETA %.0fs%s  ", el / f->started_now * left, f->sequential ? " (at most)" : "");
-	if (f->infra)
-		fprintf(stderr, " infra %d", f->infra);
-	fprintf(stderr, "   ");
-}
-
-static int start_boot(struct farm *f, struct slot *sl, int v, int i, int b)
-{
-	struct campaign_setup *st = &f->c->setups[i];
-	char uidp[512];
-	time_t now = time(NULL);
-	double load[1] = { -1 };
-
-	sl->v = v, sl->i = i, sl->b = b;
-	snprintf(uidp, sizeof(uidp), "%s/%s/%s/%d", f->c->name, f->c->variants[v].name, st->name, b);
-	sl->attempt = attempts_stored(f->s, uidp);
-	snprintf(sl->uid, sizeof(sl->uid), "%s#%d", uidp, sl->attempt);
-	snprintf(sl->log, sizeof(sl->log), "%s/logs/%s-%s-%d.%d.log", f->dir, f->c->variants[v].name, st->name, b,
-		 sl->attempt);
-	snprintf(sl->qerr, sizeof(sl->qerr), "%s.qemu", sl->log);
-	snprintf(sl->kernel, sizeof(sl->kernel), "%s", f->va[v].a.image);
-	snprintf(sl->append, sizeof(sl->append), "%s", f->cmdline);
-	strftime(sl->started, sizeof(sl->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	getloadavg(load, 1);
-	sl->load = load[0];
-	sl->bb = (struct board_boot){
-		.kernel = sl->kernel, .initrd = f->va[v].a.initrd, .dtb = f->sa[i].dtb[0] ? f->sa[i].dtb : NULL,
-		.append = sl->append, .cpu = st->cpu, .smp = st->vcpus, .mem_mb = st->memory_mb,
-		.log_path = sl->log, .stderr_path = sl->qerr, .limits = f->c->timeouts,
-	};
-	sl->busy = true;
-	f->started_now++;
-	return qemu_board_ops.start(sl->board, &sl->bb);
-}
-
-/* The boot on sl is over: parse, decide, store.  -errno when the store fails. */
-static int finish_boot(struct farm *f, struct slot *sl)
-{
-	struct board_result qr;
-	struct crash_set bp = { .target = f->c->target };
-	struct agent_seen seen;
-	struct boot_facts facts = { 0 };
-	struct boot_decision d;
-	struct store_boot sb = { 0 };
-	struct variant_art *va = &f->va[sl->v];
-	char zpath[1100];
-	size_t len = 0;
-	char *buf;
-	struct stat sq;
-	int r;
-
-	qemu_board_ops.result(sl->board, &qr);
-	sl->busy = false;
-	f->boards_cpu += qr.cpu_s;
-	if (stat(sl->qerr, &sq) == 0 && sq.st_size == 0)
-		unlink(sl->qerr);
-	buf = file_slurp(sl->log, &len);
-	memset(&seen, 0, sizeof(seen));
-	if (buf) {
-		crash_set_parse(&bp, buf, len);
-		agent_decode(buf, len, &seen);
-	}
-	sb.boot_uid = sl->uid;
-	sb.campaign_id = f->cid;
-	sb.variant_id = va->id;
-	sb.setup_id = f->sa[sl->i].id;
-	sb.seq = sl->b;
-	sb.started = sl->started;
-	sb.wall_ms = (int64_t)(qr.wall_s * 1000);
-	sb.cpu_ms = (int64_t)(qr.cpu_s * 1000);
-	sb.knobs = f->c->agent_args;
-	sb.build_id = seen.begin ? seen.build_id : va->a.build_id;
-	sb.crashes = bp.c;
-	sb.ncrashes = bp.n;
-	sb.source = "local";
-	sb.board = "qemu";
-	sb.host_load = sl->load;
-	/* the verdict rule (core/verdict.c): the console, then the board */
-	console_facts_fill(&facts.con, len, &bp, &seen);
-	facts.expect_build_id = va->a.build_id;
-	facts.expect_stamp = va->a.stamp;
-	facts.agent_expected = f->agent_expected;
-	if (!qr.started || (!qr.hung && !qr.done_killed && qr.exit_code != 0 && qr.exit_code != 1))
-		facts.board_failed = qr.why[0] ? qr.why : "qemu failed";
-	if (qr.hung)
-		facts.phase_limit = qr.why;
-	if (boot_verdict_decide(&facts, &d) < 0) {
-		free(buf);
-		return -ENOMEM;
-	}
-	sb.verdict = d.verdict;
-	sb.target_hit = d.counted && d.verdict == VERDICT_CRASH && bp.target_hit;
-	sb.infra_reason = d.reason;
-	snprintf(zpath, sizeof(zpath), "%s.zst", sl->log);
-	sb.log_path = zpath;
-	if (buf)
-		log_keep_compressed(sl->log, buf, len);
-	free(buf);
-	r = store_add_boot(f->s, &sb);
-	if (r < 0) {
-		errorf("run", "cannot store boot '%s': %s", sl->uid, strerror(-r));
-		boot_decision_clear(&d);
-		return r;
-	}
-	if (sb.verdict == VERDICT_INFRA) {
-		f->infra++;
-		fprintf(stderr, "\noopsfarm run: %s: infra error (%s)%s\n", sl->uid, d.reason,
-			sl->attempt < MAX_RETRIES ? ", retrying" : ", given up");
-		if (sl->attempt < MAX_RETRIES && f->nretry < (int)(sizeof(f->retry) / sizeof(f->retry[0]))) {
-			f->retry[f->nretry].v = sl->v, f->retry[f->nretry].i = sl->i, f->retry[f->nretry].b = sl->b;
-			f->nretry++;
-		} else {
-			f->done++;	/* given up: its infra errors are in the store */
-			*outcome(f, sl->i, sl->v, sl->b) = -2;
-			seq_update(f, sl->i);
-		}
-		boot_decision_clear(&d);
-		return 0;
-	}
-	boot_decision_clear(&d);
-	*outcome(f, sl->i, sl->v, sl->b) = sb.target_hit ? 1 : 0;
-	f->done++;
-	va->boots++;
-	va->fails += sb.target_hit;
-	seq_update(f, sl->i);
-	return 0;
-}
-
-/* epoll data: the slot's index, with this bit for its power fd */
-#define POWER_EVENT 0x80000000u
-
-/* Runs a busy board's timers; finishes its boot when it is over, else
- * keeps its console (one-shot) and power fds in the epoll set. */
-static int service(struct farm *f, struct slot *sl, int ep, int *watched, double now, int *busy)
-{
-	int k = sl - f->slots, fd;
-	struct epoll_event ev;
-
-	if (qemu_board_ops.tick(sl->board, now)) {
-		if (*watched >= 0)
-			epoll_ctl(ep, EPOLL_CTL_DEL, *watched, NULL);
-		if (sl->power_fd >= 0)
-			epoll_ctl(ep, EPOLL_CTL_DEL, sl->power_fd, NULL);
-		*watched = sl->power_fd = -1;
-		(*busy)--;
-		if (finish_boot(f, sl) < 0)
-			return -EIO;
-		progress(f);
-		return 0;
-	}
-	/* the console fd appears once QEMU is up, and goes at its end;
-	 * one-shot: a console wakes the loop at most once per tick */
-	fd = qemu_board_ops.fd(sl->board);
-	ev = (struct epoll_event){ .events = EPOLLIN | EPOLLONESHOT, .data.u32 = k };
-	if (fd != *watched) {
-		if (*watched >= 0)
-			epoll_ctl(ep, EPOLL_CTL_DEL, *watched, NULL);
-		if (fd >= 0)
-			epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-		*watched = fd;
-	} else if (fd >= 0 && sl->rearm) {
-		epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
-	}
-	sl->rearm = false;
-	fd = qemu_board_ops.power_fd(sl->board);
-	if (fd >= 0 && sl->power_fd != fd) {
-		ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = k | POWER_EVENT };
-		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0)
-			sl->power_fd = fd;
-	}
-	return 0;
-}
-
-/* Boots what is left of the campaign on nboards boards.  0, -EINTR, or -errno. */
-static int farm_loop(struct farm *f, int nboards)
-{
-	struct slot *slots = calloc(nboards, sizeof(*slots));
-	struct epoll_event evs[16];
-	int ep = epoll_create1(EPOLL_CLOEXEC), busy = 0, r = 0;
-	int *watched = calloc(nboards, sizeof(int));
-	double last_tick = 0;
-
-	if (!slots || !watched || ep < 0) {
-		free(slots);
-		free(watched);
-		return -ENOMEM;
-	}
-	f->slots = slots;
-	for (int k = 0; k < nboards; k++) {
-		slots[k].board = qemu_board_ops.create(k);
-		slots[k].power_fd = -1;
-		watched[k] = -1;
-		if (!slots[k].board) {
-			r = -ENOMEM;
-			goto out;
-		}
-	}
-	for (;;) {
-		int n, v, i, b;
-		double now;
-
-		/* hand out boots to idle boards */
-		for (int k = 0; k < nboards && !stop_signal; k++) {
-			if (slots[k].busy || !next_boot(f, &v, &i, &b))
-				continue;
-			start_boot(f, &slots[k], v, i, b);
-			busy++;
-		}
-		if (!busy || stop_signal)
-			break;
-		n = epoll_wait(ep, evs, 16, 100);
-		if (n < 0 && errno != EINTR) {
-			r = -errno;
-			break;
-		}
-		now = board_now();
-		for (int e = 0; e < n; e++) {
-			int k = evs[e].data.u32 & ~POWER_EVENT;
-			struct slot *sl = &slots[k];
-
-			if (!sl->busy)
-				continue;
-			if (evs[e].data.u32 & POWER_EVENT) {
-				/* powered off: the boot ends now, not at the next tick */
-				if ((r = service(f, sl, ep, &watched[k], now, &busy)) < 0)
-					goto out;
-				continue;
-			}
-			qemu_board_ops.input(sl->board);
-			sl->rearm = true;
-		}
-		if (n > 0 && now - last_tick < 0.1)
-			continue;
-		last_tick = now;
-		for (int k = 0; k < nboards; k++)
-			if (slots[k].busy && (r = service(f, &slots[k], ep, &watched[k], now, &busy)) < 0)
-				goto out;
-	}
-	if (stop_signal) {
-		/* Ctrl-C: boots in flight are not finished, so they are not stored */
-		for (int k = 0; k < nboards; k++)
-			if (slots[k].busy) {
-				qemu_board_ops.abort(slots[k].board);
-				unlink(slots[k].log);
-				unlink(slots[k].qerr);
-			}
-		r = -EINTR;
-	}
-out:
-	for (int k = 0; k < nboards; k++)
-		qemu_board_ops.destroy(slots[k].board);
-	close(ep);
-	free(slots);
-	free(watched);
-	return r;
+	farm_stop();
 }
 
 /* --variant NAME[=PATCH[,PATCH...]] */
@@ -611,7 +138,8 @@ int cmd_run(int argc, char **argv)
 	bool resume = false, until = false, replaced = false, no_agent = false;
 	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = { 0 };
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = { 0 };
-	char dir[512], path[1024], err[512], spath[1024], agent_cmdline[1024] = "", cmdline[2048];
+	char dir[512], path[1024], err[512], spath[1024], *kargs = NULL, *cmdline = NULL;
+	const char *recipe;
 	struct campaign *c;
 	struct store *s;
 	struct farm f = { 0 };
@@ -735,7 +263,24 @@ int cmd_run(int argc, char **argv)
 			c->until.max_boots = boots;
 		c->boots = c->until.max_boots;
 	}
-	if (access(init, R_OK) < 0) {
+	/* each setup's board kind; the variants are built with their one recipe */
+	for (int i = 0; i < c->nsetups; i++) {
+		sa[i].kind = board_kind_find(c->setups[i].board);
+		if (!sa[i].kind || !sa[i].kind->ops) {
+			errorf("run", "setup '%s': board '%s' has no local backend (known: %s)", c->setups[i].name,
+			       c->setups[i].board, board_kind_names());
+			campaign_free(c);
+			return EXIT_USAGE;
+		}
+		if (i > 0 && sa[i].kind->recipe != sa[0].kind->recipe) {
+			errorf("run", "setups '%s' and '%s' boot kernels from different recipes: one run builds one",
+			       c->setups[0].name, c->setups[i].name);
+			campaign_free(c);
+			return EXIT_USAGE;
+		}
+	}
+	recipe = sa[0].kind->recipe;
+	if (recipe && access(init, R_OK) < 0) {
 		errorf("run", "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
 		       init, strerror(errno));
 		campaign_free(c);
@@ -750,7 +295,7 @@ int cmd_run(int argc, char **argv)
 				c->boards, c->setups[i].vcpus, c->setups[i].name, cores);
 	snprintf(dir, sizeof(dir), "build/run/%s", c->name);
 	snprintf(path, sizeof(path), "%s/logs", dir);
-	if (artifacts_mkdir_p(path) < 0) {
+	if (file_mkdir_p(path) < 0) {
 		errorf("run", "cannot make '%s': %s", path, strerror(errno));
 		campaign_free(c);
 		return EXIT_INFRA;
@@ -767,24 +312,21 @@ int cmd_run(int argc, char **argv)
 	}
 	/* a campaign that has boots already continues only when asked to */
 	{
-		sqlite3_stmt *st;
-		char stored_target[512] = "";
-		bool known = false;
+		char *stored_target = NULL;
+		int known;
 
 		stored = 0;
-		sqlite3_prepare_v2(store_db(s),
-				   "SELECT coalesce(c.target, ''), (SELECT count(*) FROM boots b WHERE b.campaign_id = c.id)"
-				   " FROM campaigns c WHERE c.name = ?", -1, &st, NULL);
-		sqlite3_bind_text(st, 1, c->name, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			known = true;
-			snprintf(stored_target, sizeof(stored_target), "%s", sqlite3_column_text(st, 0));
-			stored = sqlite3_column_int(st, 1);
+		known = store_campaign_find(s, c->name, NULL, &stored_target, &stored);
+		if (known < 0) {
+			errorf("run", "cannot read store '%s': %s", store_path, strerror(-known));
+			store_close(s);
+			campaign_free(c);
+			return EXIT_INFRA;
 		}
-		sqlite3_finalize(st);
 		if (stored > 0 && !resume) {
 			errorf("run", "campaign '%s' already has %d boots in '%s': --resume continues it,"
 			       " --store or --name starts another", c->name, stored, store_path);
+			free(stored_target);
 			store_close(s);
 			campaign_free(c);
 			return EXIT_USAGE;
@@ -792,49 +334,51 @@ int cmd_run(int argc, char **argv)
 		if (known && strcmp(stored_target, c->target ? c->target : "")) {
 			errorf("run", "campaign '%s' in '%s' is about '%s', not '%s': --name starts another", c->name,
 			       store_path, stored_target, c->target ? c->target : "(any crash)");
+			free(stored_target);
 			store_close(s);
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
+		free(stored_target);
 	}
-	store_campaign(s, c->name, c->target, c->path, &f.cid);
+	if (store_campaign(s, c->name, c->target, c->path, &f.cid) < 0)
+		goto store_failed;
 	if (f.sequential) {
 		char line[512];
 
 		campaign_until_format(&c->until, line, sizeof(line));
-		store_campaign_set_until(s, f.cid, line);
+		if (store_campaign_set_until(s, f.cid, line) < 0)
+			goto store_failed;
 	}
 	/* artifacts: kernels (cached by build-kernel.sh), initramfs, DTBs */
 	for (int v = 0; v < c->nvariants; v++) {
-		fprintf(stderr, "oopsfarm run: building variant '%s'\n", c->variants[v].name);
-		if (artifacts_variant(&c->variants[v], init, dir, &va[v].a, err, sizeof(err)) < 0) {
-			errorf("run", "%s", err);
-			goto infra;
+		if (recipe) {
+			fprintf(stderr, "oopsfarm run: building variant '%s'\n", c->variants[v].name);
+			if (artifacts_variant(recipe, &c->variants[v], init, dir, &va[v].a, err, sizeof(err)) < 0) {
+				errorf("run", "%s", err);
+				goto infra;
+			}
 		}
-		store_variant(s, f.cid, c->variants[v].name, va[v].a.version, va[v].a.patches, NULL, va[v].a.build_id,
-			      &va[v].id);
+		if (store_variant(s, f.cid, c->variants[v].name, va[v].a.version, va[v].a.patches, NULL,
+				  va[v].a.build_id, &va[v].id) < 0)
+			goto store_failed;
 	}
 	for (int i = 0; i < c->nsetups; i++) {
 		struct campaign_setup *st = &c->setups[i];
 
-		if (artifacts_setup_dtb(st, dir, sa[i].dtb, sizeof(sa[i].dtb), err, sizeof(err)) < 0) {
+		if (recipe && artifacts_setup_dtb(recipe, st, dir, false, sa[i].dtb, sizeof(sa[i].dtb), err, sizeof(err)) < 0) {
 			errorf("run", "%s", err);
 			goto infra;
 		}
-		store_setup(s, f.cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &sa[i].id);
+		if (store_setup(s, f.cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &sa[i].id) < 0)
+			goto store_failed;
 	}
 
-	/* the agent's knobs, each as oopsfarm.KEY=VALUE on the kernel command line */
-	if (c->agent_args) {
-		char *copy = strdup(c->agent_args), *save = NULL;
-
-		for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-			snprintf(agent_cmdline + strlen(agent_cmdline), sizeof(agent_cmdline) - strlen(agent_cmdline),
-				 "%s%s%s", agent_cmdline[0] ? " " : "", strncmp(w, "oopsfarm.", 9) ? "oopsfarm." : "", w);
-		free(copy);
+	kargs = campaign_kernel_args(c);
+	if (!kargs || asprintf(&cmdline, "console=ttyAMA0 panic=-1 %s %s", kargs, extra) < 0) {
+		cmdline = NULL;
+		goto infra;
 	}
-	snprintf(cmdline, sizeof(cmdline), "console=ttyAMA0 panic=-1 %s %s", agent_cmdline, extra);
-
 	f.c = c;
 	f.agent_expected = !no_agent;
 	f.s = s;
@@ -843,19 +387,11 @@ int cmd_run(int argc, char **argv)
 	f.sa = sa;
 	f.cmdline = cmdline;
 	f.boots = c->boots;
-	f.total = c->boots * c->nvariants * c->nsetups;
-	f.outcome = malloc((size_t)f.total);
-	if (!f.outcome)
-		goto infra;
-	memset(f.outcome, -1, (size_t)f.total);
-	r = load_outcomes(&f);
+	r = farm_resume(&f);
 	if (r < 0)
-		goto infra;
-	f.done = r;
+		goto store_failed;
 	if (r > 0)
 		fprintf(stderr, "oopsfarm run: resuming '%s': %d boots stored\n", c->name, r);
-	for (int i = 0; i < c->nsetups; i++)
-		seq_update(&f, i);
 	fprintf(stderr, "oopsfarm run: %s: %d variants x %d setups x %s%d boots on %d board%s\n", c->name,
 		c->nvariants, c->nsetups, f.sequential ? "at most " : "", c->boots, c->boards,
 		c->boards == 1 ? "" : "s");
@@ -878,29 +414,29 @@ int cmd_run(int argc, char **argv)
 				" boards' %.1f CPU-s)\n", f.started_now, board_now() - f.t0, own,
 				f.boards_cpu > 0 ? 100 * own / f.boards_cpu : 0, f.boards_cpu);
 	}
+	farm_release(&f);
+	free(cmdline);
+	free(kargs);
 	if (r == -EINTR) {
 		fprintf(stderr, "oopsfarm run: interrupted: every finished boot is stored; `oopsfarm run --resume` continues\n");
 		store_close(s);
 		campaign_free(c);
-		free(f.outcome);
 		return 128 + SIGINT;
 	}
 	store_close(s);
-	free(f.outcome);
 	if (r < 0) {
 		campaign_free(c);
 		return EXIT_INFRA;
 	}
-	{
-		char *rargv[] = { "report", "--store", (char *)store_path, "--campaign", c->name, NULL };
-
-		optind = 1;
-		r = cmd_report(5, rargv);
-	}
+	r = report_print(&(struct report_opts){ .store = store_path, .campaign = c->name });
 	campaign_free(c);
 	return r;
+store_failed:
+	errorf("run", "cannot write to store '%s'", store_path);
 infra:
-	free(f.outcome);
+	farm_release(&f);
+	free(cmdline);
+	free(kargs);
 	store_close(s);
 	campaign_free(c);
 	return EXIT_INFRA;

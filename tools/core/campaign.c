@@ -8,6 +8,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "board/board.h"
 #include "core/campaign.h"
 
 struct ctx {
@@ -339,9 +340,9 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 			    what, s->name);
 	if (!s->board)
 		s->board = strdup("qemu-smmuv3");
-	if (strcmp(s->board, "qemu-smmuv3"))
-		return fail(x, get(x, n, "board"), "%s: board '%s' is not known (known: qemu-smmuv3)", what,
-			    s->board);
+	if (!board_kind_find(s->board))
+		return fail(x, get(x, n, "board"), "%s: board '%s' is not known (known: %s)", what, s->board,
+			    board_kind_names());
 	if (!s->cpu)
 		s->cpu = strdup("max,pauth-impdef=on");
 	return 0;
@@ -495,4 +496,31 @@ void campaign_free(struct campaign *c)
 	free(c->until.control);
 	free(c->until.treatment);
 	free(c);
+}
+
+char *campaign_kernel_args(const struct campaign *c)
+{
+	const char *p = c->agent_args ? c->agent_args : "";
+	/* a word of n >= 1 bytes grows by at most "oopsfarm." and a space */
+	char *out = malloc(strlen(p) * 11 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t");
+		if (!n)
+			break;
+		if (o != out)
+			*o++ = ' ';
+		if (strncmp(p, "oopsfarm.", 9))
+			o = stpcpy(o, "oopsfarm.");
+		memcpy(o, p, n);
+		o += n;
+		p += n;
+	}
+	*o = '\0';
+	return out;
 }

@@ -99,4 +99,12 @@ void campaign_timeouts_default(struct campaign_timeouts *t);
 /* "PHASE=SECONDS" (a --timeout flag); 0 or -EINVAL. */
 int campaign_timeout_set(struct campaign_timeouts *t, const char *assignment);
 
+/*
+ * The agent's knobs as kernel arguments: each word of c->agent_args as
+ * oopsfarm.KEY=VALUE (words already prefixed stay as they are), space
+ * separated; "" without knobs.  The same string for a local board and a
+ * LAVA job.  Returns a malloc'd string, or NULL (ENOMEM).
+ */
+char *campaign_kernel_args(const struct campaign *c);
+
 #endif

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
-#include <zstd.h>
 
 #include "core/console.h"
 #include "proto.h"
@@ -35,66 +33,6 @@ void crash_set_parse(struct crash_set *set, const char *buf, size_t len)
 	set->target_hit = false;
 	set->n = 0;
 	oops_parse_buffer(buf, len, on_report, set);
-}
-
-char *file_slurp(const char *path, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (!f)
-		return NULL;
-	do {
-		if (cap - len < 65536) {
-			char *nb = realloc(buf, (cap += 1 << 20) + 1);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	*ret_len = len;
-	return buf;
-}
-
-/* Writes buf compressed to path.zst; the raw file is removed after. */
-int log_keep_compressed(const char *path, const char *buf, size_t len)
-{
-	size_t bound = ZSTD_compressBound(len), n;
-	char *z = malloc(bound), zpath[1200];
-	FILE *f;
-
-	if (!z)
-		return -ENOMEM;
-	n = ZSTD_compress(z, bound, buf, len, 9);
-	if (ZSTD_isError(n)) {
-		free(z);
-		return -EIO;
-	}
-	snprintf(zpath, sizeof(zpath), "%s.zst", path);
-	f = fopen(zpath, "wb");
-	if (!f || fwrite(z, 1, n, f) != n || fclose(f) != 0) {
-		free(z);
-		return -EIO;
-	}
-	free(z);
-	unlink(path);
-	return 0;
 }
 
 static void on_agent_msg(const struct proto_msg *m, void *userdata)

@@ -14,7 +14,9 @@
 
 #include "oops.h"
 #include "core/verdict.h"
+#include "store/logs.h"
 #include "store/store.h"
+#include "util/file.h"
 
 #define BOOT_MAX_CRASHES 32
 
@@ -31,8 +33,6 @@ struct crash_set {
 /* Parses a console log into set (set->target is kept, the rest reset). */
 void crash_set_parse(struct crash_set *set, const char *buf, size_t len);
 
-/* Reads a whole file; returns a malloc'd buffer (NUL-terminated) or NULL with errno. */
-char *file_slurp(const char *path, size_t *ret_len);
 
 /*
  * What the agent said on the console (the build-id it saw, its verdict),
@@ -56,7 +56,5 @@ void agent_decode(const char *buf, size_t len, struct agent_seen *a);
 void console_facts_fill(struct console_facts *f, size_t len, const struct crash_set *cs,
 			const struct agent_seen *a);
 
-/* Writes buf zstd-compressed to path.zst and removes path; 0 or -errno. */
-int log_keep_compressed(const char *path, const char *buf, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <curl/curl.h>
 
+#include "util/clock.h"
 #include "lava/api.h"
 #include "util/text.h"
 
@@ -174,14 +175,6 @@ void lava_api_stats(const struct lava_api *a, unsigned long *ret_requests, unsig
 	*ret_retries = a->retries;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -252,7 +245,7 @@ static int request(struct lava_api *a, const char *path, const char *post, struc
 
 	snprintf(url, sizeof(url), "%s/api/v0.2/%s", a->url, path);
 	for (attempt = 0;; attempt++) {
-		double t0 = now_s();
+		double t0 = clock_now();
 		bool again;
 
 		free(out->p);
@@ -274,7 +267,7 @@ static int request(struct lava_api *a, const char *path, const char *post, struc
 		if (a->o.verbose)
 			fprintf(stderr, "oopsfarm lava: %s %s -> %s%ld (%.3f s)%s\n", post ? "POST" : "GET", url,
 				c == CURLE_OK ? "" : curl_easy_strerror(c), c == CURLE_OK ? status : 0L,
-				now_s() - t0, attempt ? " (retry)" : "");
+				clock_now() - t0, attempt ? " (retry)" : "");
 		if (c == CURLE_OK && status >= 200 && status < 300)
 			return 0;
 		if (post)

@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "util/clock.h"
 #include "core/artifacts.h"
 #include "core/console.h"
 #include "core/verdict.h"
@@ -598,14 +599,6 @@ static int collect_job(struct collector *c, struct lava_job_row *j, char *err, s
 	return 1;
 }
 
-static double mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void collect_usage(void)
 {
 	printf("usage: oopsfarm lava collect --store FILE --campaign NAME [options]\n\n"
@@ -690,7 +683,7 @@ int lava_cmd_collect(int argc, char **argv)
 	struct collector c = { .opts = { .retries = -1 } };
 	const char *store_path = NULL, *campaign = NULL, *logs = NULL;
 	char target[512], knobs[1024], dir[1200], err[2048];
-	double interval = 2, timeout = 3600, t0 = mono();
+	double interval = 2, timeout = 3600, t0 = clock_now();
 	bool wait = false;
 	struct lava_job_row *jobs = NULL;
 	int opt, r, njobs = 0, rc = EXIT_OK;
@@ -734,7 +727,7 @@ int lava_cmd_collect(int argc, char **argv)
 		snprintf(dir, sizeof(dir), "%s/lava-%s", copy ? dirname(copy) : ".", campaign);
 		free(copy);
 	}
-	if (artifacts_mkdir_p(dir) < 0) {
+	if (file_mkdir_p(dir) < 0) {
 		errorf("lava collect", "cannot make '%s': %s", dir, strerror(errno));
 		rc = EXIT_INFRA;
 		goto out;
@@ -796,12 +789,12 @@ int lava_cmd_collect(int argc, char **argv)
 			fprintf(stderr, "oopsfarm lava collect: %s: %d/%d jobs collected, %u boots stored (%u pass, %u crash,"
 				" %u hang, %u infra)%s, %.1f s\n", campaign, njobs - left, njobs, c.in.stored,
 				c.in.by_verdict[VERDICT_PASS], c.in.by_verdict[VERDICT_CRASH], c.in.by_verdict[VERDICT_HANG],
-				c.in.by_verdict[VERDICT_INFRA], c.in.again ? " (some were stored before)" : "", mono() - t0);
+				c.in.by_verdict[VERDICT_INFRA], c.in.again ? " (some were stored before)" : "", clock_now() - t0);
 		if (failed)
 			rc = EXIT_INFRA;
 		if (fatal || !wait || !left)
 			break;
-		if (mono() - t0 > timeout) {
+		if (clock_now() - t0 > timeout) {
 			errorf("lava collect", "%d jobs not collected after %.0f s", left, timeout);
 			rc = EXIT_INFRA;
 			break;
@@ -879,7 +872,7 @@ int lava_cmd_ingest(int argc, char **argv)
 	long long first = 1;	/* the job id of the first log */
 	int opt, r, boots = 0, repeat = 1, rc = EXIT_OK;
 	size_t dlen;
-	double t0 = mono();
+	double t0 = clock_now();
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -911,7 +904,7 @@ int lava_cmd_ingest(int argc, char **argv)
 		errorf("lava ingest", "cannot read '%s': %s", defpath, strerror(errno));
 		return EXIT_INFRA;
 	}
-	if (logs && artifacts_mkdir_p(logs) < 0) {
+	if (logs && file_mkdir_p(logs) < 0) {
 		errorf("lava ingest", "cannot make '%s': %s", logs, strerror(errno));
 		free(def);
 		return EXIT_INFRA;
@@ -993,7 +986,7 @@ int lava_cmd_ingest(int argc, char **argv)
 		free(log);
 	}
 	fprintf(stderr, "oopsfarm lava ingest: %u boots stored in %.2f s (%u pass, %u crash, %u hang, %u infra)%s\n",
-		in.stored, mono() - t0, in.by_verdict[VERDICT_PASS], in.by_verdict[VERDICT_CRASH],
+		in.stored, clock_now() - t0, in.by_verdict[VERDICT_PASS], in.by_verdict[VERDICT_CRASH],
 		in.by_verdict[VERDICT_HANG], in.by_verdict[VERDICT_INFRA],
 		in.again ? ", the others were stored before" : "");
 out:

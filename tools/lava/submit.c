@@ -30,6 +30,8 @@
 #include <curl/curl.h>
 #include <sqlite3.h>
 
+#include "util/clock.h"
+#include "board/board.h"
 #include "core/artifacts.h"
 #include "core/console.h"
 #include "core/campaign.h"
@@ -190,14 +192,6 @@ static int stage(const char *src, const char *dst)
 	return rename(tmp, dst) < 0 ? -errno : 0;
 }
 
-static double mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int common_token(const char *cmd, const char *token_file, char **ret)
 {
 	char err[512];
@@ -260,12 +254,14 @@ int lava_cmd_submit(int argc, char **argv)
 	struct variant_artifacts va[CAMPAIGN_MAX_VARIANTS];
 	int64_t vid[CAMPAIGN_MAX_VARIANTS], sid[CAMPAIGN_MAX_SETUPS], cid;
 	char dtb[CAMPAIGN_MAX_SETUPS][1100];
-	char dir[1024], spath[1100], adir[1200], base[1400], err[2048], agent_args[2048] = "", checked[CAMPAIGN_MAX_SETUPS][64];
+	char dir[1024], spath[1100], adir[1200], base[1400], err[2048], *agent_args = NULL, checked[CAMPAIGN_MAX_SETUPS][64];
 	struct campaign *c = NULL;
 	struct store *s = NULL;
 	struct lava_api *a = NULL;
 	struct server_job *sj = NULL;
 	char *token = NULL;
+	const struct board_kind *kind;
+	const char *recipe;
 	bool dry = false;
 	int opt, r, bpj = 10, nsj = 0, rc = EXIT_OK, nbatches, submitted = 0, adopted = 0, present = 0;
 	double t0;
@@ -324,7 +320,7 @@ int lava_cmd_submit(int argc, char **argv)
 		snprintf(adir, sizeof(adir), "%s", art_dir);
 	else
 		snprintf(adir, sizeof(adir), "%s/lava-artifacts", dir);
-	if (artifacts_mkdir_p(dir) < 0 || artifacts_mkdir_p(adir) < 0) {
+	if (file_mkdir_p(dir) < 0 || file_mkdir_p(adir) < 0) {
 		errorf("lava submit", "cannot make '%s': %s", adir, strerror(errno));
 		rc = EXIT_INFRA;
 		goto out;
@@ -344,13 +340,11 @@ int lava_cmd_submit(int argc, char **argv)
 		snprintf(base, sizeof(base), "file://%s", real);
 	}
 	/* the agent's knobs, each as oopsfarm.KEY=VALUE, as `oopsfarm run` passes them */
-	if (c->agent_args) {
-		char *copy = strdup(c->agent_args), *save = NULL;
-
-		for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-			snprintf(agent_args + strlen(agent_args), sizeof(agent_args) - strlen(agent_args), "%s%s%s",
-				 agent_args[0] ? " " : "", strncmp(w, "oopsfarm.", 9) ? "oopsfarm." : "", w);
-		free(copy);
+	agent_args = campaign_kernel_args(c);
+	if (!agent_args) {
+		errorf("lava submit", "out of memory");
+		rc = EXIT_INFRA;
+		goto out;
 	}
 	r = store_open(store_path, &s);
 	if (r < 0) {
@@ -364,17 +358,24 @@ int lava_cmd_submit(int argc, char **argv)
 		goto out;
 	}
 	/* artifacts: the same recipe calls as `oopsfarm run` */
+	kind = board_kind_find(c->setups[0].board);
+	recipe = kind ? kind->recipe : NULL;
+	if (!recipe) {
+		errorf("lava submit", "board '%s' has no kernel recipe", c->setups[0].board);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	for (int v = 0; v < c->nvariants; v++) {
 		char src[1200], dst[1300], vdir[1300];
 
 		fprintf(stderr, "oopsfarm lava submit: building variant '%s'\n", c->variants[v].name);
-		if (artifacts_variant(&c->variants[v], init, dir, &va[v], err, sizeof(err)) < 0) {
+		if (artifacts_variant(recipe, &c->variants[v], init, dir, &va[v], err, sizeof(err)) < 0) {
 			errorf("lava submit", "%s", err);
 			rc = EXIT_INFRA;
 			goto out;
 		}
 		snprintf(vdir, sizeof(vdir), "%s/%s", adir, c->variants[v].name);
-		artifacts_mkdir_p(vdir);
+		file_mkdir_p(vdir);
 		snprintf(src, sizeof(src), "%s", va[v].image);
 		snprintf(dst, sizeof(dst), "%s/Image", vdir);
 		if ((r = stage(src, dst)) < 0 ||
@@ -393,27 +394,14 @@ int lava_cmd_submit(int argc, char **argv)
 	}
 	for (int i = 0; i < c->nsetups; i++) {
 		struct campaign_setup *st = &c->setups[i];
-		char dst[1300], last[512];
+		char dst[1300];
 
 		/* the template always passes -dtb: a setup without extra nodes gets
 		 * QEMU's own tree for its vCPUs and memory (widen-dtb.sh with 0) */
-		if (artifacts_setup_dtb(st, dir, dtb[i], sizeof(dtb[i]), err, sizeof(err)) < 0) {
+		if (artifacts_setup_dtb(recipe, st, dir, true, dtb[i], sizeof(dtb[i]), err, sizeof(err)) < 0) {
 			errorf("lava submit", "%s", err);
 			rc = EXIT_INFRA;
 			goto out;
-		}
-		if (!dtb[i][0]) {
-			char smp[16], mem[16];
-			const char *wargv[] = { ARTIFACTS_RECIPE "/widen-dtb.sh", dtb[i], "0", smp, mem, NULL };
-
-			snprintf(dtb[i], sizeof(dtb[i]), "%s/%s.dtb", dir, st->name);
-			snprintf(smp, sizeof(smp), "%d", st->vcpus);
-			snprintf(mem, sizeof(mem), "%d", st->memory_mb);
-			if (artifacts_run(wargv, last, sizeof(last)) < 0) {
-				errorf("lava submit", "building the device tree of setup '%s' failed", st->name);
-				rc = EXIT_INFRA;
-				goto out;
-			}
 		}
 		snprintf(dst, sizeof(dst), "%s/%s.dtb", adir, st->name);
 		if ((r = stage(dtb[i], dst)) < 0) {
@@ -439,7 +427,7 @@ int lava_cmd_submit(int argc, char **argv)
 		}
 	}
 	nbatches = (c->boots + bpj - 1) / bpj;
-	t0 = mono();
+	t0 = clock_now();
 	for (int b = 1; b <= nbatches && rc == EXIT_OK; b++) {
 		for (int i = 0; i < c->nsetups && rc == EXIT_OK; i++) {
 			for (int v = 0; v < c->nvariants; v++) {
@@ -570,8 +558,9 @@ int lava_cmd_submit(int argc, char **argv)
 	if (!dry)
 		fprintf(stderr, "oopsfarm lava submit: %s: %d jobs submitted, %d adopted from the server, %d already in the"
 			" store (%d variants x %d setups x %d batches of up to %d boots) in %.2f s\n", c->name, submitted,
-			adopted, present, c->nvariants, c->nsetups, nbatches, bpj, mono() - t0);
+			adopted, present, c->nvariants, c->nsetups, nbatches, bpj, clock_now() - t0);
 out:
+	free(agent_args);
 	free(sj);
 	lava_api_free(a);
 	if (token)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report.h - what `oopsfarm report` shares between its outputs: the text
- * and JSON report (tools/cmd/report.c), JUnit XML (tools/report/junit.c)
+ * and JSON report (tools/report/text.c), JUnit XML (tools/report/junit.c)
  * and the self-contained HTML page (tools/report/html.c).
  *
  * cmd-report.c reads the campaign and its cells (one per variant and board
@@ -20,6 +20,22 @@
 #include <stdio.h>
 
 struct sqlite3;
+
+/* What to report, as `oopsfarm report` takes it. */
+struct report_opts {
+	const char *store;	/* the store's path (read, never created) */
+	const char *campaign;	/* NULL: the newest campaign */
+	bool json;		/* one JSON object instead of the text */
+	const char *junit;	/* also write JUnit XML there (NULL: no) */
+	const char *html;	/* also write the HTML page there (NULL: no) */
+};
+
+/*
+ * Prints the campaign's report on stdout (text or JSON) and writes the
+ * files asked for.  Returns the exit status: 0 printed (whatever it
+ * says), 2 no such campaign, 3 the store or a file failed.
+ */
+int report_print(const struct report_opts *o);
 
 struct report_cell {
 	char variant[128], setup[128];

@@ -6,23 +6,6 @@
 
 #include "oopsfarm.h"
 
-void errorf(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "oopsfarm %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int usage_hint(const char *cmd)
-{
-	fprintf(stderr, "Try 'oopsfarm %s --help'\n", cmd);
-	return EXIT_USAGE;
-}
-
 void json_escape(FILE *f, const char *s)
 {
 	fputc('"', f);
