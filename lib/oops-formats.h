@@ -11,6 +11,7 @@
  * number of tries per line:
  *   text     literal bytes; "\c" is the literal c
  *   ^        (first byte only) the match must start at the line start
+ *   ~        (first byte only) letters match in either case
  *   *        any run of bytes within the line (shortest first)
  *   {F}      a function: [A-Za-z0-9_]+ directly followed by '.' or '+'
  *   {S}      a source position: [A-Za-z0-9_/.-]+ ".ext:" digits
@@ -53,6 +54,7 @@ enum {
 	OF_NS = 1,		/* no stack needed (section 10) */
 	OF_C = 2,		/* always corrupted */
 	OF_START = 4,		/* the title must start the window */
+	OF_SPAN = 8,		/* the title may go on over the next line */
 };
 
 enum oops_selector {

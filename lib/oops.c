@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "oops-formats.h"
 #include "oops.h"
@@ -32,7 +33,8 @@
 #define OTHER_LINES	4000	/* lines of other contexts that close a report */
 #define CALLER_MAX	16
 #define MAX_CAPS	8
-#define MAX_CANDS	64
+#define MAX_CANDS	1024	/* surviving candidates kept per group */
+#define CAND_POOL	32768
 #define STAR_TRIES	256	/* '*' positions tried per pattern and line */
 
 /* ---- small string helpers ---- */
@@ -81,7 +83,17 @@ struct pmatch {
 	const char *cap[MAX_CAPS][2];
 	int ncap;
 	int tries;
+	bool icase;		/* the alternative started with '~' */
 };
+
+static bool same_char(const struct pmatch *m, char a, char b)
+{
+	if (m->icase && a >= 'A' && a <= 'Z')
+		a |= 0x20;
+	if (m->icase && b >= 'A' && b <= 'Z')
+		b |= 0x20;
+	return a == b;
+}
 
 /* An address token "[<ffff>]", "[ffff]", "[<0xffff>]".  Returns its end or NULL. */
 static const char *match_addr(const char *s)
@@ -242,7 +254,7 @@ static const char *pat_here(const char *p, const char *pe, const char *s, struct
 			p++;
 			/* fall through */
 		default:
-			if (*s != *p)
+			if (!*s || !same_char(m, *s, *p))
 				return NULL;
 			s++;
 			p++;
@@ -264,21 +276,25 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 	for (const char *a = pat; a;) {
 		const char *sep = strstr(a, " || ");
 		const char *ae = sep ? sep : a + strlen(a);
-		bool anchored = *a == '^';
-		const char *p = a + anchored;
+		bool icase = *a == '~';
+		bool anchored = a[icase] == '^';
+		const char *p = a + icase + anchored;
 		size_t lit = 0;
 
 		/* the literal run the pattern starts with, for strstr */
 		while (p + lit < ae && !strchr("*{()\\", p[lit]))
 			lit++;
 		for (const char *s = line; *s && (!best || s < best);) {
-			struct pmatch t = { 0 };
+			struct pmatch t = { .icase = icase };
 
 			if (lit) {
 				char key[128];
 
 				copy_str(key, sizeof(key), p, lit);
-				s = anchored ? (starts(s, key) ? s : NULL) : strstr(s, key);
+				if (anchored)
+					s = !(icase ? strncasecmp : strncmp)(s, key, strlen(key)) ? s : NULL;
+				else
+					s = icase ? strcasestr(s, key) : strstr(s, key);
 				if (!s || (best && s >= best))
 					break;
 			}
@@ -292,7 +308,7 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 			s++;
 		}
 		if (!best && anchored && !lit) {
-			struct pmatch t = { 0 };
+			struct pmatch t = { .icase = icase };
 
 			if (pat_here(p, ae, line, &t)) {
 				best = line;
@@ -579,11 +595,14 @@ struct oops_parser {
 	char seg[OOPS_LINE_MAX + 1];	/* one canonical segment of it */
 	struct open_report slot[2];
 	struct open_report *cur;	/* the report that takes lines */
+	struct title_result *eng;
 	/* In caller-id logs a report's window goes on past the next report's
 	 * header (section 4): the earlier report waits here, its offsets and
 	 * text fixed, taking window lines until the current one closes. */
 	struct open_report *pend;
 };
+
+static struct title_result *engine_new(void);
 
 struct oops_parser *oops_parser_new(oops_report_fn fn, void *userdata)
 {
@@ -607,6 +626,12 @@ struct oops_parser *oops_parser_new(oops_report_fn fn, void *userdata)
 			return NULL;
 		}
 	}
+	p->eng = engine_new();
+	if (!p->eng) {
+		oops_parser_free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
 	p->cur = &p->slot[0];
 	p->pend = &p->slot[1];
 	return p;
@@ -616,6 +641,7 @@ void oops_parser_free(struct oops_parser *p)
 {
 	if (!p)
 		return;
+	free(p->eng);
 	for (int i = 0; i < 2; i++) {
 		free(p->slot[i].text);
 		free(p->slot[i].win);
@@ -1130,7 +1156,9 @@ static const char *win_line(const struct open_report *r, int i)
 /* ---- layer 3: the title engine ---- */
 
 struct group {
-	char names[MAX_CANDS][OOPS_FRAME_MAX];	/* surviving candidates */
+	char pool[CAND_POOL];		/* the surviving candidates' names */
+	uint16_t names[MAX_CANDS];	/* their offsets in pool */
+	size_t used;
 	int n;
 };
 
@@ -1153,8 +1181,13 @@ static void add_candidate(struct recipe_run *x, const char *name)
 {
 	struct group *g = &x->g[x->cur];
 
-	if (g->n < MAX_CANDS && !skipped(x, name))
-		copy_str(g->names[g->n++], OOPS_FRAME_MAX, name, strlen(name));
+	size_t n = strlen(name) + 1;
+
+	if (g->n < MAX_CANDS && g->used + n <= CAND_POOL && !skipped(x, name)) {
+		memcpy(g->pool + g->used, name, n);
+		g->names[g->n++] = g->used;
+		g->used += n;
+	}
 }
 
 /*
@@ -1287,9 +1320,9 @@ static bool select_frame(const struct recipe_run *x, const struct group *g, char
 		return false;
 	switch (x->f->sel) {
 	case SEL_STALL:
-		prev = strip_syscall_prefix(g->names[0]);
+		prev = strip_syscall_prefix(g->pool + g->names[0]);
 		for (int i = 0; i < g->n; i++) {
-			const char *c = strip_syscall_prefix(g->names[i]);
+			const char *c = strip_syscall_prefix(g->pool + g->names[i]);
 
 			if (name_lists(c) >> SKIP_STALL_ANCHOR & 1) {
 				copy_str(ret, OOPS_FRAME_MAX, strstr(c, "smp_call_function") ? "smp_call_function" : prev,
@@ -1301,7 +1334,7 @@ static bool select_frame(const struct recipe_run *x, const struct group *g, char
 		return false;
 	case SEL_HANG:
 		for (int i = 0; i < g->n; i++) {
-			const char *c = strip_syscall_prefix(g->names[i]);
+			const char *c = strip_syscall_prefix(g->pool + g->names[i]);
 
 			if (strstr(c, "rtnl_lock")) {
 				copy_str(ret, OOPS_FRAME_MAX, c, strlen(c));
@@ -1314,7 +1347,7 @@ static bool select_frame(const struct recipe_run *x, const struct group *g, char
 			}
 		}
 		for (int i = 0; i < g->n; i++) {
-			const char *c = strip_syscall_prefix(g->names[i]);
+			const char *c = strip_syscall_prefix(g->pool + g->names[i]);
 
 			if (!(name_lists(c) >> SKIP_HANG_GENERIC & 1)) {
 				copy_str(ret, OOPS_FRAME_MAX, c, strlen(c));
@@ -1323,19 +1356,20 @@ static bool select_frame(const struct recipe_run *x, const struct group *g, char
 		}
 		return false;
 	default:
-		prev = strip_syscall_prefix(g->names[0]);
+		prev = strip_syscall_prefix(g->pool + g->names[0]);
 		copy_str(ret, OOPS_FRAME_MAX, prev, strlen(prev));
 		return true;
 	}
 }
 
 /* Runs recipe from line start; frames in ret (two), false when it fails. */
-static bool run_recipe(struct recipe_run *x, const char *recipe, int start, char ret[2][OOPS_FRAME_MAX])
+static bool run_recipe(struct recipe_run *x, const char *recipe, int start, char *ret0, char *ret1)
 {
 	int cur = start, nstack = 0;
 	bool ok = true;
 
-	memset(x->g, 0, sizeof(x->g));
+	x->g[0].n = x->g[1].n = 0;
+	x->g[0].used = x->g[1].used = 0;
 	x->cur = 0;
 	x->failed = false;
 	for (const char *s = recipe; s && *s;) {
@@ -1356,11 +1390,11 @@ static bool run_recipe(struct recipe_run *x, const char *recipe, int start, char
 		}
 		s = next;
 	}
-	strcpy(ret[0], "corrupted");
-	strcpy(ret[1], "corrupted");
-	if (!select_frame(x, &x->g[0], ret[0]))
+	strcpy(ret0, "corrupted");
+	strcpy(ret1, "corrupted");
+	if (!select_frame(x, &x->g[0], ret0))
 		ok = false;
-	if (nstack > 1 && !select_frame(x, &x->g[1], ret[1]))
+	if (nstack > 1 && !select_frame(x, &x->g[1], ret1))
 		ok = false;
 	return ok && !x->failed;
 }
@@ -1661,13 +1695,21 @@ static void fallback_title(const struct open_report *r, char *out)
 	copy_str(out, OOPS_TITLE_MAX * 2, k ? k : s, strlen(k ? k : s));
 }
 
+/* The title engine's work space, one per parser (too big for a stack). */
 struct title_result {
 	char raw[OOPS_TITLE_MAX * 2];
 	const struct oops_format *f;
 	char frames[2][OOPS_FRAME_MAX];
-	struct group g;			/* the surviving frames of the title's stack */
+	struct recipe_run x;		/* x.g[0]: the surviving frames of the title's stack */
+	char two[2 * OOPS_LINE_MAX + 2];
+	char all[OOPS_MAX_FRAMES][OOPS_FRAME_MAX];
 	bool corrupted;
 };
+
+static struct title_result *engine_new(void)
+{
+	return malloc(sizeof(struct title_result));
+}
 
 /* Report pattern of f (section 5): the line it starts on, or -1. */
 static int report_match(const struct open_report *r, const struct oops_format *f, int title_line,
@@ -1702,12 +1744,16 @@ static int report_match(const struct open_report *r, const struct oops_format *f
 
 static void build_title(const struct open_report *r, struct title_result *t)
 {
+	struct recipe_run *x = &t->x;
 	const char *key = oops_headers[r->hdr].key;
 	struct { int line; const char *col; size_t order; } cand[32];
 	int nc = 0;
 	bool title_only = false;
 
-	memset(t, 0, sizeof(*t));
+	t->raw[0] = '\0';
+	t->f = NULL;
+	t->corrupted = false;
+	x->g[0].n = 0;
 	/* every format of the group that matches, by window offset */
 	for (size_t i = 0; i < oops_nformats && nc < 32; i++) {
 		const struct oops_format *f = &oops_formats[i];
@@ -1721,7 +1767,18 @@ static void build_title(const struct open_report *r, struct title_result *t)
 				break;
 			if (!strstr(s, key))
 				continue;
-			if ((col = pat_find(f->title, s, NULL))) {
+			col = pat_find(f->title, s, NULL);
+			if (!col && (f->flags & OF_SPAN) && l + 1 < r->nlines) {
+				/* "INFO: task <name cut by a newline> blocked" */
+				char *two = t->two;
+
+				snprintf(two, sizeof(t->two), "%s\n%s", s, win_line(r, l + 1));
+				col = pat_find(f->title, two, NULL);
+				col = col ? s + (col - two) : NULL;
+				if (col && col >= s + strlen(s))
+					col = NULL;
+			}
+			if (col) {
 				int j = nc++;
 
 				/* insertion by (line, column), table order on ties */
@@ -1749,15 +1806,13 @@ static void build_title(const struct open_report *r, struct title_result *t)
 		strcpy(t->frames[0], "corrupted");
 		strcpy(t->frames[1], "corrupted");
 		if (f->recipe) {
-			struct recipe_run x = { .r = r, .f = f };
-
-			if (!run_recipe(&x, f->recipe, start, t->frames)) {
+			x->r = r;
+			x->f = f;
+			if (!run_recipe(x, f->recipe, start, t->frames[0], t->frames[1])) {
 				t->corrupted = true;
-				if (f->alt) {
-					t->corrupted = !run_recipe(&x, f->alt, start, t->frames);
-				}
+				if (f->alt)
+					t->corrupted = !run_recipe(x, f->alt, start, t->frames[0], t->frames[1]);
 			}
-			t->g = x.g[0];
 		}
 		fill_template(t->raw, f->tmpl, &m, t->frames);
 		if (f->flags & OF_C)
@@ -1796,8 +1851,8 @@ uint64_t oops_signature_hash(const char *title, const char *const *frames, int n
 
 static void report_emit(struct oops_parser *p, struct open_report *r)
 {
-	static __thread struct title_result t;
-	static __thread char all[OOPS_MAX_FRAMES][OOPS_FRAME_MAX];
+	struct title_result *t = p->eng;
+	const struct group *g = &t->x.g[0];
 	struct oops_report out;
 	const char *in;
 	int nall = 0;
@@ -1805,20 +1860,20 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 	if (!r->open)
 		return;
 	memset(&out, 0, sizeof(out));
-	build_title(r, &t);
-	copy_str(out.title, sizeof(out.title), t.raw, strlen(t.raw));
+	build_title(r, t);
+	copy_str(out.title, sizeof(out.title), t->raw, strlen(t->raw));
 	normalise_title(out.title);
 	if (!out.title[0])
 		strcpy(out.title, "corrupted");
-	out.kind = t.f ? (enum oops_kind)t.f->kind : OOPS_KIND_OTHER;
-	if (!t.f) {
+	out.kind = t->f ? (enum oops_kind)t->f->kind : OOPS_KIND_OTHER;
+	if (!t->f) {
 		for (size_t i = 0; i < oops_nformats; i++)
 			if (oops_formats[i].header == r->hdr) {
 				out.kind = oops_formats[i].kind;
 				break;
 			}
 	}
-	out.corrupted = t.corrupted || r->capped;
+	out.corrupted = t->corrupted || r->capped;
 	out.start = r->start;
 	out.end = r->end;
 	/* section 9.4: the frame is the word after the title's last " in " */
@@ -1837,9 +1892,9 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 
 	/* the hash: title and the top surviving frames; with none, every
 	 * frame of the window's first stack */
-	if (t.g.n) {
-		for (int i = 0; i < t.g.n && out.nframes < OOPS_MAX_FRAMES; i++) {
-			const char *f = strip_syscall_prefix(t.g.names[i]);
+	if (g->n) {
+		for (int i = 0; i < g->n && out.nframes < OOPS_MAX_FRAMES; i++) {
+			const char *f = strip_syscall_prefix(g->pool + g->names[i]);
 
 			if (out.nframes && !strcmp(out.frames[out.nframes - 1], f))
 				continue;
@@ -1852,10 +1907,10 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 			int n = frame_names(win_line(r, i), f);
 
 			for (int k = 0; k < n && nall < OOPS_MAX_FRAMES; k++)
-				strcpy(all[nall++], f[k]);
+				strcpy(t->all[nall++], f[k]);
 		}
 		for (int i = 0; i < nall; i++)
-			out.frames[out.nframes++] = all[i];
+			out.frames[out.nframes++] = t->all[i];
 	}
 	out.hash = oops_signature_hash(out.title, out.frames, out.nframes);
 	r->text[r->text_kept] = '\0';
@@ -2008,8 +2063,10 @@ static void parse_line(struct oops_parser *p, uint64_t end)
 
 	while (len && s[len - 1] == '\r')
 		len--;
-	/* LAVA YAML lines carry timestamps inside their message */
-	if (!(len > 10 && (s[0] == '-' || s[0] == ' ') && memmem(s, len < 16 ? len : 16, "{\"dt\"", 5))) {
+	/* LAVA YAML lines carry timestamps inside their message; a line
+	 * that starts as kernel text is one line, as for syzbot */
+	if (!(len > 10 && (s[0] == '-' || s[0] == ' ') && memmem(s, len < 16 ? len : 16, "{\"dt\"", 5)) &&
+	    !timestamp_len(s) && !(s[0] == '<' && len > 1 && is_digit(s[1]))) {
 		for (;;) {
 			size_t inner = find_inner_timestamp(s, len);
 
