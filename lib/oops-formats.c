@@ -61,8 +61,8 @@ const struct oops_header oops_headers[] = {
 	[H_UNABLE] = { "Unable to handle kernel", NULL, NULL, 0 },
 	[H_GPF] = { "general protection fault", excl_gpf, NULL, 0 },
 	[H_STACKSEG] = { "stack segment: ", NULL, NULL, 0 },
-	[H_KPANIC] = { "Kernel panic", NULL, NULL, OH_NOT_NEW },
-	[H_DFAULT] = { "PANIC: double fault", NULL, NULL, OH_NOT_NEW },
+	[H_KPANIC] = { "Kernel panic", NULL, NULL, 0 },
+	[H_DFAULT] = { "PANIC: double fault", NULL, NULL, 0 },
 	[H_RUST] = { "rust_kernel: panicked", NULL, NULL, 0 },
 	[H_KBUG] = { "kernel BUG", NULL, NULL, 0 },
 	[H_KBUG2] = { "Kernel BUG", NULL, NULL, 0 },
@@ -73,12 +73,12 @@ const struct oops_header oops_headers[] = {
 	[H_INT3] = { "int3:", NULL, NULL, 0 },
 	[H_UBSAN] = { "UBSAN:", NULL, NULL, 0 },
 	[H_BOOT] = { "Booting the kernel.", excl_boot, NULL, 0 },
-	[H_UNREG] = { "unregister_netdevice: waiting for", NULL, NULL, OH_NOT_NEW },
+	[H_UNREG] = { "unregister_netdevice: waiting for", NULL, NULL, 0 },
 	[H_VFSCLOSE] = { "VFS: Close: file count is 0", NULL, NULL, 0 },
 	[H_VFSBUSY] = { "VFS: Busy inodes after unmount", NULL, NULL, 0 },
 	/* oopsfarm: die() always prints "Internal error: msg: esr [#n]";
 	 * drivers print "mmc0: Internal error: bad CRC" */
-	[H_INTERR] = { "Internal error:", NULL, "Internal error:* \\[#", OH_NOT_NEW },
+	[H_INTERR] = { "Internal error:", NULL, "Internal error:* \\[#", 0 },
 	[H_UNHANDLED] = { "Unhandled fault:", NULL, NULL, 0 },
 	[H_ALIGN] = { "Alignment trap:", NULL, NULL, 0 },
 	[H_TRUSTY] = { "trusty: panic", NULL, NULL, 0 },
@@ -521,6 +521,11 @@ const char *const oops_stack_markers[] = {
 const char *const oops_syscall_prefixes[] = {
 	"SYSC_", "SyS_", "sys_", "__x64_", "__ia32_", "__arm64_", "____sys_", "___sys_", "__sys_",
 	"__se_", "__se_sys_", "__do_sys_", "compat_SYSC_", "compat_SyS_", "ksys_", NULL,
+};
+
+const char *const oops_not_new[] = {
+	"invalid opcode: 0000", "Kernel panic - not syncing", "unregister_netdevice: waiting for",
+	"PANIC: double fault", "Internal error:", NULL,
 };
 
 const char *const oops_extra_boundaries[] = {

@@ -38,8 +38,7 @@
 
 /* header keywords (section 3) */
 enum {
-	OH_NOT_NEW = 1,		/* does not end an open report (section 4) */
-	OH_LOCAL = 2,		/* an oopsfarm addition, not syzbot's */
+	OH_LOCAL = 1,		/* an oopsfarm addition, not syzbot's */
 };
 
 struct oops_header {
@@ -115,6 +114,8 @@ extern const struct oops_skip_list oops_skip_lists[SKIP_LISTS];
 extern const char *const oops_stack_markers[];
 /* Syscall wrapper prefixes (section 9.1). */
 extern const char *const oops_syscall_prefixes[];
+/* Header lines that do not start a new report (section 4). */
+extern const char *const oops_not_new[];
 /* Lines that close a second report cut (section 4) besides headers. */
 extern const char *const oops_extra_boundaries[];
 

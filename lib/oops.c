@@ -1867,11 +1867,10 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 		strcpy(out.title, "corrupted");
 	out.kind = t->f ? (enum oops_kind)t->f->kind : OOPS_KIND_OTHER;
 	if (!t->f) {
+		/* a fallback title: the kind of the group's catch-all row */
 		for (size_t i = 0; i < oops_nformats; i++)
-			if (oops_formats[i].header == r->hdr) {
+			if (oops_formats[i].header == r->hdr)
 				out.kind = oops_formats[i].kind;
-				break;
-			}
 	}
 	out.corrupted = t->corrupted || r->capped;
 	out.start = r->start;
@@ -1975,15 +1974,16 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	}
 	h = c.questionable ? -1 : find_header(s);
 	if (h >= 0 && r->open) {
-		const struct oops_header *hd = &oops_headers[h];
 		bool part = false;
 
-		/* "Internal error: Oops" after "Unable to handle", "invalid
-		 * opcode: 0000" after "kernel BUG at", a short report's panic */
-		if (hd->flags & OH_NOT_NEW)
-			part = strcmp(hd->key, "Kernel panic") || r->nlines <= PANIC_CUT;
-		if (strstr(s, "invalid opcode: 0000"))
-			part = true;
+		/* section 4: "Internal error: Oops" after "Unable to handle",
+		 * "invalid opcode: 0000" after "kernel BUG at", ... do not start
+		 * a report; a panic does after PANIC_CUT lines (panic-tail cut) */
+		for (int i = 0; oops_not_new[i]; i++)
+			if (strstr(s, oops_not_new[i]))
+				part = true;
+		if (part && strstr(s, "Kernel panic - not syncing") && r->nlines >= PANIC_CUT)
+			part = false;
 		/* symbolized reports repeat the header once per inlined frame */
 		if (h == r->hdr && r->nlines <= 3 && !strncmp(s, win_line(r, 0), 11))
 			part = true;
