@@ -583,6 +583,7 @@ struct open_report {
 	int quiet, other;
 	bool capped;
 	bool cut;			/* the window takes no more lines */
+	char indent[CALLER_MAX];	/* blanks before an unprefixed header */
 };
 
 struct oops_parser {
@@ -1866,6 +1867,7 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 	if (!out.title[0])
 		strcpy(out.title, "corrupted");
 	out.kind = t->f ? (enum oops_kind)t->f->kind : OOPS_KIND_OTHER;
+	out.format = t->f ? (int)(t->f - oops_formats) : -1;
 	if (!t->f) {
 		/* a fallback title: the kind of the group's catch-all row */
 		for (size_t i = 0; i < oops_nformats; i++)
@@ -1939,9 +1941,13 @@ static void report_open(struct oops_parser *p, int hdr, const struct canon *c, u
 	r->end = end;
 	r->ctx = c->caller[0] ? CTX_CALLER : c->prefixed ? CTX_CONSOLE : CTX_NONE;
 	copy_str(r->caller, sizeof(r->caller), c->caller, strlen(c->caller));
-	text_append(r, c->s, strlen(c->s));
+	/* a pasted log without prefixes may be indented as a whole: the
+	 * header's indentation is taken off the report's lines */
+	if (!c->prefixed)
+		copy_str(r->indent, sizeof(r->indent), c->s, strspn(c->s, " \t"));
+	text_append(r, c->s + strlen(r->indent), strlen(c->s + strlen(r->indent)));
 	r->text_kept = r->text_len;
-	win_append(r, c->s);
+	win_append(r, c->s + strlen(r->indent));
 }
 
 /* Section 4: does a line of context c belong to the open report? */
@@ -1968,6 +1974,11 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	if (!canon_line(p, raw, len, &c))
 		return;
 	s = c.s;
+	/* section 3: a header the kernel is about to print again is none */
+	if (r->open && r->nlines == 1 && strstr(s, "** replaying previous printk message **")) {
+		report_reset(r);
+		return;
+	}
 	if (r->open && is_reboot_marker(s)) {
 		report_close(p);
 		return;
@@ -2019,6 +2030,8 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	if (!r->open)
 		return;
 
+	if (r->indent[0] && !c.prefixed && starts(s, r->indent))
+		s += strlen(r->indent);
 	text_append(r, s, strlen(s));
 	if (!in_context(r, &c) || c.questionable || strstr(s, "Disabling lock debugging due to kernel taint")) {
 		if (++r->other >= OTHER_LINES)

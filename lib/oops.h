@@ -74,6 +74,8 @@ enum oops_kind {
 struct oops_report {
 	char title[OOPS_TITLE_MAX];
 	enum oops_kind kind;
+	int format;		/* row of the title format in lib/oops-formats.c,
+				 * -1 for a header-line fallback title */
 	char frame[OOPS_FRAME_MAX];	/* guilty frame, "" when none */
 	uint64_t start;		/* stream offset of the header line's first byte */
 	uint64_t end;		/* offset just past the report's last line */
