@@ -512,11 +512,6 @@ const struct oops_format oops_formats[] = {
 };
 const size_t oops_nformats = sizeof(oops_formats) / sizeof(oops_formats[0]);
 
-const char *const oops_stack_markers[] = {
-	"Call {Trace|trace}", "Allocated:", "Allocated by task {N}:", "Freed:", "Freed by task {N}:",
-	"{.} backtrace: || {.} backtrace \\(crc {X}\\):", "Backtrace:", "Uninit was stored to memory at",
-	"status: {X} badaddr: {X} cause: {X}", NULL,
-};
 
 const char *const oops_syscall_prefixes[] = {
 	"SYSC_", "SyS_", "sys_", "__x64_", "__ia32_", "__arm64_", "____sys_", "___sys_", "__sys_",

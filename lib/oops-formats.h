@@ -110,8 +110,6 @@ extern const struct oops_format oops_formats[];
 extern const size_t oops_nformats;
 extern const struct oops_skip_list oops_skip_lists[SKIP_LISTS];
 
-/* Lines that start a stack (section 6.3), as patterns. */
-extern const char *const oops_stack_markers[];
 /* Syscall wrapper prefixes (section 9.1). */
 extern const char *const oops_syscall_prefixes[];
 /* Header lines that do not start a new report (section 4). */

@@ -268,8 +268,17 @@ static const char *pat_here(const char *p, const char *pe, const char *s, struct
  * earliest match or NULL, with the captures in m.  Pattern and line lengths
  * are bounded, and so is the work.
  */
+static const char *find_icase(const char *s, const char *lit, size_t n)
+{
+	for (; *s; s++)
+		if (!strncasecmp(s, lit, n))
+			return s;
+	return NULL;
+}
+
 static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 {
+	const size_t len = strlen(line);
 	const char *best = NULL;
 	struct pmatch bm = { 0 };
 
@@ -288,13 +297,12 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 			struct pmatch t = { .icase = icase };
 
 			if (lit) {
-				char key[128];
-
-				copy_str(key, sizeof(key), p, lit);
 				if (anchored)
-					s = !(icase ? strncasecmp : strncmp)(s, key, strlen(key)) ? s : NULL;
+					s = !(icase ? strncasecmp : strncmp)(s, p, lit) ? s : NULL;
+				else if (icase)
+					s = find_icase(s, p, lit);
 				else
-					s = icase ? strcasestr(s, key) : strstr(s, key);
+					s = memmem(s, len - (s - line), p, lit);
 				if (!s || (best && s >= best))
 					break;
 			}
@@ -980,18 +988,59 @@ static int find_header(const char *s)
 	return best;
 }
 
+/* "Word by task 12:" at s after the literal word: true when it fits. */
+static bool by_task(const char *s)
+{
+	if (!starts(s, " by task ") || !is_digit(s[9]))
+		return false;
+	s += 9;
+	while (is_digit(*s))
+		s++;
+	return *s == ':';
+}
+
+/*
+ * Section 6.3: the kind of stack-start marker on line s, or -1.  Kinds:
+ * 0 "Call Trace"/"Call trace", 1 "Allocated:", 2 "Allocated by task n:",
+ * 3 "Freed:", 4 "Freed by task n:", 5 " backtrace:"/" backtrace (crc x):"
+ * not after 'k' (so not "stack backtrace:"), 6 "Backtrace:", 7 "Uninit was
+ * stored to memory at", 8 riscv "status: x badaddr: x cause: x".
+ */
+static int marker_kind(const char *s)
+{
+	const char *q;
+
+	if ((q = strstr(s, "Call ")) && (starts(q + 5, "Trace") || starts(q + 5, "trace")))
+		return 0;
+	for (q = strstr(s, "Allocated"); q; q = strstr(q + 1, "Allocated")) {
+		if (q[9] == ':')
+			return 1;
+		if (by_task(q + 9))
+			return 2;
+	}
+	for (q = strstr(s, "Freed"); q; q = strstr(q + 1, "Freed")) {
+		if (q[5] == ':')
+			return 3;
+		if (by_task(q + 5))
+			return 4;
+	}
+	for (q = strstr(s, "acktrace"); q; q = strstr(q + 1, "acktrace")) {
+		if (q > s && q[-1] == 'B' && q[8] == ':')
+			return 6;
+		if (q >= s + 2 && q[-1] == 'b' && q[-2] == ' ' && (q == s + 2 || q[-3] != 'k') &&
+		    (q[8] == ':' || pat_find("^ \\(crc {X}\\):", q + 8, NULL)))
+			return 5;
+	}
+	if (strstr(s, "Uninit was stored to memory at"))
+		return 7;
+	if ((q = strstr(s, "status: ")) && pat_find("status: {X} badaddr: {X} cause: {X}", q, NULL))
+		return 8;
+	return -1;
+}
+
 static bool is_stack_marker(const char *s)
 {
-	const char *b;
-
-	for (int i = 0; oops_stack_markers[i]; i++)
-		if (pat_find(oops_stack_markers[i], s, NULL))
-			return true;
-	/* " backtrace:" but not "stack backtrace:" */
-	for (b = strstr(s, " backtrace"); b; b = strstr(b + 1, " backtrace"))
-		if ((b[10] == ':' || starts(b + 10, " (crc ")) && (b == s || b[-1] != 'k'))
-			return true;
-	return false;
+	return marker_kind(s) >= 0;
 }
 
 /* Lines that show the board restarted: they close any open report. */
@@ -1641,33 +1690,31 @@ static void fill_template(char *out, const char *tmpl, const struct pmatch *m, c
 	out[w] = '\0';
 }
 
-/* Section 10: the stack checks on the window. */
+/* Section 10: the stack checks on the window; true when it fails them. */
 static bool stack_missing(const struct open_report *r)
 {
-	static const char *const kinds[] = {
-		"Call {Trace|trace}", "Allocated:", "Allocated by task {N}:", "Freed:", "Freed by task {N}:",
-		"Backtrace:", "Uninit was stored to memory at", "status: {X} badaddr: {X} cause: {X}",
-	};
+	int first[9];
 	bool any = false, valid = false;
 
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) + 1; k++) {
-		int at = -1;
+	for (int k = 0; k < 9; k++)
+		first[k] = -1;
+	for (int i = 0; i < r->nlines; i++) {
+		int k = marker_kind(win_line(r, i));
 
-		for (int i = 0; i < r->nlines && at < 0; i++) {
-			const char *s = win_line(r, i);
+		if (k >= 0 && first[k] < 0)
+			first[k] = i;
+	}
+	for (int k = 0; k < 9; k++) {
+		int at = first[k];
+		bool frames = false;
 
-			if (k < sizeof(kinds) / sizeof(kinds[0]) ? pat_find(kinds[k], s, NULL) != NULL
-								 : (strstr(s, " backtrace") && is_stack_marker(s) &&
-								    !trace_marker(s) && !pat_find("Allocated", s, NULL)))
-				at = i;
-		}
 		if (at < 0)
 			continue;
 		any = true;
 		if (r->nlines - at - 1 < 2)
 			return true;	/* call trace is missed */
-		if (k == 7) {
-			valid = true;
+		if (k == 8) {
+			valid = true;	/* the riscv register marker needs no frames */
 			continue;
 		}
 		for (int i = at + 1; i < r->nlines && i <= at + 15; i++) {
@@ -1675,14 +1722,15 @@ static bool stack_missing(const struct open_report *r)
 			char f[2][OOPS_FRAME_MAX];
 
 			if (frame_names(s, f) || strstr(s, "(stack is not available)")) {
-				valid = true;
+				frames = true;
 				break;
 			}
 			if (is_stack_marker(s))
 				break;
 		}
-		if (!valid)
+		if (!frames)
 			return true;	/* no frames in a stack trace */
+		valid = true;
 	}
 	return !any || !valid;
 }
@@ -1703,6 +1751,7 @@ struct title_result {
 	char frames[2][OOPS_FRAME_MAX];
 	struct recipe_run x;		/* x.g[0]: the surviving frames of the title's stack */
 	char two[2 * OOPS_LINE_MAX + 2];
+	int keylines[OOPS_REPORT_LINES];
 	char all[OOPS_MAX_FRAMES][OOPS_FRAME_MAX];
 	bool corrupted;
 };
@@ -1748,8 +1797,15 @@ static void build_title(const struct open_report *r, struct title_result *t)
 	struct recipe_run *x = &t->x;
 	const char *key = oops_headers[r->hdr].key;
 	struct { int line; const char *col; size_t order; } cand[32];
-	int nc = 0;
+	int nc = 0, nkey = 0;
 	bool title_only = false;
+	int *keyl = t->keylines;
+
+	/* every title pattern holds its header's keyword: only the lines
+	 * with it are searched */
+	for (int l = 0; l < r->nlines; l++)
+		if (strstr(win_line(r, l), key))
+			keyl[nkey++] = l;
 
 	t->raw[0] = '\0';
 	t->f = NULL;
@@ -1761,13 +1817,12 @@ static void build_title(const struct open_report *r, struct title_result *t)
 
 		if (f->header != r->hdr)
 			continue;
-		for (int l = 0; l < r->nlines; l++) {
+		for (int kl = 0; kl < nkey; kl++) {
+			int l = keyl[kl];
 			const char *s = win_line(r, l), *col;
 
 			if ((f->flags & OF_START) && l > 0)
 				break;
-			if (!strstr(s, key))
-				continue;
 			col = pat_find(f->title, s, NULL);
 			if (!col && (f->flags & OF_SPAN) && l + 1 < r->nlines) {
 				/* "INFO: task <name cut by a newline> blocked" */
