@@ -803,7 +803,13 @@ static bool canon_line(struct oops_parser *p, const char *raw, size_t len, struc
 
 	/* NULs would hide the rest of the line; CRs and colour codes go */
 	for (size_t i = 0; i < len && w < OOPS_LINE_MAX; i++) {
-		if (raw[i] == '\r')
+		unsigned char ch = raw[i];
+
+		if (ch > '\x1b') {
+			line[w++] = ch;
+			continue;
+		}
+		if (ch == '\r')
 			continue;
 		if (raw[i] == '\x1b' && i + 1 < len && raw[i + 1] == '[') {
 			size_t j = i + 2;
@@ -900,7 +906,13 @@ static bool canon_line(struct oops_parser *p, const char *raw, size_t len, struc
 static size_t find_inner_timestamp(const char *s, size_t len)
 {
 	bool text = false;
+	const char *b = memchr(s, '[', len);
 
+	/* no '[', or one that only blanks come before: nothing to split */
+	if (!b || !memchr(b + 1, '[', len - (b + 1 - s))) {
+		if (!b || b == s || strspn(s, " \t>") >= (size_t)(b - s))
+			return 0;
+	}
 	for (size_t i = 0; i + 3 < len; i++) {
 		if (s[i] == '[' && text) {
 			size_t j = i + 1;
@@ -933,6 +945,7 @@ static size_t find_inner_timestamp(const char *s, size_t len)
 
 /* Header keywords are found by their first 4 bytes: a 64 Kbit filter. */
 static uint8_t key4_filter[8192];
+static bool key_first[256];	/* first bytes of the keywords */
 
 static unsigned key4_hash(const char *s)
 {
@@ -948,6 +961,7 @@ __attribute__((constructor)) static void key4_build(void)
 		unsigned h = key4_hash(oops_headers[i].key);
 
 		key4_filter[h >> 3] |= 1 << (h & 7);
+		key_first[(unsigned char)oops_headers[i].key[0]] = true;
 	}
 }
 
@@ -974,8 +988,11 @@ static int find_header(const char *s)
 	if (len < 4 || starts(s, "---[ ") || strstr(s, "OOPSFARM:"))
 		return -1;
 	for (size_t i = 0; i + 4 <= len; i++) {
-		unsigned h = key4_hash(s + i);
+		unsigned h;
 
+		if (!key_first[(unsigned char)s[i]])
+			continue;
+		h = key4_hash(s + i);
 		if (!(key4_filter[h >> 3] >> (h & 7) & 1))
 			continue;
 		for (size_t k = 0; k < oops_nheaders && (best < 0 || (int)k < best); k++) {
@@ -1138,14 +1155,38 @@ static const char *const report_line_prefixes[] = {
 	"kernel BUG", "invalid opcode", "general protection", "Dumping", "rcu_", "\t",
 };
 
+#define N_REPORT_PREFIXES (sizeof(report_line_prefixes) / sizeof(report_line_prefixes[0]))
+
+/* report_line_prefixes[] by first byte: rl_idx[rl_start[c] .. rl_start[c + 1]) */
+static uint16_t rl_start[257], rl_idx[N_REPORT_PREFIXES];
+static uint8_t rl_len[N_REPORT_PREFIXES];
+
+__attribute__((constructor)) static void report_prefixes_build(void)
+{
+	for (size_t i = 0; i < N_REPORT_PREFIXES; i++) {
+		rl_start[(unsigned char)report_line_prefixes[i][0] + 1]++;
+		rl_len[i] = strlen(report_line_prefixes[i]);
+	}
+	for (int c = 0; c < 256; c++)
+		rl_start[c + 1] += rl_start[c];
+	{
+		uint16_t fill[256];
+
+		memcpy(fill, rl_start, sizeof(fill));
+		for (size_t i = 0; i < N_REPORT_PREFIXES; i++)
+			rl_idx[fill[(unsigned char)report_line_prefixes[i][0]]++] = i;
+	}
+}
+
 static bool is_report_line(const char *s)
 {
 	char f[2][OOPS_FRAME_MAX];
+	unsigned char c = *s;
 
-	if (*s == ' ' || *s == '\t')
+	if (c == ' ' || c == '\t')
 		return true;
-	for (size_t i = 0; i < sizeof(report_line_prefixes) / sizeof(report_line_prefixes[0]); i++)
-		if (starts(s, report_line_prefixes[i]))
+	for (int k = rl_start[c]; k < rl_start[c + 1]; k++)
+		if (!strncmp(s, report_line_prefixes[rl_idx[k]], rl_len[rl_idx[k]]))
 			return true;
 	/* register dumps: "x29: ffff", "R10: 0000", "a0 : 0000", "GPR00:" */
 	{
