@@ -1935,7 +1935,7 @@ uint64_t oops_signature_hash(const char *title, const char *const *frames, int n
 		h ^= (unsigned char)*s;
 		h *= 0x100000001b3ULL;
 	}
-	for (int i = 0; i < nframes && i < OOPS_HASH_FRAMES; i++) {
+	for (int i = 0; i < nframes; i++) {
 		h ^= '\n';
 		h *= 0x100000001b3ULL;
 		for (s = frames[i]; *s; s++) {
@@ -1987,17 +1987,19 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 		copy_str(out.frame, sizeof(out.frame), in, n);
 	}
 
-	/* the hash: title and the top surviving frames; with none, every
-	 * frame of the window's first stack */
-	if (g->n) {
-		for (int i = 0; i < g->n && out.nframes < OOPS_MAX_FRAMES; i++) {
-			const char *f = strip_syscall_prefix(g->pool + g->names[i]);
+	/* the hash (doc/signatures.md): the title and the top non-generic
+	 * frames; with none, the whole frame list of the window */
+	for (int i = 0; i < g->n && out.nframes < OOPS_MAX_FRAMES; i++) {
+		const char *f = strip_syscall_prefix(g->pool + g->names[i]);
 
-			if (out.nframes && !strcmp(out.frames[out.nframes - 1], f))
-				continue;
-			out.frames[out.nframes++] = f;
-		}
-	} else {
+		/* what the hang selector passes over is generic too */
+		if (t->f && t->f->sel == SEL_HANG && (name_lists(f) >> SKIP_HANG_GENERIC & 1))
+			continue;
+		if (out.nframes && !strcmp(out.frames[out.nframes - 1], f))
+			continue;
+		out.frames[out.nframes++] = f;
+	}
+	if (!out.nframes) {
 		char f[2][OOPS_FRAME_MAX];
 
 		for (int i = 0; i < r->nlines && nall < OOPS_MAX_FRAMES; i++) {
@@ -2009,7 +2011,9 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 		for (int i = 0; i < nall; i++)
 			out.frames[out.nframes++] = t->all[i];
 	}
-	out.hash = oops_signature_hash(out.title, out.frames, out.nframes);
+	out.hash = oops_signature_hash(out.title, out.frames,
+				       nall ? out.nframes : out.nframes < OOPS_HASH_FRAMES ? out.nframes : OOPS_HASH_FRAMES);
+	out.nhash = nall ? out.nframes : out.nframes < OOPS_HASH_FRAMES ? out.nframes : OOPS_HASH_FRAMES;
 	r->text[r->text_kept] = '\0';
 	out.text = r->text;
 	out.text_len = r->text_kept;

@@ -6,6 +6,8 @@
  *   #oopsfarm-fixture v1
  *   #source: where the log comes from
  *   #report: KIND ok|corrupted TITLE     (one per expected report, in order)
+ *   #frames: F1 F2 ...                   (its hash frames, doc/signatures.md)
+ *   #hash: 16 hex digits                 (its signature hash)
  *   #end
  *   <raw console bytes>
  * With UPDATE=1 the #report lines are rewritten from what the parser finds
@@ -30,6 +32,7 @@ struct got {
 		enum oops_kind kind;
 		bool corrupted;
 		uint64_t start, end, hash;
+		char frames[512];	/* the hash frames, blank-separated */
 	} r[MAX_REPORTS];
 };
 
@@ -46,6 +49,12 @@ static void collect(const struct oops_report *r, void *userdata)
 	g->r[g->n].start = r->start;
 	g->r[g->n].end = r->end;
 	g->r[g->n].hash = r->hash;
+	g->r[g->n].frames[0] = '\0';
+	for (int i = 0; i < r->nhash; i++) {
+		size_t l = strlen(g->r[g->n].frames);
+
+		snprintf(g->r[g->n].frames + l, sizeof(g->r[g->n].frames) - l, "%s%s", i ? " " : "", r->frames[i]);
+	}
 	g->n++;
 }
 
@@ -80,6 +89,7 @@ static void check_fixture(const char *dir, const char *name)
 	static const size_t chunks[] = { 1, 2, 3, 7, 61, 4096 };
 	int nexp = 0;
 	char exp_line[MAX_REPORTS][512];
+	char exp_frames[MAX_REPORTS][512], exp_hash[MAX_REPORTS][32];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	data = tap_slurp(path, &len);
@@ -96,7 +106,15 @@ static void check_fixture(const char *dir, const char *name)
 		if (!strncmp(l, "#report: ", 9) && nexp < MAX_REPORTS) {
 			size_t n = strcspn(l + 9, "\n");
 
+			exp_frames[nexp][0] = exp_hash[nexp][0] = '\0';
 			snprintf(exp_line[nexp++], sizeof(exp_line[0]), "%.*s", (int)n, l + 9);
+		} else if (!strncmp(l, "#frames:", 8) && nexp > 0) {
+			size_t n = strcspn(l + 8, "\n");
+			const char *v = l + 8 + (l[8] == ' ');
+
+			snprintf(exp_frames[nexp - 1], sizeof(exp_frames[0]), "%.*s", (int)(n - (v - l - 8)), v);
+		} else if (!strncmp(l, "#hash: ", 7) && nexp > 0) {
+			snprintf(exp_hash[nexp - 1], sizeof(exp_hash[0]), "%.*s", (int)strcspn(l + 7, "\n"), l + 7);
 		}
 	}
 
@@ -106,11 +124,16 @@ static void check_fixture(const char *dir, const char *name)
 		FILE *f = fopen(path, "wb");
 
 		for (char *l = data; l < end + 1; l = strchr(l, '\n') + 1)
-			if (strncmp(l, "#report: ", 9))
+			if (strncmp(l, "#report: ", 9) && strncmp(l, "#frames:", 8) && strncmp(l, "#hash: ", 7))
 				fwrite(l, 1, strchr(l, '\n') + 1 - l, f);
-		for (int i = 0; i < g.n; i++)
+		for (int i = 0; i < g.n; i++) {
 			fprintf(f, "#report: %s %s %s\n", oops_kind_name(g.r[i].kind),
 				g.r[i].corrupted ? "corrupted" : "ok", g.r[i].title);
+			fprintf(f, "#frames:%s%s\n", g.r[i].frames[0] ? " " : "", g.r[i].frames);
+			fprintf(f, "#hash: %016llx\n", (unsigned long long)g.r[i].hash);
+			snprintf(exp_frames[i], sizeof(exp_frames[0]), "%s", g.r[i].frames);
+			snprintf(exp_hash[i], sizeof(exp_hash[0]), "%016llx", (unsigned long long)g.r[i].hash);
+		}
 		fputs("#end\n", f);
 		fwrite(body, 1, blen, f);
 		fclose(f);
@@ -128,6 +151,13 @@ static void check_fixture(const char *dir, const char *name)
 		snprintf(gotl, sizeof(gotl), "%s %s %s", oops_kind_name(g.r[i].kind),
 			 g.r[i].corrupted ? "corrupted" : "ok", g.r[i].title);
 		ok_str(gotl, exp_line[i], "%s: report %d", name, i + 1);
+		if (exp_hash[i][0]) {
+			char h[32];
+
+			snprintf(h, sizeof(h), "%016llx", (unsigned long long)g.r[i].hash);
+			ok_str(g.r[i].frames, exp_frames[i], "%s: report %d frames", name, i + 1);
+			ok_str(h, exp_hash[i], "%s: report %d hash", name, i + 1);
+		}
 	}
 
 	/* invariants */
