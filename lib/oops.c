@@ -802,6 +802,13 @@ static bool canon_line(struct oops_parser *p, const char *raw, size_t len, struc
 	size_t w = 0, n;
 
 	/* NULs would hide the rest of the line; CRs and colour codes go */
+	if (len > OOPS_LINE_MAX)
+		len = OOPS_LINE_MAX;
+	if (!memchr(raw, '\r', len) && !memchr(raw, '\x1b', len) && !memchr(raw, '\0', len)) {
+		memcpy(line, raw, len);
+		w = len;
+		len = 0;	/* the plain line is copied: skip the loop */
+	}
 	for (size_t i = 0; i < len && w < OOPS_LINE_MAX; i++) {
 		unsigned char ch = raw[i];
 
@@ -945,7 +952,7 @@ static size_t find_inner_timestamp(const char *s, size_t len)
 
 /* Header keywords are found by their first 4 bytes: a 64 Kbit filter. */
 static uint8_t key4_filter[8192];
-static bool key_first[256];	/* first bytes of the keywords */
+static uint8_t key_shift[65536];	/* by 2-byte block: the shift, 0..3 */
 
 static unsigned key4_hash(const char *s)
 {
@@ -961,7 +968,17 @@ __attribute__((constructor)) static void key4_build(void)
 		unsigned h = key4_hash(oops_headers[i].key);
 
 		key4_filter[h >> 3] |= 1 << (h & 7);
-		key_first[(unsigned char)oops_headers[i].key[0]] = true;
+	}
+	memset(key_shift, 3, sizeof(key_shift));
+	for (size_t i = 0; i < oops_nheaders; i++) {
+		const unsigned char *k = (const unsigned char *)oops_headers[i].key;
+
+		for (int j = 0; j < 3; j++) {
+			unsigned b = k[j] | k[j + 1] << 8;
+
+			if (key_shift[b] > 2 - j)
+				key_shift[b] = 2 - j;
+		}
 	}
 }
 
@@ -988,10 +1005,15 @@ static int find_header(const char *s)
 	if (len < 4 || starts(s, "---[ ") || strstr(s, "OOPSFARM:"))
 		return -1;
 	for (size_t i = 0; i + 4 <= len; i++) {
-		unsigned h;
+		unsigned h, sh;
 
-		if (!key_first[(unsigned char)s[i]])
-			continue;
+		/* Wu-Manber: the last two bytes of a 4-byte window say how far
+		 * the next keyword start can be */
+		while ((sh = key_shift[(unsigned char)s[i + 2] | (unsigned char)s[i + 3] << 8])) {
+			i += sh;
+			if (i + 4 > len)
+				return best;
+		}
 		h = key4_hash(s + i);
 		if (!(key4_filter[h >> 3] >> (h & 7) & 1))
 			continue;
