@@ -2089,6 +2089,7 @@ static bool in_context(const struct open_report *r, const struct canon *c)
 static void parse_segment(struct oops_parser *p, const char *raw, size_t len, uint64_t off, uint64_t end)
 {
 	struct open_report *r = p->cur, *w = p->pend;
+	bool absorbed = false;
 	struct canon c;
 	const char *s;
 	int h;
@@ -2126,6 +2127,10 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 		 * not cut this one (it is a duplicate, as for syzbot) */
 		if (r->ctx == CTX_CALLER && !in_context(r, &c))
 			h = -1;
+		/* a header the report takes in is its own: parsing again from
+		 * the report's end must not find it */
+		if (h < 0)
+			absorbed = true;
 	}
 	/* the waiting report's window: same context, up to a late panic */
 	if (w->open && !w->cut && in_context(w, &c) && !c.questionable) {
@@ -2156,6 +2161,10 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 		s += strlen(r->indent);
 	text_append(r, s, strlen(s));
 	if (!in_context(r, &c) || c.questionable || strstr(s, "Disabling lock debugging due to kernel taint")) {
+		if (absorbed) {
+			r->end = end;
+			r->text_kept = r->text_len;
+		}
 		if (++r->other >= OTHER_LINES)
 			report_close(p);
 		return;
@@ -2163,7 +2172,7 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	win_append(r, s);
 	if (strstr(s, "Sending NMI from CPU"))
 		r->nmi = true;
-	if (is_report_line(s)) {
+	if (absorbed || is_report_line(s)) {
 		r->quiet = 0;
 		r->end = end;
 		r->text_kept = r->text_len;
