@@ -220,7 +220,8 @@ const struct oops_skip_list oops_skip_lists[SKIP_LISTS] = {
 	[S_STACK_CHK] = { SKIP("stack_chk") },
 	[S_STACK_END] = { SKIP("schedule", "retint_kernel") },
 	[S_STACK_OVF] = { SKIP("bad_stack") },
-	[S_RUST] = { SKIP("__rustc::rust_begin_unwind") },
+	/* oopsfarm: "rust_begin_unwind" too, for mangled names (no demangler) */
+	[S_RUST] = { SKIP("__rustc::rust_begin_unwind", "rust_begin_unwind") },
 	[S_SKB] = { SKIP("^skb_") },
 	[S_UBSAN] = { SKIP("ubsan", "overflow") },
 	/* section 8.4, matched on names without syscall prefixes */

@@ -13,12 +13,18 @@
  * With UPDATE=1 the #report lines are rewritten from what the parser finds
  * (review the diff).  Every fixture is also checked for the invariants of
  * doc/signatures.md and parsed in several chunk sizes.
+ *
+ * tests/fixtures/formats/NNN-name.log holds one synthetic report per title
+ * format row NNN of lib/oops-formats.c, made of the kernel's own printk
+ * strings: its first report must come from that row, and every row must
+ * have its fixture.
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "oops-formats.h"
 #include "oops.h"
 #include "tap.h"
 
@@ -30,6 +36,7 @@ struct got {
 		char title[OOPS_TITLE_MAX];
 		char frame[OOPS_FRAME_MAX];
 		enum oops_kind kind;
+		int format;
 		bool corrupted;
 		uint64_t start, end, hash;
 		char frames[512];	/* the hash frames, blank-separated */
@@ -45,6 +52,7 @@ static void collect(const struct oops_report *r, void *userdata)
 	strcpy(g->r[g->n].title, r->title);
 	strcpy(g->r[g->n].frame, r->frame);
 	g->r[g->n].kind = r->kind;
+	g->r[g->n].format = r->format;
 	g->r[g->n].corrupted = r->corrupted;
 	g->r[g->n].start = r->start;
 	g->r[g->n].end = r->end;
@@ -80,6 +88,8 @@ static bool same(const struct got *a, const struct got *b)
 			return false;
 	return true;
 }
+
+static bool row_seen[512];
 
 static void check_fixture(const char *dir, const char *name)
 {
@@ -160,6 +170,16 @@ static void check_fixture(const char *dir, const char *name)
 		}
 	}
 
+	for (int i = 0; i < g.n; i++)
+		if (g.r[i].format >= 0 && g.r[i].format < 512)
+			row_seen[g.r[i].format] = true;
+	if (name[0] >= '0' && name[0] <= '9') {
+		int row = atoi(name);
+
+		ok(g.n > 0 && g.r[0].format == row, "%s: first report from format row %d (got %d)", name, row,
+		   g.n > 0 ? g.r[0].format : -2);
+	}
+
 	/* invariants */
 	for (int i = 0; i < g.n; i++) {
 		struct got from;
@@ -190,16 +210,15 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int main(int argc, char **argv)
+static void check_dir(const char *dir)
 {
-	const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char *names[1024];
 	int n = 0;
 
 	if (!ok(d != NULL, "fixture directory %s", dir))
-		return tap_done();
+		return;
 	while ((e = readdir(d)) && n < 1024)
 		if (strstr(e->d_name, ".log"))
 			names[n++] = strdup(e->d_name);
@@ -209,5 +228,18 @@ int main(int argc, char **argv)
 		check_fixture(dir, names[i]);
 		free(names[i]);
 	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
+	char formats[4096];
+
+	check_dir(dir);
+	snprintf(formats, sizeof(formats), "%s/formats", dir);
+	check_dir(formats);
+	/* row coverage: each title format has a fixture that uses it */
+	for (size_t i = 0; i < oops_nformats && i < 512; i++)
+		ok(row_seen[i], "format row %zu (%s) is matched by a fixture", i, oops_formats[i].title);
 	return tap_done();
 }
