@@ -120,7 +120,7 @@ fuzz: $(LIB_SRC) tests/fuzz/fuzz-oops.c
 	$(Q)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Ilib -fsanitize=fuzzer,address,undefined \
 		-o build/fuzz/fuzz-oops tests/fuzz/fuzz-oops.c $(LIB_SRC)
 	@mkdir -p build/fuzz/corpus
-	$(Q)cp tests/fixtures/*.log build/fuzz/corpus/ 2>/dev/null || true
+	$(Q)cp tests/fixtures/*.log tests/fixtures/formats/*.log build/fuzz/corpus/ 2>/dev/null || true
 	$(Q)for f in ../shared/research/syzkaller-titles/*; do [ -f "$$f" ] && cp "$$f" build/fuzz/corpus/syz-$${f##*/}; done 2>/dev/null || true
 	$(Q)build/fuzz/fuzz-oops -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		-timeout=10 -rss_limit_mb=2048 build/fuzz/corpus

@@ -278,7 +278,6 @@ static const char *find_icase(const char *s, const char *lit, size_t n)
 
 static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 {
-	const size_t len = strlen(line);
 	const char *best = NULL;
 	struct pmatch bm = { 0 };
 
@@ -293,6 +292,13 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 		/* the literal run the pattern starts with, for strstr */
 		while (p + lit < ae && !strchr("*{()\\", p[lit]))
 			lit++;
+		char key[64];
+
+		/* glibc's strstr is the fast one: the literal gets its NUL */
+		if (lit >= sizeof(key))
+			lit = sizeof(key) - 1;
+		memcpy(key, p, lit);
+		key[lit] = '\0';
 		for (const char *s = line; *s && (!best || s < best);) {
 			struct pmatch t = { .icase = icase };
 
@@ -302,7 +308,7 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 				else if (icase)
 					s = find_icase(s, p, lit);
 				else
-					s = memmem(s, len - (s - line), p, lit);
+					s = lit == 1 ? strchr(s, key[0]) : strstr(s, key);
 				if (!s || (best && s >= best))
 					break;
 			}
