@@ -605,7 +605,9 @@ struct oops_parser {
 	void *userdata;
 	uint64_t offset;		/* bytes consumed */
 	uint64_t line_start;		/* offset of the current line's first byte */
-	char line[OOPS_LINE_MAX + 1];	/* the physical line being read */
+	/* the physical line being read: twice a line, so that the kernel
+	 * line that starts inside it has its OOPS_LINE_MAX bytes too */
+	char line[2 * OOPS_LINE_MAX + 1];
 	size_t line_len;
 	char seg[OOPS_LINE_MAX + 1];	/* one canonical segment of it */
 	struct open_report slot[2];
@@ -2213,15 +2215,18 @@ static void parse_line(struct oops_parser *p, uint64_t end)
 
 	while (len && s[len - 1] == '\r')
 		len--;
+	p->line[len] = '\0';
 	/* LAVA YAML lines carry timestamps inside their message; a line
-	 * that starts as kernel text is one line, as for syzbot */
+	 * that starts as kernel text is one line, as for syzbot.  Otherwise
+	 * the line splits once, at the first timestamp in its first
+	 * OOPS_LINE_MAX bytes: the kernel line found there is then read as
+	 * it would be from its own start (parsing again from a report's
+	 * start finds the same report). */
 	if (!(len > 10 && (s[0] == '-' || s[0] == ' ') && memmem(s, len < 16 ? len : 16, "{\"dt\"", 5)) &&
 	    !timestamp_len(s) && !(s[0] == '<' && len > 1 && is_digit(s[1]))) {
-		for (;;) {
-			size_t inner = find_inner_timestamp(s, len);
+		size_t inner = find_inner_timestamp(s, len < OOPS_LINE_MAX ? len : OOPS_LINE_MAX);
 
-			if (!inner)
-				break;
+		if (inner) {
 			parse_segment(p, s, inner, off, off + inner);
 			s += inner;
 			len -= inner;
@@ -2238,10 +2243,10 @@ int oops_parser_feed(struct oops_parser *p, const void *buf, size_t len)
 	while (len) {
 		const char *nl = memchr(s, '\n', len);
 		size_t n = nl ? (size_t)(nl - s) : len;
-		size_t room = OOPS_LINE_MAX - p->line_len;
+		size_t room = 2 * OOPS_LINE_MAX - p->line_len;
 		size_t take = n < room ? n : room;
 
-		/* bytes beyond OOPS_LINE_MAX are counted but not kept */
+		/* bytes beyond 2 * OOPS_LINE_MAX are counted but not kept */
 		memcpy(p->line + p->line_len, s, take);
 		p->line_len += take;
 		p->offset += n;
