@@ -138,7 +138,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Ilib -Itools \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_SEEDS_fuzz-oops = $(wildcard tests/fixtures/*.log)
+FUZZ_SEEDS_fuzz-oops = $(wildcard tests/fixtures/*.log tests/fixtures/formats/*.log ../shared/research/syzkaller-titles/[0-9]*)
 FUZZ_SEEDS_fuzz-proto = $(shell grep -l OOPSFARM: tests/fixtures/*.log 2>/dev/null)
 
 # Sources a target needs besides lib/ (FUZZ_SRC_fuzz-NAME) are prerequisites too.

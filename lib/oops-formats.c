@@ -27,8 +27,8 @@ static const char *const excl_warning[] = {
 	"WARNING: See https* for mitigation options.",
 	"WARNING: kernel not compiled with CPU_SRSO",
 	"EXT4-{fs|FS}: || EXT4-{fs|FS} \\(*\\):",
-	"{warning|WARNING|Warning}: * uses deprecated v2 capabilities",
-	"{warning|WARNING|Warning}: * uses wireless extensions",
+	"~warning: * uses deprecated v2 capabilities",
+	"~warning: * uses wireless extensions",
 	"XFS \\(*\\): WARNING",
 	/* oopsfarm: a deprecation notice printed on every boot of 6.x */
 	"WARNING: Flushing system-wide workqueues",
@@ -61,8 +61,8 @@ const struct oops_header oops_headers[] = {
 	[H_UNABLE] = { "Unable to handle kernel", NULL, NULL, 0 },
 	[H_GPF] = { "general protection fault", excl_gpf, NULL, 0 },
 	[H_STACKSEG] = { "stack segment: ", NULL, NULL, 0 },
-	[H_KPANIC] = { "Kernel panic", NULL, NULL, OH_NOT_NEW },
-	[H_DFAULT] = { "PANIC: double fault", NULL, NULL, OH_NOT_NEW },
+	[H_KPANIC] = { "Kernel panic", NULL, NULL, 0 },
+	[H_DFAULT] = { "PANIC: double fault", NULL, NULL, 0 },
 	[H_RUST] = { "rust_kernel: panicked", NULL, NULL, 0 },
 	[H_KBUG] = { "kernel BUG", NULL, NULL, 0 },
 	[H_KBUG2] = { "Kernel BUG", NULL, NULL, 0 },
@@ -73,12 +73,12 @@ const struct oops_header oops_headers[] = {
 	[H_INT3] = { "int3:", NULL, NULL, 0 },
 	[H_UBSAN] = { "UBSAN:", NULL, NULL, 0 },
 	[H_BOOT] = { "Booting the kernel.", excl_boot, NULL, 0 },
-	[H_UNREG] = { "unregister_netdevice: waiting for", NULL, NULL, OH_NOT_NEW },
+	[H_UNREG] = { "unregister_netdevice: waiting for", NULL, NULL, 0 },
 	[H_VFSCLOSE] = { "VFS: Close: file count is 0", NULL, NULL, 0 },
 	[H_VFSBUSY] = { "VFS: Busy inodes after unmount", NULL, NULL, 0 },
 	/* oopsfarm: die() always prints "Internal error: msg: esr [#n]";
 	 * drivers print "mmc0: Internal error: bad CRC" */
-	[H_INTERR] = { "Internal error:", NULL, "Internal error:* \\[#", OH_NOT_NEW },
+	[H_INTERR] = { "Internal error:", NULL, "Internal error:* \\[#", 0 },
 	[H_UNHANDLED] = { "Unhandled fault:", NULL, NULL, 0 },
 	[H_ALIGN] = { "Alignment trap:", NULL, NULL, 0 },
 	[H_TRUSTY] = { "trusty: panic", NULL, NULL, 0 },
@@ -220,7 +220,8 @@ const struct oops_skip_list oops_skip_lists[SKIP_LISTS] = {
 	[S_STACK_CHK] = { SKIP("stack_chk") },
 	[S_STACK_END] = { SKIP("schedule", "retint_kernel") },
 	[S_STACK_OVF] = { SKIP("bad_stack") },
-	[S_RUST] = { SKIP("__rustc::rust_begin_unwind") },
+	/* oopsfarm: "rust_begin_unwind" too, for mangled names (no demangler) */
+	[S_RUST] = { SKIP("__rustc::rust_begin_unwind", "rust_begin_unwind") },
 	[S_SKB] = { SKIP("^skb_") },
 	[S_UBSAN] = { SKIP("ubsan", "overflow") },
 	/* section 8.4, matched on names without syscall prefixes */
@@ -421,7 +422,7 @@ const struct oops_format oops_formats[] = {
 	  "INFO: trying to register non-static key in %F", R2, NULL },
 	{ H_INFO, K(LOCKDEP), 0, SEL_FIRST, S_SUSP_RCU, "INFO: suspicious RCU usage",
 	  { "INFO: suspicious RCU usage", "{S}" }, "INFO: suspicious RCU usage in %F", R2, NULL },
-	{ H_INFO, K(HUNG), 0, SEL_HANG, 0, "INFO: task * blocked {in I/O wait for|for} more than {N} seconds",
+	{ H_INFO, K(HUNG), OF_SPAN, SEL_HANG, 0, "INFO: task * blocked {in I/O wait for|for} more than {N} seconds",
 	  { NULL }, "INFO: task hung in %F", R2, NULL },
 	{ H_INFO, K(HUNG), 0, SEL_FIRST, S_SCHEDULE, "INFO: task * can't die for more than ", { NULL },
 	  "INFO: task can't die in %F", R2, NULL },
@@ -512,15 +513,15 @@ const struct oops_format oops_formats[] = {
 };
 const size_t oops_nformats = sizeof(oops_formats) / sizeof(oops_formats[0]);
 
-const char *const oops_stack_markers[] = {
-	"Call {Trace|trace}", "Allocated:", "Allocated by task {N}:", "Freed:", "Freed by task {N}:",
-	"{.} backtrace: || {.} backtrace \\(crc {X}\\):", "Backtrace:", "Uninit was stored to memory at",
-	"status: {X} badaddr: {X} cause: {X}", NULL,
-};
 
 const char *const oops_syscall_prefixes[] = {
 	"SYSC_", "SyS_", "sys_", "__x64_", "__ia32_", "__arm64_", "____sys_", "___sys_", "__sys_",
 	"__se_", "__se_sys_", "__do_sys_", "compat_SYSC_", "compat_SyS_", "ksys_", NULL,
+};
+
+const char *const oops_not_new[] = {
+	"invalid opcode: 0000", "Kernel panic - not syncing", "unregister_netdevice: waiting for",
+	"PANIC: double fault", "Internal error:", NULL,
 };
 
 const char *const oops_extra_boundaries[] = {

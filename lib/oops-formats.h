@@ -11,6 +11,7 @@
  * number of tries per line:
  *   text     literal bytes; "\c" is the literal c
  *   ^        (first byte only) the match must start at the line start
+ *   ~        (first byte only) letters match in either case
  *   *        any run of bytes within the line (shortest first)
  *   {F}      a function: [A-Za-z0-9_]+ directly followed by '.' or '+'
  *   {S}      a source position: [A-Za-z0-9_/.-]+ ".ext:" digits
@@ -37,8 +38,7 @@
 
 /* header keywords (section 3) */
 enum {
-	OH_NOT_NEW = 1,		/* does not end an open report (section 4) */
-	OH_LOCAL = 2,		/* an oopsfarm addition, not syzbot's */
+	OH_LOCAL = 1,		/* an oopsfarm addition, not syzbot's */
 };
 
 struct oops_header {
@@ -53,6 +53,7 @@ enum {
 	OF_NS = 1,		/* no stack needed (section 10) */
 	OF_C = 2,		/* always corrupted */
 	OF_START = 4,		/* the title must start the window */
+	OF_SPAN = 8,		/* the title may go on over the next line */
 };
 
 enum oops_selector {
@@ -109,10 +110,10 @@ extern const struct oops_format oops_formats[];
 extern const size_t oops_nformats;
 extern const struct oops_skip_list oops_skip_lists[SKIP_LISTS];
 
-/* Lines that start a stack (section 6.3), as patterns. */
-extern const char *const oops_stack_markers[];
 /* Syscall wrapper prefixes (section 9.1). */
 extern const char *const oops_syscall_prefixes[];
+/* Header lines that do not start a new report (section 4). */
+extern const char *const oops_not_new[];
 /* Lines that close a second report cut (section 4) besides headers. */
 extern const char *const oops_extra_boundaries[];
 

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "oops-formats.h"
 #include "oops.h"
@@ -32,7 +33,8 @@
 #define OTHER_LINES	4000	/* lines of other contexts that close a report */
 #define CALLER_MAX	16
 #define MAX_CAPS	8
-#define MAX_CANDS	64
+#define MAX_CANDS	1024	/* surviving candidates kept per group */
+#define CAND_POOL	32768
 #define STAR_TRIES	256	/* '*' positions tried per pattern and line */
 
 /* ---- small string helpers ---- */
@@ -81,7 +83,17 @@ struct pmatch {
 	const char *cap[MAX_CAPS][2];
 	int ncap;
 	int tries;
+	bool icase;		/* the alternative started with '~' */
 };
+
+static bool same_char(const struct pmatch *m, char a, char b)
+{
+	if (m->icase && a >= 'A' && a <= 'Z')
+		a |= 0x20;
+	if (m->icase && b >= 'A' && b <= 'Z')
+		b |= 0x20;
+	return a == b;
+}
 
 /* An address token "[<ffff>]", "[ffff]", "[<0xffff>]".  Returns its end or NULL. */
 static const char *match_addr(const char *s)
@@ -242,7 +254,7 @@ static const char *pat_here(const char *p, const char *pe, const char *s, struct
 			p++;
 			/* fall through */
 		default:
-			if (*s != *p)
+			if (!*s || !same_char(m, *s, *p))
 				return NULL;
 			s++;
 			p++;
@@ -256,6 +268,14 @@ static const char *pat_here(const char *p, const char *pe, const char *s, struct
  * earliest match or NULL, with the captures in m.  Pattern and line lengths
  * are bounded, and so is the work.
  */
+static const char *find_icase(const char *s, const char *lit, size_t n)
+{
+	for (; *s; s++)
+		if (!strncasecmp(s, lit, n))
+			return s;
+	return NULL;
+}
+
 static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 {
 	const char *best = NULL;
@@ -264,21 +284,31 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 	for (const char *a = pat; a;) {
 		const char *sep = strstr(a, " || ");
 		const char *ae = sep ? sep : a + strlen(a);
-		bool anchored = *a == '^';
-		const char *p = a + anchored;
+		bool icase = *a == '~';
+		bool anchored = a[icase] == '^';
+		const char *p = a + icase + anchored;
 		size_t lit = 0;
 
 		/* the literal run the pattern starts with, for strstr */
 		while (p + lit < ae && !strchr("*{()\\", p[lit]))
 			lit++;
+		char key[64];
+
+		/* glibc's strstr is the fast one: the literal gets its NUL */
+		if (lit >= sizeof(key))
+			lit = sizeof(key) - 1;
+		memcpy(key, p, lit);
+		key[lit] = '\0';
 		for (const char *s = line; *s && (!best || s < best);) {
-			struct pmatch t = { 0 };
+			struct pmatch t = { .icase = icase };
 
 			if (lit) {
-				char key[128];
-
-				copy_str(key, sizeof(key), p, lit);
-				s = anchored ? (starts(s, key) ? s : NULL) : strstr(s, key);
+				if (anchored)
+					s = !(icase ? strncasecmp : strncmp)(s, p, lit) ? s : NULL;
+				else if (icase)
+					s = find_icase(s, p, lit);
+				else
+					s = lit == 1 ? strchr(s, key[0]) : strstr(s, key);
 				if (!s || (best && s >= best))
 					break;
 			}
@@ -292,7 +322,7 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 			s++;
 		}
 		if (!best && anchored && !lit) {
-			struct pmatch t = { 0 };
+			struct pmatch t = { .icase = icase };
 
 			if (pat_here(p, ae, line, &t)) {
 				best = line;
@@ -567,6 +597,7 @@ struct open_report {
 	int quiet, other;
 	bool capped;
 	bool cut;			/* the window takes no more lines */
+	char indent[CALLER_MAX];	/* blanks before an unprefixed header */
 };
 
 struct oops_parser {
@@ -574,16 +605,21 @@ struct oops_parser {
 	void *userdata;
 	uint64_t offset;		/* bytes consumed */
 	uint64_t line_start;		/* offset of the current line's first byte */
-	char line[OOPS_LINE_MAX + 1];	/* the physical line being read */
+	/* the physical line being read: twice a line, so that the kernel
+	 * line that starts inside it has its OOPS_LINE_MAX bytes too */
+	char line[2 * OOPS_LINE_MAX + 1];
 	size_t line_len;
 	char seg[OOPS_LINE_MAX + 1];	/* one canonical segment of it */
 	struct open_report slot[2];
 	struct open_report *cur;	/* the report that takes lines */
+	struct title_result *eng;
 	/* In caller-id logs a report's window goes on past the next report's
 	 * header (section 4): the earlier report waits here, its offsets and
 	 * text fixed, taking window lines until the current one closes. */
 	struct open_report *pend;
 };
+
+static struct title_result *engine_new(void);
 
 struct oops_parser *oops_parser_new(oops_report_fn fn, void *userdata)
 {
@@ -607,6 +643,12 @@ struct oops_parser *oops_parser_new(oops_report_fn fn, void *userdata)
 			return NULL;
 		}
 	}
+	p->eng = engine_new();
+	if (!p->eng) {
+		oops_parser_free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
 	p->cur = &p->slot[0];
 	p->pend = &p->slot[1];
 	return p;
@@ -616,6 +658,7 @@ void oops_parser_free(struct oops_parser *p)
 {
 	if (!p)
 		return;
+	free(p->eng);
 	for (int i = 0; i < 2; i++) {
 		free(p->slot[i].text);
 		free(p->slot[i].win);
@@ -767,8 +810,21 @@ static bool canon_line(struct oops_parser *p, const char *raw, size_t len, struc
 	size_t w = 0, n;
 
 	/* NULs would hide the rest of the line; CRs and colour codes go */
+	if (len > OOPS_LINE_MAX)
+		len = OOPS_LINE_MAX;
+	if (!memchr(raw, '\r', len) && !memchr(raw, '\x1b', len) && !memchr(raw, '\0', len)) {
+		memcpy(line, raw, len);
+		w = len;
+		len = 0;	/* the plain line is copied: skip the loop */
+	}
 	for (size_t i = 0; i < len && w < OOPS_LINE_MAX; i++) {
-		if (raw[i] == '\r')
+		unsigned char ch = raw[i];
+
+		if (ch > '\x1b') {
+			line[w++] = ch;
+			continue;
+		}
+		if (ch == '\r')
 			continue;
 		if (raw[i] == '\x1b' && i + 1 < len && raw[i + 1] == '[') {
 			size_t j = i + 2;
@@ -865,7 +921,13 @@ static bool canon_line(struct oops_parser *p, const char *raw, size_t len, struc
 static size_t find_inner_timestamp(const char *s, size_t len)
 {
 	bool text = false;
+	const char *b = memchr(s, '[', len);
 
+	/* no '[', or one that only blanks come before: nothing to split */
+	if (!b || !memchr(b + 1, '[', len - (b + 1 - s))) {
+		if (!b || b == s || strspn(s, " \t>") >= (size_t)(b - s))
+			return 0;
+	}
 	for (size_t i = 0; i + 3 < len; i++) {
 		if (s[i] == '[' && text) {
 			size_t j = i + 1;
@@ -898,6 +960,7 @@ static size_t find_inner_timestamp(const char *s, size_t len)
 
 /* Header keywords are found by their first 4 bytes: a 64 Kbit filter. */
 static uint8_t key4_filter[8192];
+static uint8_t key_shift[65536];	/* by 2-byte block: the shift, 0..3 */
 
 static unsigned key4_hash(const char *s)
 {
@@ -913,6 +976,17 @@ __attribute__((constructor)) static void key4_build(void)
 		unsigned h = key4_hash(oops_headers[i].key);
 
 		key4_filter[h >> 3] |= 1 << (h & 7);
+	}
+	memset(key_shift, 3, sizeof(key_shift));
+	for (size_t i = 0; i < oops_nheaders; i++) {
+		const unsigned char *k = (const unsigned char *)oops_headers[i].key;
+
+		for (int j = 0; j < 3; j++) {
+			unsigned b = k[j] | k[j + 1] << 8;
+
+			if (key_shift[b] > 2 - j)
+				key_shift[b] = 2 - j;
+		}
 	}
 }
 
@@ -939,8 +1013,16 @@ static int find_header(const char *s)
 	if (len < 4 || starts(s, "---[ ") || strstr(s, "OOPSFARM:"))
 		return -1;
 	for (size_t i = 0; i + 4 <= len; i++) {
-		unsigned h = key4_hash(s + i);
+		unsigned h, sh;
 
+		/* Wu-Manber: the last two bytes of a 4-byte window say how far
+		 * the next keyword start can be */
+		while ((sh = key_shift[(unsigned char)s[i + 2] | (unsigned char)s[i + 3] << 8])) {
+			i += sh;
+			if (i + 4 > len)
+				return best;
+		}
+		h = key4_hash(s + i);
 		if (!(key4_filter[h >> 3] >> (h & 7) & 1))
 			continue;
 		for (size_t k = 0; k < oops_nheaders && (best < 0 || (int)k < best); k++) {
@@ -953,18 +1035,59 @@ static int find_header(const char *s)
 	return best;
 }
 
+/* "Word by task 12:" at s after the literal word: true when it fits. */
+static bool by_task(const char *s)
+{
+	if (!starts(s, " by task ") || !is_digit(s[9]))
+		return false;
+	s += 9;
+	while (is_digit(*s))
+		s++;
+	return *s == ':';
+}
+
+/*
+ * Section 6.3: the kind of stack-start marker on line s, or -1.  Kinds:
+ * 0 "Call Trace"/"Call trace", 1 "Allocated:", 2 "Allocated by task n:",
+ * 3 "Freed:", 4 "Freed by task n:", 5 " backtrace:"/" backtrace (crc x):"
+ * not after 'k' (so not "stack backtrace:"), 6 "Backtrace:", 7 "Uninit was
+ * stored to memory at", 8 riscv "status: x badaddr: x cause: x".
+ */
+static int marker_kind(const char *s)
+{
+	const char *q;
+
+	if ((q = strstr(s, "Call ")) && (starts(q + 5, "Trace") || starts(q + 5, "trace")))
+		return 0;
+	for (q = strstr(s, "Allocated"); q; q = strstr(q + 1, "Allocated")) {
+		if (q[9] == ':')
+			return 1;
+		if (by_task(q + 9))
+			return 2;
+	}
+	for (q = strstr(s, "Freed"); q; q = strstr(q + 1, "Freed")) {
+		if (q[5] == ':')
+			return 3;
+		if (by_task(q + 5))
+			return 4;
+	}
+	for (q = strstr(s, "acktrace"); q; q = strstr(q + 1, "acktrace")) {
+		if (q > s && q[-1] == 'B' && q[8] == ':')
+			return 6;
+		if (q >= s + 2 && q[-1] == 'b' && q[-2] == ' ' && (q == s + 2 || q[-3] != 'k') &&
+		    (q[8] == ':' || pat_find("^ \\(crc {X}\\):", q + 8, NULL)))
+			return 5;
+	}
+	if (strstr(s, "Uninit was stored to memory at"))
+		return 7;
+	if ((q = strstr(s, "status: ")) && pat_find("status: {X} badaddr: {X} cause: {X}", q, NULL))
+		return 8;
+	return -1;
+}
+
 static bool is_stack_marker(const char *s)
 {
-	const char *b;
-
-	for (int i = 0; oops_stack_markers[i]; i++)
-		if (pat_find(oops_stack_markers[i], s, NULL))
-			return true;
-	/* " backtrace:" but not "stack backtrace:" */
-	for (b = strstr(s, " backtrace"); b; b = strstr(b + 1, " backtrace"))
-		if ((b[10] == ':' || starts(b + 10, " (crc ")) && (b == s || b[-1] != 'k'))
-			return true;
-	return false;
+	return marker_kind(s) >= 0;
 }
 
 /* Lines that show the board restarted: they close any open report. */
@@ -1062,14 +1185,38 @@ static const char *const report_line_prefixes[] = {
 	"kernel BUG", "invalid opcode", "general protection", "Dumping", "rcu_", "\t",
 };
 
+#define N_REPORT_PREFIXES (sizeof(report_line_prefixes) / sizeof(report_line_prefixes[0]))
+
+/* report_line_prefixes[] by first byte: rl_idx[rl_start[c] .. rl_start[c + 1]) */
+static uint16_t rl_start[257], rl_idx[N_REPORT_PREFIXES];
+static uint8_t rl_len[N_REPORT_PREFIXES];
+
+__attribute__((constructor)) static void report_prefixes_build(void)
+{
+	for (size_t i = 0; i < N_REPORT_PREFIXES; i++) {
+		rl_start[(unsigned char)report_line_prefixes[i][0] + 1]++;
+		rl_len[i] = strlen(report_line_prefixes[i]);
+	}
+	for (int c = 0; c < 256; c++)
+		rl_start[c + 1] += rl_start[c];
+	{
+		uint16_t fill[256];
+
+		memcpy(fill, rl_start, sizeof(fill));
+		for (size_t i = 0; i < N_REPORT_PREFIXES; i++)
+			rl_idx[fill[(unsigned char)report_line_prefixes[i][0]]++] = i;
+	}
+}
+
 static bool is_report_line(const char *s)
 {
 	char f[2][OOPS_FRAME_MAX];
+	unsigned char c = *s;
 
-	if (*s == ' ' || *s == '\t')
+	if (c == ' ' || c == '\t')
 		return true;
-	for (size_t i = 0; i < sizeof(report_line_prefixes) / sizeof(report_line_prefixes[0]); i++)
-		if (starts(s, report_line_prefixes[i]))
+	for (int k = rl_start[c]; k < rl_start[c + 1]; k++)
+		if (!strncmp(s, report_line_prefixes[rl_idx[k]], rl_len[rl_idx[k]]))
 			return true;
 	/* register dumps: "x29: ffff", "R10: 0000", "a0 : 0000", "GPR00:" */
 	{
@@ -1130,7 +1277,9 @@ static const char *win_line(const struct open_report *r, int i)
 /* ---- layer 3: the title engine ---- */
 
 struct group {
-	char names[MAX_CANDS][OOPS_FRAME_MAX];	/* surviving candidates */
+	char pool[CAND_POOL];		/* the surviving candidates' names */
+	uint16_t names[MAX_CANDS];	/* their offsets in pool */
+	size_t used;
 	int n;
 };
 
@@ -1153,8 +1302,13 @@ static void add_candidate(struct recipe_run *x, const char *name)
 {
 	struct group *g = &x->g[x->cur];
 
-	if (g->n < MAX_CANDS && !skipped(x, name))
-		copy_str(g->names[g->n++], OOPS_FRAME_MAX, name, strlen(name));
+	size_t n = strlen(name) + 1;
+
+	if (g->n < MAX_CANDS && g->used + n <= CAND_POOL && !skipped(x, name)) {
+		memcpy(g->pool + g->used, name, n);
+		g->names[g->n++] = g->used;
+		g->used += n;
+	}
 }
 
 /*
@@ -1287,9 +1441,9 @@ static bool select_frame(const struct recipe_run *x, const struct group *g, char
 		return false;
 	switch (x->f->sel) {
 	case SEL_STALL:
-		prev = strip_syscall_prefix(g->names[0]);
+		prev = strip_syscall_prefix(g->pool + g->names[0]);
 		for (int i = 0; i < g->n; i++) {
-			const char *c = strip_syscall_prefix(g->names[i]);
+			const char *c = strip_syscall_prefix(g->pool + g->names[i]);
 
 			if (name_lists(c) >> SKIP_STALL_ANCHOR & 1) {
 				copy_str(ret, OOPS_FRAME_MAX, strstr(c, "smp_call_function") ? "smp_call_function" : prev,
@@ -1301,7 +1455,7 @@ static bool select_frame(const struct recipe_run *x, const struct group *g, char
 		return false;
 	case SEL_HANG:
 		for (int i = 0; i < g->n; i++) {
-			const char *c = strip_syscall_prefix(g->names[i]);
+			const char *c = strip_syscall_prefix(g->pool + g->names[i]);
 
 			if (strstr(c, "rtnl_lock")) {
 				copy_str(ret, OOPS_FRAME_MAX, c, strlen(c));
@@ -1314,7 +1468,7 @@ static bool select_frame(const struct recipe_run *x, const struct group *g, char
 			}
 		}
 		for (int i = 0; i < g->n; i++) {
-			const char *c = strip_syscall_prefix(g->names[i]);
+			const char *c = strip_syscall_prefix(g->pool + g->names[i]);
 
 			if (!(name_lists(c) >> SKIP_HANG_GENERIC & 1)) {
 				copy_str(ret, OOPS_FRAME_MAX, c, strlen(c));
@@ -1323,19 +1477,20 @@ static bool select_frame(const struct recipe_run *x, const struct group *g, char
 		}
 		return false;
 	default:
-		prev = strip_syscall_prefix(g->names[0]);
+		prev = strip_syscall_prefix(g->pool + g->names[0]);
 		copy_str(ret, OOPS_FRAME_MAX, prev, strlen(prev));
 		return true;
 	}
 }
 
 /* Runs recipe from line start; frames in ret (two), false when it fails. */
-static bool run_recipe(struct recipe_run *x, const char *recipe, int start, char ret[2][OOPS_FRAME_MAX])
+static bool run_recipe(struct recipe_run *x, const char *recipe, int start, char *ret0, char *ret1)
 {
 	int cur = start, nstack = 0;
 	bool ok = true;
 
-	memset(x->g, 0, sizeof(x->g));
+	x->g[0].n = x->g[1].n = 0;
+	x->g[0].used = x->g[1].used = 0;
 	x->cur = 0;
 	x->failed = false;
 	for (const char *s = recipe; s && *s;) {
@@ -1356,11 +1511,11 @@ static bool run_recipe(struct recipe_run *x, const char *recipe, int start, char
 		}
 		s = next;
 	}
-	strcpy(ret[0], "corrupted");
-	strcpy(ret[1], "corrupted");
-	if (!select_frame(x, &x->g[0], ret[0]))
+	strcpy(ret0, "corrupted");
+	strcpy(ret1, "corrupted");
+	if (!select_frame(x, &x->g[0], ret0))
 		ok = false;
-	if (nstack > 1 && !select_frame(x, &x->g[1], ret[1]))
+	if (nstack > 1 && !select_frame(x, &x->g[1], ret1))
 		ok = false;
 	return ok && !x->failed;
 }
@@ -1606,33 +1761,31 @@ static void fill_template(char *out, const char *tmpl, const struct pmatch *m, c
 	out[w] = '\0';
 }
 
-/* Section 10: the stack checks on the window. */
+/* Section 10: the stack checks on the window; true when it fails them. */
 static bool stack_missing(const struct open_report *r)
 {
-	static const char *const kinds[] = {
-		"Call {Trace|trace}", "Allocated:", "Allocated by task {N}:", "Freed:", "Freed by task {N}:",
-		"Backtrace:", "Uninit was stored to memory at", "status: {X} badaddr: {X} cause: {X}",
-	};
+	int first[9];
 	bool any = false, valid = false;
 
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) + 1; k++) {
-		int at = -1;
+	for (int k = 0; k < 9; k++)
+		first[k] = -1;
+	for (int i = 0; i < r->nlines; i++) {
+		int k = marker_kind(win_line(r, i));
 
-		for (int i = 0; i < r->nlines && at < 0; i++) {
-			const char *s = win_line(r, i);
+		if (k >= 0 && first[k] < 0)
+			first[k] = i;
+	}
+	for (int k = 0; k < 9; k++) {
+		int at = first[k];
+		bool frames = false;
 
-			if (k < sizeof(kinds) / sizeof(kinds[0]) ? pat_find(kinds[k], s, NULL) != NULL
-								 : (strstr(s, " backtrace") && is_stack_marker(s) &&
-								    !trace_marker(s) && !pat_find("Allocated", s, NULL)))
-				at = i;
-		}
 		if (at < 0)
 			continue;
 		any = true;
 		if (r->nlines - at - 1 < 2)
 			return true;	/* call trace is missed */
-		if (k == 7) {
-			valid = true;
+		if (k == 8) {
+			valid = true;	/* the riscv register marker needs no frames */
 			continue;
 		}
 		for (int i = at + 1; i < r->nlines && i <= at + 15; i++) {
@@ -1640,14 +1793,15 @@ static bool stack_missing(const struct open_report *r)
 			char f[2][OOPS_FRAME_MAX];
 
 			if (frame_names(s, f) || strstr(s, "(stack is not available)")) {
-				valid = true;
+				frames = true;
 				break;
 			}
 			if (is_stack_marker(s))
 				break;
 		}
-		if (!valid)
+		if (!frames)
 			return true;	/* no frames in a stack trace */
+		valid = true;
 	}
 	return !any || !valid;
 }
@@ -1661,13 +1815,22 @@ static void fallback_title(const struct open_report *r, char *out)
 	copy_str(out, OOPS_TITLE_MAX * 2, k ? k : s, strlen(k ? k : s));
 }
 
+/* The title engine's work space, one per parser (too big for a stack). */
 struct title_result {
 	char raw[OOPS_TITLE_MAX * 2];
 	const struct oops_format *f;
 	char frames[2][OOPS_FRAME_MAX];
-	struct group g;			/* the surviving frames of the title's stack */
+	struct recipe_run x;		/* x.g[0]: the surviving frames of the title's stack */
+	char two[2 * OOPS_LINE_MAX + 2];
+	int keylines[OOPS_REPORT_LINES];
+	char all[OOPS_MAX_FRAMES][OOPS_FRAME_MAX];
 	bool corrupted;
 };
+
+static struct title_result *engine_new(void)
+{
+	return malloc(sizeof(struct title_result));
+}
 
 /* Report pattern of f (section 5): the line it starts on, or -1. */
 static int report_match(const struct open_report *r, const struct oops_format *f, int title_line,
@@ -1702,26 +1865,47 @@ static int report_match(const struct open_report *r, const struct oops_format *f
 
 static void build_title(const struct open_report *r, struct title_result *t)
 {
+	struct recipe_run *x = &t->x;
 	const char *key = oops_headers[r->hdr].key;
 	struct { int line; const char *col; size_t order; } cand[32];
-	int nc = 0;
+	int nc = 0, nkey = 0;
 	bool title_only = false;
+	int *keyl = t->keylines;
 
-	memset(t, 0, sizeof(*t));
+	/* every title pattern holds its header's keyword: only the lines
+	 * with it are searched */
+	for (int l = 0; l < r->nlines; l++)
+		if (strstr(win_line(r, l), key))
+			keyl[nkey++] = l;
+
+	t->raw[0] = '\0';
+	t->f = NULL;
+	t->corrupted = false;
+	x->g[0].n = 0;
 	/* every format of the group that matches, by window offset */
 	for (size_t i = 0; i < oops_nformats && nc < 32; i++) {
 		const struct oops_format *f = &oops_formats[i];
 
 		if (f->header != r->hdr)
 			continue;
-		for (int l = 0; l < r->nlines; l++) {
+		for (int kl = 0; kl < nkey; kl++) {
+			int l = keyl[kl];
 			const char *s = win_line(r, l), *col;
 
 			if ((f->flags & OF_START) && l > 0)
 				break;
-			if (!strstr(s, key))
-				continue;
-			if ((col = pat_find(f->title, s, NULL))) {
+			col = pat_find(f->title, s, NULL);
+			if (!col && (f->flags & OF_SPAN) && l + 1 < r->nlines) {
+				/* "INFO: task <name cut by a newline> blocked" */
+				char *two = t->two;
+
+				snprintf(two, sizeof(t->two), "%s\n%s", s, win_line(r, l + 1));
+				col = pat_find(f->title, two, NULL);
+				col = col ? s + (col - two) : NULL;
+				if (col && col >= s + strlen(s))
+					col = NULL;
+			}
+			if (col) {
 				int j = nc++;
 
 				/* insertion by (line, column), table order on ties */
@@ -1749,15 +1933,13 @@ static void build_title(const struct open_report *r, struct title_result *t)
 		strcpy(t->frames[0], "corrupted");
 		strcpy(t->frames[1], "corrupted");
 		if (f->recipe) {
-			struct recipe_run x = { .r = r, .f = f };
-
-			if (!run_recipe(&x, f->recipe, start, t->frames)) {
+			x->r = r;
+			x->f = f;
+			if (!run_recipe(x, f->recipe, start, t->frames[0], t->frames[1])) {
 				t->corrupted = true;
-				if (f->alt) {
-					t->corrupted = !run_recipe(&x, f->alt, start, t->frames);
-				}
+				if (f->alt)
+					t->corrupted = !run_recipe(x, f->alt, start, t->frames[0], t->frames[1]);
 			}
-			t->g = x.g[0];
 		}
 		fill_template(t->raw, f->tmpl, &m, t->frames);
 		if (f->flags & OF_C)
@@ -1783,7 +1965,7 @@ uint64_t oops_signature_hash(const char *title, const char *const *frames, int n
 		h ^= (unsigned char)*s;
 		h *= 0x100000001b3ULL;
 	}
-	for (int i = 0; i < nframes && i < OOPS_HASH_FRAMES; i++) {
+	for (int i = 0; i < nframes; i++) {
 		h ^= '\n';
 		h *= 0x100000001b3ULL;
 		for (s = frames[i]; *s; s++) {
@@ -1796,8 +1978,8 @@ uint64_t oops_signature_hash(const char *title, const char *const *frames, int n
 
 static void report_emit(struct oops_parser *p, struct open_report *r)
 {
-	static __thread struct title_result t;
-	static __thread char all[OOPS_MAX_FRAMES][OOPS_FRAME_MAX];
+	struct title_result *t = p->eng;
+	const struct group *g = &t->x.g[0];
 	struct oops_report out;
 	const char *in;
 	int nall = 0;
@@ -1805,20 +1987,20 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 	if (!r->open)
 		return;
 	memset(&out, 0, sizeof(out));
-	build_title(r, &t);
-	copy_str(out.title, sizeof(out.title), t.raw, strlen(t.raw));
+	build_title(r, t);
+	copy_str(out.title, sizeof(out.title), t->raw, strlen(t->raw));
 	normalise_title(out.title);
 	if (!out.title[0])
 		strcpy(out.title, "corrupted");
-	out.kind = t.f ? (enum oops_kind)t.f->kind : OOPS_KIND_OTHER;
-	if (!t.f) {
+	out.kind = t->f ? (enum oops_kind)t->f->kind : OOPS_KIND_OTHER;
+	out.format = t->f ? (int)(t->f - oops_formats) : -1;
+	if (!t->f) {
+		/* a fallback title: the kind of the group's catch-all row */
 		for (size_t i = 0; i < oops_nformats; i++)
-			if (oops_formats[i].header == r->hdr) {
+			if (oops_formats[i].header == r->hdr)
 				out.kind = oops_formats[i].kind;
-				break;
-			}
 	}
-	out.corrupted = t.corrupted || r->capped;
+	out.corrupted = t->corrupted || r->capped;
 	out.start = r->start;
 	out.end = r->end;
 	/* section 9.4: the frame is the word after the title's last " in " */
@@ -1835,29 +2017,33 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 		copy_str(out.frame, sizeof(out.frame), in, n);
 	}
 
-	/* the hash: title and the top surviving frames; with none, every
-	 * frame of the window's first stack */
-	if (t.g.n) {
-		for (int i = 0; i < t.g.n && out.nframes < OOPS_MAX_FRAMES; i++) {
-			const char *f = strip_syscall_prefix(t.g.names[i]);
+	/* the hash (doc/signatures.md): the title and the top non-generic
+	 * frames; with none, the whole frame list of the window */
+	for (int i = 0; i < g->n && out.nframes < OOPS_MAX_FRAMES; i++) {
+		const char *f = strip_syscall_prefix(g->pool + g->names[i]);
 
-			if (out.nframes && !strcmp(out.frames[out.nframes - 1], f))
-				continue;
-			out.frames[out.nframes++] = f;
-		}
-	} else {
+		/* what the hang selector passes over is generic too */
+		if (t->f && t->f->sel == SEL_HANG && (name_lists(f) >> SKIP_HANG_GENERIC & 1))
+			continue;
+		if (out.nframes && !strcmp(out.frames[out.nframes - 1], f))
+			continue;
+		out.frames[out.nframes++] = f;
+	}
+	if (!out.nframes) {
 		char f[2][OOPS_FRAME_MAX];
 
 		for (int i = 0; i < r->nlines && nall < OOPS_MAX_FRAMES; i++) {
 			int n = frame_names(win_line(r, i), f);
 
 			for (int k = 0; k < n && nall < OOPS_MAX_FRAMES; k++)
-				strcpy(all[nall++], f[k]);
+				strcpy(t->all[nall++], f[k]);
 		}
 		for (int i = 0; i < nall; i++)
-			out.frames[out.nframes++] = all[i];
+			out.frames[out.nframes++] = t->all[i];
 	}
-	out.hash = oops_signature_hash(out.title, out.frames, out.nframes);
+	out.hash = oops_signature_hash(out.title, out.frames,
+				       nall ? out.nframes : out.nframes < OOPS_HASH_FRAMES ? out.nframes : OOPS_HASH_FRAMES);
+	out.nhash = nall ? out.nframes : out.nframes < OOPS_HASH_FRAMES ? out.nframes : OOPS_HASH_FRAMES;
 	r->text[r->text_kept] = '\0';
 	out.text = r->text;
 	out.text_len = r->text_kept;
@@ -1885,9 +2071,13 @@ static void report_open(struct oops_parser *p, int hdr, const struct canon *c, u
 	r->end = end;
 	r->ctx = c->caller[0] ? CTX_CALLER : c->prefixed ? CTX_CONSOLE : CTX_NONE;
 	copy_str(r->caller, sizeof(r->caller), c->caller, strlen(c->caller));
-	text_append(r, c->s, strlen(c->s));
+	/* a pasted log without prefixes may be indented as a whole: the
+	 * header's indentation is taken off the report's lines */
+	if (!c->prefixed)
+		copy_str(r->indent, sizeof(r->indent), c->s, strspn(c->s, " \t"));
+	text_append(r, c->s + strlen(r->indent), strlen(c->s + strlen(r->indent)));
 	r->text_kept = r->text_len;
-	win_append(r, c->s);
+	win_append(r, c->s + strlen(r->indent));
 }
 
 /* Section 4: does a line of context c belong to the open report? */
@@ -1907,6 +2097,7 @@ static bool in_context(const struct open_report *r, const struct canon *c)
 static void parse_segment(struct oops_parser *p, const char *raw, size_t len, uint64_t off, uint64_t end)
 {
 	struct open_report *r = p->cur, *w = p->pend;
+	bool absorbed = false;
 	struct canon c;
 	const char *s;
 	int h;
@@ -1914,21 +2105,27 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	if (!canon_line(p, raw, len, &c))
 		return;
 	s = c.s;
+	/* section 3: a header the kernel is about to print again is none */
+	if (r->open && r->nlines == 1 && strstr(s, "** replaying previous printk message **")) {
+		report_reset(r);
+		return;
+	}
 	if (r->open && is_reboot_marker(s)) {
 		report_close(p);
 		return;
 	}
 	h = c.questionable ? -1 : find_header(s);
 	if (h >= 0 && r->open) {
-		const struct oops_header *hd = &oops_headers[h];
 		bool part = false;
 
-		/* "Internal error: Oops" after "Unable to handle", "invalid
-		 * opcode: 0000" after "kernel BUG at", a short report's panic */
-		if (hd->flags & OH_NOT_NEW)
-			part = strcmp(hd->key, "Kernel panic") || r->nlines <= PANIC_CUT;
-		if (strstr(s, "invalid opcode: 0000"))
-			part = true;
+		/* section 4: "Internal error: Oops" after "Unable to handle",
+		 * "invalid opcode: 0000" after "kernel BUG at", ... do not start
+		 * a report; a panic does after PANIC_CUT lines (panic-tail cut) */
+		for (int i = 0; oops_not_new[i]; i++)
+			if (strstr(s, oops_not_new[i]))
+				part = true;
+		if (part && strstr(s, "Kernel panic - not syncing") && r->nlines >= PANIC_CUT)
+			part = false;
 		/* symbolized reports repeat the header once per inlined frame */
 		if (h == r->hdr && r->nlines <= 3 && !strncmp(s, win_line(r, 0), 11))
 			part = true;
@@ -1938,6 +2135,10 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 		 * not cut this one (it is a duplicate, as for syzbot) */
 		if (r->ctx == CTX_CALLER && !in_context(r, &c))
 			h = -1;
+		/* a header the report takes in is its own: parsing again from
+		 * the report's end must not find it */
+		if (h < 0)
+			absorbed = true;
 	}
 	/* the waiting report's window: same context, up to a late panic */
 	if (w->open && !w->cut && in_context(w, &c) && !c.questionable) {
@@ -1964,8 +2165,14 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	if (!r->open)
 		return;
 
+	if (r->indent[0] && !c.prefixed && starts(s, r->indent))
+		s += strlen(r->indent);
 	text_append(r, s, strlen(s));
 	if (!in_context(r, &c) || c.questionable || strstr(s, "Disabling lock debugging due to kernel taint")) {
+		if (absorbed) {
+			r->end = end;
+			r->text_kept = r->text_len;
+		}
 		if (++r->other >= OTHER_LINES)
 			report_close(p);
 		return;
@@ -1973,7 +2180,7 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	win_append(r, s);
 	if (strstr(s, "Sending NMI from CPU"))
 		r->nmi = true;
-	if (is_report_line(s)) {
+	if (absorbed || is_report_line(s)) {
 		r->quiet = 0;
 		r->end = end;
 		r->text_kept = r->text_len;
@@ -2008,13 +2215,18 @@ static void parse_line(struct oops_parser *p, uint64_t end)
 
 	while (len && s[len - 1] == '\r')
 		len--;
-	/* LAVA YAML lines carry timestamps inside their message */
-	if (!(len > 10 && (s[0] == '-' || s[0] == ' ') && memmem(s, len < 16 ? len : 16, "{\"dt\"", 5))) {
-		for (;;) {
-			size_t inner = find_inner_timestamp(s, len);
+	p->line[len] = '\0';
+	/* LAVA YAML lines carry timestamps inside their message; a line
+	 * that starts as kernel text is one line, as for syzbot.  Otherwise
+	 * the line splits once, at the first timestamp in its first
+	 * OOPS_LINE_MAX bytes: the kernel line found there is then read as
+	 * it would be from its own start (parsing again from a report's
+	 * start finds the same report). */
+	if (!(len > 10 && (s[0] == '-' || s[0] == ' ') && memmem(s, len < 16 ? len : 16, "{\"dt\"", 5)) &&
+	    !timestamp_len(s) && !(s[0] == '<' && len > 1 && is_digit(s[1]))) {
+		size_t inner = find_inner_timestamp(s, len < OOPS_LINE_MAX ? len : OOPS_LINE_MAX);
 
-			if (!inner)
-				break;
+		if (inner) {
 			parse_segment(p, s, inner, off, off + inner);
 			s += inner;
 			len -= inner;
@@ -2031,10 +2243,10 @@ int oops_parser_feed(struct oops_parser *p, const void *buf, size_t len)
 	while (len) {
 		const char *nl = memchr(s, '\n', len);
 		size_t n = nl ? (size_t)(nl - s) : len;
-		size_t room = OOPS_LINE_MAX - p->line_len;
+		size_t room = 2 * OOPS_LINE_MAX - p->line_len;
 		size_t take = n < room ? n : room;
 
-		/* bytes beyond OOPS_LINE_MAX are counted but not kept */
+		/* bytes beyond 2 * OOPS_LINE_MAX are counted but not kept */
 		memcpy(p->line + p->line_len, s, take);
 		p->line_len += take;
 		p->offset += n;

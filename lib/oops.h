@@ -33,8 +33,9 @@
  * "in corrupted" and the corrupted flag is set, as syzbot does.
  *
  * The signature hash is specified in doc/signatures.md: 64-bit FNV-1a over
- * the title and the first OOPS_HASH_FRAMES non-generic frames, each frame
- * without offset, module suffix or markers.
+ * the title and the first OOPS_HASH_FRAMES non-generic frames (with none,
+ * every frame of the report, up to OOPS_MAX_FRAMES), each frame a bare
+ * function name.
  */
 #ifndef OOPSFARM_OOPS_H
 #define OOPSFARM_OOPS_H
@@ -74,6 +75,8 @@ enum oops_kind {
 struct oops_report {
 	char title[OOPS_TITLE_MAX];
 	enum oops_kind kind;
+	int format;		/* row of the title format in lib/oops-formats.c,
+				 * -1 for a header-line fallback title */
 	char frame[OOPS_FRAME_MAX];	/* guilty frame, "" when none */
 	uint64_t start;		/* stream offset of the header line's first byte */
 	uint64_t end;		/* offset just past the report's last line */
@@ -83,9 +86,12 @@ struct oops_report {
 	 * caller ids, LF endings), capped at OOPS_REPORT_MAX bytes. */
 	const char *text;
 	size_t text_len;
-	/* The stack used for the title and hash, bare function names. */
+	/* The stack used for the title and hash, bare function names: the
+	 * non-generic frames of the title's stack, or when it has none every
+	 * frame of the report.  The hash takes the first nhash of them. */
 	const char *frames[OOPS_MAX_FRAMES];
 	int nframes;
+	int nhash;
 };
 
 struct oops_parser;
@@ -133,7 +139,8 @@ int oops_parse_buffer(const void *buf, size_t len, oops_report_fn fn, void *user
 /* True for frames that are never guilty: reporting and dumping helpers. */
 bool oops_frame_is_generic(const char *func);
 
-/* FNV-1a 64 over title and frames as doc/signatures.md specifies. */
+/* FNV-1a 64 over the title and each of the nframes frames, as
+ * doc/signatures.md specifies. */
 uint64_t oops_signature_hash(const char *title, const char *const *frames, int nframes);
 
 #endif

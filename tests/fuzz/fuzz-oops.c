@@ -3,7 +3,10 @@
  * libFuzzer target for lib/oops (make fuzz).  Checks, on any input:
  * every report has a title; start < end <= length; reports do not
  * overlap; the same input fed in other chunk sizes gives the same reports;
- * parsing again from a report's start finds that report first.
+ * parsing again from a report's start finds that report first, and from
+ * its end finds only the reports after it; the hash is the hash of the
+ * title and frames the report gives.  Seeds (make fuzz): the fixtures and
+ * the syzkaller training logs when ../shared is there.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +34,13 @@ static void collect(const struct oops_report *r, void *userdata)
 		abort();
 	if (r->text_len > OOPS_REPORT_MAX)
 		abort();
+	if (r->nhash < 0 || r->nhash > r->nframes || r->nframes > OOPS_MAX_FRAMES)
+		abort();
+	if (r->format < -1 || oops_signature_hash(r->title, r->frames, r->nhash) != r->hash)
+		abort();
+	for (int i = 0; i < r->nframes; i++)
+		if (!r->frames[i] || !r->frames[i][0])
+			abort();
 	if (g->n < MAXR) {
 		strcpy(g->r[g->n].title, r->title);
 		g->r[g->n].start = r->start;
@@ -79,6 +89,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 		strcpy(t, a.r[0].title);
 		run(d + s, len - s, 4096, &b);
 		if (b.n < 1 || strcmp(b.r[0].title, t) || b.r[0].start != 0)
+			abort();
+		/* and from its end, the others only */
+		s = a.r[0].end;
+		run(d + s, len - s, 4096, &b);
+		if (b.n != a.n - 1)
 			abort();
 	}
 	return 0;
