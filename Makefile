@@ -72,6 +72,9 @@ tools: $(B)/oopsfarm
 ifneq ($(CROSS_COMPILE),)
 AGENT_LDFLAGS := -static
 endif
+# compressed modules the kernel cannot decompress (agent/modfile.h); the
+# board's arm64 builds come from Debian multiarch (make deps)
+AGENT_LIBS := -llzma -lzstd -lz -lpthread
 agent: $(B)/oopsfarm-agent
 
 $(B)/%.o: %.c
@@ -94,12 +97,12 @@ $(B)/oopsfarm: $(TOOLS_OBJ) $(LIB_A)
 
 $(B)/oopsfarm-agent: $(filter $(B)/agent/main.o $(B)/agent/sys-linux.o,$(AGENT_SRC:%.c=$(B)/%.o)) $(AGENT_CORE_A) $(LIB_A)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CROSS_COMPILE)$(CC) $(LDFLAGS) $(AGENT_LDFLAGS) -o $@ $^ -lpthread
+	$(Q)$(CROSS_COMPILE)$(CC) $(LDFLAGS) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CCLD    $@")
-	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A) -lpthread -lm
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A) $(AGENT_LIBS) -lm
 
 # Every test prints TAP lines; tests/run sums them up into "N passed, N failed".
 # `make check` works on a fresh machine: it installs what it needs first

@@ -81,6 +81,8 @@ struct loader_event {
 	int thread;			/* 0 inline, 1..threads */
 	int wave;			/* android: 1-based wave; eager: 0 */
 	bool barrier;			/* waited at the barrier */
+	const char *decomp;		/* compressed module: "kernel" (finit_module decompressed
+					 * it), "xz", "zstd", "gzip" (the agent did); NULL: plain */
 };
 
 /* Called once per module, from loader threads, one call at a time. */
