@@ -21,6 +21,7 @@
 #include "loader.h"
 #include "modfile.h"
 #include "modplan.h"
+#include "readfile.h"
 #include "sys.h"
 
 const char *mod_result_name(enum mod_result r)
@@ -248,38 +249,12 @@ static bool barrier_wait(struct loader *L)
 	return waited;
 }
 
-/* The whole file, for init_module; the caller frees *ret_img. */
-static int read_fd(int fd, char **ret_img, size_t *ret_len)
-{
-	struct stat st;
-	char *img;
-	size_t got = 0;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	img = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!img)
-		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = pread(fd, img + got, (size_t)st.st_size - got, (off_t)got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	*ret_img = img;
-	*ret_len = got;
-	return 0;
-}
-
 /* init_module needs the image in memory. */
 static int init_module_fallback(int fd, const char *params)
 {
 	char *img;
 	size_t len;
-	int r = read_fd(fd, &img, &len);
+	int r = readfile_fd(fd, &img, &len);
 
 	if (r < 0)
 		return r;
@@ -315,7 +290,7 @@ static int load_compressed(struct loader *L, int fd, enum modfile_comp comp, con
 		__atomic_store_n(&L->no_kernel_decomp, true, __ATOMIC_RELAXED);
 	}
 	*how = modfile_comp_name(comp);
-	if ((r = read_fd(fd, &data, &len)) < 0)
+	if ((r = readfile_fd(fd, &data, &len)) < 0)
 		return r;
 	r = modfile_decompress(comp, data, len, &img, &ilen);
 	free(data);
