@@ -93,6 +93,13 @@ if [ ! -f "$W/blocklist" ]; then
 	$OF decode "$W/probe.log" 2>/dev/null | grep -E ' (LOAD|MOD) ' >"$W/probe.dec" || true
 	grep -q ' LOAD ' "$W/probe.dec" || die "the probe boot gave no LOAD line: see $W/probe.log"
 	why "$W/probe.dec" | awk -F'|' '$1 == "fail"' >"$W/probe.fail"
+	# Dependencies modules.dep cannot show: their init asks for another
+	# module by name (load_nls -> request_module), which fails without
+	# modprobe in the initramfs unless that module happened to load first.
+	for m in nls_euc_jp:nls_cp932 nls_koi8_ru:nls_koi8_u; do
+		grep -q "|${m%%:*}\$" "$W/probe.fail" ||
+			echo "fail|needs ${m#*:} loaded first (load_nls), which modules.dep does not say|${m%%:*}" >>"$W/probe.fail"
+	done
 	awk -F'|' '{ print "blocklist " $3 }' "$W/probe.fail" >"$W/blocklist"
 	for set in plain xz; do
 		cp "$W/blocklist" "$W/$set/modules/lib/modules/$R/modules.blocklist"
