@@ -88,6 +88,8 @@ echo "# kernel $PKG ($R); $(wc -l <"$W/plain/chosen") modules listed, $(wc -l <"
 # android mode after its wave, as libmodprobe: one probe boot in eager mode
 # finds them, and they go to modules.blocklist, as a phone's would.
 if [ ! -f "$W/blocklist" ]; then
+	rm -f "$W/plain/modules/lib/modules/$R/modules.blocklist"
+	mkcpio "$W/plain"
 	SMP=2 timeout 900 devices/qemu-smmuv3/qemu-cmdline.sh -r "$W/plain" "$W/plain/initrd.cpio" "$W/probe.log" \
 		oopsfarm.mode=eager oopsfarm.settle_ms=0 oopsfarm.load_timeout_ms=600000 >/dev/null 2>&1 || true
 	$OF decode "$W/probe.log" 2>/dev/null | grep -E ' (LOAD|MOD) ' >"$W/probe.dec" || true
