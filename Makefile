@@ -80,6 +80,9 @@ tools: $(B)/oopsfarm
 ifneq ($(CROSS_COMPILE),)
 AGENT_LDFLAGS := -static
 endif
+# compressed modules the kernel cannot decompress (agent/modfile.h); the
+# board's arm64 builds come from Debian multiarch (make deps)
+AGENT_LIBS := -llzma -lzstd -lz -lpthread
 agent: $(B)/oopsfarm-agent
 
 $(B)/%.o: %.c
@@ -105,13 +108,13 @@ $(B)/oopsfarm: $(TOOLS_OBJ) $(HOST_A) $(LIB_A)
 
 $(B)/oopsfarm-agent: $(filter $(B)/agent/main.o $(B)/agent/sys-linux.o,$(AGENT_SRC:%.c=$(B)/%.o)) $(AGENT_CORE_A) $(LIB_A)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CROSS_COMPILE)$(CC) $(LDFLAGS) $(AGENT_LDFLAGS) -o $@ $^ -lpthread
+	$(Q)$(CROSS_COMPILE)$(CC) $(LDFLAGS) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(TESTLIB_A) $(HOST_A) $(AGENT_CORE_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CCLD    $@")
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent -Itools $(HOST_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(HOST_A) \
-		$(AGENT_CORE_A) $(LIB_A) $(HOST_LDLIBS)
+		$(AGENT_CORE_A) $(LIB_A) $(AGENT_LIBS) $(HOST_LDLIBS)
 
 # Every test prints TAP lines; tests/run sums them up into "N passed, N failed".
 # `make check` works on a fresh machine: it installs what it needs first

@@ -261,6 +261,8 @@ static void on_loader_event(const struct loader_event *e, void *userdata)
 		proto_line_add(&l, "err", errno_name(e->err));
 	if (e->why && e->result != MOD_OK)
 		proto_line_add(&l, "why", e->why);
+	if (e->decomp)
+		proto_line_add(&l, "decomp", e->decomp);
 	pipe_send(c->fd, 'M', &l);
 }
 

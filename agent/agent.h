@@ -6,8 +6,11 @@
  * (agent/main.c) and the final poweroff/reboot:
  *   1. reads who it is: kernel release, boot id, build-id from
  *      /sys/kernel/notes, a CRC of /proc/cmdline and of the module set;
- *   2. writes BEGIN with those and every knob, then a LOG line for each
- *      configuration problem;
+ *   2. reads the module set as first-stage init would (lib/modset.h: the
+ *      list file of the boot mode, module options from the command line)
+ *      and writes BEGIN with those, every knob and the load plan's hash
+ *      (lib/modplan.h), then a LOG line for each configuration problem
+ *      and each problem in the module files;
  *   3. applies panic_on_oops / panic_on_warn through /proc/sys if set;
  *   4. opens /dev/kmsg (from its first record) and starts watching: every
  *      record is rendered as console text (lib/kmsg) and fed to lib/oops;

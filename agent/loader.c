@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "loader.h"
+#include "modfile.h"
 #include "modplan.h"
+#include "readfile.h"
 #include "sys.h"
 
 const char *mod_result_name(enum mod_result r)
@@ -132,6 +134,7 @@ struct loader {
 	bool any_started;
 	bool hard_fail;		/* a module that had to load did not: the run fails */
 	bool plan_fail;		/* the plan skips a listed module (not for the blocklist) */
+	bool no_kernel_decomp;	/* the kernel said it cannot decompress modules */
 
 	/* barrier */
 	pthread_mutex_t block;
@@ -246,33 +249,59 @@ static bool barrier_wait(struct loader *L)
 	return waited;
 }
 
-/* init_module needs the image in memory: read the whole file. */
+/* init_module needs the image in memory. */
 static int init_module_fallback(int fd, const char *params)
 {
-	struct stat st;
 	char *img;
-	size_t got = 0;
-	int r;
+	size_t len;
+	int r = readfile_fd(fd, &img, &len);
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	img = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!img)
-		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = pread(fd, img + got, (size_t)st.st_size - got, (off_t)got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	r = sys_init_module(img, got, params);
+	if (r < 0)
+		return r;
+	r = sys_init_module(img, len, params);
 	free(img);
 	return r;
 }
 
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+
+/*
+ * A compressed module: the kernel decompresses it if it can (5.17+ with
+ * CONFIG_MODULE_DECOMPRESS); one that cannot says EOPNOTSUPP (EINVAL for
+ * the unknown flag before 5.17), and from then on the agent decompresses.
+ * *how says which did; *bad_file is set when the file would not decompress.
+ */
+static int load_compressed(struct loader *L, int fd, enum modfile_comp comp, const char *params,
+			   const char **how, bool *bad_file)
+{
+	char *data;
+	void *img;
+	size_t len, ilen;
+	int r;
+
+	if (!__atomic_load_n(&L->no_kernel_decomp, __ATOMIC_RELAXED)) {
+		r = sys_finit_module(fd, params, MODULE_INIT_COMPRESSED_FILE);
+		if (r != -EOPNOTSUPP && r != -EINVAL && r != -ENOSYS) {
+			*how = "kernel";
+			return r;
+		}
+		__atomic_store_n(&L->no_kernel_decomp, true, __ATOMIC_RELAXED);
+	}
+	*how = modfile_comp_name(comp);
+	if ((r = readfile_fd(fd, &data, &len)) < 0)
+		return r;
+	r = modfile_decompress(comp, data, len, &img, &ilen);
+	free(data);
+	if (r < 0) {
+		*bad_file = true;
+		return r;
+	}
+	r = sys_init_module(img, ilen, params);
+	free(img);
+	return r;
+}
 
 /* Loads module i, which the caller claimed (inflight); returns its result. */
 static enum mod_result load_one(struct loader *L, int i, int thread)
@@ -280,6 +309,8 @@ static enum mod_result load_one(struct loader *L, int i, int thread)
 	const struct module *m = &L->ms->mods[i];
 	struct loader_event e = { .mod = m, .index = i, .thread = thread, .wave = L->wave_no };
 	char path[4096];
+	enum modfile_comp comp;
+	bool bad_file = false;
 	int fd, r;
 
 	if (L->o->mode == LOADER_EAGER)
@@ -290,10 +321,14 @@ static enum mod_result load_one(struct loader *L, int i, int thread)
 	if (m->barrier)
 		e.barrier = barrier_wait(L);
 	modset_module_path(L->ms, m, path, sizeof(path));
+	comp = modfile_compression(path);
 	fd = sys_open(path, O_RDONLY | O_CLOEXEC);
 	e.start_us = sys_now_us() - L->t0;
 	if (fd < 0) {
 		r = fd;
+	} else if (comp != MODFILE_PLAIN) {
+		r = load_compressed(L, fd, comp, m->params, &e.decomp, &bad_file);
+		close(fd);
 	} else {
 		r = sys_finit_module(fd, m->params, 0);
 		/* Kernels without finit_module (or a seccomp'd one) still have init_module. */
@@ -309,7 +344,7 @@ static enum mod_result load_one(struct loader *L, int i, int thread)
 	} else {
 		e.result = MOD_FAILED;
 		e.err = r;
-		e.why = fd < 0 ? "cannot open module file" : module_strerror(r);
+		e.why = fd < 0 ? "cannot open module file" : bad_file ? "cannot decompress module file" : module_strerror(r);
 	}
 	pthread_mutex_lock(&L->lock);
 	record(L, &e);

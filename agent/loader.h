@@ -16,8 +16,9 @@
  * LOADER_EAGER loads the same modules, each as soon as everything it waits
  *   for (its modules.dep dependencies, its pre-softdeps, the modules it is
  *   a post-softdep of) has finished, on `threads` workers, for the most
- *   overlap.  A failure skips only the modules that need the failed one as
- *   a hard dependency; a failed softdep counts as done.  A load_sequential
+ *   overlap.  A softdep order that would close a cycle is dropped (the
+ *   plan does the same).  A failure skips only the modules that need the
+ *   failed one as a hard dependency; a failed softdep counts as done.  A load_sequential
  *   module runs alone: it waits for the running loads and holds back new
  *   ones.
  *
@@ -81,6 +82,8 @@ struct loader_event {
 	int thread;			/* 0 inline, 1..threads */
 	int wave;			/* android: 1-based wave; eager: 0 */
 	bool barrier;			/* waited at the barrier */
+	const char *decomp;		/* compressed module: "kernel" (finit_module decompressed
+					 * it), "xz", "zstd", "gzip" (the agent did); NULL: plain */
 };
 
 /* Called once per module, from loader threads, one call at a time. */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readfile.h"
 #include "sys.h"
 
 int sys_open(const char *path, int flags)
@@ -31,51 +32,7 @@ ssize_t sys_read(int fd, void *buf, size_t len)
 
 int sys_read_file(const char *path, char **ret_buf, size_t *ret_len)
 {
-	size_t cap = 4096, len = 0;
-	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	buf = malloc(cap + 1);
-	for (;;) {
-		ssize_t n;
-
-		if (!buf) {
-			close(fd);
-			return -ENOMEM;
-		}
-		if (len == cap) {
-			char *b = realloc(buf, cap * 2 + 1);
-
-			if (!b) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = b;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-
-			free(buf);
-			close(fd);
-			return e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*ret_buf = buf;
-	if (ret_len)
-		*ret_len = len;
-	return 0;
+	return readfile(path, 0, ret_buf, ret_len);
 }
 
 int sys_write_file(const char *path, const char *s)

@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "modset.h"
+#include "readfile.h"
 
 #define NAME_MAX_LEN 256
 #define FIELDS_MAX 1024
@@ -63,50 +63,7 @@ void modset_module_path(const struct modset *ms, const struct module *m, char *o
 
 int modset_read_file(const char *path, char **ret_buf, size_t *ret_len, void *userdata)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap), *nb;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0 || !buf) {
-		int r = fd < 0 ? -errno : -ENOMEM;
-
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return r;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int r = -errno;
-
-			free(buf);
-			close(fd);
-			return r;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*ret_buf = buf;
-	if (ret_len)
-		*ret_len = len;
-	return 0;
+	return readfile(path, O_NOFOLLOW, ret_buf, ret_len);
 }
 
 struct reader {

@@ -4,6 +4,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../agent/modfile.h"
 #include "fake-sys.h"
 #include "modset.h"
 #include "../../agent/sys.h"
@@ -38,6 +42,7 @@ static struct {
 } mods[MODS_MAX];
 static int nmods;
 static bool no_finit;
+static bool kernel_decompress;
 static int kmsg_fd = -1;
 
 static struct shared_log *log_get(void)
@@ -107,6 +112,7 @@ void fake_sys_reset(void)
 	}
 	nmods = 0;
 	no_finit = false;
+	kernel_decompress = false;
 	kmsg_fd = -1;
 	pthread_mutex_unlock(&fake_lock);
 }
@@ -132,6 +138,11 @@ void fake_sys_module(const char *name, int err, uint32_t delay_us)
 void fake_sys_no_finit(bool on)
 {
 	no_finit = on;
+}
+
+void fake_sys_kernel_decompress(bool on)
+{
+	kernel_decompress = on;
 }
 
 static int file_find(const char *path)
@@ -269,6 +280,50 @@ static int memfd_with(const char *name, const char *content)
 	return fd;
 }
 
+/* A memfd holding content compressed as a module file of that suffix would be. */
+static int memfd_compressed(const char *content, enum modfile_comp c)
+{
+	size_t len = strlen(content), cap = len + 1024, out = 0;
+	unsigned char *buf = malloc(cap);
+	int fd = -ENOMEM;
+
+	if (!buf)
+		return -ENOMEM;
+	if (c == MODFILE_XZ) {
+		if (lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, (const uint8_t *)content, len, buf, &out, cap) !=
+		    LZMA_OK)
+			out = 0;
+	} else if (c == MODFILE_ZSTD) {
+		size_t r = ZSTD_compress(buf, cap, content, len, 3);
+
+		out = ZSTD_isError(r) ? 0 : r;
+	} else {
+		z_stream z = { 0 };
+
+		if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK) {
+			z.next_in = (unsigned char *)content;
+			z.avail_in = (uInt)len;
+			z.next_out = buf;
+			z.avail_out = (uInt)cap;
+			if (deflate(&z, Z_FINISH) == Z_STREAM_END)
+				out = z.total_out;
+			deflateEnd(&z);
+		}
+	}
+	if (out) {
+		fd = memfd_create("module", MFD_CLOEXEC);
+		if (fd < 0 || write(fd, buf, out) != (ssize_t)out) {
+			if (fd >= 0)
+				close(fd);
+			fd = -EIO;
+		} else {
+			lseek(fd, 0, SEEK_SET);
+		}
+	}
+	free(buf);
+	return fd;
+}
+
 int sys_open(const char *path, int flags)
 {
 	struct fake_call *c = log_start("open", path);
@@ -280,6 +335,8 @@ int sys_open(const char *path, int flags)
 		r = memfd_with("file", files[i].content);
 	else if (has_suffix(path, ".ko"))
 		r = memfd_with("module", path);	/* the fake module's "image" is its path */
+	else if (has_suffix(path, ".ko.xz") || has_suffix(path, ".ko.zst") || has_suffix(path, ".ko.gz"))
+		r = memfd_compressed(path, modfile_compression(path));
 	else
 		r = -ENOENT;
 	pthread_mutex_unlock(&fake_lock);
@@ -365,6 +422,20 @@ int sys_finit_module(int fd, const char *params, int flags)
 
 	if (n < 0)
 		return -errno;
+	if (flags & 4) {	/* MODULE_INIT_COMPRESSED_FILE */
+		void *img;
+		size_t ilen;
+		enum modfile_comp c = image[0] == '\xfd' ? MODFILE_XZ : image[0] == '\x28' ? MODFILE_ZSTD : MODFILE_GZIP;
+		int r;
+
+		if (!kernel_decompress)
+			return log_end(log_start("finit_compressed", "EOPNOTSUPP"), -EOPNOTSUPP);
+		if (modfile_decompress(c, image, (size_t)n, &img, &ilen) < 0)
+			return log_end(log_start("finit_compressed", "EBADMSG"), -EBADMSG);
+		r = module_call("finit_module", (const char *)img, ilen, params);
+		free(img);
+		return r;
+	}
 	if (no_finit) {
 		char path[4096], name[256];
 

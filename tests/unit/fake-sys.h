@@ -42,6 +42,13 @@ void fake_sys_module(const char *name, int err, uint32_t delay_us);
 /* finit_module returns -ENOSYS for every module (exercises init_module). */
 void fake_sys_no_finit(bool on);
 
+/*
+ * Whether finit_module(MODULE_INIT_COMPRESSED_FILE) decompresses (as a
+ * kernel with CONFIG_MODULE_DECOMPRESS) or says EOPNOTSUPP (default).
+ * Module files ending in .ko.xz, .ko.zst, .ko.gz are served compressed.
+ */
+void fake_sys_kernel_decompress(bool on);
+
 /* Serves content at path (copied); NULL content removes it. */
 void fake_sys_file(const char *path, const char *content);
 

@@ -19,6 +19,7 @@
 #include "fake-sys.h"
 #include "loader.h"
 #include "modcheck.h"
+#include "modfile.h"
 #include "modplan.h"
 #include "modset.h"
 #include "sys.h"
@@ -331,6 +332,81 @@ static void lists(void)
 	}
 }
 
+/* ---- compressed modules ---- */
+
+static char decomp_of[8][48];
+
+static void on_decomp(const struct loader_event *e, void *ud)
+{
+	int i = e->mod->name[0] - 'a';
+
+	if (i >= 0 && i < 8)
+		snprintf(decomp_of[i], sizeof(decomp_of[0]), "%s %s%s%s", mod_result_name(e->result),
+			 e->decomp ? e->decomp : "-", e->why && e->result != MOD_OK ? " " : "",
+			 e->why && e->result != MOD_OK ? e->why : "");
+}
+
+static void compressed(void)
+{
+	struct files f = { .dep = "kernel/aa.ko.xz:\nkernel/bb.ko.zst: kernel/aa.ko.xz\nkernel/cc.ko.gz: kernel/bb.ko.zst\n"
+				  "kernel/dd.ko:\n",
+			   .list = "cc\ndd\n" };
+	struct loader_opts o = { .mode = LOADER_ANDROID, .threads = 2 };
+	struct modcheck_result res;
+
+	for (int kernel = 1; kernel >= 0; kernel--) {
+		setup(f);
+		fake_sys_kernel_decompress(kernel);
+		ok_int(modcheck_run(&ms, &o, kernel ? "compressed, kernel" : "compressed, agent", &res), 0,
+		       "compressed modules, %s decompresses: by the rules", kernel ? "the kernel" : "the agent");
+		setup(f);
+		fake_sys_kernel_decompress(kernel);
+		memset(decomp_of, 0, sizeof(decomp_of));
+		loader_run(&ms, &o, on_decomp, NULL, NULL);
+		if (kernel)
+			ok(!strcmp(decomp_of[0], "ok kernel") && !strcmp(decomp_of[1], "ok kernel") &&
+			   !strcmp(decomp_of[2], "ok kernel") && !strcmp(decomp_of[3], "ok -"),
+			   "MODULE_INIT_COMPRESSED_FILE: the kernel decompresses .xz, .zst, .gz (%s, %s, %s)", decomp_of[0],
+			   decomp_of[1], decomp_of[2]);
+		else
+			ok(!strcmp(decomp_of[0], "ok xz") && !strcmp(decomp_of[1], "ok zstd") &&
+			   !strcmp(decomp_of[2], "ok gzip") && fake_sys_find("init_module", "cc") >= 0,
+			   "EOPNOTSUPP: the agent decompresses with liblzma, libzstd, zlib (%s, %s, %s)", decomp_of[0],
+			   decomp_of[1], decomp_of[2]);
+	}
+	setup(f);
+	fake_sys_file(D "/kernel/bb.ko.zst", "not zstd at all");
+	memset(decomp_of, 0, sizeof(decomp_of));
+	ok_int(loader_run(&ms, &o, on_decomp, NULL, NULL), -EIO, "a corrupt compressed module fails the run");
+	ok_str(decomp_of[1], "fail zstd cannot decompress module file", "with the reason");
+	ok_str(decomp_of[2], "skip - waits for bb, which did not load", "and its user is skipped");
+
+	/* the decompressors alone */
+	static const struct {
+		const char *in;
+		enum modfile_comp c;
+		int want;
+	} t[] = {
+		{ "", MODFILE_XZ, -EBADMSG },
+		{ "\xfd" "7zXZ", MODFILE_XZ, -EBADMSG },
+		{ "\x28\xb5\x2f\xfd", MODFILE_ZSTD, -EBADMSG },
+		{ "\x1f\x8b", MODFILE_GZIP, -EBADMSG },
+		{ "x", MODFILE_PLAIN, -EINVAL },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		void *img = NULL;
+		size_t len;
+
+		ok_int(modfile_decompress(t[i].c, t[i].in, strlen(t[i].in), &img, &len), t[i].want,
+		       "modfile_decompress: %s input %zu of %zu", modfile_comp_name(t[i].c), i + 1,
+		       sizeof(t) / sizeof(t[0]));
+		free(img);
+	}
+	ok(modfile_compression("a/b.ko.xz") == MODFILE_XZ && modfile_compression("b.ko.zst") == MODFILE_ZSTD &&
+	   modfile_compression("b.ko.gz") == MODFILE_GZIP && modfile_compression("b.ko") == MODFILE_PLAIN,
+	   "compression by suffix");
+}
+
 /* ---- the cases of ../shared/cases/modules ---- */
 
 static void cases(void)
@@ -616,6 +692,7 @@ int main(void)
 {
 	rules();
 	lists();
+	compressed();
 	cases();
 	property();
 	modset_free(&ms);
