@@ -26,7 +26,8 @@
 /* What one decode produced: a running hash of the events, and counts. */
 struct run {
 	uint32_t events;	/* CRC over every callback's data, in order */
-	uint64_t msgs, lost, corrupt, dup, reordered, reports;
+	uint64_t msgs, reports;
+	uint64_t problems[PROTO_REORDERED + 1];	/* counts by enum proto_problem */
 	unsigned int last_boot;
 	uint8_t *console;
 	size_t console_len, console_cap;
@@ -77,24 +78,9 @@ static void on_problem(enum proto_problem what, uint32_t seq, uint32_t count, ui
 {
 	struct run *r = ud;
 
-	if (count == 0)
+	if (count == 0 || (unsigned)what > PROTO_REORDERED)
 		abort();
-	switch (what) {
-	case PROTO_LOST:
-		r->lost += count;
-		break;
-	case PROTO_CORRUPT:
-		r->corrupt += count;
-		break;
-	case PROTO_DUPLICATE:
-		r->dup += count;
-		break;
-	case PROTO_REORDERED:
-		r->reordered += count;
-		break;
-	default:
-		abort();
-	}
+	r->problems[what] += count;
 	mix(r, &what, sizeof(what));
 	mix(r, &seq, sizeof(seq));
 	mix(r, &count, sizeof(count));
@@ -133,8 +119,9 @@ static void run(const uint8_t *d, size_t len, size_t chunk, struct run *r)
 		abort();
 	proto_decoder_stats(dec, &st);
 	proto_decoder_free(dec);
-	if (st.lines != r->msgs || st.lost != r->lost || st.corrupt != r->corrupt ||
-	    st.duplicate != r->dup || st.reordered != r->reordered || st.boots > st.lines ||
+	if (st.lines != r->msgs || st.lost != r->problems[PROTO_LOST] ||
+	    st.corrupt != r->problems[PROTO_CORRUPT] || st.duplicate != r->problems[PROTO_DUPLICATE] ||
+	    st.reordered != r->problems[PROTO_REORDERED] || st.boots > st.lines ||
 	    st.recovered > st.lines)
 		abort();
 	mix(r, &st, sizeof(st));
