@@ -136,8 +136,12 @@ int proto_line_addf(struct proto_line *l, const char *key, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		n = 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
+	if ((size_t)n >= sizeof(buf)) {
+		/* Longer than any line: what fits goes in, and the cut is said. */
+		proto_line_addn(l, key, buf, sizeof(buf) - 1);
+		l->cut = true;
+		return -E2BIG;
+	}
 	return proto_line_addn(l, key, buf, (size_t)n);
 }
 

@@ -454,6 +454,9 @@ int main(void)
 		st = decode(line, (size_t)n, 0);
 		ok_int(st.lines, 1, "cut line still decodes");
 		ok_int(strlen(S.msg[0].v1) % 1, 0, "value made of whole escapes");
+		proto_line_start(&l, PROTO_LOG);
+		ok_int(proto_line_addf(&l, "msg", "%s", big + 1000), -E2BIG, "oversized printf value: -E2BIG");
+		ok(l.cut, "and the cut flag set");
 	}
 
 	/* Round trip, in one piece and byte by byte. */
