@@ -119,6 +119,8 @@ int main(int argc, char **argv)
 		proto_decoder_feed(d, b, n);
 	proto_decoder_finish(d);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	proto_decoder_free(d);
+	free(b);
 	printf("%.6f\n", t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }
