@@ -202,7 +202,7 @@ int proto_writer_report(struct proto_writer *w, unsigned int id, const char *tex
 
 /* ---- decoder ---- */
 
-/* The first chunk of a report is seq base; chunk i has seq base + i - 1. */
+/* Chunks a report keeps; chunk i of a report numbered from seq s has seq s + i - 1. */
 #define REPORT_CHUNKS	(PROTO_REPORT_MAX / PROTO_CHUNK_RAW)
 
 enum slot_state { SLOT_NONE, SLOT_SEEN, SLOT_MISSING };
