@@ -136,8 +136,12 @@ int proto_line_addf(struct proto_line *l, const char *key, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		n = 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
+	if ((size_t)n >= sizeof(buf)) {
+		/* Longer than any line: what fits goes in, and the cut is said. */
+		proto_line_addn(l, key, buf, sizeof(buf) - 1);
+		l->cut = true;
+		return -E2BIG;
+	}
 	return proto_line_addn(l, key, buf, (size_t)n);
 }
 
@@ -198,7 +202,7 @@ int proto_writer_report(struct proto_writer *w, unsigned int id, const char *tex
 
 /* ---- decoder ---- */
 
-/* The first chunk of a report is seq base; chunk i has seq base + i - 1. */
+/* Chunks a report keeps; chunk i of a report numbered from seq s has seq s + i - 1. */
 #define REPORT_CHUNKS	(PROTO_REPORT_MAX / PROTO_CHUNK_RAW)
 
 enum slot_state { SLOT_NONE, SLOT_SEEN, SLOT_MISSING };

@@ -182,7 +182,7 @@ struct proto_report {
 };
 
 /*
- * Reports are delivered when their last chunk arrives, or, with chunks
+ * Reports are delivered once all their chunks have arrived, or, with chunks
  * missing, when the missing ones leave the sequence window or the boot
  * ends; chunks that come after that are dropped.
  */

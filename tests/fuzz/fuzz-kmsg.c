@@ -33,7 +33,7 @@ static void check_render(const struct kmsg_record *r)
 	size_t need = kmsg_record_render(r, full, sizeof(full)), lines = 1, nends = 0;
 
 	if (need >= sizeof(full))
-		return;	/* larger than any record this target can build */
+		return; /* larger than any record this target can build */
 	if (need == 0 || full[need] != '\0' || full[0] != '[' || full[need - 1] != '\n')
 		abort();
 	/* One console line per line of text; a trailing newline adds none. */
@@ -59,7 +59,7 @@ static void check_render(const struct kmsg_record *r)
 			abort();
 		if (!size) {
 			if (part[0] != 'x')
-				abort();	/* size 0: nothing written */
+				abort(); /* size 0: nothing written */
 			continue;
 		}
 		for (size_t k = 0; k < nends && ends[k] < size; k++)
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 	if (ret != 0 && ret != -EINVAL && ret != -ENOBUFS)
 		abort();
 	if (ret == -ENOBUFS)
-		abort();	/* len + 2 always suffices */
+		abort(); /* len + 2 always suffices */
 	if (ret) {
 		if (memcmp(&r, &untouched, sizeof(r)))
 			abort();
@@ -109,13 +109,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 	}
 
 	/* Sequence numbers: 8 bytes each. */
-	struct kmsg_seq s = { 0 };
+	struct kmsg_seq s = {0};
 	uint64_t lost = 0;
 	for (size_t off = 0; off + 8 <= len && off < 8 * 64; off += 8) {
 		uint64_t seq, missed;
 
 		memcpy(&seq, d + off, 8);
-		seq >>= d[off] & 63;	/* small numbers too */
+		seq >>= d[off] & 63; /* small numbers too */
 		bool restart = s.started && seq < s.next;
 		missed = kmsg_seq_note(&s, seq);
 		if (restart) {

@@ -25,8 +25,9 @@
 
 /* What one decode produced: a running hash of the events, and counts. */
 struct run {
-	uint32_t events;	/* CRC over every callback's data, in order */
-	uint64_t msgs, lost, corrupt, dup, reordered, reports;
+	uint32_t events; /* CRC over every callback's data, in order */
+	uint64_t msgs, reports;
+	uint64_t problems[PROTO_REORDERED + 1]; /* counts by enum proto_problem */
 	unsigned int last_boot;
 	uint8_t *console;
 	size_t console_len, console_cap;
@@ -41,8 +42,8 @@ static void on_msg(const struct proto_msg *m, void *ud)
 {
 	struct run *r = ud;
 
-	if ((unsigned)m->type >= PROTO_TYPE_COUNT || !m->type_name || m->boot < 1 ||
-	    m->boot < r->last_boot || m->nfields < 0 || m->nfields > PROTO_FIELDS_MAX)
+	if ((unsigned)m->type >= PROTO_TYPE_COUNT || !m->type_name || m->boot < 1 || m->boot < r->last_boot ||
+	    m->nfields < 0 || m->nfields > PROTO_FIELDS_MAX)
 		abort();
 	for (int i = 0; i < m->nfields; i++) {
 		if (!m->fields[i].key[0] || m->fields[i].value[m->fields[i].value_len] != '\0')
@@ -77,24 +78,9 @@ static void on_problem(enum proto_problem what, uint32_t seq, uint32_t count, ui
 {
 	struct run *r = ud;
 
-	if (count == 0)
+	if (count == 0 || (unsigned)what > PROTO_REORDERED)
 		abort();
-	switch (what) {
-	case PROTO_LOST:
-		r->lost += count;
-		break;
-	case PROTO_CORRUPT:
-		r->corrupt += count;
-		break;
-	case PROTO_DUPLICATE:
-		r->dup += count;
-		break;
-	case PROTO_REORDERED:
-		r->reordered += count;
-		break;
-	default:
-		abort();
-	}
+	r->problems[what] += count;
 	mix(r, &what, sizeof(what));
 	mix(r, &seq, sizeof(seq));
 	mix(r, &count, sizeof(count));
@@ -106,14 +92,14 @@ static void on_console(const char *buf, size_t len, void *ud)
 	struct run *r = ud;
 
 	if (!len)
-		abort();	/* console_out() never passes empty text */
+		abort(); /* console_out() never passes empty text */
 	if (r->console_len + len > r->console_cap)
-		abort();	/* more console text than input */
+		abort(); /* more console text than input */
 	memcpy(r->console + r->console_len, buf, len);
 	r->console_len += len;
 }
 
-static const struct proto_decoder_ops ops = { on_msg, on_report, on_problem, on_console };
+static const struct proto_decoder_ops ops = {on_msg, on_report, on_problem, on_console};
 
 static void run(const uint8_t *d, size_t len, size_t chunk, struct run *r)
 {
@@ -133,9 +119,9 @@ static void run(const uint8_t *d, size_t len, size_t chunk, struct run *r)
 		abort();
 	proto_decoder_stats(dec, &st);
 	proto_decoder_free(dec);
-	if (st.lines != r->msgs || st.lost != r->lost || st.corrupt != r->corrupt ||
-	    st.duplicate != r->dup || st.reordered != r->reordered || st.boots > st.lines ||
-	    st.recovered > st.lines)
+	if (st.lines != r->msgs || st.lost != r->problems[PROTO_LOST] ||
+	    st.corrupt != r->problems[PROTO_CORRUPT] || st.duplicate != r->problems[PROTO_DUPLICATE] ||
+	    st.reordered != r->problems[PROTO_REORDERED] || st.boots > st.lines || st.recovered > st.lines)
 		abort();
 	mix(r, &st, sizeof(st));
 }
@@ -164,7 +150,7 @@ static void rt_msg(const struct proto_msg *m, void *ud)
 
 static int rt_write(const void *buf, size_t len, void *ud)
 {
-	static const struct proto_decoder_ops rops = { .msg = rt_msg };
+	static const struct proto_decoder_ops rops = {.msg = rt_msg};
 	struct proto_decoder *dec = proto_decoder_new(&rops, NULL);
 
 	proto_decoder_feed(dec, buf, len);
@@ -179,7 +165,7 @@ static void round_trip(const uint8_t *d, size_t len)
 	struct proto_line l;
 
 	if (len > 300)
-		len = 300;	/* fits a line even fully escaped */
+		len = 300; /* fits a line even fully escaped */
 	proto_writer_init(&w, rt_write, NULL);
 	proto_line_start(&l, PROTO_LOG);
 	proto_line_add(&l, "level", "info");

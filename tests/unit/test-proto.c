@@ -207,6 +207,22 @@ static bool same_any_chunking(size_t len, struct proto_stats *ret)
 	return !memcmp(&a, &b, sizeof(a)) && !memcmp(&a, &c, sizeof(a));
 }
 
+/* A BEGIN and then a report of at least min bytes of frame lines, in out; returns its length. */
+static size_t make_report(char *text, size_t min)
+{
+	struct proto_line l;
+	size_t tl = 0;
+
+	for (int i = 0; tl < min; i++)
+		tl += (size_t)sprintf(text + tl, " frame_%d+0x%x/0x100 [mod]\n", i, i * 4);
+	out_len = 0;
+	proto_writer_init(&W, capture, NULL);
+	proto_line_start(&l, PROTO_BEGIN);
+	proto_writer_send(&W, &l);
+	ok_int(proto_writer_report(&W, 1, text, tl), 0, "report of %zu bytes sent", tl);
+	return tl;
+}
+
 /* Duplicates and reordering are told apart from loss, and start no boot. */
 static void test_order(void)
 {
@@ -365,18 +381,11 @@ static void test_console_bytes(void)
 static void test_report_order(void)
 {
 	static char text[3000];
-	struct proto_line l;
 	struct proto_stats st;
-	size_t tl = 0, n;
+	size_t n;
 	int order[16], parts;
 
-	for (int i = 0; tl < 2000; i++)
-		tl += (size_t)sprintf(text + tl, " frame_%d+0x%x/0x100 [mod]\n", i, i * 4);
-	out_len = 0;
-	proto_writer_init(&W, capture, NULL);
-	proto_line_start(&l, PROTO_BEGIN);
-	proto_writer_send(&W, &l);
-	proto_writer_report(&W, 1, text, tl);
+	make_report(text, 2000);
 	parts = (int)W.seq - 1;
 	for (int i = 0; i <= parts; i++)
 		order[i] = i;
@@ -445,6 +454,9 @@ int main(void)
 		st = decode(line, (size_t)n, 0);
 		ok_int(st.lines, 1, "cut line still decodes");
 		ok_int(strlen(S.msg[0].v1) % 1, 0, "value made of whole escapes");
+		proto_line_start(&l, PROTO_LOG);
+		ok_int(proto_line_addf(&l, "msg", "%s", big + 1000), -E2BIG, "oversized printf value: -E2BIG");
+		ok(l.cut, "and the cut flag set");
 	}
 
 	/* Round trip, in one piece and byte by byte. */
@@ -596,15 +608,8 @@ int main(void)
 	/* Report chunks: a long report in pieces, reassembled. */
 	{
 		char text[3000];
-		size_t tl = 0;
+		size_t tl = make_report(text, 2500);
 
-		for (int i = 0; tl < 2500; i++)
-			tl += (size_t)sprintf(text + tl, " frame_%d+0x%x/0x100 [mod]\n", i, i * 4);
-		out_len = 0;
-		proto_writer_init(&W, capture, NULL);
-		proto_line_start(&l, PROTO_BEGIN);
-		proto_writer_send(&W, &l);
-		ok_int(proto_writer_report(&W, 1, text, tl), 0, "report sent");
 		int parts = (int)((tl + PROTO_CHUNK_RAW - 1) / PROTO_CHUNK_RAW);
 		ok_int(W.seq, 1 + parts, "%d chunks", parts);
 		st = decode(out, out_len, 0);
