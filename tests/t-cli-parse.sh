@@ -41,3 +41,12 @@ t "text mode shows the title" grep -q "platform_dma_configure" <<<"$($OF parse "
 
 $OF nosuchcommand > /dev/null 2>&1; rc=$?
 t "unknown command: exit 2" [ $rc -eq 2 ]
+
+# JSON strings are UTF-8: a valid name passes, a stray byte is U+FFFD
+body tests/fixtures/real72-lkdtm-warning.log > "$tmp/café.log"
+out=$(cd "$tmp" && $OLDPWD/$OF parse --json café.log)
+t "parse --json café.log prints \"file\":\"café.log\"" grep -q '"file":"café.log"' <<<"$out"
+cp "$tmp/café.log" "$tmp/$(printf 'bad\377.log')"
+out=$(cd "$tmp" && $OLDPWD/$OF parse --json "$(printf 'bad\377.log')")
+t "a file name that is not UTF-8: U+FFFD in valid JSON" \
+	python3 -c 'import json,sys; sys.exit(json.loads(sys.stdin.readline())["file"] != "bad\ufffd.log")' <<<"$out"

@@ -620,9 +620,9 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 	struct lava_api *a = NULL;
 	struct job_line *lines = NULL;
 	struct store *s = NULL;
-	struct out o = { .f = stdout };
+	struct out o;
 	char *token = NULL, err[2048];
-	bool offline = false;
+	bool offline = false, json = false;
 	long long only = 0;
 	int opt, r, n = 0, rc = EXIT_OK, done = 0, shown = 0;
 
@@ -633,7 +633,7 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		case 'T': token_file = optarg; break;
 		case 'j': only = atoll(optarg); break;
 		case 'o': offline = true; break;
-		case 'J': o.json = true; break;
+		case 'J': json = true; break;
 		case 'v': aopts.verbose = true; break;
 		case 'h':
 			printf("usage: oopsfarm %s --store FILE --campaign NAME [--token-file FILE] [--job ID]%s\n\n%s", cmd,
@@ -670,11 +670,11 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (o.json) {
-		printf("{\"version\":1,\"campaign\":");
-		json_escape(stdout, campaign);
-		printf(",\"jobs\":[");
-	}
+	out_init(&o, stdout, json);
+	out_obj_open(&o, NULL);
+	out_u64(&o, "version", NULL, 1);
+	out_str(&o, "campaign", NULL, campaign);
+	out_arr_open(&o, "jobs");
 	for (int k = 0; k < n; k++) {
 		struct job_line *l = &lines[k];
 
@@ -725,10 +725,8 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		}
 		if (cancel)
 			continue;
-		if (o.json && shown)
-			printf(",");
 		shown++;
-		out_begin(&o);
+		out_obj_open(&o, NULL);
 		out_u64(&o, "job", "%-7llu", (unsigned long long)l->job);
 		out_str(&o, "variant", " %-20s", l->variant);
 		out_str(&o, "setup", " %-16s", l->setup);
@@ -737,11 +735,15 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		out_str(&o, "health", " %-10s", l->health);
 		out_u64(&o, "boots", " %llu", (unsigned long long)l->boots);
 		out_u64(&o, "stored", " boots, %llu stored", (unsigned long long)l->stored);
-		out_bool(&o, "collected", ", collected: %s", l->collected);
-		out_end(&o);
+		out_bool(&o, "collected", ", collected: %s\n", l->collected);
+		out_obj_close(&o);
 	}
-	if (o.json)
-		printf("]}\n");
+	out_arr_close(&o);
+	out_obj_close(&o);
+	if (out_flush(&o) < 0) {
+		errorf(cmd, "cannot write the output: %s", strerror(errno ? errno : EIO));
+		rc = EXIT_INFRA;
+	}
 	if (cancel)
 		fprintf(stderr, "oopsfarm lava cancel: %s: %d jobs canceled\n", campaign, done);
 out:
