@@ -218,8 +218,18 @@ int cmd_decode(int argc, char **argv)
 		if (fd != STDIN_FILENO)
 			close(fd);
 	}
-	if (c.console)
-		fclose(c.console);
-	fflush(stdout);
+	if (c.console) {
+		bool bad = ferror(c.console);
+
+		/* fclose flushes: a full disk shows here */
+		if (fclose(c.console) == EOF || bad) {
+			errorf("decode", "cannot write '%s': %s", console, strerror(errno ? errno : EIO));
+			ret = EXIT_INFRA;
+		}
+	}
+	if (out_flush(&c.o) < 0) {
+		errorf("decode", "cannot write the output: %s", strerror(errno ? errno : EIO));
+		ret = EXIT_INFRA;
+	}
 	return ret;
 }

@@ -268,6 +268,15 @@ int report_print(const struct report_opts *o)
 		errorf("report", "cannot open store '%s': %s", path, strerror(-r));
 		return EXIT_INFRA;
 	}
+	/* a corrupt store gives no report, never an empty one (exit 0 would
+	 * let a CI pass on a JUnit file without tests) */
+	r = store_check(s);
+	if (r < 0) {
+		errorf("report", "store '%s' %s", path, r == -EBADMSG ? "is corrupt (sqlite quick_check failed)"
+								       : store_errmsg(s));
+		store_close(s);
+		return EXIT_INFRA;
+	}
 	/* the named campaign, or the newest one */
 	r = campaign ? store_rows_open(s, STORE_Q_CAMPAIGN_BY_NAME, &st, "t", campaign)
 		     : store_rows_open(s, STORE_Q_CAMPAIGN_NEWEST, &st, NULL);
