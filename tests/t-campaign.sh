@@ -46,3 +46,7 @@ bad twosetups "campaign: x\nvariants: [{name: a}]\nsetups: [{name: s}, {name: s}
 $OF run --name '../../escaped' --variant a --boots 1 2> "$tmp/err" > /dev/null
 t "run --name with '..': exit 2, nothing made (hostile case f2)" \
 	bash -c "[ $? -eq 2 ] && grep -q \"may hold only letters\" '$tmp/err' && [ ! -e build/escaped ] && [ ! -e ../escaped ]"
+# bounds before the YAML loader (hostile case f10): refused at once, with file and line
+python3 -c "n=40000; open('$tmp/deep.yaml','w').write('campaign: ' + '['*n + ']'*n + '\n')"
+bad deep "$(cat "$tmp/deep.yaml")" "nested more than 64 levels deep"
+bad twodocs "campaign: x\nvariants: [{name: a}]\nsetups: [{name: s}]\n---\ncampaign: y\n" ":4: a second YAML document"

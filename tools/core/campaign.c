@@ -351,6 +351,57 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 	return 0;
 }
 
+/*
+ * Bounds before libyaml's document loader, whose time grows with the square
+ * of the nesting depth: a spec is at most CAMPAIGN_MAX_BYTES, nested at most
+ * CAMPAIGN_MAX_DEPTH levels, and one document.  One pass of events, which
+ * stops at the first level too deep; f is rewound.  0 or -EINVAL (err).
+ */
+static int prescan(FILE *f, const char *path, char *err, size_t errsize)
+{
+	yaml_parser_t p;
+	yaml_event_t e;
+	int depth = 0, docs = 0, r = 0;
+	long size;
+
+	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > CAMPAIGN_MAX_BYTES) {
+		snprintf(err, errsize, "%s: %ld bytes: a campaign spec is at most %d", path, size, CAMPAIGN_MAX_BYTES);
+		return -EINVAL;
+	}
+	rewind(f);
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_file(&p, f);
+	for (bool done = false; !done && !r;) {
+		if (!yaml_parser_parse(&p, &e))
+			break; /* the loader reports the syntax error */
+		switch (e.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > CAMPAIGN_MAX_DEPTH) {
+				snprintf(err, errsize, "%s:%zu: nested more than %d levels deep", path,
+					 e.start_mark.line + 1, CAMPAIGN_MAX_DEPTH);
+				r = -EINVAL;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT: depth--; break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				snprintf(err, errsize, "%s:%zu: a second YAML document: a spec is one", path,
+					 e.start_mark.line + 1);
+				r = -EINVAL;
+			}
+			break;
+		case YAML_STREAM_END_EVENT: done = true; break;
+		default: break;
+		}
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	rewind(f);
+	return r;
+}
+
 int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t errsize)
 {
 	static const char *const keys[] = { "campaign", "target", "variants", "setups", "boots", "stop",
@@ -366,6 +417,11 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 	if (!f) {
 		snprintf(ret_err, errsize, "cannot open '%s': %s", path, strerror(errno));
 		return -errno;
+	}
+	r = prescan(f, path, ret_err, errsize);
+	if (r < 0) {
+		fclose(f);
+		return r;
 	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, f);

@@ -18,6 +18,10 @@
 /* infra retries of one boot before it is given up */
 #define CAMPAIGN_MAX_RETRIES 2
 
+/* Bounds of a spec file, checked before it is parsed (campaign_load). */
+#define CAMPAIGN_MAX_BYTES (1 << 20)
+#define CAMPAIGN_MAX_DEPTH 64
+
 struct campaign_variant {
 	char *name;
 	char *kernel_src;	/* NULL: Debian's linux-source (fetch-kernel.sh) */
