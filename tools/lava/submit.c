@@ -228,7 +228,7 @@ int lava_cmd_submit(int argc, char **argv)
 	struct variant_artifacts va[CAMPAIGN_MAX_VARIANTS];
 	int64_t vid[CAMPAIGN_MAX_VARIANTS], sid[CAMPAIGN_MAX_SETUPS], cid;
 	char dtb[CAMPAIGN_MAX_SETUPS][1100];
-	char dir[1024], spath[1100], adir[1200], base[1400], err[2048], *agent_args = NULL, checked[CAMPAIGN_MAX_SETUPS][64];
+	char dir[1024], spath[1100], adir[1200], base[PATH_MAX + 8], err[2048], *agent_args = NULL, checked[CAMPAIGN_MAX_SETUPS][64];
 	struct campaign *c = NULL;
 	struct store *s = NULL;
 	struct lava_api *a = NULL;
@@ -345,7 +345,7 @@ int lava_cmd_submit(int argc, char **argv)
 		goto out;
 	}
 	for (int v = 0; v < c->nvariants; v++) {
-		char src[1200], dst[1300], vdir[1300];
+		char src[1200], dst[1500], vdir[1400];
 
 		fprintf(stderr, "oopsfarm lava submit: building variant '%s'\n", c->variants[v].name);
 		if (artifacts_variant(recipe, &c->variants[v], init, dir, &va[v], err, sizeof(err)) < 0) {
