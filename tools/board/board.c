@@ -6,6 +6,10 @@
 #include "board/board.h"
 #include "util/clock.h"
 
+/* the backends, one file each */
+extern const struct board_ops qemu_board_ops;
+extern const struct board_ops replay_board_ops;
+
 /* clang-format off */
 static const struct board_kind kinds[] = {
 	{ "qemu-smmuv3", &qemu_board_ops,   "devices/qemu-smmuv3" },

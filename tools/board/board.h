@@ -95,9 +95,9 @@ const struct board_kind *board_kind_find(const char *name);
 /* The known kinds' names, comma-separated, for messages (static storage). */
 const char *board_kind_names(void);
 
-/* The backends: each named only in its own file and in board/board.c. */
-extern const struct board_ops qemu_board_ops;
-extern const struct board_ops replay_board_ops;
+/* The backends' tables are named only in their own files and in the kinds
+ * table of board/board.c, which declares them: nothing else calls a
+ * backend directly. */
 
 /* CLOCK_MONOTONIC seconds (util/clock.h) */
 double board_now(void);
