@@ -12,7 +12,7 @@
 # modules loaded and failed, and why.
 #
 # The modules: every module under kernel/{crypto,lib,fs,drivers/md,
-# drivers/block,drivers/virtio} but self-tests (test_*, *kunit*, tcrypt:
+# drivers/block,drivers/virtio} except self-tests (test_*, *kunit*, tcrypt:
 # minutes of self-testing, and tcrypt fails by design) and their
 # dependencies; depmod makes
 # modules.dep (the .deb has none).  CPU heavy under TCG: BOOTS=3 by
@@ -159,4 +159,12 @@ field() { sed -n "s/.* LOAD .* $1=\\([0-9]*\\).*/\\1/p" "$2"; }
 	[ -n "$f" ] && why "$f" | awk -F'|' '{ k = $1 ": " $2; n[k]++; ex[k] = ex[k] " " $3 } END { for (k in n) print "#   " n[k] " " k ":" ex[k] }' |
 		sort -t' ' -k2 -rn | cut -c1-220
 	echo "# decompression of the xz set: $(grep -ho ' decomp=[a-z]*' "$W"/log.xz.*.dec 2>/dev/null | sort | uniq -c | tr '\n' ' ')"
+	# the host's plan for the same directory, list and command line
+	log=$(ls "$W"/log.plain.*.dec 2>/dev/null | head -1)
+	if [ -n "$log" ]; then
+		cl=$(sed -n 's/.*Kernel command line: //p' "${log%.dec}" | tr -d '\r' | head -1)
+		hh=$($OF modules plan --json --list "$W/plain/modules.load" --cmdline "$cl" "$W/plain/modules/lib/modules/$R" |
+			sed -n 's/.*"hash":"\([0-9a-f]*\)".*/\1/p' || true)	# exit 1: blocklisted modules are skipped
+		echo "# oopsfarm modules plan on the host: $hh; agent BEGIN plan=$(sed -n 's/.* BEGIN .* plan=\([0-9a-f]*\).*/\1/p' "$log")"
+	fi
 } | tee ${OUT:+"$OUT"}
