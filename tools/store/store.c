@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "store/nightly.h"
 #include "store/store.h"
 
 struct store {
@@ -98,7 +99,7 @@ int store_open(const char *path, struct store **ret)
 	}
 	/* migrations: one step per version, each in its own transaction */
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
-		static const char *const steps[] = { schema_v1, schema_v2 };
+		static const char *const steps[] = { schema_v1, schema_v2, store_schema_v3 };
 		char bump[64];
 
 		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d; COMMIT", v + 1);
