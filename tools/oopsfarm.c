@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "rates, intervals and verdicts of a campaign" },
 	{ "lava", cmd_lava, "render, submit, follow and collect LAVA jobs" },
 	{ "power", cmd_power, "switch a board's power on, off or reset" },
+	{ "nightly", cmd_nightly, "run a nightly plan's night; what changed since the night before" },
 };
 
 static int help(FILE *f)

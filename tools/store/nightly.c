@@ -56,7 +56,7 @@ static int night_row(sqlite3_stmt *st, struct night *n)
 	return 0;
 }
 
-static int find_night(struct store *s, const char *plan, const char *date, struct night *ret)
+int store_night_find(struct store *s, const char *plan, const char *date, struct night *ret)
 {
 	sqlite3_stmt *st;
 	int r = prepare(s, "SELECT " NIGHT_COLS " FROM nights WHERE plan = ? AND night = ?", &st);
@@ -80,7 +80,7 @@ int store_night_begin(struct store *s, const char *plan, const char *date, int64
 {
 	struct night n;
 	sqlite3_stmt *st;
-	int r = find_night(s, plan, date, &n);
+	int r = store_night_find(s, plan, date, &n);
 
 	if (r == 1) {
 		*ret_id = n.id;
@@ -110,7 +110,7 @@ int store_night_begin(struct store *s, const char *plan, const char *date, int64
 	if (r < 0)
 		return r;
 	*ret_id = sqlite3_last_insert_rowid(store_db(s));
-	if (ret_night && find_night(s, plan, date, ret_night) != 1)
+	if (ret_night && store_night_find(s, plan, date, ret_night) != 1)
 		return -EIO;
 	return 0;
 }
@@ -192,12 +192,13 @@ int store_night_cells(struct store *s, struct night *n)
 	/* titles: a boot counts once per title; infra boots (a wrong kernel's
 	 * crashes) never count */
 	r = prepare(s,
-		    "SELECT v.name, st.name, c.title, count(DISTINCT b.id), min(b.id),"
-		    " (SELECT log_path FROM boots WHERE id = min(b.id))"
-		    " FROM crashes c JOIN boots b ON b.id = c.boot_id JOIN variants v ON v.id = b.variant_id"
-		    " JOIN setups st ON st.id = b.setup_id"
-		    " WHERE b.campaign_id = ? AND b.verdict = 'crash'"
-		    " GROUP BY st.name, v.name, c.title ORDER BY st.name, v.name, c.title",
+		    "SELECT g.vn, g.sn, g.title, g.n, g.first, (SELECT log_path FROM boots WHERE id = g.first) FROM"
+		    " (SELECT v.name AS vn, st.name AS sn, c.title AS title, count(DISTINCT b.id) AS n,"
+		    "  min(b.id) AS first"
+		    "  FROM crashes c JOIN boots b ON b.id = c.boot_id JOIN variants v ON v.id = b.variant_id"
+		    "  JOIN setups st ON st.id = b.setup_id"
+		    "  WHERE b.campaign_id = ? AND b.verdict = 'crash' GROUP BY st.name, v.name, c.title) g"
+		    " ORDER BY g.sn, g.vn, g.title",
 		    &st);
 	if (r < 0)
 		return r;

@@ -66,6 +66,9 @@ int store_night_begin(struct store *s, const char *plan, const char *date, int64
 		      const char *tree, const char *ref, const char *commit, const char *plan_hash,
 		      int64_t *ret_id, struct night *ret_night);
 
+/* The night (plan, date), cells not read: 1 and *ret filled, 0 none, -errno. */
+int store_night_find(struct store *s, const char *plan, const char *date, struct night *ret);
+
 /* Sets the night's status ("done", "build-failed") and reason (NULL none). */
 int store_night_finish(struct store *s, int64_t night_id, const char *status, const char *reason);
 

@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Nightly runs end to end on the replay board (real lkdtm consoles from the
+# QEMU board, played by the real farm loop; no kernel is built): three
+# nights of a plan that follows a local git branch, then what
+# `nightly diff` says about them.
+#   night 1: WARNING in lkdtm_WARNING in 2 boots of 12 (a known issue);
+#   night 2: a new BUG in 8 of 12, the WARNING in 12 of 12;
+#   night 3: the BUG gone, the WARNING back to 2 of 12 (and the plan file
+#            edited, so the diff says it compares unlike plans).
+# Then bad input: a ref that does not resolve, a tree given as a URL, a
+# bad date, a night whose build fails (recorded as such, not as zero
+# crashes), two nights at once (the lock), and a night killed with -9 that
+# resumes without counting a boot twice.
+set -u
+B=${B:-build/host}
+OF=$PWD/$B/oopsfarm
+n=0
+t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+body() { sed '1,/^#end$/d' "tests/fixtures/$1.log"; }
+C=$tmp/con
+mkdir -p "$C"
+body real72-clean-boot > "$C/clean.log"
+body real72-lkdtm-warning > "$C/warn.log"
+{ body real72-lkdtm-warning; body real72-lkdtm-access-null; } > "$C/warnbug.log"
+WARN='WARNING in lkdtm_WARNING'
+BUG='BUG: unable to handle kernel NULL pointer dereference in lkdtm_ACCESS_NULL'
+
+# the kernel tree the plan follows: a local repository, a branch that moves
+git init -q "$tmp/tree"
+g() { git -C "$tmp/tree" -c user.email=t@oopsfarm -c user.name=t "$@"; }
+g commit -q --allow-empty -m one
+g branch -q -M next
+plan() { # NAME REF [TREE]
+	cat <<EOF
+campaign: $1
+tree: ${3:-$tmp/tree}
+ref: $2
+no_agent: true
+store: $tmp/nightly.db
+variants:
+  - name: head
+setups:
+  - name: replay1
+    board: replay
+boots: 12
+known_issues:
+  - title: $WARN
+    link: https://example.org/known/warning
+EOF
+}
+plan tiny next > "$tmp/plan.yaml"
+# the nights' logs go under build/nightly/<plan>: a plan name of our own
+P=t-nightly-$$
+sed -i "s/^campaign: tiny/campaign: $P/" "$tmp/plan.yaml"
+cleanup() { rm -rf "$tmp" "build/nightly/$P" "build/nightly/$P-build"; }
+trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap - EXIT
+
+night() { # DATE CONSOLES... (played in turn, one per boot)
+	local d=$1; shift
+	local list
+	list=$(printf "$C/%s.log:" "$@")
+	OOPSFARM_REPLAY_CONSOLE=${list%:} $OF nightly "$tmp/plan.yaml" --night "$d" > "$tmp/out.$d" 2> "$tmp/err.$d"
+}
+json() { $OF nightly diff "$tmp/plan.yaml" "$@" --json; }
+# the findings that count as regressions, one per line: kind and title
+flagged() { python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for i in d["items"]:
+    if i["regression"]:
+        print(i["kind"], i.get("title", ""))' ; }
+
+night 2026-11-01 warn clean clean clean clean clean
+rc=$?
+t "night 1 runs (exit 0, no baseline yet): rc $rc" test "$rc" -eq 0
+t "night 1's summary line counts 12 boots (2 crash)" \
+	grep -q "12 boots stored in .* s (10 pass, 2 crash, 0 hang, 0 infra)" "$tmp/out.2026-11-01"
+commit1=$(g rev-parse next)
+t "night 1 is stored with its date, commit, plan hash, status done" \
+	test "$(sqlite3 "$tmp/nightly.db" "SELECT night, git_commit, length(plan_hash), status FROM nights")" = \
+	"2026-11-01|$commit1|16|done"
+
+g commit -q --allow-empty -m two
+night 2026-11-02 warnbug warnbug warn
+rc=$?
+t "night 2 finds a regression: exit 1 (rc $rc)" test "$rc" -eq 1
+t "night 2 resolved the branch to its new commit" \
+	test "$(sqlite3 "$tmp/nightly.db" "SELECT git_commit FROM nights WHERE night = '2026-11-02'")" = "$(g rev-parse next)"
+json 2026-11-02 > "$tmp/d2.json"; rc=$?
+t "nightly diff of night 2 exits 1 (rc $rc)" test "$rc" -eq 1
+flagged < "$tmp/d2.json" > "$tmp/f2"
+printf 'pass \nnew %s\nrate %s\n' "$BUG" "$WARN" > "$tmp/f2.want"
+t "night 2 flags exactly the new BUG, the WARNING's rise (and the pass rate they cost)" diff -u "$tmp/f2.want" "$tmp/f2"
+t "night 2: the new BUG in 8 of 12 boots, 0 of 12 before" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+i = [i for i in d["items"] if i["kind"] == "new"][0]
+sys.exit(not (i["count"] == 8 and i["boots"] == 12 and i["base_count"] == 0 and i["p"] < 0.001))' "$tmp/d2.json"
+$OF nightly diff "$tmp/plan.yaml" 2026-11-02 > "$tmp/d2.txt"
+t "the text names the known issue's link beside the WARNING" grep -q "known issue: https://example.org/known/warning" "$tmp/d2.txt"
+t "the text fits a mail body (under 40 lines)" test "$(wc -l < "$tmp/d2.txt")" -lt 40
+
+# night 3: the plan file changes (a comment), the BUG goes
+echo "# tonight's edit" >> "$tmp/plan.yaml"
+g commit -q --allow-empty -m three
+night 2026-11-03 warn clean clean clean clean clean
+rc=$?
+t "night 3: no regression, exit 0 (rc $rc)" test "$rc" -eq 0
+json 2026-11-03 > "$tmp/d3.json"
+t "night 3: the BUG is gone, with the detection bound for 12 boots" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+g = [i for i in d["items"] if i["kind"] == "gone"]
+sys.exit(not (len(g) == 1 and g[0]["title"] == sys.argv[2] and abs(g[0]["bound"] - (1 - 0.05 ** (1 / 12))) < 1e-4
+              and not g[0]["regression"]))' "$tmp/d3.json" "$BUG"
+t "night 3 flags nothing" test -z "$(flagged < "$tmp/d3.json")"
+t "night 3 is compared with an unlike plan, and says so" grep -q "unlike plans" "$tmp/out.2026-11-03"
+$OF nightly diff "$tmp/plan.yaml" 2026-11-03 --against 2026-11-01 --json > "$tmp/d31.json"
+t "--against night 1: the same plan's rates, nothing new or gone" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not (d["baseline"] == ["2026-11-01"] and d["regressions"] == 0
+              and not [i for i in d["items"] if i["kind"] in ("new", "gone")]))' "$tmp/d31.json"
+$OF nightly diff "$tmp/plan.yaml" 2026-11-03 --baseline 2 --json > "$tmp/d3b.json"
+t "--baseline 2 pools nights 1 and 2 (24 boots)" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = [i for i in d["items"] if i["kind"] == "pass"][0]
+sys.exit(not (d["baseline"] == ["2026-11-01", "2026-11-02"] and p["base_boots"] == 24))' "$tmp/d3b.json"
+t "the same night again: stored already, exit 0" night 2026-11-03 clean
+
+# bad input
+plan "$P" no-such-branch > "$tmp/badref.yaml"
+$OF nightly "$tmp/badref.yaml" --night 2026-11-04 2> "$tmp/err"; rc=$?
+t "a ref that does not resolve: exit 2 (rc $rc)" test "$rc" -eq 2
+t "... and says which ref, in which tree" grep -q "ref 'no-such-branch' does not resolve to a commit in '$tmp/tree'" "$tmp/err"
+plan "$P" next "https://git.example.org/linux.git" > "$tmp/url.yaml"
+$OF nightly "$tmp/url.yaml" 2> "$tmp/err"; rc=$?
+t "a tree given as a URL: exit 2, oopsfarm never fetches (rc $rc)" \
+	bash -c "test $rc -eq 2 && grep -q 'never fetches' '$tmp/err'"
+$OF nightly "$tmp/plan.yaml" --night 2026-02-30 2> "$tmp/err"; rc=$?
+t "a night that is not a date: exit 2 (rc $rc)" test "$rc" -eq 2
+
+# a night whose kernel does not build: the tree is no kernel tree
+if command -v aarch64-linux-gnu-gcc > /dev/null; then
+	plan "$P-build" next | sed "s|board: replay|board: qemu-smmuv3|; s|$tmp/nightly.db|$tmp/build.db|" > "$tmp/build.yaml"
+	$OF nightly "$tmp/build.yaml" --night 2026-11-04 --init "$tmp/plan.yaml" > /dev/null 2> "$tmp/err"; rc=$?
+	t "a night whose build fails: exit 1 (rc $rc)" test "$rc" -eq 1
+	t "... stored as a build failure, with no boots" test "$(sqlite3 "$tmp/build.db" \
+		"SELECT status, (SELECT count(*) FROM boots) FROM nights")" = "build-failed|0"
+	$OF nightly diff "$tmp/build.yaml" > "$tmp/out"; rc=$?
+	t "... and its diff says the build failed, exit 1 (rc $rc)" \
+		bash -c "test $rc -eq 1 && grep -q 'build failed' '$tmp/out'"
+else
+	skip "a night whose build fails" "no aarch64-linux-gnu-gcc"
+fi
+
+# two nights at once, and a night killed with -9 that resumes
+g commit -q --allow-empty -m four
+list=$(printf "$C/%s.log:" warn clean clean); list=${list%:}
+OOPSFARM_REPLAY_CONSOLE=$list $OF nightly "$tmp/plan.yaml" --night 2026-11-05 > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+	k=$(sqlite3 "$tmp/nightly.db" "SELECT count(*) FROM boots b JOIN nights n ON n.campaign_id = b.campaign_id
+		WHERE n.night = '2026-11-05'" 2> /dev/null)
+	[ "${k:-0}" -ge 3 ] && break
+	sleep 0.2
+done
+$OF nightly "$tmp/plan.yaml" --night 2026-11-06 2> "$tmp/err"; rc=$?
+t "a second night while one runs: exit 3 (rc $rc)" test "$rc" -eq 3
+t "... with a message naming the running night" \
+	grep -q "another night of this plan is running (night 2026-11-05, pid $pid, since .*); two nights never run at once" "$tmp/err"
+kill -9 $pid; wait $pid 2> /dev/null
+k=$(sqlite3 "$tmp/nightly.db" "SELECT count(*) FROM boots b JOIN nights n ON n.campaign_id = b.campaign_id WHERE n.night = '2026-11-05'")
+t "killed with -9 after $k of 12 boots: the night stays 'running'" \
+	test "$(sqlite3 "$tmp/nightly.db" "SELECT status FROM nights WHERE night = '2026-11-05'")" = running
+g commit -q --allow-empty -m five
+OOPSFARM_REPLAY_CONSOLE=$list $OF nightly "$tmp/plan.yaml" --night 2026-11-05 > "$tmp/out" 2> "$tmp/err"; rc=$?
+t "rerun resumes the night (rc $rc)" grep -q "resuming night 2026-11-05: $k boots stored" "$tmp/err"
+t "... every boot index once, 12 in all, status done" test "$(sqlite3 "$tmp/nightly.db" "
+	SELECT count(DISTINCT b.seq), count(*), n.status FROM boots b JOIN nights n ON n.campaign_id = b.campaign_id
+	WHERE n.night = '2026-11-05' AND b.verdict != 'infra'")" = "12|12|done"
+t "... at the commit the night started with, not the branch's new head" test "$(sqlite3 "$tmp/nightly.db" \
+	"SELECT git_commit FROM nights WHERE night = '2026-11-05'")" = "$(g rev-parse next~1)"
+echo "1..$n"
