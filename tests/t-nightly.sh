@@ -133,6 +133,38 @@ p = [i for i in d["items"] if i["kind"] == "pass"][0]
 sys.exit(not (d["baseline"] == ["2026-11-01", "2026-11-02"] and p["base_boots"] == 24))' "$tmp/d3b.json"
 t "the same night again: stored already, exit 0" night 2026-11-03 clean
 
+# kcidb v5.3: every night's export validates against the schema, with
+# Debian's python3-jsonschema (the schema is read from ../shared, never copied)
+SCHEMA=${KCIDB_SCHEMA:-../shared/research/kcidb/kcidb-v5.3.schema.json}
+for d in 2026-11-01 2026-11-02 2026-11-03; do
+	$OF report --store "$tmp/nightly.db" --campaign "$P@$d" --kcidb "$tmp/kcidb.$d.json" --origin t_nightly > /dev/null
+done
+if [ -f "$SCHEMA" ] && /usr/bin/python3 -c 'import jsonschema' 2> /dev/null; then
+	for d in 2026-11-01 2026-11-02 2026-11-03; do
+		t "kcidb export of night $d validates against v5.3" /usr/bin/python3 -c '
+import json, jsonschema, sys
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SCHEMA" "$tmp/kcidb.$d.json"
+	done
+else
+	skip "kcidb exports validate against v5.3" "no schema at $SCHEMA or no python3-jsonschema"
+fi
+t "kcidb night 2: its commit, 12 tests FAIL, 2 issues, 20 incidents, ids with the origin" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c, t = d["checkouts"][0], d["tests"]
+ids = [c["id"]] + [b["id"] for b in d["builds"]] + [x["id"] for x in t + d["issues"] + d["incidents"]]
+sys.exit(not (c["git_commit_hash"] == sys.argv[2] and c["git_repository_branch"] == "next"
+              and len(t) == 12 and all(x["status"] == "FAIL" for x in t)
+              and all(x["log_url"].startswith("file:///") for x in t)
+              and len(d["issues"]) == 2 and len(d["incidents"]) == 20
+              and all(i.startswith("t_nightly:") for i in ids)))' "$tmp/kcidb.2026-11-02.json" "$(g rev-parse next~1)"
+t "kcidb night 1: 10 PASS, 2 FAIL" test "$(/usr/bin/python3 -c '
+import json, sys, collections
+print(sorted(collections.Counter(x["status"] for x in json.load(open(sys.argv[1]))["tests"]).items()))' \
+	"$tmp/kcidb.2026-11-01.json")" = "[('FAIL', 2), ('PASS', 10)]"
+$OF report --store "$tmp/nightly.db" --kcidb "$tmp/k.json" --origin Bad-Origin > /dev/null 2>&1; rc=$?
+t "an origin kcidb would refuse: exit 2 (rc $rc)" test "$rc" -eq 2
+
 # bad input
 plan "$P" no-such-branch > "$tmp/badref.yaml"
 $OF nightly "$tmp/badref.yaml" --night 2026-11-04 2> "$tmp/err"; rc=$?

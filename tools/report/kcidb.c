@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kcidb.c - a campaign (or a night) in KernelCI's common report format,
+ * kcidb I/O schema v5.3 (`oopsfarm report --kcidb FILE [--origin NAME]`).
+ * The mapping is in doc/nightly.md ("kcidb"); in short:
+ *   checkouts  one per campaign: for a night, its tree, ref and commit;
+ *   builds     one per variant: its source version, patches, build-id, and
+ *              the board recipe's kernel fragment as the config;
+ *   tests      one per stored boot, path "oopsfarm.boot": pass -> PASS,
+ *              crash or hang -> FAIL, infra -> ERROR; the console log linked
+ *              (file:// URL of the kept log);
+ *   issues     one per crash title (the signature), version 1;
+ *   incidents  one per counted boot that shows the title.
+ * Every id starts with "<origin>:" and holds the campaign's name (a night's
+ * is "<plan>@<date>"), so nights never collide; a test's is the boot's uid,
+ * an incident's the boot's uid and the issue's key.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "oopsfarm.h"
+#include "report/report.h"
+#include "store/nightly.h"
+
+bool report_origin_valid(const char *origin)
+{
+	return origin && origin[0] && !origin[strspn(origin, "abcdefghijklmnopqrstuvwxyz0123456789_")];
+}
+
+const char *report_kcidb_status(const char *verdict)
+{
+	if (!strcmp(verdict, "pass"))
+		return "PASS";
+	if (!strcmp(verdict, "crash") || !strcmp(verdict, "hang"))
+		return "FAIL";
+	return "ERROR";
+}
+
+/* "origin:campaign" + suffix as a JSON string */
+static void id(FILE *f, const char *origin, const char *campaign, const char *sep, const char *suffix)
+{
+	char *s;
+
+	if (asprintf(&s, "%s:%s%s%s", origin, campaign, suffix ? sep : "", suffix ? suffix : "") < 0) {
+		fputs("\"\"", f);
+		return;
+	}
+	json_escape(f, s);
+	free(s);
+}
+
+/* "title-<FNV-1a 64 of the title>": stable over runs and nights */
+static const char *title_key(const char *title, char buf[24])
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(buf, 24, "title-%016llx", h);
+	return buf;
+}
+
+/* an issue's id: one per title */
+static void issue_id(FILE *f, const char *origin, const char *title)
+{
+	char key[24];
+
+	fprintf(f, "\"%s:%s\"", origin, title_key(title, key));
+}
+
+static const char *text(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	return v ? v : "";
+}
+
+/* file:///absolute/path of a stored log, or false when there is none */
+static bool log_url(const char *path, char *buf, size_t size)
+{
+	char abs[PATH_MAX];
+
+	if (!path[0] || !realpath(path, abs))
+		return false;
+	snprintf(buf, size, "file://%s", abs);
+	return true;
+}
+
+static void checkout(const struct report *r, const char *origin, const struct night *n, bool is_night, FILE *f)
+{
+	fputs("\"checkouts\":[{\"id\":", f);
+	id(f, origin, r->name, "", NULL);
+	fprintf(f, ",\"origin\":\"%s\"", origin);
+	if (is_night) {
+		const char *slash = strrchr(n->tree, '/');
+
+		fputs(",\"tree_name\":", f);
+		json_escape(f, slash && slash[1] ? slash + 1 : n->tree);
+		fputs(",\"git_repository_branch\":", f);
+		json_escape(f, n->ref);
+		if (strlen(n->commit) == 40) {
+			fputs(",\"git_commit_hash\":", f);
+			json_escape(f, n->commit);
+		}
+		fputs(",\"start_time\":", f);
+		json_escape(f, n->started);
+		fputs(",\"valid\":true,\"misc\":{\"plan\":", f);
+		json_escape(f, n->plan);
+		fputs(",\"night\":", f);
+		json_escape(f, n->date);
+		fputs(",\"plan_hash\":", f);
+		json_escape(f, n->plan_hash);
+		fputs(",\"status\":", f);
+		json_escape(f, n->status);
+		fputs("}", f);
+	}
+	fputs(",\"comment\":", f);
+	json_escape(f, r->name);
+	fputs("}]", f);
+}
+
+static int builds(const struct report *r, const char *origin, const struct night *n, bool is_night, FILE *f)
+{
+	sqlite3_stmt *st;
+	int k = 0;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT v.name, coalesce(v.source_version,''), coalesce(v.patches,''),"
+			       " coalesce(v.build_id,''), (SELECT b.board FROM boots b WHERE b.variant_id = v.id"
+			       " AND b.board IS NOT NULL LIMIT 1)"
+			       " FROM variants v WHERE v.campaign_id = ? ORDER BY v.id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, r->cid);
+	fputs(",\"builds\":[", f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *board = text(st, 4);
+
+		fputs(k++ ? ",{\"id\":" : "{\"id\":", f);
+		id(f, origin, r->name, "/", text(st, 0));
+		fputs(",\"checkout_id\":", f);
+		id(f, origin, r->name, "", NULL);
+		fprintf(f, ",\"origin\":\"%s\",\"architecture\":\"arm64\"", origin);
+		if (board[0] && strcmp(board, "replay")) {
+			char cfg[512];
+
+			snprintf(cfg, sizeof(cfg), "allnoconfig + devices/%s/kernel.fragment", board);
+			fputs(",\"config_name\":", f);
+			json_escape(f, cfg);
+		}
+		/* a variant with boots stored was built (a night whose build
+		 * failed stores no variant rows) */
+		fputs(",\"status\":\"PASS\",\"comment\":", f);
+		json_escape(f, text(st, 1));
+		fputs(",\"misc\":{\"variant\":", f);
+		json_escape(f, text(st, 0));
+		fputs(",\"source_version\":", f);
+		json_escape(f, text(st, 1));
+		fputs(",\"patches\":", f);
+		json_escape(f, text(st, 2));
+		fputs(",\"build_id\":", f);
+		json_escape(f, text(st, 3));
+		if (is_night) {
+			fputs(",\"commit\":", f);
+			json_escape(f, n->commit);
+		}
+		fputs("}}", f);
+	}
+	sqlite3_finalize(st);
+	fputs("]", f);
+	return 0;
+}
+
+static int tests(const struct report *r, const char *origin, FILE *f)
+{
+	sqlite3_stmt *st;
+	char url[PATH_MAX + 16];
+	int k = 0;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT b.boot_uid, v.name, st.name, b.verdict, coalesce(b.infra_reason,''),"
+			       " coalesce(b.started,''), b.wall_ms, coalesce(b.log_path,''), coalesce(b.board,''),"
+			       " b.source, b.seq, coalesce(b.build_id,'')"
+			       " FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
+			       " WHERE b.campaign_id = ? ORDER BY b.id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, r->cid);
+	fputs(",\"tests\":[", f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		/* a boot's uid is unique in the store (it starts with the campaign) */
+		fputs(k++ ? ",{\"id\":" : "{\"id\":", f);
+		id(f, origin, text(st, 0), "", NULL);
+		fputs(",\"build_id\":", f);
+		id(f, origin, r->name, "/", text(st, 1));
+		fprintf(f, ",\"origin\":\"%s\",\"path\":\"oopsfarm.boot\",\"status\":\"%s\"", origin,
+			report_kcidb_status(text(st, 3)));
+		if (text(st, 5)[0]) {
+			fputs(",\"start_time\":", f);
+			json_escape(f, text(st, 5));
+		}
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			fprintf(f, ",\"duration\":%.3f", sqlite3_column_int64(st, 6) / 1000.0);
+		if (log_url(text(st, 7), url, sizeof(url))) {
+			fputs(",\"log_url\":", f);
+			json_escape(f, url);
+		}
+		fputs(",\"environment\":{\"comment\":", f);
+		json_escape(f, text(st, 2));
+		fputs(",\"misc\":{\"setup\":", f);
+		json_escape(f, text(st, 2));
+		fputs(",\"board\":", f);
+		json_escape(f, text(st, 8));
+		fputs(",\"source\":", f);
+		json_escape(f, text(st, 9));
+		fputs("}},\"misc\":{\"verdict\":", f);
+		json_escape(f, text(st, 3));
+		if (text(st, 4)[0]) {
+			fputs(",\"infra_reason\":", f);
+			json_escape(f, text(st, 4));
+		}
+		fprintf(f, ",\"seq\":%d,\"booted_build_id\":", sqlite3_column_int(st, 10));
+		json_escape(f, text(st, 11));
+		fputs("}}", f);
+	}
+	sqlite3_finalize(st);
+	fputs("]", f);
+	return 0;
+}
+
+/* issues (one per title) and incidents (one per counted boot showing it) */
+static int issues(const struct report *r, const char *origin, FILE *f)
+{
+	sqlite3_stmt *st;
+	int k = 0;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT c.title, min(c.kind) FROM crashes c JOIN boots b ON b.id = c.boot_id"
+			       " WHERE b.campaign_id = ? AND b.verdict = 'crash' GROUP BY c.title ORDER BY c.title",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, r->cid);
+	fputs(",\"issues\":[", f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		fputs(k++ ? ",{\"id\":" : "{\"id\":", f);
+		issue_id(f, origin, text(st, 0));
+		fprintf(f, ",\"version\":1,\"origin\":\"%s\",\"culprit\":{\"code\":true},\"report_subject\":", origin);
+		json_escape(f, text(st, 0));
+		fputs(",\"comment\":", f);
+		json_escape(f, text(st, 0));
+		fputs(",\"misc\":{\"kind\":", f);
+		json_escape(f, text(st, 1));
+		fputs("}}", f);
+	}
+	sqlite3_finalize(st);
+	fputs("]", f);
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT DISTINCT b.boot_uid, v.name, c.title FROM crashes c JOIN boots b ON b.id = c.boot_id"
+			       " JOIN variants v ON v.id = b.variant_id WHERE b.campaign_id = ? AND b.verdict = 'crash'"
+			       " ORDER BY b.id, c.title",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, r->cid);
+	fputs(",\"incidents\":[", f);
+	k = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char *suffix, key[24];
+
+		if (asprintf(&suffix, "%s/%s", text(st, 0), title_key(text(st, 2), key)) < 0)
+			break;
+		fputs(k++ ? ",{\"id\":" : "{\"id\":", f);
+		id(f, origin, suffix, "", NULL);
+		free(suffix);
+		fprintf(f, ",\"origin\":\"%s\",\"issue_id\":", origin);
+		issue_id(f, origin, text(st, 2));
+		fputs(",\"issue_version\":1,\"build_id\":", f);
+		id(f, origin, r->name, "/", text(st, 1));
+		fputs(",\"test_id\":", f);
+		id(f, origin, text(st, 0), "", NULL);
+		fputs(",\"present\":true}", f);
+	}
+	sqlite3_finalize(st);
+	fputs("]", f);
+	return 0;
+}
+
+int report_kcidb(const struct report *r, const char *dir, FILE *f)
+{
+	const char *origin = r->origin ? r->origin : "oopsfarm";
+	struct night n = { 0 };
+	bool is_night = false;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* the night behind the campaign, when it is one (schema v3) */
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT plan, night, coalesce(tree,''), coalesce(ref,''), coalesce(git_commit,''),"
+			       " coalesce(plan_hash,''), status, started FROM nights WHERE campaign_id = ?",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, r->cid);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			is_night = true;
+			n.plan = strdup(text(st, 0));
+			n.date = strdup(text(st, 1));
+			n.tree = strdup(text(st, 2));
+			n.ref = strdup(text(st, 3));
+			n.commit = strdup(text(st, 4));
+			n.plan_hash = strdup(text(st, 5));
+			n.status = strdup(text(st, 6));
+			n.started = strdup(text(st, 7));
+		}
+		sqlite3_finalize(st);
+	}
+	if (is_night && (!n.plan || !n.date || !n.tree || !n.ref || !n.commit || !n.plan_hash || !n.status ||
+			 !n.started)) {
+		night_free(&n);
+		return -ENOMEM;
+	}
+	fputs("{\"version\":{\"major\":5,\"minor\":3},", f);
+	checkout(r, origin, &n, is_night, f);
+	rc = builds(r, origin, &n, is_night, f);
+	if (!rc)
+		rc = tests(r, origin, f);
+	if (!rc)
+		rc = issues(r, origin, f);
+	fputs("}\n", f);
+	night_free(&n);
+	if (rc)
+		return rc;
+	return ferror(f) ? -EIO : 0;
+}
