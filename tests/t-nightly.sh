@@ -165,6 +165,93 @@ print(sorted(collections.Counter(x["status"] for x in json.load(open(sys.argv[1]
 $OF report --store "$tmp/nightly.db" --kcidb "$tmp/k.json" --origin Bad-Origin > /dev/null 2>&1; rc=$?
 t "an origin kcidb would refuse: exit 2 (rc $rc)" test "$rc" -eq 2
 
+# the dashboard over nights 1-3, rendered by headless Chromium: the figures
+# read back from its DOM, every link resolving, a screenshot that is not blank
+mkdir -p "$tmp/www"
+$OF nightly dashboard "$tmp/plan.yaml" --html "$tmp/www/dash.html" 2> /dev/null; rc=$?
+t "nightly dashboard writes the page (rc $rc)" test "$rc" -eq 0 -a -s "$tmp/www/dash.html"
+chromium=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$chromium" ]; then
+	chrome() {
+		timeout -k 5 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+			--no-first-run --no-default-browser-check --disable-extensions --hide-scrollbars \
+			--user-data-dir="$tmp/profile" "$@" "file://$tmp/www/dash.html" < /dev/null 2>> "$tmp/chromium.err"
+	}
+	chrome --dump-dom > "$tmp/dom.html" || chrome --dump-dom > "$tmp/dom.html"
+	cat > "$tmp/dom.py" <<'EOF'
+import math, os, sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(s):
+        super().__init__(); s.rows = {}; s.cur = None; s.cell = None; s.links = []; s.table = None
+        s.titles = []; s.flagged = []
+    def handle_starttag(s, tag, attrs):
+        a = dict(attrs)
+        if tag == "table": s.table = a.get("class")
+        if tag == "tr": s.cur = []; s.night = a.get("data-night")
+        if tag == "td" and s.cur is not None: s.cell = ""
+        if tag == "a": s.links.append(a.get("href"))
+        if tag == "li" and a.get("data-night"): s.flagged.append(a["data-night"])
+    def handle_data(s, d):
+        if s.cell is not None: s.cell += d
+    def handle_endtag(s, tag):
+        if tag == "td" and s.cur is not None: s.cur.append(s.cell.strip()); s.cell = None
+        if tag == "tr" and s.cur:
+            if s.table == "nights": s.rows[s.night] = s.cur
+            if s.table == "titles": s.titles.append(s.cur)
+            s.cur = None
+p = P(); p.feed(open(sys.argv[1]).read())
+def wilson(k, n, z=1.959964):
+    c = (k / n + z * z / (2 * n)) / (1 + z * z / n)
+    h = z * math.sqrt(k / n * (1 - k / n) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0, c - h) if k else 0), (min(1, c + h) if k < n else 1)
+def pct(x): return "%.1f%%" % (100 * x) if x >= 0.01 else "%.2g%%" % (100 * x)
+check = sys.argv[2]
+if check == "figures":
+    bad = []
+    for night, k in {"2026-11-01": 10, "2026-11-02": 0, "2026-11-03": 10}.items():
+        r = p.rows.get(night, [""] * 9)
+        lo, hi = wilson(k, 12)
+        got, exp = tuple(r[5:9]), ("12", str(k), pct(k / 12), "[%s, %s]" % (pct(lo), pct(hi)))
+        if got != exp: bad.append((night, got, exp))
+    print("# figures:", bad or "as computed here")
+    sys.exit(1 if bad or len(p.rows) != 3 else 0)
+if check == "flagged":
+    sys.exit(0 if p.flagged == ["2026-11-02"] else 1)
+if check == "titles":
+    t = {r[0].replace(" known issue", ""): tuple(r[1:4]) for r in p.titles}
+    print("# titles:", t)
+    sys.exit(0 if t == {sys.argv[3]: ("2026-11-01", "2026-11-03", "3"), sys.argv[4]: ("2026-11-02", "2026-11-02", "1")} else 1)
+if check == "links":
+    base = sys.argv[3]
+    local = [h for h in p.links if "://" not in h]
+    bad = [h for h in p.links if h != "https://example.org/known/warning" and
+           (h in local and (h.startswith("/") or not os.path.exists(os.path.join(base, h))) or h not in local)]
+    print("# links:", len(p.links), "bad:", bad)
+    sys.exit(1 if bad or len(local) != 2 else 0)
+EOF
+	d() { python3 "$tmp/dom.py" "$tmp/dom.html" "$@"; }
+	t "dashboard: pass rate and Wilson interval per night, read back from Chromium's DOM" d figures
+	t "dashboard: the nights the diff flagged: night 2 alone" d flagged
+	t "dashboard: each title's first and last night" d titles "$WARN" "$BUG"
+	t "dashboard: every link resolves (the first boots' consoles, the known issue)" d links "$tmp/www"
+	chrome --screenshot="$tmp/dash.png" --window-size=1200,900 > /dev/null ||
+		chrome --screenshot="$tmp/dash.png" --window-size=1200,900 > /dev/null
+	# not blank: a PNG of some size whose scanlines are not all one colour
+	t "dashboard: Chromium's screenshot is not blank" python3 -c '
+import struct, sys, zlib
+d = open(sys.argv[1], "rb").read()
+pos, idat = 8, b""
+while pos < len(d):
+    ln, typ = struct.unpack(">I4s", d[pos:pos + 8]); pos += 8
+    if typ == b"IDAT": idat += d[pos:pos + ln]
+    pos += ln + 4
+raw = zlib.decompress(idat)
+sys.exit(0 if d[:4] == b"\x89PNG" and len(d) > 20000 and len(set(raw)) > 50 else 1)' "$tmp/dash.png"
+else
+	skip "dashboard in Chromium" "chromium not installed (make deps)"
+fi
+
 # bad input
 plan "$P" no-such-branch > "$tmp/badref.yaml"
 $OF nightly "$tmp/badref.yaml" --night 2026-11-04 2> "$tmp/err"; rc=$?

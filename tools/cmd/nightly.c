@@ -14,7 +14,8 @@
 static void usage(void)
 {
 	printf("usage: oopsfarm nightly PLAN.yaml [--night DATE] [--store FILE] [--init FILE] [--boards K]\n"
-	       "       oopsfarm nightly diff PLAN.yaml [NIGHT] [--against NIGHT | --baseline N] [--fdr Q] [--json]\n\n"
+	       "       oopsfarm nightly diff PLAN.yaml [NIGHT] [--against NIGHT | --baseline N] [--fdr Q] [--json]\n"
+	       "       oopsfarm nightly dashboard PLAN.yaml --html FILE [--store FILE]\n\n"
 	       "The first form runs one night of the plan: it resolves the plan's ref in its local git tree,\n"
 	       "builds, boots every setup and stores the night with its date, commit and plan hash, then\n"
 	       "prints what changed since the night before.  Killed, the same command resumes the night.\n"
@@ -29,6 +30,9 @@ static void usage(void)
 	       "  --baseline N    the N finished nights before (default 1), pooled per setup\n"
 	       "  --fdr Q         the false discovery rate (default 0.05)\n"
 	       "  --json          one JSON object for scripts\n\n"
+	       "The third form writes one self-contained HTML page of the plan over time: pass rates per\n"
+	       "setup per night with Wilson intervals, top titles, each title's first and last night, and\n"
+	       "the nights the diff flagged.\n\n"
 	       "Exit: 0 no regression, 1 a regression or a failed build, 2 usage or a bad plan or ref,\n"
 	       "3 infra (store, git, the plan's lock held), 130 interrupted.\n");
 }
@@ -80,6 +84,32 @@ static int cmd_nightly_diff(int argc, char **argv)
 	return nightly_diff(&o);
 }
 
+static int cmd_nightly_dashboard(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "html", required_argument, NULL, 'H' },
+		{ "store", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *html = NULL, *store = NULL;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'H': html = optarg; break;
+		case 's': store = optarg; break;
+		case 'h': usage(); return EXIT_OK;
+		default: return usage_hint("nightly");
+		}
+	}
+	if (optind != argc - 1 || !html) {
+		errorf("nightly", "dashboard: a plan file and --html FILE are needed");
+		return usage_hint("nightly");
+	}
+	return nightly_dashboard(argv[optind], store, html);
+}
+
 int cmd_nightly(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -95,6 +125,8 @@ int cmd_nightly(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return cmd_nightly_diff(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "dashboard"))
+		return cmd_nightly_dashboard(argc - 1, argv + 1);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n': o.night = optarg; break;

@@ -18,6 +18,7 @@
 #include "core/farm.h"
 #include "core/nightly.h"
 #include "oopsfarm.h"
+#include "report/dashboard.h"
 #include "store/nightly.h"
 #include "store/store.h"
 
@@ -655,6 +656,60 @@ int nightly_diff(const struct nightly_diff_opts *o)
 	}
 out:
 	free(base);	/* its nights are all's */
+	nights_free(all, n);
+	store_close(s);
+	nightly_plan_free(p);
+	return status;
+}
+
+/* ---- the dashboard -------------------------------------------------- */
+
+int nightly_dashboard(const char *plan_path, const char *store_path, const char *html)
+{
+	struct nightly_plan *p = NULL;
+	struct store *s = NULL;
+	struct night *all = NULL;
+	unsigned n = 0;
+	char err[1024], path[1024], tmp[1100], dir[PATH_MAX];
+	const char *slash = strrchr(html, '/');
+	int r, status = EXIT_INFRA;
+	FILE *f;
+
+	if (nightly_plan_load(plan_path, &p, err, sizeof(err)) < 0) {
+		errorf("nightly", "%s", err);
+		return EXIT_USAGE;
+	}
+	if (store_path)
+		snprintf(path, sizeof(path), "%s", store_path);
+	else
+		nightly_store_path(p, path, sizeof(path));
+	if (access(path, R_OK) < 0 || (r = store_open(path, &s)) < 0 ||
+	    (r = store_nights(s, p->c->name, true, &all, &n)) < 0) {
+		errorf("nightly", "cannot read store '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	/* links are relative to the page's directory: it must exist */
+	snprintf(tmp, sizeof(tmp), "%.*s", slash ? (int)(slash - html) : 1, slash ? html : ".");
+	if (!realpath(tmp[0] ? tmp : "/", dir)) {
+		errorf("nightly", "cannot write '%s': %s", html, strerror(errno));
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", html);
+	if (!(f = fopen(tmp, "w"))) {
+		errorf("nightly", "cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	r = report_dashboard(p->c->name, all, n, p->known, p->nknown, dir, f);
+	if (fclose(f) != 0 && !r)
+		r = -EIO;
+	if (r < 0 || rename(tmp, html) < 0) {
+		errorf("nightly", "cannot write '%s': %s", html, strerror(r < 0 ? -r : errno));
+		unlink(tmp);
+		goto out;
+	}
+	fprintf(stderr, "oopsfarm nightly: %u nights of '%s' on '%s'\n", n, p->c->name, html);
+	status = EXIT_OK;
+out:
 	nights_free(all, n);
 	store_close(s);
 	nightly_plan_free(p);

@@ -107,4 +107,11 @@ struct nightly_diff_opts {
 /* `nightly diff`: prints the diff; returns diff_exit_status() or 2/3. */
 int nightly_diff(const struct nightly_diff_opts *o);
 
+/*
+ * `nightly dashboard`: the plan's page over time (report/dashboard.h)
+ * written to html through html.tmp and a rename.  Returns 0, 2 a bad plan,
+ * 3 the store or the file failed.
+ */
+int nightly_dashboard(const char *plan_path, const char *store_path, const char *html);
+
 #endif

@@ -101,6 +101,10 @@ bool report_origin_valid(const char *origin);
 /* kcidb's test status of a verdict: pass PASS, crash and hang FAIL, infra ERROR */
 const char *report_kcidb_status(const char *verdict);
 
+/* An href to a stored log (or a URL as it is): the path relative to
+ * page_dir, percent-encoded (report/html.c). */
+void report_href(FILE *f, const char *page_dir, const char *log);
+
 /* JUnit XML: one testsuite per cell, one testcase per boot (in boot order).
  * Returns 0 or -errno (write errors included). */
 int report_junit(const struct report *r, FILE *f);
