@@ -35,6 +35,7 @@
 #include "core/console.h"
 #include "core/verdict.h"
 #include "core/campaign.h"
+#include "lava/actions.h"
 #include "lava/api.h"
 #include "lava/collect.h"
 #include "lava/log.h"
@@ -93,7 +94,7 @@ static int on_entry(const struct lava_log_entry *e, void *userdata)
 	int n;
 
 	if (e->msg && !strcmp(e->lvl, "info") && (n = top_action(e->msg, &name)) > 0) {
-		bool boot = sp->kinds ? (n <= sp->nkinds && sp->kinds[n - 1] == 'b') : !!strstr(name, "boot");
+		bool boot = sp->kinds ? (n <= sp->nkinds && sp->kinds[n - 1] == 'b') : lava_boot_action(name);
 
 		if (boot) {
 			if (sp->npairs == sp->cap) {
