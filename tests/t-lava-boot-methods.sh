@@ -33,6 +33,8 @@ for f in warning clean; do
 		esac
 		t "$f job, boot action '$m', no agent, no definition: $want (rc $rc)" \
 			test "$rc" -eq 0 -a "$(verdicts "$f-$m")" = "$want"
+		t "... both boots marked as run without our agent" \
+			test "$(sqlite3 "$tmp/$f-$m.db" "SELECT group_concat(agent) FROM boots")" = "0,0"
 		t "... the summary line scripts read" grep -qE ": 2 boots stored in [0-9.]+ s \(([0-9]+ (pass|crash|hang|infra)(, )?){4}\)$" "$tmp/out" "$tmp/err"
 	done
 done

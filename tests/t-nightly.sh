@@ -91,6 +91,9 @@ t "night 2 finds a regression: exit 1 (rc $rc)" test "$rc" -eq 1
 t "night 2 resolved the branch to its new commit" \
 	test "$(sqlite3 "$tmp/nightly.db" "SELECT git_commit FROM nights WHERE night = '2026-11-02'")" = "$(g rev-parse next)"
 json 2026-11-02 > "$tmp/d2.json"; rc=$?
+t "a no_agent plan's boots are marked so, and are a cell of their own" bash -c "
+	test \"\$(sqlite3 '$tmp/nightly.db' 'SELECT DISTINCT agent FROM boots')\" = 0 &&
+	grep -q '\"setup\":\"replay1 (no agent)\"' '$tmp/d2.json'"
 t "nightly diff of night 2 exits 1 (rc $rc)" test "$rc" -eq 1
 flagged < "$tmp/d2.json" > "$tmp/f2"
 printf 'pass \nnew %s\nrate %s\n' "$BUG" "$WARN" > "$tmp/f2.want"

@@ -257,6 +257,7 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		b.source = "lava";
 		b.board = info->device && info->device[0] ? info->device : NULL;
 		b.lava_job_id = job->job_id;
+		b.no_agent = !in->agent_expected;
 		zpath[0] = '\0';
 		if (in->logdir && pr->len) {
 			snprintf(path, sizeof(path), "%s/%s-%s-lava%lld-%d.log", in->logdir, job->variant, job->setup,

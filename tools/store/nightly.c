@@ -17,7 +17,9 @@ const char store_schema_v3[] =
 	"  tree TEXT, ref TEXT, git_commit TEXT, plan_hash TEXT,"
 	"  status TEXT NOT NULL CHECK (status IN ('running','done','build-failed')), reason TEXT,"
 	"  started TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), finished TEXT,"
-	"  UNIQUE (plan, night));";
+	"  UNIQUE (plan, night));"
+	/* whether our agent was init on the boot: 1, 0, NULL before v3 */
+	"ALTER TABLE boots ADD COLUMN agent INTEGER;";
 
 static int prepare(struct store *s, const char *sql, sqlite3_stmt **ret)
 {
@@ -157,6 +159,9 @@ static struct night_cell *cell_of(struct night *n, const char *variant, const ch
 	return c;
 }
 
+/* boots without our agent are a cell of their own: "<setup> (no agent)" */
+#define NO_AGENT "CASE WHEN b.agent = 0 THEN ' (no agent)' ELSE '' END"
+
 int store_night_cells(struct store *s, struct night *n)
 {
 	sqlite3_stmt *st;
@@ -164,10 +169,10 @@ int store_night_cells(struct store *s, struct night *n)
 
 	/* verdicts per cell: every boot row, infra attempts included */
 	r = prepare(s,
-		    "SELECT v.name, st.name, sum(b.verdict = 'pass'), sum(b.verdict = 'crash'),"
+		    "SELECT v.name, st.name || " NO_AGENT ", sum(b.verdict = 'pass'), sum(b.verdict = 'crash'),"
 		    " sum(b.verdict = 'hang'), sum(b.verdict = 'infra')"
 		    " FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
-		    " WHERE b.campaign_id = ? GROUP BY st.name, v.name ORDER BY st.name, v.name",
+		    " WHERE b.campaign_id = ? GROUP BY 2, v.name ORDER BY 2, v.name",
 		    &st);
 	if (r < 0)
 		return r;
@@ -193,11 +198,11 @@ int store_night_cells(struct store *s, struct night *n)
 	 * crashes) never count */
 	r = prepare(s,
 		    "SELECT g.vn, g.sn, g.title, g.n, g.first, (SELECT log_path FROM boots WHERE id = g.first) FROM"
-		    " (SELECT v.name AS vn, st.name AS sn, c.title AS title, count(DISTINCT b.id) AS n,"
+		    " (SELECT v.name AS vn, st.name || " NO_AGENT " AS sn, c.title AS title, count(DISTINCT b.id) AS n,"
 		    "  min(b.id) AS first"
 		    "  FROM crashes c JOIN boots b ON b.id = c.boot_id JOIN variants v ON v.id = b.variant_id"
 		    "  JOIN setups st ON st.id = b.setup_id"
-		    "  WHERE b.campaign_id = ? AND b.verdict = 'crash' GROUP BY st.name, v.name, c.title) g"
+		    "  WHERE b.campaign_id = ? AND b.verdict = 'crash' GROUP BY sn, v.name, c.title) g"
 		    " ORDER BY g.sn, g.vn, g.title",
 		    &st);
 	if (r < 0)

@@ -38,7 +38,9 @@ struct night_title {
 	char *first_log;	/* that boot's log_path ("" none) */
 };
 
-/* One variant on one board setup in one night: never pooled with another. */
+/* One variant on one board setup in one night: never pooled with another.
+ * Boots stored without our agent (boots.agent = 0: a lab's own LAVA job,
+ * --no-agent) form their own cell, its setup named "<setup> (no agent)". */
 struct night_cell {
 	char *variant, *setup;
 	unsigned boots;		/* counted boots: pass + crash + hang (infra apart) */

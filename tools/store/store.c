@@ -238,8 +238,8 @@ int store_add_boot(struct store *s, const struct store_boot *b)
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT OR IGNORE INTO boots (boot_uid, campaign_id, variant_id, setup_id, seq,"
 			       " verdict, infra_reason, target_hit, started, wall_ms, cpu_ms, knobs, build_id,"
-			       " log_path, source, board, host_load, lava_job_id)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+			       " log_path, source, board, host_load, lava_job_id, agent)"
+			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_text(st, 1, b->boot_uid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, b->campaign_id);
@@ -261,6 +261,7 @@ int store_add_boot(struct store *s, const struct store_boot *b)
 		sqlite3_bind_double(st, 17, b->host_load);
 	if (b->lava_job_id > 0)
 		sqlite3_bind_int64(st, 18, b->lava_job_id);
+	sqlite3_bind_int(st, 19, !b->no_agent);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
