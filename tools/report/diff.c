@@ -241,6 +241,13 @@ int diff_exit_status(const struct diff_result *r)
 	return r->build_failed || r->regressions > 0 ? EXIT_TESTFAIL : EXIT_OK;
 }
 
+/* ,"key":"value" */
+static void kv(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_escape(f, value);
+}
+
 static void json_num(FILE *f, const char *key, double v)
 {
 	fprintf(f, ",\"%s\":", key);
@@ -256,12 +263,9 @@ static int print_json(const struct diff_input *in, const struct diff_result *r, 
 
 	fputs("{\"version\":1,\"plan\":", f);
 	json_escape(f, t->plan ? t->plan : "");
-	fputs(",\"night\":", f);
-	json_escape(f, t->date ? t->date : "");
-	fputs(",\"commit\":", f);
-	json_escape(f, t->commit ? t->commit : "");
-	fputs(",\"status\":", f);
-	json_escape(f, t->status ? t->status : "");
+	kv(f, "night", t->date ? t->date : "");
+	kv(f, "commit", t->commit ? t->commit : "");
+	kv(f, "status", t->status ? t->status : "");
 	fputs(",\"baseline\":[", f);
 	for (unsigned j = 0; j < in->nbase; j++) {
 		fputs(j ? "," : "", f);
@@ -275,11 +279,9 @@ static int print_json(const struct diff_input *in, const struct diff_result *r, 
 
 		fprintf(f, "%s{\"kind\":\"%s\",\"variant\":", i ? "," : "", diff_kind_name(it->kind));
 		json_escape(f, it->variant);
-		fputs(",\"setup\":", f);
-		json_escape(f, it->setup);
+		kv(f, "setup", it->setup);
 		if (it->title) {
-			fputs(",\"title\":", f);
-			json_escape(f, it->title);
+			kv(f, "title", it->title);
 		}
 		fprintf(f, ",\"count\":%u,\"boots\":%u,\"base_count\":%u,\"base_boots\":%u", it->k, it->n, it->bk,
 			it->bn);
@@ -290,8 +292,7 @@ static int print_json(const struct diff_input *in, const struct diff_result *r, 
 		fprintf(f, ",\"up\":%s,\"significant\":%s,\"regression\":%s", it->up ? "true" : "false",
 			it->significant ? "true" : "false", it->regression ? "true" : "false");
 		if (it->link) {
-			fputs(",\"known\":", f);
-			json_escape(f, it->link);
+			kv(f, "known", it->link);
 		}
 		fputc('}', f);
 	}

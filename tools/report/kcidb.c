@@ -74,6 +74,13 @@ static void issue_id(FILE *f, const char *origin, const char *title)
 	fprintf(f, "\"%s:%s\"", origin, title_key(title, key));
 }
 
+/* ,"key":"value" */
+static void kv(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_escape(f, value);
+}
+
 static const char *text(sqlite3_stmt *st, int i)
 {
 	const char *v = (const char *)sqlite3_column_text(st, i);
@@ -100,28 +107,20 @@ static void checkout(const struct report *r, const char *origin, const struct ni
 	if (is_night) {
 		const char *slash = strrchr(n->tree, '/');
 
-		fputs(",\"tree_name\":", f);
-		json_escape(f, slash && slash[1] ? slash + 1 : n->tree);
-		fputs(",\"git_repository_branch\":", f);
-		json_escape(f, n->ref);
+		kv(f, "tree_name", slash && slash[1] ? slash + 1 : n->tree);
+		kv(f, "git_repository_branch", n->ref);
 		if (strlen(n->commit) == 40) {
-			fputs(",\"git_commit_hash\":", f);
-			json_escape(f, n->commit);
+			kv(f, "git_commit_hash", n->commit);
 		}
-		fputs(",\"start_time\":", f);
-		json_escape(f, n->started);
+		kv(f, "start_time", n->started);
 		fputs(",\"valid\":true,\"misc\":{\"plan\":", f);
 		json_escape(f, n->plan);
-		fputs(",\"night\":", f);
-		json_escape(f, n->date);
-		fputs(",\"plan_hash\":", f);
-		json_escape(f, n->plan_hash);
-		fputs(",\"status\":", f);
-		json_escape(f, n->status);
+		kv(f, "night", n->date);
+		kv(f, "plan_hash", n->plan_hash);
+		kv(f, "status", n->status);
 		fputs("}", f);
 	}
-	fputs(",\"comment\":", f);
-	json_escape(f, r->name);
+	kv(f, "comment", r->name);
 	fputs("}]", f);
 }
 
@@ -151,8 +150,7 @@ static int builds(const struct report *r, const char *origin, const struct night
 			char cfg[512];
 
 			snprintf(cfg, sizeof(cfg), "allnoconfig + devices/%s/kernel.fragment", board);
-			fputs(",\"config_name\":", f);
-			json_escape(f, cfg);
+			kv(f, "config_name", cfg);
 		}
 		/* a variant with boots stored was built (a night whose build
 		 * failed stores no variant rows) */
@@ -160,15 +158,11 @@ static int builds(const struct report *r, const char *origin, const struct night
 		json_escape(f, text(st, 1));
 		fputs(",\"misc\":{\"variant\":", f);
 		json_escape(f, text(st, 0));
-		fputs(",\"source_version\":", f);
-		json_escape(f, text(st, 1));
-		fputs(",\"patches\":", f);
-		json_escape(f, text(st, 2));
-		fputs(",\"build_id\":", f);
-		json_escape(f, text(st, 3));
+		kv(f, "source_version", text(st, 1));
+		kv(f, "patches", text(st, 2));
+		kv(f, "build_id", text(st, 3));
 		if (is_night) {
-			fputs(",\"commit\":", f);
-			json_escape(f, n->commit);
+			kv(f, "commit", n->commit);
 		}
 		fputs("}}", f);
 	}
@@ -202,28 +196,23 @@ static int tests(const struct report *r, const char *origin, FILE *f)
 		fprintf(f, ",\"origin\":\"%s\",\"path\":\"oopsfarm.boot\",\"status\":\"%s\"", origin,
 			report_kcidb_status(text(st, 3)));
 		if (text(st, 5)[0]) {
-			fputs(",\"start_time\":", f);
-			json_escape(f, text(st, 5));
+			kv(f, "start_time", text(st, 5));
 		}
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			fprintf(f, ",\"duration\":%.3f", sqlite3_column_int64(st, 6) / 1000.0);
 		if (log_url(text(st, 7), url, sizeof(url))) {
-			fputs(",\"log_url\":", f);
-			json_escape(f, url);
+			kv(f, "log_url", url);
 		}
 		fputs(",\"environment\":{\"comment\":", f);
 		json_escape(f, text(st, 2));
 		fputs(",\"misc\":{\"setup\":", f);
 		json_escape(f, text(st, 2));
-		fputs(",\"board\":", f);
-		json_escape(f, text(st, 8));
-		fputs(",\"source\":", f);
-		json_escape(f, text(st, 9));
+		kv(f, "board", text(st, 8));
+		kv(f, "source", text(st, 9));
 		fputs("}},\"misc\":{\"verdict\":", f);
 		json_escape(f, text(st, 3));
 		if (text(st, 4)[0]) {
-			fputs(",\"infra_reason\":", f);
-			json_escape(f, text(st, 4));
+			kv(f, "infra_reason", text(st, 4));
 		}
 		fprintf(f, ",\"seq\":%d,\"booted_build_id\":", sqlite3_column_int(st, 10));
 		json_escape(f, text(st, 11));
@@ -252,8 +241,7 @@ static int issues(const struct report *r, const char *origin, FILE *f)
 		issue_id(f, origin, text(st, 0));
 		fprintf(f, ",\"version\":1,\"origin\":\"%s\",\"culprit\":{\"code\":true},\"report_subject\":", origin);
 		json_escape(f, text(st, 0));
-		fputs(",\"comment\":", f);
-		json_escape(f, text(st, 0));
+		kv(f, "comment", text(st, 0));
 		fputs(",\"misc\":{\"kind\":", f);
 		json_escape(f, text(st, 1));
 		fputs("}}", f);

@@ -159,6 +159,12 @@ static struct night_cell *cell_of(struct night *n, const char *variant, const ch
 	return c;
 }
 
+/* the cell named by the row's first two columns (variant, setup) */
+static struct night_cell *row_cell(struct night *n, sqlite3_stmt *st)
+{
+	return cell_of(n, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
+}
+
 /* boots without our agent are a cell of their own: "<setup> (no agent)" */
 #define NO_AGENT "CASE WHEN b.agent = 0 THEN ' (no agent)' ELSE '' END"
 
@@ -178,8 +184,7 @@ int store_night_cells(struct store *s, struct night *n)
 		return r;
 	sqlite3_bind_int64(st, 1, n->campaign_id);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct night_cell *c = cell_of(n, (const char *)sqlite3_column_text(st, 0),
-					       (const char *)sqlite3_column_text(st, 1));
+		struct night_cell *c = row_cell(n, st);
 
 		if (!c) {
 			sqlite3_finalize(st);
@@ -209,8 +214,7 @@ int store_night_cells(struct store *s, struct night *n)
 		return r;
 	sqlite3_bind_int64(st, 1, n->campaign_id);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct night_cell *c = cell_of(n, (const char *)sqlite3_column_text(st, 0),
-					       (const char *)sqlite3_column_text(st, 1));
+		struct night_cell *c = row_cell(n, st);
 		struct night_title *t;
 
 		if (!c || !(t = realloc(c->titles, (c->ntitles + 1) * sizeof(*t)))) {
