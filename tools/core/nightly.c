@@ -325,7 +325,7 @@ struct night_run {
 
 /* Builds every variant (when the boards boot our kernels) and stores the
  * variants and setups.  1 when a variant did not build (stored as the
- * night's status), 0, or -errno. */
+ * night's status), 0, or -errno after saying what failed. */
 static int prepare_night(struct night_run *nr, struct variant_art *va, struct setup_art *sa, const char *recipe)
 {
 	struct campaign *c = nr->p->c;
@@ -352,14 +352,16 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 				errorf("nightly", "night %s: the build failed: %s; recorded as a build failure", nr->date,
 				       reason);
 				r = store_night_finish(nr->s, nr->night_id, "build-failed", reason);
-				return r < 0 ? r : 1;
+				if (r < 0)
+					goto store_failed;
+				return 1;
 			}
 		} else {
 			snprintf(va[v].a.version, sizeof(va[v].a.version), "git:%s", nr->commit);
 		}
 		if ((r = store_variant(nr->s, nr->cid, c->variants[v].name, va[v].a.version, va[v].a.patches, NULL,
 				       va[v].a.build_id, &va[v].id)) < 0)
-			return r;
+			goto store_failed;
 	}
 	for (int i = 0; i < c->nsetups; i++) {
 		struct campaign_setup *st = &c->setups[i];
@@ -370,9 +372,12 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 			return -EIO;
 		}
 		if ((r = store_setup(nr->s, nr->cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &sa[i].id)) < 0)
-			return r;
+			goto store_failed;
 	}
 	return 0;
+store_failed:
+	errorf("nightly", "cannot write to store '%s': %s", nr->store_path, strerror(-r));
+	return r;
 }
 
 /* Boots the night on the farm.  0, -EINTR, or -errno. */
@@ -534,7 +539,7 @@ int nightly_run(const struct nightly_opts *o)
 		goto out;
 	}
 	if (r < 0)
-		goto store_failed;
+		goto out;	/* prepare_night() said what failed */
 	fprintf(stderr, "oopsfarm nightly: %s night %s at %.12s: %d variants x %d setups x %d boots\n", nr.plan,
 		nr.date, nr.commit, nr.p->c->nvariants, nr.p->c->nsetups, nr.p->c->boots);
 	r = boot_night(&nr, va, sa);
