@@ -68,8 +68,8 @@ static void summary(const struct diff_result *r, char *buf, size_t size)
 		const struct diff_item *it = &r->items[i];
 		size_t len = strlen(buf);
 
-		if (it->kind == DIFF_NO_BASELINE) {
-			snprintf(buf + len, size - len, "%sno-baseline %s", len ? ", " : "", it->setup);
+		if (it->kind == DIFF_NO_BASELINE || it->kind == DIFF_NOT_RUN) {
+			snprintf(buf + len, size - len, "%s%s %s", len ? ", " : "", diff_kind_name(it->kind), it->setup);
 			continue;
 		}
 		if (!(it->kind == DIFF_NEW || it->kind == DIFF_GONE || it->significant))
@@ -130,6 +130,9 @@ static const struct {
 	  "|t16=1|t17=1|t18=1|t19=1|t20=1", NULL, NULL, NULL, "", 0, 0 },
 	{ "a setup the baseline never had: not compared",
 	  "head|q|12|12|0;head|new|12|0|0|BUG in bar=12", "head|q|12|12|0", NULL, NULL, NULL, "no-baseline new", 0, 0 },
+	{ "a setup of the baseline with no boots tonight (its lab down): said, not compared, not zero crashes",
+	  "head|q|12|12|0", "head|q|12|12|0;head|lab|12|4|0|BUG in bar=8", "head|lab|12|12|0", NULL, NULL,
+	  "not-run lab", 0, 0 },
 	{ "tonight's build failed: no findings, exit 1",
 	  "", "head|q|12|12|0", NULL, NULL, "build-failed", "", 0, 1 },
 	{ "a changed plan: compared, and said to be unlike",

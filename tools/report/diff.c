@@ -12,7 +12,7 @@
 
 const char *diff_kind_name(enum diff_kind k)
 {
-	static const char *const names[] = { "new", "gone", "rate", "pass", "infra", "no-baseline" };
+	static const char *const names[] = { "new", "gone", "rate", "pass", "infra", "no-baseline", "not-run" };
 
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
@@ -186,6 +186,26 @@ int diff_compute(const struct diff_input *in, struct diff_result *ret)
 		it->q = it->p;
 		it->significant = it->p <= r.level;
 	}
+	/* the baseline's cells tonight did not boot: once each, pooled */
+	for (unsigned j = 0; j < in->nbase; j++)
+		for (unsigned i = 0; i < in->base[j].ncells; i++) {
+			const struct night_cell *bc = &in->base[j].cells[i];
+			struct diff_item *it;
+			bool said = find_cell(t, bc->variant, bc->setup) != NULL;
+
+			for (unsigned e = 0; e < j && !said; e++)
+				said = find_cell(&in->base[e], bc->variant, bc->setup) != NULL;
+			if (said)
+				continue;
+			if (!(it = add(&b, DIFF_NOT_RUN, bc)))
+				goto nomem;
+			for (unsigned e = j; e < in->nbase; e++) {
+				const struct night_cell *x = find_cell(&in->base[e], bc->variant, bc->setup);
+
+				it->bk += x ? x->pass : 0;
+				it->bn += x ? x->boots : 0;
+			}
+		}
 	/* one Benjamini-Hochberg family: every new, gone, rate and pass test */
 	p = malloc((b.n + 1) * sizeof(*p));
 	q = malloc((b.n + 1) * sizeof(*q));
@@ -359,6 +379,11 @@ static int print_text(const struct diff_input *in, const struct diff_result *r, 
 			fprintf(f, "%s on %s: %u boots, pass %s%s\n", it->variant, it->setup, it->n,
 				frac(it->k, it->n, a, sizeof(a)),
 				it->kind == DIFF_NO_BASELINE ? "; not in the baseline, not compared" : "");
+		}
+		if (it->kind == DIFF_NOT_RUN) {
+			fprintf(f, "%s on %s: no boots tonight (%u before): not compared\n", it->variant, it->setup,
+				it->bn);
+			continue;
 		}
 		if (it->kind == DIFF_INFRA) {
 			char a[64], b[64];

@@ -43,6 +43,8 @@ enum diff_kind {
 	DIFF_PASS,
 	DIFF_INFRA,
 	DIFF_NO_BASELINE,	/* a cell the baseline nights never had: not compared */
+	DIFF_NOT_RUN,		/* a baseline cell with no boots tonight (a lab down, a
+				 * setup dropped): said, never read as zero crashes */
 };
 
 /* the name used in JSON and text ("new", "gone", "rate", "pass", "infra", "no-baseline") */
@@ -55,7 +57,7 @@ struct known_issue {
 
 struct diff_item {
 	enum diff_kind kind;
-	const char *variant, *setup;	/* point into tonight's night */
+	const char *variant, *setup;	/* point into tonight's (or, not-run, a baseline) night */
 	const char *title;		/* new, gone, rate; NULL otherwise */
 	unsigned k, n;			/* tonight: boots showing it, of n */
 	unsigned bk, bn;		/* the baseline's, pooled over its nights */
