@@ -12,19 +12,15 @@
 # bad date, a night whose build fails (recorded as such, not as zero
 # crashes), two nights at once (the lock), and a night killed with -9 that
 # resumes without counting a boot twice.
-set -u
-B=${B:-build/host}
-OF=$PWD/$B/oopsfarm
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$(dirname "$0")/lib.sh"
+OF=$PWD/$OF
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-body() { sed '1,/^#end$/d' "tests/fixtures/$1.log"; }
+FX=tests/fixtures
 C=$tmp/con
 mkdir -p "$C"
-body real72-clean-boot > "$C/clean.log"
-body real72-lkdtm-warning > "$C/warn.log"
-{ body real72-lkdtm-warning; body real72-lkdtm-access-null; } > "$C/warnbug.log"
+body $FX/real72-clean-boot.log > "$C/clean.log"
+body $FX/real72-lkdtm-warning.log > "$C/warn.log"
+{ body $FX/real72-lkdtm-warning.log; body $FX/real72-lkdtm-access-null.log; } > "$C/warnbug.log"
 WARN='WARNING in lkdtm_WARNING'
 BUG='BUG: unable to handle kernel NULL pointer dereference in lkdtm_ACCESS_NULL'
 

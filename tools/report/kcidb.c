@@ -20,11 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
 
 #include "oopsfarm.h"
 #include "report/report.h"
 #include "store/nightly.h"
+#include "store/queries.h"
 
 bool report_origin_valid(const char *origin)
 {
@@ -81,11 +81,9 @@ static void kv(FILE *f, const char *key, const char *value)
 	json_escape(f, value);
 }
 
-static const char *text(sqlite3_stmt *st, int i)
+static const char *text(struct store_rows *st, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(st, i);
-
-	return v ? v : "";
+	return store_rows_text(st, i);
 }
 
 /* file:///absolute/path of a stored log, or false when there is none */
@@ -126,19 +124,13 @@ static void checkout(const struct report *r, const char *origin, const struct ni
 
 static int builds(const struct report *r, const char *origin, const struct night *n, bool is_night, FILE *f)
 {
-	sqlite3_stmt *st;
-	int k = 0;
+	struct store_rows *st;
+	int k = 0, rc = store_rows_open(r->s, STORE_Q_KCIDB_BUILDS, &st, "i", r->cid);
 
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT v.name, coalesce(v.source_version,''), coalesce(v.patches,''),"
-			       " coalesce(v.build_id,''), (SELECT b.board FROM boots b WHERE b.variant_id = v.id"
-			       " AND b.board IS NOT NULL LIMIT 1)"
-			       " FROM variants v WHERE v.campaign_id = ? ORDER BY v.id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, r->cid);
+	if (rc < 0)
+		return rc;
 	fputs(",\"builds\":[", f);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_rows_next(st)) {
 		const char *board = text(st, 4);
 
 		fputs(k++ ? ",{\"id\":" : "{\"id\":", f);
@@ -166,28 +158,21 @@ static int builds(const struct report *r, const char *origin, const struct night
 		}
 		fputs("}}", f);
 	}
-	sqlite3_finalize(st);
+	rc = store_rows_close(st);
 	fputs("]", f);
-	return 0;
+	return rc;
 }
 
 static int tests(const struct report *r, const char *origin, FILE *f)
 {
-	sqlite3_stmt *st;
+	struct store_rows *st;
 	char url[PATH_MAX + 16];
-	int k = 0;
+	int k = 0, rc = store_rows_open(r->s, STORE_Q_KCIDB_TESTS, &st, "i", r->cid);
 
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT b.boot_uid, v.name, st.name, b.verdict, coalesce(b.infra_reason,''),"
-			       " coalesce(b.started,''), b.wall_ms, coalesce(b.log_path,''), coalesce(b.board,''),"
-			       " b.source, b.seq, coalesce(b.build_id,'')"
-			       " FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
-			       " WHERE b.campaign_id = ? ORDER BY b.id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, r->cid);
+	if (rc < 0)
+		return rc;
 	fputs(",\"tests\":[", f);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_rows_next(st)) {
 		/* a boot's uid is unique in the store (it starts with the campaign) */
 		fputs(k++ ? ",{\"id\":" : "{\"id\":", f);
 		id(f, origin, text(st, 0), "", NULL);
@@ -198,8 +183,8 @@ static int tests(const struct report *r, const char *origin, FILE *f)
 		if (text(st, 5)[0]) {
 			kv(f, "start_time", text(st, 5));
 		}
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			fprintf(f, ",\"duration\":%.3f", sqlite3_column_int64(st, 6) / 1000.0);
+		if (!store_rows_null(st, 6))
+			fprintf(f, ",\"duration\":%.3f", store_rows_int(st, 6) / 1000.0);
 		if (log_url(text(st, 7), url, sizeof(url))) {
 			kv(f, "log_url", url);
 		}
@@ -214,29 +199,25 @@ static int tests(const struct report *r, const char *origin, FILE *f)
 		if (text(st, 4)[0]) {
 			kv(f, "infra_reason", text(st, 4));
 		}
-		fprintf(f, ",\"seq\":%d,\"booted_build_id\":", sqlite3_column_int(st, 10));
+		fprintf(f, ",\"seq\":%d,\"booted_build_id\":", (int)store_rows_int(st, 10));
 		json_escape(f, text(st, 11));
 		fputs("}}", f);
 	}
-	sqlite3_finalize(st);
+	rc = store_rows_close(st);
 	fputs("]", f);
-	return 0;
+	return rc;
 }
 
 /* issues (one per title) and incidents (one per counted boot showing it) */
 static int issues(const struct report *r, const char *origin, FILE *f)
 {
-	sqlite3_stmt *st;
-	int k = 0;
+	struct store_rows *st;
+	int k = 0, rc = store_rows_open(r->s, STORE_Q_KCIDB_ISSUES, &st, "i", r->cid);
 
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT c.title, min(c.kind) FROM crashes c JOIN boots b ON b.id = c.boot_id"
-			       " WHERE b.campaign_id = ? AND b.verdict = 'crash' GROUP BY c.title ORDER BY c.title",
-			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, r->cid);
+	if (rc < 0)
+		return rc;
 	fputs(",\"issues\":[", f);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_rows_next(st)) {
 		fputs(k++ ? ",{\"id\":" : "{\"id\":", f);
 		issue_id(f, origin, text(st, 0));
 		fprintf(f, ",\"version\":1,\"origin\":\"%s\",\"culprit\":{\"code\":true},\"report_subject\":", origin);
@@ -246,18 +227,14 @@ static int issues(const struct report *r, const char *origin, FILE *f)
 		json_escape(f, text(st, 1));
 		fputs("}}", f);
 	}
-	sqlite3_finalize(st);
+	if ((rc = store_rows_close(st)) < 0)
+		return rc;
 	fputs("]", f);
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT DISTINCT b.boot_uid, v.name, c.title FROM crashes c JOIN boots b ON b.id = c.boot_id"
-			       " JOIN variants v ON v.id = b.variant_id WHERE b.campaign_id = ? AND b.verdict = 'crash'"
-			       " ORDER BY b.id, c.title",
-			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, r->cid);
+	if ((rc = store_rows_open(r->s, STORE_Q_KCIDB_INCIDENTS, &st, "i", r->cid)) < 0)
+		return rc;
 	fputs(",\"incidents\":[", f);
 	k = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_rows_next(st)) {
 		char *suffix, key[24];
 
 		if (asprintf(&suffix, "%s/%s", text(st, 0), title_key(text(st, 2), key)) < 0)
@@ -273,43 +250,23 @@ static int issues(const struct report *r, const char *origin, FILE *f)
 		id(f, origin, text(st, 0), "", NULL);
 		fputs(",\"present\":true}", f);
 	}
-	sqlite3_finalize(st);
+	rc = store_rows_close(st);
 	fputs("]", f);
-	return 0;
+	return rc;
 }
 
 int report_kcidb(const struct report *r, const char *dir, FILE *f)
 {
 	const char *origin = r->origin ? r->origin : "oopsfarm";
 	struct night n = { 0 };
-	bool is_night = false;
-	sqlite3_stmt *st;
+	bool is_night;
 	int rc;
 
 	/* the night behind the campaign, when it is one (schema v3) */
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT plan, night, coalesce(tree,''), coalesce(ref,''), coalesce(git_commit,''),"
-			       " coalesce(plan_hash,''), status, started FROM nights WHERE campaign_id = ?",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, r->cid);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			is_night = true;
-			n.plan = strdup(text(st, 0));
-			n.date = strdup(text(st, 1));
-			n.tree = strdup(text(st, 2));
-			n.ref = strdup(text(st, 3));
-			n.commit = strdup(text(st, 4));
-			n.plan_hash = strdup(text(st, 5));
-			n.status = strdup(text(st, 6));
-			n.started = strdup(text(st, 7));
-		}
-		sqlite3_finalize(st);
-	}
-	if (is_night && (!n.plan || !n.date || !n.tree || !n.ref || !n.commit || !n.plan_hash || !n.status ||
-			 !n.started)) {
-		night_free(&n);
-		return -ENOMEM;
-	}
+	rc = store_night_of_campaign(r->s, r->cid, &n);
+	if (rc < 0)
+		return rc;
+	is_night = rc == 1;
 	fputs("{\"version\":{\"major\":5,\"minor\":3},", f);
 	checkout(r, origin, &n, is_night, f);
 	rc = builds(r, origin, &n, is_night, f);
