@@ -2,6 +2,7 @@
 /* stats.c - see stats.h. */
 #include <math.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include "stats.h"
 
@@ -66,6 +67,63 @@ static double binom_cdf(unsigned k, unsigned n, double p)
 		s += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) + i * log(p) +
 			 (n - i) * log1p(-p));
 	return s;
+}
+
+double stats_fisher_greater(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	unsigned r1 = a + b, c1 = a + c, n = a + b + c + d;
+	unsigned hi = r1 < c1 ? r1 : c1;
+	double p = 0.0;
+
+	for (unsigned x = a; x <= hi; x++)
+		p += exp(log_hyper(x, r1 - x, c1 - x, n - r1 - c1 + x));
+	return p > 1.0 ? 1.0 : p;
+}
+
+double stats_binom_at_least(unsigned k, unsigned n, double p)
+{
+	if (k == 0)
+		return 1.0;
+	if (k > n)
+		return 0.0;
+	double s = 1.0 - binom_cdf(k - 1, n, p);
+
+	return s < 0.0 ? 0.0 : s;
+}
+
+static int bh_cmp(const void *x, const void *y, void *p)
+{
+	double a = ((const double *)p)[*(const unsigned *)x], b = ((const double *)p)[*(const unsigned *)y];
+
+	return a < b ? -1 : a > b;
+}
+
+int stats_bh_adjust(const double *p, unsigned n, double *ret_q)
+{
+	unsigned *idx = malloc((n ? n : 1) * sizeof(*idx));
+	double *q = malloc((n ? n : 1) * sizeof(*q)), run = 1.0;
+
+	if (!idx || !q) {
+		free(idx);
+		free(q);
+		return -1;
+	}
+	for (unsigned i = 0; i < n; i++)
+		idx[i] = i;
+	qsort_r(idx, n, sizeof(*idx), bh_cmp, (void *)p);
+	/* from the largest p down: the running minimum keeps q monotone */
+	for (unsigned r = n; r > 0; r--) {
+		double v = p[idx[r - 1]] * n / r;
+
+		if (v < run)
+			run = v;
+		q[idx[r - 1]] = run;
+	}
+	for (unsigned i = 0; i < n; i++)
+		ret_q[i] = q[i];
+	free(idx);
+	free(q);
+	return 0;
 }
 
 double stats_upper_bound(unsigned k, unsigned n, double conf)

@@ -32,6 +32,31 @@ double stats_fisher_exact(unsigned a, unsigned b, unsigned c, unsigned d);
  */
 double stats_upper_bound(unsigned k, unsigned n, double conf);
 
+/*
+ * One-sided Fisher exact test on the same 2x2 table: the probability,
+ * with the margins fixed, of a table with a or more in the top-left cell,
+ * i.e. that variant (or night) A crashes this much more often than B by
+ * chance alone.  The upper tail of the hypergeometric distribution.
+ */
+double stats_fisher_greater(unsigned a, unsigned b, unsigned c, unsigned d);
+
+/*
+ * P(X >= k) for X ~ Binomial(n, p): the one-sided binomial test of "the
+ * rate is at most p" after k successes in n trials.
+ */
+double stats_binom_at_least(unsigned k, unsigned n, double p);
+
+/*
+ * Benjamini-Hochberg: the adjusted p-values (q-values) of the n p-values
+ * p[] into ret_q[] (may be p itself).  Rejecting every hypothesis with
+ * q <= level keeps the expected share of false discoveries among the
+ * rejections at or below level, for independent or positively dependent
+ * tests; when every hypothesis is true it is the chance of any rejection.
+ * q_(i) = min over j >= i of p_(j) n / j, p sorted ascending, capped at 1.
+ * Returns 0, or -1 when out of memory (ret_q untouched).
+ */
+int stats_bh_adjust(const double *p, unsigned n, double *ret_q);
+
 /* Normal quantile for a two-sided confidence level (0.95 -> 1.959964). */
 double stats_z(double conf);
 

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "lava", cmd_lava, "render, submit, follow and collect LAVA jobs" },
 	{ "power", cmd_power, "switch a board's power on, off or reset" },
 	{ "modules", cmd_modules, "the plan the board agent loads a module directory with" },
+	{ "nightly", cmd_nightly, "run a nightly plan's night; what changed since the night before" },
 };
 
 static int help(FILE *f)

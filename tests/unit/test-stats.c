@@ -80,5 +80,29 @@ int main(void)
 		ok(n == 93 && c == 1, "fixed n for 5%% vs 0.5%% at alpha 5%%, beta 10%% is 93, c = 1 (%u, %u)", n,
 		   c);
 	}
+	/* one-sided Fisher and the binomial tail, exact sums by hand (Python's
+	 * math.comb), and Benjamini-Hochberg as R's p.adjust(p, "BH") */
+	ok(near(stats_fisher_greater(5, 235, 0, 241), 0.0302816, 1e-6), "fisher greater 5/240 vs 0/241 = %.6f",
+	   stats_fisher_greater(5, 235, 0, 241));
+	ok(near(stats_fisher_greater(12, 0, 2, 10), 3.36519e-05, 1e-9), "fisher greater 12/12 vs 2/12 = %.4g",
+	   stats_fisher_greater(12, 0, 2, 10));
+	ok(near(stats_fisher_greater(3, 1, 1, 3), 0.242857, 1e-6), "fisher greater 3,1,1,3 = %.6f",
+	   stats_fisher_greater(3, 1, 1, 3));
+	ok(near(stats_fisher_greater(1, 3, 3, 1), 0.985714, 1e-6), "fisher greater the other way round = %.6f",
+	   stats_fisher_greater(1, 3, 3, 1));
+	ok(near(stats_binom_at_least(10, 100, 0.05), 0.0281883, 1e-6), "P(Bin(100,0.05) >= 10) = %.6f",
+	   stats_binom_at_least(10, 100, 0.05));
+	ok(near(stats_binom_at_least(3, 10, 0.3), 0.617217, 1e-6) && stats_binom_at_least(0, 10, 0.3) == 1.0,
+	   "P(Bin(10,0.3) >= 3) = %.6f, >= 0 is 1", stats_binom_at_least(3, 10, 0.3));
+	{
+		const double p[] = { 0.01, 0.04, 0.03, 0.005, 0.2 }, want[] = { 0.025, 0.05, 0.05, 0.025, 0.2 };
+		double q[5];
+		bool same = stats_bh_adjust(p, 5, q) == 0;
+
+		for (int i = 0; i < 5; i++)
+			same = same && near(q[i], want[i], 1e-12);
+		ok(same, "BH q-values %g %g %g %g %g", q[0], q[1], q[2], q[3], q[4]);
+		ok(stats_bh_adjust(p, 0, q) == 0, "BH of no p-values");
+	}
 	return tap_done();
 }

@@ -9,6 +9,10 @@
  * console must get the same verdict here as through `record` and `lava
  * ingest` (tests/t-verdict-paths.sh).  It boots no kernel (its board kind
  * has no recipe), so no build-id or stamp is expected.
+ *
+ * $OOPSFARM_REPLAY_CONSOLE may list several files separated by ':'; each
+ * start of a board plays the next one, in turn, so a test sets the share
+ * of boots that crash (tests/t-nightly.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +33,7 @@ struct board {
 	int rd, wr;	/* the console pipe */
 	int log_fd;	/* the boot's raw console */
 	bool over;
+	unsigned starts;	/* which file of the list plays next */
 	struct board_result r;
 };
 
@@ -62,9 +67,25 @@ static int replay_fail(struct board *b, int r, const char *what, const char *pat
 	return r;
 }
 
+/* The k-th file of the ':'-separated list, in buf. */
+static const char *replay_pick(const char *list, unsigned k, char *buf, size_t size)
+{
+	unsigned n = 1;
+	const char *p = list;
+
+	for (const char *c = list; *c; c++)
+		n += *c == ':';
+	for (k %= n; k > 0; k--)
+		p = strchr(p, ':') + 1;
+	snprintf(buf, size, "%.*s", (int)strcspn(p, ":"), p);
+	return buf;
+}
+
 static int replay_start(struct board *b, const struct board_boot *bb)
 {
-	const char *path = getenv("OOPSFARM_REPLAY_CONSOLE");
+	const char *list = getenv("OOPSFARM_REPLAY_CONSOLE");
+	char pick[1024];
+	const char *path = list && list[0] ? replay_pick(list, b->starts++, pick, sizeof(pick)) : NULL;
 	int p[2];
 
 	replay_close(b);

@@ -117,6 +117,8 @@ int cmd_record(int argc, char **argv)
 	b.target_hit = d.counted && d.verdict == VERDICT_CRASH && x.target_hit;
 	b.build_id = seen.begin ? seen.build_id : facts.expect_build_id;
 	b.log_path = argv[optind];
+	/* record does not know the setup: an agent's BEGIN line says it ran */
+	b.no_agent = !facts.agent_expected && !seen.begin;
 	b.crashes = x.c;
 	b.ncrashes = x.n;
 	r = store_add_boot(s, &b);

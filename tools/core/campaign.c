@@ -404,8 +404,16 @@ static int prescan(FILE *f, const char *path, char *err, size_t errsize)
 
 int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t errsize)
 {
-	static const char *const keys[] = { "campaign", "target", "variants", "setups", "boots", "stop",
-					    "until", "timeouts", "boards", "agent", NULL };
+	return campaign_load_extra(path, NULL, ret, ret_err, errsize);
+}
+
+int campaign_load_extra(const char *path, const char *const *extra, struct campaign **ret, char *ret_err,
+			size_t errsize)
+{
+	static const char *const base_keys[] = { "campaign", "target", "variants", "setups", "boots", "stop",
+						 "until", "timeouts", "boards", "agent", NULL };
+	const char *keys[32];
+	size_t nk = 0;
 	struct ctx x = { .path = path, .err = ret_err, .errsize = errsize };
 	yaml_parser_t parser;
 	yaml_node_t *root, *n;
@@ -413,6 +421,12 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 	FILE *f;
 	int r;
 
+	/* a file that embeds a campaign (a nightly plan) names its own keys too */
+	for (size_t i = 0; base_keys[i]; i++)
+		keys[nk++] = base_keys[i];
+	for (size_t i = 0; extra && extra[i] && nk < sizeof(keys) / sizeof(keys[0]) - 1; i++)
+		keys[nk++] = extra[i];
+	keys[nk] = NULL;
 	f = fopen(path, "rb");
 	if (!f) {
 		snprintf(ret_err, errsize, "cannot open '%s': %s", path, strerror(errno));

@@ -87,6 +87,10 @@ struct campaign {
 };
 
 int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t errsize);
+/* The same, for a file that embeds a campaign: the top-level keys in extra
+ * (NULL-terminated, may be NULL) are allowed and left to the caller. */
+int campaign_load_extra(const char *path, const char *const *extra, struct campaign **ret, char *ret_err,
+			size_t errsize);
 void campaign_free(struct campaign *c);
 /* The index of the variant named name, or -1. */
 int campaign_variant_index(const struct campaign *c, const char *name);

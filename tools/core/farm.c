@@ -264,6 +264,7 @@ static int finish_boot(struct farm *f, struct farm_slot *sl)
 	facts.expect_build_id = va->a.build_id;
 	facts.expect_stamp = va->a.stamp;
 	facts.agent_expected = f->agent_expected;
+	sb.no_agent = !f->agent_expected;
 	if (!qr.started || (!qr.hung && !qr.done_killed && qr.exit_code != 0 && qr.exit_code != 1))
 		facts.board_failed = qr.why[0] ? qr.why : "the board failed";
 	if (qr.hung)

@@ -34,6 +34,7 @@
 #include "core/console.h"
 #include "core/verdict.h"
 #include "core/campaign.h"
+#include "lava/actions.h"
 #include "lava/api.h"
 #include "lava/collect.h"
 #include "store/queries.h"
@@ -93,7 +94,7 @@ static int on_entry(const struct lava_log_entry *e, void *userdata)
 	int n;
 
 	if (e->msg && !strcmp(e->lvl, "info") && (n = top_action(e->msg, &name)) > 0) {
-		bool boot = sp->kinds ? (n <= sp->nkinds && sp->kinds[n - 1] == 'b') : !!strstr(name, "boot");
+		bool boot = sp->kinds ? (n <= sp->nkinds && sp->kinds[n - 1] == 'b') : lava_boot_action(name);
 
 		if (boot) {
 			if (sp->npairs == sp->cap) {
@@ -256,6 +257,7 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		b.source = "lava";
 		b.board = info->device && info->device[0] ? info->device : NULL;
 		b.lava_job_id = job->job_id;
+		b.no_agent = !in->agent_expected;
 		zpath[0] = '\0';
 		if (in->logdir && pr->len) {
 			snprintf(path, sizeof(path), "%s/%s-%s-lava%lld-%d.log", in->logdir, job->variant, job->setup,

@@ -839,3 +839,8 @@ int report_html(const struct report *r, const char *page_dir, FILE *f)
 	      " 99% probability.</footer>\n</body>\n</html>\n", f);
 	return ferror(f) ? -EIO : 0;
 }
+
+void report_href(FILE *f, const char *page_dir, const char *log)
+{
+	href_log(f, page_dir, log);
+}

@@ -28,6 +28,8 @@ struct report_opts {
 	bool json;		/* one JSON object instead of the text */
 	const char *junit;	/* also write JUnit XML there (NULL: no) */
 	const char *html;	/* also write the HTML page there (NULL: no) */
+	const char *kcidb;	/* also write kcidb v5.3 JSON there (NULL: no) */
+	const char *origin;	/* kcidb ids' origin ([a-z0-9_]+; NULL: "oopsfarm") */
 };
 
 /*
@@ -53,6 +55,7 @@ struct report {
 	const char *store;	/* the store's path, as given */
 	const struct report_cell *cells;	/* sorted by setup, then variant */
 	int ncells;
+	const char *origin;	/* kcidb's origin (NULL: "oopsfarm") */
 };
 
 /* "12.0%", "0.35%", "0.021%": a rate for people (buf is returned). */
@@ -85,6 +88,22 @@ void xml_escape(FILE *f, const char *s, bool attr);
  * link to give (no server or job, or not a web address).
  */
 bool report_lava_url(const char *server, int64_t job, char *buf, size_t size);
+
+/*
+ * kcidb I/O JSON, schema v5.3 (tools/report/kcidb.c; mapping in
+ * doc/nightly.md): the campaign's checkout, a build per variant, a test
+ * per boot, an issue per crash title and an incident per boot showing it.
+ * dir is unused.  Returns 0 or -errno.
+ */
+int report_kcidb(const struct report *r, const char *dir, FILE *f);
+/* true when origin fits kcidb's "^[a-z0-9_]+$" */
+bool report_origin_valid(const char *origin);
+/* kcidb's test status of a verdict: pass PASS, crash and hang FAIL, infra ERROR */
+const char *report_kcidb_status(const char *verdict);
+
+/* An href to a stored log (or a URL as it is): the path relative to
+ * page_dir, percent-encoded (report/html.c). */
+void report_href(FILE *f, const char *page_dir, const char *log);
 
 /* JUnit XML: one testsuite per cell, one testcase per boot (in boot order).
  * Returns 0 or -errno (write errors included). */

@@ -421,12 +421,14 @@ int report_print(const struct report_opts *o)
 
 	/* the files people share: written after the report, from the same cells */
 	rep = (struct report){ .s = s, .cid = cid, .name = name, .target = target, .store = path,
-			       .cells = cells, .ncells = ncells };
+			       .cells = cells, .ncells = ncells, .origin = o->origin };
 	r = EXIT_OK;
 	if (junit)
 		r = report_write_file(junit, &rep, write_junit);
 	if (html && r == EXIT_OK)
 		r = report_write_file(html, &rep, report_html);
+	if (o->kcidb && r == EXIT_OK)
+		r = report_write_file(o->kcidb, &rep, report_kcidb);
 	store_close(s);
 	return r;
 }

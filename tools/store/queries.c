@@ -197,6 +197,24 @@ static const char *const sql[STORE_Q_COUNT] = {
 		" max(CASE WHEN b.verdict != 'infra' THEN b.target_hit END), count(*)"
 		" FROM boots b JOIN variants v ON v.id = b.variant_id"
 		" WHERE b.campaign_id = ?1 AND b.setup_id = ?2 GROUP BY v.name, b.seq",
+	[STORE_Q_KCIDB_BUILDS] =
+		"SELECT v.name, coalesce(v.source_version, ''), coalesce(v.patches, ''), coalesce(v.build_id, ''),"
+		" coalesce((SELECT b.board FROM boots b WHERE b.variant_id = v.id AND b.board IS NOT NULL"
+		"  ORDER BY b.id LIMIT 1), '')"
+		" FROM variants v WHERE v.campaign_id = ?1 ORDER BY v.id",
+	[STORE_Q_KCIDB_TESTS] =
+		"SELECT b.boot_uid, v.name, st.name, b.verdict, coalesce(b.infra_reason, ''),"
+		" coalesce(b.started, ''), b.wall_ms, coalesce(b.log_path, ''), coalesce(b.board, ''),"
+		" b.source, b.seq, coalesce(b.build_id, '')"
+		" FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
+		" WHERE b.campaign_id = ?1 ORDER BY b.id",
+	[STORE_Q_KCIDB_ISSUES] =
+		"SELECT c.title, min(c.kind) FROM crashes c JOIN boots b ON b.id = c.boot_id"
+		" WHERE b.campaign_id = ?1 AND b.verdict = 'crash' GROUP BY c.title ORDER BY c.title",
+	[STORE_Q_KCIDB_INCIDENTS] =
+		"SELECT DISTINCT b.boot_uid, v.name, c.title FROM crashes c JOIN boots b ON b.id = c.boot_id"
+		" JOIN variants v ON v.id = b.variant_id WHERE b.campaign_id = ?1 AND b.verdict = 'crash'"
+		" ORDER BY b.id, c.title",
 	[STORE_Q_LAVA_JOBS] =
 		"SELECT j.id, j.job_id, j.server, j.variant_id, j.setup_id, coalesce(j.batch, 0), j.boots,"
 		" j.log_offset, coalesce(j.state, ''), coalesce(j.health, ''), j.collected IS NOT NULL,"

@@ -112,6 +112,18 @@ enum store_q {
 	STORE_Q_LAVA_SET_STATE,
 	/* UPDATE: the same, and collected now */
 	STORE_Q_LAVA_SET_COLLECTED,
+	/* variant, source version, patches, build_id, board of its first boot:
+	 * the variants of campaign ?1 (kcidb builds) */
+	STORE_Q_KCIDB_BUILDS,
+	/* uid, variant, setup, verdict, reason, started, wall_ms (NULL unknown),
+	 * log, board, source, seq, build_id: the boots of campaign ?1 in order
+	 * (kcidb tests) */
+	STORE_Q_KCIDB_TESTS,
+	/* title, kind: the crash titles of campaign ?1's crash boots (kcidb issues) */
+	STORE_Q_KCIDB_ISSUES,
+	/* uid, variant, title: each crash boot of campaign ?1 and each title it
+	 * shows, once (kcidb incidents) */
+	STORE_Q_KCIDB_INCIDENTS,
 	STORE_Q_COUNT
 };
 

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -50,6 +50,9 @@ struct store_boot {
 	const char *board;		/* the board or LAVA device that ran it */
 	double host_load;		/* 1-min load average at the boot's start; <0 unknown */
 	int64_t lava_job_id;		/* 0 unless a LAVA boot */
+	/* v3 */
+	bool no_agent;			/* our agent was not init (a lab's own job, --no-agent):
+					 * rates of the two kinds are never pooled */
 };
 
 /* Opens or creates path; returns 0 or -errno (-EPROTO: newer schema than this build). */
