@@ -40,7 +40,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 # The host tools link well-kept Debian libraries (installed by `make deps`).
-HOST_LIBS := sqlite3 yaml-0.1 jansson libcurl libzstd
+HOST_LIBS := sqlite3 yaml-0.1 jansson libcurl libzstd libgpiod
 HOST_CFLAGS = $(shell pkg-config --cflags $(HOST_LIBS) 2>/dev/null)
 HOST_LDLIBS = $(shell pkg-config --libs $(HOST_LIBS) 2>/dev/null) -lpthread -lm
 
@@ -55,7 +55,7 @@ AGENT_CORE_SRC := $(filter-out agent/main.c agent/sys-linux.c,$(AGENT_SRC))
 AGENT_CORE_OBJ := $(AGENT_CORE_SRC:%.c=$(B)/%.o)
 AGENT_CORE_A := $(B)/libagentcore.a
 
-TOOLS_SRC := $(wildcard tools/*.c)
+TOOLS_SRC := $(wildcard tools/*.c tools/board/*.c)
 TOOLS_OBJ := $(TOOLS_SRC:%.c=$(B)/%.o)
 
 TESTLIB_SRC := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
@@ -77,7 +77,7 @@ agent: $(B)/oopsfarm-agent
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
-	$(Q)$(CROSS_COMPILE)$(CC) $(CFLAGS) $(if $(filter tools/%,$<),$(HOST_CFLAGS)) -c -o $@ $<
+	$(Q)$(CROSS_COMPILE)$(CC) $(CFLAGS) $(if $(filter tools/%,$<),-Itools $(HOST_CFLAGS)) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
@@ -100,6 +100,13 @@ $(B)/tests/%: tests/unit/%.c $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CCLD    $@")
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A) -lpthread -lm
+
+# tests of the board descriptions link the tools' board objects
+BOARD_TEST_OBJ := $(B)/tools/board/board-desc.o
+$(B)/tests/test-board-desc: tests/unit/test-board-desc.c $(BOARD_TEST_OBJ) $(TESTLIB_A) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CCLD    $@")
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -Itools/board $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 # Every test prints TAP lines; tests/run sums them up into "N passed, N failed".
 # `make check` works on a fresh machine: it installs what it needs first

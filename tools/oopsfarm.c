@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "rates, intervals and verdicts of a campaign" },
 	{ "lava", cmd_lava, "render, submit, follow and collect LAVA jobs" },
 	{ "power", cmd_power, "switch a board's power on, off or reset" },
+	{ "board", cmd_board, "check board descriptions, list serial adapters, read a console" },
 };
 
 static int help(FILE *f)

@@ -29,6 +29,7 @@ int cmd_campaign(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_lava(int argc, char **argv);
 int cmd_power(int argc, char **argv);
+int cmd_board(int argc, char **argv);
 
 /* "oopsfarm <cmd>: " + message + newline, on stderr. */
 void errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
