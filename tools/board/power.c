@@ -63,8 +63,10 @@ static int run_steps(const struct board_desc *d, enum board_power_action a, int 
 		const struct board_step *s = &d->power.steps[a][i];
 		int r;
 
+		/* pdudaemon sleeps a delay before on and off too: send it for reboots only */
 		if (s->pdu)
-			r = power_pdu_request(s->pdu, (int)(d->power.delay + 0.5), e, sizeof(e));
+			r = power_pdu_request(s->pdu, strcmp(s->pdu->command, "reboot") ? -1 : (int)(d->power.delay + 0.5),
+					      e, sizeof(e));
 		else
 			r = power_cmd_run(s->argv, out_fd, POWER_TIMEOUT_S, e, sizeof(e));
 		if (r < 0) {
