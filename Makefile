@@ -102,8 +102,8 @@ $(B)/tests/%: tests/unit/%.c $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A) -lpthread -lm
 
 # tests of the board descriptions link the tools' board objects
-BOARD_TEST_OBJ := $(B)/tools/board/board-desc.o
-$(B)/tests/test-board-desc: tests/unit/test-board-desc.c $(BOARD_TEST_OBJ) $(TESTLIB_A) $(LIB_A)
+BOARD_TEST_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tools/board/*.c))
+$(B)/tests/test-board-%: tests/unit/test-board-%.c $(BOARD_TEST_OBJ) $(TESTLIB_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CCLD    $@")
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -Itools/board $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS)

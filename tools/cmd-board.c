@@ -6,11 +6,17 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "board.h"
 #include "board/board-desc.h"
+#include "board/console.h"
+#include "board/serial-list.h"
 #include "oopsfarm.h"
 
 static void usage(FILE *f)
@@ -120,6 +126,164 @@ static int board_check(int argc, char **argv)
 	return rc;
 }
 
+static int board_serial(int argc, char **argv)
+{
+	const char *sys = getenv("OOPSFARM_SYSFS") ? getenv("OOPSFARM_SYSFS") : "/sys";
+	const char *dev = getenv("OOPSFARM_DEV") ? getenv("OOPSFARM_DEV") : "/dev";
+	bool json = argc == 2 && !strcmp(argv[1], "--json");
+	struct serial_port *ports;
+	char ids[64];
+	int n, r;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2 || (argc == 2 && !json)) {
+		errorf("board", "serial takes no argument but --json");
+		return usage_hint("board");
+	}
+	if ((r = serial_list(sys, dev, &ports, &n)) < 0) {
+		errorf("board", "cannot read '%s/class/tty': %s", sys, strerror(-r));
+		return EXIT_INFRA;
+	}
+	if (!n && !json)
+		fprintf(stderr, "oopsfarm board: no USB-serial adapter plugged in\n");
+	for (int i = 0; i < n; i++) {
+		struct out o = { .f = stdout, .json = json };
+		struct serial_port *p = &ports[i];
+
+		/* pyserial's hwid: USB VID:PID=0403:6001 SER=A1B2C3 LOCATION=1-1.2 */
+		snprintf(ids, sizeof(ids), "%04X:%04X", p->vid, p->pid);
+		out_begin(&o);
+		if (json)
+			out_u64(&o, "version", NULL, 1);
+		out_str(&o, "device", "%s", p->dev);
+		out_str(&o, "vid_pid", "  USB VID:PID=%s", ids);
+		out_str(&o, "serial", p->serial[0] ? " SER=%s" : NULL, p->serial);
+		out_str(&o, "location", " LOCATION=%s", p->location);
+		out_str(&o, "interface", NULL, p->interface);
+		out_str(&o, "manufacturer", "  %s", p->manufacturer);
+		out_str(&o, "product", " %s", p->product);
+		out_str(&o, "by_id", p->by_id[0] ? "\n  by-id %s" : NULL, p->by_id);
+		out_end(&o);
+	}
+	free(ports);
+	return EXIT_OK;
+}
+
+static volatile sig_atomic_t console_stop;
+static void console_signal(int sig)
+{
+	console_stop = 1;
+}
+
+/* Copies a board's console to stdout until TEXT or the time limit. */
+static int board_console(int argc, char **argv)
+{
+	static const struct option opts[] = { { "timeout", required_argument, NULL, 't' },
+					      { "until", required_argument, NULL, 'u' },
+					      { "send", required_argument, NULL, 's' },
+					      { "sysrq", no_argument, NULL, 'q' },
+					      { "help", no_argument, NULL, 'h' },
+					      {} };
+	const char *until = NULL, *send = NULL;
+	char path[4096], err[1024], buf[4096], tail[8192] = "", what[512];
+	struct sigaction sa = { .sa_handler = console_signal };
+	double timeout = 10, end;
+	struct board_desc *d;
+	struct console *con;
+	bool sysrq = false, seen = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "t:u:s:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			timeout = atof(optarg);
+			break;
+		case 'u':
+			until = optarg;
+			break;
+		case 's':
+			send = optarg;
+			break;
+		case 'q':
+			sysrq = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			return usage_hint("board");
+		}
+	}
+	if (optind != argc - 1 || timeout <= 0 || (until && (!*until || strlen(until) >= sizeof(tail) / 2))) {
+		errorf("board", "console needs one BOARD, a positive --timeout and a short --until");
+		return usage_hint("board");
+	}
+	if (board_desc_find(argv[optind], path, sizeof(path), err, sizeof(err)) < 0 ||
+	    board_desc_load(path, &d, err, sizeof(err)) < 0) {
+		errorf("board", "%s", err);
+		return EXIT_INFRA;
+	}
+	board_console_describe(&d->console, what, sizeof(what));
+	if ((r = console_open(&d->console, &con, err, sizeof(err))) < 0) {
+		errorf("board", "%s: %s", d->name, err);
+		board_desc_free(d);
+		return EXIT_INFRA;
+	}
+	/* Ctrl-C ends the copy but still restores the tty */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (send && (r = console_write(con, send, strlen(send))) < 0)
+		errorf("board", "%s: cannot write to the console: %s", d->name, strerror(-r));
+	if (sysrq && (r = console_sysrq(con, "wt")) < 0)
+		errorf("board", "%s: SysRq not sent: %s", d->name,
+		       r == -EOPNOTSUPP ? "a raw TCP console cannot send a break" : strerror(-r));
+	end = board_now() + timeout;
+	while (!console_stop && !seen && board_now() < end) {
+		struct pollfd p = { .fd = console_fd(con), .events = POLLIN };
+		ssize_t n;
+
+		if (console_tick(con) == 1)
+			fprintf(stderr, "oopsfarm board: %s: console %s is back, reopened\n", d->name, what);
+		if (p.fd < 0) {
+			usleep(50000);
+			continue;
+		}
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = console_read(con, buf, sizeof(buf));
+		if (n == -ENODEV) {
+			fprintf(stderr, "oopsfarm board: %s: console %s went away, waiting for it\n", d->name, what);
+			continue;
+		}
+		if (n <= 0)
+			continue;
+		if (fwrite(buf, 1, n, stdout) != (size_t)n)
+			break;
+		fflush(stdout);
+		if (until) {
+			/* the text may be split across reads: search the tail with the new bytes */
+			size_t tl = strlen(tail), keep = strlen(until) - 1;
+
+			for (ssize_t i = 0; i < n; i++) {
+				if (tl == sizeof(tail) - 1) {
+					memmove(tail, tail + tl - keep, keep);
+					tl = keep;
+				}
+				tail[tl++] = buf[i] ? buf[i] : ' ';
+			}
+			tail[tl] = '\0';
+			seen = strstr(tail, until) != NULL;
+		}
+	}
+	console_close(con);
+	board_desc_free(d);
+	return until && !seen ? EXIT_TESTFAIL : EXIT_OK;
+}
+
 int cmd_board(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -128,6 +292,10 @@ int cmd_board(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "check"))
 		return board_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "serial"))
+		return board_serial(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "console"))
+		return board_console(argc - 1, argv + 1);
 	errorf("board", "'%s' is not a board command (check, serial, console)", argv[1]);
 	return usage_hint("board");
 }
