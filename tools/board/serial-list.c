@@ -2,7 +2,6 @@
 /* serial-list.c - USB-serial adapters from sysfs, after pyserial's list_ports_linux. */
 #include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,22 @@ static void read_attr(const char *dir, const char *name, char *buf, size_t size)
 		buf[0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	fclose(f);
+}
+
+/* in place: "/a/b/c" -> "/a/b" */
+static void parent_dir(char *p)
+{
+	char *slash = strrchr(p, '/');
+
+	if (slash && slash != p)
+		*slash = '\0';
+}
+
+static const char *last_name(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+
+	return slash ? slash + 1 : p;
 }
 
 static int by_dev(const void *a, const void *b)
@@ -55,7 +70,7 @@ static void find_by_id(const char *dev_root, const char *name, char *ret, size_t
 		if (n <= 0)
 			continue;
 		target[n] = '\0';
-		if (!strcmp(basename(target), name)) {
+		if (!strcmp(last_name(target), name)) {
 			snprintf(ret, size, "%s", link);
 			break;
 		}
@@ -89,16 +104,15 @@ int serial_list(const char *sysfs_root, const char *dev_root, struct serial_port
 		if (!realpath(p, sub))
 			continue;
 		/* usb-serial (ttyUSB): the port's parent is the interface; usb (cdc-acm) is the interface */
-		if (!strcmp(basename(sub), "usb-serial")) {
-			snprintf(intf, sizeof(intf), "%s", dev_path);
-			snprintf(intf, sizeof(intf), "%s", dirname(intf));
-		} else if (!strcmp(basename(sub), "usb")) {
-			snprintf(intf, sizeof(intf), "%s", dev_path);
+		snprintf(intf, sizeof(intf), "%s", dev_path);
+		if (!strcmp(last_name(sub), "usb-serial")) {
+			parent_dir(intf);
+		} else if (!strcmp(last_name(sub), "usb")) {
 		} else {
 			continue;
 		}
 		snprintf(usbdev, sizeof(usbdev), "%s", intf);
-		snprintf(usbdev, sizeof(usbdev), "%s", dirname(usbdev));
+		parent_dir(usbdev);
 		if (n == cap) {
 			struct serial_port *np = realloc(ports, (cap = cap ? 2 * cap : 8) * sizeof(*ports));
 
@@ -122,7 +136,7 @@ int serial_list(const char *sysfs_root, const char *dev_root, struct serial_port
 		read_attr(intf, "bInterfaceNumber", sp->interface, sizeof(sp->interface));
 		/* pyserial: a multi-interface adapter (FT4232) is located by its interface */
 		read_attr(usbdev, "bNumInterfaces", v, sizeof(v));
-		snprintf(sp->location, sizeof(sp->location), "%s", atoi(v) > 1 ? basename(intf) : basename(usbdev));
+		snprintf(sp->location, sizeof(sp->location), "%s", atoi(v) > 1 ? last_name(intf) : last_name(usbdev));
 		find_by_id(dev_root, e->d_name, sp->by_id, sizeof(sp->by_id));
 	}
 	closedir(d);
