@@ -55,7 +55,14 @@ AGENT_CORE_SRC := $(filter-out agent/main.c agent/sys-linux.c,$(AGENT_SRC))
 AGENT_CORE_OBJ := $(AGENT_CORE_SRC:%.c=$(B)/%.o)
 AGENT_CORE_A := $(B)/libagentcore.a
 
-TOOLS_SRC := $(wildcard tools/*.c tools/board/*.c)
+# The host side: libhost.a is the library (tools/{core,board,lava,store,
+# report,util}/), linked by the oopsfarm binary, bench/ and the unit tests;
+# the binary adds only the dispatcher and the thin commands (tools/cmd/).
+HOST_DIRS := core board lava store report util
+HOST_SRC := $(foreach d,$(HOST_DIRS),$(wildcard tools/$(d)/*.c))
+HOST_OBJ := $(HOST_SRC:%.c=$(B)/%.o)
+HOST_A := $(B)/libhost.a
+TOOLS_SRC := $(wildcard tools/*.c tools/cmd/*.c)
 TOOLS_OBJ := $(TOOLS_SRC:%.c=$(B)/%.o)
 
 TESTLIB_SRC := $(filter-out tests/unit/test-%.c,$(wildcard tests/unit/*.c))
@@ -85,28 +92,25 @@ $(LIB_A): $(LIB_OBJ)
 $(AGENT_CORE_A): $(AGENT_CORE_OBJ)
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
+$(HOST_A): $(HOST_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 $(TESTLIB_A): $(TESTLIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/oopsfarm: $(TOOLS_OBJ) $(LIB_A)
+$(B)/oopsfarm: $(TOOLS_OBJ) $(HOST_A) $(LIB_A)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(TOOLS_OBJ) $(LIB_A) $(HOST_LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TOOLS_OBJ) $(HOST_A) $(LIB_A) $(HOST_LDLIBS)
 
 $(B)/oopsfarm-agent: $(filter $(B)/agent/main.o $(B)/agent/sys-linux.o,$(AGENT_SRC:%.c=$(B)/%.o)) $(AGENT_CORE_A) $(LIB_A)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CROSS_COMPILE)$(CC) $(LDFLAGS) $(AGENT_LDFLAGS) -o $@ $^ -lpthread
 
-$(B)/tests/%: tests/unit/%.c $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A)
+$(B)/tests/%: tests/unit/%.c $(TESTLIB_A) $(HOST_A) $(AGENT_CORE_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CCLD    $@")
-	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(AGENT_CORE_A) $(LIB_A) -lpthread -lm
-
-# tests of the board descriptions link the tools' board objects
-BOARD_TEST_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tools/board/*.c))
-$(B)/tests/test-board-%: tests/unit/test-board-%.c $(BOARD_TEST_OBJ) $(TESTLIB_A) $(LIB_A)
-	@mkdir -p $(dir $@)
-	$(if $(Q),@echo "  CCLD    $@")
-	$(Q)$(CC) $(CFLAGS) -Itests/unit -Itools/board $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent -Itools $(HOST_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(HOST_A) \
+		$(AGENT_CORE_A) $(LIB_A) $(HOST_LDLIBS)
 
 # Every test prints TAP lines; tests/run sums them up into "N passed, N failed".
 # `make check` works on a fresh machine: it installs what it needs first
@@ -135,8 +139,8 @@ bench: tools $(B)/bench/seq-sim
 	$(Q)$(B)/bench/seq-sim
 	$(Q)B=$(B) bench/run
 
-# boots to a sequential decision vs the fixed-N test, on the real tools/seq.c
-$(B)/bench/seq-sim: bench/seq-sim.c $(B)/tools/seq.o $(B)/tools/campaign.o $(LIB_A)
+# boots to a sequential decision vs the fixed-N test, on the real sequential test
+$(B)/bench/seq-sim: bench/seq-sim.c $(HOST_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CCLD    $@")
 	$(Q)$(CC) $(CFLAGS) -Itools $(HOST_CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * seq-sim: boots to a decision of oopsfarm's sequential rule (tools/seq.c,
+ * seq-sim: boots to a decision of oopsfarm's sequential rule (tools/core/sequential.c,
  * the code `oopsfarm run --until` runs), by simulation, against the
  * fixed-N test with the same error rates.  Prints numbers; asserts nothing.
  *
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "seq.h"
+#include "core/sequential.h"
 #include "stats.h"
 
 /* xorshift64*: fast, reproducible */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * oopsfarm - the host-side CLI.  One table of subcommands; each one is
- * tools/cmd-<name>.c.
+ * tools/cmd/<name>.c.
  */
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 /*
  * oopsfarm.h - what the subcommands of the oopsfarm CLI share.
  *
- * Each subcommand lives in tools/cmd-<name>.c and exports one
+ * Each subcommand lives in tools/cmd/<name>.c and exports one
  * int cmd_<name>(int argc, char **argv) that returns the exit status:
  * 0 ok, 1 a test failed or a regression was found, 2 usage, 3 infra or
  * unreadable input, 4 skip.  tools/oopsfarm.c dispatches by name.
@@ -31,11 +31,7 @@ int cmd_lava(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 int cmd_board(int argc, char **argv);
 
-/* "oopsfarm <cmd>: " + message + newline, on stderr. */
-void errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Prints "Try 'oopsfarm CMD --help'" and returns EXIT_USAGE. */
-int usage_hint(const char *cmd);
+#include "util/msg.h"
 
 /*
  * Text and JSON from the same calls (after iproute2's json_print): in JSON

@@ -9,10 +9,10 @@
 # output directory as the last line of stdout:
 #
 #   $CACHE/kernels/<key>/{Image,vmlinux,System.map,.config,modules/,
-#                         VERSION,build-id,kernelrelease,patches,
+#                         VERSION,build-id,kernelrelease,patches,stamp,
 #                         gen_init_cpio,.complete}
 #
-# key = hash(BUILD_REV, source version, fragment, patch contents).  A
+# key = hash(BUILD_REV, STAMP_REV, source version, fragment, patch contents).  A
 # complete key is reused at once: the farm asks for the same kernel
 # thousands of times.  BUILD_REV (below) is bumped whenever this script
 # changes how a kernel is built, so old cached outputs are not reused.
@@ -32,6 +32,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${OOPSFARM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oopsfarm}
 FRAGMENT=$HERE/kernel.fragment
 BUILD_REV=2
+# STAMP_REV is in the output key only, not in the object dir's key: a new
+# stamp relinks vmlinux (init/version.o), it does not rebuild the kernel.
+STAMP_REV=1
 JOBS=${JOBS:-$(nproc)}
 export ARCH=arm64 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 
@@ -66,7 +69,7 @@ fi
 
 SRCKEY=$(printf '%s\n' "$VERSION" | sha)
 BASEKEY=$( { printf 'rev %s\n%s\n' "$BUILD_REV" "$VERSION"; cat "$FRAGMENT"; } | sha)
-KEY=$( { printf 'rev %s\n%s\n' "$BUILD_REV" "$VERSION"; cat "$FRAGMENT"; for p in "${PATCHES[@]}"; do echo "--- patch"; cat "$p"; done; } | sha)
+KEY=$( { printf 'rev %s\nstamp %s\n%s\n' "$BUILD_REV" "$STAMP_REV" "$VERSION"; cat "$FRAGMENT"; for p in "${PATCHES[@]}"; do echo "--- patch"; cat "$p"; done; } | sha)
 OUT=$CACHE/kernels/$KEY
 
 if [ -f "$OUT/.complete" ]; then
@@ -121,6 +124,12 @@ fi
 export KBUILD_BUILD_USER=oopsfarm KBUILD_BUILD_HOST=oopsfarm
 KBUILD_BUILD_TIMESTAMP=$(date -u -d "@$(stat -c %Y "$WORK/Makefile")")
 export KBUILD_BUILD_TIMESTAMP
+# The variant stamp: every variant of one tree prints the same release, so
+# its banner ("Linux version ... #of-<key> SMP ...") carries the output key.
+# The host checks it before the agent's BEGIN line can (tools/core/verdict.c).
+# KBUILD_BUILD_VERSION only reaches UTS_VERSION, never the modules' vermagic.
+STAMP=of-$KEY
+export KBUILD_BUILD_VERSION=$STAMP
 
 check_config() {
 	# Every CONFIG_X=v in the fragment must be in .config exactly, and every
@@ -184,6 +193,7 @@ cp "$OBJ/.config" "$TMP/.config"
 cp "$OBJ/usr/gen_init_cpio" "$TMP/gen_init_cpio"
 cat "$OBJ/include/config/kernel.release" >"$TMP/kernelrelease"
 printf '%s\n' "$VERSION" >"$TMP/VERSION"
+printf '%s\n' "$STAMP" >"$TMP/stamp"
 readelf -n "$OBJ/vmlinux" | sed -n 's/^ *Build ID: *//p' | head -n 1 >"$TMP/build-id"
 [ -s "$TMP/build-id" ] || die "no GNU build-id in vmlinux"
 : >"$TMP/patches"

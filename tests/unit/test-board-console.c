@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "console.h"
-#include "serial-list.h"
+#include "board/console.h"
+#include "board/serial-list.h"
 #include "tap.h"
 
 #define S(...) ((const unsigned char[]){ __VA_ARGS__ }), sizeof((const unsigned char[]){ __VA_ARGS__ })

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "board-desc.h"
+#include "board/board-desc.h"
 #include "tap.h"
 
 static const struct {

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * board.h - what the farm's event loop needs from a board: power it on with
+ * one boot's inputs, watch its console, tell when the boot is over.
+ *
+ * One table of ops per board kind, in one file per backend (board/qemu.c;
+ * a serial console with a GPIO relay and fastboot fit the same table: their
+ * console is an fd, their power an action, their limits the same phases).
+ * The farm loop (core/farm.c) finds the table by the setup's `board:` kind
+ * through board_kind_find() and calls a board only through it; the kinds
+ * are listed once, in board/board.c.  The loop owns an epoll set: it watches board_ops.fd() and calls
+ * input() when it is readable, and tick() at least every 100 ms and as soon
+ * as power_fd() is readable; tick() returns 1 once the boot is over, then
+ * result() says what happened.
+ *
+ * A boot goes through phases, each with its own limit
+ * (struct campaign_timeouts): start (power on, console open; wall time),
+ * kernel (to "Run /init"), agent_begin (to the agent's BEGIN line),
+ * agent_end (to its END line), settle (to power-off; wall time).  The middle
+ * three are counted in the board's own CPU time where the board has one (a
+ * QEMU process), so a loaded host does not turn slow boots into false hangs;
+ * a guest that sits idle burns no CPU, so a wall-clock idle limit (no console
+ * output at all) catches those.
+ */
+#ifndef OOPSFARM_BOARD_H
+#define OOPSFARM_BOARD_H
+
+#include <stdbool.h>
+
+#include "core/campaign.h"
+
+enum board_phase {
+	PHASE_START,
+	PHASE_KERNEL,
+	PHASE_AGENT_BEGIN,
+	PHASE_AGENT_END,
+	PHASE_SETTLE,
+	PHASE_OFF,
+	NPHASES
+};
+
+const char *board_phase_name(enum board_phase p);
+
+/* one boot's inputs (pointers must live until the boot is over) */
+struct board_boot {
+	const char *kernel, *initrd, *dtb, *append, *cpu;
+	int smp, mem_mb;
+	const char *log_path;		/* the raw console, complete */
+	const char *stderr_path;	/* the board tool's own messages (infra reasons) */
+	struct campaign_timeouts limits;
+};
+
+struct board_result {
+	bool started;			/* the console opened */
+	bool hung;			/* a phase went past its limit */
+	enum board_phase phase;		/* the phase it ended in */
+	bool done_killed;		/* the agent ended but the guest did not power off */
+	int exit_code;			/* 0 poweroff, 1 pvpanic, other: the board failed; -1 killed */
+	double cpu_s, wall_s;
+	double phase_cpu[NPHASES];	/* board CPU seconds when each phase began; -1 never */
+	char why[256];			/* why it hung or did not start */
+};
+
+struct board;
+
+struct board_ops {
+	const char *kind;
+	struct board *(*create)(int index);
+	/* powers on; 0, or -errno when it cannot (result().why says why) */
+	int (*start)(struct board *b, const struct board_boot *bb);
+	int (*fd)(struct board *b);	/* the console to watch now, or -1 */
+	int (*power_fd)(struct board *b);	/* readable once the board is off (QEMU: a pidfd), or -1 */
+	int (*input)(struct board *b);	/* the console is readable */
+	int (*tick)(struct board *b, double now);
+	void (*result)(struct board *b, struct board_result *r);
+	void (*abort)(struct board *b);	/* power off at once (Ctrl-C) */
+	void (*destroy)(struct board *b);
+};
+
+/*
+ * A board kind: the setup's `board:` value, its ops (NULL: no local
+ * backend, e.g. a board only reached through LAVA) and its recipe
+ * directory (build-kernel.sh, mkinitramfs.sh, widen-dtb.sh; NULL: the board
+ * boots no kernel of ours, as the replay board does).
+ */
+struct board_kind {
+	const char *name;
+	const struct board_ops *ops;
+	const char *recipe;
+};
+
+/* The kind named name, or NULL when none is. */
+const struct board_kind *board_kind_find(const char *name);
+
+/* The known kinds' names, comma-separated, for messages (static storage). */
+const char *board_kind_names(void);
+
+/* The backends: each named only in its own file and in board/board.c. */
+extern const struct board_ops qemu_board_ops;
+extern const struct board_ops replay_board_ops;
+
+/* CLOCK_MONOTONIC seconds (util/clock.h) */
+double board_now(void);
+
+#endif

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/*
+ * oopsfarm report: options, then report_print() (report/text.c).
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "oopsfarm.h"
+#include "report/report.h"
+
+static void usage(void)
+{
+	printf("usage: oopsfarm report --store FILE [--campaign NAME] [--json] [--junit FILE] [--html FILE]\n\n"
+	       "Per variant and setup: boots (infra errors apart), target failures with a 95%%\n"
+	       "Wilson interval, other crash titles, and each variant against the worst one of\n"
+	       "its setup (Fisher's exact test, 99%% detection bound).\n\n"
+	       "  --junit FILE  also write JUnit XML: a testsuite per variant and setup, a testcase per boot\n"
+	       "  --html FILE   also write one self-contained HTML page (rates, intervals, charts, logs)\n");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "store", required_argument, NULL, 's' },
+		{ "campaign", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "html", required_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct report_opts o = { 0 };
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's': o.store = optarg; break;
+		case 'c': o.campaign = optarg; break;
+		case 'j': o.json = true; break;
+		case 'J': o.junit = optarg; break;
+		case 'H': o.html = optarg; break;
+		case 'h': usage(); return EXIT_OK;
+		default: return usage_hint("report");
+		}
+	}
+	if (!o.store) {
+		errorf("report", "--store is needed");
+		return usage_hint("report");
+	}
+	return report_print(&o);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * farm.h - the local farm: boots a campaign's variants interleaved boot by
+ * boot (ABAB...) on K boards from one event loop (epoll), stores each
+ * finished boot at once, and stops at the sequential verdict when asked.
+ *
+ * `oopsfarm run` (cmd/run.c) parses its options, builds the artifacts, fills
+ * a struct farm and calls farm_resume() then farm_loop().  The loop calls
+ * each board only through its ops table (board/board.h), found by the
+ * setup's `board:` kind; each finished boot goes through the verdict rule
+ * (core/verdict.h) into the store.  A boot already stored is not booted
+ * again, so a run killed with -9 resumes where it stopped and counts nothing
+ * twice; infra errors are stored, shown and retried (CAMPAIGN_MAX_RETRIES
+ * times), never counted in a rate.
+ */
+#ifndef OOPSFARM_FARM_H
+#define OOPSFARM_FARM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "board/board.h"
+#include "core/artifacts.h"
+#include "core/campaign.h"
+#include "core/sequential.h"
+#include "store/store.h"
+
+struct variant_art {
+	struct variant_artifacts a;
+	int64_t id;
+	unsigned boots, fails;
+};
+
+struct setup_art {
+	const struct board_kind *kind;	/* the setup's board: kind (with ops) */
+	char dtb[1024];
+	int64_t id;
+	struct seq_state seq;	/* the sequential rule on this setup's outcomes so far */
+};
+
+struct farm_slot;
+
+/* The whole run's state.  The caller fills the first block. */
+struct farm {
+	struct campaign *c;
+	struct store *s;
+	int64_t cid;
+	const char *dir;		/* build/run/<campaign>: logs/ go there */
+	struct variant_art *va;		/* [c->nvariants], ids stored */
+	struct setup_art *sa;		/* [c->nsetups], ids stored, kinds found */
+	const char *cmdline;		/* console=, panic=, the agent's knobs, --append */
+	bool sequential;		/* stop at the campaign's until rule */
+	bool agent_expected;		/* init is the oopsfarm agent (not --no-agent) */
+	int boots;			/* per variant and setup: the cap */
+	/* the loop's own */
+	signed char *outcome;		/* [setup][variant][boot]: -1 unknown, 0, 1 target, -2 given up */
+	int next_b, next_i, next_v;	/* the next boot to hand out, in ABAB order */
+	struct { int v, i, b; } retry[64];	/* infra retries wait here, first out */
+	int nretry;
+	int done, total, started_now, infra;
+	double t0, boards_cpu;
+	struct farm_slot *slots;
+};
+
+/*
+ * Allocates the outcomes and fills them from the store (resume), then runs
+ * the sequential rule on them.  Returns the number of boots already done,
+ * or -errno.
+ */
+int farm_resume(struct farm *f);
+
+/* Boots what is left on nboards boards.  0, -EINTR after farm_stop(), or -errno. */
+int farm_loop(struct farm *f, int nboards);
+
+/* Asks the loop to stop: async-signal-safe (a SIGINT handler calls it).
+ * Boots in flight are powered off and not stored. */
+void farm_stop(void);
+
+/* Frees what farm_resume() allocated; f stays the caller's. */
+void farm_release(struct farm *f);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lava-collect.h - from LAVA job logs to boots in the store
+ * (tools/lava/collect.c), and what submit, status and collect share.
+ *
+ * A job holds N boots as N (boot, test) pairs after one deploy.  Its log is
+ * split at each top-level boot action (the job definition says which
+ * actions are boots); the console of a pair (lvl target and feedback) is
+ * parsed by the same crash parser and agent decoder as local boots, and
+ * each pair becomes one row in the store, with a boot_uid that names the
+ * server, the job and the pair, so collecting again stores nothing twice.
+ */
+#ifndef OOPSFARM_LAVA_COLLECT_H
+#define OOPSFARM_LAVA_COLLECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+int lava_cmd_ingest(int argc, char **argv);
+
+/* One LAVA job as the store knows it (lava_jobs + names). */
+struct lava_job_row {
+	int64_t row_id, job_id, campaign_id, variant_id, setup_id;
+	int batch, boots;
+	int boot_base;			/* the campaign index of the job's first boot */
+	int64_t log_offset;
+	char server[512], variant[128], setup[128], device_type[64];
+	char state[32], health[32], build_id[128];
+	bool collected;
+	bool failed;			/* collect gave up on it in this run */
+};
+
+/* What the server says about a finished job, for the verdicts. */
+struct lava_job_info {
+	const char *health;		/* Complete, Incomplete, Canceled, Unknown */
+	const char *device;		/* the device that ran it */
+	const char *failure_comment;	/* may be NULL */
+	const char *definition;		/* the job's YAML (which actions are boots); may be NULL */
+	bool allow_truncated;		/* a log without LAVA's job result is stored anyway */
+};
+
+struct lava_ingest {
+	struct store *s;
+	const char *campaign;
+	int64_t campaign_id;
+	const char *target;		/* NULL: any crash counts */
+	const char *knobs;
+	const char *logdir;		/* the boots' consoles, compressed */
+	const char *server_id;		/* lava_api_server_id() */
+	bool agent_expected;		/* the jobs run our agent as init */
+	const char *stamp;		/* the variant's banner stamp (NULL: not checked) */
+	/* counts of this run */
+	unsigned stored, again, by_verdict[4];
+};
+
+/*
+ * Splits the job log (the whole of it) into its boots and stores one row per
+ * boot.  Returns the number of boots found, or -EBADMSG (malformed or, unless
+ * allowed, truncated log: nothing is stored) with a message in err, or -errno
+ * from the store.
+ */
+int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, const struct lava_job_info *info,
+		    const char *log, size_t len, char *err, size_t errsize);
+
+#endif

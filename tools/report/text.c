@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: MIT
+/*
+ * text.c - the text and JSON report: what a campaign measured, per variant
+ * and board setup (report_print(), called by `oopsfarm report` and at the
+ * end of `oopsfarm run`).
+ *
+ * Never pooled across setups.  Rates exclude infra errors, which are shown
+ * apart.  The target rate comes with a 95% Wilson interval; each variant is
+ * compared with the worst variant of its setup by Fisher's exact test, and a
+ * variant with no target failure gets the detection bound: the rate at which
+ * we would have seen the crash with 99% probability.  Exit 0 when the report
+ * is printed, whatever it says; 2 usage or unknown campaign; 3 store error.
+ */
+#include <errno.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sqlite3.h>
+
+#include "oopsfarm.h"
+#include "report/report.h"
+#include "stats.h"
+#include "core/sequential.h"
+#include "store/store.h"
+
+#define MAX_CELLS 64
+
+const char *report_pct(double p, char *buf, size_t size)
+{
+	if (p > 0 && p < 0.001)
+		snprintf(buf, size, "%.3f%%", p * 100);
+	else
+		snprintf(buf, size, "%.2g%%", p * 100);
+	if (p >= 0.01)
+		snprintf(buf, size, "%.1f%%", p * 100);
+	return buf;
+}
+
+const struct report_cell *report_worst(const struct report_cell *cells, int ncells, int first)
+{
+	const struct report_cell *worst = NULL;
+
+	for (int j = first; j < ncells && !strcmp(cells[j].setup, cells[first].setup); j++)
+		if (!worst || (cells[j].boots && (!worst->boots ||
+			(double)cells[j].fails / cells[j].boots > (double)worst->fails / worst->boots)))
+			worst = &cells[j];
+	return worst;
+}
+
+bool report_compare(const struct report_cell *worst, const struct report_cell *c, double *ret_p,
+		    double *ret_bound)
+{
+	if (c == worst || !worst->fails)
+		return false;
+	*ret_p = stats_fisher_exact(worst->fails, worst->boots - worst->fails, c->fails, c->boots - c->fails);
+	*ret_bound = stats_upper_bound(c->fails, c->boots, 0.99);
+	return true;
+}
+
+/* Length of the valid UTF-8 sequence at p that XML allows, or 0. */
+static int xml_char_len(const unsigned char *p)
+{
+	unsigned lo, hi;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		lo = p[0] == 0xe0 ? 0xa0 : 0x80;
+		hi = p[0] == 0xed ? 0x9f : 0xbf;	/* no UTF-16 surrogates */
+		if (p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80)
+			return 0;
+		/* U+FFFE and U+FFFF are not XML characters */
+		return p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe ? 0 : 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		lo = p[0] == 0xf0 ? 0x90 : 0x80;
+		hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+		if (p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void xml_escape(FILE *f, const char *s, bool attr)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	while (*p) {
+		int len = xml_char_len(p);
+
+		if (len > 1) {
+			fwrite(p, 1, len, f);
+			p += len;
+			continue;
+		}
+		switch (len ? *p : 0) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		case '\t': case '\n': case '\r':
+			if (attr)
+				fprintf(f, "&#%d;", *p);
+			else
+				fputc(*p, f);
+			break;
+		default:
+			/* invalid UTF-8 (len 0) and controls XML 1.0 forbids */
+			if (!len || *p < 0x20 || *p == 0x7f)
+				fputs("\xef\xbf\xbd", f);
+			else
+				fputc(*p, f);
+		}
+		p++;
+	}
+}
+
+bool report_lava_url(const char *server, int64_t job, char *buf, size_t size)
+{
+	static const char *const api[] = { "/api/v0.2", "/RPC2" };
+	const char *scheme = "https://";
+	size_t len;
+
+	if (!server || !*server || job <= 0)
+		return false;
+	if (!strncasecmp(server, "http://", 7) || !strncasecmp(server, "https://", 8))
+		scheme = "";
+	else if (strstr(server, "://"))
+		return false;	/* only web links */
+	len = strlen(server);
+	for (bool again = true; again;) {
+		again = false;
+		while (len && server[len - 1] == '/')
+			len--, again = true;
+		for (size_t i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
+			size_t n = strlen(api[i]);
+
+			if (len >= n && !strncasecmp(server + len - n, api[i], n))
+				len -= n, again = true;
+		}
+	}
+	snprintf(buf, size, "%s%.*s/scheduler/job/%lld", scheme, (int)len, server, (long long)job);
+	return true;
+}
+
+static int write_junit(const struct report *r, const char *dir, FILE *f)
+{
+	return report_junit(r, f);
+}
+
+/* Writes one of the report's files through path.tmp and a rename, so a
+ * reader never sees half a page.  Returns an exit status. */
+static int report_write_file(const char *path, const struct report *r,
+			     int (*fn)(const struct report *r, const char *dir, FILE *f))
+{
+	char tmp[4096], dir[4096];
+	const char *slash = strrchr(path, '/');
+	FILE *f;
+	int e;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		e = -errno;
+		goto fail;
+	}
+	e = fn(r, dir, f);
+	if (fclose(f) != 0 && !e)
+		e = -errno;
+	if (!e && rename(tmp, path) < 0)
+		e = -errno;
+	if (!e)
+		return EXIT_OK;
+	unlink(tmp);
+fail:
+	errorf("report", "cannot write '%s': %s", path, strerror(-e));
+	return EXIT_INFRA;
+}
+
+/* The campaign's sequential rule, per setup, when it was run with one. */
+static void report_sequential(sqlite3 *db, int64_t cid, const struct report_cell *cells, int ncells,
+			      bool json)
+{
+	bool any = false;
+
+	for (int i = 0; i < ncells; i++) {
+		struct campaign_until u;
+		struct seq_state st;
+		char line[1024];
+		unsigned fixed_c = 0, fixed_n;
+
+		if (i && cells[i].setup_id == cells[i - 1].setup_id)
+			continue;
+		if (seq_from_store(db, cid, cells[i].setup_id, &u, &st, NULL) <= 0)
+			continue;
+		seq_describe(&u, &st, line, sizeof(line));
+		fixed_n = seq_fixed_n(&u, &fixed_c);
+		if (json) {
+			printf("%s{\"setup\":", any ? "," : ",\"sequential\":[");
+			json_escape(stdout, cells[i].setup);
+			printf(",\"test\":\"%s\",\"decision\":\"%s\",\"used\":%d,\"at_decision\":%d,"
+			       "\"llr\":%.6f,\"bounds\":[%.6f,%.6f],\"alpha\":%g,\"beta\":%g,"
+			       "\"fixed_n\":%u,\"fixed_c\":%u,\"sentence\":",
+			       u.test == SEQ_COMPARE ? "compare" : "below",
+			       st.sprt.decision == SPRT_H1 ? "H1" : st.sprt.decision == SPRT_H0 ? "H0" : "none",
+			       st.used, st.at_decision, st.sprt.llr, st.sprt.lo, st.sprt.hi, u.alpha, u.beta, fixed_n,
+			       fixed_c);
+			json_escape(stdout, line);
+			printf("}");
+		} else {
+			if (!any)
+				printf("\n");
+			printf("[%s] sequential: %s.\n", cells[i].setup, line);
+			if (u.test == SEQ_COMPARE) {
+				/* discordant pairs come at pC(1-pT) + pT(1-pC) per pair */
+				double pc = -1, pt = -1, pd;
+
+				for (int j = i; j < ncells && cells[j].setup_id == cells[i].setup_id; j++) {
+					double p = cells[j].boots ? (double)cells[j].fails / cells[j].boots : 0;
+
+					if (!strcmp(cells[j].variant, u.control))
+						pc = p;
+					else if (!strcmp(cells[j].variant, u.treatment))
+						pt = p;
+				}
+				pd = pc >= 0 && pt >= 0 ? pc * (1 - pt) + pt * (1 - pc) : 0;
+				printf("[%s] a fixed-size test at the same error rates needs %u discordant pairs", cells[i].setup,
+				       fixed_n);
+				if (pd > 0)
+					printf(", about %.0f pairs at the rates seen here", fixed_n / pd);
+				printf(" (this one used %d pairs, %d discordant).\n", st.used, st.discordant);
+			} else {
+				printf("[%s] a fixed-size test at the same error rates needs %u boots of %s.\n",
+				       cells[i].setup, fixed_n, u.treatment);
+			}
+			if (st.sprt.decision != SPRT_CONTINUE)
+				printf("[%s] The rates and intervals above are fixed-N figures after a sequential stop:"
+				       " they do not account for the stopping rule; the sequential verdict does.\n",
+				       cells[i].setup);
+		}
+		any = true;
+		seq_until_free(&u);
+	}
+	if (json && any)
+		printf("]");
+}
+
+int report_print(const struct report_opts *o)
+{
+	const char *path = o->store, *campaign = o->campaign, *junit = o->junit, *html = o->html;
+	bool json = o->json;
+	struct store *s;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct report_cell cells[MAX_CELLS];
+	struct report rep;
+	int ncells = 0, r;
+	int64_t cid = -1;
+	char target[512] = "", name[256] = "";
+	double z = stats_z(0.95);
+
+	/* a report reads a store, it never creates one */
+	r = access(path, R_OK) < 0 ? -errno : store_open(path, &s);
+	if (r < 0) {
+		errorf("report", "cannot open store '%s': %s", path, strerror(-r));
+		return EXIT_INFRA;
+	}
+	db = store_db(s);
+	/* the named campaign, or the newest one */
+	sqlite3_prepare_v2(db, campaign ? "SELECT id, name, coalesce(target,'') FROM campaigns WHERE name = ?"
+				       : "SELECT id, name, coalesce(target,'') FROM campaigns ORDER BY id DESC LIMIT 1",
+			   -1, &st, NULL);
+	if (campaign)
+		sqlite3_bind_text(st, 1, campaign, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		cid = sqlite3_column_int64(st, 0);
+		snprintf(name, sizeof(name), "%s", sqlite3_column_text(st, 1));
+		snprintf(target, sizeof(target), "%s", sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (cid < 0) {
+		errorf("report", campaign ? "no campaign '%s' in '%s'" : "no campaign in '%s'%s",
+		       campaign ? campaign : path, campaign ? path : "");
+		store_close(s);
+		return EXIT_USAGE;
+	}
+
+	sqlite3_prepare_v2(db,
+		"SELECT v.name, st.name, b.variant_id, b.setup_id,"
+		" count(*) FILTER (WHERE verdict != 'infra'),"
+		" coalesce(sum(target_hit) FILTER (WHERE verdict != 'infra'), 0),"
+		" count(*) FILTER (WHERE verdict = 'infra'),"
+		" count(*) FILTER (WHERE verdict = 'hang'),"
+		" count(*) FILTER (WHERE source = 'lava')"
+		" FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
+		" WHERE b.campaign_id = ? GROUP BY b.variant_id, b.setup_id ORDER BY st.name, v.name",
+		-1, &st, NULL);
+	sqlite3_bind_int64(st, 1, cid);
+	while (sqlite3_step(st) == SQLITE_ROW && ncells < MAX_CELLS) {
+		struct report_cell *c = &cells[ncells++];
+
+		snprintf(c->variant, sizeof(c->variant), "%s", sqlite3_column_text(st, 0));
+		snprintf(c->setup, sizeof(c->setup), "%s", sqlite3_column_text(st, 1));
+		c->variant_id = sqlite3_column_int64(st, 2);
+		c->setup_id = sqlite3_column_int64(st, 3);
+		c->boots = sqlite3_column_int(st, 4);
+		c->fails = sqlite3_column_int(st, 5);
+		c->infra = sqlite3_column_int(st, 6);
+		c->hangs = sqlite3_column_int(st, 7);
+		c->lava = sqlite3_column_int(st, 8);
+		c->local = c->boots + c->infra - c->lava;
+		stats_wilson(c->fails, c->boots, z, &c->lo, &c->hi);
+	}
+	sqlite3_finalize(st);
+
+	if (json) {
+		printf("{\"version\":1,\"campaign\":");
+		json_escape(stdout, name);
+		printf(",\"target\":");
+		json_escape(stdout, target);
+		printf(",\"cells\":[");
+	} else {
+		printf("campaign %s\ntarget   %s\n\n", name, target[0] ? target : "(none: every crash counts)");
+		printf("%-22s %-16s %6s %6s %8s %-18s %6s %5s\n", "VARIANT", "SETUP", "BOOTS", "FAILS", "RATE",
+		       "95% CI", "INFRA", "HANGS");
+	}
+	for (int i = 0; i < ncells; i++) {
+		struct report_cell *c = &cells[i];
+		char a[32], b[32], d[32];
+
+		if (json) {
+			printf("%s{\"variant\":", i ? "," : "");
+			json_escape(stdout, c->variant);
+			printf(",\"setup\":");
+			json_escape(stdout, c->setup);
+			printf(",\"boots\":%u,\"target_failures\":%u,\"rate\":%.6f,\"ci95\":[%.6f,%.6f],"
+			       "\"infra\":%u,\"hangs\":%u,\"other\":[",
+			       c->boots, c->fails, c->boots ? (double)c->fails / c->boots : 0.0, c->lo, c->hi,
+			       c->infra, c->hangs);
+		} else {
+			snprintf(d, sizeof(d), "[%s, %s]", report_pct(c->lo, a, sizeof(a)),
+				 report_pct(c->hi, b, sizeof(b)));
+			printf("%-22s %-16s %6u %6u %8s %-18s %6u %5u\n", c->variant, c->setup, c->boots, c->fails,
+			       report_pct(c->boots ? (double)c->fails / c->boots : 0.0, a, sizeof(a)), d, c->infra,
+			       c->hangs);
+		}
+		/* other crash titles: counted on their own, never in the target
+		 * rate; a wrong kernel's crashes (infra) are not the variant's */
+		sqlite3_prepare_v2(db,
+			"SELECT c.title, count(DISTINCT c.boot_id),"
+			" (SELECT b2.log_path FROM crashes c2 JOIN boots b2 ON b2.id = c2.boot_id"
+			"  WHERE c2.title = c.title AND b2.campaign_id = ?1 AND b2.variant_id = ?2"
+			"  AND b2.setup_id = ?3 ORDER BY b2.seq LIMIT 1)"
+			" FROM crashes c JOIN boots b ON b.id = c.boot_id"
+			" WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3 AND c.title != ?4"
+			" AND b.verdict != 'infra'"
+			" GROUP BY c.title ORDER BY 2 DESC, 1", -1, &st, NULL);
+		sqlite3_bind_int64(st, 1, cid);
+		sqlite3_bind_int64(st, 2, c->variant_id);
+		sqlite3_bind_int64(st, 3, c->setup_id);
+		sqlite3_bind_text(st, 4, target, -1, SQLITE_TRANSIENT);
+		for (int k = 0; sqlite3_step(st) == SQLITE_ROW; k++) {
+			const char *title = (const char *)sqlite3_column_text(st, 0);
+			const char *log = (const char *)sqlite3_column_text(st, 2);
+
+			if (json) {
+				printf("%s{\"title\":", k ? "," : "");
+				json_escape(stdout, title);
+				printf(",\"boots\":%d,\"first_log\":", sqlite3_column_int(st, 1));
+				json_escape(stdout, log ? log : "");
+				printf("}");
+			} else {
+				printf("    other: %4d x %s  (first: %s)\n", sqlite3_column_int(st, 1), title,
+				       log ? log : "-");
+			}
+		}
+		sqlite3_finalize(st);
+		if (json)
+			printf("]}");
+	}
+	if (json)
+		printf("],\"comparisons\":[");
+	else
+		printf("\n");
+
+	/* each setup: every variant against the one that fails most */
+	for (int i = 0, nc = 0; i < ncells; i++) {
+		const struct report_cell *worst;
+
+		if (i && !strcmp(cells[i].setup, cells[i - 1].setup))
+			continue;
+		worst = report_worst(cells, ncells, i);
+		for (int j = i; j < ncells && !strcmp(cells[j].setup, cells[i].setup); j++) {
+			const struct report_cell *c = &cells[j];
+			double p, bound;
+			char sentence[1024], a[32], b[32], e[32], g[32];
+
+			if (!report_compare(worst, c, &p, &bound))
+				continue;
+			if (c->fails == 0)
+				snprintf(sentence, sizeof(sentence),
+					 "%s crashes in %s [%s, %s] of %u boots; %s: 0 of %u, so if the crash were "
+					 "still present at %s or more we would have seen it with 99%% probability "
+					 "(Fisher p = %.3g)", worst->variant,
+					 report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
+					 report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, e, sizeof(e)),
+					 worst->boots, c->variant, c->boots, report_pct(bound, g, sizeof(g)), p);
+			else
+				snprintf(sentence, sizeof(sentence),
+					 "%s crashes in %s [%s, %s] of %u boots; %s: %u of %u (Fisher p = %.3g)",
+					 worst->variant, report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
+					 report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, e, sizeof(e)),
+					 worst->boots, c->variant, c->fails, c->boots, p);
+			if (json) {
+				printf("%s{\"setup\":", nc++ ? "," : "");
+				json_escape(stdout, c->setup);
+				printf(",\"worse\":");
+				json_escape(stdout, worst->variant);
+				printf(",\"better\":");
+				json_escape(stdout, c->variant);
+				printf(",\"fisher_p\":%.6g,\"detect_bound_99\":%.6f,\"sentence\":", p, bound);
+				json_escape(stdout, sentence);
+				printf("}");
+			} else {
+				printf("[%s] %s.\n", c->setup, sentence);
+			}
+		}
+	}
+	if (json)
+		printf("]");
+	report_sequential(db, cid, cells, ncells, json);
+	if (json)
+		printf("}\n");
+	fflush(stdout);
+
+	/* the files people share: written after the report, from the same cells */
+	rep = (struct report){ .db = db, .cid = cid, .name = name, .target = target, .store = path,
+			       .cells = cells, .ncells = ncells };
+	r = EXIT_OK;
+	if (junit)
+		r = report_write_file(junit, &rep, write_junit);
+	if (html && r == EXIT_OK)
+		r = report_write_file(html, &rep, report_html);
+	store_close(s);
+	return r;
+}
