@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "board/board-desc.h"
 #include "board/board.h"
 #include "util/clock.h"
 
@@ -11,13 +12,27 @@ static const struct board_kind kinds[] = {
 	{ "qemu-smmuv3", &qemu_board_ops,   "devices/qemu-smmuv3" },
 	/* tests only: the console plays $OOPSFARM_REPLAY_CONSOLE (board/replay.c) */
 	{ "replay",      &replay_board_ops, NULL },
+	/* a real board: `board:` is its description; it boots what it has */
+	{ "desk",        &desk_board_ops,   NULL },
 };
 /* clang-format on */
 
 const struct board_kind *board_kind_find(const char *name)
 {
-	for (size_t i = 0; name && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	char path[4096], err[1024];
+	struct board_desc *d;
+	size_t i;
+
+	for (i = 0; name && i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(kinds[i].name, name))
+			return strcmp(name, "desk") ? &kinds[i] : NULL;
+	/* a description names a desk board */
+	if (!name || board_desc_find(name, path, sizeof(path), err, sizeof(err)) < 0 ||
+	    board_desc_load(path, &d, err, sizeof(err)) < 0)
+		return NULL;
+	board_desc_free(d);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].ops == &desk_board_ops)
 			return &kinds[i];
 	return NULL;
 }
@@ -29,7 +44,7 @@ const char *board_kind_names(void)
 	if (!names[0])
 		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? ", " : "",
-				 kinds[i].name);
+				 strcmp(kinds[i].name, "desk") ? kinds[i].name : "or a board description");
 	return names;
 }
 

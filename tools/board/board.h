@@ -65,7 +65,9 @@ struct board;
 
 struct board_ops {
 	const char *kind;
-	struct board *(*create)(int index);
+	/* board: the setup's `board:` value (a kind, or a desk board's
+	 * description); kinds with one kind of board ignore it */
+	struct board *(*create)(int index, const char *board);
 	/* powers on; 0, or -errno when it cannot (result().why says why) */
 	int (*start)(struct board *b, const struct board_boot *bb);
 	int (*fd)(struct board *b);	/* the console to watch now, or -1 */
@@ -89,7 +91,9 @@ struct board_kind {
 	const char *recipe;
 };
 
-/* The kind named name, or NULL when none is. */
+/* The kind named name, or NULL when none is.  A name that is no kind but
+ * finds a board description (board_desc_find(), doc/boards.md) that reads
+ * without error is the `desk` kind. */
 const struct board_kind *board_kind_find(const char *name);
 
 /* The known kinds' names, comma-separated, for messages (static storage). */
@@ -98,6 +102,7 @@ const char *board_kind_names(void);
 /* The backends: each named only in its own file and in board/board.c. */
 extern const struct board_ops qemu_board_ops;
 extern const struct board_ops replay_board_ops;
+extern const struct board_ops desk_board_ops;
 
 /* CLOCK_MONOTONIC seconds (util/clock.h) */
 double board_now(void);

@@ -74,7 +74,7 @@ static double proc_cpu(pid_t pid)
 	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
 }
 
-static struct board *qemu_create(int index)
+static struct board *qemu_create(int index, const char *board)
 {
 	struct board *b = calloc(1, sizeof(*b));
 

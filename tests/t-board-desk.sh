@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The desk board kind in the farm loop: `oopsfarm run` on a setup whose
+# board: is a description (a socat pty console, power through the command
+# backend).  The "board" on the far end of the pty plays real consoles of
+# the QEMU SMMUv3 board (tests/fixtures/real72-*.log) each time it is
+# powered on, and stops when powered off; one boot hangs half-way and
+# answers the SysRq keys as a kernel would.  Each boot's verdict and titles
+# must be those `oopsfarm record` gives the same console.
+set -u
+B=${B:-build/host}
+OF=$PWD/$B/oopsfarm
+FX=$PWD/tests/fixtures
+n=0 fails=0
+t() { # description, then a command whose status decides
+	local d=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
+}
+tmp=$(mktemp -d)
+socat_pid=
+cleanup() {
+	[ -f "$tmp/pid" ] && kill "$(cat "$tmp/pid")" 2>/dev/null
+	[ -n "$socat_pid" ] && kill "$socat_pid" 2>/dev/null && wait "$socat_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+if ! command -v socat > /dev/null; then
+	echo "ok 1 # SKIP socat is not installed"
+	exit 0
+fi
+export OOPSFARM_LOCK_DIR=$tmp
+
+socat pty,raw,echo=0,link="$tmp/uart" pty,raw,echo=0,link="$tmp/uart.board" &
+socat_pid=$!
+for _ in $(seq 50); do [ -e "$tmp/uart" ] && [ -e "$tmp/uart.board" ] && break; sleep 0.05; done
+
+# the board: plays one console per power-on, keeps reading what is typed
+cat > "$tmp/play.py" <<'EOP'
+import os, select, sys, time
+log, uart, typed = sys.argv[1:4]
+fd = os.open(uart, os.O_RDWR | os.O_NOCTTY)
+hang = log.endswith(":hang")
+data = open(log.split(":")[0], "rb").read()
+data = data[data.index(b"\n#end\n") + 6:]
+if hang:
+    data = data[:data.index(b"Run /init")]     # stuck before init
+for i in range(0, len(data), 997):             # odd chunks, lines cut mid-way
+    os.write(fd, data[i:i + 997])
+    time.sleep(0.005)
+while True:                                    # powered until killed
+    r, _, _ = select.select([fd], [], [])
+    got = os.read(fd, 64)
+    open(typed, "ab").write(got)
+    for key, answer in ((b"w", b"sysrq: Show Blocked State\r\n"), (b"t", b"sysrq: Show State\r\n")):
+        if key in got:
+            os.write(fd, answer)
+EOP
+cat > "$tmp/power.sh" <<'EOS'
+#!/bin/bash
+# power.sh on|off DIR: the board's relay
+d=$2
+case $1 in
+on)
+	n=$(cat "$d/count" 2>/dev/null || echo 0)
+	echo $((n + 1)) > "$d/count"
+	log=$(sed -n "$((n + 1))p" "$d/list")
+	setsid /usr/bin/python3 "$d/play.py" "$log" "$d/uart.board" "$d/typed" < /dev/null > /dev/null 2>&1 &
+	echo $! > "$d/pid"
+	echo "on $log" >> "$d/power.log" ;;
+off)
+	[ -f "$d/pid" ] && kill "$(cat "$d/pid")" 2>/dev/null
+	rm -f "$d/pid"
+	echo off >> "$d/power.log" ;;
+esac
+EOS
+chmod +x "$tmp/power.sh"
+cat > "$tmp/desk.yaml" <<EOY
+kind: desk
+console: {tty: "$tmp/uart", speed: 115200}
+power:
+  command:
+    on: ["$tmp/power.sh", "on", "$tmp"]
+    off: ["$tmp/power.sh", "off", "$tmp"]
+  delay: 0
+EOY
+logs=(real72-lkdtm-bug real72-clean-boot real72-lkdtm-panic real72-lkdtm-warning-message real72-clean-boot)
+for l in "${logs[@]}"; do echo "$FX/$l.log"; done > "$tmp/list"
+sed -i '$s/$/:hang/' "$tmp/list"
+cat > "$tmp/campaign.yaml" <<EOC
+campaign: desk-replay
+target: "kernel BUG in lkdtm_BUG"
+variants: [{name: shipped}]
+setups: [{name: desk, board: "$tmp/desk.yaml"}]
+boots: 5
+timeouts: {start: 10, kernel: 30, agent_begin: 30, settle: 0.5, idle: 2}
+EOC
+$OF campaign check "$tmp/campaign.yaml" > /dev/null 2> "$tmp/err"; rc=$?
+t "a setup's board: may be a description" eval '[ $rc -eq 0 ] || { cat "$tmp/err"; false; }'
+printf 'campaign: x\nvariants: [{name: a}]\nsetups: [{name: s, board: /nonexistent/board.yaml}]\nboots: 1\n' > "$tmp/bad.yaml"
+$OF campaign check "$tmp/bad.yaml" > /dev/null 2> "$tmp/err"; rc=$?
+t "  one that does not exist is not known" eval '[ $rc -ne 0 ] && grep -q "or a board description" "$tmp/err"'
+
+(cd "$tmp" && $OF run --no-agent "$tmp/campaign.yaml" > "$tmp/run.out" 2> "$tmp/run.err"); rc=$?
+t "oopsfarm run on the desk board: exit 0" eval '[ $rc -eq 0 ] || { tail -5 "$tmp/run.err"; false; }'
+t "  powered on and off once per boot" [ "$(grep -c '^on ' "$tmp/power.log")" -eq 5 -a "$(grep -c '^off' "$tmp/power.log")" -ge 5 ]
+t "  the hung boot got break+SysRq w and t" [ "$(cat "$tmp/typed" 2>/dev/null)" = "wt" ]
+
+db=$tmp/build/run/desk-replay/results.db
+q() { sqlite3 "$db" "$1"; }
+t "  five boots stored" [ "$(q 'SELECT count(*) FROM boots')" -eq 5 ]
+t "  the hang's reason says SysRq was sent" eval 'q "SELECT infra_reason FROM boots WHERE verdict=\"hang\"" | grep -q "SysRq w,t sent"'
+hanglog=$(ls "$tmp"/build/run/desk-replay/logs/*-4.0.log.zst 2>/dev/null)
+t "  the SysRq dump landed in the hung boot's log" eval 'zstdcat "$hanglog" | grep -q "sysrq: Show Blocked State"'
+t "  no byte of an earlier boot in a later one's log" eval '! zstdcat "$tmp"/build/run/desk-replay/logs/*-1.0.log.zst | grep -q "lkdtm_BUG"'
+
+# the same consoles through `oopsfarm record`: the same verdicts and titles
+for i in 0 1 2 3 4; do
+	body=$tmp/rec-$i.log
+	sed '1,/^#end$/d' "$FX/${logs[$i]}.log" > "$body"
+	extra=
+	[ $i -eq 4 ] && { python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); open(sys.argv[1],"wb").write(d[:d.index(b"Run /init")])' "$body"; extra=--hang; }
+	$OF record --store "$tmp/rec.db" --campaign desk-replay --variant shipped --setup desk --uid "r$i" --seq $i \
+		--target "kernel BUG in lkdtm_BUG" $extra "$body" > /dev/null 2>&1
+done
+v_run=$(q 'SELECT seq, verdict, target_hit FROM boots ORDER BY seq' | tr '\n' ' ')
+v_rec=$(sqlite3 "$tmp/rec.db" 'SELECT seq, verdict, target_hit FROM boots ORDER BY seq' | tr '\n' ' ')
+echo "# desk run: $v_run"
+echo "# record:   $v_rec"
+t "verdicts per boot equal record's" [ "$v_run" = "$v_rec" ]
+c_run=$(q 'SELECT title FROM crashes ORDER BY title' | sort | uniq -c | tr -s ' ')
+c_rec=$(sqlite3 "$tmp/rec.db" 'SELECT title FROM crashes ORDER BY title' | sort | uniq -c | tr -s ' ')
+t "crash titles equal record's" eval '[ "$c_run" = "$c_rec" ] && [ -n "$c_run" ]'
+$OF report --store "$db" > "$tmp/report" 2>&1
+t "the report names the target's failures" grep -q "kernel BUG in lkdtm_BUG" "$tmp/report"
+exit $((fails > 0))
