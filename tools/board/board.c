@@ -53,6 +53,54 @@ double board_now(void)
 	return clock_now();
 }
 
+static const struct {
+	const char *text;
+	int exit_code;
+} last_words[] = {
+	{ "Kernel panic - not syncing", 1 },
+	{ "reboot: Power down", 0 },
+	{ "reboot: System halted", 0 },
+	{ "reboot: Restarting system", 0 },
+};
+
+void board_scan_reset(struct board_scan *s)
+{
+	s->tail[0] = '\0';
+	s->last_words = -1;
+}
+
+enum board_phase board_scan_feed(struct board_scan *s, enum board_phase p, const char *data, size_t n)
+{
+	char buf[4096 + sizeof(s->tail)];
+
+	while (n) {
+		size_t keep = strlen(s->tail), chunk = n < 4096 ? n : 4096, len = keep + chunk;
+
+		memcpy(buf, s->tail, keep);
+		memcpy(buf + keep, data, chunk);
+		buf[len] = '\0';
+		/* NULs on a console would hide what follows them from strstr */
+		for (size_t i = keep; i < len; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		if (p < PHASE_AGENT_BEGIN && strstr(buf, "Run /init as init process"))
+			p = PHASE_AGENT_BEGIN;
+		if (p < PHASE_AGENT_END && strstr(buf, "OOPSFARM:1:BEGIN:"))
+			p = PHASE_AGENT_END;
+		if (p < PHASE_SETTLE && strstr(buf, ":END:verdict="))
+			p = PHASE_SETTLE;
+		for (size_t i = 0; s->last_words < 0 && i < sizeof(last_words) / sizeof(last_words[0]); i++)
+			if (strstr(buf, last_words[i].text))
+				s->last_words = last_words[i].exit_code;
+		keep = len > 200 ? 200 : len;
+		memmove(s->tail, buf + len - keep, keep);
+		s->tail[keep] = '\0';
+		data += chunk;
+		n -= chunk;
+	}
+	return p;
+}
+
 const char *board_phase_name(enum board_phase p)
 {
 	static const char *const names[] = { "start", "kernel", "agent_begin", "agent_end", "settle", "off" };

@@ -104,6 +104,21 @@ extern const struct board_ops qemu_board_ops;
 extern const struct board_ops replay_board_ops;
 extern const struct board_ops desk_board_ops;
 
+/*
+ * The console markers of a boot's phases, for every board kind that reads
+ * a console: "Run /init as init process" (agent_begin), the agent's BEGIN
+ * (agent_end) and END (settle) lines, and the kernel's last words (a panic:
+ * exit code 1; "reboot: Power down", halted, restarting: 0).  Markers split
+ * across reads are found: the scanner keeps the tail of what it saw.
+ */
+struct board_scan {
+	char tail[256];
+	int last_words; /* -1 none yet, else the exit code they mean */
+};
+void board_scan_reset(struct board_scan *s);
+/* Feeds n console bytes; returns the phase they move a boot in phase p to. */
+enum board_phase board_scan_feed(struct board_scan *s, enum board_phase p, const char *data, size_t n);
+
 /* CLOCK_MONOTONIC seconds (util/clock.h) */
 double board_now(void);
 

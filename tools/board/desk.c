@@ -15,32 +15,6 @@
 #include "board/desk.h"
 #include "board/power.h"
 
-/* console text that moves a boot to its next phase */
-#define MARK_INIT "Run /init as init process"
-#define MARK_BEGIN "OOPSFARM:1:BEGIN:"
-#define MARK_END ":END:verdict="
-/* the kernel's last words: after them, `settle` seconds of trailing output */
-static const struct {
-	const char *text;
-	int exit_code; /* as the QEMU kind's: 0 powered off, 1 panicked */
-} last_words[] = {
-	{ "Kernel panic - not syncing", 1 },
-	{ "reboot: Power down", 0 },
-	{ "reboot: System halted", 0 },
-	{ "reboot: Restarting system", 0 },
-};
-
-enum board_phase board_phase_scan(enum board_phase p, const char *text)
-{
-	if (p < PHASE_AGENT_BEGIN && strstr(text, MARK_INIT))
-		p = PHASE_AGENT_BEGIN;
-	if (p < PHASE_AGENT_END && strstr(text, MARK_BEGIN))
-		p = PHASE_AGENT_END;
-	if (p < PHASE_SETTLE && strstr(text, MARK_END))
-		p = PHASE_SETTLE;
-	return p;
-}
-
 struct board {
 	struct board_desc *d;
 	int index;
@@ -49,10 +23,9 @@ struct board {
 	const struct board_boot *bb;
 	int log_fd, err_fd;
 	bool over, powered;
-	int ended; /* -1, or the exit code of the kernel's last words */
 	double t_start, phase_wall, last_output, sysrq_until;
 	enum board_phase phase;
-	char tail[256];
+	struct board_scan scan;
 	struct board_result r;
 };
 
@@ -135,9 +108,8 @@ static int desk_start(struct board *b, const struct board_boot *bb)
 	b->r.exit_code = -1;
 	b->bb = bb;
 	b->over = false;
-	b->ended = -1;
 	b->phase = PHASE_START;
-	b->tail[0] = '\0';
+	board_scan_reset(&b->scan);
 	b->sysrq_until = 0;
 	b->t_start = b->phase_wall = b->last_output = board_now();
 	b->err_fd = bb->stderr_path ? open(bb->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
@@ -169,31 +141,16 @@ static int desk_power_fd(struct board *b)
 	return -1;
 }
 
-/* Moves the phase on; the markers may be split across reads. */
+/* Moves the phase on; the kernel's last words start the settle time. */
 static void scan(struct board *b, const char *data, size_t n, double now)
 {
-	char buf[4096 + 256];
-	size_t keep = strlen(b->tail), len;
-	enum board_phase p;
+	bool ended = b->scan.last_words >= 0;
+	enum board_phase p = board_scan_feed(&b->scan, b->phase, data, n);
 
-	memcpy(buf, b->tail, keep);
-	memcpy(buf + keep, data, n);
-	len = keep + n;
-	buf[len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	p = board_phase_scan(b->phase, buf);
 	if (p != b->phase)
 		enter(b, p, now);
-	for (size_t i = 0; b->ended < 0 && i < sizeof(last_words) / sizeof(last_words[0]); i++)
-		if (strstr(buf, last_words[i].text)) {
-			b->ended = last_words[i].exit_code;
-			b->phase_wall = now; /* the settle time counts from them */
-		}
-	keep = len > 200 ? 200 : len;
-	memcpy(b->tail, buf + len - keep, keep);
-	b->tail[keep] = '\0';
+	if (!ended && b->scan.last_words >= 0)
+		b->phase_wall = now;
 }
 
 static int desk_input(struct board *b)
@@ -263,9 +220,9 @@ static int desk_tick(struct board *b, double now)
 		return 0;
 	}
 	/* the agent's END, or the kernel's last words: what follows is trailing output */
-	if (b->phase == PHASE_SETTLE || b->ended >= 0) {
+	if (b->phase == PHASE_SETTLE || b->scan.last_words >= 0) {
 		if (now - b->phase_wall > t->settle) {
-			b->r.exit_code = b->ended > 0 ? 1 : 0;
+			b->r.exit_code = b->scan.last_words > 0 ? 1 : 0;
 			if (b->phase == PHASE_SETTLE)
 				enter(b, PHASE_OFF, now);
 			return finish(b, now);

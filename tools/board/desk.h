@@ -45,13 +45,4 @@
 
 extern const struct board_ops desk_board_ops;
 
-/*
- * The console markers of a boot's phases, shared by every board kind that
- * reads a console: returns the phase the text moves a boot in phase p to
- * (p itself when none).  text is a window of console bytes, NUL-terminated,
- * that holds the tail of the previous window so markers split across reads
- * are found.
- */
-enum board_phase board_phase_scan(enum board_phase p, const char *text);
-
 #endif
