@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "board-desc.h"
+#include "util/yaml-doc.h"
 
 #define PDU_DEFAULT_PORT 16421
 
@@ -33,12 +34,12 @@ static int fail(struct ctx *x, yaml_node_t *n, const char *fmt, ...) __attribute
 static int fail(struct ctx *x, yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
-	int off = snprintf(x->err, x->errsize, "%s:%zu: ", x->path, n ? n->start_mark.line + 1 : 0);
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(x->err + off, x->errsize - off, fmt, ap);
+	r = yaml_doc_failv(x->err, x->errsize, x->path, n, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
 static const char *scalar(yaml_node_t *n)
@@ -1044,27 +1045,11 @@ void board_desc_free(struct board_desc *d)
 int board_desc_load(const char *path, struct board_desc **ret, char *ret_err, size_t errsize)
 {
 	struct ctx x = { .path = path, .err = ret_err, .errsize = errsize };
-	yaml_parser_t parser;
 	yaml_node_t *root;
-	FILE *f = fopen(path, "r");
 	int r;
 
-	if (!f) {
-		r = -errno;
-		snprintf(ret_err, errsize, "cannot open '%s': %s", path, strerror(-r));
+	if ((r = yaml_doc_load(path, &x.doc, ret_err, errsize)) < 0)
 		return r;
-	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &x.doc)) {
-		snprintf(ret_err, errsize, "%s:%zu: %s", path, parser.problem_mark.line + 1,
-			 parser.problem ? parser.problem : "not YAML");
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -EINVAL;
-	}
-	yaml_parser_delete(&parser);
-	fclose(f);
 	x.d = calloc(1, sizeof(*x.d));
 	if (!x.d) {
 		yaml_document_delete(&x.doc);

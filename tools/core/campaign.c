@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "board/board.h"
+#include "util/yaml-doc.h"
 #include "core/campaign.h"
 
 struct ctx {
@@ -21,12 +22,12 @@ struct ctx {
 static int fail(struct ctx *x, yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
-	int off = snprintf(x->err, x->errsize, "%s:%zu: ", x->path, n ? n->start_mark.line + 1 : 0);
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(x->err + off, x->errsize - off, fmt, ap);
+	r = yaml_doc_failv(x->err, x->errsize, x->path, n, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
 static yaml_node_t *get(struct ctx *x, yaml_node_t *map, const char *key)
@@ -353,28 +354,12 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 	static const char *const keys[] = { "campaign", "target", "variants", "setups", "boots", "stop",
 					    "until", "timeouts", "boards", "agent", NULL };
 	struct ctx x = { .path = path, .err = ret_err, .errsize = errsize };
-	yaml_parser_t parser;
 	yaml_node_t *root, *n;
 	struct campaign *c;
-	FILE *f;
 	int r;
 
-	f = fopen(path, "rb");
-	if (!f) {
-		snprintf(ret_err, errsize, "cannot open '%s': %s", path, strerror(errno));
-		return -errno;
-	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &x.doc)) {
-		snprintf(ret_err, errsize, "%s:%zu: %s", path, parser.problem_mark.line + 1,
-			 parser.problem ? parser.problem : "not valid YAML");
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -EINVAL;
-	}
-	yaml_parser_delete(&parser);
-	fclose(f);
+	if ((r = yaml_doc_load(path, &x.doc, ret_err, errsize)) < 0)
+		return r;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		yaml_document_delete(&x.doc);
