@@ -35,53 +35,14 @@ socat pty,raw,echo=0,link="$tmp/uart" pty,raw,echo=0,link="$tmp/uart.board" &
 socat_pid=$!
 for _ in $(seq 50); do [ -e "$tmp/uart" ] && [ -e "$tmp/uart.board" ] && break; sleep 0.05; done
 
-# the board: plays one console per power-on, keeps reading what is typed
-cat > "$tmp/play.py" <<'EOP'
-import os, select, sys, time
-log, uart, typed = sys.argv[1:4]
-fd = os.open(uart, os.O_RDWR | os.O_NOCTTY)
-hang = log.endswith(":hang")
-data = open(log.split(":")[0], "rb").read()
-data = data[data.index(b"\n#end\n") + 6:]
-if hang:
-    data = data[:data.index(b"Run /init")]     # stuck before init
-for i in range(0, len(data), 997):             # odd chunks, lines cut mid-way
-    os.write(fd, data[i:i + 997])
-    time.sleep(0.005)
-while True:                                    # powered until killed
-    r, _, _ = select.select([fd], [], [])
-    got = os.read(fd, 64)
-    open(typed, "ab").write(got)
-    for key, answer in ((b"w", b"sysrq: Show Blocked State\r\n"), (b"t", b"sysrq: Show State\r\n")):
-        if key in got:
-            os.write(fd, answer)
-EOP
-cat > "$tmp/power.sh" <<'EOS'
-#!/bin/bash
-# power.sh on|off DIR: the board's relay
-d=$2
-case $1 in
-on)
-	n=$(cat "$d/count" 2>/dev/null || echo 0)
-	echo $((n + 1)) > "$d/count"
-	log=$(sed -n "$((n + 1))p" "$d/list")
-	setsid /usr/bin/python3 "$d/play.py" "$log" "$d/uart.board" "$d/typed" < /dev/null > /dev/null 2>&1 &
-	echo $! > "$d/pid"
-	echo "on $log" >> "$d/power.log" ;;
-off)
-	[ -f "$d/pid" ] && kill "$(cat "$d/pid")" 2>/dev/null
-	rm -f "$d/pid"
-	echo off >> "$d/power.log" ;;
-esac
-EOS
-chmod +x "$tmp/power.sh"
+SIM=$PWD/tests/board-sim
 cat > "$tmp/desk.yaml" <<EOY
 kind: desk
 console: {tty: "$tmp/uart", speed: 115200}
 power:
   command:
-    on: ["$tmp/power.sh", "on", "$tmp"]
-    off: ["$tmp/power.sh", "off", "$tmp"]
+    on: ["$SIM/power.sh", "on", "$tmp"]
+    off: ["$SIM/power.sh", "off", "$tmp"]
   delay: 0
 EOY
 logs=(real72-lkdtm-bug real72-clean-boot real72-lkdtm-panic real72-lkdtm-warning-message real72-clean-boot)
