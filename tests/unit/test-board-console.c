@@ -10,6 +10,7 @@
 #include "board/serial-list.h"
 #include "tap.h"
 
+/* clang-format off */
 #define S(...) ((const unsigned char[]){ __VA_ARGS__ }), sizeof((const unsigned char[]){ __VA_ARGS__ })
 
 /* IAC=255 DONT=254 DO=253 WONT=252 WILL=251 SB=250 SE=240; options:
@@ -39,6 +40,7 @@ static const struct {
 	  S('a', 255, 250, 44, 107, 255, 255, 0, 255, 240, 'b'), true, "ab", 2, S(0) },
 	{ "NOP and GA are nothing", S('a', 255, 241, 255, 249, 'b'), false, "ab", 2, S(0) },
 };
+/* clang-format on */
 
 int main(void)
 {
@@ -48,7 +50,7 @@ int main(void)
 		size_t reply_n = cases[i].reply_n == 1 && !cases[i].reply[0] ? 0 : cases[i].reply_n;
 
 		for (int bytewise = 0; bytewise < 2; bytewise++) {
-			struct telnet_state st = { .rfc2217 = cases[i].rfc2217 };
+			struct telnet_state st = {.rfc2217 = cases[i].rfc2217};
 			size_t o = 0, rl = 0, r;
 
 			if (!bytewise) {
@@ -60,14 +62,15 @@ int main(void)
 				}
 			}
 			ok(o == cases[i].out_n && !memcmp(out, cases[i].out, o) && rl == reply_n &&
-				   !memcmp(reply, cases[i].reply, rl),
-			   "%s%s (%zu bytes out, %zu reply)", cases[i].what, bytewise ? ", byte by byte" : "", o, rl);
+			       !memcmp(reply, cases[i].reply, rl),
+			   "%s%s (%zu bytes out, %zu reply)", cases[i].what, bytewise ? ", byte by byte" : "",
+			   o, rl);
 		}
 	}
 
 	{
-		struct serial_port p = { .vid = 0x0403, .pid = 0x6001 };
-		struct board_usb_match m = { 0 };
+		struct serial_port p = {.vid = 0x0403, .pid = 0x6001};
+		struct board_usb_match m = {0};
 
 		strcpy(p.serial, "FT-BOARD-01");
 		strcpy(p.location, "1-1.2");
@@ -89,7 +92,8 @@ int main(void)
 		strcpy(p.location, "1-1.2:1.1");
 		m.serial = NULL;
 		m.location = "1.2";
-		ok(serial_port_matches(&p, &m), "a multi-interface adapter's location 1-1.2:1.1 is at port 1.2");
+		ok(serial_port_matches(&p, &m),
+		   "a multi-interface adapter's location 1-1.2:1.1 is at port 1.2");
 	}
 	return tap_done();
 }

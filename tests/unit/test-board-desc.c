@@ -13,6 +13,7 @@
 #include "board/board-desc.h"
 #include "tap.h"
 
+/* clang-format off */
 static const struct {
 	const char *line;
 	const char *words; /* the argv joined by '|', or NULL when refused */
@@ -41,6 +42,7 @@ static const struct {
 	{ "relay \"on", NULL, '"' },
 	{ "   ", NULL, 0 },
 };
+/* clang-format on */
 
 static void join(char **argv, char *buf, size_t size)
 {
@@ -84,13 +86,13 @@ int main(void)
 				join(argv, buf, sizeof(buf));
 			ok_str(r == 0 ? buf : err, split[i].words, "split [%s]", split[i].line);
 		} else {
-			char want[4] = { '\'', split[i].refused, '\'', 0 };
+			char want[4] = {'\'', split[i].refused, '\'', 0};
 
 			/* an open quote is named as "unterminated '" */
 			if (split[i].refused == '\'' || split[i].refused == '"')
 				snprintf(want, sizeof(want), "d %c", split[i].refused);
-			ok(r == -22 && (!split[i].refused || strstr(err, want)), "refused [%s]: %s", split[i].line,
-			   r ? err : "accepted");
+			ok(r == -22 && (!split[i].refused || strstr(err, want)), "refused [%s]: %s",
+			   split[i].line, r ? err : "accepted");
 		}
 		board_argv_free(argv);
 	}

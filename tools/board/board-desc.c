@@ -197,7 +197,9 @@ int board_argv_split(const char *line, char ***ret, char *ret_err, size_t errsiz
 					if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
 						p++;
 					else if (*p == '$' || *p == '`') {
-						snprintf(ret_err, errsize, "'%c' (shell expansion) in '%s': commands run without a shell",
+						snprintf(ret_err, errsize,
+							 "'%c' (shell expansion) in '%s': commands run "
+							 "without a shell",
 							 *p, line);
 						r = -EINVAL;
 						goto out;
@@ -213,9 +215,11 @@ int board_argv_split(const char *line, char ***ret, char *ret_err, size_t errsiz
 			} else if (*p == '\\' && p[1]) {
 				word[wl++] = p[1];
 				p += 2;
-			} else if (strchr(";&|<>()`$*?[]{}~#", *p) && !(*p == '#' && wl) && !(*p == '~' && wl)) {
+			} else if (strchr(";&|<>()`$*?[]{}~#", *p) && !(*p == '#' && wl) &&
+				   !(*p == '~' && wl)) {
 				/* a shell would do more than split here; say which operator */
-				snprintf(ret_err, errsize, "shell operator '%c' in '%s': commands run without a shell", *p,
+				snprintf(ret_err, errsize,
+					 "shell operator '%c' in '%s': commands run without a shell", *p,
 					 line);
 				r = -EINVAL;
 				goto out;
@@ -225,7 +229,8 @@ int board_argv_split(const char *line, char ***ret, char *ret_err, size_t errsiz
 		}
 		if (in_word) {
 			if (argc == BOARD_MAX_ARGS) {
-				snprintf(ret_err, errsize, "more than %d words in '%s'", BOARD_MAX_ARGS, line);
+				snprintf(ret_err, errsize, "more than %d words in '%s'", BOARD_MAX_ARGS,
+					 line);
 				r = -EINVAL;
 				goto out;
 			}
@@ -285,8 +290,8 @@ static const char *base_name(const char *s)
  */
 static int pduclient_parse(char **argv, struct board_pdu **ret, char *err, size_t errsize)
 {
-	static const char *const opts[] = { "--daemon", "--hostname", "--port", "--command", "--delay" };
-	const char *val[5] = { 0 };
+	static const char *const opts[] = {"--daemon", "--hostname", "--port", "--command", "--delay"};
+	const char *val[5] = {0};
 	struct board_pdu *p;
 
 	for (char **a = argv + 1; *a; a++) {
@@ -342,7 +347,8 @@ static bool recursive_power(const struct board_desc *d, char **argv)
 	if (strcmp(base_name(argv[0]), "oopsfarm") || !argv[1] || strcmp(argv[1], "power"))
 		return false;
 	for (char **a = argv + 2; *a; a++)
-		if (!strcmp(*a, d->name) || !strcmp(*a, d->path) || !strcmp(base_name(*a), base_name(d->path)))
+		if (!strcmp(*a, d->name) || !strcmp(*a, d->path) ||
+		    !strcmp(base_name(*a), base_name(d->path)))
 			return true;
 	return false;
 }
@@ -357,13 +363,15 @@ static int add_step(struct ctx *x, yaml_node_t *n, enum board_power_action a, ch
 
 	if (pw->nsteps[a] == BOARD_MAX_STEPS) {
 		board_argv_free(argv);
-		return fail(x, n, "power %s: more than %d commands", board_power_action_name(a), BOARD_MAX_STEPS);
+		return fail(x, n, "power %s: more than %d commands", board_power_action_name(a),
+			    BOARD_MAX_STEPS);
 	}
 	s = &pw->steps[a][pw->nsteps[a]];
 	if (recursive_power(x->d, argv)) {
 		board_argv_format(argv, line, sizeof(line));
 		board_argv_free(argv);
-		return fail(x, n, "power %s: '%s' runs oopsfarm power for this board itself, which would recurse",
+		return fail(x, n,
+			    "power %s: '%s' runs oopsfarm power for this board itself, which would recurse",
 			    board_power_action_name(a), line);
 	}
 	if (!strcmp(base_name(argv[0]), "pduclient")) {
@@ -398,7 +406,8 @@ static int add_command(struct ctx *x, yaml_node_t *n, enum board_power_action a,
 		argv = calloc(BOARD_MAX_ARGS + 1, sizeof(char *));
 		if (!argv)
 			return -ENOMEM;
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+		     it++) {
 			const char *w = scalar(node(x, *it));
 
 			if (!w || argc == BOARD_MAX_ARGS) {
@@ -419,7 +428,8 @@ static int add_command(struct ctx *x, yaml_node_t *n, enum board_power_action a,
 		yaml_node_t *e = node(x, *it);
 
 		if (!scalar(e))
-			return fail(x, e, "power %s: each command of the list is a string", board_power_action_name(a));
+			return fail(x, e, "power %s: each command of the list is a string",
+				    board_power_action_name(a));
 		if ((r = add_command(x, e, a, false)))
 			return r;
 	}
@@ -443,7 +453,7 @@ static void power_kind_from_steps(struct board_power *pw)
 static int add_pdu(struct ctx *x, yaml_node_t *n, const char *daemon, enum board_pdu_listener listener,
 		   const char *pdu, const char *port)
 {
-	static const char *const cmds[BOARD_NACTIONS] = { "on", "off", "reboot" };
+	static const char *const cmds[BOARD_NACTIONS] = {"on", "off", "reboot"};
 	char *host;
 	int hport;
 
@@ -476,16 +486,19 @@ static int add_pdu(struct ctx *x, yaml_node_t *n, const char *daemon, enum board
 
 /* the drivers read below; the others are ignored or, for power and consoles, unsupported */
 static const char *const lg_drivers[] = {
-	"SerialDriver",	   "GpioDigitalOutputDriver", "DigitalOutputPowerDriver", "PDUDaemonDriver",
-	"ExternalPowerDriver", "ManualPowerDriver",	  "AndroidFastbootDriver",
+    "SerialDriver",	   "GpioDigitalOutputDriver", "DigitalOutputPowerDriver", "PDUDaemonDriver",
+    "ExternalPowerDriver", "ManualPowerDriver",	      "AndroidFastbootDriver",
 };
 
 /* drivers with no role here: the shell, the bootloaders, the strategies */
 static bool lg_ignorable(const char *name)
 {
-	static const char *const suffixes[] = { "Strategy", "ShellDriver", "UBootDriver", "BareboxDriver", NULL };
-	static const char *const names[] = { "SSHDriver", "ShellDriver", "UBootDriver", "BareboxDriver",
-					     "InfoDriver", "FileDigitalOutputDriver", NULL };
+	static const char *const suffixes[] = {"Strategy", "ShellDriver", "UBootDriver", "BareboxDriver",
+					       NULL};
+	static const char *const names[] = {"SSHDriver",   "ShellDriver",
+					    "UBootDriver", "BareboxDriver",
+					    "InfoDriver",  "FileDigitalOutputDriver",
+					    NULL};
 	size_t l = strlen(name);
 
 	for (const char *const *s = suffixes; *s; s++)
@@ -535,8 +548,9 @@ static int lg_match(struct ctx *x, yaml_node_t *m, const char *what, struct boar
 				*strchr(loc, ':') = '\0';
 			ret->location = strdup(loc);
 		} else
-			return fail(x, m, "%s: match on '%s' is not supported (ID_SERIAL_SHORT, ID_PATH, "
-					  "ID_VENDOR_ID, ID_MODEL_ID are)",
+			return fail(x, m,
+				    "%s: match on '%s' is not supported (ID_SERIAL_SHORT, ID_PATH, "
+				    "ID_VENDOR_ID, ID_MODEL_ID are)",
 				    what, k);
 	}
 	return 0;
@@ -555,21 +569,24 @@ static int lg_resource(struct ctx *x, const char *cls, yaml_node_t *a)
 		d->console.path = strdup(s);
 		d->console.speed = 115200;
 		if (member(x, a, "speed"))
-			r = to_int(x, member(x, a, "speed"), "RawSerialPort speed", 50, 4000000, &d->console.speed);
+			r = to_int(x, member(x, a, "speed"), "RawSerialPort speed", 50, 4000000,
+				   &d->console.speed);
 	} else if (!strcmp(cls, "USBSerialPort")) {
 		d->console.kind = CONSOLE_TTY_USB;
 		d->console.speed = 115200;
 		if ((r = lg_match(x, member(x, a, "match"), cls, &d->console.match)))
 			return r;
 		if (member(x, a, "speed"))
-			r = to_int(x, member(x, a, "speed"), "USBSerialPort speed", 50, 4000000, &d->console.speed);
+			r = to_int(x, member(x, a, "speed"), "USBSerialPort speed", 50, 4000000,
+				   &d->console.speed);
 	} else if (!strcmp(cls, "NetworkSerialPort")) {
 		const char *proto = member_str(x, a, "protocol");
 
 		if (!(s = member_str(x, a, "host")) || !member(x, a, "port"))
 			return fail(x, a, "NetworkSerialPort needs 'host' and 'port'");
 		d->console.host = strdup(s);
-		if ((r = to_int(x, member(x, a, "port"), "NetworkSerialPort port", 1, 65535, &d->console.port)))
+		if ((r = to_int(x, member(x, a, "port"), "NetworkSerialPort port", 1, 65535,
+				&d->console.port)))
 			return r;
 		/* labgrid's default is RFC 2217, what its exporter serves */
 		if (!proto || !strcmp(proto, "rfc2217"))
@@ -582,7 +599,8 @@ static int lg_resource(struct ctx *x, const char *cls, yaml_node_t *a)
 			r = to_int(x, member(x, a, "speed"), "NetworkSerialPort speed", 50, 4000000,
 				   &d->console.speed);
 	} else if (!strcmp(cls, "SysfsGPIO")) {
-		if ((r = to_int(x, member(x, a, "index"), "SysfsGPIO index", 0, 65535, &d->power.sysfs_index)))
+		if ((r = to_int(x, member(x, a, "index"), "SysfsGPIO index", 0, 65535,
+				&d->power.sysfs_index)))
 			return r;
 	} else if (!strcmp(cls, "MatchedSysfsGPIO")) {
 		/* the chip is a udev device: only its label can be matched without udev */
@@ -603,7 +621,7 @@ static int lg_resource(struct ctx *x, const char *cls, yaml_node_t *a)
 
 		r = add_pdu(x, a, host, PDU_TCP, pdu, index);
 	} else if (!strcmp(cls, "AndroidFastboot") || !strcmp(cls, "AndroidUSBFastboot")) {
-		struct board_usb_match m = { 0 };
+		struct board_usb_match m = {0};
 
 		if ((r = lg_match(x, member(x, a, "match"), cls, &m)))
 			return r;
@@ -618,8 +636,8 @@ static int lg_resource(struct ctx *x, const char *cls, yaml_node_t *a)
 		d->flash.kind = FLASH_FASTBOOT_NET;
 		d->flash.host = strdup(s);
 		d->flash.port = 5554;
-		if (member(x, a, "port") &&
-		    (r = to_int(x, member(x, a, "port"), "AndroidNetFastboot port", 1, 65535, &d->flash.port)))
+		if (member(x, a, "port") && (r = to_int(x, member(x, a, "port"), "AndroidNetFastboot port", 1,
+							65535, &d->flash.port)))
 			return r;
 		if (proto && strcmp(proto, "udp") && strcmp(proto, "tcp"))
 			return fail(x, a, "AndroidNetFastboot protocol '%s' (udp or tcp)", proto);
@@ -648,7 +666,8 @@ static int lg_driver(struct ctx *x, const char *cls, yaml_node_t *a)
 		 * without one: say so rather than ignore it */
 		if (!lg_ignorable(cls) && ((l > 11 && !strcmp(cls + l - 11, "PowerDriver")) ||
 					   (l > 13 && !strcmp(cls + l - 13, "ConsoleDriver"))))
-			unsupported(x, cls, "power and console drivers other than the ones listed in doc/boards.md");
+			unsupported(x, cls,
+				    "power and console drivers other than the ones listed in doc/boards.md");
 		else
 			ignore(x, "%s", cls);
 		return 0;
@@ -661,7 +680,7 @@ static int lg_driver(struct ctx *x, const char *cls, yaml_node_t *a)
 			r = to_bool(x, n, "GpioDigitalOutputDriver invert", &d->power.active_low);
 		d->power.kind = POWER_GPIO;
 	} else if (!strcmp(cls, "ExternalPowerDriver")) {
-		static const char *const keys[BOARD_NACTIONS] = { "cmd_on", "cmd_off", "cmd_cycle" };
+		static const char *const keys[BOARD_NACTIONS] = {"cmd_on", "cmd_off", "cmd_cycle"};
 
 		for (int i = 0; i < BOARD_NACTIONS && !r; i++)
 			if ((n = member(x, a, keys[i])))
@@ -688,7 +707,8 @@ static int lg_each(struct ctx *x, yaml_node_t *n, int (*fn)(struct ctx *, const 
 	if (!n)
 		return 0;
 	if (n->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+		     it++)
 			if ((r = lg_each(x, node(x, *it), fn)))
 				return r;
 		return 0;
@@ -774,7 +794,7 @@ static int load_lava(struct ctx *x, yaml_node_t *root)
 	static const struct {
 		const char *key;
 		enum board_power_action a;
-	} power_keys[] = { { "power_on", BOARD_ON }, { "power_off", BOARD_OFF }, { "hard_reset", BOARD_RESET } };
+	} power_keys[] = {{"power_on", BOARD_ON}, {"power_off", BOARD_OFF}, {"hard_reset", BOARD_RESET}};
 	yaml_node_t *cmds = member(x, root, "commands"), *n;
 	const char *s;
 	int r;
@@ -840,7 +860,7 @@ static int check_keys(struct ctx *x, yaml_node_t *map, const char *what, const c
 
 static int own_console(struct ctx *x, yaml_node_t *c)
 {
-	static const char *const keys[] = { "tty", "usb", "tcp", "protocol", "speed", NULL };
+	static const char *const keys[] = {"tty", "usb", "tcp", "protocol", "speed", NULL};
 	struct board_console *con = &x->d->console;
 	const char *s, *proto = member_str(x, c, "protocol");
 	yaml_node_t *n;
@@ -852,7 +872,7 @@ static int own_console(struct ctx *x, yaml_node_t *c)
 		con->kind = CONSOLE_TTY;
 		con->path = strdup(s);
 	} else if ((n = member(x, c, "usb"))) {
-		static const char *const ukeys[] = { "serial", "vid", "pid", "location", NULL };
+		static const char *const ukeys[] = {"serial", "vid", "pid", "location", NULL};
 
 		if ((r = check_keys(x, n, "console.usb", ukeys)))
 			return r;
@@ -875,7 +895,8 @@ static int own_console(struct ctx *x, yaml_node_t *c)
 		else if (!strcmp(proto, "rfc2217"))
 			con->kind = CONSOLE_RFC2217;
 		else
-			return fail(x, member(x, c, "protocol"), "console.protocol must be raw, telnet or rfc2217");
+			return fail(x, member(x, c, "protocol"),
+				    "console.protocol must be raw, telnet or rfc2217");
 	} else {
 		return fail(x, c, "console needs tty, usb or tcp");
 	}
@@ -890,7 +911,7 @@ static int own_console(struct ctx *x, yaml_node_t *c)
 
 static int own_power(struct ctx *x, yaml_node_t *p)
 {
-	static const char *const keys[] = { "command", "pdudaemon", "gpio", "manual", "delay", NULL };
+	static const char *const keys[] = {"command", "pdudaemon", "gpio", "manual", "delay", NULL};
 	struct board_power *pw = &x->d->power;
 	yaml_node_t *n;
 	const char *s;
@@ -905,7 +926,7 @@ static int own_power(struct ctx *x, yaml_node_t *p)
 	if ((n = member(x, p, "delay")))
 		pw->delay = strtod(scalar(n) ? scalar(n) : "x", NULL);
 	if ((n = member(x, p, "command"))) {
-		static const char *const ckeys[] = { "on", "off", "reset", NULL };
+		static const char *const ckeys[] = {"on", "off", "reset", NULL};
 
 		if ((r = check_keys(x, n, "power.command", ckeys)))
 			return r;
@@ -919,7 +940,7 @@ static int own_power(struct ctx *x, yaml_node_t *p)
 			return fail(x, n, "power.command needs on and off");
 		power_kind_from_steps(pw);
 	} else if ((n = member(x, p, "pdudaemon"))) {
-		static const char *const pkeys[] = { "daemon", "listener", "pdu", "port", NULL };
+		static const char *const pkeys[] = {"daemon", "listener", "pdu", "port", NULL};
 		const char *l = member_str(x, n, "listener");
 
 		if ((r = check_keys(x, n, "power.pdudaemon", pkeys)))
@@ -929,7 +950,7 @@ static int own_power(struct ctx *x, yaml_node_t *p)
 		return add_pdu(x, n, member_str(x, n, "daemon"), l && !strcmp(l, "http") ? PDU_HTTP : PDU_TCP,
 			       member_str(x, n, "pdu"), member_str(x, n, "port"));
 	} else if ((n = member(x, p, "gpio"))) {
-		static const char *const gkeys[] = { "chip", "line", "active_low", NULL };
+		static const char *const gkeys[] = {"chip", "line", "active_low", NULL};
 		yaml_node_t *line = member(x, n, "line");
 
 		if ((r = check_keys(x, n, "power.gpio", gkeys)))
@@ -956,15 +977,15 @@ static int own_power(struct ctx *x, yaml_node_t *p)
 
 static int own_flash(struct ctx *x, yaml_node_t *f)
 {
-	static const char *const keys[] = { "fastboot", NULL };
-	static const char *const fkeys[] = { "serial", "udp", "tcp", NULL };
+	static const char *const keys[] = {"fastboot", NULL};
+	static const char *const fkeys[] = {"serial", "udp", "tcp", NULL};
 	struct board_flash *fl = &x->d->flash;
 	yaml_node_t *n;
 	const char *s;
 	int r;
 
-	if ((r = check_keys(x, f, "flash", keys)) || (r = check_keys(x, (n = member(x, f, "fastboot")),
-								      "flash.fastboot", fkeys)))
+	if ((r = check_keys(x, f, "flash", keys)) ||
+	    (r = check_keys(x, (n = member(x, f, "fastboot")), "flash.fastboot", fkeys)))
 		return r;
 	if ((s = member_str(x, n, "serial"))) {
 		fl->kind = FLASH_FASTBOOT_USB;
@@ -984,7 +1005,7 @@ static int own_flash(struct ctx *x, yaml_node_t *f)
 
 static int load_own(struct ctx *x, yaml_node_t *root)
 {
-	static const char *const keys[] = { "kind", "name", "console", "power", "flash", NULL };
+	static const char *const keys[] = {"kind", "name", "console", "power", "flash", NULL};
 	const char *name = member_str(x, root, "name");
 	yaml_node_t *n;
 	int r;
@@ -1044,7 +1065,7 @@ void board_desc_free(struct board_desc *d)
 
 int board_desc_load(const char *path, struct board_desc **ret, char *ret_err, size_t errsize)
 {
-	struct ctx x = { .path = path, .err = ret_err, .errsize = errsize };
+	struct ctx x = {.path = path, .err = ret_err, .errsize = errsize};
 	yaml_node_t *root;
 	int r;
 
@@ -1062,7 +1083,8 @@ int board_desc_load(const char *path, struct board_desc **ret, char *ret_err, si
 	x.d->power.delay = 2;
 	root = yaml_document_get_root_node(&x.doc);
 	if (!root || root->type != YAML_MAPPING_NODE)
-		r = fail(&x, root, "not a board description (a mapping with targets:, commands: or kind: desk)");
+		r = fail(&x, root,
+			 "not a board description (a mapping with targets:, commands: or kind: desk)");
 	else if (member(&x, root, "targets")) {
 		x.d->format = BOARD_FMT_LABGRID;
 		r = load_labgrid(&x, root);
@@ -1140,7 +1162,7 @@ static bool is_file(const char *p)
 
 int board_desc_find(const char *board, char *ret_path, size_t size, char *err, size_t errsize)
 {
-	static const char *const exts[] = { ".yaml", ".yml", "" };
+	static const char *const exts[] = {".yaml", ".yml", ""};
 	char dirs[4096], path[4096];
 	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
 	char *save, *dir;
@@ -1158,7 +1180,8 @@ int board_desc_find(const char *board, char *ret_path, size_t size, char *err, s
 	if (xdg && *xdg)
 		snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs), "%s/oopsfarm/boards:", xdg);
 	else if (home)
-		snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs), "%s/.config/oopsfarm/boards:", home);
+		snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs),
+			 "%s/.config/oopsfarm/boards:", home);
 	snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs), "/etc/oopsfarm/boards:devices/boards");
 	snprintf(err, errsize, "no board '%s' in", board);
 	for (dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
@@ -1186,11 +1209,12 @@ void board_console_describe(const struct board_console *c, char *buf, size_t siz
 		snprintf(buf, size, "tty %s at %d baud", c->path, c->speed);
 		break;
 	case CONSOLE_TTY_USB:
-		snprintf(buf, size, "tty of the USB-serial adapter%s%s%s%s at %d baud", m->serial ? " serial " : "",
-			 m->serial ? m->serial : "", m->location ? " at USB port " : "", m->location ? m->location : "",
-			 c->speed);
+		snprintf(buf, size, "tty of the USB-serial adapter%s%s%s%s at %d baud",
+			 m->serial ? " serial " : "", m->serial ? m->serial : "",
+			 m->location ? " at USB port " : "", m->location ? m->location : "", c->speed);
 		if (m->vid || m->pid)
-			snprintf(buf + strlen(buf), size - strlen(buf), " (VID:PID %04x:%04x)", m->vid, m->pid);
+			snprintf(buf + strlen(buf), size - strlen(buf), " (VID:PID %04x:%04x)", m->vid,
+				 m->pid);
 		break;
 	case CONSOLE_RAW:
 	case CONSOLE_TELNET:
@@ -1209,8 +1233,9 @@ void board_step_describe(const struct board_step *s, char *buf, size_t size)
 	const struct board_pdu *p = s->pdu;
 
 	if (p)
-		snprintf(buf, size, "pdudaemon %s %s:%d: %s port %s %s", p->listener == PDU_HTTP ? "http" : "tcp",
-			 p->daemon, p->daemon_port, p->pdu, p->port, p->command);
+		snprintf(buf, size, "pdudaemon %s %s:%d: %s port %s %s",
+			 p->listener == PDU_HTTP ? "http" : "tcp", p->daemon, p->daemon_port, p->pdu, p->port,
+			 p->command);
 	else
 		board_argv_format(s->argv, buf, size);
 }
@@ -1227,28 +1252,28 @@ void board_flash_describe(const struct board_flash *f, char *buf, size_t size)
 
 const char *board_format_name(enum board_format f)
 {
-	static const char *const n[] = { "oopsfarm", "labgrid", "lava" };
+	static const char *const n[] = {"oopsfarm", "labgrid", "lava"};
 
 	return n[f];
 }
 
 const char *board_console_kind_name(enum board_console_kind k)
 {
-	static const char *const n[] = { "none", "tty", "tty-usb", "raw", "telnet", "rfc2217" };
+	static const char *const n[] = {"none", "tty", "tty-usb", "raw", "telnet", "rfc2217"};
 
 	return n[k];
 }
 
 const char *board_power_kind_name(enum board_power_kind k)
 {
-	static const char *const n[] = { "none", "command", "pdudaemon", "gpio", "manual" };
+	static const char *const n[] = {"none", "command", "pdudaemon", "gpio", "manual"};
 
 	return n[k];
 }
 
 const char *board_power_action_name(enum board_power_action a)
 {
-	static const char *const n[] = { "on", "off", "reset" };
+	static const char *const n[] = {"on", "off", "reset"};
 
 	return n[a];
 }

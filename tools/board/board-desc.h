@@ -38,16 +38,16 @@ enum board_format {
 
 enum board_console_kind {
 	CONSOLE_NONE,
-	CONSOLE_TTY,     /* a local tty, by path (a /dev/serial/by-id name survives replugging) */
+	CONSOLE_TTY,	 /* a local tty, by path (a /dev/serial/by-id name survives replugging) */
 	CONSOLE_TTY_USB, /* a local USB-serial adapter found by its match (labgrid USBSerialPort) */
-	CONSOLE_RAW,     /* raw TCP (ser2net `accepter: tcp,...`, `nc HOST PORT`) */
-	CONSOLE_TELNET,  /* telnet (ser2net `telnet,tcp,...`, `telnet HOST PORT`) */
+	CONSOLE_RAW,	 /* raw TCP (ser2net `accepter: tcp,...`, `nc HOST PORT`) */
+	CONSOLE_TELNET,	 /* telnet (ser2net `telnet,tcp,...`, `telnet HOST PORT`) */
 	CONSOLE_RFC2217, /* telnet with the COM-PORT-OPTION (ser2net `telnet(rfc2217),tcp,...`) */
 };
 
 /* a USB device's identity, as sysfs gives it; NULL or 0: any */
 struct board_usb_match {
-	char *serial;   /* ID_SERIAL_SHORT: the adapter's serial number */
+	char *serial;	/* ID_SERIAL_SHORT: the adapter's serial number */
 	char *location; /* the USB port path, "1-1.2" (ID_PATH's tail) */
 	unsigned vid, pid;
 };
@@ -69,12 +69,7 @@ enum board_power_kind {
 	POWER_MANUAL, /* a person, asked on the terminal */
 };
 
-enum board_power_action {
-	BOARD_ON,
-	BOARD_OFF,
-	BOARD_RESET,
-	BOARD_NACTIONS
-};
+enum board_power_action { BOARD_ON, BOARD_OFF, BOARD_RESET, BOARD_NACTIONS };
 
 enum board_pdu_listener {
 	PDU_TCP,  /* pdudaemon's "listener": "tcp" (the default; port 16421) */

@@ -12,13 +12,13 @@
 
 struct console {
 	const struct board_console *c;
-	int fd;		/* -1 while gone */
+	int fd; /* -1 while gone */
 	bool gone;
 	int reopens;
 	double next_try; /* CLOCK_MONOTONIC seconds of the next reopen attempt */
 	/* tty */
 	char dev[256];	/* the device opened (a by-id link resolved) */
-	char lock[512];	/* our UUCP lock file, "" when none */
+	char lock[512]; /* our UUCP lock file, "" when none */
 	struct termios saved;
 	bool have_saved;
 	/* network */

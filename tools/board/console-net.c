@@ -135,7 +135,7 @@ static int com_port(struct console *con, unsigned char cmd, const unsigned char 
 int console_net_open(struct console *con, char *err, size_t errsize)
 {
 	const struct board_console *c = con->c;
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
 	char service[16];
 	int fd = -1, r = -EHOSTUNREACH;
 
@@ -165,8 +165,8 @@ int console_net_open(struct console *con, char *err, size_t errsize)
 	memset(&con->tn, 0, sizeof(con->tn));
 	con->tn.rfc2217 = c->kind == CONSOLE_RFC2217;
 	if (c->kind == CONSOLE_TELNET || c->kind == CONSOLE_RFC2217) {
-		unsigned char hello[] = { IAC, WILL, OPT_BINARY, IAC, DO, OPT_BINARY, IAC, WILL, OPT_SGA, IAC, DO, OPT_SGA,
-					  IAC, WILL, OPT_COM_PORT };
+		unsigned char hello[] = {IAC, WILL, OPT_BINARY, IAC, DO,   OPT_BINARY,	IAC, WILL, OPT_SGA,
+					 IAC, DO,   OPT_SGA,	IAC, WILL, OPT_COM_PORT};
 
 		/* what we asked for counts as answered, so the server's echo of it is not answered again */
 		con->tn.answered[0][OPT_BINARY / 8] |= 1u << OPT_BINARY;
@@ -177,7 +177,7 @@ int console_net_open(struct console *con, char *err, size_t errsize)
 			con->tn.answered[0][OPT_COM_PORT / 8] |= 1u << (OPT_COM_PORT % 8);
 		r = console_write_all(fd, hello, sizeof(hello) - (con->tn.rfc2217 ? 0 : 3));
 		if (!r && con->tn.rfc2217 && c->speed) {
-			unsigned char baud[4] = { c->speed >> 24, c->speed >> 16, c->speed >> 8, c->speed };
+			unsigned char baud[4] = {c->speed >> 24, c->speed >> 16, c->speed >> 8, c->speed};
 			unsigned char eight = 8, none = 1, one = 1;
 
 			if (!(r = com_port(con, CP_SET_BAUDRATE, baud, 4)) &&
@@ -186,7 +186,8 @@ int console_net_open(struct console *con, char *err, size_t errsize)
 				r = com_port(con, CP_SET_STOPSIZE, &one, 1);
 		}
 		if (r < 0) {
-			snprintf(err, errsize, "console %s:%d: telnet negotiation: %s", c->host, c->port, strerror(-r));
+			snprintf(err, errsize, "console %s:%d: telnet negotiation: %s", c->host, c->port,
+				 strerror(-r));
 			close(fd);
 			con->fd = -1;
 			return r;
@@ -242,7 +243,7 @@ int console_net_write(struct console *con, const void *buf, size_t n)
 
 int console_net_break(struct console *con)
 {
-	static const unsigned char brk[] = { IAC, BRK };
+	static const unsigned char brk[] = {IAC, BRK};
 	unsigned char on = CP_BREAK_ON, off = CP_BREAK_OFF;
 	int r;
 

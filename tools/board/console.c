@@ -33,7 +33,7 @@ int console_write_all(int fd, const void *buf, size_t n)
 		ssize_t w = write(fd, p, n);
 
 		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-			struct pollfd pf = { .fd = fd, .events = POLLOUT };
+			struct pollfd pf = {.fd = fd, .events = POLLOUT};
 
 			if (poll(&pf, 1, 5000) <= 0)
 				return -ETIMEDOUT;

@@ -37,7 +37,7 @@ static struct board *desk_create(int index, const char *board)
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
-	/* campaign_load() found it readable (board_kind_find()): a failure now is the file changing under us */
+	/* campaign_load() read it (board_kind_find()): failing now, it changed under us */
 	if (board_desc_find(board, path, sizeof(path), err, sizeof(err)) < 0 ||
 	    board_desc_load(path, &b->d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "oopsfarm: %s\n", err);
@@ -112,7 +112,8 @@ static int desk_start(struct board *b, const struct board_boot *bb)
 	board_scan_reset(&b->scan);
 	b->sysrq_until = 0;
 	b->t_start = b->phase_wall = b->last_output = board_now();
-	b->err_fd = bb->stderr_path ? open(bb->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+	b->err_fd =
+	    bb->stderr_path ? open(bb->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
 	b->log_fd = open(bb->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (b->log_fd < 0)
 		return fail_start(b, "cannot write the console log: %s", strerror(errno));
@@ -164,7 +165,8 @@ static int desk_input(struct board *b)
 		double now = board_now();
 
 		if (write(b->log_fd, buf, n) != n) {
-			snprintf(b->r.why, sizeof(b->r.why), "cannot write the console log: %s", strerror(errno));
+			snprintf(b->r.why, sizeof(b->r.why), "cannot write the console log: %s",
+				 strerror(errno));
 			return finish(b, now);
 		}
 		b->last_output = now;
@@ -214,7 +216,8 @@ static int desk_tick(struct board *b, double now)
 	}
 	if (b->phase == PHASE_START) {
 		if (now - b->phase_wall > t->start) {
-			snprintf(b->r.why, sizeof(b->r.why), "no console output in %.0f s after power-on", t->start);
+			snprintf(b->r.why, sizeof(b->r.why), "no console output in %.0f s after power-on",
+				 t->start);
 			return finish(b, now);
 		}
 		return 0;
@@ -232,10 +235,17 @@ static int desk_tick(struct board *b, double now)
 	if (t->idle > 0 && now - b->last_output > t->idle)
 		return hang(b, now, "no console output in %s for %.0f s", t->idle);
 	switch (b->phase) {
-	case PHASE_KERNEL: limit = t->kernel; break;
-	case PHASE_AGENT_BEGIN: limit = t->agent_begin; break;
-	case PHASE_AGENT_END: limit = t->agent_end; break;
-	default: break;
+	case PHASE_KERNEL:
+		limit = t->kernel;
+		break;
+	case PHASE_AGENT_BEGIN:
+		limit = t->agent_begin;
+		break;
+	case PHASE_AGENT_END:
+		limit = t->agent_end;
+		break;
+	default:
+		break;
 	}
 	if (limit > 0 && now - b->phase_wall > limit)
 		return hang(b, now, "%s took more than %.0f s", limit);
@@ -264,14 +274,14 @@ static void desk_destroy(struct board *b)
 }
 
 const struct board_ops desk_board_ops = {
-	.kind = "desk",
-	.create = desk_create,
-	.start = desk_start,
-	.fd = desk_fd,
-	.power_fd = desk_power_fd,
-	.input = desk_input,
-	.tick = desk_tick,
-	.result = desk_result,
-	.abort = desk_abort,
-	.destroy = desk_destroy,
+    .kind = "desk",
+    .create = desk_create,
+    .start = desk_start,
+    .fd = desk_fd,
+    .power_fd = desk_power_fd,
+    .input = desk_input,
+    .tick = desk_tick,
+    .result = desk_result,
+    .abort = desk_abort,
+    .destroy = desk_destroy,
 };

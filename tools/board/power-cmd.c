@@ -64,7 +64,7 @@ int power_cmd_run(char *const *argv, int out_fd, double timeout_s, char *err, si
 	close(ready[0]);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd >= 0) {
-		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
 		int r;
 
 		do

@@ -51,19 +51,22 @@ int power_gpio_request(const struct board_power *pw, bool on, const char *consum
 	if (!g->line) {
 		r = errno && errno != ENOENT ? -errno : -ENOENT;
 		if (pw->line_name)
-			snprintf(err, errsize, "GPIO chip '%s' has no line named '%s'", pw->chip, pw->line_name);
+			snprintf(err, errsize, "GPIO chip '%s' has no line named '%s'", pw->chip,
+				 pw->line_name);
 		else
-			snprintf(err, errsize, "GPIO chip '%s' has no line %d (it has %u)", pw->chip, pw->line,
-				 gpiod_chip_num_lines(g->chip));
+			snprintf(err, errsize, "GPIO chip '%s' has no line %d (it has %u)", pw->chip,
+				 pw->line, gpiod_chip_num_lines(g->chip));
 		gpiod_chip_close(g->chip);
 		free(g);
 		return r;
 	}
-	snprintf(g->what, sizeof(g->what), "%s line %u", gpiod_chip_name(g->chip), gpiod_line_offset(g->line));
+	snprintf(g->what, sizeof(g->what), "%s line %u", gpiod_chip_name(g->chip),
+		 gpiod_line_offset(g->line));
 	if (gpiod_line_request_output_flags(g->line, consumer, flags, on ? 1 : 0) < 0) {
 		r = -errno;
 		if (r == -EBUSY && gpiod_line_update(g->line) == 0 && gpiod_line_consumer(g->line))
-			snprintf(err, errsize, "%s is busy: held by '%s'", g->what, gpiod_line_consumer(g->line));
+			snprintf(err, errsize, "%s is busy: held by '%s'", g->what,
+				 gpiod_line_consumer(g->line));
 		else
 			snprintf(err, errsize, "cannot request %s as an output: %s", g->what, strerror(-r));
 		gpiod_chip_close(g->chip);

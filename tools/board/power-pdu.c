@@ -33,7 +33,7 @@ static double now_s(void)
 /* A connected TCP socket to host:port, or -errno. */
 static int tcp_connect(const char *host, int port, double timeout_s)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
 	char service[16];
 	int fd = -1, r = -EHOSTUNREACH;
 
@@ -57,7 +57,7 @@ static int tcp_connect(const char *host, int port, double timeout_s)
 			fd = -1;
 			continue;
 		}
-		p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+		p = (struct pollfd){.fd = fd, .events = POLLOUT};
 		if (poll(&p, 1, (int)(timeout_s * 1000)) != 1) {
 			r = -ETIMEDOUT;
 		} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &r, &len) == 0 && r == 0) {
@@ -80,7 +80,7 @@ static int exchange(int fd, const char *req, char *ans, size_t size, double time
 
 	while (off < len) {
 		ssize_t n = send(fd, req + off, len - off, MSG_NOSIGNAL);
-		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
 
 		if (n > 0) {
 			off += n;
@@ -93,7 +93,7 @@ static int exchange(int fd, const char *req, char *ans, size_t size, double time
 	}
 	off = 0;
 	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		double left = end - now_s();
 		ssize_t n;
 
@@ -120,7 +120,8 @@ static void url_encode(const char *s, char *out, size_t size)
 	for (; *s && o + 4 < size; s++) {
 		unsigned char c = *s;
 
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~", c))
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-._~", c))
 			out[o++] = c;
 		else
 			o += snprintf(out + o, size - o, "%%%02X", c);
@@ -138,8 +139,8 @@ int power_pdu_request(const struct board_pdu *p, int delay_s, char *err, size_t 
 
 	fd = tcp_connect(p->daemon, p->daemon_port, 10);
 	if (fd < 0) {
-		snprintf(err, errsize, "pdudaemon at %s:%d (%s): cannot connect: %s", p->daemon, p->daemon_port, lname,
-			 strerror(-fd));
+		snprintf(err, errsize, "pdudaemon at %s:%d (%s): cannot connect: %s", p->daemon,
+			 p->daemon_port, lname, strerror(-fd));
 		return fd;
 	}
 	if (p->listener == PDU_TCP) {
@@ -159,8 +160,8 @@ int power_pdu_request(const struct board_pdu *p, int delay_s, char *err, size_t 
 	r = exchange(fd, req, ans, sizeof(ans), timeout);
 	close(fd);
 	if (r < 0) {
-		snprintf(err, errsize, "pdudaemon at %s:%d (%s): %s %s %s: %s", p->daemon, p->daemon_port, lname,
-			 p->pdu, p->port, p->command, strerror(-r));
+		snprintf(err, errsize, "pdudaemon at %s:%d (%s): %s %s %s: %s", p->daemon, p->daemon_port,
+			 lname, p->pdu, p->port, p->command, strerror(-r));
 		return r;
 	}
 	ans[strcspn(ans, "\r\n")] = '\0';
@@ -173,7 +174,8 @@ int power_pdu_request(const struct board_pdu *p, int delay_s, char *err, size_t 
 			return 0;
 		r = status >= 400 ? -EREMOTEIO : -EPROTO;
 	}
-	snprintf(err, errsize, "pdudaemon at %s:%d (%s) %s '%s %s %s': '%.200s'", p->daemon, p->daemon_port, lname,
-		 r == -EREMOTEIO ? "refused" : "gave an unknown answer to", p->pdu, p->port, p->command, ans);
+	snprintf(err, errsize, "pdudaemon at %s:%d (%s) %s '%s %s %s': '%.200s'", p->daemon, p->daemon_port,
+		 lname, r == -EREMOTEIO ? "refused" : "gave an unknown answer to", p->pdu, p->port,
+		 p->command, ans);
 	return r;
 }

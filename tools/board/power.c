@@ -32,7 +32,8 @@ static int gpio_resolve(const struct board_power *pw, struct board_power *copy, 
 	return r;
 }
 
-static int gpio_switch(const struct board_desc *d, bool on, struct power_gpio **gpio, char *err, size_t errsize)
+static int gpio_switch(const struct board_desc *d, bool on, struct power_gpio **gpio, char *err,
+		       size_t errsize)
 {
 	struct board_power pw;
 	int r;
@@ -49,13 +50,14 @@ static int gpio_switch(const struct board_desc *d, bool on, struct power_gpio **
 
 static void sleep_s(double s)
 {
-	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+	struct timespec ts = {(time_t)s, (long)((s - (time_t)s) * 1e9)};
 
 	while (s > 0 && nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
 
-static int run_steps(const struct board_desc *d, enum board_power_action a, int out_fd, char *err, size_t errsize)
+static int run_steps(const struct board_desc *d, enum board_power_action a, int out_fd, char *err,
+		     size_t errsize)
 {
 	char e[512];
 
@@ -65,8 +67,9 @@ static int run_steps(const struct board_desc *d, enum board_power_action a, int 
 
 		/* pdudaemon sleeps a delay before on and off too: send it for reboots only */
 		if (s->pdu)
-			r = power_pdu_request(s->pdu, strcmp(s->pdu->command, "reboot") ? -1 : (int)(d->power.delay + 0.5),
-					      e, sizeof(e));
+			r = power_pdu_request(
+			    s->pdu, strcmp(s->pdu->command, "reboot") ? -1 : (int)(d->power.delay + 0.5), e,
+			    sizeof(e));
 		else
 			r = power_cmd_run(s->argv, out_fd, POWER_TIMEOUT_S, e, sizeof(e));
 		if (r < 0) {
@@ -166,7 +169,8 @@ int power_state_read(const struct board_desc *d, char *buf, size_t size, int *re
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	if (!fgets(line, sizeof(line), f) || sscanf(line, "%7s %lld %d %399[^\n]", action, &t, &pid, what) < 3) {
+	if (!fgets(line, sizeof(line), f) ||
+	    sscanf(line, "%7s %lld %d %399[^\n]", action, &t, &pid, what) < 3) {
 		fclose(f);
 		return -EINVAL;
 	}
@@ -175,14 +179,14 @@ int power_state_read(const struct board_desc *d, char *buf, size_t size, int *re
 	strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S UTC", gmtime(&tt));
 	/* a holder that died released the line */
 	if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH) {
-		snprintf(buf, size, "%s since %s; the holder of %s (pid %d) is gone: the line is released", action,
-			 line, what, pid);
+		snprintf(buf, size, "%s since %s; the holder of %s (pid %d) is gone: the line is released",
+			 action, line, what, pid);
 		pid = 0;
 	} else if (pid > 0) {
 		snprintf(buf, size, "%s since %s; %s held by pid %d", action, line, what, pid);
 	} else {
-		snprintf(buf, size, "%s since %s (last switched by oopsfarm; the board itself is not asked)", action,
-			 line);
+		snprintf(buf, size, "%s since %s (last switched by oopsfarm; the board itself is not asked)",
+			 action, line);
 	}
 	if (ret_holder_pid)
 		*ret_holder_pid = pid;
@@ -270,6 +274,7 @@ int power_hold_gpio(const struct board_desc *d, bool on, int *ret_pid, char *err
 	}
 	waitpid(pid, NULL, 0);
 	msg[n > 0 ? n : 0] = '\0';
-	snprintf(err, errsize, "%s: power %s: %s", d->name, on ? "on" : "off", n > 0 ? msg : "the holder died");
+	snprintf(err, errsize, "%s: power %s: %s", d->name, on ? "on" : "off",
+		 n > 0 ? msg : "the holder died");
 	return -EIO;
 }

@@ -96,7 +96,8 @@ int board_power_switch(const struct board_desc *d, enum board_power_action a, st
  */
 const char *power_state_dir(void);
 /* Records action a on d (holder_pid > 0: a holder process keeps the line). */
-int power_state_write(const struct board_desc *d, enum board_power_action a, int holder_pid, const char *what);
+int power_state_write(const struct board_desc *d, enum board_power_action a, int holder_pid,
+		      const char *what);
 /* The state line for d into buf; -ENOENT never switched. */
 int power_state_read(const struct board_desc *d, char *buf, size_t size, int *ret_holder_pid);
 

@@ -80,7 +80,8 @@ static void find_by_id(const char *dev_root, const char *name, char *ret, size_t
 
 int serial_list(const char *sysfs_root, const char *dev_root, struct serial_port **ret, int *ret_n)
 {
-	char dir[PATH_MAX], p[PATH_MAX + 300], dev_path[PATH_MAX], sub[PATH_MAX], intf[PATH_MAX], usbdev[PATH_MAX];
+	char dir[PATH_MAX], p[PATH_MAX + 300], dev_path[PATH_MAX], sub[PATH_MAX], intf[PATH_MAX],
+	    usbdev[PATH_MAX];
 	struct serial_port *ports = NULL;
 	struct dirent *e;
 	int n = 0, cap = 0;
@@ -136,7 +137,8 @@ int serial_list(const char *sysfs_root, const char *dev_root, struct serial_port
 		read_attr(intf, "bInterfaceNumber", sp->interface, sizeof(sp->interface));
 		/* pyserial: a multi-interface adapter (FT4232) is located by its interface */
 		read_attr(usbdev, "bNumInterfaces", v, sizeof(v));
-		snprintf(sp->location, sizeof(sp->location), "%s", atoi(v) > 1 ? last_name(intf) : last_name(usbdev));
+		snprintf(sp->location, sizeof(sp->location), "%s",
+			 atoi(v) > 1 ? last_name(intf) : last_name(usbdev));
 		find_by_id(dev_root, e->d_name, sp->by_id, sizeof(sp->by_id));
 	}
 	closedir(d);
@@ -155,12 +157,13 @@ static bool location_matches(const char *want, const char *loc)
 
 	if (!strcmp(want, loc) || (wl == dl && !strncmp(want, loc, dl)))
 		return true;
-	return dash && (size_t)(dash + 1 - loc) < dl && wl == dl - (dash + 1 - loc) && !strncmp(want, dash + 1, wl);
+	return dash && (size_t)(dash + 1 - loc) < dl && wl == dl - (dash + 1 - loc) &&
+	       !strncmp(want, dash + 1, wl);
 }
 
 bool serial_port_matches(const struct serial_port *port, const struct board_usb_match *m)
 {
 	return (!m->serial || !strcmp(m->serial, port->serial)) &&
-	       (!m->location || location_matches(m->location, port->location)) && (!m->vid || m->vid == port->vid) &&
-	       (!m->pid || m->pid == port->pid);
+	       (!m->location || location_matches(m->location, port->location)) &&
+	       (!m->vid || m->vid == port->vid) && (!m->pid || m->pid == port->pid);
 }

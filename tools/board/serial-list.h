@@ -16,8 +16,8 @@
 #include "board-desc.h"
 
 struct serial_port {
-	char dev[64];	  /* "/dev/ttyUSB0" (under dev_root) */
-	char by_id[512];  /* "/dev/serial/by-id/usb-FTDI_...-if00-port0", or "" */
+	char dev[64];	 /* "/dev/ttyUSB0" (under dev_root) */
+	char by_id[512]; /* "/dev/serial/by-id/usb-FTDI_...-if00-port0", or "" */
 	unsigned vid, pid;
 	char serial[128], manufacturer[128], product[128];
 	char location[64]; /* USB port path: "1-1.2" */

@@ -21,24 +21,25 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: oopsfarm board check [--json] FILE...\n"
-		   "       oopsfarm board serial [--json]\n"
-		   "       oopsfarm board console [--timeout S] [--until TEXT] [--send TEXT] [--sysrq] BOARD\n\n"
-		   "check    reads board descriptions (a labgrid environment, a rendered LAVA device\n"
-		   "         dictionary, or oopsfarm's own YAML: doc/boards.md) and prints the console,\n"
-		   "         power and flash methods found, and what is ignored.  It reads files only.\n"
-		   "serial   lists the USB-serial adapters plugged in (VID:PID, serial number, USB\n"
-		   "         location, /dev/serial/by-id name), from sysfs.\n"
-		   "console  copies BOARD's console to stdout (raw bytes) until TEXT is seen or S seconds\n"
-		   "         pass (default 10); --send writes TEXT to it first, --sysrq sends a break and\n"
-		   "         the magic SysRq keys w and t (blocked tasks, all tasks).\n\n"
-		   "Exit status: 0 ok; 2 usage, a bad description or unsupported resources (named);\n"
-		   "3 a file or device that cannot be read; console: 1 when TEXT was not seen.\n");
+	fprintf(f,
+		"usage: oopsfarm board check [--json] FILE...\n"
+		"       oopsfarm board serial [--json]\n"
+		"       oopsfarm board console [--timeout S] [--until TEXT] [--send TEXT] [--sysrq] BOARD\n\n"
+		"check    reads board descriptions (a labgrid environment, a rendered LAVA device\n"
+		"         dictionary, or oopsfarm's own YAML: doc/boards.md) and prints the console,\n"
+		"         power and flash methods found, and what is ignored.  It reads files only.\n"
+		"serial   lists the USB-serial adapters plugged in (VID:PID, serial number, USB\n"
+		"         location, /dev/serial/by-id name), from sysfs.\n"
+		"console  copies BOARD's console to stdout (raw bytes) until TEXT is seen or S seconds\n"
+		"         pass (default 10); --send writes TEXT to it first, --sysrq sends a break and\n"
+		"         the magic SysRq keys w and t (blocked tasks, all tasks).\n\n"
+		"Exit status: 0 ok; 2 usage, a bad description or unsupported resources (named);\n"
+		"3 a file or device that cannot be read; console: 1 when TEXT was not seen.\n");
 }
 
 static void check_print(const struct board_desc *d, bool json)
 {
-	struct out o = { .f = stdout, .json = json };
+	struct out o = {.f = stdout, .json = json};
 	char buf[1024], key[32];
 
 	out_begin(&o);
@@ -54,7 +55,8 @@ static void check_print(const struct board_desc *d, bool json)
 	if (d->power.kind == POWER_GPIO) {
 		if (d->power.chip)
 			snprintf(buf, sizeof(buf), "chip %s line %s%s", d->power.chip,
-				 d->power.line_name ? d->power.line_name : "", d->power.active_low ? " active-low" : "");
+				 d->power.line_name ? d->power.line_name : "",
+				 d->power.active_low ? " active-low" : "");
 		else
 			snprintf(buf, sizeof(buf), "sysfs GPIO %d%s", d->power.sysfs_index,
 				 d->power.active_low ? " active-low" : "");
@@ -74,7 +76,8 @@ static void check_print(const struct board_desc *d, bool json)
 			else
 				printf("    %-6s %s\n", board_power_action_name(a), buf);
 		}
-	if ((d->power.kind == POWER_CMD || d->power.kind == POWER_PDU) && !d->power.nsteps[BOARD_RESET] && !json)
+	if ((d->power.kind == POWER_CMD || d->power.kind == POWER_PDU) && !d->power.nsteps[BOARD_RESET] &&
+	    !json)
 		printf("    reset  off, %.0f s, on\n", d->power.delay);
 	board_flash_describe(&d->flash, buf, sizeof(buf));
 	out_str(&o, "flash", "  flash    %s\n", buf);
@@ -89,9 +92,8 @@ static void check_print(const struct board_desc *d, bool json)
 
 static int board_check(int argc, char **argv)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
-					      { "help", no_argument, NULL, 'h' },
-					      {} };
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {}};
 	int c, rc = EXIT_OK;
 	bool json = false;
 
@@ -150,7 +152,7 @@ static int board_serial(int argc, char **argv)
 	if (!n && !json)
 		fprintf(stderr, "oopsfarm board: no USB-serial adapter plugged in\n");
 	for (int i = 0; i < n; i++) {
-		struct out o = { .f = stdout, .json = json };
+		struct out o = {.f = stdout, .json = json};
 		struct serial_port *p = &ports[i];
 
 		/* pyserial's hwid: USB VID:PID=0403:6001 SER=A1B2C3 LOCATION=1-1.2 */
@@ -181,15 +183,13 @@ static void console_signal(int sig)
 /* Copies a board's console to stdout until TEXT or the time limit. */
 static int board_console(int argc, char **argv)
 {
-	static const struct option opts[] = { { "timeout", required_argument, NULL, 't' },
-					      { "until", required_argument, NULL, 'u' },
-					      { "send", required_argument, NULL, 's' },
-					      { "sysrq", no_argument, NULL, 'q' },
-					      { "help", no_argument, NULL, 'h' },
-					      {} };
+	static const struct option opts[] = {
+	    {"timeout", required_argument, NULL, 't'}, {"until", required_argument, NULL, 'u'},
+	    {"send", required_argument, NULL, 's'},    {"sysrq", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},	       {}};
 	const char *until = NULL, *send = NULL;
 	char path[4096], err[1024], buf[4096], tail[8192] = "", what[512];
-	struct sigaction sa = { .sa_handler = console_signal };
+	struct sigaction sa = {.sa_handler = console_signal};
 	double timeout = 10, end;
 	struct board_desc *d;
 	struct console *con;
@@ -243,7 +243,7 @@ static int board_console(int argc, char **argv)
 		       r == -EOPNOTSUPP ? "a raw TCP console cannot send a break" : strerror(-r));
 	end = board_now() + timeout;
 	while (!console_stop && !seen && board_now() < end) {
-		struct pollfd p = { .fd = console_fd(con), .events = POLLIN };
+		struct pollfd p = {.fd = console_fd(con), .events = POLLIN};
 		ssize_t n;
 
 		if (console_tick(con) == 1)
@@ -256,7 +256,8 @@ static int board_console(int argc, char **argv)
 			continue;
 		n = console_read(con, buf, sizeof(buf));
 		if (n == -ENODEV) {
-			fprintf(stderr, "oopsfarm board: %s: console %s went away, waiting for it\n", d->name, what);
+			fprintf(stderr, "oopsfarm board: %s: console %s went away, waiting for it\n", d->name,
+				what);
 			continue;
 		}
 		if (n <= 0)

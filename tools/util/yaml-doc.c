@@ -29,7 +29,8 @@ int yaml_doc_load(const char *path, yaml_document_t *doc, char *err, size_t errs
 	return r;
 }
 
-int yaml_doc_failv(char *err, size_t errsize, const char *path, const yaml_node_t *n, const char *fmt, va_list ap)
+int yaml_doc_failv(char *err, size_t errsize, const char *path, const yaml_node_t *n, const char *fmt,
+		   va_list ap)
 {
 	int off = snprintf(err, errsize, "%s:%zu: ", path, n ? n->start_mark.line + 1 : 0);
 

@@ -19,6 +19,7 @@
 int yaml_doc_load(const char *path, yaml_document_t *doc, char *err, size_t errsize);
 
 /* "PATH:LINE: " and the message into err (LINE 0 without a node); returns -EINVAL. */
-int yaml_doc_failv(char *err, size_t errsize, const char *path, const yaml_node_t *n, const char *fmt, va_list ap);
+int yaml_doc_failv(char *err, size_t errsize, const char *path, const yaml_node_t *n, const char *fmt,
+		   va_list ap);
 
 #endif
