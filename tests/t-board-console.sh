@@ -5,15 +5,8 @@
 # tty that vanishes and returns under the same name (bytes lost counted),
 # and the real ser2net on 127.0.0.1 in front of ptys: raw, telnet, RFC 2217;
 # break and SysRq; USB adapters listed from a sysfs tree.
-set -u
-B=${B:-build/host}
-OF=$PWD/$B/oopsfarm
-n=0 fails=0
-t() { # description, then a command whose status decides
-	local d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/lib.sh"
+OF=$PWD/$OF
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -23,7 +16,7 @@ cleanup() {
 trap cleanup EXIT
 export OOPSFARM_LOCK_DIR=$tmp
 if ! command -v socat > /dev/null; then
-	echo "ok 1 # SKIP socat is not installed"
+	skip "pty consoles" "socat is not installed"
 	exit 0
 fi
 
@@ -100,7 +93,7 @@ t "reconnect: no byte of the new boot lost" eval '[ $rc -eq 0 ] && [ "$got" -eq 
 
 # ser2net 4 in front of three ptys: raw, telnet, RFC 2217
 if ! command -v ser2net > /dev/null; then
-	echo "ok $((n += 1)) # SKIP ser2net is not installed"
+	skip "ser2net consoles" "ser2net is not installed"
 	exit $((fails > 0))
 fi
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -3,16 +3,8 @@
 # oopsfarm board check: labgrid environments (0.4.1 and current names),
 # rendered LAVA dictionaries and oopsfarm's own YAML, read without opening
 # anything; unsupported resources and shell commands named; exit codes.
-set -u
-B=${B:-build/host}
-OF=$B/oopsfarm
+. "$(dirname "$0")/lib.sh"
 FX=tests/fixtures/boards
-n=0 fails=0
-t() { # description, then a command whose status decides
-	local d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 out=$($OF board check $FX/labgrid-example.yaml); rc=$?
@@ -45,7 +37,7 @@ if /usr/bin/python3 -c 'import labgrid' 2>/dev/null; then
 	t "labgrid 0.4.1 loads the 0.4.1 file" lg $FX/labgrid-041.yaml
 	t "labgrid 0.4.1 does not know MatchedSysfsGPIO" eval '! lg $FX/labgrid-current.yaml && grep -q MatchedSysfsGPIO "$tmp/lgerr"'
 else
-	echo "ok $((n += 1)) # SKIP python3-labgrid is not installed"
+	skip "labgrid loads our files" "python3-labgrid is not installed"
 fi
 
 $OF board check $FX/labgrid-unknown.yaml > "$tmp/out" 2> "$tmp/err"; rc=$?

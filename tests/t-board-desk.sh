@@ -7,16 +7,9 @@
 # powered on, and stops when powered off; one boot hangs half-way and
 # answers the SysRq keys as a kernel would.  Each boot's verdict and titles
 # must be those `oopsfarm record` gives the same console.
-set -u
-B=${B:-build/host}
-OF=$PWD/$B/oopsfarm
+. "$(dirname "$0")/lib.sh"
+OF=$PWD/$OF
 FX=$PWD/tests/fixtures
-n=0 fails=0
-t() { # description, then a command whose status decides
-	local d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
 tmp=$(mktemp -d)
 socat_pid=
 cleanup() {
@@ -26,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 if ! command -v socat > /dev/null; then
-	echo "ok 1 # SKIP socat is not installed"
+	skip "the desk kind" "socat is not installed"
 	exit 0
 fi
 export OOPSFARM_LOCK_DIR=$tmp
@@ -78,7 +71,7 @@ t "  no byte of an earlier boot in a later one's log" eval '! zstdcat "$tmp"/bui
 # the same consoles through `oopsfarm record`: the same verdicts and titles
 for i in 0 1 2 3 4; do
 	body=$tmp/rec-$i.log
-	sed '1,/^#end$/d' "$FX/${logs[$i]}.log" > "$body"
+	body "$FX/${logs[$i]}.log" > "$body"
 	extra=
 	[ $i -eq 4 ] && { python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); open(sys.argv[1],"wb").write(d[:d.index(b"Run /init")])' "$body"; extra=--hang; }
 	$OF record --store "$tmp/rec.db" --campaign desk-replay --variant shipped --setup desk --uid "r$i" --seq $i \

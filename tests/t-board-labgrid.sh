@@ -5,18 +5,11 @@
 # running tests/board-sim/power.sh), each console handed to `oopsfarm
 # record`.  The board plays real QEMU consoles; the stored verdicts and
 # titles must be those `oopsfarm record` gives the same consoles directly.
-set -u
-B=${B:-build/host}
-OF=$PWD/$B/oopsfarm
+. "$(dirname "$0")/lib.sh"
+OF=$PWD/$OF
 FX=$PWD/tests/fixtures
 SIM=$PWD/tests/board-sim
 MOD=$PWD/tools/labgrid/test_oopsfarm_boots.py
-n=0 fails=0
-t() { # description, then a command whose status decides
-	local d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
 tmp=$(mktemp -d)
 socat_pid=
 cleanup() {
@@ -26,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 if ! command -v socat > /dev/null || ! /usr/bin/python3 -c 'import labgrid, pytest, serial' 2> /dev/null; then
-	echo "ok 1 # SKIP socat, python3-labgrid, python3-pytest or python3-serial missing"
+	skip "the labgrid module" "socat, python3-labgrid, python3-pytest or python3-serial missing"
 	exit 0
 fi
 socat pty,raw,echo=0,link="$tmp/uart" pty,raw,echo=0,link="$tmp/uart.board" &
@@ -63,7 +56,7 @@ t "labgrid powered each boot off, on, off" [ "$(grep -c '^on ' "$tmp/power.log")
 
 for i in 0 1 2 3 4; do
 	body=$tmp/rec-$i.log
-	sed '1,/^#end$/d' "$FX/${logs[$i]}.log" > "$body"
+	body "$FX/${logs[$i]}.log" > "$body"
 	extra=
 	[ $i -eq 4 ] && { /usr/bin/python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); open(sys.argv[1],"wb").write(d[:d.index(b"Run /init")])' "$body"; extra=--hang; }
 	$OF record --store "$tmp/rec.db" --campaign lg --variant shipped --setup desk --uid "r$i" --seq $i \

@@ -4,15 +4,8 @@
 # (started here without systemd, its localcmdline driver running a real
 # command) through both of its listeners and through a pduclient line of a
 # LAVA dictionary; the command backend; manual power; bad input.
-set -u
-B=${B:-build/host}
-OF=$PWD/$B/oopsfarm
-n=0 fails=0
-t() { # description, then a command whose status decides
-	local d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/lib.sh"
+OF=$PWD/$OF
 tmp=$(mktemp -d)
 pdu_pid=
 stop_pdu() {
@@ -55,7 +48,7 @@ actions_are() {
 }
 
 if [ ! -x /usr/sbin/pdudaemon ]; then
-	echo "ok 1 # SKIP pdudaemon is not installed"
+	skip "pdudaemon" "pdudaemon is not installed"
 else
 	for listener in tcp http; do
 		start_pdu $listener
