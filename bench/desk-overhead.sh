@@ -18,21 +18,13 @@ set -eu
 cd "$(dirname "$0")/.."
 B=${B:-build/host}
 OF=$PWD/$B/oopsfarm
-SIM=$PWD/tests/board-sim
 MOD=$PWD/tools/labgrid/test_oopsfarm_boots.py
 BOOTS=${BOOTS:-20}
 SETTLE=0.2
+. tests/board-sim/sim.sh
 tmp=$(mktemp -d)
-socat_pid=
-cleanup() {
-	[ -f "$tmp/pid" ] && kill "$(cat "$tmp/pid")" 2>/dev/null
-	[ -n "$socat_pid" ] && kill "$socat_pid" 2>/dev/null && wait "$socat_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-socat pty,raw,echo=0,link="$tmp/uart" pty,raw,echo=0,link="$tmp/uart.board" &
-socat_pid=$!
-for _ in $(seq 50); do [ -e "$tmp/uart" ] && [ -e "$tmp/uart.board" ] && break; sleep 0.05; done
+trap 'sim_stop; rm -rf "$tmp"' EXIT
+sim_start "$tmp"
 # a short console: the last 40 lines of a real clean boot
 { sed -n '1,/^#end$/p' tests/fixtures/real72-clean-boot.log; sed '1,/^#end$/d' tests/fixtures/real72-clean-boot.log | tail -40; } > "$tmp/short.log"
 export OOPSFARM_LOCK_DIR=$tmp
@@ -55,15 +47,6 @@ reset() { rm -f "$tmp/times" "$tmp/count" "$tmp/power.log"; for _ in $(seq "$BOO
 
 echo "desk overhead bench: $BOOTS boots each, settle $SETTLE s subtracted, $(nproc) host cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 reset
-cat > "$tmp/desk.yaml" <<EOY
-kind: desk
-console: {tty: "$tmp/uart", speed: 115200}
-power:
-  command:
-    on: ["$SIM/power.sh", "on", "$tmp"]
-    off: ["$SIM/power.sh", "off", "$tmp"]
-  delay: 0
-EOY
 cat > "$tmp/c.yaml" <<EOC
 campaign: desk-bench
 variants: [{name: v}]
@@ -75,15 +58,6 @@ EOC
 stats "oopsfarm run (desk kind)"
 
 reset
-cat > "$tmp/env.yaml" <<EOY
-targets:
-  main:
-    resources:
-      RawSerialPort: {port: "$tmp/uart", speed: 115200}
-    drivers:
-      SerialDriver: {}
-      ExternalPowerDriver: {cmd_on: "$SIM/power.sh on $tmp", cmd_off: "$SIM/power.sh off $tmp"}
-EOY
 (cd "$tmp" && OOPSFARM_STORE=$tmp/lg.db OOPSFARM_CAMPAIGN=b OOPSFARM_VARIANT=v OOPSFARM_SETUP=desk \
 	OOPSFARM_BOOTS=$BOOTS OOPSFARM_BIN=$OF OOPSFARM_SETTLE=$SETTLE OOPSFARM_IDLE=5 \
 	/usr/bin/python3 -m pytest -q -p no:cacheprovider --lg-env "$tmp/env.yaml" \

@@ -10,34 +10,17 @@
 . "$(dirname "$0")/lib.sh"
 OF=$PWD/$OF
 FX=$PWD/tests/fixtures
+. tests/board-sim/sim.sh
 tmp=$(mktemp -d)
-socat_pid=
-cleanup() {
-	[ -f "$tmp/pid" ] && kill "$(cat "$tmp/pid")" 2>/dev/null
-	[ -n "$socat_pid" ] && kill "$socat_pid" 2>/dev/null && wait "$socat_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'sim_stop; rm -rf "$tmp"' EXIT
 if ! command -v socat > /dev/null; then
 	skip "the desk kind" "socat is not installed"
 	exit 0
 fi
 export OOPSFARM_LOCK_DIR=$tmp
 
-socat pty,raw,echo=0,link="$tmp/uart" pty,raw,echo=0,link="$tmp/uart.board" &
-socat_pid=$!
-for _ in $(seq 50); do [ -e "$tmp/uart" ] && [ -e "$tmp/uart.board" ] && break; sleep 0.05; done
+sim_start "$tmp"
 
-SIM=$PWD/tests/board-sim
-cat > "$tmp/desk.yaml" <<EOY
-kind: desk
-console: {tty: "$tmp/uart", speed: 115200}
-power:
-  command:
-    on: ["$SIM/power.sh", "on", "$tmp"]
-    off: ["$SIM/power.sh", "off", "$tmp"]
-  delay: 0
-EOY
 logs=(real72-lkdtm-bug real72-clean-boot real72-lkdtm-panic real72-lkdtm-warning-message real72-clean-boot)
 for l in "${logs[@]}"; do echo "$FX/$l.log"; done > "$tmp/list"
 sed -i '$s/$/:hang/' "$tmp/list"

@@ -8,37 +8,16 @@
 . "$(dirname "$0")/lib.sh"
 OF=$PWD/$OF
 FX=$PWD/tests/fixtures
-SIM=$PWD/tests/board-sim
 MOD=$PWD/tools/labgrid/test_oopsfarm_boots.py
+. tests/board-sim/sim.sh
 tmp=$(mktemp -d)
-socat_pid=
-cleanup() {
-	[ -f "$tmp/pid" ] && kill "$(cat "$tmp/pid")" 2>/dev/null
-	[ -n "$socat_pid" ] && kill "$socat_pid" 2>/dev/null && wait "$socat_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'sim_stop; rm -rf "$tmp"' EXIT
 if ! command -v socat > /dev/null || ! /usr/bin/python3 -c 'import labgrid, pytest, serial' 2> /dev/null; then
 	skip "the labgrid module" "socat, python3-labgrid, python3-pytest or python3-serial missing"
 	exit 0
 fi
-socat pty,raw,echo=0,link="$tmp/uart" pty,raw,echo=0,link="$tmp/uart.board" &
-socat_pid=$!
-for _ in $(seq 50); do [ -e "$tmp/uart" ] && [ -e "$tmp/uart.board" ] && break; sleep 0.05; done
+sim_start "$tmp"
 
-cat > "$tmp/env.yaml" <<EOY
-targets:
-  main:
-    resources:
-      RawSerialPort:
-        port: "$tmp/uart"
-        speed: 115200
-    drivers:
-      SerialDriver: {}
-      ExternalPowerDriver:
-        cmd_on: "$SIM/power.sh on $tmp"
-        cmd_off: "$SIM/power.sh off $tmp"
-EOY
 logs=(real72-lkdtm-bug real72-clean-boot real72-lkdtm-panic real72-lkdtm-warning-message real72-clean-boot)
 for l in "${logs[@]}"; do echo "$FX/$l.log"; done > "$tmp/list"
 sed -i '$s/$/:hang/' "$tmp/list"
