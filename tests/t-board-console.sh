@@ -144,6 +144,20 @@ for proto in raw telnet rfc2217; do
 	fi
 done
 
+# LAVA's `telnet HOST PORT` on a raw ser2net port (devices/lava/ser2net.yaml):
+# plain telnet is passive, so no negotiation byte reaches the board's UART
+printf 'kind: desk\nconsole: {tcp: "127.0.0.1:%s", protocol: telnet}\n' $port_raw > "$tmp/lava-raw.yaml"
+timeout 3 cat "$tmp/s-raw.board" > "$tmp/typed-lava" &
+catpid=$!
+$OF board console --timeout 2 --until 'END' --send 'root' "$tmp/lava-raw.yaml" > "$tmp/out-lava" 2>&1 &
+cpid=$!
+sleep 1
+printf 'kernel END\r\n' > "$tmp/s-raw.board"
+wait $cpid; rc=$?
+wait $catpid
+t "telnet client on a raw port: the board's bytes" eval '[ $rc -eq 0 ] && grep -q "kernel END" "$tmp/out-lava"'
+t "telnet client on a raw port: the UART gets only what was typed" [ "$(od -An -c "$tmp/typed-lava" | tr -s ' ')" = " r o o t" ]
+
 # USB-serial adapters from sysfs, in the layout Linux gives an FTDI
 # (usb-serial) and a CDC ACM adapter, and a virtual tty and a platform UART
 # that are not listed

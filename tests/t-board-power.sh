@@ -83,7 +83,7 @@ commands:
   connect: telnet 127.0.0.1 7001
   power_on: pduclient --daemon 127.0.0.1:$port --hostname pdu01 --port 7 --command on
   power_off: pduclient --daemon=127.0.0.1:$port --hostname=pdu01 --port=7 --command=off
-  hard_reset: pduclient --daemon 127.0.0.1:$port --hostname pdu01 --port 7 --command reboot
+  hard_reset: pduclient --daemon 127.0.0.1:$port --hostname pdu01 --port 7 --command reboot --delay 1
 EOB
 	$OF power on "$tmp/lava-board.yaml" > /dev/null 2>&1; rc=$?
 	t "pduclient line from a LAVA dictionary: on" eval '[ $rc -eq 0 ] && actions_are "7 on,"'
@@ -91,7 +91,7 @@ EOB
 	t "  hard_reset (reboot, by name)" eval '[ $rc -eq 0 ] && actions_are "7 on,7 off,7 on,"'
 	$OF power off lava-board > /dev/null 2>&1; rc=$?
 	t "  off" eval '[ $rc -eq 0 ] && actions_are "7 on,7 off,7 on,7 off,"'
-	t "pdudaemon logged the requests it got" grep -q "Received a request from .*: 'pdu01 7 reboot 2'" "$tmp/pdud-tcp.log"
+	t "pdudaemon got the pduclient line's --delay" grep -q "Received a request from .*: 'pdu01 7 reboot 1'" "$tmp/pdud-tcp.log"
 	stop_pdu
 	$OF power on bench-tcp > /dev/null 2> "$tmp/err"; rc=$?
 	t "no pdudaemon running: exit 3, connection refused" eval '[ $rc -eq 3 ] && grep -q "cannot connect: Connection refused" "$tmp/err"'

@@ -337,6 +337,7 @@ static int pduclient_parse(char **argv, struct board_pdu **ret, char *err, size_
 	p->pdu = strdup(val[1]);
 	p->port = strdup(val[2]);
 	p->command = strdup(val[3]);
+	p->delay = val[4] ? atoi(val[4]) : -1;
 	*ret = p;
 	return 0;
 }
@@ -474,6 +475,7 @@ static int add_pdu(struct ctx *x, yaml_node_t *n, const char *daemon, enum board
 		p->pdu = strdup(pdu);
 		p->port = strdup(port);
 		p->command = strdup(cmds[a]);
+		p->delay = -1;
 		x->d->power.steps[a][0].pdu = p;
 		x->d->power.nsteps[a] = 1;
 	}

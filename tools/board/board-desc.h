@@ -84,6 +84,7 @@ struct board_pdu {
 	char *pdu;     /* the PDU's name in pdudaemon's config (pduclient --hostname) */
 	char *port;    /* the outlet (pduclient --port) */
 	char *command; /* "on", "off", "reboot" */
+	int delay;     /* pduclient --delay: seconds sent with the request; -1 none */
 };
 
 /* one step of a power action: an argv run without a shell, or a pdudaemon request */

@@ -164,7 +164,11 @@ int console_net_open(struct console *con, char *err, size_t errsize)
 	con->fd = fd;
 	memset(&con->tn, 0, sizeof(con->tn));
 	con->tn.rfc2217 = c->kind == CONSOLE_RFC2217;
-	if (c->kind == CONSOLE_TELNET || c->kind == CONSOLE_RFC2217) {
+	/* Plain telnet stays passive, as telnet(1) to a port other than 23 does:
+	 * LAVA's `telnet HOST PORT` often reaches a raw ser2net port, where
+	 * negotiation bytes would land on the board's UART.  RFC 2217 is
+	 * asked for explicitly, and its client speaks first. */
+	if (c->kind == CONSOLE_RFC2217) {
 		unsigned char hello[] = {IAC, WILL, OPT_BINARY, IAC, DO,   OPT_BINARY,	IAC, WILL, OPT_SGA,
 					 IAC, DO,   OPT_SGA,	IAC, WILL, OPT_COM_PORT};
 
@@ -173,10 +177,9 @@ int console_net_open(struct console *con, char *err, size_t errsize)
 		con->tn.answered[1][OPT_BINARY / 8] |= 1u << OPT_BINARY;
 		con->tn.answered[0][OPT_SGA / 8] |= 1u << OPT_SGA;
 		con->tn.answered[1][OPT_SGA / 8] |= 1u << OPT_SGA;
-		if (con->tn.rfc2217)
-			con->tn.answered[0][OPT_COM_PORT / 8] |= 1u << (OPT_COM_PORT % 8);
-		r = console_write_all(fd, hello, sizeof(hello) - (con->tn.rfc2217 ? 0 : 3));
-		if (!r && con->tn.rfc2217 && c->speed) {
+		con->tn.answered[0][OPT_COM_PORT / 8] |= 1u << (OPT_COM_PORT % 8);
+		r = console_write_all(fd, hello, sizeof(hello));
+		if (!r && c->speed) {
 			unsigned char baud[4] = {c->speed >> 24, c->speed >> 16, c->speed >> 8, c->speed};
 			unsigned char eight = 8, none = 1, one = 1;
 
@@ -186,13 +189,14 @@ int console_net_open(struct console *con, char *err, size_t errsize)
 				r = com_port(con, CP_SET_STOPSIZE, &one, 1);
 		}
 		if (r < 0) {
-			snprintf(err, errsize, "console %s:%d: telnet negotiation: %s", c->host, c->port,
+			snprintf(err, errsize, "console %s:%d: RFC 2217 negotiation: %s", c->host, c->port,
 				 strerror(-r));
 			close(fd);
 			con->fd = -1;
 			return r;
 		}
 	}
+
 	return 0;
 }
 

@@ -68,9 +68,6 @@ static void power_off(struct board *b)
 	b->powered = false;
 	if (board_power_switch(b->d, BOARD_OFF, &b->gpio, b->err_fd, err, sizeof(err)) < 0 && b->err_fd >= 0)
 		dprintf(b->err_fd, "oopsfarm: %s\n", err);
-	/* the relay's level is off now; releasing the line leaves it to the chip */
-	power_gpio_release(b->gpio);
-	b->gpio = NULL;
 }
 
 static int finish(struct board *b, double now)
@@ -268,6 +265,8 @@ static void desk_destroy(struct board *b)
 	if (!b)
 		return;
 	desk_abort(b);
+	/* released only now: between boots the request holds the relay off */
+	power_gpio_release(b->gpio);
 	console_close(b->con);
 	board_desc_free(b->d);
 	free(b);

@@ -27,7 +27,8 @@
  *           whether the keys were sent.
  * Power actions run synchronously (a command has POWER_TIMEOUT_S): the
  * loop waits for them.  A GPIO relay's line request is held by the board
- * from power-on to power-off.
+ * from its first power-on until it is destroyed, at the off level between
+ * boots: released, a line goes back to what its chip does.
  *
  * A setup's `board:` names the description (board_kind_find() makes it
  * the desk kind); create() reads it.  One description is one physical

@@ -56,6 +56,15 @@ static void sleep_s(double s)
 		;
 }
 
+/* pdudaemon sleeps a delay before on and off too: a pduclient line's
+ * --delay as given, else the description's for reboots only */
+static int pdu_delay(const struct board_desc *d, const struct board_pdu *p)
+{
+	if (p->delay >= 0)
+		return p->delay;
+	return strcmp(p->command, "reboot") ? -1 : (int)(d->power.delay + 0.5);
+}
+
 static int run_steps(const struct board_desc *d, enum board_power_action a, int out_fd, char *err,
 		     size_t errsize)
 {
@@ -65,11 +74,8 @@ static int run_steps(const struct board_desc *d, enum board_power_action a, int 
 		const struct board_step *s = &d->power.steps[a][i];
 		int r;
 
-		/* pdudaemon sleeps a delay before on and off too: send it for reboots only */
 		if (s->pdu)
-			r = power_pdu_request(
-			    s->pdu, strcmp(s->pdu->command, "reboot") ? -1 : (int)(d->power.delay + 0.5), e,
-			    sizeof(e));
+			r = power_pdu_request(s->pdu, pdu_delay(d, s->pdu), e, sizeof(e));
 		else
 			r = power_cmd_run(s->argv, out_fd, POWER_TIMEOUT_S, e, sizeof(e));
 		if (r < 0) {
