@@ -70,4 +70,15 @@ c_rec=$(sqlite3 "$tmp/rec.db" 'SELECT title FROM crashes ORDER BY title' | sort 
 t "crash titles equal record's" eval '[ "$c_run" = "$c_rec" ] && [ -n "$c_run" ]'
 $OF report --store "$db" > "$tmp/report" 2>&1
 t "the report names the target's failures" grep -q "kernel BUG in lkdtm_BUG" "$tmp/report"
+# a board that cannot be powered, or whose console is missing: infra, never a kernel failure
+printf 'kind: desk\nconsole: {tty: /dev/ttyUSB97}\npower: {command: {on: [true], off: [true]}}\n' > "$tmp/notty.yaml"
+printf 'kind: desk\nconsole: {tty: "%s"}\npower: {command: {on: [false], off: [true]}}\n' "$tmp/uart" > "$tmp/nopower.yaml"
+for b in notty nopower; do
+	printf 'campaign: %s\nvariants: [{name: v}]\nsetups: [{name: s, board: "%s"}]\nboots: 1\n' $b "$tmp/$b.yaml" > "$tmp/c-$b.yaml"
+	(cd "$tmp" && $OF run --no-agent "$tmp/c-$b.yaml" > /dev/null 2>&1)
+	db=$tmp/build/run/$b/results.db
+	t "$b: every attempt is infra" eval '[ "$(sqlite3 "$db" "SELECT DISTINCT verdict FROM boots")" = infra ]'
+done
+t "  the missing tty is named" eval 'sqlite3 "$tmp/build/run/notty/results.db" "SELECT infra_reason FROM boots" | grep -q "cannot open console '"'/dev/ttyUSB97'"'"'
+t "  the failing power command is named" eval 'sqlite3 "$tmp/build/run/nopower/results.db" "SELECT infra_reason FROM boots" | grep -q "power on: '"'false'"' exited with status 1"'
 exit $((fails > 0))
