@@ -24,6 +24,7 @@ sim_start "$tmp"
 logs=(real72-lkdtm-bug real72-clean-boot real72-lkdtm-panic real72-lkdtm-warning-message real72-clean-boot)
 for l in "${logs[@]}"; do echo "$FX/$l.log"; done > "$tmp/list"
 sed -i '$s/$/:hang/' "$tmp/list"
+printf 'STALE BYTES AFTER POWER-OFF\r\n' > "$tmp/stale"
 cat > "$tmp/campaign.yaml" <<EOC
 campaign: desk-replay
 target: "kernel BUG in lkdtm_BUG"
@@ -50,6 +51,7 @@ t "  the hang's reason says SysRq was sent" eval 'q "SELECT infra_reason FROM bo
 hanglog=$(ls "$tmp"/build/run/desk-replay/logs/*-4.0.log.zst 2>/dev/null)
 t "  the SysRq dump landed in the hung boot's log" eval 'zstdcat "$hanglog" | grep -q "sysrq: Show Blocked State"'
 t "  no byte of an earlier boot in a later one's log" eval '! zstdcat "$tmp"/build/run/desk-replay/logs/*-1.0.log.zst | grep -q "lkdtm_BUG"'
+t "  bytes from before a power-on count for no boot" eval '! zstdcat "$tmp"/build/run/desk-replay/logs/*.zst | grep -q "STALE BYTES"'
 
 # the same consoles through `oopsfarm record`: the same verdicts and titles
 for i in 0 1 2 3 4; do

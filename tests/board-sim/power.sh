@@ -17,5 +17,7 @@ on)
 off)
 	[ -f "$d/pid" ] && kill "$(cat "$d/pid")" 2>/dev/null
 	rm -f "$d/pid"
+	# a board that prints while its power drops (DIR/stale, when present)
+	[ -f "$d/stale" ] && cat "$d/stale" > "$d/uart.board"
 	echo off >> "$d/power.log" ;;
 esac
