@@ -72,6 +72,9 @@ c_rec=$(sqlite3 "$tmp/rec.db" 'SELECT title FROM crashes ORDER BY title' | sort 
 t "crash titles equal record's" eval '[ "$c_run" = "$c_rec" ] && [ -n "$c_run" ]'
 $OF report --store "$db" > "$tmp/report" 2>&1
 t "the report names the target's failures" grep -q "kernel BUG in lkdtm_BUG" "$tmp/report"
+(cd "$tmp" && $OF run --no-agent --boards 2 "$tmp/campaign.yaml" > /dev/null 2> "$tmp/err"); rc=$?
+t "a desk board is one board: --boards 2 is refused" eval '[ $rc -eq 2 ] && grep -q "a desk board is one board: run it with boards: 1, not 2" "$tmp/err"'
+
 # a board that cannot be powered, or whose console is missing: infra, never a kernel failure
 printf 'kind: desk\nconsole: {tty: /dev/ttyUSB97}\npower: {command: {on: [true], off: [true]}}\n' > "$tmp/notty.yaml"
 printf 'kind: desk\nconsole: {tty: "%s"}\npower: {command: {on: [false], off: [true]}}\n' "$tmp/uart" > "$tmp/nopower.yaml"

@@ -9,11 +9,11 @@
 
 /* clang-format off */
 static const struct board_kind kinds[] = {
-	{ "qemu-smmuv3", &qemu_board_ops,   "devices/qemu-smmuv3" },
+	{ "qemu-smmuv3", &qemu_board_ops,   "devices/qemu-smmuv3", 0 },
 	/* tests only: the console plays $OOPSFARM_REPLAY_CONSOLE (board/replay.c) */
-	{ "replay",      &replay_board_ops, NULL },
+	{ "replay",      &replay_board_ops, NULL, 0 },
 	/* a real board: `board:` is its description; it boots what it has */
-	{ "desk",        &desk_board_ops,   NULL },
+	{ "desk",        &desk_board_ops,   NULL, 1 },
 };
 /* clang-format on */
 

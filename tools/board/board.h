@@ -89,6 +89,7 @@ struct board_kind {
 	const char *name;
 	const struct board_ops *ops;
 	const char *recipe;
+	int max_boards; /* boards at once for the whole run (one physical board: 1); 0 any */
 };
 
 /* The kind named name, or NULL when none is.  A name that is no kind but

@@ -32,8 +32,9 @@
  *
  * A setup's `board:` names the description (board_kind_find() makes it
  * the desk kind); create() reads it.  One description is one physical
- * board: a campaign on it runs with `boards: 1` (a second board of the same
- * description would find its console locked: infra).
+ * board: its board_kind has max_boards 1, and `oopsfarm run` refuses
+ * more (a second board of the same description would find its console
+ * locked).
  */
 #ifndef OOPSFARM_BOARD_DESK_H
 #define OOPSFARM_BOARD_DESK_H
