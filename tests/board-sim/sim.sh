@@ -43,8 +43,10 @@ EOY
 	[ -e "$sim_dir/uart.board" ]
 }
 
+# (always succeeds: it runs in EXIT traps, also under set -e)
 sim_stop() {
-	[ -n "$sim_dir" ] && [ -f "$sim_dir/pid" ] && kill "$(cat "$sim_dir/pid")" 2>/dev/null
-	[ -n "$sim_socat" ] && kill "$sim_socat" 2>/dev/null && wait "$sim_socat" 2>/dev/null
+	if [ -n "$sim_dir" ] && [ -f "$sim_dir/pid" ]; then kill "$(cat "$sim_dir/pid")" 2>/dev/null || :; fi
+	if [ -n "$sim_socat" ]; then kill "$sim_socat" 2>/dev/null || :; wait "$sim_socat" 2>/dev/null || :; fi
 	sim_socat=
+	return 0
 }
