@@ -1242,6 +1242,18 @@ void board_step_describe(const struct board_step *s, char *buf, size_t size)
 		board_argv_format(s->argv, buf, size);
 }
 
+void board_gpio_describe(const struct board_power *pw, char *buf, size_t size)
+{
+	const char *low = pw->active_low ? " active-low" : "";
+
+	if (!pw->chip)
+		snprintf(buf, size, "sysfs GPIO %d%s", pw->sysfs_index, low);
+	else if (pw->line_name)
+		snprintf(buf, size, "chip %s line %s%s", pw->chip, pw->line_name, low);
+	else
+		snprintf(buf, size, "chip %s line %d%s", pw->chip, pw->line, low);
+}
+
 void board_flash_describe(const struct board_flash *f, char *buf, size_t size)
 {
 	if (f->kind == FLASH_FASTBOOT_USB)

@@ -166,6 +166,8 @@ int board_desc_find(const char *board, char *ret_path, size_t size, char *err, s
 void board_console_describe(const struct board_console *c, char *buf, size_t size);
 void board_step_describe(const struct board_step *s, char *buf, size_t size);
 void board_flash_describe(const struct board_flash *f, char *buf, size_t size);
+/* "chip 9030000.pl061 line 2 active-low", "sysfs GPIO 505" */
+void board_gpio_describe(const struct board_power *pw, char *buf, size_t size);
 
 /* "labgrid", "lava", "oopsfarm" */
 const char *board_format_name(enum board_format f);

@@ -53,16 +53,7 @@ static void check_print(const struct board_desc *d, bool json)
 	out_str(&o, "console", "  console  %s\n", buf);
 	out_str(&o, "power_kind", "  power    %s\n", board_power_kind_name(d->power.kind));
 	if (d->power.kind == POWER_GPIO) {
-		if (d->power.chip)
-			snprintf(buf, sizeof(buf), "chip %s line %s%s", d->power.chip,
-				 d->power.line_name ? d->power.line_name : "",
-				 d->power.active_low ? " active-low" : "");
-		else
-			snprintf(buf, sizeof(buf), "sysfs GPIO %d%s", d->power.sysfs_index,
-				 d->power.active_low ? " active-low" : "");
-		if (d->power.chip && !d->power.line_name)
-			snprintf(buf, sizeof(buf), "chip %s line %d%s", d->power.chip, d->power.line,
-				 d->power.active_low ? " active-low" : "");
+		board_gpio_describe(&d->power, buf, sizeof(buf));
 		out_str(&o, "gpio", "    gpio   %s\n", buf);
 	} else if (d->power.kind == POWER_MANUAL) {
 		out_str(&o, "manual", "    manual %s\n", d->power.manual_name);

@@ -50,12 +50,7 @@ static int gpio_action(const struct board_desc *d, enum board_power_action a)
 		errorf("power", "%s", err);
 		return EXIT_INFRA;
 	}
-	if (d->power.chip)
-		snprintf(what, sizeof(what), "%s line %d", d->power.chip, d->power.line);
-	else
-		snprintf(what, sizeof(what), "sysfs GPIO %d", d->power.sysfs_index);
-	if (d->power.line_name)
-		snprintf(what, sizeof(what), "%s line %s", d->power.chip, d->power.line_name);
+	board_gpio_describe(&d->power, what, sizeof(what));
 	power_state_write(d, a, pid, what);
 	printf("%s: %s; %s held by pid %d until the next 'oopsfarm power'\n", d->name,
 	       a == BOARD_OFF ? "off" : "on", what, pid);
