@@ -39,9 +39,10 @@ static void usage(FILE *f)
 
 static void check_print(const struct board_desc *d, bool json)
 {
-	struct out o = {.f = stdout, .json = json};
 	char buf[1024], key[32];
+	struct out o;
 
+	out_init(&o, stdout, json);
 	out_begin(&o);
 	if (json)
 		out_u64(&o, "version", NULL, 1);
@@ -143,11 +144,12 @@ static int board_serial(int argc, char **argv)
 	if (!n && !json)
 		fprintf(stderr, "oopsfarm board: no USB-serial adapter plugged in\n");
 	for (int i = 0; i < n; i++) {
-		struct out o = {.f = stdout, .json = json};
 		struct serial_port *p = &ports[i];
+		struct out o;
 
 		/* pyserial's hwid: USB VID:PID=0403:6001 SER=A1B2C3 LOCATION=1-1.2 */
 		snprintf(ids, sizeof(ids), "%04X:%04X", p->vid, p->pid);
+		out_init(&o, stdout, json);
 		out_begin(&o);
 		if (json)
 			out_u64(&o, "version", NULL, 1);

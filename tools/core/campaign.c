@@ -281,9 +281,9 @@ int campaign_until_parse(const char *line, struct campaign_until *u)
 	return r;
 }
 
-static bool plain_word(const char *s)
+bool campaign_name_valid(const char *s)
 {
-	return s[0] != '.' &&
+	return s && s[0] && s[0] != '.' &&
 	       !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")];
 }
 
@@ -300,7 +300,7 @@ static int load_variant(struct ctx *x, yaml_node_t *n, struct campaign_variant *
 	if ((r = check_keys(x, n, what, keys)) || (r = str(x, n, what, "name", true, &v->name)) ||
 	    (r = str(x, n, what, "kernel", false, &v->kernel_src)))
 		return r;
-	if (!plain_word(v->name))
+	if (!campaign_name_valid(v->name))
 		return fail(x, get(x, n, "name"), "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'",
 			    what, v->name);
 	p = get(x, n, "patches");
@@ -336,7 +336,7 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 	    (r = num(x, n, what, "extra_nodes", 0, 100000, 0, &s->extra_nodes)) ||
 	    (r = str(x, n, what, "cpu", false, &s->cpu)))
 		return r;
-	if (!plain_word(s->name))
+	if (!campaign_name_valid(s->name))
 		return fail(x, get(x, n, "name"), "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'",
 			    what, s->name);
 	if (!s->board)
@@ -377,7 +377,7 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 	    (r = str(&x, root, "campaign", "agent", false, &c->agent_args)))
 		goto out;
 	/* the name becomes a directory and a key: keep it a plain word */
-	if (!plain_word(c->name)) {
+	if (!campaign_name_valid(c->name)) {
 		r = fail(&x, get(&x, root, "campaign"),
 			 "campaign: the name '%s' may hold only letters, digits, '.', '_' and '-'", c->name);
 		goto out;
@@ -423,6 +423,13 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 		c->nsetups++;
 		if (r)
 			goto out;
+		/* two setups of one name would pool their boots into one row */
+		for (int j = 0; j < c->nsetups - 1; j++)
+			if (!strcmp(c->setups[j].name, c->setups[c->nsetups - 1].name)) {
+				r = fail(&x, yaml_document_get_node(&x.doc, *it), "setups: '%s' is named twice",
+					 c->setups[j].name);
+				goto out;
+			}
 	}
 	/* the stopping rule, now that the variants are known */
 	n = get(&x, root, "stop");

@@ -107,4 +107,12 @@ int campaign_timeout_set(struct campaign_timeouts *t, const char *assignment);
  */
 char *campaign_kernel_args(const struct campaign *c);
 
+/*
+ * The one check of a name (campaign, variant, setup) wherever it enters: a
+ * spec, a flag, a store.  A name becomes a directory, a file name part and
+ * a QEMU option value, so it is a plain word: letters, digits, '.', '_' and
+ * '-', not empty, not starting with '.'.
+ */
+bool campaign_name_valid(const char *s);
+
 #endif
