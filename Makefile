@@ -43,7 +43,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 # The host tools link well-kept Debian libraries (installed by `make deps`).
-HOST_LIBS := sqlite3 yaml-0.1 jansson libcurl libzstd
+HOST_LIBS := sqlite3 yaml-0.1 jansson libcurl libzstd libgpiod
 HOST_CFLAGS = $(shell pkg-config --cflags $(HOST_LIBS) 2>/dev/null)
 HOST_LDLIBS = $(shell pkg-config --libs $(HOST_LIBS) 2>/dev/null) -lpthread -lm
 

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "power", cmd_power, "switch a board's power on, off or reset" },
 	{ "modules", cmd_modules, "the plan the board agent loads a module directory with" },
 	{ "nightly", cmd_nightly, "run a nightly plan's night; what changed since the night before" },
+	{ "board", cmd_board, "check board descriptions, list serial adapters, read a console" },
 };
 
 static int help(FILE *f)

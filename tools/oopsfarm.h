@@ -31,6 +31,7 @@ int cmd_lava(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 int cmd_modules(int argc, char **argv);
 int cmd_nightly(int argc, char **argv);
+int cmd_board(int argc, char **argv);
 
 #include "util/msg.h"
 

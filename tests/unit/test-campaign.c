@@ -98,7 +98,7 @@ int main(void)
 
 	r = load("board", "campaign: x\nvariants: [{name: a}]\nsetups: [{name: s, board: pixel9}]\n", &c, err,
 		 sizeof(err));
-	ok(r < 0 && strstr(err, "board 'pixel9' is not known (known: qemu-smmuv3, replay)"),
+	ok(r < 0 && strstr(err, "board 'pixel9' is not known (known: qemu-smmuv3, replay, or a board description)"),
 	   "an unknown board names the known kinds (%s)", err);
 	r = load("typo", "campaign: x\nvariants:\n  - name: a\n    patchs: [p]\nsetups: [{name: s}]\n", &c, err,
 		 sizeof(err));

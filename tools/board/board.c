@@ -3,25 +3,41 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "board/board-desc.h"
 #include "board/board.h"
 #include "util/clock.h"
 
 /* the backends, one file each */
 extern const struct board_ops qemu_board_ops;
 extern const struct board_ops replay_board_ops;
+extern const struct board_ops desk_board_ops;
 
 /* clang-format off */
 static const struct board_kind kinds[] = {
-	{ "qemu-smmuv3", &qemu_board_ops,   "devices/qemu-smmuv3" },
+	{ "qemu-smmuv3", &qemu_board_ops,   "devices/qemu-smmuv3", 0 },
 	/* tests only: the console plays $OOPSFARM_REPLAY_CONSOLE (board/replay.c) */
-	{ "replay",      &replay_board_ops, NULL },
+	{ "replay",      &replay_board_ops, NULL, 0 },
+	/* a real board: `board:` is its description; it boots what it has */
+	{ "desk",        &desk_board_ops,   NULL, 1 },
 };
 /* clang-format on */
 
 const struct board_kind *board_kind_find(const char *name)
 {
-	for (size_t i = 0; name && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	char path[4096], err[1024];
+	struct board_desc *d;
+	size_t i;
+
+	for (i = 0; name && i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(kinds[i].name, name))
+			return strcmp(name, "desk") ? &kinds[i] : NULL;
+	/* a description names a desk board */
+	if (!name || board_desc_find(name, path, sizeof(path), err, sizeof(err)) < 0 ||
+	    board_desc_load(path, &d, err, sizeof(err)) < 0)
+		return NULL;
+	board_desc_free(d);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].ops == &desk_board_ops)
 			return &kinds[i];
 	return NULL;
 }
@@ -33,13 +49,61 @@ const char *board_kind_names(void)
 	if (!names[0])
 		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? ", " : "",
-				 kinds[i].name);
+				 strcmp(kinds[i].name, "desk") ? kinds[i].name : "or a board description");
 	return names;
 }
 
 double board_now(void)
 {
 	return clock_now();
+}
+
+static const struct {
+	const char *text;
+	int exit_code;
+} last_words[] = {
+	{ "Kernel panic - not syncing", 1 },
+	{ "reboot: Power down", 0 },
+	{ "reboot: System halted", 0 },
+	{ "reboot: Restarting system", 0 },
+};
+
+void board_scan_reset(struct board_scan *s)
+{
+	s->tail[0] = '\0';
+	s->last_words = -1;
+}
+
+enum board_phase board_scan_feed(struct board_scan *s, enum board_phase p, const char *data, size_t n)
+{
+	char buf[4096 + sizeof(s->tail)];
+
+	while (n) {
+		size_t keep = strlen(s->tail), chunk = n < 4096 ? n : 4096, len = keep + chunk;
+
+		memcpy(buf, s->tail, keep);
+		memcpy(buf + keep, data, chunk);
+		buf[len] = '\0';
+		/* NULs on a console would hide what follows them from strstr */
+		for (size_t i = keep; i < len; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		if (p < PHASE_AGENT_BEGIN && strstr(buf, "Run /init as init process"))
+			p = PHASE_AGENT_BEGIN;
+		if (p < PHASE_AGENT_END && strstr(buf, "OOPSFARM:1:BEGIN:"))
+			p = PHASE_AGENT_END;
+		if (p < PHASE_SETTLE && strstr(buf, ":END:verdict="))
+			p = PHASE_SETTLE;
+		for (size_t i = 0; s->last_words < 0 && i < sizeof(last_words) / sizeof(last_words[0]); i++)
+			if (strstr(buf, last_words[i].text))
+				s->last_words = last_words[i].exit_code;
+		keep = len > 200 ? 200 : len;
+		memmove(s->tail, buf + len - keep, keep);
+		s->tail[keep] = '\0';
+		data += chunk;
+		n -= chunk;
+	}
+	return p;
 }
 
 const char *board_phase_name(enum board_phase p)

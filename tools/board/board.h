@@ -65,7 +65,9 @@ struct board;
 
 struct board_ops {
 	const char *kind;
-	struct board *(*create)(int index);
+	/* board: the setup's `board:` value (a kind, or a desk board's
+	 * description); kinds with one kind of board ignore it */
+	struct board *(*create)(int index, const char *board);
 	/* powers on; 0, or -errno when it cannot (result().why says why) */
 	int (*start)(struct board *b, const struct board_boot *bb);
 	int (*fd)(struct board *b);	/* the console to watch now, or -1 */
@@ -87,9 +89,12 @@ struct board_kind {
 	const char *name;
 	const struct board_ops *ops;
 	const char *recipe;
+	int max_boards; /* boards at once for the whole run (one physical board: 1); 0 any */
 };
 
-/* The kind named name, or NULL when none is. */
+/* The kind named name, or NULL when none is.  A name that is no kind but
+ * finds a board description (board_desc_find(), doc/boards.md) that reads
+ * without error is the `desk` kind. */
 const struct board_kind *board_kind_find(const char *name);
 
 /* The known kinds' names, comma-separated, for messages (static storage). */
@@ -98,6 +103,21 @@ const char *board_kind_names(void);
 /* The backends' tables are named only in their own files and in the kinds
  * table of board/board.c, which declares them: nothing else calls a
  * backend directly. */
+
+/*
+ * The console markers of a boot's phases, for every board kind that reads
+ * a console: "Run /init as init process" (agent_begin), the agent's BEGIN
+ * (agent_end) and END (settle) lines, and the kernel's last words (a panic:
+ * exit code 1; "reboot: Power down", halted, restarting: 0).  Markers split
+ * across reads are found: the scanner keeps the tail of what it saw.
+ */
+struct board_scan {
+	char tail[256];
+	int last_words; /* -1 none yet, else the exit code they mean */
+};
+void board_scan_reset(struct board_scan *s);
+/* Feeds n console bytes; returns the phase they move a boot in phase p to. */
+enum board_phase board_scan_feed(struct board_scan *s, enum board_phase p, const char *data, size_t n);
 
 /* CLOCK_MONOTONIC seconds (util/clock.h) */
 double board_now(void);

@@ -29,10 +29,6 @@
 
 #include "board/board.h"
 
-/* console text that moves a boot to its next phase */
-#define MARK_INIT "Run /init as init process"
-#define MARK_BEGIN "OOPSFARM:1:BEGIN:"
-#define MARK_END ":END:verdict="
 
 struct board {
 	int index;
@@ -44,7 +40,7 @@ struct board {
 	const struct board_boot *bb;
 	double t_start, phase_wall, last_output, cpu;
 	enum board_phase phase;
-	char tail[256];
+	struct board_scan scan;
 	int status;
 	struct rusage ru;
 	struct board_result r;
@@ -74,7 +70,7 @@ static double proc_cpu(pid_t pid)
 	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
 }
 
-static struct board *qemu_create(int index)
+static struct board *qemu_create(int index, const char *board)
 {
 	struct board *b = calloc(1, sizeof(*b));
 
@@ -104,25 +100,10 @@ static void enter(struct board *b, enum board_phase p)
  * split across reads, so the tail of the last read is searched with it. */
 static void scan(struct board *b, const char *data, size_t n)
 {
-	char buf[65536 + 256];
-	size_t keep = strlen(b->tail), len;
+	enum board_phase p = board_scan_feed(&b->scan, b->phase, data, n);
 
-	memcpy(buf, b->tail, keep);
-	memcpy(buf + keep, data, n);
-	len = keep + n;
-	buf[len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	if (b->phase < PHASE_AGENT_BEGIN && strstr(buf, MARK_INIT))
-		enter(b, PHASE_AGENT_BEGIN);
-	if (b->phase < PHASE_AGENT_END && strstr(buf, MARK_BEGIN))
-		enter(b, PHASE_AGENT_END);
-	if (b->phase < PHASE_SETTLE && strstr(buf, MARK_END))
-		enter(b, PHASE_SETTLE);
-	keep = len > 200 ? 200 : len;
-	memcpy(b->tail, buf + len - keep, keep);
-	b->tail[keep] = '\0';
+	if (p != b->phase)
+		enter(b, p);
 }
 
 /* The boot is over: reap QEMU (killing it first when asked), clean up. */
@@ -179,7 +160,7 @@ static int qemu_start(struct board *b, const struct board_boot *bb)
 	b->over = b->reaped = false;
 	b->cpu = 0;
 	b->phase = PHASE_START;
-	b->tail[0] = '\0';
+	board_scan_reset(&b->scan);
 	b->status = 0;
 	memset(&b->ru, 0, sizeof(b->ru));
 	b->t_start = b->phase_wall = board_now();

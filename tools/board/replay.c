@@ -37,7 +37,7 @@ struct board {
 	struct board_result r;
 };
 
-static struct board *replay_create(int index)
+static struct board *replay_create(int index, const char *board)
 {
 	struct board *b = calloc(1, sizeof(*b));
 

@@ -277,6 +277,12 @@ int cmd_run(int argc, char **argv)
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
+		if (sa[i].kind->max_boards && c->boards > sa[i].kind->max_boards) {
+			errorf("run", "setup '%s': a %s board is one board: run it with boards: %d, not %d",
+			       c->setups[i].name, sa[i].kind->name, sa[i].kind->max_boards, c->boards);
+			campaign_free(c);
+			return EXIT_USAGE;
+		}
 		if (i > 0 && sa[i].kind->recipe != sa[0].kind->recipe) {
 			errorf("run", "setups '%s' and '%s' boot kernels from different recipes: one run builds one",
 			       c->setups[0].name, c->setups[i].name);

@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "board/board.h"
+#include "util/yaml-doc.h"
 #include "core/campaign.h"
 
 struct ctx {
@@ -21,15 +22,12 @@ struct ctx {
 static int fail(struct ctx *x, yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
-	int off = snprintf(x->err, x->errsize, "%s:%zu: ", x->path, n ? n->start_mark.line + 1 : 0);
+	int r;
 
-	/* a path longer than err: the message is cut, never written past it */
-	if (off < 0 || (size_t)off >= x->errsize)
-		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(x->err + off, x->errsize - off, fmt, ap);
+	r = yaml_doc_failv(x->err, x->errsize, x->path, n, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
 static yaml_node_t *get(struct ctx *x, yaml_node_t *map, const char *key)
@@ -351,57 +349,6 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 	return 0;
 }
 
-/*
- * Bounds before libyaml's document loader, whose time grows with the square
- * of the nesting depth: a spec is at most CAMPAIGN_MAX_BYTES, nested at most
- * CAMPAIGN_MAX_DEPTH levels, and one document.  One pass of events, which
- * stops at the first level too deep; f is rewound.  0 or -EINVAL (err).
- */
-static int prescan(FILE *f, const char *path, char *err, size_t errsize)
-{
-	yaml_parser_t p;
-	yaml_event_t e;
-	int depth = 0, docs = 0, r = 0;
-	long size;
-
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > CAMPAIGN_MAX_BYTES) {
-		snprintf(err, errsize, "%s: %ld bytes: a campaign spec is at most %d", path, size, CAMPAIGN_MAX_BYTES);
-		return -EINVAL;
-	}
-	rewind(f);
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_file(&p, f);
-	for (bool done = false; !done && !r;) {
-		if (!yaml_parser_parse(&p, &e))
-			break; /* the loader reports the syntax error */
-		switch (e.type) {
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > CAMPAIGN_MAX_DEPTH) {
-				snprintf(err, errsize, "%s:%zu: nested more than %d levels deep", path,
-					 e.start_mark.line + 1, CAMPAIGN_MAX_DEPTH);
-				r = -EINVAL;
-			}
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT: depth--; break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				snprintf(err, errsize, "%s:%zu: a second YAML document: a spec is one", path,
-					 e.start_mark.line + 1);
-				r = -EINVAL;
-			}
-			break;
-		case YAML_STREAM_END_EVENT: done = true; break;
-		default: break;
-		}
-		yaml_event_delete(&e);
-	}
-	yaml_parser_delete(&p);
-	rewind(f);
-	return r;
-}
-
 int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t errsize)
 {
 	return campaign_load_extra(path, NULL, ret, ret_err, errsize);
@@ -415,10 +362,8 @@ int campaign_load_extra(const char *path, const char *const *extra, struct campa
 	const char *keys[32];
 	size_t nk = 0;
 	struct ctx x = { .path = path, .err = ret_err, .errsize = errsize };
-	yaml_parser_t parser;
 	yaml_node_t *root, *n;
 	struct campaign *c;
-	FILE *f;
 	int r;
 
 	/* a file that embeds a campaign (a nightly plan) names its own keys too */
@@ -427,27 +372,8 @@ int campaign_load_extra(const char *path, const char *const *extra, struct campa
 	for (size_t i = 0; extra && extra[i] && nk < sizeof(keys) / sizeof(keys[0]) - 1; i++)
 		keys[nk++] = extra[i];
 	keys[nk] = NULL;
-	f = fopen(path, "rb");
-	if (!f) {
-		snprintf(ret_err, errsize, "cannot open '%s': %s", path, strerror(errno));
-		return -errno;
-	}
-	r = prescan(f, path, ret_err, errsize);
-	if (r < 0) {
-		fclose(f);
+	if ((r = yaml_doc_load(path, &x.doc, ret_err, errsize)) < 0)
 		return r;
-	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &x.doc)) {
-		snprintf(ret_err, errsize, "%s:%zu: %s", path, parser.problem_mark.line + 1,
-			 parser.problem ? parser.problem : "not valid YAML");
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -EINVAL;
-	}
-	yaml_parser_delete(&parser);
-	fclose(f);
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		yaml_document_delete(&x.doc);

@@ -18,9 +18,8 @@
 /* infra retries of one boot before it is given up */
 #define CAMPAIGN_MAX_RETRIES 2
 
-/* Bounds of a spec file, checked before it is parsed (campaign_load). */
-#define CAMPAIGN_MAX_BYTES (1 << 20)
-#define CAMPAIGN_MAX_DEPTH 64
+/* Bounds of a spec file (size, nesting, one document): YAML_DOC_MAX_* in
+ * util/yaml-doc.h, checked before it is parsed. */
 
 struct campaign_variant {
 	char *name;

@@ -29,6 +29,7 @@ void farm_stop(void)
 /* one board of the farm and the boot it runs */
 struct farm_slot {
 	const struct board_ops *ops;	/* the kind of board it is now */
+	const char *board_name;		/* the setup's board: it was created for */
 	struct board *board;
 	bool busy;
 	int v, i, b, attempt;
@@ -204,11 +205,12 @@ static int start_boot(struct farm *f, struct farm_slot *sl, int v, int i, int b)
 		.log_path = sl->log, .stderr_path = sl->qerr, .limits = f->c->timeouts,
 	};
 	/* a board of the setup's kind: the slot's, or a new one */
-	if (sl->ops != ops) {
+	if (sl->ops != ops || strcmp(sl->board_name, st->board)) {
 		if (sl->ops)
 			sl->ops->destroy(sl->board);
 		sl->ops = ops;
-		sl->board = ops->create(sl - f->slots);
+		sl->board_name = st->board;
+		sl->board = ops->create(sl - f->slots, st->board);
 		if (!sl->board)
 			return -ENOMEM;
 	}
