@@ -961,6 +961,7 @@ static size_t find_inner_timestamp(const char *s, size_t len)
 /* Header keywords are found by their first 4 bytes: a 64 Kbit filter. */
 static uint8_t key4_filter[8192];
 static uint8_t key_shift[65536];	/* by 2-byte block: the shift, 0..3 */
+static uint8_t key_len[64];
 
 static unsigned key4_hash(const char *s)
 {
@@ -977,6 +978,8 @@ __attribute__((constructor)) static void key4_build(void)
 
 		key4_filter[h >> 3] |= 1 << (h & 7);
 	}
+	for (size_t i = 0; i < oops_nheaders && i < 64; i++)
+		key_len[i] = strlen(oops_headers[i].key);
 	memset(key_shift, 3, sizeof(key_shift));
 	for (size_t i = 0; i < oops_nheaders; i++) {
 		const unsigned char *k = (const unsigned char *)oops_headers[i].key;
@@ -1028,7 +1031,8 @@ static int find_header(const char *s)
 		for (size_t k = 0; k < oops_nheaders && (best < 0 || (int)k < best); k++) {
 			const char *key = oops_headers[k].key;
 
-			if (!strncmp(s + i, key, strlen(key)) && !header_excluded(&oops_headers[k], s))
+			if (key[0] == s[i] && key[1] == s[i + 1] && !strncmp(s + i, key, key_len[k]) &&
+			    !header_excluded(&oops_headers[k], s))
 				best = k;
 		}
 	}
@@ -1215,9 +1219,12 @@ static bool is_report_line(const char *s)
 
 	if (c == ' ' || c == '\t')
 		return true;
-	for (int k = rl_start[c]; k < rl_start[c + 1]; k++)
-		if (!strncmp(s, report_line_prefixes[rl_idx[k]], rl_len[rl_idx[k]]))
+	for (int k = rl_start[c]; k < rl_start[c + 1]; k++) {
+		const char *pre = report_line_prefixes[rl_idx[k]];
+
+		if ((!pre[1] || pre[1] == s[1]) && !strncmp(s, pre, rl_len[rl_idx[k]]))
 			return true;
+	}
 	/* register dumps: "x29: ffff", "R10: 0000", "a0 : 0000", "GPR00:" */
 	{
 		const char *p = s;

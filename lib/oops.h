@@ -10,27 +10,26 @@
  * reports start in the stream.
  *
  * How it works: the stream is cut into lines (LF or CRLF; a line longer than
- * OOPS_LINE_MAX is cut and the rest is ignored).  Each line loses its kernel
- * timestamp "[   12.345678]", its caller id "[ T123]"/"[ C1]" and any
- * syslog "<4>" prefix, and is then matched against a table of report
- * headers with plain prefix and substring tests, so the time per byte is
- * bounded whatever the input: no regular expressions, no backtracking.
- * A header opens a report; the report collects the lines that follow until
- * an end marker ("---[ end trace", the closing "=====" of a sanitizer
- * report), the next header, a run of lines that do not look like part of a
- * report, or the size cap (OOPS_REPORT_MAX bytes, OOPS_REPORT_LINES lines),
- * which marks the report corrupted.  Secondary headers that belong to the
- * report already open (arm64 "Internal error: Oops" after "Unable to handle
- * kernel", x86 "Oops:" after "BUG: kernel NULL pointer dereference") do not
- * start a new report.
+ * OOPS_LINE_MAX is cut and the rest is ignored).  One canonicalising layer
+ * takes off what wraps the kernel's text (mail quotes, indentation, <N>
+ * levels, timestamps, caller ids, syslog, journal and dmesg -T prefixes,
+ * LAVA YAML) and notes the line's context (caller id, timestamped or
+ * bare).  A line that holds a header keyword (BUG:, WARNING:, Unable to
+ * handle kernel, ..., lib/oops-formats.c) opens a report; the report's
+ * window takes the next lines of its context until the next header, an
+ * end marker, a board restart, a long run of lines that are not part of a
+ * report, or the size cap (OOPS_REPORT_MAX bytes, OOPS_REPORT_LINES
+ * lines), which marks it corrupted.  Lines such as "Internal error: Oops"
+ * after "Unable to handle kernel" belong to the report open.  Matching is
+ * by literal scans and small bounded patterns: no regular expressions, no
+ * backtracking, time linear in the input, memory bounded.
  *
- * Titles follow syzbot's conventions (pkg/report/linux.go), for example
- * "BUG: unable to handle kernel NULL pointer dereference in foo",
- * "WARNING in foo", "KASAN: slab-use-after-free Read in foo",
- * "kernel BUG in foo".  The "in foo" part is the guilty frame: the first
- * frame of the report's stack that is not a generic reporting helper (see
- * oops_frame_is_generic()).  When no frame can be found the title ends in
- * "in corrupted" and the corrupted flag is set, as syzbot does.
+ * Titles are syzbot's (syzkaller pkg/report/linux.go; doc/signatures.md):
+ * each header's formats are tried on the window, the earliest match wins,
+ * its recipe finds the guilty frame ("in foo"): the first candidate not
+ * on the skip lists, or for stalls and hangs the frame syzbot's selectors
+ * pick.  When no frame can be found the title ends in "in corrupted" and
+ * the corrupted flag is set, as syzbot does.
  *
  * The signature hash is specified in doc/signatures.md: 64-bit FNV-1a over
  * the title and the first OOPS_HASH_FRAMES non-generic frames (with none,
@@ -136,7 +135,7 @@ const char *oops_kind_name(enum oops_kind kind);
  */
 int oops_parse_buffer(const void *buf, size_t len, oops_report_fn fn, void *userdata);
 
-/* True for frames that are never guilty: reporting and dumping helpers. */
+/* True for frames on the global skip list (syzbot section 8.1): never guilty. */
 bool oops_frame_is_generic(const char *func);
 
 /* FNV-1a 64 over the title and each of the nframes frames, as
