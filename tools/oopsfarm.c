@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "rates, intervals and verdicts of a campaign" },
 	{ "lava", cmd_lava, "render, submit, follow and collect LAVA jobs" },
 	{ "power", cmd_power, "switch a board's power on, off or reset" },
+	{ "image", cmd_image, "write and read Android boot and vendor_boot images" },
+	{ "fastboot", cmd_fastboot, "check, flash, switch slots and boot a fastboot board" },
 };
 
 static int help(FILE *f)

@@ -29,6 +29,8 @@ int cmd_campaign(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_lava(int argc, char **argv);
 int cmd_power(int argc, char **argv);
+int cmd_image(int argc, char **argv);
+int cmd_fastboot(int argc, char **argv);
 
 #include "util/msg.h"
 
