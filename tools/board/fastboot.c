@@ -196,8 +196,9 @@ int fastboot_getvar(struct fastboot_dev *d, const char *name, char *ret, size_t 
 	const char *args[] = { "getvar", name, NULL };
 	char *out = NULL;
 	int r = fastboot_run(d, args, 0, &out);
-	if (r == -EIO && out && strstr(out, "FAILED")) {
-		/* "getvar:NAME FAILED (remote: 'Variable not implemented')" */
+	/* "getvar:NAME    FAILED (remote: 'Variable not implemented')", and
+	 * the client (29.0.6) still exits 0 */
+	if ((r == 0 || r == -EIO) && out && strstr(out, "FAILED (remote:")) {
 		char line[400];
 		last_line(out, line, sizeof(line));
 		r = fail(d, -ENOENT, "the device has no variable '%s': %s", name, line);
@@ -272,7 +273,7 @@ int fastboot_check(struct fastboot_dev *d, const char *product, const char *seri
 static double size_limit(struct fastboot_dev *d, long long size)
 {
 	double base = d->timeout_s > 0 ? d->timeout_s : 20;
-	double rate = d->flash_rate > 0 ? d->flash_rate : 1e6;
+	double rate = d->flash_rate > 0 ? d->flash_rate : 0.2e6;
 	return base + size / rate;
 }
 

@@ -52,7 +52,7 @@ struct fastboot_dev {
 	const char *tool;     /* the client (path or name on PATH); NULL: "fastboot" */
 	const char *target;   /* the -s argument */
 	double timeout_s;     /* per call; <= 0: 20 s */
-	double flash_rate;    /* flash/boot limit adds size / flash_rate s; <= 0: 1 MB/s */
+	double flash_rate;    /* flash/boot limit adds size / flash_rate s; <= 0: 0.2 MB/s */
 	char why[512];	      /* the last failure, one line */
 	double last_s;	      /* wall seconds of the last call */
 };

@@ -33,7 +33,7 @@ static void usage(FILE *f)
 		   "  continue | reboot\n\n"
 		   "Commands that write or boot need --product; the device is checked first.\n"
 		   "The client is $OOPSFARM_FASTBOOT or --tool (default: fastboot); every call has\n"
-		   "its own limit (--timeout, default 20 s, plus 1 s per MB moved).\n\n"
+		   "its own limit (--timeout, default 20 s, plus 5 s per MB moved).\n\n"
 		   "Exit status: 0 done, 2 usage, 3 infra (no answer, wrong device, the image does\n"
 		   "not fit, no such partition, the device failed).\n");
 }

@@ -232,9 +232,12 @@ int bootimg_boot_build(const struct bootimg_boot *b, void **ret_buf, size_t *ret
 	put32(hdr + B0_KERNEL_SIZE, b->kernel.size);
 	put32(hdr + B0_KERNEL_ADDR, base + or_default(b->kernel_offset, DEF_KERNEL_OFF));
 	put32(hdr + B0_RAMDISK_SIZE, b->ramdisk.size);
-	put32(hdr + B0_RAMDISK_ADDR, base + or_default(b->ramdisk_offset, DEF_RAMDISK_OFF));
+	/* as mkbootimg: no load address for an absent ramdisk or second */
+	if (b->ramdisk.size)
+		put32(hdr + B0_RAMDISK_ADDR, base + or_default(b->ramdisk_offset, DEF_RAMDISK_OFF));
 	put32(hdr + B0_SECOND_SIZE, b->second.size);
-	put32(hdr + B0_SECOND_ADDR, base + or_default(b->second_offset, DEF_SECOND_OFF));
+	if (b->second.size)
+		put32(hdr + B0_SECOND_ADDR, base + or_default(b->second_offset, DEF_SECOND_OFF));
 	put32(hdr + B0_TAGS_ADDR, base + or_default(b->tags_offset, DEF_TAGS_OFF));
 	put32(hdr + B0_PAGE_SIZE, page);
 	put32(hdr + B0_HEADER_VERSION, v);
@@ -377,9 +380,14 @@ int bootimg_os_version(const char *version, const char *patch_level, uint32_t *r
 	return 0;
 }
 
-/* A section at *off of n bytes: must lie in the image; advances *off. */
+/* A section at *off of n bytes: must lie in the image; advances *off.  An
+ * empty one is {0, 0} (its place may be past a trimmed image's end). */
 static int take(uint64_t *off, uint64_t n, uint32_t page, size_t size, struct bootimg_section *ret)
 {
+	if (n == 0) {
+		ret->offset = ret->size = 0;
+		return 0;
+	}
 	if (*off > size || n > size - *off)
 		return -EBADMSG;
 	ret->offset = *off;

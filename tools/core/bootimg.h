@@ -110,7 +110,7 @@ struct bootimg_vendor {
  *   -EPROTONOSUPPORT  a header version out of range (boot 0-4, vendor 3-4)
  *   -EINVAL           a page size not a power of two in 2048..65536 (or not
  *                     4096 for boot v3/v4), a payload the version cannot
- *                     carry (second/dtb in v3+, several ramdisks in v3,
+ *                     carry (second/dtb/name in boot v3+, several ramdisks in v3,
  *                     none at all), a section over 4 GiB
  *   -E2BIG            cmdline, name or a ramdisk name too long
  *   -ENOMEM
@@ -138,7 +138,7 @@ struct bootimg_vendor_entry {
 	uint32_t board_id[BOOTIMG_BOARD_ID_WORDS];
 };
 
-/* What bootimg_read() finds.  Absent sections have size 0. */
+/* What bootimg_read() finds.  Absent (empty) sections are {0, 0}. */
 struct bootimg_info {
 	enum bootimg_kind kind;
 	unsigned header_version;
