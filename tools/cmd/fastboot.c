@@ -22,7 +22,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: oopsfarm fastboot -s TARGET [--product P] [--serialno S] [--timeout SEC]\n"
-		   "                         [--tool PATH] COMMAND [ARGS]\n\n"
+		   "                         [--rate MB/S] [--tool PATH] COMMAND [ARGS]\n\n"
 		   "TARGET: a USB serial, udp:HOST[:PORT] or tcp:HOST[:PORT].  Commands:\n"
 		   "  check                  getvar product (and serialno on USB) against --product/--serialno\n"
 		   "  getvar NAME            print one variable\n"
@@ -33,7 +33,8 @@ static void usage(FILE *f)
 		   "  continue | reboot\n\n"
 		   "Commands that write or boot need --product; the device is checked first.\n"
 		   "The client is $OOPSFARM_FASTBOOT or --tool (default: fastboot); every call has\n"
-		   "its own limit (--timeout, default 20 s, plus 5 s per MB moved).\n\n"
+		   "its own limit: --timeout (default 20 s), plus the bytes moved at --rate\n"
+		   "(default 0.2 MB/s) for flash and boot.\n\n"
 		   "Exit status: 0 done, 2 usage, 3 infra (no answer, wrong device, the image does\n"
 		   "not fit, no such partition, the device failed).\n");
 }
@@ -51,6 +52,7 @@ int cmd_fastboot(int argc, char **argv)
 		{ "serialno", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "tool", required_argument, NULL, 'T' },
+		{ "rate", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -85,6 +87,15 @@ int cmd_fastboot(int argc, char **argv)
 		case 'T':
 			d.tool = optarg;
 			break;
+		case 'r': {
+			char *end;
+			d.flash_rate = strtod(optarg, &end) * 1e6;
+			if (*end || d.flash_rate <= 0) {
+				errorf("fastboot", "--rate: '%s' is not a positive number of MB/s", optarg);
+				return usage_hint("fastboot");
+			}
+			break;
+		}
 		default:
 			return usage_hint("fastboot");
 		}
