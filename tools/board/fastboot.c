@@ -175,7 +175,7 @@ int fastboot_run(struct fastboot_dev *d, const char *const *args, double limit_s
 
 	int r = 0;
 	if (timed_out) {
-		r = fail(d, -ETIMEDOUT, "no answer from fastboot device '%s' within %.0f s (fastboot %s)", d->target,
+		r = fail(d, -ETIMEDOUT, "no answer from fastboot device '%s' within %g s (fastboot %s)", d->target,
 			 limit_s, args[0]);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_NOEXEC && (!out || !*out)) {
 		r = fail(d, -ENOENT, "cannot run the fastboot client '%s'", tool);
