@@ -5,10 +5,10 @@
  *
  *   image boot --header-version N --kernel FILE [--ramdisk FILE] [--dtb FILE]
  *              [--cmdline STR] [--page-size N] [--base ADDR] [--os-version A.B.C]
- *              [--os-patch-level YYYY-MM] -o FILE
+ *              [--os-patch-level YYYY-MM] [--name BOARD] -o FILE
  *   image vendor-boot --header-version N [--ramdisk-type T] [--ramdisk-name S]
  *              --vendor-ramdisk FILE [...] [--dtb FILE] [--vendor-cmdline STR]
- *              [--bootconfig FILE] [--page-size N] [--base ADDR] -o FILE
+ *              [--bootconfig FILE] [--page-size N] [--base ADDR] [--name BOARD] -o FILE
  *   image info [--json] FILE
  *
  * --ramdisk-type/--ramdisk-name apply to the next --vendor-ramdisk (v4 takes
@@ -31,10 +31,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: oopsfarm image boot --header-version N --kernel FILE [--ramdisk FILE] [--dtb FILE]\n"
 		   "                  [--cmdline STR] [--page-size N] [--base ADDR] [--os-version A.B.C]\n"
-		   "                  [--os-patch-level YYYY-MM] -o FILE\n"
+		   "                  [--os-patch-level YYYY-MM] [--name BOARD] -o FILE\n"
 		   "       oopsfarm image vendor-boot --header-version N [--ramdisk-type T] [--ramdisk-name S]\n"
 		   "                  --vendor-ramdisk FILE [...] [--dtb FILE] [--vendor-cmdline STR]\n"
-		   "                  [--bootconfig FILE] [--page-size N] [--base ADDR] -o FILE\n"
+		   "                  [--bootconfig FILE] [--page-size N] [--base ADDR] [--name BOARD] -o FILE\n"
 		   "       oopsfarm image info [--json] FILE\n\n"
 		   "Writes Android boot images (header v0-v4) and vendor_boot images (v3, v4), and\n"
 		   "reads either back.  Payloads are opaque bytes.  --ramdisk-type (none, platform,\n"
@@ -135,6 +135,7 @@ enum {
 	OPT_VENDOR_CMDLINE,
 	OPT_BOOTCONFIG,
 	OPT_JSON,
+	OPT_NAME,
 };
 
 static const struct option options[] = {
@@ -153,6 +154,7 @@ static const struct option options[] = {
 	{ "vendor-cmdline", required_argument, NULL, OPT_VENDOR_CMDLINE },
 	{ "bootconfig", required_argument, NULL, OPT_BOOTCONFIG },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "name", required_argument, NULL, OPT_NAME },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -342,6 +344,9 @@ int cmd_image(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			json = true;
+			break;
+		case OPT_NAME:
+			b.name = v.name = optarg;
 			break;
 		default:
 			return usage_hint("image");
