@@ -222,6 +222,10 @@ static void test_absent(void)
 	ok(strstr(d.why, "no answer from fastboot device '1A2B3C4D' within 0.5 s") != NULL,
 	   "why: no answer within the limit ('%s')", d.why);
 	ok(d.last_s >= 0.5 && d.last_s < 4, "the call ended at its limit, not the fake's 1000 s");
+	ok_int(d.retries, 1, "the getvar was asked once more, and counted");
+	char *log = get("log");
+	ok_int(count(log, "getvar\nproduct\n--\n"), 2, "two getvar product calls reached the client");
+	free(log);
 	char *pid = get("pid");
 	ok(kill(atoi(pid), 0) < 0 && errno == ESRCH, "the client was killed, not left behind");
 	free(pid);

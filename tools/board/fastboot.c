@@ -196,6 +196,15 @@ int fastboot_getvar(struct fastboot_dev *d, const char *name, char *ret, size_t 
 	const char *args[] = { "getvar", name, NULL };
 	char *out = NULL;
 	int r = fastboot_run(d, args, 0, &out);
+	/* A getvar changes nothing, so a lost answer is asked again (seen over
+	 * UDP on a loaded host: one call in several hundred); the first
+	 * silence is counted in d->retries for the caller to show. */
+	for (int i = 0; r == -ETIMEDOUT && i < 1; i++) {
+		free(out);
+		out = NULL;
+		d->retries++;
+		r = fastboot_run(d, args, 0, &out);
+	}
 	/* "getvar:NAME    FAILED (remote: 'Variable not implemented')", and
 	 * the client (29.0.6) still exits 0 */
 	if ((r == 0 || r == -EIO) && out && strstr(out, "FAILED (remote:")) {

@@ -55,6 +55,7 @@ struct fastboot_dev {
 	double flash_rate;    /* flash/boot limit adds size / flash_rate s; <= 0: 0.2 MB/s */
 	char why[512];	      /* the last failure, one line */
 	double last_s;	      /* wall seconds of the last call */
+	int retries;	      /* getvar calls asked again after no answer (they are, once) */
 };
 
 /*
@@ -68,7 +69,8 @@ struct fastboot_dev {
 int fastboot_run(struct fastboot_dev *d, const char *const *args, double limit_s, char **ret_out);
 
 /* `getvar NAME` into ret (up to n-1 bytes).  -ENOENT: the device answered
- * FAILED (no such variable). */
+ * FAILED (no such variable).  A call without an answer is made once more
+ * (d->retries counts it): a getvar changes nothing on the device. */
 int fastboot_getvar(struct fastboot_dev *d, const char *name, char *ret, size_t n);
 
 /* A getvar answer as a number (hex 0x.. or decimal), e.g. max-download-size. */

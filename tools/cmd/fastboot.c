@@ -143,6 +143,7 @@ int cmd_fastboot(int argc, char **argv)
 		r = fastboot_check(&d, product, serialno);
 		if (r < 0)
 			return fb_fail(&d, r);
+		r = 0;
 	}
 	if (!strcmp(cmd, "check")) {
 		printf("fastboot device '%s' is product '%s'\n", d.target, product);
@@ -177,5 +178,7 @@ int cmd_fastboot(int argc, char **argv)
 	} else {
 		r = fastboot_reboot(&d);
 	}
+	if (d.retries)
+		errorf("fastboot", "%d getvar call(s) without an answer were asked again", d.retries);
 	return r < 0 ? fb_fail(&d, r) : EXIT_OK;
 }
