@@ -148,12 +148,14 @@ FB=(-s "udp:127.0.0.1:$PORT")
 head -c 16000000 /dev/urandom >"$tmp/big16"
 $OF fastboot "${FB[@]}" --product qemu-arm --timeout 3 --rate 8 flash boot_a "$tmp/big16" >/dev/null 2>"$tmp/err" &
 fpid=$!
-sleep 1.5
+# freeze once the download has begun (U-Boot says so on its console)
+for i in $(seq 1 200); do grep -q "Starting download of 16000000" "$tmp/console.log" && break; sleep 0.05; done
 kill -STOP "$qpid"
 wait "$fpid"; rc=$?
 kill -CONT "$qpid"
 t "timeout mid-flash: exit 3" [ $rc -eq 3 ]
-t "timeout mid-flash: 'no answer ... within 5 s'" grep -q "no answer from fastboot device 'udp:127.0.0.1:$PORT' within 5 s" "$tmp/err"
+t "timeout mid-flash: 'no answer ... within 5 s (fastboot flash)'" \
+	grep -q "no answer from fastboot device 'udp:127.0.0.1:$PORT' within 5 s (fastboot flash)" "$tmp/err"
 stop
 
 # Nobody there: the client would wait forever; the call ends at its limit.
