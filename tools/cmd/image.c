@@ -37,7 +37,9 @@ static void usage(FILE *f)
 		   "                  [--bootconfig FILE] [--page-size N] [--base ADDR] [--name BOARD] -o FILE\n"
 		   "       oopsfarm image info [--json] FILE\n\n"
 		   "Writes Android boot images (header v0-v4) and vendor_boot images (v3, v4), and\n"
-		   "reads either back.  Payloads are opaque bytes.  --ramdisk-type (none, platform,\n"
+		   "reads either back.  Payloads are opaque bytes.  Load addresses are --base plus\n"
+		   "--kernel-offset, --ramdisk-offset, --tags-offset, --dtb-offset (mkbootimg's\n"
+		   "defaults).  --ramdisk-type (none, platform,\n"
 		   "recovery, dlkm) and --ramdisk-name apply to the next --vendor-ramdisk.\n\n"
 		   "Exit status: 0 done, 1 (info) not a valid image, 2 usage, 3 unreadable input or\n"
 		   "unwritable output.\n");
@@ -136,6 +138,10 @@ enum {
 	OPT_BOOTCONFIG,
 	OPT_JSON,
 	OPT_NAME,
+	OPT_KERNEL_OFFSET,
+	OPT_RAMDISK_OFFSET,
+	OPT_TAGS_OFFSET,
+	OPT_DTB_OFFSET,
 };
 
 static const struct option options[] = {
@@ -155,6 +161,10 @@ static const struct option options[] = {
 	{ "bootconfig", required_argument, NULL, OPT_BOOTCONFIG },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "name", required_argument, NULL, OPT_NAME },
+	{ "kernel-offset", required_argument, NULL, OPT_KERNEL_OFFSET },
+	{ "ramdisk-offset", required_argument, NULL, OPT_RAMDISK_OFFSET },
+	{ "tags-offset", required_argument, NULL, OPT_TAGS_OFFSET },
+	{ "dtb-offset", required_argument, NULL, OPT_DTB_OFFSET },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -347,6 +357,26 @@ int cmd_image(int argc, char **argv)
 			break;
 		case OPT_NAME:
 			b.name = v.name = optarg;
+			break;
+		case OPT_KERNEL_OFFSET:
+		case OPT_RAMDISK_OFFSET:
+		case OPT_TAGS_OFFSET:
+		case OPT_DTB_OFFSET:
+		{
+			const struct option *o = options;
+			while (o->val != c)
+				o++;
+			if (parse_u32(o->name, optarg, &u) < 0)
+				return usage_hint("image");
+		}
+			if (c == OPT_KERNEL_OFFSET)
+				b.kernel_offset = v.kernel_offset = u;
+			else if (c == OPT_RAMDISK_OFFSET)
+				b.ramdisk_offset = v.ramdisk_offset = u;
+			else if (c == OPT_TAGS_OFFSET)
+				b.tags_offset = v.tags_offset = u;
+			else
+				b.dtb_offset = v.dtb_offset = u;
 			break;
 		default:
 			return usage_hint("image");
