@@ -26,9 +26,7 @@ OF=$(pwd)/$B/oopsfarm
 D=devices/u-boot-fastboot
 BOOTS=${BOOTS:-6} IMG_MB=${IMG_MB:-16} RUNS=${RUNS:-3}
 tmp=$(mktemp -d)
-qpid=
-stop() { [ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null; qpid=; }
-trap 'stop; rm -rf "$tmp"' EXIT
+trap 'uboot_power_off; rm -rf "$tmp"' EXIT
 UBOOT=$($D/build-u-boot.sh | tail -n 1) || exit 1
 export UBOOT
 
@@ -45,29 +43,9 @@ for v in A B; do
 done
 
 now() { date +%s.%N; }
-PORT=
-power_on() {
-	local try i p
-	: >"$tmp/console.log"
-	for try in 1 2 3 4 5; do
-		p=$((20000 + RANDOM % 20000))
-		$D/board.sh "$tmp" "$p" >"$tmp/qemu.out" 2>&1 &
-		qpid=$!
-		for i in $(seq 1 600); do
-			grep -q "Listening for fastboot" "$tmp/console.log" 2>/dev/null && { PORT=$p; return 0; }
-			kill -0 "$qpid" 2>/dev/null || break
-			sleep 0.05
-		done
-		stop
-	done
-	return 1
-}
-wait_off() {
-	local i
-	for i in $(seq 1 1200); do kill -0 "$qpid" 2>/dev/null || { wait "$qpid"; qpid=; return 0; }; sleep 0.05; done
-	stop
-	return 1
-}
+. $D/board-lib.sh
+power_on() { uboot_power_on "$tmp" && PORT=$UBOOT_PORT; }
+wait_off() { uboot_wait_off 60; }
 fb() { $OF fastboot -s "udp:127.0.0.1:$PORT" --product qemu-arm "$@" >/dev/null; }
 
 # one boot of variant $2 by method $1; prints its seconds, or "fail"
@@ -80,7 +58,7 @@ boot_once() {
 	reflash) fb flash boot_a "$tmp/boot$v.img" && fb slot a && fb continue ;;
 	ab) fb slot $slot && fb continue ;;
 	ram) fb boot "$tmp/boot$v.img" ;;
-	esac || { stop; echo fail; return; }
+	esac || { uboot_power_off; echo fail; return; }
 	wait_off || { echo fail; return; }
 	t1=$(now)
 	grep -q "oopsfarm-stub: variant=$v" "$tmp/console.log" || { echo fail; return; }
@@ -100,7 +78,7 @@ summary() { # method, then times
 
 # A/B: both variants flashed once
 power_on && fb flash boot_a "$tmp/bootA.img" && fb flash boot_b "$tmp/bootB.img" || { echo "setup flash failed"; exit 1; }
-stop
+uboot_power_off
 
 declare -A times
 for i in $(seq 1 "$BOOTS"); do
@@ -124,7 +102,7 @@ for r in $(seq 1 "$RUNS"); do
 	s=$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$out")
 	rates+=("$(echo "$(stat -c %s "$tmp/bootA.img") / 1000000 / $s" | bc -l)")
 done
-stop
+uboot_power_off
 sorted=$(printf '%s\n' "${rates[@]}" | sort -g)
 printf 'flash throughput (%s MB image, %d runs): median %.2f MB/s, min %.2f, max %.2f (one `fastboot flash` call each)\n' \
 	"$IMG_MB" "${#rates[@]}" "$(sed -n "$(( (${#rates[@]} + 1) / 2 ))p" <<<"$sorted")" "$(head -1 <<<"$sorted")" \

@@ -23,9 +23,7 @@ for c in qemu-system-aarch64 aarch64-linux-gnu-gcc fastboot sfdisk mkenvimage; d
 	command -v $c >/dev/null || skip_all "$c missing (make deps)"
 done
 tmp=$(mktemp -d)
-qpid=
-stop() { [ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null; qpid=; }
-trap 'stop; rm -rf "$tmp"' EXIT
+trap 'uboot_power_off; rm -rf "$tmp"' EXIT
 
 UBOOT=$($D/build-u-boot.sh 2>"$tmp/build.err" | tail -n 1) ||
 	{ echo "not ok 1 - U-Boot builds"; tail -20 "$tmp/build.err" | sed 's/^/# /'; exit 0; }
@@ -43,31 +41,9 @@ for v in A B; do
 done
 t "v2 boot images of both stubs" [ -s "$tmp/bootA.img" -a -s "$tmp/bootB.img" ]
 
-# Power on: wait for U-Boot's fastboot; a taken UDP port makes QEMU exit, so try another.
-PORT=
-power_on() {
-	local try
-	: >"$tmp/console.log"
-	for try in 1 2 3 4 5; do
-		local p=$((20000 + RANDOM % 20000))
-		$D/board.sh "$tmp" "$p" >"$tmp/qemu.out" 2>&1 &
-		qpid=$!
-		local i
-		for i in $(seq 1 300); do
-			grep -q "Listening for fastboot" "$tmp/console.log" 2>/dev/null && { PORT=$p; return 0; }
-			kill -0 "$qpid" 2>/dev/null || break
-			sleep 0.1
-		done
-		stop
-	done
-	return 1
-}
-# The board powers itself off (PSCI) once the stub has printed.
-wait_off() {
-	local i
-	for i in $(seq 1 300); do kill -0 "$qpid" 2>/dev/null || { wait "$qpid"; qpid=; return 0; }; sleep 0.1; done
-	return 1
-}
+. $D/board-lib.sh
+power_on() { uboot_power_on "$tmp" && PORT=$UBOOT_PORT; }
+wait_off() { uboot_wait_off 15; }
 # bytes of partition NAME of the card (from its GPT)
 part() {
 	local start size
@@ -150,13 +126,13 @@ $OF fastboot "${FB[@]}" --product qemu-arm --timeout 3 --rate 8 flash boot_a "$t
 fpid=$!
 # freeze once the download has begun (U-Boot says so on its console)
 for i in $(seq 1 200); do grep -q "Starting download of 16000000" "$tmp/console.log" && break; sleep 0.05; done
-kill -STOP "$qpid"
+kill -STOP "$UBOOT_PID"
 wait "$fpid"; rc=$?
-kill -CONT "$qpid"
+kill -CONT "$UBOOT_PID"
 t "timeout mid-flash: exit 3" [ $rc -eq 3 ]
 t "timeout mid-flash: 'no answer ... within 5 s (fastboot flash)'" \
 	grep -q "no answer from fastboot device 'udp:127.0.0.1:$PORT' within 5 s (fastboot flash)" "$tmp/err"
-stop
+uboot_power_off
 
 # Nobody there: the client would wait forever; the call ends at its limit.
 $OF fastboot -s "udp:127.0.0.1:$PORT" --product qemu-arm --timeout 2 check >/dev/null 2>"$tmp/err"; rc=$?
