@@ -57,11 +57,12 @@ static void test_sizes(void)
 	static const struct {
 		unsigned v;
 		uint32_t boot, vendor;
-	} t[] = { { 0, 1632, 0 }, { 1, 1648, 0 }, { 2, 1660, 0 }, { 3, 1580, 2112 }, { 4, 1584, 2128 }, { 5, 0, 0 } };
+	} t[] = {{0, 1632, 0}, {1, 1648, 0}, {2, 1660, 0}, {3, 1580, 2112}, {4, 1584, 2128}, {5, 0, 0}};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		ok_int(bootimg_boot_header_size(t[i].v), t[i].boot, "boot header v%u is %u bytes", t[i].v, t[i].boot);
-		ok_int(bootimg_vendor_header_size(t[i].v), t[i].vendor, "vendor header v%u is %u bytes", t[i].v,
-		       t[i].vendor);
+		ok_int(bootimg_boot_header_size(t[i].v), t[i].boot, "boot header v%u is %u bytes", t[i].v,
+		       t[i].boot);
+		ok_int(bootimg_vendor_header_size(t[i].v), t[i].vendor, "vendor header v%u is %u bytes",
+		       t[i].v, t[i].vendor);
 	}
 }
 
@@ -71,12 +72,14 @@ static void test_boot_versions(void)
 	size_t ks = 100001, rs = 5003, ds = 777, ros = 1234;
 	unsigned char *k = payload(ks, 1), *r = payload(rs, 2), *d = payload(ds, 3), *ro = payload(ros, 4);
 	for (unsigned v = 0; v <= 4; v++) {
-		struct bootimg_boot b = { .header_version = v, .kernel = { k, ks }, .ramdisk = { r, rs },
-					  .cmdline = "console=ttyAMA0 oopsfarm.x=1" };
+		struct bootimg_boot b = {.header_version = v,
+					 .kernel = {k, ks},
+					 .ramdisk = {r, rs},
+					 .cmdline = "console=ttyAMA0 oopsfarm.x=1"};
 		if (v >= 1 && v <= 2)
-			b.recovery_dtbo = (struct bootimg_blob){ ro, ros };
+			b.recovery_dtbo = (struct bootimg_blob){ro, ros};
 		if (v == 2)
-			b.dtb = (struct bootimg_blob){ d, ds };
+			b.dtb = (struct bootimg_blob){d, ds};
 		if (v < 3)
 			b.name = "oopsfarm";
 		void *img;
@@ -96,7 +99,8 @@ static void test_boot_versions(void)
 			ok_str((char *)p + 44, "console=ttyAMA0 oopsfarm.x=1", "v%u cmdline at 44", v);
 			if (v == 4)
 				ok_int(le32(p + 1580), 0, "v4 signature_size at 1580 is 0");
-			ok_int(size, 4096 + 4096 * 25 + 4096 * 2, "v%u size: header + kernel + ramdisk pages", v);
+			ok_int(size, 4096 + 4096 * 25 + 4096 * 2, "v%u size: header + kernel + ramdisk pages",
+			       v);
 		} else {
 			ok_int(le32(p + 8), ks, "v%u kernel_size at 8", v);
 			ok_int(le32(p + 12), 0x10008000, "v%u kernel_addr at 12 (mkbootimg's default)", v);
@@ -110,8 +114,10 @@ static void test_boot_versions(void)
 			if (v >= 1) {
 				ok_int(le32(p + 1632), ros, "v%u recovery_dtbo_size at 1632", v);
 				/* header page, kernel 49 pages, ramdisk 3 pages, no second */
-				ok_int(le64(p + 1636), 2048 * (1 + 49 + 3), "v%u recovery_dtbo_offset at 1636", v);
-				ok_int(le32(p + 1644), bootimg_boot_header_size(v), "v%u header_size at 1644", v);
+				ok_int(le64(p + 1636), 2048 * (1 + 49 + 3),
+				       "v%u recovery_dtbo_offset at 1636", v);
+				ok_int(le32(p + 1644), bootimg_boot_header_size(v), "v%u header_size at 1644",
+				       v);
 			}
 			if (v == 2) {
 				ok_int(le32(p + 1648), ds, "v2 dtb_size at 1648");
@@ -145,8 +151,8 @@ static void test_long_cmdline(void)
 	for (size_t i = 0; i < sizeof(line) - 1; i++)
 		line[i] = 'a' + i % 26;
 	line[sizeof(line) - 1] = 0;
-	unsigned char k[10] = { 0 };
-	struct bootimg_boot b = { .header_version = 2, .kernel = { k, 10 }, .cmdline = line };
+	unsigned char k[10] = {0};
+	struct bootimg_boot b = {.header_version = 2, .kernel = {k, 10}, .cmdline = line};
 	void *img;
 	size_t size;
 	if (!ok_int(bootimg_boot_build(&b, &img, &size), 0, "a 1199-byte command line fits v2"))
@@ -161,19 +167,26 @@ static void test_long_cmdline(void)
 static void test_vendor(void)
 {
 	size_t s0 = 9000, s1 = 4097, s2 = 1, ds = 5000;
-	unsigned char *r0 = payload(s0, 10), *r1 = payload(s1, 11), *r2 = payload(s2, 12), *d = payload(ds, 13);
+	unsigned char *r0 = payload(s0, 10), *r1 = payload(s1, 11), *r2 = payload(s2, 12),
+		      *d = payload(ds, 13);
 	const char bc[] = "androidboot.hardware = oriole\nkernel.oopsfarm = 1\n";
 	struct bootimg_vendor_ramdisk rds[3] = {
-		{ .data = { r0, s0 }, .type = BOOTIMG_VENDOR_RAMDISK_PLATFORM, .name = "" },
-		{ .data = { r1, s1 }, .type = BOOTIMG_VENDOR_RAMDISK_DLKM, .name = "dlkm", .board_id = { 7, 0, 9 } },
-		{ .data = { r2, s2 }, .type = BOOTIMG_VENDOR_RAMDISK_RECOVERY, .name = "0123456789012345678901234567890" },
+	    {.data = {r0, s0}, .type = BOOTIMG_VENDOR_RAMDISK_PLATFORM, .name = ""},
+	    {.data = {r1, s1}, .type = BOOTIMG_VENDOR_RAMDISK_DLKM, .name = "dlkm", .board_id = {7, 0, 9}},
+	    {.data = {r2, s2},
+	     .type = BOOTIMG_VENDOR_RAMDISK_RECOVERY,
+	     .name = "0123456789012345678901234567890"},
 	};
 	for (unsigned v = 3; v <= 4; v++) {
-		struct bootimg_vendor vb = { .header_version = v, .ramdisks = rds, .nramdisks = v == 4 ? 3 : 1,
-					     .dtb = { d, ds }, .cmdline = "earlycon", .name = "gs101",
-					     .base = 0x80000000 };
+		struct bootimg_vendor vb = {.header_version = v,
+					    .ramdisks = rds,
+					    .nramdisks = v == 4 ? 3 : 1,
+					    .dtb = {d, ds},
+					    .cmdline = "earlycon",
+					    .name = "gs101",
+					    .base = 0x80000000};
 		if (v == 4)
-			vb.bootconfig = (struct bootimg_blob){ bc, sizeof(bc) - 1 };
+			vb.bootconfig = (struct bootimg_blob){bc, sizeof(bc) - 1};
 		void *img;
 		size_t size;
 		if (!ok_int(bootimg_vendor_build(&vb, &img, &size), 0, "vendor_boot v%u builds", v))
@@ -215,9 +228,9 @@ static void test_vendor(void)
 			for (size_t i = 0; v == 4 && i < 3; i++) {
 				const struct bootimg_vendor_entry *e = &in.vendor[i];
 				ok(e->data.size == rds[i].data.size && e->type == rds[i].type &&
-					   !strcmp(e->name, rds[i].name) &&
-					   !memcmp(p + e->data.offset, rds[i].data.data, e->data.size) &&
-					   !memcmp(e->board_id, rds[i].board_id, sizeof(e->board_id)),
+				       !strcmp(e->name, rds[i].name) &&
+				       !memcmp(p + e->data.offset, rds[i].data.data, e->data.size) &&
+				       !memcmp(e->board_id, rds[i].board_id, sizeof(e->board_id)),
 				   "vendor v4 entry %zu: size, type, name, board id and bytes", i);
 			}
 			ok(same(p, size, &in.bootconfig, bc, v == 4 ? sizeof(bc) - 1 : 0, 4096),
@@ -233,26 +246,26 @@ static void test_vendor(void)
 
 static void test_build_errors(void)
 {
-	unsigned char k[16] = { 0 };
+	unsigned char k[16] = {0};
 	char big[2100];
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
-	struct bootimg_vendor_ramdisk two[2] = { { .data = { k, 16 } }, { .data = { k, 16 } } };
+	struct bootimg_vendor_ramdisk two[2] = {{.data = {k, 16}}, {.data = {k, 16}}};
 	static const char longname[] = "0123456789abcdef";
 	struct {
 		const char *what;
 		struct bootimg_boot b;
 		int want;
 	} bt[] = {
-		{ "boot v5", { .header_version = 5, .kernel = { k, 16 } }, -EPROTONOSUPPORT },
-		{ "v3 with a dtb", { .header_version = 3, .kernel = { k, 16 }, .dtb = { k, 16 } }, -EINVAL },
-		{ "v4 with page 2048", { .header_version = 4, .page_size = 2048, .kernel = { k, 16 } }, -EINVAL },
-		{ "v1 with a dtb", { .header_version = 1, .kernel = { k, 16 }, .dtb = { k, 16 } }, -EINVAL },
-		{ "v0 with a recovery dtbo", { .header_version = 0, .recovery_dtbo = { k, 16 } }, -EINVAL },
-		{ "v2 page 3000", { .header_version = 2, .page_size = 3000 }, -EINVAL },
-		{ "v2 name of 16 bytes", { .header_version = 2, .name = longname }, -E2BIG },
-		{ "v4 cmdline of 2099 bytes", { .header_version = 4, .cmdline = big }, -E2BIG },
-		{ "v0 cmdline of 2099 bytes", { .header_version = 0, .cmdline = big }, -E2BIG },
+	    {"boot v5", {.header_version = 5, .kernel = {k, 16}}, -EPROTONOSUPPORT},
+	    {"v3 with a dtb", {.header_version = 3, .kernel = {k, 16}, .dtb = {k, 16}}, -EINVAL},
+	    {"v4 with page 2048", {.header_version = 4, .page_size = 2048, .kernel = {k, 16}}, -EINVAL},
+	    {"v1 with a dtb", {.header_version = 1, .kernel = {k, 16}, .dtb = {k, 16}}, -EINVAL},
+	    {"v0 with a recovery dtbo", {.header_version = 0, .recovery_dtbo = {k, 16}}, -EINVAL},
+	    {"v2 page 3000", {.header_version = 2, .page_size = 3000}, -EINVAL},
+	    {"v2 name of 16 bytes", {.header_version = 2, .name = longname}, -E2BIG},
+	    {"v4 cmdline of 2099 bytes", {.header_version = 4, .cmdline = big}, -E2BIG},
+	    {"v0 cmdline of 2099 bytes", {.header_version = 0, .cmdline = big}, -E2BIG},
 	};
 	for (size_t i = 0; i < sizeof(bt) / sizeof(bt[0]); i++) {
 		void *img = (void *)1;
@@ -265,23 +278,25 @@ static void test_build_errors(void)
 		struct bootimg_vendor v;
 		int want;
 	} vt[] = {
-		{ "vendor v2", { .header_version = 2, .ramdisks = two, .nramdisks = 1 }, -EPROTONOSUPPORT },
-		{ "vendor v3 with two ramdisks", { .header_version = 3, .ramdisks = two, .nramdisks = 2 }, -EINVAL },
-		{ "vendor v4 without a ramdisk", { .header_version = 4, .ramdisks = two, .nramdisks = 0 }, -EINVAL },
-		{ "vendor v3 with a bootconfig",
-		  { .header_version = 3, .ramdisks = two, .nramdisks = 1, .bootconfig = { k, 16 } },
-		  -EINVAL },
-		{ "vendor cmdline of 2099 bytes", { .header_version = 4, .ramdisks = two, .nramdisks = 1, .cmdline = big },
-		  -E2BIG },
+	    {"vendor v2", {.header_version = 2, .ramdisks = two, .nramdisks = 1}, -EPROTONOSUPPORT},
+	    {"vendor v3 with two ramdisks", {.header_version = 3, .ramdisks = two, .nramdisks = 2}, -EINVAL},
+	    {"vendor v4 without a ramdisk", {.header_version = 4, .ramdisks = two, .nramdisks = 0}, -EINVAL},
+	    {"vendor v3 with a bootconfig",
+	     {.header_version = 3, .ramdisks = two, .nramdisks = 1, .bootconfig = {k, 16}},
+	     -EINVAL},
+	    {"vendor cmdline of 2099 bytes",
+	     {.header_version = 4, .ramdisks = two, .nramdisks = 1, .cmdline = big},
+	     -E2BIG},
 	};
 	for (size_t i = 0; i < sizeof(vt) / sizeof(vt[0]); i++) {
 		void *img = (void *)1;
 		size_t size = 42;
-		ok(bootimg_vendor_build(&vt[i].v, &img, &size) == vt[i].want && img == (void *)1 && size == 42,
+		ok(bootimg_vendor_build(&vt[i].v, &img, &size) == vt[i].want && img == (void *)1 &&
+		       size == 42,
 		   "refused: %s (%d), outputs untouched", vt[i].what, vt[i].want);
 	}
-	struct bootimg_vendor_ramdisk named = { .data = { k, 16 }, .name = big };
-	struct bootimg_vendor v = { .header_version = 4, .ramdisks = &named, .nramdisks = 1 };
+	struct bootimg_vendor_ramdisk named = {.data = {k, 16}, .name = big};
+	struct bootimg_vendor v = {.header_version = 4, .ramdisks = &named, .nramdisks = 1};
 	void *img;
 	size_t size;
 	ok_int(bootimg_vendor_build(&v, &img, &size), -E2BIG, "a ramdisk name over 31 bytes: -E2BIG");
@@ -291,9 +306,10 @@ static void test_build_errors(void)
 static void test_truncated(void)
 {
 	unsigned char *k = payload(5000, 20), *r = payload(3000, 21);
-	struct bootimg_vendor_ramdisk rd = { .data = { r, 3000 }, .name = "x" };
-	struct bootimg_boot b = { .header_version = 2, .kernel = { k, 5000 }, .ramdisk = { r, 3000 } };
-	struct bootimg_vendor v = { .header_version = 4, .ramdisks = &rd, .nramdisks = 1, .bootconfig = { k, 10 } };
+	struct bootimg_vendor_ramdisk rd = {.data = {r, 3000}, .name = "x"};
+	struct bootimg_boot b = {.header_version = 2, .kernel = {k, 5000}, .ramdisk = {r, 3000}};
+	struct bootimg_vendor v = {
+	    .header_version = 4, .ramdisks = &rd, .nramdisks = 1, .bootconfig = {k, 10}};
 	void *img[2];
 	size_t size[2];
 	if (bootimg_boot_build(&b, &img[0], &size[0]) || bootimg_vendor_build(&v, &img[1], &size[1])) {
@@ -301,7 +317,7 @@ static void test_truncated(void)
 		return;
 	}
 	/* where the last payload byte ends: v2 ramdisk at 2048*4, v4 bootconfig at page 3 */
-	size_t need[2] = { 2048 * 4 + 3000, 4096 * 3 + 10 };
+	size_t need[2] = {2048 * 4 + 3000, 4096 * 3 + 10};
 	for (int i = 0; i < 2; i++) {
 		int bad = 0;
 		for (size_t cut = 0; cut <= size[i]; cut += 7) {
@@ -314,7 +330,8 @@ static void test_truncated(void)
 		       i ? "vendor_boot v4" : "boot v2");
 		free(img[i]);
 	}
-	ok_int(bootimg_read("ANDROXD!0000000000000000000000000000000000000000000", 52, &(struct bootimg_info){ 0 }),
+	ok_int(bootimg_read("ANDROXD!0000000000000000000000000000000000000000000", 52,
+			    &(struct bootimg_info){0}),
 	       -EINVAL, "no magic: -EINVAL");
 	free(k);
 	free(r);
@@ -338,9 +355,10 @@ static void test_garbage(void)
 		}
 		struct bootimg_info in;
 		if (bootimg_read(p, n, &in) == 0) {
-			const struct bootimg_section *s[] = { &in.kernel, &in.ramdisk, &in.second, &in.recovery_dtbo,
-							      &in.signature, &in.dtb, &in.vendor_ramdisk,
-							      &in.vendor_table, &in.bootconfig };
+			const struct bootimg_section *s[] = {
+			    &in.kernel,		&in.ramdisk,	  &in.second,
+			    &in.recovery_dtbo,	&in.signature,	  &in.dtb,
+			    &in.vendor_ramdisk, &in.vendor_table, &in.bootconfig};
 			for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 				bad += s[i]->offset + s[i]->size > n;
 			for (size_t i = 0; i < in.nvendor; i++)
@@ -358,17 +376,17 @@ static void test_os_version(void)
 		int rc;
 		uint32_t want;
 	} t[] = {
-		{ NULL, NULL, 0, 0 },
-		{ "14.0.0", "2024-05", 0, (14u << 14) << 11 | 24 << 4 | 5 },
-		{ "12", NULL, 0, (12u << 14) << 11 },
-		{ "1.2.3", NULL, 0, (1u << 14 | 2 << 7 | 3) << 11 },
-		{ NULL, "2000-12", 0, 12 },
-		{ "128.0.0", NULL, -EINVAL, 0 },
-		{ "1.2.3.4", NULL, -EINVAL, 0 },
-		{ "-1", NULL, -EINVAL, 0 },
-		{ NULL, "2024-13", -EINVAL, 0 },
-		{ NULL, "1999-01", -EINVAL, 0 },
-		{ NULL, "2024", -EINVAL, 0 },
+	    {NULL, NULL, 0, 0},
+	    {"14.0.0", "2024-05", 0, (14u << 14) << 11 | 24 << 4 | 5},
+	    {"12", NULL, 0, (12u << 14) << 11},
+	    {"1.2.3", NULL, 0, (1u << 14 | 2 << 7 | 3) << 11},
+	    {NULL, "2000-12", 0, 12},
+	    {"128.0.0", NULL, -EINVAL, 0},
+	    {"1.2.3.4", NULL, -EINVAL, 0},
+	    {"-1", NULL, -EINVAL, 0},
+	    {NULL, "2024-13", -EINVAL, 0},
+	    {NULL, "1999-01", -EINVAL, 0},
+	    {NULL, "2024", -EINVAL, 0},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		uint32_t got = 0xdead;
@@ -384,8 +402,8 @@ static void test_abctl(void)
 	static const struct {
 		const char *s;
 		int want;
-	} slots[] = { { "a", 0 }, { "b", 1 }, { "_a", 0 }, { "_b", 1 }, { "c", -EINVAL }, { "", -EINVAL },
-		      { "ab", -EINVAL } };
+	} slots[] = {{"a", 0},	     {"b", 1},	    {"_a", 0},	    {"_b", 1},
+		     {"c", -EINVAL}, {"", -EINVAL}, {"ab", -EINVAL}};
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
 		ok_int(abctl_slot_parse(slots[i].s), slots[i].want, "slot '%s'", slots[i].s);
 	for (int s = 0; s < 2; s++) {
@@ -394,9 +412,11 @@ static void test_abctl(void)
 		/* AOSP's bootloader_control, byte by byte */
 		ok(c[0] == "ab"[s] && !c[1] && !memcmp(c + 4, "BCAB", 4) && c[8] == 1 && (c[9] & 7) == 2,
 		   "slot %c: suffix, magic BCAB, version 1, 2 slots", "ab"[s]);
-		ok((c[12 + 2 * s] & 15) == 15 && (c[12 + 2 * (1 - s)] & 15) == 14 && (c[12] >> 7) && (c[14] >> 7),
+		ok((c[12 + 2 * s] & 15) == 15 && (c[12 + 2 * (1 - s)] & 15) == 14 && (c[12] >> 7) &&
+		       (c[14] >> 7),
 		   "slot %c: priority 15 against 14, both successful", "ab"[s]);
-		ok_int(le32(c + 28), crc32_update(0, c, 28), "slot %c: crc32 of the 28 bytes before it", "ab"[s]);
+		ok_int(le32(c + 28), crc32_update(0, c, 28), "slot %c: crc32 of the 28 bytes before it",
+		       "ab"[s]);
 		ok_int(abctl_misc_slot(m, sizeof(m)), s, "slot %c reads back", "ab"[s]);
 		size_t zeros = 0;
 		for (size_t i = 0; i < sizeof(m); i++)
@@ -413,7 +433,7 @@ static void test_abctl(void)
 	abctl_misc_image(0, m);
 	m[2048 + 12] = m[2048 + 14] = 0; /* priority 0 and no tries: unbootable */
 	uint32_t crc = crc32_update(0, m + 2048, 28);
-	memcpy(m + 2048 + 28, (unsigned char[]){ crc, crc >> 8, crc >> 16, crc >> 24 }, 4);
+	memcpy(m + 2048 + 28, (unsigned char[]){crc, crc >> 8, crc >> 16, crc >> 24}, 4);
 	ok_int(abctl_misc_slot(m, sizeof(m)), -ENOENT, "no bootable slot: -ENOENT");
 	ok_int(abctl_misc_image(2, m), -EINVAL, "slot 2: -EINVAL");
 }

@@ -56,7 +56,7 @@ static void device(const char *mode)
 
 static struct fastboot_dev dev(const char *target)
 {
-	return (struct fastboot_dev){ .tool = "tests/unit/fake-fastboot", .target = target, .timeout_s = 5 };
+	return (struct fastboot_dev){.tool = "tests/unit/fake-fastboot", .target = target, .timeout_s = 5};
 }
 
 static int count(const char *hay, const char *needle)
@@ -73,14 +73,22 @@ static void test_targets(void)
 		const char *t;
 		int want;
 	} t[] = {
-		{ "1A2B3C4D", FASTBOOT_USB },	    { "udp:127.0.0.1", FASTBOOT_UDP },
-		{ "udp:127.0.0.1:5554", FASTBOOT_UDP }, { "tcp:board7.lab:5555", FASTBOOT_TCP },
-		{ "udp:fe80--1", FASTBOOT_UDP },	    { "", -EINVAL },
-		{ NULL, -EINVAL },		    { "udp:", -EINVAL },
-		{ "udp::5554", -EINVAL },	    { "udp:host:0", -EINVAL },
-		{ "udp:host:65536", -EINVAL },	    { "udp:host:55x", -EINVAL },
-		{ "tcp:host:", -EINVAL },	    { "ser ial", -EINVAL },
-		{ "usb:1-2", -EINVAL },		    { "a\tb", -EINVAL },
+	    {"1A2B3C4D", FASTBOOT_USB},
+	    {"udp:127.0.0.1", FASTBOOT_UDP},
+	    {"udp:127.0.0.1:5554", FASTBOOT_UDP},
+	    {"tcp:board7.lab:5555", FASTBOOT_TCP},
+	    {"udp:fe80--1", FASTBOOT_UDP},
+	    {"", -EINVAL},
+	    {NULL, -EINVAL},
+	    {"udp:", -EINVAL},
+	    {"udp::5554", -EINVAL},
+	    {"udp:host:0", -EINVAL},
+	    {"udp:host:65536", -EINVAL},
+	    {"udp:host:55x", -EINVAL},
+	    {"tcp:host:", -EINVAL},
+	    {"ser ial", -EINVAL},
+	    {"usb:1-2", -EINVAL},
+	    {"a\tb", -EINVAL},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		ok_int(fastboot_target_parse(t[i].t), t[i].want, "target '%s'", t[i].t ? t[i].t : "(null)");
@@ -98,7 +106,8 @@ static void test_check(void)
 
 	device("ok");
 	ok_int(fastboot_check(&d, "raven", "1A2B3C4D"), -ENXIO, "check: another product is -ENXIO");
-	ok(strstr(d.why, "is product 'oriole', the board description says 'raven'") != NULL, "check: why names both");
+	ok(strstr(d.why, "is product 'oriole', the board description says 'raven'") != NULL,
+	   "check: why names both");
 	device("ok");
 	ok_int(fastboot_check(&d, "oriole", "99999999"), -ENXIO, "check: another serialno is -ENXIO");
 	device("ok");
@@ -133,10 +142,11 @@ static void test_flash(void)
 	ok_int(fastboot_flash(&d, "boot_b", img), 0, "flash boot_b");
 	char *log = get("log");
 	char want[1024];
-	snprintf(want, sizeof(want),
-		 "-s\n1A2B3C4D\ngetvar\nmax-download-size\n--\n-s\n1A2B3C4D\ngetvar\npartition-size:boot_b\n--\n"
-		 "-s\n1A2B3C4D\nflash\nboot_b\n%s\n--\n",
-		 img);
+	snprintf(
+	    want, sizeof(want),
+	    "-s\n1A2B3C4D\ngetvar\nmax-download-size\n--\n-s\n1A2B3C4D\ngetvar\npartition-size:boot_b\n--\n"
+	    "-s\n1A2B3C4D\nflash\nboot_b\n%s\n--\n",
+	    img);
 	ok_str(log, want, "flash: size checks, then flash PARTITION FILE");
 	free(log);
 	char *flashed = get("flashed-boot_b"), *orig = get("boot.img");
@@ -147,7 +157,8 @@ static void test_flash(void)
 	device("ok");
 	ok_int(fastboot_flash(&d, "misc", name), 0, "flash: a file name with ; and $( )");
 	log = get("log");
-	ok(strstr(log, "flash\nmisc\n") && strstr(log, "x; touch pwned $(id).img\n--\n"), "flash: name passed verbatim");
+	ok(strstr(log, "flash\nmisc\n") && strstr(log, "x; touch pwned $(id).img\n--\n"),
+	   "flash: name passed verbatim");
 	ok(access("pwned", F_OK) != 0, "flash: no shell ran it");
 	free(log);
 
@@ -156,10 +167,10 @@ static void test_flash(void)
 		int want;
 		const char *why;
 	} bad[] = {
-		{ "larger than max-download-size", "boot_a", "big", -EFBIG, "max-download-size (65536)" },
-		{ "larger than the partition", "dtbo_a", "boot", -ENOSPC, "larger than partition 'dtbo_a' (100)" },
-		{ "no such partition", "vendor_boot_a", "boot", -ENOENT, "has no partition 'vendor_boot_a'" },
-		{ "no such file", "boot_a", "nofile", -ENOENT, "cannot read image" },
+	    {"larger than max-download-size", "boot_a", "big", -EFBIG, "max-download-size (65536)"},
+	    {"larger than the partition", "dtbo_a", "boot", -ENOSPC, "larger than partition 'dtbo_a' (100)"},
+	    {"no such partition", "vendor_boot_a", "boot", -ENOENT, "has no partition 'vendor_boot_a'"},
+	    {"no such file", "boot_a", "nofile", -ENOENT, "cannot read image"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		device("ok");
@@ -180,13 +191,15 @@ static void test_slots(void)
 	struct fastboot_dev d = dev("1A2B3C4D");
 	ok_int(fastboot_set_active(&d, "b"), 0, "set_active b");
 	char v[32];
-	ok(fastboot_getvar(&d, "current-slot", v, sizeof(v)) == 0 && !strcmp(v, "b"), "current-slot is b after it");
+	ok(fastboot_getvar(&d, "current-slot", v, sizeof(v)) == 0 && !strcmp(v, "b"),
+	   "current-slot is b after it");
 	ok_int(fastboot_set_active(&d, "_a"), 0, "set_active _a");
 	char *log = get("log");
 	ok_int(count(log, "set_active\nb\n--\n"), 1, "argv: set_active b");
 	ok_int(count(log, "set_active\na\n--\n"), 1, "argv: set_active a (suffix without _)");
 	free(log);
-	ok(fastboot_getvar(&d, "current-slot", v, sizeof(v)) == 0 && !strcmp(v, "a"), "current-slot is a again");
+	ok(fastboot_getvar(&d, "current-slot", v, sizeof(v)) == 0 && !strcmp(v, "a"),
+	   "current-slot is a again");
 	device("ok");
 	ok_int(fastboot_set_active(&d, "c"), -EINVAL, "set_active c: -EINVAL");
 	log = get("log");
@@ -196,7 +209,8 @@ static void test_slots(void)
 	device("ok");
 	ok_int(fastboot_select_slot_misc(&d, "b", dir), 0, "slot b through misc");
 	char *misc = get("flashed-misc");
-	ok(misc[0] == 0 && misc[2048] == 'b' && !memcmp(misc + 2052, "BCAB", 4), "misc: control block for b at 2048");
+	ok(misc[0] == 0 && misc[2048] == 'b' && !memcmp(misc + 2052, "BCAB", 4),
+	   "misc: control block for b at 2048");
 	free(misc);
 }
 
@@ -241,7 +255,8 @@ static void test_absent(void)
 	d.tool = "/nonexistent/fastboot";
 	device("ok");
 	ok_int(fastboot_check(&d, "oriole", NULL), -ENOENT, "no client installed: -ENOENT");
-	ok(strstr(d.why, "cannot run the fastboot client '/nonexistent/fastboot'") != NULL, "why names the client");
+	ok(strstr(d.why, "cannot run the fastboot client '/nonexistent/fastboot'") != NULL,
+	   "why names the client");
 	d = dev("udp:");
 	ok_int(fastboot_check(&d, "oriole", NULL), -EINVAL, "a bad target: -EINVAL, nothing run");
 }

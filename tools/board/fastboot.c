@@ -93,7 +93,8 @@ int fastboot_run(struct fastboot_dev *d, const char *const *args, double limit_s
 {
 	const char *tool = d->tool ? d->tool : "fastboot";
 	if (fastboot_target_parse(d->target) < 0)
-		return fail(d, -EINVAL, "bad fastboot target '%s' (a USB serial, udp:HOST[:PORT] or tcp:HOST[:PORT])",
+		return fail(d, -EINVAL,
+			    "bad fastboot target '%s' (a USB serial, udp:HOST[:PORT] or tcp:HOST[:PORT])",
 			    d->target ? d->target : "");
 	if (limit_s <= 0)
 		limit_s = d->timeout_s > 0 ? d->timeout_s : 20;
@@ -146,7 +147,7 @@ int fastboot_run(struct fastboot_dev *d, const char *const *args, double limit_s
 			timed_out = true;
 			break;
 		}
-		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		struct pollfd p = {.fd = pfd[0], .events = POLLIN};
 		int pr = poll(&p, 1, (int)(left * 1000) + 1);
 		if (pr < 0 && errno == EINTR)
 			continue;
@@ -175,14 +176,15 @@ int fastboot_run(struct fastboot_dev *d, const char *const *args, double limit_s
 
 	int r = 0;
 	if (timed_out) {
-		r = fail(d, -ETIMEDOUT, "no answer from fastboot device '%s' within %g s (fastboot %s)", d->target,
-			 limit_s, args[0]);
+		r = fail(d, -ETIMEDOUT, "no answer from fastboot device '%s' within %g s (fastboot %s)",
+			 d->target, limit_s, args[0]);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_NOEXEC && (!out || !*out)) {
 		r = fail(d, -ENOENT, "cannot run the fastboot client '%s'", tool);
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char line[400];
 		last_line(out ? out : "", line, sizeof(line));
-		r = fail(d, -EIO, "fastboot %s on '%s' failed: %s", args[0], d->target, *line ? line : "(no output)");
+		r = fail(d, -EIO, "fastboot %s on '%s' failed: %s", args[0], d->target,
+			 *line ? line : "(no output)");
 	}
 	if (ret_out)
 		*ret_out = out;
@@ -193,7 +195,7 @@ int fastboot_run(struct fastboot_dev *d, const char *const *args, double limit_s
 
 int fastboot_getvar(struct fastboot_dev *d, const char *name, char *ret, size_t n)
 {
-	const char *args[] = { "getvar", name, NULL };
+	const char *args[] = {"getvar", name, NULL};
 	char *out = NULL;
 	int r = fastboot_run(d, args, 0, &out);
 	/* A getvar changes nothing, so a lost answer is asked again (seen over
@@ -265,14 +267,16 @@ int fastboot_check(struct fastboot_dev *d, const char *product, const char *seri
 	if (r < 0)
 		return r;
 	if (product && strcmp(got, product))
-		return fail(d, -ENXIO, "fastboot device '%s' is product '%s', the board description says '%s'",
+		return fail(d, -ENXIO,
+			    "fastboot device '%s' is product '%s', the board description says '%s'",
 			    d->target, got, product);
 	if (serialno && fastboot_target_parse(d->target) == FASTBOOT_USB) {
 		r = fastboot_getvar(d, "serialno", got, sizeof(got));
 		if (r < 0)
 			return r;
 		if (strcmp(got, serialno))
-			return fail(d, -ENXIO, "fastboot device '%s' has serialno '%s', the board description says '%s'",
+			return fail(d, -ENXIO,
+				    "fastboot device '%s' has serialno '%s', the board description says '%s'",
 				    d->target, got, serialno);
 	}
 	return 0;
@@ -296,7 +300,8 @@ int fastboot_flash(struct fastboot_dev *d, const char *partition, const char *fi
 	if (r < 0)
 		return r;
 	if ((unsigned long long)st.st_size > max)
-		return fail(d, -EFBIG, "image '%s' (%lld bytes) is larger than the device's max-download-size (%llu)",
+		return fail(d, -EFBIG,
+			    "image '%s' (%lld bytes) is larger than the device's max-download-size (%llu)",
 			    file, (long long)st.st_size, max);
 	char var[128];
 	snprintf(var, sizeof(var), "partition-size:%s", partition);
@@ -308,7 +313,7 @@ int fastboot_flash(struct fastboot_dev *d, const char *partition, const char *fi
 	if ((unsigned long long)st.st_size > psize)
 		return fail(d, -ENOSPC, "image '%s' (%lld bytes) is larger than partition '%s' (%llu)", file,
 			    (long long)st.st_size, partition, psize);
-	const char *args[] = { "flash", partition, file, NULL };
+	const char *args[] = {"flash", partition, file, NULL};
 	return fastboot_run(d, args, size_limit(d, st.st_size), NULL);
 }
 
@@ -316,7 +321,7 @@ int fastboot_set_active(struct fastboot_dev *d, const char *slot)
 {
 	if (abctl_slot_parse(slot) < 0)
 		return fail(d, -EINVAL, "bad slot '%s' (a or b)", slot);
-	const char *args[] = { "set_active", slot[0] == '_' ? slot + 1 : slot, NULL };
+	const char *args[] = {"set_active", slot[0] == '_' ? slot + 1 : slot, NULL};
 	return fastboot_run(d, args, 0, NULL);
 }
 
@@ -348,21 +353,22 @@ int fastboot_boot(struct fastboot_dev *d, const char *file)
 	if (r < 0)
 		return r;
 	if ((unsigned long long)st.st_size > max)
-		return fail(d, -EFBIG, "image '%s' (%lld bytes) is larger than the device's max-download-size (%llu)",
+		return fail(d, -EFBIG,
+			    "image '%s' (%lld bytes) is larger than the device's max-download-size (%llu)",
 			    file, (long long)st.st_size, max);
-	const char *args[] = { "boot", file, NULL };
+	const char *args[] = {"boot", file, NULL};
 	return fastboot_run(d, args, size_limit(d, st.st_size), NULL);
 }
 
 int fastboot_continue(struct fastboot_dev *d)
 {
-	const char *args[] = { "continue", NULL };
+	const char *args[] = {"continue", NULL};
 	return fastboot_run(d, args, 0, NULL);
 }
 
 int fastboot_reboot(struct fastboot_dev *d)
 {
-	const char *args[] = { "reboot", NULL };
+	const char *args[] = {"reboot", NULL};
 	return fastboot_run(d, args, 0, NULL);
 }
 

@@ -49,13 +49,13 @@ enum fastboot_transport { FASTBOOT_USB, FASTBOOT_UDP, FASTBOOT_TCP };
 int fastboot_target_parse(const char *target);
 
 struct fastboot_dev {
-	const char *tool;     /* the client (path or name on PATH); NULL: "fastboot" */
-	const char *target;   /* the -s argument */
-	double timeout_s;     /* per call; <= 0: 20 s */
-	double flash_rate;    /* flash/boot limit adds size / flash_rate s; <= 0: 0.2 MB/s */
-	char why[512];	      /* the last failure, one line */
-	double last_s;	      /* wall seconds of the last call */
-	int retries;	      /* getvar calls asked again after no answer (they are, once) */
+	const char *tool;   /* the client (path or name on PATH); NULL: "fastboot" */
+	const char *target; /* the -s argument */
+	double timeout_s;   /* per call; <= 0: 20 s */
+	double flash_rate;  /* flash/boot limit adds size / flash_rate s; <= 0: 0.2 MB/s */
+	char why[512];	    /* the last failure, one line */
+	double last_s;	    /* wall seconds of the last call */
+	int retries;	    /* getvar calls asked again after no answer (they are, once) */
 };
 
 /*

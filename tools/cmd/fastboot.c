@@ -21,22 +21,23 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: oopsfarm fastboot -s TARGET [--product P] [--serialno S] [--timeout SEC]\n"
-		   "                         [--rate MB/S] [--tool PATH] COMMAND [ARGS]\n\n"
-		   "TARGET: a USB serial, udp:HOST[:PORT] or tcp:HOST[:PORT].  Commands:\n"
-		   "  check                  getvar product (and serialno on USB) against --product/--serialno\n"
-		   "  getvar NAME            print one variable\n"
-		   "  flash PARTITION FILE   write FILE (checked against max-download-size and the partition)\n"
-		   "  slot a|b               select the slot in misc's A/B control block (flashes misc)\n"
-		   "  set-active a|b         fastboot set_active\n"
-		   "  boot FILE              RAM boot, nothing written\n"
-		   "  continue | reboot\n\n"
-		   "Commands that write or boot need --product; the device is checked first.\n"
-		   "The client is $OOPSFARM_FASTBOOT or --tool (default: fastboot); every call has\n"
-		   "its own limit: --timeout (default 20 s), plus the bytes moved at --rate\n"
-		   "(default 0.2 MB/s) for flash and boot.\n\n"
-		   "Exit status: 0 done, 2 usage, 3 infra (no answer, wrong device, the image does\n"
-		   "not fit, no such partition, the device failed).\n");
+	fprintf(f,
+		"usage: oopsfarm fastboot -s TARGET [--product P] [--serialno S] [--timeout SEC]\n"
+		"                         [--rate MB/S] [--tool PATH] COMMAND [ARGS]\n\n"
+		"TARGET: a USB serial, udp:HOST[:PORT] or tcp:HOST[:PORT].  Commands:\n"
+		"  check                  getvar product (and serialno on USB) against --product/--serialno\n"
+		"  getvar NAME            print one variable\n"
+		"  flash PARTITION FILE   write FILE (checked against max-download-size and the partition)\n"
+		"  slot a|b               select the slot in misc's A/B control block (flashes misc)\n"
+		"  set-active a|b         fastboot set_active\n"
+		"  boot FILE              RAM boot, nothing written\n"
+		"  continue | reboot\n\n"
+		"Commands that write or boot need --product; the device is checked first.\n"
+		"The client is $OOPSFARM_FASTBOOT or --tool (default: fastboot); every call has\n"
+		"its own limit: --timeout (default 20 s), plus the bytes moved at --rate\n"
+		"(default 0.2 MB/s) for flash and boot.\n\n"
+		"Exit status: 0 done, 2 usage, 3 infra (no answer, wrong device, the image does\n"
+		"not fit, no such partition, the device failed).\n");
 }
 
 static int fb_fail(struct fastboot_dev *d, int r)
@@ -48,15 +49,15 @@ static int fb_fail(struct fastboot_dev *d, int r)
 int cmd_fastboot(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "product", required_argument, NULL, 'p' },
-		{ "serialno", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "tool", required_argument, NULL, 'T' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"product", required_argument, NULL, 'p'},
+	    {"serialno", required_argument, NULL, 'S'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"tool", required_argument, NULL, 'T'},
+	    {"rate", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
-	struct fastboot_dev d = { .tool = getenv("OOPSFARM_FASTBOOT") };
+	struct fastboot_dev d = {.tool = getenv("OOPSFARM_FASTBOOT")};
 	const char *product = NULL, *serialno = NULL;
 	int c;
 	optind = 1;
@@ -79,7 +80,8 @@ int cmd_fastboot(int argc, char **argv)
 			char *end;
 			d.timeout_s = strtod(optarg, &end);
 			if (*end || d.timeout_s <= 0) {
-				errorf("fastboot", "--timeout: '%s' is not a positive number of seconds", optarg);
+				errorf("fastboot", "--timeout: '%s' is not a positive number of seconds",
+				       optarg);
 				return usage_hint("fastboot");
 			}
 			break;
@@ -117,8 +119,8 @@ int cmd_fastboot(int argc, char **argv)
 		int nargs;
 		bool writes;
 	} cmds[] = {
-		{ "check", 0, false },	{ "getvar", 1, false },	    { "flash", 2, true },    { "slot", 1, true },
-		{ "set-active", 1, true }, { "boot", 1, true }, { "continue", 0, true }, { "reboot", 0, true },
+	    {"check", 0, false},     {"getvar", 1, false}, {"flash", 2, true},	  {"slot", 1, true},
+	    {"set-active", 1, true}, {"boot", 1, true},	   {"continue", 0, true}, {"reboot", 0, true},
 	};
 	int k = -1;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -133,8 +135,8 @@ int cmd_fastboot(int argc, char **argv)
 		return usage_hint("fastboot");
 	}
 	if ((cmds[k].writes || !strcmp(cmd, "check")) && !product) {
-		errorf("fastboot", "%s: --product is required (the device is checked before anything is written)",
-		       cmd);
+		errorf("fastboot",
+		       "%s: --product is required (the device is checked before anything is written)", cmd);
 		return usage_hint("fastboot");
 	}
 

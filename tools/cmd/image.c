@@ -29,20 +29,21 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: oopsfarm image boot --header-version N --kernel FILE [--ramdisk FILE] [--dtb FILE]\n"
-		   "                  [--cmdline STR] [--page-size N] [--base ADDR] [--os-version A.B.C]\n"
-		   "                  [--os-patch-level YYYY-MM] [--name BOARD] -o FILE\n"
-		   "       oopsfarm image vendor-boot --header-version N [--ramdisk-type T] [--ramdisk-name S]\n"
-		   "                  --vendor-ramdisk FILE [...] [--dtb FILE] [--vendor-cmdline STR]\n"
-		   "                  [--bootconfig FILE] [--page-size N] [--base ADDR] [--name BOARD] -o FILE\n"
-		   "       oopsfarm image info [--json] FILE\n\n"
-		   "Writes Android boot images (header v0-v4) and vendor_boot images (v3, v4), and\n"
-		   "reads either back.  Payloads are opaque bytes.  Load addresses are --base plus\n"
-		   "--kernel-offset, --ramdisk-offset, --tags-offset, --dtb-offset (mkbootimg's\n"
-		   "defaults).  --ramdisk-type (none, platform,\n"
-		   "recovery, dlkm) and --ramdisk-name apply to the next --vendor-ramdisk.\n\n"
-		   "Exit status: 0 done, 1 (info) not a valid image, 2 usage, 3 unreadable input or\n"
-		   "unwritable output.\n");
+	fprintf(f,
+		"usage: oopsfarm image boot --header-version N --kernel FILE [--ramdisk FILE] [--dtb FILE]\n"
+		"                  [--cmdline STR] [--page-size N] [--base ADDR] [--os-version A.B.C]\n"
+		"                  [--os-patch-level YYYY-MM] [--name BOARD] -o FILE\n"
+		"       oopsfarm image vendor-boot --header-version N [--ramdisk-type T] [--ramdisk-name S]\n"
+		"                  --vendor-ramdisk FILE [...] [--dtb FILE] [--vendor-cmdline STR]\n"
+		"                  [--bootconfig FILE] [--page-size N] [--base ADDR] [--name BOARD] -o FILE\n"
+		"       oopsfarm image info [--json] FILE\n\n"
+		"Writes Android boot images (header v0-v4) and vendor_boot images (v3, v4), and\n"
+		"reads either back.  Payloads are opaque bytes.  Load addresses are --base plus\n"
+		"--kernel-offset, --ramdisk-offset, --tags-offset, --dtb-offset (mkbootimg's\n"
+		"defaults).  --ramdisk-type (none, platform,\n"
+		"recovery, dlkm) and --ramdisk-name apply to the next --vendor-ramdisk.\n\n"
+		"Exit status: 0 done, 1 (info) not a valid image, 2 usage, 3 unreadable input or\n"
+		"unwritable output.\n");
 }
 
 /* Files read for an image, freed together. */
@@ -112,7 +113,8 @@ static int build_error(int r)
 		errorf("image", "a command line or name is too long for this header version");
 		break;
 	case -EINVAL:
-		errorf("image", "this header version cannot carry that (page size, payload or ramdisk count)");
+		errorf("image",
+		       "this header version cannot carry that (page size, payload or ramdisk count)");
 		break;
 	default:
 		errorf("image", "cannot build the image: %s", strerror(-r));
@@ -145,29 +147,29 @@ enum {
 };
 
 static const struct option options[] = {
-	{ "header-version", required_argument, NULL, OPT_HEADER_VERSION },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "ramdisk", required_argument, NULL, OPT_RAMDISK },
-	{ "dtb", required_argument, NULL, OPT_DTB },
-	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
-	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
-	{ "base", required_argument, NULL, OPT_BASE },
-	{ "os-version", required_argument, NULL, OPT_OS_VERSION },
-	{ "os-patch-level", required_argument, NULL, OPT_OS_PATCH },
-	{ "vendor-ramdisk", required_argument, NULL, OPT_VENDOR_RAMDISK },
-	{ "ramdisk-type", required_argument, NULL, OPT_RAMDISK_TYPE },
-	{ "ramdisk-name", required_argument, NULL, OPT_RAMDISK_NAME },
-	{ "vendor-cmdline", required_argument, NULL, OPT_VENDOR_CMDLINE },
-	{ "bootconfig", required_argument, NULL, OPT_BOOTCONFIG },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "kernel-offset", required_argument, NULL, OPT_KERNEL_OFFSET },
-	{ "ramdisk-offset", required_argument, NULL, OPT_RAMDISK_OFFSET },
-	{ "tags-offset", required_argument, NULL, OPT_TAGS_OFFSET },
-	{ "dtb-offset", required_argument, NULL, OPT_DTB_OFFSET },
-	{ "output", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
+    {"header-version", required_argument, NULL, OPT_HEADER_VERSION},
+    {"kernel", required_argument, NULL, OPT_KERNEL},
+    {"ramdisk", required_argument, NULL, OPT_RAMDISK},
+    {"dtb", required_argument, NULL, OPT_DTB},
+    {"cmdline", required_argument, NULL, OPT_CMDLINE},
+    {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
+    {"base", required_argument, NULL, OPT_BASE},
+    {"os-version", required_argument, NULL, OPT_OS_VERSION},
+    {"os-patch-level", required_argument, NULL, OPT_OS_PATCH},
+    {"vendor-ramdisk", required_argument, NULL, OPT_VENDOR_RAMDISK},
+    {"ramdisk-type", required_argument, NULL, OPT_RAMDISK_TYPE},
+    {"ramdisk-name", required_argument, NULL, OPT_RAMDISK_NAME},
+    {"vendor-cmdline", required_argument, NULL, OPT_VENDOR_CMDLINE},
+    {"bootconfig", required_argument, NULL, OPT_BOOTCONFIG},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"kernel-offset", required_argument, NULL, OPT_KERNEL_OFFSET},
+    {"ramdisk-offset", required_argument, NULL, OPT_RAMDISK_OFFSET},
+    {"tags-offset", required_argument, NULL, OPT_TAGS_OFFSET},
+    {"dtb-offset", required_argument, NULL, OPT_DTB_OFFSET},
+    {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {0},
 };
 
 /* text: "LABEL offset N size N" (label NULL: key; absent sections skipped) */
@@ -197,14 +199,14 @@ static int info(const char *path, bool json)
 	free(buf);
 	if (r < 0) {
 		errorf("image", "'%s': %s", path,
-		       r == -EINVAL		? "not an Android boot or vendor_boot image"
+		       r == -EINVAL	       ? "not an Android boot or vendor_boot image"
 		       : r == -EPROTONOSUPPORT ? "unknown header version"
 		       : r == -EBADMSG	       ? "malformed or truncated image"
 					       : strerror(-r));
 		free(in);
 		return EXIT_TESTFAIL;
 	}
-	struct out o = { .f = stdout, .json = json };
+	struct out o = {.f = stdout, .json = json};
 	out_begin(&o);
 	if (json)
 		out_u64(&o, "version", "", 1);
@@ -229,8 +231,8 @@ static int info(const char *path, bool json)
 	section(&o, "vendor_ramdisk", NULL, &in->vendor_ramdisk);
 	section(&o, "vendor_table", NULL, &in->vendor_table);
 	section(&o, "bootconfig", NULL, &in->bootconfig);
-	out_u64(&o, "vendor_ramdisks", in->kind == BOOTIMG_VENDOR_BOOT ? "vendor ramdisk table: %llu entries\n" : "",
-		in->nvendor);
+	out_u64(&o, "vendor_ramdisks",
+		in->kind == BOOTIMG_VENDOR_BOOT ? "vendor ramdisk table: %llu entries\n" : "", in->nvendor);
 	for (size_t i = 0; i < in->nvendor; i++) {
 		const struct bootimg_vendor_entry *e = &in->vendor[i];
 		const char *t = bootimg_vendor_ramdisk_type_name(e->type);
@@ -260,7 +262,8 @@ int cmd_image(int argc, char **argv)
 		return usage_hint("image");
 	}
 	const char *what = argv[1];
-	bool is_boot = !strcmp(what, "boot"), is_vendor = !strcmp(what, "vendor-boot"), is_info = !strcmp(what, "info");
+	bool is_boot = !strcmp(what, "boot"), is_vendor = !strcmp(what, "vendor-boot"),
+	     is_info = !strcmp(what, "info");
 	if (!is_boot && !is_vendor && !is_info) {
 		errorf("image", "'%s' is not boot, vendor-boot or info", what);
 		return usage_hint("image");
@@ -268,12 +271,12 @@ int cmd_image(int argc, char **argv)
 	argc--;
 	argv++;
 
-	struct bootimg_boot b = { 0 };
-	struct bootimg_vendor v = { 0 };
-	struct bootimg_vendor_ramdisk rds[BOOTIMG_MAX_VENDOR_RAMDISKS] = { 0 };
-	struct loaded l = { .n = 0 };
+	struct bootimg_boot b = {0};
+	struct bootimg_vendor v = {0};
+	struct bootimg_vendor_ramdisk rds[BOOTIMG_MAX_VENDOR_RAMDISKS] = {0};
+	struct loaded l = {.n = 0};
 	const char *out = NULL, *os_version = NULL, *os_patch = NULL;
-	const char *paths[8] = { 0 }; /* kernel ramdisk dtb bootconfig */
+	const char *paths[8] = {0}; /* kernel ramdisk dtb bootconfig */
 	const char *rd_paths[BOOTIMG_MAX_VENDOR_RAMDISKS];
 	int next_type = BOOTIMG_VENDOR_RAMDISK_PLATFORM, hv = -1, rc = EXIT_USAGE;
 	const char *next_name = NULL;
@@ -333,7 +336,9 @@ int cmd_image(int argc, char **argv)
 		case OPT_RAMDISK_TYPE:
 			next_type = bootimg_vendor_ramdisk_type_parse(optarg);
 			if (next_type < 0) {
-				errorf("image", "--ramdisk-type: '%s' is not none, platform, recovery or dlkm", optarg);
+				errorf("image",
+				       "--ramdisk-type: '%s' is not none, platform, recovery or dlkm",
+				       optarg);
 				return usage_hint("image");
 			}
 			break;
@@ -361,8 +366,7 @@ int cmd_image(int argc, char **argv)
 		case OPT_KERNEL_OFFSET:
 		case OPT_RAMDISK_OFFSET:
 		case OPT_TAGS_OFFSET:
-		case OPT_DTB_OFFSET:
-		{
+		case OPT_DTB_OFFSET: {
 			const struct option *o = options;
 			while (o->val != c)
 				o++;
@@ -394,13 +398,15 @@ int cmd_image(int argc, char **argv)
 		return usage_hint("image");
 	}
 	if (is_boot && (!paths[0] || nrd || paths[3] || v.cmdline)) {
-		errorf("image", "boot: --kernel is required; --vendor-ramdisk, --bootconfig and --vendor-cmdline "
-				"belong to vendor-boot");
+		errorf("image",
+		       "boot: --kernel is required; --vendor-ramdisk, --bootconfig and --vendor-cmdline "
+		       "belong to vendor-boot");
 		return usage_hint("image");
 	}
 	if (is_vendor && (!nrd || paths[0] || paths[1] || b.cmdline)) {
-		errorf("image", "vendor-boot: --vendor-ramdisk is required; --kernel, --ramdisk and --cmdline "
-				"belong to boot");
+		errorf("image",
+		       "vendor-boot: --vendor-ramdisk is required; --kernel, --ramdisk and --cmdline "
+		       "belong to boot");
 		return usage_hint("image");
 	}
 	if (is_boot && bootimg_os_version(os_version, os_patch, &b.os_version) < 0) {
@@ -423,7 +429,8 @@ int cmd_image(int argc, char **argv)
 		for (size_t i = 0; i < nrd; i++)
 			if (load(&l, rd_paths[i], &rds[i].data) < 0)
 				goto out;
-		if ((paths[2] && load(&l, paths[2], &v.dtb) < 0) || (paths[3] && load(&l, paths[3], &v.bootconfig) < 0))
+		if ((paths[2] && load(&l, paths[2], &v.dtb) < 0) ||
+		    (paths[3] && load(&l, paths[3], &v.bootconfig) < 0))
 			goto out;
 		v.ramdisks = rds;
 		v.nramdisks = nrd;

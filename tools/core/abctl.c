@@ -40,7 +40,7 @@ int abctl_misc_image(int slot, unsigned char misc[ABCTL_MISC_SIZE])
 	unsigned char *c = misc + ABCTL_OFFSET;
 	c[0] = "ab"[slot];
 	put32(c + 4, ABCTL_MAGIC);
-	c[8] = 1;		  /* version */
+	c[8] = 1;	   /* version */
 	c[9] = 2 | 7 << 3; /* nb_slot 2, recovery tries 7 */
 	for (int s = 0; s < 2; s++) {
 		unsigned prio = s == slot ? 15 : 14;

@@ -32,10 +32,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ABCTL_OFFSET	 2048
-#define ABCTL_SIZE	 32
-#define ABCTL_MAGIC	 0x42414342u
-#define ABCTL_MISC_SIZE	 4096	/* the misc image we write: block + zeros */
+#define ABCTL_OFFSET	2048
+#define ABCTL_SIZE	32
+#define ABCTL_MAGIC	0x42414342u
+#define ABCTL_MISC_SIZE 4096 /* the misc image we write: block + zeros */
 
 /* The slot index of "a"/"b" (also "_a"/"_b"); -EINVAL for anything else. */
 int abctl_slot_parse(const char *s);

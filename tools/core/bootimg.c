@@ -70,7 +70,7 @@ enum {
 	VE_SIZE = 0,
 	VE_OFFSET = 4,
 	VE_TYPE = 8,
-	VE_NAME = 12, /* [32] */
+	VE_NAME = 12,	  /* [32] */
 	VE_BOARD_ID = 44, /* u32[16] */
 };
 
@@ -81,16 +81,16 @@ enum {
 #define VENDOR_NAME_SIZE     32
 
 /* mkbootimg's defaults */
-#define DEF_BASE	   0x10000000u
-#define DEF_KERNEL_OFF	   0x00008000u
-#define DEF_RAMDISK_OFF	   0x01000000u
-#define DEF_SECOND_OFF	   0x00f00000u
-#define DEF_TAGS_OFF	   0x00000100u
-#define DEF_DTB_OFF	   0x01f00000u
+#define DEF_BASE	0x10000000u
+#define DEF_KERNEL_OFF	0x00008000u
+#define DEF_RAMDISK_OFF 0x01000000u
+#define DEF_SECOND_OFF	0x00f00000u
+#define DEF_TAGS_OFF	0x00000100u
+#define DEF_DTB_OFF	0x01f00000u
 
 uint32_t bootimg_boot_header_size(unsigned version)
 {
-	static const uint32_t sz[] = { 1632, 1648, 1660, 1580, 1584 };
+	static const uint32_t sz[] = {1632, 1648, 1660, 1580, 1584};
 	return version < sizeof(sz) / sizeof(sz[0]) ? sz[version] : 0;
 }
 
@@ -197,7 +197,7 @@ int bootimg_boot_build(const struct bootimg_boot *b, void **ret_buf, size_t *ret
 	uint32_t hsize = bootimg_boot_header_size(v);
 	if (!hsize)
 		return -EPROTONOSUPPORT;
-	unsigned char hdr[1664] = { 0 };
+	unsigned char hdr[1664] = {0};
 	memcpy(hdr, BOOTIMG_BOOT_MAGIC, 8);
 	size_t clen = b->cmdline ? strlen(b->cmdline) : 0;
 	if (clen >= BOOT_ARGS_SIZE + BOOT_EXTRA_ARGS_SIZE)
@@ -216,7 +216,7 @@ int bootimg_boot_build(const struct bootimg_boot *b, void **ret_buf, size_t *ret
 		put32(hdr + B3_HEADER_VERSION, v);
 		memcpy(hdr + B3_CMDLINE, b->cmdline ? b->cmdline : "", clen);
 		/* v4: signature_size stays 0, we carry no boot signature */
-		struct sect s[] = { { &b->kernel, NULL, 0 }, { &b->ramdisk, NULL, 0 } };
+		struct sect s[] = {{&b->kernel, NULL, 0}, {&b->ramdisk, NULL, 0}};
 		return assemble(hdr, hsize, 4096, s, 2, ret_buf, ret_size);
 	}
 
@@ -260,8 +260,11 @@ int bootimg_boot_build(const struct bootimg_boot *b, void **ret_buf, size_t *ret
 		put32(hdr + B2_DTB_SIZE, b->dtb.size);
 		put64(hdr + B2_DTB_ADDR, (uint64_t)base + or_default(b->dtb_offset, DEF_DTB_OFF));
 	}
-	struct sect s[] = { { &b->kernel, NULL, 0 },	    { &b->ramdisk, NULL, 0 }, { &b->second, NULL, 0 },
-			    { &b->recovery_dtbo, NULL, 0 }, { &b->dtb, NULL, 0 } };
+	struct sect s[] = {{&b->kernel, NULL, 0},
+			   {&b->ramdisk, NULL, 0},
+			   {&b->second, NULL, 0},
+			   {&b->recovery_dtbo, NULL, 0},
+			   {&b->dtb, NULL, 0}};
 	return assemble(hdr, hsize, page, s, 5, ret_buf, ret_size);
 }
 
@@ -278,7 +281,7 @@ int bootimg_vendor_build(const struct bootimg_vendor *v, void **ret_buf, size_t 
 		return -EINVAL;
 	if (ver == 3 && v->bootconfig.size)
 		return -EINVAL;
-	unsigned char hdr[2128] = { 0 };
+	unsigned char hdr[2128] = {0};
 	memcpy(hdr, BOOTIMG_VENDOR_MAGIC, 8);
 	int r = put_str(hdr + V3_CMDLINE, VENDOR_ARGS_SIZE, v->cmdline);
 	if (r == 0)
@@ -333,10 +336,8 @@ int bootimg_vendor_build(const struct bootimg_vendor *v, void **ret_buf, size_t 
 		put32(hdr + V4_BOOTCONFIG_SIZE, v->bootconfig.size);
 	}
 	if (r == 0) {
-		struct sect s[] = { { NULL, rd, rdsize },
-				    { &v->dtb, NULL, 0 },
-				    { NULL, table, tsize },
-				    { &v->bootconfig, NULL, 0 } };
+		struct sect s[] = {
+		    {NULL, rd, rdsize}, {&v->dtb, NULL, 0}, {NULL, table, tsize}, {&v->bootconfig, NULL, 0}};
 		r = assemble(hdr, hsize, page, s, ver >= 4 ? 4 : 2, ret_buf, ret_size);
 	}
 	free(rd);
@@ -535,7 +536,7 @@ int bootimg_read(const void *buf, size_t size, struct bootimg_info *ret)
 	return r;
 }
 
-static const char *const vendor_types[] = { "none", "platform", "recovery", "dlkm" };
+static const char *const vendor_types[] = {"none", "platform", "recovery", "dlkm"};
 
 const char *bootimg_vendor_ramdisk_type_name(uint32_t type)
 {

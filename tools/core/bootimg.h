@@ -145,7 +145,7 @@ struct bootimg_info {
 	uint32_t page_size, header_size;
 	uint32_t os_version;
 	char name[17];
-	char cmdline[2049];	/* boot v0-v2: cmdline + extra_cmdline */
+	char cmdline[2049]; /* boot v0-v2: cmdline + extra_cmdline */
 	/* load addresses (boot v0-v2 and vendor_boot) */
 	uint32_t kernel_addr, ramdisk_addr, second_addr, tags_addr;
 	uint64_t dtb_addr;
