@@ -251,6 +251,11 @@ static void test_absent(void)
 	d.flash_rate = 1e9;
 	ok_int(fastboot_flash(&d, "boot_a", img), -ETIMEDOUT, "a flash that stalls mid-download: -ETIMEDOUT");
 
+	device("closed");
+	d = dev("1A2B3C4D");
+	d.timeout_s = 0.5;
+	ok_int(fastboot_check(&d, "oriole", NULL), -ETIMEDOUT, "a client that closes its output and hangs: -ETIMEDOUT");
+
 	d = dev("1A2B3C4D");
 	d.tool = "/nonexistent/fastboot";
 	device("ok");

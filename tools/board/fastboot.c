@@ -167,11 +167,23 @@ int fastboot_run(struct fastboot_dev *d, const char *const *args, double limit_s
 		text_append(&out, &len, &cap, buf, k);
 	}
 	close(pfd[0]);
-	if (timed_out)
-		kill(-pid, SIGKILL);
+	/* EOF is not the end: a client that closed its output may still run,
+	 * so its exit is awaited under the same limit */
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	while (!timed_out) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid || (w < 0 && errno != EINTR))
+			break;
+		if (clock_now() - t0 >= limit_s)
+			timed_out = true;
+		else
+			usleep(10000);
+	}
+	if (timed_out) {
+		kill(-pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
 	d->last_s = clock_now() - t0;
 
 	int r = 0;
