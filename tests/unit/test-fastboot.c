@@ -214,6 +214,33 @@ static void test_slots(void)
 	free(misc);
 }
 
+static void test_flash_slot(void)
+{
+	char boot[256], vb[256], big[256];
+	snprintf(boot, sizeof(boot), "%s/boot.img", dir);
+	snprintf(vb, sizeof(vb), "%s/x; touch pwned $(id).img", dir);
+	snprintf(big, sizeof(big), "%s/big.img", dir);
+	struct fastboot_image imgs[] = {{"boot", boot}, {"misc", vb}};
+	device("ok");
+	put("parts", "boot_a 65536\nboot_b 65536\nmisc_a 4096\nmisc_b 4096\n");
+	struct fastboot_dev d = dev("1A2B3C4D");
+	ok_int(fastboot_flash_slot(&d, "b", imgs, 2), 0, "flash_slot b: two images");
+	char *log = get("log");
+	ok(strstr(log, "flash\nboot_b\n") && strstr(log, "flash\nmisc_b\n") && !strstr(log, "_a\n"),
+	   "flash_slot b: boot_b and misc_b, nothing of slot a");
+	free(log);
+
+	/* the second image is too large: the first is written, the error says the slot is a mix */
+	put("parts", "boot_a 65536\nmisc_a 0\n");
+	put("log", "");
+	struct fastboot_image two[] = {{"boot", boot}, {"misc", big}};
+	ok_int(fastboot_flash_slot(&d, "a", two, 2), -EFBIG,
+	       "flash_slot a: stops at the image that does not fit");
+	ok(strstr(d.why, "slot a not flashed (stopped at misc_a, 1 of 2 done)") != NULL,
+	   "flash_slot: why ('%s')", d.why);
+	ok_int(fastboot_flash_slot(&d, "x", two, 2), -EINVAL, "flash_slot x: -EINVAL");
+}
+
 static void test_getvar(void)
 {
 	device("ok");
@@ -254,7 +281,8 @@ static void test_absent(void)
 	device("closed");
 	d = dev("1A2B3C4D");
 	d.timeout_s = 0.5;
-	ok_int(fastboot_check(&d, "oriole", NULL), -ETIMEDOUT, "a client that closes its output and hangs: -ETIMEDOUT");
+	ok_int(fastboot_check(&d, "oriole", NULL), -ETIMEDOUT,
+	       "a client that closes its output and hangs: -ETIMEDOUT");
 
 	d = dev("1A2B3C4D");
 	d.tool = "/nonexistent/fastboot";
@@ -277,6 +305,7 @@ int main(void)
 	test_check();
 	test_flash();
 	test_slots();
+	test_flash_slot();
 	test_getvar();
 	test_absent();
 	char cmd[512];

@@ -329,6 +329,26 @@ int fastboot_flash(struct fastboot_dev *d, const char *partition, const char *fi
 	return fastboot_run(d, args, size_limit(d, st.st_size), NULL);
 }
 
+int fastboot_flash_slot(struct fastboot_dev *d, const char *slot, const struct fastboot_image *imgs, size_t n)
+{
+	int s = abctl_slot_parse(slot);
+	if (s < 0)
+		return fail(d, -EINVAL, "bad slot '%s' (a or b)", slot);
+	for (size_t i = 0; i < n; i++) {
+		char part[128];
+		snprintf(part, sizeof(part), "%s_%c", imgs[i].partition, "ab"[s]);
+		int r = fastboot_flash(d, part, imgs[i].file);
+		if (r < 0) {
+			char why[sizeof(d->why)];
+			snprintf(why, sizeof(why), "slot %c not flashed (stopped at %s, %zu of %zu done): %s",
+				 "ab"[s], part, i, n, d -> why);
+			memcpy(d->why, why, sizeof(why));
+			return r;
+		}
+	}
+	return 0;
+}
+
 int fastboot_set_active(struct fastboot_dev *d, const char *slot)
 {
 	if (abctl_slot_parse(slot) < 0)

@@ -91,6 +91,21 @@ int fastboot_check(struct fastboot_dev *d, const char *product, const char *seri
  */
 int fastboot_flash(struct fastboot_dev *d, const char *partition, const char *file);
 
+/* One image of a slot: the partition's name without suffix ("boot",
+ * "vendor_boot", "dtbo") and the file. */
+struct fastboot_image {
+	const char *partition, *file;
+};
+
+/*
+ * Flashes a variant's images into one slot ("a" or "b"): each into
+ * PARTITION_SLOT, in order, each checked as fastboot_flash() does.  Stops
+ * at the first failure and returns its error (why[] names the partition):
+ * the slot then holds a mix and must be flashed again before it boots.
+ */
+int fastboot_flash_slot(struct fastboot_dev *d, const char *slot, const struct fastboot_image *imgs,
+			size_t n);
+
 /* `set_active SLOT` (slot "a" or "b"). */
 int fastboot_set_active(struct fastboot_dev *d, const char *slot);
 
