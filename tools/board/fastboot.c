@@ -334,14 +334,15 @@ int fastboot_flash_slot(struct fastboot_dev *d, const char *slot, const struct f
 	int s = abctl_slot_parse(slot);
 	if (s < 0)
 		return fail(d, -EINVAL, "bad slot '%s' (a or b)", slot);
+	const char suffix = s ? 'b' : 'a';
 	for (size_t i = 0; i < n; i++) {
 		char part[128];
-		snprintf(part, sizeof(part), "%s_%c", imgs[i].partition, "ab"[s]);
+		snprintf(part, sizeof(part), "%s_%c", imgs[i].partition, suffix);
 		int r = fastboot_flash(d, part, imgs[i].file);
 		if (r < 0) {
 			char why[sizeof(d->why)];
-			snprintf(why, sizeof(why), "slot %c not flashed (stopped at %s, %zu of %zu done): %s",
-				 "ab"[s], part, i, n, d -> why);
+			snprintf(why, sizeof(why), "slot %c not flashed (stopped at %s, %zu of %zu done): %s", suffix, part,
+				 i, n, d->why);
 			memcpy(d->why, why, sizeof(why));
 			return r;
 		}
