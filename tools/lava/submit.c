@@ -28,7 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
-#include <sqlite3.h>
 
 #include "util/clock.h"
 #include "board/board.h"
@@ -40,6 +39,7 @@
 #include "lava/log.h"
 #include "lava/lava.h"
 #include "oopsfarm.h"
+#include "store/queries.h"
 #include "store/store.h"
 
 struct server_job {
@@ -114,48 +114,20 @@ out:
 static int record_job(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid, int64_t sid,
 		      const char *device_type, int batch, int boots, const char *state, const char *health)
 {
-	sqlite3_stmt *st;
-	int r = 0;
-
-	if (sqlite3_prepare_v2(store_db(s),
-			       "INSERT OR IGNORE INTO lava_jobs (campaign_id, server, job_id, variant_id, setup_id,"
-			       " device_type, batch, boots, state, health, submitted)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_text(st, 2, server, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, job_id);
-	sqlite3_bind_int64(st, 4, vid);
-	sqlite3_bind_int64(st, 5, sid);
-	sqlite3_bind_text(st, 6, device_type, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 7, batch);
-	sqlite3_bind_int(st, 8, boots);
-	sqlite3_bind_text(st, 9, state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 10, health, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		r = -EIO;
-	sqlite3_finalize(st);
-	return r;
+	return store_exec(s, STORE_Q_LAVA_ADD_JOB, "itiiitddtt", cid, server, job_id, vid, sid, device_type, batch,
+			  boots, state, health);
 }
 
 /* Is (variant, setup, batch) of the campaign on this server in the store? */
 static bool job_stored(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int batch)
 {
-	sqlite3_stmt *st;
-	bool found = false;
+	struct store_rows *st;
+	bool found;
 
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT 1 FROM lava_jobs WHERE campaign_id = ? AND server = ? AND variant_id = ?"
-			       " AND setup_id = ? AND batch = ?", -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(s, STORE_Q_LAVA_JOB_STORED, &st, "itiid", cid, server, vid, sid, batch) < 0)
 		return false;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_text(st, 2, server, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, vid);
-	sqlite3_bind_int64(st, 4, sid);
-	sqlite3_bind_int(st, 5, batch);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	found = store_rows_next(st);
+	store_rows_close(st);
 	return found;
 }
 
@@ -214,6 +186,7 @@ static void submit_usage(void)
 	printf("usage: oopsfarm lava submit --url URL [options] CAMPAIGN.yaml\n\n"
 	       "  --url URL            the LAVA server (http://host:port)\n"
 	       "  --token-file FILE    the API token (default $OOPSFARM_LAVA_TOKEN); never printed\n"
+	       "  --insecure           send the token over plain http to a host that is not loopback\n"
 	       "  --store FILE         results store (default build/run/<campaign>/results.db)\n"
 	       "  --boots-per-job N    (boot, test) pairs per job (default 10)\n"
 	       "  --artifacts-url BASE where the worker finds the staged artifacts (default file://<dir>)\n"
@@ -244,6 +217,7 @@ int lava_cmd_submit(int argc, char **argv)
 		{ "priority", required_argument, NULL, 'p' },
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "insecure", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -286,6 +260,7 @@ int lava_cmd_submit(int argc, char **argv)
 		case 'p': priority = optarg; break;
 		case 'd': dry = true; break;
 		case 'v': aopts.verbose = true; break;
+		case 'I': aopts.insecure = true; break;
 		case 'h': submit_usage(); return EXIT_OK;
 		default: return usage_hint("lava submit");
 		}
@@ -300,8 +275,12 @@ int lava_cmd_submit(int argc, char **argv)
 	}
 	if (!dry && (rc = common_token("lava submit", token_file, &token)))
 		goto out;
-	if (url && lava_api_new(url, token, &aopts, &a) < 0) {
-		errorf("lava submit", "'%s' is not an http(s) URL", url);
+	if (url && (r = lava_api_new(url, token, &aopts, &a)) < 0) {
+		if (r == -EPERM)
+			errorf("lava submit", "not sending the token over plain http to '%s' (https, a loopback host, or --insecure)",
+			       url);
+		else
+			errorf("lava submit", "'%s' is not an http(s) URL", url);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -582,44 +561,40 @@ struct job_line {
 
 static int load_lines(struct store *s, const char *campaign, struct job_line **ret, int *ret_n)
 {
-	sqlite3_stmt *st;
+	struct store_rows *st;
 	struct job_line *v = NULL;
 	int n = 0, cap = 0;
 
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT j.id, j.job_id, j.server, v.name, s.name, coalesce(j.state, ''),"
-			       " coalesce(j.health, ''), coalesce(j.batch, 0), j.boots, j.collected IS NOT NULL,"
-			       " (SELECT count(*) FROM boots b WHERE b.lava_job_id = j.job_id AND b.campaign_id = j.campaign_id)"
-			       " FROM lava_jobs j JOIN campaigns c ON c.id = j.campaign_id"
-			       " JOIN variants v ON v.id = j.variant_id JOIN setups s ON s.id = j.setup_id"
-			       " WHERE c.name = ? ORDER BY j.id", -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(s, STORE_Q_LAVA_STATUS, &st, "t", campaign) < 0)
 		return -EIO;
-	sqlite3_bind_text(st, 1, campaign, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_rows_next(st)) {
 		if (n == cap) {
 			struct job_line *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*nv));
 
 			if (!nv) {
 				free(v);
-				sqlite3_finalize(st);
+				store_rows_close(st);
 				return -ENOMEM;
 			}
 			v = nv;
 		}
-		v[n].row = sqlite3_column_int64(st, 0);
-		v[n].job = sqlite3_column_int64(st, 1);
-		snprintf(v[n].server, sizeof(v[n].server), "%s", sqlite3_column_text(st, 2));
-		snprintf(v[n].variant, sizeof(v[n].variant), "%s", sqlite3_column_text(st, 3));
-		snprintf(v[n].setup, sizeof(v[n].setup), "%s", sqlite3_column_text(st, 4));
-		snprintf(v[n].state, sizeof(v[n].state), "%s", sqlite3_column_text(st, 5));
-		snprintf(v[n].health, sizeof(v[n].health), "%s", sqlite3_column_text(st, 6));
-		v[n].batch = sqlite3_column_int(st, 7);
-		v[n].boots = sqlite3_column_int(st, 8);
-		v[n].collected = sqlite3_column_int(st, 9);
-		v[n].stored = sqlite3_column_int(st, 10);
+		v[n].row = store_rows_int(st, 0);
+		v[n].job = store_rows_int(st, 1);
+		snprintf(v[n].server, sizeof(v[n].server), "%s", store_rows_text(st, 2));
+		snprintf(v[n].variant, sizeof(v[n].variant), "%s", store_rows_text(st, 3));
+		snprintf(v[n].setup, sizeof(v[n].setup), "%s", store_rows_text(st, 4));
+		snprintf(v[n].state, sizeof(v[n].state), "%s", store_rows_text(st, 5));
+		snprintf(v[n].health, sizeof(v[n].health), "%s", store_rows_text(st, 6));
+		v[n].batch = store_rows_int(st, 7);
+		v[n].boots = store_rows_int(st, 8);
+		v[n].collected = store_rows_int(st, 9);
+		v[n].stored = store_rows_int(st, 10);
 		n++;
 	}
-	sqlite3_finalize(st);
+	if (store_rows_close(st) < 0) {
+		free(v);
+		return -EIO;
+	}
 	*ret = v;
 	*ret_n = n;
 	return 0;
@@ -627,16 +602,9 @@ static int load_lines(struct store *s, const char *campaign, struct job_line **r
 
 static void update_line(struct store *s, const struct job_line *l)
 {
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(store_db(s), "UPDATE lava_jobs SET state = ?, health = ? WHERE id = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return;
-	sqlite3_bind_text(st, 1, l->state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, l->health, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, l->row);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	if (store_exec(s, STORE_Q_LAVA_SET_STATE, "tti", l->state, l->health, l->row) < 0)
+		fprintf(stderr, "oopsfarm lava: cannot record the state of job %lld: %s, ignoring\n", (long long)l->job,
+			store_errmsg(s));
 }
 
 /* status and cancel share their options and their walk over the jobs */
@@ -650,6 +618,7 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		{ "offline", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "insecure", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -659,9 +628,9 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 	struct lava_api *a = NULL;
 	struct job_line *lines = NULL;
 	struct store *s = NULL;
-	struct out o = { .f = stdout };
+	struct out o;
 	char *token = NULL, err[2048];
-	bool offline = false;
+	bool offline = false, json = false;
 	long long only = 0;
 	int opt, r, n = 0, rc = EXIT_OK, done = 0, shown = 0;
 
@@ -672,8 +641,9 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		case 'T': token_file = optarg; break;
 		case 'j': only = atoll(optarg); break;
 		case 'o': offline = true; break;
-		case 'J': o.json = true; break;
+		case 'J': json = true; break;
 		case 'v': aopts.verbose = true; break;
+		case 'I': aopts.insecure = true; break;
 		case 'h':
 			printf("usage: oopsfarm %s --store FILE --campaign NAME [--token-file FILE] [--job ID]%s\n\n%s", cmd,
 			       cancel ? "" : " [--offline] [--json]",
@@ -709,11 +679,11 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (o.json) {
-		printf("{\"version\":1,\"campaign\":");
-		json_escape(stdout, campaign);
-		printf(",\"jobs\":[");
-	}
+	out_init(&o, stdout, json);
+	out_obj_open(&o, NULL);
+	out_u64(&o, "version", NULL, 1);
+	out_str(&o, "campaign", NULL, campaign);
+	out_arr_open(&o, "jobs");
 	for (int k = 0; k < n; k++) {
 		struct job_line *l = &lines[k];
 
@@ -722,8 +692,12 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		if (!offline && (!a || strcmp(lava_api_url(a), l->server))) {
 			lava_api_free(a);
 			a = NULL;
-			if (lava_api_new(l->server, token, &aopts, &a) < 0) {
-				errorf(cmd, "bad server URL '%s' in the store", l->server);
+			if ((r = lava_api_new(l->server, token, &aopts, &a)) < 0) {
+				if (r == -EPERM)
+					errorf(cmd, "not sending the token over plain http to '%s' (https, a loopback host, or --insecure)",
+					       l->server);
+				else
+					errorf(cmd, "bad server URL '%s' in the store", l->server);
 				rc = EXIT_INFRA;
 				break;
 			}
@@ -764,10 +738,8 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		}
 		if (cancel)
 			continue;
-		if (o.json && shown)
-			printf(",");
 		shown++;
-		out_begin(&o);
+		out_obj_open(&o, NULL);
 		out_u64(&o, "job", "%-7llu", (unsigned long long)l->job);
 		out_str(&o, "variant", " %-20s", l->variant);
 		out_str(&o, "setup", " %-16s", l->setup);
@@ -776,11 +748,15 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		out_str(&o, "health", " %-10s", l->health);
 		out_u64(&o, "boots", " %llu", (unsigned long long)l->boots);
 		out_u64(&o, "stored", " boots, %llu stored", (unsigned long long)l->stored);
-		out_bool(&o, "collected", ", collected: %s", l->collected);
-		out_end(&o);
+		out_bool(&o, "collected", ", collected: %s\n", l->collected);
+		out_obj_close(&o);
 	}
-	if (o.json)
-		printf("]}\n");
+	out_arr_close(&o);
+	out_obj_close(&o);
+	if (out_flush(&o) < 0) {
+		errorf(cmd, "cannot write the output: %s", strerror(errno ? errno : EIO));
+		rc = EXIT_INFRA;
+	}
 	if (cancel)
 		fprintf(stderr, "oopsfarm lava cancel: %s: %d jobs canceled\n", campaign, done);
 out:
