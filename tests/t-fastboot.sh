@@ -10,14 +10,10 @@
 # too small or missing, a timeout mid-flash) fail as infra with nothing
 # written.  The first run on a machine builds U-Boot (measured 843 s on 2
 # busy cores; cached after in ~/.cache/oopsfarm/u-boot/).
-set -u
-cd "$(dirname "$0")/.."
-B=${B:-build/host}
-OF=$(pwd)/$B/oopsfarm
+. "$(dirname "$0")/lib.sh"
+OF=$(pwd)/$OF
 D=devices/u-boot-fastboot
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
-skip_all() { echo "ok 1 - u-boot fastboot board # SKIP $1"; exit 0; }
+skip_all() { skip "u-boot fastboot board" "$1"; exit 0; }
 [ -n "${OOPSFARM_SKIP_QEMU:-}" ] && skip_all "OOPSFARM_SKIP_QEMU is set"
 for c in qemu-system-aarch64 aarch64-linux-gnu-gcc fastboot sfdisk mkenvimage; do
 	command -v $c >/dev/null || skip_all "$c missing (make deps)"

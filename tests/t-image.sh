@@ -9,12 +9,8 @@
 #   32-byte id (mkbootimg's SHA-1, zeros here);
 # - `oopsfarm image info` reads every payload offset back (JSON), and dd
 #   at those offsets gives the input files.
-set -u
-cd "$(dirname "$0")/.."
-B=${B:-build/host}
-OF=$B/oopsfarm
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
+. "$(dirname "$0")/lib.sh"
+OF=$(pwd)/$OF
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 head -c 300001 /dev/urandom >kernel
@@ -23,7 +19,6 @@ head -c 5555 /dev/urandom >dtb
 head -c 9000 /dev/urandom >vr0
 head -c 4097 /dev/urandom >vr1
 printf 'androidboot.hardware = oriole\nandroidboot.console = ttySAC0\n' >bootconfig
-OF=$OLDPWD/$OF
 
 # section NAME from `image info --json`: dd out the bytes it points at
 sect() { # json name file
@@ -67,7 +62,7 @@ if command -v unpack_bootimg >/dev/null; then
 	t "unpack_bootimg: cmdline and load addresses" \
 		grep -q 'vendor command line args: earlycon' uv.txt && grep -q 'kernel load address: 0x80008000' uv.txt
 else
-	echo "ok $((n + 1)) - unpack_bootimg # SKIP not installed (mkbootimg package)"
+	skip "unpack_bootimg" "not installed (mkbootimg package)"
 fi
 
 if command -v mkbootimg >/dev/null; then
@@ -89,7 +84,7 @@ if command -v mkbootimg >/dev/null; then
 	$OF image boot --header-version 3 --kernel kernel --ramdisk ramdisk -o o3.img
 	t "ours says 1580" [ "$(od -An -t u4 -j 20 -N 4 o3.img | tr -d ' ')" = 1580 ]
 else
-	echo "ok $((n + 1)) - mkbootimg # SKIP not installed"
+	skip "mkbootimg" "not installed"
 fi
 
 # Bad input: usage errors, no output file.

@@ -179,8 +179,7 @@ static void section(struct out *o, const char *key, const char *label, const str
 	snprintf(k, sizeof(k), "%s_offset", key);
 	if (!o->json && !s->size && !label)
 		return;
-	if (!o->json)
-		printf("%-14s", label ? label : key);
+	out_text(o, "%-14s", label ? label : key);
 	out_u64(o, k, " offset %llu", s->offset);
 	snprintf(k, sizeof(k), "%s_size", key);
 	out_u64(o, k, " size %llu\n", s->size);
@@ -206,10 +205,10 @@ static int info(const char *path, bool json)
 		free(in);
 		return EXIT_TESTFAIL;
 	}
-	struct out o = {.f = stdout, .json = json};
+	struct out o;
+	out_init(&o, stdout, json);
 	out_begin(&o);
-	if (json)
-		out_u64(&o, "version", "", 1);
+	out_u64(&o, "version", NULL, 1);
 	out_str(&o, "kind", "kind          %s\n", in->kind == BOOTIMG_BOOT ? "boot" : "vendor_boot");
 	out_u64(&o, "header_version", "header        v%llu", in->header_version);
 	out_u64(&o, "header_size", " (%llu bytes)\n", in->header_size);
