@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	{ "modules", cmd_modules, "the plan the board agent loads a module directory with" },
 	{ "nightly", cmd_nightly, "run a nightly plan's night; what changed since the night before" },
 	{ "board", cmd_board, "check board descriptions, list serial adapters, read a console" },
+	{ "image", cmd_image, "write and read Android boot and vendor_boot images" },
+	{ "fastboot", cmd_fastboot, "check, flash, switch slots and boot a fastboot board" },
 };
 
 static int help(FILE *f)

@@ -32,6 +32,8 @@ int cmd_power(int argc, char **argv);
 int cmd_modules(int argc, char **argv);
 int cmd_nightly(int argc, char **argv);
 int cmd_board(int argc, char **argv);
+int cmd_image(int argc, char **argv);
+int cmd_fastboot(int argc, char **argv);
 
 #include "util/msg.h"
 
