@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "rates, intervals and verdicts of a campaign" },
 	{ "lava", cmd_lava, "render, submit, follow and collect LAVA jobs" },
 	{ "power", cmd_power, "switch a board's power on, off or reset" },
+	{ "bisect", cmd_bisect, "find the commit that brought a flaky crash" },
 };
 
 static int help(FILE *f)

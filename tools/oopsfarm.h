@@ -29,6 +29,7 @@ int cmd_campaign(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_lava(int argc, char **argv);
 int cmd_power(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
 
 #include "util/msg.h"
 
