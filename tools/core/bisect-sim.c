@@ -155,13 +155,14 @@ static int run_bayes(struct trial *t, enum bisect_rule r)
 {
 	const struct bisect_sim_params *p = t->p;
 	struct bisect_prior pr;
-	struct bisect_costs co = { .build = p->build_cost, .max_batch = 256 };
+	struct bisect_costs co = { .build = p->build_cost, .max_batch = 256, .rate_crashes = BISECT_RATE_CRASHES };
 	struct bisect *b;
 	int lo, hi, seen = 0, ret;
 
 	if (r == RULE_ENTROPY_GREEDY) {
 		co.max_batch = 1;
 		co.ignore_builds = true;
+		co.rate_crashes = 0;
 	}
 	bisect_prior_default(&pr);
 	pr.a = p->prior_a;

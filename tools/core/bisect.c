@@ -352,12 +352,47 @@ static int snap(const struct bisect *b, const struct segment *g, int x)
 	return -1;
 }
 
+/*
+ * Entropy over k gives no value to boots where the target surely shows, yet
+ * those pin p, and without them passes just before the culprit stay weak
+ * evidence (a tiny p explains them).  So once one range holds half the
+ * mass, the commits at and after it first collect rate_crashes crashes: at
+ * the lowest commit there that showed the target, until it shows it again.
+ */
+static bool rate_step(const struct bisect *b, const struct bisect_costs *co, struct bisect_step *ret)
+{
+	const struct segment *g = NULL;
+	unsigned F = 0;
+	int bad = -1;
+
+	for (int s = 0; s < b->nseg; s++)
+		if (!g || b->seg[s].mass > g->mass)
+			g = &b->seg[s];
+	if (g->mass < 0.5 || !g->booted_end)
+		return false;
+	for (int i = b->nbooted - 1; i >= 0 && b->booted[i] >= g->hi; i--) {
+		F += b->c[b->booted[i]].crashes;
+		if (b->c[b->booted[i]].crashes)
+			bad = b->booted[i];
+	}
+	if (F >= (unsigned)co->rate_crashes || bad < 0)
+		return false;
+	ret->commit = bad;
+	ret->boots = co->max_batch;
+	ret->gain = 0;
+	ret->cost = 1 / bisect_rate_mean(b);
+	return true;
+}
+
 int bisect_choose(const struct bisect *b, const struct bisect_costs *co, struct bisect_step *ret)
 {
 	static const double quantiles[] = { 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98 };
 	static const double fractions[] = { 0.25, 0.5, 0.75 };
 	struct bisect_step best = { .commit = -1 };
 	double best_score = 0, Ptot = -b->entropy, cdf = 0, plp = 0, mr = 0;
+
+	if (co->rate_crashes > 0 && rate_step(b, co, ret))
+		return 0;
 
 	for (int s = 0; s < b->nseg; s++) {
 		const struct segment *g = &b->seg[s];

@@ -54,7 +54,9 @@ struct bisect_prior {
 #define BISECT_PRIOR_A 0.1
 #define BISECT_PRIOR_B 1.0
 /* The bad-end check: the target must show this many times (it pins p). */
-#define BISECT_END_CRASHES 3
+#define BISECT_END_CRASHES 1
+/* bisect_costs.rate_crashes of the oopsfarm rule */
+#define BISECT_RATE_CRASHES 5
 
 /* Beta(BISECT_PRIOR_A, BISECT_PRIOR_B), no background. */
 void bisect_prior_default(struct bisect_prior *pr);
@@ -108,6 +110,8 @@ struct bisect_costs {
 	double build;		/* one build, in boots (0: free) */
 	int max_batch;		/* the most boots planned at one commit (>= 1) */
 	bool ignore_builds;	/* plan as if builds were free (the BBChop rule) */
+	int rate_crashes;	/* target crashes wanted at and after the leading range
+				 * once it holds half the mass, to pin p (0: none) */
 };
 
 struct bisect_step {
