@@ -56,7 +56,7 @@ struct bisect_prior {
 /* The bad-end check: the target must show this many times (it pins p). */
 #define BISECT_END_CRASHES 1
 /* bisect_costs.rate_crashes of the oopsfarm rule */
-#define BISECT_RATE_CRASHES 5
+#define BISECT_RATE_CRASHES 3
 
 /* Beta(BISECT_PRIOR_A, BISECT_PRIOR_B), no background. */
 void bisect_prior_default(struct bisect_prior *pr);
