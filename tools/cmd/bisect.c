@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bisect-run.h"
 #include "core/bisect-sim.h"
+#include "core/campaign.h"
 #include "oopsfarm.h"
 
 /* syzkaller's pkg/bisect tests each commit 10 times; git bisect boots once */
@@ -158,14 +160,97 @@ static int cmd_simulate(int argc, char **argv)
 	return ret;
 }
 
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: oopsfarm bisect --good REV --bad REV (--target TITLE | --campaign FILE) --boot CMD\n"
+		   "                       --store FILE [--tree DIR] [--build CMD] [--confidence Q] [--max-boots N]\n"
+		   "                       [--end-boots N] [--good-boots N | --good-vouched] [--build-cost C]\n"
+		   "                       [--logs DIR] [--resume] [--json]\n"
+		   "       oopsfarm bisect simulate [options]\n\n"
+		   "Finds the first commit of good..bad (git rev-list --first-parent) whose boots show the\n"
+		   "target crash title, however rarely, with a Bayesian posterior over the culprit\n"
+		   "(doc/bisect.md).  Each step checks out a commit in --tree, runs the build command\n"
+		   "(exit 0 built, else the commit is skipped) and the boot command (its output is the\n"
+		   "console; exit 0 a boot, else infra, retried), both with sh -c in the tree and\n"
+		   "OOPSFARM_COMMIT, OOPSFARM_BOOT, OOPSFARM_TREE set.  Every build and boot goes in the\n"
+		   "store; --resume goes on after an interruption.  Exit: 0 an answer or the budget spent,\n"
+		   "1 the bad end never showed the target (or the good end did), 2 bad input, 3 infra.\n");
+}
+
 int cmd_bisect(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "tree", required_argument, NULL, 'T' },	{ "good", required_argument, NULL, 'g' },
+		{ "bad", required_argument, NULL, 'b' },	{ "target", required_argument, NULL, 't' },
+		{ "campaign", required_argument, NULL, 'c' },	{ "build", required_argument, NULL, 'B' },
+		{ "boot", required_argument, NULL, 'R' },	{ "store", required_argument, NULL, 's' },
+		{ "logs", required_argument, NULL, 'L' },	{ "confidence", required_argument, NULL, 'q' },
+		{ "max-boots", required_argument, NULL, 'm' },	{ "end-boots", required_argument, NULL, 'e' },
+		{ "good-boots", required_argument, NULL, 'G' }, { "good-vouched", no_argument, NULL, 'V' },
+		{ "build-cost", required_argument, NULL, 'C' }, { "resume", no_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bisect_run_opts o = {
+		.tree = ".", .confidence = 0.95, .build_cost = -1, .end_boots = 200, .good_boots = 8,
+	};
+	struct campaign *camp = NULL;
+	int c, ret;
+
 	if (argc >= 2 && !strcmp(argv[1], "simulate"))
 		return cmd_simulate(argc - 1, argv + 1);
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: oopsfarm bisect simulate [options]\n\n'oopsfarm bisect simulate --help' tells more.\n");
-		return EXIT_OK;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		double v = 0;
+
+		if (strchr("qmeGC", c) && parse_double(optarg, &v) < 0) {
+			errorf("bisect", "'%s' is not a number", optarg);
+			return usage_hint("bisect");
+		}
+		switch (c) {
+		case 'h': usage(stdout); return EXIT_OK;
+		case 'T': o.tree = optarg; break;
+		case 'g': o.good = optarg; break;
+		case 'b': o.bad = optarg; break;
+		case 't': o.target = optarg; break;
+		case 'c': {
+			char e[512];
+
+			if (campaign_load(optarg, &camp, e, sizeof(e)) < 0) {
+				errorf("bisect", "%s", e);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case 'B': o.build_cmd = optarg; break;
+		case 'R': o.boot_cmd = optarg; break;
+		case 's': o.store_path = optarg; break;
+		case 'L': o.log_dir = optarg; break;
+		case 'q': o.confidence = v; break;
+		case 'm': o.max_boots = (int)v; break;
+		case 'e': o.end_boots = (int)v; break;
+		case 'G': o.good_boots = (int)v; break;
+		case 'V': o.good_boots = 0; break;
+		case 'C': o.build_cost = v; break;
+		case 'r': o.resume = true; break;
+		case 'j': o.json = true; break;
+		default: return usage_hint("bisect");
+		}
 	}
-	errorf("bisect", "expected 'simulate'");
-	return usage_hint("bisect");
+	if (!o.target && camp)
+		o.target = camp->target;
+	if (optind < argc) {
+		errorf("bisect", "unexpected argument '%s'", argv[optind]);
+		ret = usage_hint("bisect");
+	} else if (!o.good || !o.bad || !o.boot_cmd || !o.store_path || !o.target) {
+		errorf("bisect", "--good, --bad, --boot, --store and a target (--target or a campaign's) are needed");
+		ret = usage_hint("bisect");
+	} else if (!(o.confidence > 0 && o.confidence < 1) || o.end_boots < 1 || o.good_boots < 0) {
+		errorf("bisect", "--confidence must be in (0, 1), --end-boots at least 1");
+		ret = usage_hint("bisect");
+	} else {
+		ret = bisect_run(&o);
+	}
+	campaign_free(camp);
+	return ret;
 }
