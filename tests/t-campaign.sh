@@ -1,10 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Campaign specs: the demo's spec is valid; mistakes get a clear error with file and line.
-set -u
+. "$(dirname "$0")/lib.sh"
 OF=${B:-build/host}/oopsfarm
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 out=$($OF campaign check devices/qemu-smmuv3/demo.yaml); rc=$?
 t "the demo campaign is valid" [ $rc -eq 0 ]

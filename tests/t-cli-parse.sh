@@ -1,17 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # oopsfarm parse: the stable interface other tools call (exit codes, JSON keys).
-set -u
-B=${B:-build/host}
-OF=$B/oopsfarm
-n=0 fails=0
-t() { # description, then a command whose status decides
-	local d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-body() { sed '1,/^#end$/d' "$1"; }
 
 body tests/fixtures/real-arm64-race-platform-dma-configure.log > "$tmp/race.log"
 out=$($OF parse --json "$tmp/race.log"); rc=$?

@@ -10,14 +10,9 @@
 # local farm gives; wrong build-ids, truncated, cut and malformed logs are
 # refused or marked, never half-stored; ingesting twice stores nothing new.
 # tests/t-lava.sh does the same through a running LAVA.
-set -u
-cd "$(dirname "$0")/.."
-B=${B:-build/host}
-OF=$B/oopsfarm
+. "$(dirname "$0")/lib.sh"
 FX=tests/fixtures/lava
 BID=03084e0189181f8e95fbf75c6156c7107bb2fd0c	# the captured kernel's (README)
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
 command -v zstdcat >/dev/null || { echo "ok 1 - lava ingest # SKIP zstd missing (make deps)"; exit 0; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

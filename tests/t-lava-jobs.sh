@@ -19,19 +19,8 @@
 # Debian's Python (/usr/bin/python3) runs LAVA's code.  Without lava_common
 # (make deps installs devices/lava/deps.txt) the LAVA checks skip.
 # OOPSFARM_SKIP_QEMU=1 skips the dispatcher run.
-set -u
-cd "$(dirname "$0")/.."
-B=${B:-build/host}
-OF=$B/oopsfarm
+. "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
-n=0
-t() { # description, then a command whose status decides
-	local d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-not() { ! "$@"; }
 tmp=$(mktemp -d)
 # lava-run works in /var/lib/lava/dispatcher/tmp/JOB_ID (--validate leaves
 # it behind): never a number, which a real worker's job on this machine

@@ -16,13 +16,8 @@
 # Skips only when the LAVA packages are missing and the Debian archive
 # cannot be reached to install them.  OOPSFARM_SKIP_QEMU=1 skips too (no
 # board).  About 2-3 minutes with packages and kernels cached.
-set -u
-cd "$(dirname "$0")/.."
-B=${B:-build/host}
-OF=$B/oopsfarm
+. "$(dirname "$0")/lib.sh"
 STACK=tests/lava/lava-stack.sh
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
 skip_all() { echo "ok 1 - lava # SKIP $1"; exit 0; }
 q() { sqlite3 "$tmp/s.db" "$1"; }
 [ -n "${OOPSFARM_SKIP_QEMU:-}" ] && skip_all "OOPSFARM_SKIP_QEMU is set"

@@ -12,17 +12,7 @@
 #
 # The kernel comes from devices/qemu-smmuv3/build-kernel.sh: instant when
 # cached, ~10 minutes from an empty cache (CI).  OOPSFARM_SKIP_QEMU=1 skips.
-set -u
-cd "$(dirname "$0")/.."
-B=${B:-build/host}
-OF=$B/oopsfarm
-n=0
-t() { # description, then a command whose status decides
-	local d=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi
-}
-not() { ! "$@"; }
+. "$(dirname "$0")/lib.sh"
 skip_all() { echo "ok 1 - qemu agent test # SKIP $*"; exit 0; }
 
 [ -n "${OOPSFARM_SKIP_QEMU:-}" ] && skip_all "OOPSFARM_SKIP_QEMU is set"

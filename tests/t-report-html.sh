@@ -6,17 +6,11 @@
 # screenshot must not be blank.  The store mixes local boots recorded from
 # real console logs with LAVA boots inserted the way the collector stores
 # them, and a crash title full of < > & and quotes.
-set -u
-B=${B:-build/host}
-OF=$B/oopsfarm
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # the page, its logs and the screenshot are kept under build/ to look at
 W=build/t-report-html
 rm -rf "$W"; mkdir -p "$W/logs"
-body() { sed '1,/^#end$/d' "$1"; }
 body tests/fixtures/real-arm64-race-platform-dma-configure.log > "$W/logs/race.log"
 body tests/fixtures/real72-clean-boot.log > "$W/logs/clean.log"
 body tests/fixtures/real72-lkdtm-warning.log > "$W/logs/warn.log"

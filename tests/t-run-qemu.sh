@@ -11,12 +11,7 @@
 # sequential campaign stops at its verdict.
 # The race itself is never asserted here: it is measured by make demo.
 # The first run on a machine builds the kernel (~10 min, cached after).
-set -u
-cd "$(dirname "$0")/.."
-B=${B:-build/host}
-OF=$B/oopsfarm
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
+. "$(dirname "$0")/lib.sh"
 skip_all() { echo "ok 1 - qemu board # SKIP $1"; exit 0; }
 [ -n "${OOPSFARM_SKIP_QEMU:-}" ] && skip_all "OOPSFARM_SKIP_QEMU is set"
 command -v qemu-system-aarch64 >/dev/null || skip_all "qemu-system-aarch64 missing (make deps)"

@@ -2,13 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The results store and the report: boots recorded from real console logs,
 # counted once, infra apart, the console deciding; figures checked by hand.
-set -u
-B=${B:-build/host}
-OF=$B/oopsfarm
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-body() { sed '1,/^#end$/d' "$1"; }
 body tests/fixtures/real-arm64-race-platform-dma-configure.log > "$tmp/race.log"
 body tests/fixtures/real72-clean-boot.log > "$tmp/clean.log"
 body tests/fixtures/real72-lkdtm-warning.log > "$tmp/warn.log"

@@ -3,10 +3,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "core/sequential.h"
+#include "store/queries.h"
 
 static void hypotheses(const struct campaign_until *u, double *p0, double *p1)
 {
@@ -100,36 +100,34 @@ void seq_until_free(struct campaign_until *u)
 	u->control = u->treatment = NULL;
 }
 
-int seq_from_store(sqlite3 *db, int64_t cid, int64_t setup_id, struct campaign_until *u, struct seq_state *st,
-		   double **path)
+int seq_from_store(struct store *s, int64_t cid, int64_t setup_id, struct campaign_until *u,
+		   struct seq_state *st, double **path)
 {
 	signed char *out[2] = { NULL, NULL };
-	sqlite3_stmt *q;
+	struct store_rows *q;
 	int n = 0, r = -EIO;
 
 	memset(u, 0, sizeof(*u));
 	if (path)
 		*path = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT until FROM campaigns WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
+	if (store_rows_open(s, STORE_Q_CAMPAIGN_UNTIL, &q, "i", cid) < 0)
 		return -EIO;
-	sqlite3_bind_int64(q, 1, cid);
-	if (sqlite3_step(q) != SQLITE_ROW || sqlite3_column_type(q, 0) == SQLITE_NULL) {
-		sqlite3_finalize(q);
+	if (!store_rows_next(q) || store_rows_null(q, 0)) {
+		store_rows_close(q);
 		return 0;
 	}
-	r = campaign_until_parse((const char *)sqlite3_column_text(q, 0), u);
-	sqlite3_finalize(q);
+	r = campaign_until_parse(store_rows_text(q, 0), u);
+	store_rows_close(q);
 	if (r < 0)
 		return r;
 	/* boot indexes of the setup: the outcome arrays' length */
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq) + 1, 0) FROM boots WHERE campaign_id = ? AND setup_id = ?",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (store_rows_open(s, STORE_Q_SETUP_NBOOTS, &q, "ii", cid, setup_id) < 0) {
+		seq_until_free(u);
 		return -EIO;
-	sqlite3_bind_int64(q, 1, cid);
-	sqlite3_bind_int64(q, 2, setup_id);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
+	}
+	if (store_rows_next(q))
+		n = store_rows_int(q, 0);
+	store_rows_close(q);
 	for (int k = 0; k < 2; k++) {
 		out[k] = malloc(n + 1);
 		if (!out[k])
@@ -138,18 +136,11 @@ int seq_from_store(sqlite3 *db, int64_t cid, int64_t setup_id, struct campaign_u
 	}
 	/* per index: the counted boot's outcome, or -2 when it was given up
 	 * after its infra retries (only infra rows, more than the retries) */
-	if (sqlite3_prepare_v2(db,
-			       "SELECT v.name, b.seq, max(b.verdict != 'infra'),"
-			       " max(CASE WHEN b.verdict != 'infra' THEN b.target_hit END), count(*)"
-			       " FROM boots b JOIN variants v ON v.id = b.variant_id"
-			       " WHERE b.campaign_id = ? AND b.setup_id = ? GROUP BY v.name, b.seq", -1, &q,
-			       NULL) != SQLITE_OK)
+	if (store_rows_open(s, STORE_Q_SETUP_SEQ_OUTCOMES, &q, "ii", cid, setup_id) < 0)
 		goto oom;
-	sqlite3_bind_int64(q, 1, cid);
-	sqlite3_bind_int64(q, 2, setup_id);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(q, 0);
-		int b = sqlite3_column_int(q, 1), k;
+	while (store_rows_next(q)) {
+		const char *v = store_rows_text(q, 0);
+		int b = store_rows_int(q, 1), k;
 
 		if (!strcmp(v, u->treatment))
 			k = 1;
@@ -159,12 +150,12 @@ int seq_from_store(sqlite3 *db, int64_t cid, int64_t setup_id, struct campaign_u
 			continue;
 		if (b < 0 || b >= n)
 			continue;
-		if (sqlite3_column_int(q, 2))
-			out[k][b] = sqlite3_column_int(q, 3) ? 1 : 0;
-		else if (sqlite3_column_int(q, 4) > CAMPAIGN_MAX_RETRIES)
+		if (store_rows_int(q, 2))
+			out[k][b] = store_rows_int(q, 3) ? 1 : 0;
+		else if (store_rows_int(q, 4) > CAMPAIGN_MAX_RETRIES)
 			out[k][b] = -2;
 	}
-	sqlite3_finalize(q);
+	store_rows_close(q);
 	st->path = path ? malloc((n + 1) * sizeof(double)) : NULL;
 	seq_evaluate(u, out[0], out[1], n, st);
 	if (path)

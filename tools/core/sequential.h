@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * seq.h - the sequential verdict of a campaign (doc/statistics.md).
+ * sequential.h - the sequential verdict of a campaign (doc/statistics.md).
  *
  * The outcomes of one setup's boots, in boot-index order, feed Wald's SPRT
  * (lib/stats.h).  Boots are consumed strictly in index order and a gap (a
@@ -51,7 +51,7 @@ void seq_describe(const struct campaign_until *u, const struct seq_state *s, cha
  * pairs for compare, treatment boots for below), and its acceptance number. */
 unsigned seq_fixed_n(const struct campaign_until *u, unsigned *ret_c);
 
-struct sqlite3;
+struct store;
 
 /*
  * The rule stored with campaign cid (NULL: none, returns 0) evaluated on the
@@ -59,7 +59,7 @@ struct sqlite3;
  * the llr after each consumed observation (free it).  Returns 1 when the
  * campaign has a rule, 0 when not, -errno on error.
  */
-int seq_from_store(struct sqlite3 *db, int64_t cid, int64_t setup_id, struct campaign_until *u,
+int seq_from_store(struct store *s, int64_t cid, int64_t setup_id, struct campaign_until *u,
 		   struct seq_state *st, double **path);
 void seq_until_free(struct campaign_until *u);
 

@@ -28,7 +28,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <sqlite3.h>
 
 #include "util/clock.h"
 #include "core/artifacts.h"
@@ -37,6 +36,7 @@
 #include "core/campaign.h"
 #include "lava/api.h"
 #include "lava/collect.h"
+#include "store/queries.h"
 #include "lava/log.h"
 #include "lava/lava.h"
 #include "oopsfarm.h"
@@ -352,18 +352,7 @@ static int64_t local_lines(const char *path, int64_t want)
 
 static int set_offset(struct collector *c, const struct lava_job_row *j, int64_t off)
 {
-	sqlite3_stmt *st;
-	int r = 0;
-
-	if (sqlite3_prepare_v2(store_db(c->s), "UPDATE lava_jobs SET log_offset = ? WHERE id = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, off);
-	sqlite3_bind_int64(st, 2, j->row_id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		r = -EIO;
-	sqlite3_finalize(st);
-	return r;
+	return store_exec(c->s, STORE_Q_LAVA_SET_OFFSET, "ii", off, j->row_id);
 }
 
 /*
@@ -434,22 +423,13 @@ static int64_t fetch_log(struct collector *c, struct lava_api *a, struct lava_jo
 
 static int load_jobs(struct collector *c, struct lava_job_row **ret, int *ret_n)
 {
-	sqlite3_stmt *st;
+	struct store_rows *st;
 	struct lava_job_row *rows = NULL;
 	int n = 0, cap = 0;
 
-	if (sqlite3_prepare_v2(store_db(c->s),
-			       "SELECT j.id, j.job_id, j.server, j.variant_id, j.setup_id, coalesce(j.batch, 0), j.boots,"
-			       " j.log_offset, coalesce(j.state, ''), coalesce(j.health, ''), j.collected IS NOT NULL,"
-			       " v.name, s.name, coalesce(v.build_id, ''), coalesce(j.device_type, ''),"
-			       " (SELECT coalesce(sum(k.boots), 0) FROM lava_jobs k WHERE k.campaign_id = j.campaign_id"
-			       "  AND k.server = j.server AND k.variant_id = j.variant_id AND k.setup_id = j.setup_id"
-			       "  AND k.batch < j.batch)"
-			       " FROM lava_jobs j JOIN variants v ON v.id = j.variant_id JOIN setups s ON s.id = j.setup_id"
-			       " WHERE j.campaign_id = ? ORDER BY j.id", -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(c->s, STORE_Q_LAVA_JOBS, &st, "i", c->in.campaign_id) < 0)
 		return -EIO;
-	sqlite3_bind_int64(st, 1, c->in.campaign_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_rows_next(st)) {
 		struct lava_job_row *j;
 
 		if (n == cap) {
@@ -457,32 +437,35 @@ static int load_jobs(struct collector *c, struct lava_job_row **ret, int *ret_n)
 
 			if (!nr) {
 				free(rows);
-				sqlite3_finalize(st);
+				store_rows_close(st);
 				return -ENOMEM;
 			}
 			rows = nr;
 		}
 		j = &rows[n++];
 		memset(j, 0, sizeof(*j));
-		j->row_id = sqlite3_column_int64(st, 0);
-		j->job_id = sqlite3_column_int64(st, 1);
-		snprintf(j->server, sizeof(j->server), "%s", sqlite3_column_text(st, 2));
+		j->row_id = store_rows_int(st, 0);
+		j->job_id = store_rows_int(st, 1);
+		snprintf(j->server, sizeof(j->server), "%s", store_rows_text(st, 2));
 		j->campaign_id = c->in.campaign_id;
-		j->variant_id = sqlite3_column_int64(st, 3);
-		j->setup_id = sqlite3_column_int64(st, 4);
-		j->batch = sqlite3_column_int(st, 5);
-		j->boots = sqlite3_column_int(st, 6);
-		j->log_offset = sqlite3_column_int64(st, 7);
-		snprintf(j->state, sizeof(j->state), "%s", sqlite3_column_text(st, 8));
-		snprintf(j->health, sizeof(j->health), "%s", sqlite3_column_text(st, 9));
-		j->collected = sqlite3_column_int(st, 10);
-		snprintf(j->variant, sizeof(j->variant), "%s", sqlite3_column_text(st, 11));
-		snprintf(j->setup, sizeof(j->setup), "%s", sqlite3_column_text(st, 12));
-		snprintf(j->build_id, sizeof(j->build_id), "%s", sqlite3_column_text(st, 13));
-		snprintf(j->device_type, sizeof(j->device_type), "%s", sqlite3_column_text(st, 14));
-		j->boot_base = sqlite3_column_int(st, 15);
+		j->variant_id = store_rows_int(st, 3);
+		j->setup_id = store_rows_int(st, 4);
+		j->batch = store_rows_int(st, 5);
+		j->boots = store_rows_int(st, 6);
+		j->log_offset = store_rows_int(st, 7);
+		snprintf(j->state, sizeof(j->state), "%s", store_rows_text(st, 8));
+		snprintf(j->health, sizeof(j->health), "%s", store_rows_text(st, 9));
+		j->collected = store_rows_int(st, 10);
+		snprintf(j->variant, sizeof(j->variant), "%s", store_rows_text(st, 11));
+		snprintf(j->setup, sizeof(j->setup), "%s", store_rows_text(st, 12));
+		snprintf(j->build_id, sizeof(j->build_id), "%s", store_rows_text(st, 13));
+		snprintf(j->device_type, sizeof(j->device_type), "%s", store_rows_text(st, 14));
+		j->boot_base = store_rows_int(st, 15);
 	}
-	sqlite3_finalize(st);
+	if (store_rows_close(st) < 0) {
+		free(rows);
+		return -EIO;
+	}
 	*ret = rows;
 	*ret_n = n;
 	return 0;
@@ -490,19 +473,10 @@ static int load_jobs(struct collector *c, struct lava_job_row **ret, int *ret_n)
 
 static void set_state(struct collector *c, const struct lava_job_row *j, bool collected)
 {
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(store_db(c->s),
-			       collected ? "UPDATE lava_jobs SET state = ?, health = ?,"
-					   " collected = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?"
-					 : "UPDATE lava_jobs SET state = ?, health = ? WHERE id = ?",
-			       -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(st, 1, j->state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, j->health, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, j->row_id);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	if (store_exec(c->s, collected ? STORE_Q_LAVA_SET_COLLECTED : STORE_Q_LAVA_SET_STATE, "tti", j->state,
+		       j->health, j->row_id) < 0)
+		fprintf(stderr, "oopsfarm lava: cannot record the state of job %lld: %s, ignoring\n",
+			(long long)j->job_id, store_errmsg(c->s));
 }
 
 static const char *jstr(json_t *o, const char *key)
@@ -619,23 +593,21 @@ static void collect_usage(void)
 static int open_campaign(const char *cmd, const char *store_path, const char *campaign, struct store **ret_s,
 			 int64_t *ret_id, char *target, size_t tsize)
 {
-	sqlite3_stmt *st;
+	struct store_rows *st;
 	int r = store_open(store_path, ret_s);
 	bool found = false;
-	const char *q = "SELECT id, coalesce(target, ''), coalesce(spec, '') FROM campaigns WHERE name = ?";
 
 	if (r < 0) {
 		errorf(cmd, "cannot open store '%s': %s", store_path, strerror(-r));
 		return EXIT_INFRA;
 	}
-	if (sqlite3_prepare_v2(store_db(*ret_s), q, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, campaign, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+	if (store_rows_open(*ret_s, STORE_Q_CAMPAIGN_BY_NAME, &st, "t", campaign) == 0) {
+		if (store_rows_next(st)) {
 			found = true;
-			*ret_id = sqlite3_column_int64(st, 0);
-			snprintf(target, tsize, "%s", sqlite3_column_text(st, 1));
+			*ret_id = store_rows_int(st, 0);
+			snprintf(target, tsize, "%s", store_rows_text(st, 2));
 		}
-		sqlite3_finalize(st);
+		store_rows_close(st);
 	}
 	if (!found) {
 		errorf(cmd, "store '%s' has no campaign '%s'", store_path, campaign);
@@ -648,20 +620,19 @@ static int open_campaign(const char *cmd, const char *store_path, const char *ca
 /* the agent knobs the jobs ran with: from the campaign file submit recorded */
 static void campaign_knobs(struct store *s, int64_t cid, char *knobs, size_t size)
 {
-	sqlite3_stmt *st;
+	struct store_rows *st;
 	struct campaign *c;
 	char err[512];
 
 	knobs[0] = '\0';
-	if (sqlite3_prepare_v2(store_db(s), "SELECT spec FROM campaigns WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(s, STORE_Q_CAMPAIGN_BY_ID, &st, "i", cid) < 0)
 		return;
-	sqlite3_bind_int64(st, 1, cid);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
-	    campaign_load((const char *)sqlite3_column_text(st, 0), &c, err, sizeof(err)) == 0) {
+	if (store_rows_next(st) && !store_rows_null(st, 1) &&
+	    campaign_load(store_rows_text(st, 1), &c, err, sizeof(err)) == 0) {
 		snprintf(knobs, size, "%s", c->agent_args ? c->agent_args : "");
 		campaign_free(c);
 	}
-	sqlite3_finalize(st);
+	store_rows_close(st);
 }
 
 int lava_cmd_collect(int argc, char **argv)
@@ -923,31 +894,27 @@ int lava_cmd_ingest(int argc, char **argv)
 		goto out;
 	}
 	if (!build_id) {
-		sqlite3_stmt *st;
+		struct store_rows *st;
 
-		if (sqlite3_prepare_v2(store_db(s), "SELECT coalesce(build_id, '') FROM variants WHERE id = ?", -1, &st,
-				       NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(st, 1, job.variant_id);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				snprintf(job.build_id, sizeof(job.build_id), "%s", sqlite3_column_text(st, 0));
-			sqlite3_finalize(st);
+		if (store_rows_open(s, STORE_Q_VARIANT_BUILD_ID, &st, "i", job.variant_id) == 0) {
+			if (store_rows_next(st))
+				snprintf(job.build_id, sizeof(job.build_id), "%s", store_rows_text(st, 0));
+			store_rows_close(st);
 		}
 	} else {
 		snprintf(job.build_id, sizeof(job.build_id), "%s", build_id);
 	}
 	{
-		sqlite3_stmt *st;
+		struct store_rows *st;
 
-		if (sqlite3_prepare_v2(store_db(s), "SELECT coalesce(target, '') FROM campaigns WHERE id = ?", -1, &st,
-				       NULL) == SQLITE_OK) {
+		if (store_rows_open(s, STORE_Q_CAMPAIGN_BY_ID, &st, "i", in.campaign_id) == 0) {
 			static char stored_target[512];
 
-			sqlite3_bind_int64(st, 1, in.campaign_id);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				snprintf(stored_target, sizeof(stored_target), "%s", sqlite3_column_text(st, 0));
+			if (store_rows_next(st)) {
+				snprintf(stored_target, sizeof(stored_target), "%s", store_rows_text(st, 0));
 				in.target = stored_target[0] ? stored_target : NULL;
 			}
-			sqlite3_finalize(st);
+			store_rows_close(st);
 		}
 	}
 	in.s = s;

@@ -28,7 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
-#include <sqlite3.h>
 
 #include "util/clock.h"
 #include "board/board.h"
@@ -40,6 +39,7 @@
 #include "lava/log.h"
 #include "lava/lava.h"
 #include "oopsfarm.h"
+#include "store/queries.h"
 #include "store/store.h"
 
 struct server_job {
@@ -114,48 +114,20 @@ out:
 static int record_job(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid, int64_t sid,
 		      const char *device_type, int batch, int boots, const char *state, const char *health)
 {
-	sqlite3_stmt *st;
-	int r = 0;
-
-	if (sqlite3_prepare_v2(store_db(s),
-			       "INSERT OR IGNORE INTO lava_jobs (campaign_id, server, job_id, variant_id, setup_id,"
-			       " device_type, batch, boots, state, health, submitted)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_text(st, 2, server, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, job_id);
-	sqlite3_bind_int64(st, 4, vid);
-	sqlite3_bind_int64(st, 5, sid);
-	sqlite3_bind_text(st, 6, device_type, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 7, batch);
-	sqlite3_bind_int(st, 8, boots);
-	sqlite3_bind_text(st, 9, state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 10, health, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		r = -EIO;
-	sqlite3_finalize(st);
-	return r;
+	return store_exec(s, STORE_Q_LAVA_ADD_JOB, "itiiitddtt", cid, server, job_id, vid, sid, device_type, batch,
+			  boots, state, health);
 }
 
 /* Is (variant, setup, batch) of the campaign on this server in the store? */
 static bool job_stored(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int batch)
 {
-	sqlite3_stmt *st;
-	bool found = false;
+	struct store_rows *st;
+	bool found;
 
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT 1 FROM lava_jobs WHERE campaign_id = ? AND server = ? AND variant_id = ?"
-			       " AND setup_id = ? AND batch = ?", -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(s, STORE_Q_LAVA_JOB_STORED, &st, "itiid", cid, server, vid, sid, batch) < 0)
 		return false;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_text(st, 2, server, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, vid);
-	sqlite3_bind_int64(st, 4, sid);
-	sqlite3_bind_int(st, 5, batch);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	found = store_rows_next(st);
+	store_rows_close(st);
 	return found;
 }
 
@@ -582,44 +554,40 @@ struct job_line {
 
 static int load_lines(struct store *s, const char *campaign, struct job_line **ret, int *ret_n)
 {
-	sqlite3_stmt *st;
+	struct store_rows *st;
 	struct job_line *v = NULL;
 	int n = 0, cap = 0;
 
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT j.id, j.job_id, j.server, v.name, s.name, coalesce(j.state, ''),"
-			       " coalesce(j.health, ''), coalesce(j.batch, 0), j.boots, j.collected IS NOT NULL,"
-			       " (SELECT count(*) FROM boots b WHERE b.lava_job_id = j.job_id AND b.campaign_id = j.campaign_id)"
-			       " FROM lava_jobs j JOIN campaigns c ON c.id = j.campaign_id"
-			       " JOIN variants v ON v.id = j.variant_id JOIN setups s ON s.id = j.setup_id"
-			       " WHERE c.name = ? ORDER BY j.id", -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(s, STORE_Q_LAVA_STATUS, &st, "t", campaign) < 0)
 		return -EIO;
-	sqlite3_bind_text(st, 1, campaign, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_rows_next(st)) {
 		if (n == cap) {
 			struct job_line *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*nv));
 
 			if (!nv) {
 				free(v);
-				sqlite3_finalize(st);
+				store_rows_close(st);
 				return -ENOMEM;
 			}
 			v = nv;
 		}
-		v[n].row = sqlite3_column_int64(st, 0);
-		v[n].job = sqlite3_column_int64(st, 1);
-		snprintf(v[n].server, sizeof(v[n].server), "%s", sqlite3_column_text(st, 2));
-		snprintf(v[n].variant, sizeof(v[n].variant), "%s", sqlite3_column_text(st, 3));
-		snprintf(v[n].setup, sizeof(v[n].setup), "%s", sqlite3_column_text(st, 4));
-		snprintf(v[n].state, sizeof(v[n].state), "%s", sqlite3_column_text(st, 5));
-		snprintf(v[n].health, sizeof(v[n].health), "%s", sqlite3_column_text(st, 6));
-		v[n].batch = sqlite3_column_int(st, 7);
-		v[n].boots = sqlite3_column_int(st, 8);
-		v[n].collected = sqlite3_column_int(st, 9);
-		v[n].stored = sqlite3_column_int(st, 10);
+		v[n].row = store_rows_int(st, 0);
+		v[n].job = store_rows_int(st, 1);
+		snprintf(v[n].server, sizeof(v[n].server), "%s", store_rows_text(st, 2));
+		snprintf(v[n].variant, sizeof(v[n].variant), "%s", store_rows_text(st, 3));
+		snprintf(v[n].setup, sizeof(v[n].setup), "%s", store_rows_text(st, 4));
+		snprintf(v[n].state, sizeof(v[n].state), "%s", store_rows_text(st, 5));
+		snprintf(v[n].health, sizeof(v[n].health), "%s", store_rows_text(st, 6));
+		v[n].batch = store_rows_int(st, 7);
+		v[n].boots = store_rows_int(st, 8);
+		v[n].collected = store_rows_int(st, 9);
+		v[n].stored = store_rows_int(st, 10);
 		n++;
 	}
-	sqlite3_finalize(st);
+	if (store_rows_close(st) < 0) {
+		free(v);
+		return -EIO;
+	}
 	*ret = v;
 	*ret_n = n;
 	return 0;
@@ -627,16 +595,9 @@ static int load_lines(struct store *s, const char *campaign, struct job_line **r
 
 static void update_line(struct store *s, const struct job_line *l)
 {
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(store_db(s), "UPDATE lava_jobs SET state = ?, health = ? WHERE id = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return;
-	sqlite3_bind_text(st, 1, l->state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, l->health, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, l->row);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	if (store_exec(s, STORE_Q_LAVA_SET_STATE, "tti", l->state, l->health, l->row) < 0)
+		fprintf(stderr, "oopsfarm lava: cannot record the state of job %lld: %s, ignoring\n", (long long)l->job,
+			store_errmsg(s));
 }
 
 /* status and cancel share their options and their walk over the jobs */

@@ -22,9 +22,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sqlite3.h>
 
 #include "report/report.h"
+#include "store/queries.h"
 #include "core/sequential.h"
 #include "stats.h"
 
@@ -155,29 +155,23 @@ struct boot_ref {
 	int64_t lava_job;
 };
 
-static bool boot_ref_read(sqlite3 *db, int64_t boot_id, struct boot_ref *b)
+static bool boot_ref_read(struct store *s, int64_t boot_id, struct boot_ref *b)
 {
-	sqlite3_stmt *st;
+	struct store_rows *st;
 	bool ok = false;
 
-	if (sqlite3_prepare_v2(db,
-			       "SELECT b.boot_uid, coalesce(b.log_path, ''), b.source,"
-			       " coalesce(b.lava_job_id, 0), coalesce((SELECT j.server FROM lava_jobs j"
-			       "  WHERE j.campaign_id = b.campaign_id AND j.job_id = b.lava_job_id"
-			       "  ORDER BY j.id LIMIT 1), ''), b.verdict"
-			       " FROM boots b WHERE b.id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(s, STORE_Q_BOOT_REF, &st, "i", boot_id) < 0)
 		return false;
-	sqlite3_bind_int64(st, 1, boot_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(b->uid, sizeof(b->uid), "%s", sqlite3_column_text(st, 0));
-		snprintf(b->log, sizeof(b->log), "%s", sqlite3_column_text(st, 1));
-		snprintf(b->source, sizeof(b->source), "%s", sqlite3_column_text(st, 2));
-		b->lava_job = sqlite3_column_int64(st, 3);
-		snprintf(b->server, sizeof(b->server), "%s", sqlite3_column_text(st, 4));
-		snprintf(b->verdict, sizeof(b->verdict), "%s", sqlite3_column_text(st, 5));
+	if (store_rows_next(st)) {
+		snprintf(b->uid, sizeof(b->uid), "%s", store_rows_text(st, 0));
+		snprintf(b->log, sizeof(b->log), "%s", store_rows_text(st, 1));
+		snprintf(b->source, sizeof(b->source), "%s", store_rows_text(st, 2));
+		b->lava_job = store_rows_int(st, 3);
+		snprintf(b->server, sizeof(b->server), "%s", store_rows_text(st, 4));
+		snprintf(b->verdict, sizeof(b->verdict), "%s", store_rows_text(st, 5));
 		ok = true;
 	}
-	sqlite3_finalize(st);
+	store_rows_close(st);
 	return ok;
 }
 
@@ -556,7 +550,7 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 	struct campaign_until u;
 	struct seq_state seq;
 	struct chart chart;
-	sqlite3_stmt *st = NULL;
+	struct store_rows *st = NULL;
 	bool has_seq = false;
 
 	if (!count || !fails || !series || !arrays || !names)
@@ -568,14 +562,10 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 			if (!(arrays[3 * i + k] = calloc(c->boots + 1, sizeof(double))))
 				goto out;
 	}
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT variant_id, target_hit FROM boots WHERE campaign_id = ? AND setup_id = ?"
-			       " AND verdict != 'infra' ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(r->s, STORE_Q_SETUP_OUTCOMES, &st, "ii", r->cid, r->cells[first].setup_id) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, r->cid);
-	sqlite3_bind_int64(st, 2, r->cells[first].setup_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t vid = sqlite3_column_int64(st, 0);
+	while (store_rows_next(st)) {
+		int64_t vid = store_rows_int(st, 0);
 		double lo, hi;
 		int i, n;
 
@@ -583,7 +573,7 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 			;
 		if (i == nv || count[i] >= (int)r->cells[first + i].boots)
 			continue;
-		fails[i] += sqlite3_column_int(st, 1) != 0;
+		fails[i] += (int)store_rows_int(st, 1) != 0;
 		n = ++count[i];
 		stats_wilson(fails[i], n, z, &lo, &hi);
 		arrays[3 * i][n - 1] = fails[i];
@@ -601,7 +591,7 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 	}
 
 	/* the hook's user: the campaign's sequential rule, when it has one */
-	if (seq_from_store(r->db, r->cid, r->cells[first].setup_id, &u, &seq, &path) == 1) {
+	if (seq_from_store(r->s, r->cid, r->cells[first].setup_id, &u, &seq, &path) == 1) {
 		has_seq = true;
 		if (path) {
 			const char *unit = u.test == SEQ_COMPARE ? "pair" : "boot";
@@ -660,7 +650,7 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 		seq_until_free(&u);
 	}
 out:
-	sqlite3_finalize(st);
+	store_rows_close(st);
 	if (arrays)
 		for (int i = 0; i < 3 * nv; i++)
 			free(arrays[i]);
@@ -675,22 +665,14 @@ out:
 /* hangs and infra errors of a setup, by reason: apart from every rate */
 static void apart_table(FILE *f, const struct report *r, int first)
 {
-	sqlite3_stmt *st;
+	struct store_rows *st;
 	bool any = false;
 
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT v.name, b.verdict, coalesce(b.infra_reason, ''), b.source, count(*)"
-			       " FROM boots b JOIN variants v ON v.id = b.variant_id"
-			       " WHERE b.campaign_id = ? AND b.setup_id = ? AND b.verdict IN ('hang','infra')"
-			       " GROUP BY v.name, b.verdict, b.infra_reason, b.source"
-			       " ORDER BY v.name, b.verdict, 5 DESC",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(r->s, STORE_Q_SETUP_APART, &st, "ii", r->cid, r->cells[first].setup_id) < 0)
 		return;
-	sqlite3_bind_int64(st, 1, r->cid);
-	sqlite3_bind_int64(st, 2, r->cells[first].setup_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *verdict = (const char *)sqlite3_column_text(st, 1);
-		const char *reason = (const char *)sqlite3_column_text(st, 2);
+	while (store_rows_next(st)) {
+		const char *verdict = (const char *)store_rows_text(st, 1);
+		const char *reason = (const char *)store_rows_text(st, 2);
 
 		if (!any)
 			fputs("<h3>Hangs and infra errors</h3>\n<p class=\"muted\">Infra errors (power,"
@@ -700,24 +682,24 @@ static void apart_table(FILE *f, const struct report *r, int first)
 			      "<th class=\"n\">boots</th></tr></thead><tbody>\n", f);
 		any = true;
 		fputs("<tr><td>", f);
-		esc(f, (const char *)sqlite3_column_text(st, 0));
+		esc(f, (const char *)store_rows_text(st, 0));
 		fprintf(f, "</td><td class=\"%s\">", !strcmp(verdict, "hang") ? "hang" : "infra");
 		esc(f, verdict);
 		fputs("</td><td>", f);
 		esc(f, *reason ? reason : "-");
 		fputs("</td><td>", f);
-		esc(f, (const char *)sqlite3_column_text(st, 3));
-		fprintf(f, "</td><td class=\"n\">%d</td></tr>\n", sqlite3_column_int(st, 4));
+		esc(f, (const char *)store_rows_text(st, 3));
+		fprintf(f, "</td><td class=\"n\">%d</td></tr>\n", (int)store_rows_int(st, 4));
 	}
 	if (any)
 		fputs("</tbody></table>\n", f);
-	sqlite3_finalize(st);
+	store_rows_close(st);
 }
 
 /* one variant's crash titles, with the first boot's log, and its failing boots */
 static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, const struct report_cell *c)
 {
-	sqlite3_stmt *st, *titles = NULL;
+	struct store_rows *st, *titles = NULL;
 	struct boot_ref b;
 	int nfailing = 0, listed = 0;
 
@@ -726,20 +708,10 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 	fputs("\"></span>", f);
 	esc(f, c->variant);
 	fputs("</h3>\n", f);
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT c.title, min(c.kind), count(DISTINCT c.boot_id), min(b.id)"
-			       " FROM crashes c JOIN boots b ON b.id = c.boot_id"
-			       " WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3"
-			       " AND b.verdict != 'infra'"
-			       " GROUP BY c.title ORDER BY c.title = ?4 DESC, 3 DESC, 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(r->s, STORE_Q_CELL_TITLES, &st, "iiit", r->cid, c->variant_id, c->setup_id, r->target) < 0)
 		return;
-	sqlite3_bind_int64(st, 1, r->cid);
-	sqlite3_bind_int64(st, 2, c->variant_id);
-	sqlite3_bind_int64(st, 3, c->setup_id);
-	sqlite3_bind_text(st, 4, r->target, -1, SQLITE_TRANSIENT);
-	for (int k = 0; sqlite3_step(st) == SQLITE_ROW; k++) {
-		const char *title = (const char *)sqlite3_column_text(st, 0);
+	for (int k = 0; store_rows_next(st); k++) {
+		const char *title = (const char *)store_rows_text(st, 0);
 
 		if (!k)
 			fputs("<table class=\"titles\"><thead><tr><th>crash title</th><th>kind</th>"
@@ -749,14 +721,14 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 		if (r->target[0] && !strcmp(title, r->target))
 			fputs("<span class=\"badge\">target</span>", f);
 		fputs("</td><td>", f);
-		esc(f, (const char *)sqlite3_column_text(st, 1));
-		fprintf(f, "</td><td class=\"n\">%d</td><td>", sqlite3_column_int(st, 2));
-		if (boot_ref_read(r->db, sqlite3_column_int64(st, 3), &b))
+		esc(f, (const char *)store_rows_text(st, 1));
+		fprintf(f, "</td><td class=\"n\">%d</td><td>", (int)store_rows_int(st, 2));
+		if (boot_ref_read(r->s, store_rows_int(st, 3), &b))
 			boot_links(f, page_dir, &b);
 		fputs("</td></tr>\n", f);
 		nfailing = 1;
 	}
-	sqlite3_finalize(st);
+	store_rows_close(st);
 	if (!nfailing) {
 		fputs("<p class=\"muted\">No crash in any boot.</p>\n", f);
 	} else {
@@ -764,28 +736,18 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 	}
 
 	/* every failing boot, for whoever wants to read more than the first */
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT id, (SELECT count(*) FROM boots b2 WHERE b2.campaign_id = ?1"
-			       "  AND b2.variant_id = ?2 AND b2.setup_id = ?3"
-			       "  AND b2.verdict IN ('crash','hang'))"
-			       " FROM boots WHERE campaign_id = ?1 AND variant_id = ?2 AND setup_id = ?3"
-			       " AND verdict IN ('crash','hang') ORDER BY id LIMIT ?4",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (store_rows_open(r->s, STORE_Q_CELL_FAILING, &st, "iiid", r->cid, c->variant_id, c->setup_id,
+			    BOOT_LIST_MAX) < 0)
 		return;
-	if (sqlite3_prepare_v2(r->db, "SELECT title FROM crashes WHERE boot_id = ? ORDER BY ord", -1, &titles,
-			       NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
+	if (store_rows_open(r->s, STORE_Q_BOOT_CRASHES, &titles, "i", (int64_t)0) < 0) {
+		store_rows_close(st);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, r->cid);
-	sqlite3_bind_int64(st, 2, c->variant_id);
-	sqlite3_bind_int64(st, 3, c->setup_id);
-	sqlite3_bind_int(st, 4, BOOT_LIST_MAX);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	while (store_rows_next(st)) {
+		int64_t id = store_rows_int(st, 0);
 
 		if (!listed++) {
-			nfailing = sqlite3_column_int(st, 1);
+			nfailing = (int)store_rows_int(st, 1);
 			fprintf(f, "<details><summary>%d crashing or hanging boot%s", nfailing,
 				nfailing == 1 ? "" : "s");
 			if (nfailing > BOOT_LIST_MAX)
@@ -793,7 +755,7 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 			fputs("</summary>\n<table class=\"boots\"><thead><tr><th>boot</th><th>verdict</th>"
 			      "<th>ran on</th><th>crash titles</th></tr></thead><tbody>\n", f);
 		}
-		if (!boot_ref_read(r->db, id, &b))
+		if (!boot_ref_read(r->s, id, &b))
 			continue;
 		fputs("<tr><td>", f);
 		boot_links(f, page_dir, &b);
@@ -802,19 +764,18 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 		fputs("</td><td>", f);
 		esc(f, b.source);
 		fputs("</td><td class=\"title\">", f);
-		sqlite3_reset(titles);
-		sqlite3_bind_int64(titles, 1, id);
-		for (int k = 0; sqlite3_step(titles) == SQLITE_ROW; k++) {
+		store_rows_rebind(titles, "i", id);
+		for (int k = 0; store_rows_next(titles); k++) {
 			if (k)
 				fputs("<br>", f);
-			esc(f, (const char *)sqlite3_column_text(titles, 0));
+			esc(f, (const char *)store_rows_text(titles, 0));
 		}
 		fputs("</td></tr>\n", f);
 	}
 	if (listed)
 		fputs("</tbody></table></details>\n", f);
-	sqlite3_finalize(titles);
-	sqlite3_finalize(st);
+	store_rows_close(titles);
+	store_rows_close(st);
 }
 
 int report_html(const struct report *r, const char *page_dir, FILE *f)

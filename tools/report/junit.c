@@ -13,40 +13,31 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sqlite3.h>
 
 #include "report/report.h"
+#include "store/queries.h"
 
 struct totals {
 	unsigned tests, failures, skipped;
 	double seconds;
 };
 
-static void totals_read(sqlite3 *db, const char *where, int64_t cid, const struct report_cell *c,
-			struct totals *t)
+/* The totals of the campaign (c NULL) or of one cell. */
+static void totals_read(struct store *s, int64_t cid, const struct report_cell *c, struct totals *t)
 {
-	char sql[512];
-	sqlite3_stmt *st;
+	struct store_rows *st;
 
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*), count(*) FILTER (WHERE verdict IN ('crash','hang')),"
-		 " count(*) FILTER (WHERE verdict = 'infra'), coalesce(sum(wall_ms), 0)"
-		 " FROM boots WHERE campaign_id = ?1%s", where);
 	memset(t, 0, sizeof(*t));
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((c ? store_rows_open(s, STORE_Q_TOTALS_CELL, &st, "iii", cid, c->variant_id, c->setup_id)
+	       : store_rows_open(s, STORE_Q_TOTALS, &st, "i", cid)) < 0)
 		return;
-	sqlite3_bind_int64(st, 1, cid);
-	if (c) {
-		sqlite3_bind_int64(st, 2, c->variant_id);
-		sqlite3_bind_int64(st, 3, c->setup_id);
+	if (store_rows_next(st)) {
+		t->tests = (int)store_rows_int(st, 0);
+		t->failures = (int)store_rows_int(st, 1);
+		t->skipped = (int)store_rows_int(st, 2);
+		t->seconds = store_rows_int(st, 3) / 1000.0;
 	}
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		t->tests = sqlite3_column_int(st, 0);
-		t->failures = sqlite3_column_int(st, 1);
-		t->skipped = sqlite3_column_int(st, 2);
-		t->seconds = sqlite3_column_int64(st, 3) / 1000.0;
-	}
-	sqlite3_finalize(st);
+	store_rows_close(st);
 }
 
 static void property(FILE *f, const char *name, const char *value)
@@ -58,35 +49,34 @@ static void property(FILE *f, const char *name, const char *value)
 
 /* The crash titles of one boot: "; "-joined for the message, one per line
  * (kind, frame, target, corrupted) for the body. */
-static void boot_failure(FILE *f, sqlite3_stmt *crashes, int64_t boot_id, const char *target)
+static void boot_failure(FILE *f, struct store_rows *crashes, int64_t boot_id, const char *target)
 {
 	bool first = true;
 
-	sqlite3_reset(crashes);
-	sqlite3_bind_int64(crashes, 1, boot_id);
+	store_rows_rebind(crashes, "i", boot_id);
 	fputs("      <failure type=\"crash\" message=\"", f);
-	while (sqlite3_step(crashes) == SQLITE_ROW) {
+	while (store_rows_next(crashes)) {
 		if (!first)
 			fputs("; ", f);
-		xml_escape(f, (const char *)sqlite3_column_text(crashes, 0), true);
+		xml_escape(f, (const char *)store_rows_text(crashes, 0), true);
 		first = false;
 	}
 	fputs("\">", f);
-	sqlite3_reset(crashes);
-	while (sqlite3_step(crashes) == SQLITE_ROW) {
-		const char *title = (const char *)sqlite3_column_text(crashes, 0);
-		const char *frame = (const char *)sqlite3_column_text(crashes, 2);
+	store_rows_rebind(crashes, NULL);
+	while (store_rows_next(crashes)) {
+		const char *title = (const char *)store_rows_text(crashes, 0);
+		const char *frame = (const char *)store_rows_text(crashes, 2);
 
 		xml_escape(f, title, false);
 		fputs(" (", f);
-		xml_escape(f, (const char *)sqlite3_column_text(crashes, 1), false);
+		xml_escape(f, (const char *)store_rows_text(crashes, 1), false);
 		if (frame && *frame) {
 			fputs(", in ", f);
 			xml_escape(f, frame, false);
 		}
 		if (target[0] && !strcmp(title, target))
 			fputs(", the target", f);
-		if (sqlite3_column_int(crashes, 3))
+		if ((int)store_rows_int(crashes, 3))
 			fputs(", corrupted", f);
 		fputs(")\n", f);
 	}
@@ -95,24 +85,16 @@ static void boot_failure(FILE *f, sqlite3_stmt *crashes, int64_t boot_id, const 
 
 int report_junit(const struct report *r, FILE *f)
 {
-	sqlite3_stmt *boots = NULL, *crashes = NULL;
+	struct store_rows *boots = NULL, *crashes = NULL;
 	struct totals all;
 	int e = 0;
 
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT b.id, b.boot_uid, b.verdict, coalesce(b.infra_reason, ''),"
-			       " coalesce(b.wall_ms, 0), coalesce(b.log_path, ''), b.source, b.lava_job_id,"
-			       " (SELECT j.server FROM lava_jobs j WHERE j.campaign_id = b.campaign_id"
-			       "  AND j.job_id = b.lava_job_id ORDER BY j.id LIMIT 1), coalesce(b.board, '')"
-			       " FROM boots b WHERE b.campaign_id = ? AND b.variant_id = ? AND b.setup_id = ?"
-			       " ORDER BY b.id", -1, &boots, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db,
-			       "SELECT title, kind, coalesce(frame, ''), corrupted FROM crashes"
-			       " WHERE boot_id = ? ORDER BY ord", -1, &crashes, NULL) != SQLITE_OK) {
+	if (store_rows_open(r->s, STORE_Q_CELL_BOOTS, &boots, "iii", r->cid, (int64_t)0, (int64_t)0) < 0 ||
+	    store_rows_open(r->s, STORE_Q_BOOT_CRASHES, &crashes, "i", (int64_t)0) < 0) {
 		e = -EIO;
 		goto out;
 	}
-	totals_read(r->db, "", r->cid, NULL, &all);
+	totals_read(r->s, r->cid, NULL, &all);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"oopsfarm ", f);
 	xml_escape(f, r->name, true);
 	fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%.3f\">\n", all.tests,
@@ -123,7 +105,7 @@ int report_junit(const struct report *r, FILE *f)
 		struct totals t;
 		char buf[64], a[32], b[32];
 
-		totals_read(r->db, " AND variant_id = ?2 AND setup_id = ?3", r->cid, c, &t);
+		totals_read(r->s, r->cid, c, &t);
 		fputs("  <testsuite name=\"", f);
 		xml_escape(f, c->variant, true);
 		fputs(" on ", f);
@@ -152,29 +134,26 @@ int report_junit(const struct report *r, FILE *f)
 		property(f, "sources", buf);
 		fputs("    </properties>\n", f);
 
-		sqlite3_reset(boots);
-		sqlite3_bind_int64(boots, 1, r->cid);
-		sqlite3_bind_int64(boots, 2, c->variant_id);
-		sqlite3_bind_int64(boots, 3, c->setup_id);
-		while (sqlite3_step(boots) == SQLITE_ROW) {
-			const char *verdict = (const char *)sqlite3_column_text(boots, 2);
-			const char *reason = (const char *)sqlite3_column_text(boots, 3);
-			const char *log = (const char *)sqlite3_column_text(boots, 5);
-			const char *source = (const char *)sqlite3_column_text(boots, 6);
-			const char *board = (const char *)sqlite3_column_text(boots, 9);
+		store_rows_rebind(boots, "iii", r->cid, c->variant_id, c->setup_id);
+		while (store_rows_next(boots)) {
+			const char *verdict = (const char *)store_rows_text(boots, 2);
+			const char *reason = (const char *)store_rows_text(boots, 3);
+			const char *log = (const char *)store_rows_text(boots, 5);
+			const char *source = (const char *)store_rows_text(boots, 6);
+			const char *board = (const char *)store_rows_text(boots, 9);
 			char url[1024];
 
 			fputs("    <testcase name=\"", f);
-			xml_escape(f, (const char *)sqlite3_column_text(boots, 1), true);
+			xml_escape(f, (const char *)store_rows_text(boots, 1), true);
 			fputs("\" classname=\"", f);
 			xml_escape(f, r->name, true);
 			fputc('.', f);
 			xml_escape(f, c->variant, true);
 			fputc('.', f);
 			xml_escape(f, c->setup, true);
-			fprintf(f, "\" time=\"%.3f\">\n", sqlite3_column_int64(boots, 4) / 1000.0);
+			fprintf(f, "\" time=\"%.3f\">\n", store_rows_int(boots, 4) / 1000.0);
 			if (!strcmp(verdict, "crash")) {
-				boot_failure(f, crashes, sqlite3_column_int64(boots, 0), r->target);
+				boot_failure(f, crashes, store_rows_int(boots, 0), r->target);
 			} else if (!strcmp(verdict, "hang")) {
 				fputs("      <failure type=\"hang\" message=\"hang", f);
 				if (*reason) {
@@ -203,8 +182,8 @@ int report_junit(const struct report *r, FILE *f)
 				fputs("\nlog: ", f);
 				xml_escape(f, log, false);
 			}
-			if (report_lava_url((const char *)sqlite3_column_text(boots, 8),
-					    sqlite3_column_int64(boots, 7), url, sizeof(url))) {
+			if (report_lava_url((const char *)store_rows_text(boots, 8),
+					    store_rows_int(boots, 7), url, sizeof(url))) {
 				fputs("\nlava job: ", f);
 				xml_escape(f, url, false);
 			}
@@ -216,7 +195,7 @@ int report_junit(const struct report *r, FILE *f)
 	if (ferror(f))
 		e = -EIO;
 out:
-	sqlite3_finalize(boots);
-	sqlite3_finalize(crashes);
+	store_rows_close(boots);
+	store_rows_close(crashes);
 	return e;
 }

@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct sqlite3;
+struct store;
 
 /* What to report, as `oopsfarm report` takes it. */
 struct report_opts {
@@ -46,7 +46,7 @@ struct report_cell {
 };
 
 struct report {
-	struct sqlite3 *db;
+	struct store *s;
 	int64_t cid;
 	const char *name;	/* campaign */
 	const char *target;	/* "" when every crash counts */

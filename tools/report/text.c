@@ -17,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sqlite3.h>
 
 #include "oopsfarm.h"
 #include "report/report.h"
 #include "stats.h"
 #include "core/sequential.h"
+#include "store/queries.h"
 #include "store/store.h"
 
 #define MAX_CELLS 64
@@ -190,7 +190,7 @@ fail:
 }
 
 /* The campaign's sequential rule, per setup, when it was run with one. */
-static void report_sequential(sqlite3 *db, int64_t cid, const struct report_cell *cells, int ncells,
+static void report_sequential(struct store *s, int64_t cid, const struct report_cell *cells, int ncells,
 			      bool json)
 {
 	bool any = false;
@@ -203,7 +203,7 @@ static void report_sequential(sqlite3 *db, int64_t cid, const struct report_cell
 
 		if (i && cells[i].setup_id == cells[i - 1].setup_id)
 			continue;
-		if (seq_from_store(db, cid, cells[i].setup_id, &u, &st, NULL) <= 0)
+		if (seq_from_store(s, cid, cells[i].setup_id, &u, &st, NULL) <= 0)
 			continue;
 		seq_describe(&u, &st, line, sizeof(line));
 		fixed_n = seq_fixed_n(&u, &fixed_c);
@@ -262,8 +262,7 @@ int report_print(const struct report_opts *o)
 	const char *path = o->store, *campaign = o->campaign, *junit = o->junit, *html = o->html;
 	bool json = o->json;
 	struct store *s;
-	sqlite3 *db;
-	sqlite3_stmt *st;
+	struct store_rows *st = NULL;
 	struct report_cell cells[MAX_CELLS];
 	struct report rep;
 	int ncells = 0, r;
@@ -277,19 +276,19 @@ int report_print(const struct report_opts *o)
 		errorf("report", "cannot open store '%s': %s", path, strerror(-r));
 		return EXIT_INFRA;
 	}
-	db = store_db(s);
 	/* the named campaign, or the newest one */
-	sqlite3_prepare_v2(db, campaign ? "SELECT id, name, coalesce(target,'') FROM campaigns WHERE name = ?"
-				       : "SELECT id, name, coalesce(target,'') FROM campaigns ORDER BY id DESC LIMIT 1",
-			   -1, &st, NULL);
-	if (campaign)
-		sqlite3_bind_text(st, 1, campaign, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		cid = sqlite3_column_int64(st, 0);
-		snprintf(name, sizeof(name), "%s", sqlite3_column_text(st, 1));
-		snprintf(target, sizeof(target), "%s", sqlite3_column_text(st, 2));
+	r = campaign ? store_rows_open(s, STORE_Q_CAMPAIGN_BY_NAME, &st, "t", campaign)
+		     : store_rows_open(s, STORE_Q_CAMPAIGN_NEWEST, &st, NULL);
+	if (r == 0 && store_rows_next(st)) {
+		cid = store_rows_int(st, 0);
+		snprintf(name, sizeof(name), "%s", store_rows_text(st, 1));
+		snprintf(target, sizeof(target), "%s", store_rows_text(st, 2));
 	}
-	sqlite3_finalize(st);
+	if (r < 0 || store_rows_close(st) < 0) {
+		errorf("report", "cannot read store '%s': %s", path, store_errmsg(s));
+		store_close(s);
+		return EXIT_INFRA;
+	}
 	if (cid < 0) {
 		errorf("report", campaign ? "no campaign '%s' in '%s'" : "no campaign in '%s'%s",
 		       campaign ? campaign : path, campaign ? path : "");
@@ -297,33 +296,27 @@ int report_print(const struct report_opts *o)
 		return EXIT_USAGE;
 	}
 
-	sqlite3_prepare_v2(db,
-		"SELECT v.name, st.name, b.variant_id, b.setup_id,"
-		" count(*) FILTER (WHERE verdict != 'infra'),"
-		" coalesce(sum(target_hit) FILTER (WHERE verdict != 'infra'), 0),"
-		" count(*) FILTER (WHERE verdict = 'infra'),"
-		" count(*) FILTER (WHERE verdict = 'hang'),"
-		" count(*) FILTER (WHERE source = 'lava')"
-		" FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
-		" WHERE b.campaign_id = ? GROUP BY b.variant_id, b.setup_id ORDER BY st.name, v.name",
-		-1, &st, NULL);
-	sqlite3_bind_int64(st, 1, cid);
-	while (sqlite3_step(st) == SQLITE_ROW && ncells < MAX_CELLS) {
+	r = store_rows_open(s, STORE_Q_CELLS, &st, "i", cid);
+	while (r == 0 && ncells < MAX_CELLS && store_rows_next(st)) {
 		struct report_cell *c = &cells[ncells++];
 
-		snprintf(c->variant, sizeof(c->variant), "%s", sqlite3_column_text(st, 0));
-		snprintf(c->setup, sizeof(c->setup), "%s", sqlite3_column_text(st, 1));
-		c->variant_id = sqlite3_column_int64(st, 2);
-		c->setup_id = sqlite3_column_int64(st, 3);
-		c->boots = sqlite3_column_int(st, 4);
-		c->fails = sqlite3_column_int(st, 5);
-		c->infra = sqlite3_column_int(st, 6);
-		c->hangs = sqlite3_column_int(st, 7);
-		c->lava = sqlite3_column_int(st, 8);
+		snprintf(c->variant, sizeof(c->variant), "%s", store_rows_text(st, 0));
+		snprintf(c->setup, sizeof(c->setup), "%s", store_rows_text(st, 1));
+		c->variant_id = store_rows_int(st, 2);
+		c->setup_id = store_rows_int(st, 3);
+		c->boots = store_rows_int(st, 4);
+		c->fails = store_rows_int(st, 5);
+		c->infra = store_rows_int(st, 6);
+		c->hangs = store_rows_int(st, 7);
+		c->lava = store_rows_int(st, 8);
 		c->local = c->boots + c->infra - c->lava;
 		stats_wilson(c->fails, c->boots, z, &c->lo, &c->hi);
 	}
-	sqlite3_finalize(st);
+	if (r < 0 || store_rows_close(st) < 0) {
+		errorf("report", "cannot read store '%s': %s", path, store_errmsg(s));
+		store_close(s);
+		return EXIT_INFRA;
+	}
 
 	if (json) {
 		printf("{\"version\":1,\"campaign\":");
@@ -358,35 +351,23 @@ int report_print(const struct report_opts *o)
 		}
 		/* other crash titles: counted on their own, never in the target
 		 * rate; a wrong kernel's crashes (infra) are not the variant's */
-		sqlite3_prepare_v2(db,
-			"SELECT c.title, count(DISTINCT c.boot_id),"
-			" (SELECT b2.log_path FROM crashes c2 JOIN boots b2 ON b2.id = c2.boot_id"
-			"  WHERE c2.title = c.title AND b2.campaign_id = ?1 AND b2.variant_id = ?2"
-			"  AND b2.setup_id = ?3 ORDER BY b2.seq LIMIT 1)"
-			" FROM crashes c JOIN boots b ON b.id = c.boot_id"
-			" WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3 AND c.title != ?4"
-			" AND b.verdict != 'infra'"
-			" GROUP BY c.title ORDER BY 2 DESC, 1", -1, &st, NULL);
-		sqlite3_bind_int64(st, 1, cid);
-		sqlite3_bind_int64(st, 2, c->variant_id);
-		sqlite3_bind_int64(st, 3, c->setup_id);
-		sqlite3_bind_text(st, 4, target, -1, SQLITE_TRANSIENT);
-		for (int k = 0; sqlite3_step(st) == SQLITE_ROW; k++) {
-			const char *title = (const char *)sqlite3_column_text(st, 0);
-			const char *log = (const char *)sqlite3_column_text(st, 2);
+		store_rows_open(s, STORE_Q_OTHER_TITLES, &st, "iiit", cid, c->variant_id, c->setup_id, target);
+		for (int k = 0; store_rows_next(st); k++) {
+			const char *title = store_rows_text(st, 0);
+			const char *log = store_rows_null(st, 2) ? NULL : store_rows_text(st, 2);
 
 			if (json) {
 				printf("%s{\"title\":", k ? "," : "");
 				json_escape(stdout, title);
-				printf(",\"boots\":%d,\"first_log\":", sqlite3_column_int(st, 1));
+				printf(",\"boots\":%d,\"first_log\":", (int)store_rows_int(st, 1));
 				json_escape(stdout, log ? log : "");
 				printf("}");
 			} else {
-				printf("    other: %4d x %s  (first: %s)\n", sqlite3_column_int(st, 1), title,
+				printf("    other: %4d x %s  (first: %s)\n", (int)store_rows_int(st, 1), title,
 				       log ? log : "-");
 			}
 		}
-		sqlite3_finalize(st);
+		store_rows_close(st);
 		if (json)
 			printf("]}");
 	}
@@ -440,13 +421,13 @@ int report_print(const struct report_opts *o)
 	}
 	if (json)
 		printf("]");
-	report_sequential(db, cid, cells, ncells, json);
+	report_sequential(s, cid, cells, ncells, json);
 	if (json)
 		printf("}\n");
 	fflush(stdout);
 
 	/* the files people share: written after the report, from the same cells */
-	rep = (struct report){ .db = db, .cid = cid, .name = name, .target = target, .store = path,
+	rep = (struct report){ .s = s, .cid = cid, .name = name, .target = target, .store = path,
 			       .cells = cells, .ncells = ncells };
 	r = EXIT_OK;
 	if (junit)

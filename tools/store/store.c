@@ -321,3 +321,8 @@ int store_count_boots(struct store *s, int64_t campaign_id, int64_t variant_id, 
 	sqlite3_finalize(st);
 	return n;
 }
+
+const char *store_errmsg(struct store *s)
+{
+	return sqlite3_errmsg(store_db(s));
+}

@@ -73,8 +73,11 @@ int store_add_boot(struct store *s, const struct store_boot *b);
 /* Number of stored boots of a campaign (resume uses it). */
 int store_count_boots(struct store *s, int64_t campaign_id, int64_t variant_id, int64_t setup_id);
 
-/* The underlying handle, for reports. */
+/* The underlying handle, for the queries of tools/store/ only. */
 struct sqlite3 *store_db(struct store *s);
+
+/* SQLite's words for the last error on s (sqlite3_errmsg). */
+const char *store_errmsg(struct store *s);
 
 const char *verdict_name(enum boot_verdict v);
 
