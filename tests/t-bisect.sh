@@ -8,15 +8,11 @@
 # of 10; commit 5 does not build.  Checks: the answer, every boot stored
 # once, kill -9 and --resume giving the same answer as a straight run, and
 # the bad-input messages and exit codes.
-set -u
-B=${B:-build/host}
-OF=$(realpath "$B/oopsfarm")
-n=0
-t() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi; }
+. "$(dirname "$0")/lib.sh"
+OF=$(realpath "$OF")
 tmp=$(mktemp -d)
 bgpid=
 trap '[ -n "$bgpid" ] && kill -9 $bgpid 2>/dev/null; rm -rf "$tmp"' EXIT
-body() { sed '1,/^#end$/d' "$1"; }
 body tests/fixtures/real72-lkdtm-warning.log >"$tmp/warn.log"
 body tests/fixtures/real72-lkdtm-bug.log >"$tmp/bug.log"
 body tests/fixtures/real72-clean-boot.log >"$tmp/clean.log"

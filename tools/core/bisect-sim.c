@@ -291,19 +291,27 @@ int bisect_sim_meets(const struct bisect_sim_result *r, double conf)
 	return r->accuracy_hi >= conf;
 }
 
+/* Runs rule r with n into *res: 1 when it meets the confidence, 0 not, -errno. */
+static int try_n(const struct bisect_sim_params *p, enum bisect_rule r, int n, struct bisect_sim_result *res)
+{
+	int err = bisect_sim_run(p, r, n, res);
+
+	return err < 0 ? err : bisect_sim_meets(res, p->confidence);
+}
+
 int bisect_sim_min_n(const struct bisect_sim_params *p, enum bisect_rule r, int max_n,
 		     struct bisect_sim_result *ret)
 {
 	struct bisect_sim_result res, good;
-	int lo = 0, hi = 0, err;
+	int lo = 0, hi = 0, k;
 
 	/* double until it meets, then halve the gap: accuracy grows with n
 	 * (not strictly on a finite set of trials, hence "smallest found") */
 	for (int n = 1;; n = n * 2 > max_n && n < max_n ? max_n : n * 2) {
-		err = bisect_sim_run(p, r, n, &res);
-		if (err < 0)
-			return err;
-		if (bisect_sim_meets(&res, p->confidence)) {
+		k = try_n(p, r, n, &res);
+		if (k < 0)
+			return k;
+		if (k) {
 			hi = n;
 			good = res;
 			break;
@@ -317,10 +325,10 @@ int bisect_sim_min_n(const struct bisect_sim_params *p, enum bisect_rule r, int 
 	while (hi - lo > 1) {
 		int mid = lo + (hi - lo) / 2;
 
-		err = bisect_sim_run(p, r, mid, &res);
-		if (err < 0)
-			return err;
-		if (bisect_sim_meets(&res, p->confidence)) {
+		k = try_n(p, r, mid, &res);
+		if (k < 0)
+			return k;
+		if (k) {
 			hi = mid;
 			good = res;
 		} else {
