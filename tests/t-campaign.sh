@@ -36,3 +36,17 @@ bad phasenum "campaign: x\n${V}timeouts: {kernel: -3}\n" "'kernel' must be a num
 bad boards "campaign: x\n${V}boards: 0\n" "'boards' must be a whole number from 1 to 256"
 $OF campaign check "$tmp/nosuch.yaml" 2> "$tmp/err"
 t "a missing file is named" grep -q "cannot open '$tmp/nosuch.yaml'" "$tmp/err"
+# a spec path longer than the error buffer, and an error: exit 2, never a crash
+D=$tmp; for i in $(seq 1 12); do D=$D/$(printf 'd%.0s' $(seq 1 60)); done
+mkdir -p "$D"
+printf 'campaign: "bad name !"\nvariants: [{name: a}]\nsetups: [{name: s}]\n' > "$D/spec.yaml"
+$OF campaign check "$D/spec.yaml" > /dev/null 2> "$tmp/err"
+t "a 780-byte spec path with an error: exit 2 (hostile case f1)" [ $? -eq 2 ]
+bad twosetups "campaign: x\nvariants: [{name: a}]\nsetups: [{name: s}, {name: s}]\n" "setups: 's' is named twice"
+$OF run --name '../../escaped' --variant a --boots 1 2> "$tmp/err" > /dev/null
+t "run --name with '..': exit 2, nothing made (hostile case f2)" \
+	bash -c "[ $? -eq 2 ] && grep -q \"may hold only letters\" '$tmp/err' && [ ! -e build/escaped ] && [ ! -e ../escaped ]"
+# bounds before the YAML loader (hostile case f10): refused at once, with file and line
+python3 -c "n=40000; open('$tmp/deep.yaml','w').write('campaign: ' + '['*n + ']'*n + '\n')"
+bad deep "$(cat "$tmp/deep.yaml")" "nested more than 64 levels deep"
+bad twodocs "campaign: x\nvariants: [{name: a}]\nsetups: [{name: s}]\n---\ncampaign: y\n" ":4: a second YAML document"

@@ -41,3 +41,35 @@ t "text mode shows the title" grep -q "platform_dma_configure" <<<"$($OF parse "
 
 $OF nosuchcommand > /dev/null 2>&1; rc=$?
 t "unknown command: exit 2" [ $rc -eq 2 ]
+
+# JSON strings are UTF-8: a valid name passes, a stray byte is U+FFFD
+body tests/fixtures/real72-lkdtm-warning.log > "$tmp/café.log"
+out=$(cd "$tmp" && $OLDPWD/$OF parse --json café.log)
+t "parse --json café.log prints \"file\":\"café.log\"" grep -q '"file":"café.log"' <<<"$out"
+cp "$tmp/café.log" "$tmp/$(printf 'bad\377.log')"
+out=$(cd "$tmp" && $OLDPWD/$OF parse --json "$(printf 'bad\377.log')")
+t "a file name that is not UTF-8: U+FFFD in valid JSON" \
+	python3 -c 'import json,sys; sys.exit(json.loads(sys.stdin.readline())["file"] != "bad\ufffd.log")' <<<"$out"
+
+# a failed write is exit 3, never a silent 0 (hostile case f6)
+if [ -w /dev/full ]; then
+	body tests/fixtures/real-arm64-race-platform-dma-configure.log > "$tmp/w.log"
+	$OF parse --json "$tmp/w.log" > /dev/full 2>/dev/null
+	t "parse > /dev/full: exit 3" [ $? -eq 3 ]
+	$OF decode --json "$tmp/w.log" > /dev/full 2>/dev/null
+	t "decode > /dev/full: exit 3" [ $? -eq 3 ]
+	$OF decode --console /dev/full "$tmp/w.log" > /dev/null 2>&1
+	t "decode --console /dev/full: exit 3" [ $? -eq 3 ]
+	$OF record --store "$tmp/w.db" --campaign c --variant v --setup s --uid u1 "$tmp/w.log" > /dev/null
+	$OF report --store "$tmp/w.db" > /dev/full 2>/dev/null
+	t "report > /dev/full: exit 3" [ $? -eq 3 ]
+	$OF report --store "$tmp/w.db" --json > /dev/full 2>/dev/null
+	t "report --json > /dev/full: exit 3" [ $? -eq 3 ]
+fi
+# a corrupt store is exit 3, never an empty report (hostile case f7)
+if [ -f ../shared/cases/hostile/f7-corrupt-store.db ]; then
+	cp ../shared/cases/hostile/f7-corrupt-store.db "$tmp/bad.db"
+	$OF report --store "$tmp/bad.db" --junit "$tmp/j.xml" > /dev/null 2> "$tmp/err"
+	t "report on a corrupt store: exit 3, says so, no JUnit file (f7)" \
+		bash -c "[ $? -eq 3 ] && grep -q corrupt '$tmp/err' && [ ! -e '$tmp/j.xml' ]"
+fi

@@ -82,4 +82,9 @@ t "not a LAVA log at all: exit 3, says what a LAVA log is" bash -c "[ $rc -eq 3 
 
 $OF report --store "$tmp/w.db" --campaign warn >"$tmp/report" 2>&1
 t "oopsfarm report on ingested boots: 2 of 2" grep -qE '^shipped +smp2 +2 +2 ' "$tmp/report"
+# the token goes only to https, a loopback host, or with --insecure
+sqlite3 "$tmp/w.db" "insert into lava_jobs (campaign_id, server, job_id, variant_id, setup_id, device_type, batch, boots, state) values (1, 'http://lava.example.com', 9, 1, 1, 'qemu', 1, 2, 'Submitted')"
+OOPSFARM_LAVA_TOKEN=secret $OF lava status --store "$tmp/w.db" --campaign warn >/dev/null 2>"$tmp/err"
+t "lava status: no token over plain http to a remote host (exit 3, says why)" \
+	bash -c "[ $? -eq 3 ] && grep -q 'not sending the token over plain http' '$tmp/err' && ! grep -q secret '$tmp/err'"
 exit 0

@@ -42,3 +42,13 @@ t "an unknown campaign is a usage error" [ $? -eq 2 ]
 echo "not a database" > "$tmp/bad.db"
 $OF report --store "$tmp/bad.db" > /dev/null 2>&1
 t "a store that is not SQLite is an infra error" [ $? -eq 3 ]
+# two writers on a store that does not exist yet both store their boot (hostile case f8)
+lost=0
+for k in 1 2 3 4 5; do
+	rm -f "$tmp"/race.db*
+	$OF record --store "$tmp/race.db" --campaign c --variant v --setup s --uid a "$tmp/race.log" >/dev/null 2>&1 &
+	$OF record --store "$tmp/race.db" --campaign c --variant v --setup s --uid b "$tmp/race.log" >/dev/null 2>&1 &
+	wait
+	[ "$(sqlite3 "$tmp/race.db" 'select count(*) from boots')" = 2 ] || lost=$((lost + 1))
+done
+t "two records racing on a new store never lose a boot (5 races)" [ $lost -eq 0 ]

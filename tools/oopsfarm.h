@@ -33,25 +33,6 @@ int cmd_bisect(int argc, char **argv);
 
 #include "util/msg.h"
 
-/*
- * Text and JSON from the same calls (after iproute2's json_print): in JSON
- * mode out_* add "key":value members to the current object; in text mode
- * they print the value with the given printf format.
- */
-struct out {
-	FILE *f;
-	bool json;
-	bool first;
-};
-void out_begin(struct out *o);
-void out_end(struct out *o);
-void out_str(struct out *o, const char *key, const char *textfmt, const char *val);
-void out_u64(struct out *o, const char *key, const char *textfmt, unsigned long long val);
-void out_bool(struct out *o, const char *key, const char *textfmt, bool val);
-/* A raw JSON value (already encoded), ignored in text mode. */
-void out_hex64(struct out *o, const char *key, const char *textfmt, unsigned long long val);
-
-/* JSON string escaping into f. */
-void json_escape(FILE *f, const char *s);
+#include "util/out.h"
 
 #endif

@@ -105,6 +105,12 @@ int main(void)
 	ok(r < 0 && strstr(err, "typo.yaml:4: variants[0]: unknown key 'patchs'"), "a typo names file and line (%s)",
 	   err);
 
+	r = load("twosetups", "campaign: x\nvariants: [{name: a}]\nsetups: [{name: s}, {name: s}]\n", &c, err,
+		 sizeof(err));
+	ok(r < 0 && strstr(err, "setups: 's' is named twice"), "two setups of one name are refused (%s)", err);
+	ok(campaign_name_valid("smp2-wide_1.0") && !campaign_name_valid("..") && !campaign_name_valid("../x") &&
+		   !campaign_name_valid("a,b") && !campaign_name_valid("") && !campaign_name_valid(NULL),
+	   "one name check: plain words only, no '..', ',', '/' or empty");
 	{
 		struct campaign_timeouts t;
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * replay.c - the replay board, for tests only: its console plays a recorded
- * console file ($OOPSFARM_REPLAY_CONSOLE) through a pipe, in odd-sized
- * chunks, one chunk per tick, and it powers off at the end of the file.
+ * console file ($OOPSFARM_REPLAY_CONSOLE) through a non-blocking pipe, in
+ * odd-sized writes at each tick, and it powers off at the end of the file.
  *
  * It lets the farm loop, the console capture and the verdict of `oopsfarm
  * run` be tested on a known console, without QEMU or a kernel: the same
@@ -118,12 +118,15 @@ static int replay_tick(struct board *b, double now)
 {
 	if (b->over)
 		return 1;
-	if (b->wr >= 0 && b->sent < b->len) {
+	/* odd-sized writes until the pipe is full: the reader gets them cut
+	 * anywhere, as a UART's bytes arrive */
+	while (b->wr >= 0 && b->sent < b->len) {
 		size_t n = b->len - b->sent < CHUNK ? b->len - b->sent : CHUNK;
 		ssize_t w = write(b->wr, b->data + b->sent, n);
 
-		if (w > 0)
-			b->sent += w;
+		if (w <= 0)
+			break;
+		b->sent += w;
 	}
 	if (b->wr >= 0 && b->sent == b->len) {
 		close(b->wr);

@@ -26,66 +26,69 @@
 #include "proto.h"
 
 struct decode_ctx {
-	bool json;
+	struct out o;
 	const char *file;
 	FILE *console;
 };
 
-static void print_value(const char *v)
+/* A field's value in text: bare, or quoted when it holds blanks or quotes. */
+static void text_value(struct out *o, const char *v)
 {
+	if (o->json)
+		return;
 	if (strpbrk(v, " \t\n\"") || !*v)
-		json_escape(stdout, v);
+		json_escape(o->f, v);
 	else
-		fputs(v, stdout);
+		fputs(v, o->f);
+}
+
+/* The start of each JSON line; nothing in text. */
+static void line_open(struct decode_ctx *c)
+{
+	out_obj_open(&c->o, NULL);
+	out_u64(&c->o, "version", NULL, 1);
+	out_str(&c->o, "file", NULL, c->file);
 }
 
 static void on_msg(const struct proto_msg *m, void *userdata)
 {
 	struct decode_ctx *c = userdata;
+	struct out *o = &c->o;
 
-	if (c->json) {
-		fputs("{\"version\":1,\"file\":", stdout);
-		json_escape(stdout, c->file);
-		printf(",\"boot\":%u,\"seq\":%u,\"type\":", m->boot, m->seq);
-		json_escape(stdout, m->type_name);
-		printf(",\"recovered\":%s,\"fields\":{", m->recovered ? "true" : "false");
-		for (int i = 0; i < m->nfields; i++) {
-			if (i)
-				fputc(',', stdout);
-			json_escape(stdout, m->fields[i].key);
-			fputc(':', stdout);
-			json_escape(stdout, m->fields[i].value);
-		}
-		fputs("}}\n", stdout);
-		return;
-	}
-	printf("%u %u %s", m->boot, m->seq, m->type_name);
+	line_open(c);
+	out_u64(o, "boot", "%llu ", m->boot);
+	out_u64(o, "seq", "%llu ", m->seq);
+	out_str(o, "type", "%s", m->type_name);
+	out_bool(o, "recovered", NULL, m->recovered);
+	out_obj_open(o, "fields");
 	for (int i = 0; i < m->nfields; i++) {
-		printf(" %s=", m->fields[i].key);
-		print_value(m->fields[i].value);
+		out_str(o, m->fields[i].key, NULL, m->fields[i].value);
+		out_text(o, " %s=", m->fields[i].key);
+		text_value(o, m->fields[i].value);
 	}
+	out_obj_close(o);
 	if (m->recovered)
-		fputs(" (recovered)", stdout);
-	fputc('\n', stdout);
+		out_text(o, " (recovered)");
+	out_obj_close(o);
+	out_text(o, "\n");
 }
 
 static void on_report(const struct proto_report *r, void *userdata)
 {
 	struct decode_ctx *c = userdata;
+	struct out *o = &c->o;
 
-	if (c->json) {
-		fputs("{\"version\":1,\"file\":", stdout);
-		json_escape(stdout, c->file);
-		printf(",\"boot\":%u,\"type\":\"report\",\"id\":%u,\"complete\":%s,\"text\":", r->boot, r->id,
-		       r->complete ? "true" : "false");
-		json_escape(stdout, r->text);
-		fputs("}\n", stdout);
-		return;
-	}
-	printf("--- report %u of boot %u%s ---\n%s", r->id, r->boot, r->complete ? "" : " (incomplete)", r->text);
+	line_open(c);
+	out_u64(o, "boot", NULL, r->boot);
+	out_str(o, "type", NULL, "report");
+	out_u64(o, "id", NULL, r->id);
+	out_bool(o, "complete", NULL, r->complete);
+	out_str(o, "text", NULL, r->text);
+	out_obj_close(o);
+	out_text(o, "--- report %u of boot %u%s ---\n%s", r->id, r->boot, r->complete ? "" : " (incomplete)", r->text);
 	if (r->len && r->text[r->len - 1] != '\n')
-		fputc('\n', stdout);
-	printf("--- end of report %u ---\n", r->id);
+		out_text(o, "\n");
+	out_text(o, "--- end of report %u ---\n", r->id);
 }
 
 static void on_problem(enum proto_problem what, uint32_t seq, uint32_t count, uint64_t offset,
@@ -94,7 +97,7 @@ static void on_problem(enum proto_problem what, uint32_t seq, uint32_t count, ui
 	static const char *const names[] = { "lost", "corrupt", "duplicate" };
 	struct decode_ctx *c = userdata;
 
-	if (!c->json)
+	if (!c->o.json)
 		fprintf(stderr, "oopsfarm decode: %s: %s %u line(s) at offset %llu (seq %u)\n", c->file,
 			names[what], count, (unsigned long long)offset, seq);
 }
@@ -129,20 +132,16 @@ static int decode_fd(struct decode_ctx *c, int fd)
 	proto_decoder_finish(d);
 	proto_decoder_stats(d, &st);
 	proto_decoder_free(d);
-	if (c->json) {
-		fputs("{\"version\":1,\"file\":", stdout);
-		json_escape(stdout, c->file);
-		printf(",\"type\":\"stats\",\"lines\":%llu,\"recovered\":%llu,\"corrupt\":%llu,\"lost\":%llu,"
-		       "\"duplicate\":%llu,\"boots\":%llu}\n",
-		       (unsigned long long)st.lines, (unsigned long long)st.recovered,
-		       (unsigned long long)st.corrupt, (unsigned long long)st.lost,
-		       (unsigned long long)st.duplicate, (unsigned long long)st.boots);
-	} else {
-		printf("# %s: %llu lines (%llu recovered), %llu corrupt, %llu lost, %llu boots\n", c->file,
-		       (unsigned long long)st.lines, (unsigned long long)st.recovered,
-		       (unsigned long long)st.corrupt, (unsigned long long)st.lost,
-		       (unsigned long long)st.boots);
-	}
+	line_open(c);
+	out_str(&c->o, "type", NULL, "stats");
+	out_str(&c->o, NULL, "# %s: ", c->file);
+	out_u64(&c->o, "lines", "%llu lines ", st.lines);
+	out_u64(&c->o, "recovered", "(%llu recovered), ", st.recovered);
+	out_u64(&c->o, "corrupt", "%llu corrupt, ", st.corrupt);
+	out_u64(&c->o, "lost", "%llu lost, ", st.lost);
+	out_u64(&c->o, "duplicate", NULL, st.duplicate);
+	out_u64(&c->o, "boots", "%llu boots\n", st.boots);
+	out_obj_close(&c->o);
 	return 0;
 }
 
@@ -167,13 +166,14 @@ int cmd_decode(int argc, char **argv)
 		{ 0 }
 	};
 	struct decode_ctx c = { 0 };
+	bool json = false;
 	int opt, ret = EXIT_OK;
 	const char *console = NULL;
 
 	while ((opt = getopt_long(argc, argv, "jc:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
-			c.json = true;
+			json = true;
 			break;
 		case 'c':
 			console = optarg;
@@ -185,6 +185,7 @@ int cmd_decode(int argc, char **argv)
 			return usage_hint("decode");
 		}
 	}
+	out_init(&c.o, stdout, json);
 	if (console) {
 		c.console = fopen(console, "w");
 		if (!c.console) {
@@ -217,8 +218,18 @@ int cmd_decode(int argc, char **argv)
 		if (fd != STDIN_FILENO)
 			close(fd);
 	}
-	if (c.console)
-		fclose(c.console);
-	fflush(stdout);
+	if (c.console) {
+		bool bad = ferror(c.console);
+
+		/* fclose flushes: a full disk shows here */
+		if (fclose(c.console) == EOF || bad) {
+			errorf("decode", "cannot write '%s': %s", console, strerror(errno ? errno : EIO));
+			ret = EXIT_INFRA;
+		}
+	}
+	if (out_flush(&c.o) < 0) {
+		errorf("decode", "cannot write the output: %s", strerror(errno ? errno : EIO));
+		ret = EXIT_INFRA;
+	}
 	return ret;
 }

@@ -31,9 +31,9 @@ static void print_report(const struct oops_report *r, void *userdata)
 	struct parse_ctx *c = userdata;
 	struct out *o = &c->o;
 
-	if (!o->json && c->count == 0)
-		printf("%-20s %-10s %-9s %10s %10s  %-16s %s\n", "FILE", "KIND", "CORRUPTED", "START",
-		       "END", "HASH", "TITLE");
+	if (c->count == 0)
+		out_text(o, "%-20s %-10s %-9s %10s %10s  %-16s %s\n", "FILE", "KIND", "CORRUPTED", "START", "END",
+			 "HASH", "TITLE");
 	c->count++;
 	out_begin(o);
 	out_u64(o, "version", NULL, 1);
@@ -46,13 +46,11 @@ static void print_report(const struct oops_report *r, void *userdata)
 	out_u64(o, "end", "%10llu  ", r->end);
 	out_hex64(o, "hash", "%016llx ", r->hash);
 	out_str(o, NULL, "%s", r->title);
-	if (c->text && o->json) {
-		fputs(",\"text\":", o->f);
-		json_escape(o->f, r->text);
-	}
+	if (c->text)
+		out_str(o, "text", NULL, r->text);
 	out_end(o);
-	if (c->text && !o->json)
-		printf("%s\n", r->text);
+	if (c->text)
+		out_text(o, "%s\n", r->text);
 }
 
 static int parse_fd(struct parse_ctx *c, int fd)
@@ -96,13 +94,14 @@ int cmd_parse(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct parse_ctx c = { .o = { .f = stdout } };
+	struct parse_ctx c = { 0 };
+	bool json = false;
 	int opt, ret = EXIT_OK;
 
 	while ((opt = getopt_long(argc, argv, "jth", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
-			c.o.json = true;
+			json = true;
 			break;
 		case 't':
 			c.text = true;
@@ -114,6 +113,7 @@ int cmd_parse(int argc, char **argv)
 			return usage_hint("parse");
 		}
 	}
+	out_init(&c.o, stdout, json);
 	if (optind >= argc) {
 		c.file = "-";
 		if (parse_fd(&c, STDIN_FILENO) < 0) {
@@ -140,6 +140,9 @@ int cmd_parse(int argc, char **argv)
 		if (fd != STDIN_FILENO)
 			close(fd);
 	}
-	fflush(stdout);
+	if (out_flush(&c.o) < 0) {
+		errorf("parse", "cannot write the output: %s", strerror(errno ? errno : EIO));
+		return EXIT_INFRA;
+	}
 	return ret;
 }

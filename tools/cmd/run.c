@@ -48,7 +48,7 @@ static int add_variant(struct campaign *c, const char *arg, bool *replaced)
 		return -E2BIG;
 	v = &c->variants[c->nvariants++];
 	v->name = eq ? strndup(arg, eq - arg) : strdup(arg);
-	if (!v->name[0] || v->name[strspn(v->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")])
+	if (!campaign_name_valid(v->name))
 		return -EINVAL;
 	if (!eq || !eq[1])
 		return 0;
@@ -235,6 +235,11 @@ int cmd_run(int argc, char **argv)
 		c->target = strdup(target);
 	}
 	if (name) {
+		if (!campaign_name_valid(name)) {
+			errorf("run", "--name '%s': the name may hold only letters, digits, '.', '_' and '-'", name);
+			campaign_free(c);
+			return EXIT_USAGE;
+		}
 		free(c->name);
 		c->name = strdup(name);
 	}

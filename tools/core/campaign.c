@@ -23,6 +23,9 @@ static int fail(struct ctx *x, yaml_node_t *n, const char *fmt, ...)
 	va_list ap;
 	int off = snprintf(x->err, x->errsize, "%s:%zu: ", x->path, n ? n->start_mark.line + 1 : 0);
 
+	/* a path longer than err: the message is cut, never written past it */
+	if (off < 0 || (size_t)off >= x->errsize)
+		return -EINVAL;
 	va_start(ap, fmt);
 	vsnprintf(x->err + off, x->errsize - off, fmt, ap);
 	va_end(ap);
@@ -280,9 +283,9 @@ int campaign_until_parse(const char *line, struct campaign_until *u)
 	return r;
 }
 
-static bool plain_word(const char *s)
+bool campaign_name_valid(const char *s)
 {
-	return s[0] != '.' &&
+	return s && s[0] && s[0] != '.' &&
 	       !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")];
 }
 
@@ -299,7 +302,7 @@ static int load_variant(struct ctx *x, yaml_node_t *n, struct campaign_variant *
 	if ((r = check_keys(x, n, what, keys)) || (r = str(x, n, what, "name", true, &v->name)) ||
 	    (r = str(x, n, what, "kernel", false, &v->kernel_src)))
 		return r;
-	if (!plain_word(v->name))
+	if (!campaign_name_valid(v->name))
 		return fail(x, get(x, n, "name"), "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'",
 			    what, v->name);
 	p = get(x, n, "patches");
@@ -335,7 +338,7 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 	    (r = num(x, n, what, "extra_nodes", 0, 100000, 0, &s->extra_nodes)) ||
 	    (r = str(x, n, what, "cpu", false, &s->cpu)))
 		return r;
-	if (!plain_word(s->name))
+	if (!campaign_name_valid(s->name))
 		return fail(x, get(x, n, "name"), "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'",
 			    what, s->name);
 	if (!s->board)
@@ -346,6 +349,57 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 	if (!s->cpu)
 		s->cpu = strdup("max,pauth-impdef=on");
 	return 0;
+}
+
+/*
+ * Bounds before libyaml's document loader, whose time grows with the square
+ * of the nesting depth: a spec is at most CAMPAIGN_MAX_BYTES, nested at most
+ * CAMPAIGN_MAX_DEPTH levels, and one document.  One pass of events, which
+ * stops at the first level too deep; f is rewound.  0 or -EINVAL (err).
+ */
+static int prescan(FILE *f, const char *path, char *err, size_t errsize)
+{
+	yaml_parser_t p;
+	yaml_event_t e;
+	int depth = 0, docs = 0, r = 0;
+	long size;
+
+	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > CAMPAIGN_MAX_BYTES) {
+		snprintf(err, errsize, "%s: %ld bytes: a campaign spec is at most %d", path, size, CAMPAIGN_MAX_BYTES);
+		return -EINVAL;
+	}
+	rewind(f);
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_file(&p, f);
+	for (bool done = false; !done && !r;) {
+		if (!yaml_parser_parse(&p, &e))
+			break; /* the loader reports the syntax error */
+		switch (e.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > CAMPAIGN_MAX_DEPTH) {
+				snprintf(err, errsize, "%s:%zu: nested more than %d levels deep", path,
+					 e.start_mark.line + 1, CAMPAIGN_MAX_DEPTH);
+				r = -EINVAL;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT: depth--; break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				snprintf(err, errsize, "%s:%zu: a second YAML document: a spec is one", path,
+					 e.start_mark.line + 1);
+				r = -EINVAL;
+			}
+			break;
+		case YAML_STREAM_END_EVENT: done = true; break;
+		default: break;
+		}
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	rewind(f);
+	return r;
 }
 
 int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t errsize)
@@ -363,6 +417,11 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 	if (!f) {
 		snprintf(ret_err, errsize, "cannot open '%s': %s", path, strerror(errno));
 		return -errno;
+	}
+	r = prescan(f, path, ret_err, errsize);
+	if (r < 0) {
+		fclose(f);
+		return r;
 	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, f);
@@ -392,7 +451,7 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 	    (r = str(&x, root, "campaign", "agent", false, &c->agent_args)))
 		goto out;
 	/* the name becomes a directory and a key: keep it a plain word */
-	if (!plain_word(c->name)) {
+	if (!campaign_name_valid(c->name)) {
 		r = fail(&x, get(&x, root, "campaign"),
 			 "campaign: the name '%s' may hold only letters, digits, '.', '_' and '-'", c->name);
 		goto out;
@@ -438,6 +497,13 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 		c->nsetups++;
 		if (r)
 			goto out;
+		/* two setups of one name would pool their boots into one row */
+		for (int j = 0; j < c->nsetups - 1; j++)
+			if (!strcmp(c->setups[j].name, c->setups[c->nsetups - 1].name)) {
+				r = fail(&x, yaml_document_get_node(&x.doc, *it), "setups: '%s' is named twice",
+					 c->setups[j].name);
+				goto out;
+			}
 	}
 	/* the stopping rule, now that the variants are known */
 	n = get(&x, root, "stop");

@@ -18,6 +18,10 @@
 /* infra retries of one boot before it is given up */
 #define CAMPAIGN_MAX_RETRIES 2
 
+/* Bounds of a spec file, checked before it is parsed (campaign_load). */
+#define CAMPAIGN_MAX_BYTES (1 << 20)
+#define CAMPAIGN_MAX_DEPTH 64
+
 struct campaign_variant {
 	char *name;
 	char *kernel_src;	/* NULL: Debian's linux-source (fetch-kernel.sh) */
@@ -106,5 +110,13 @@ int campaign_timeout_set(struct campaign_timeouts *t, const char *assignment);
  * LAVA job.  Returns a malloc'd string, or NULL (ENOMEM).
  */
 char *campaign_kernel_args(const struct campaign *c);
+
+/*
+ * The one check of a name (campaign, variant, setup) wherever it enters: a
+ * spec, a flag, a store.  A name becomes a directory, a file name part and
+ * a QEMU option value, so it is a plain word: letters, digits, '.', '_' and
+ * '-', not empty, not starting with '.'.
+ */
+bool campaign_name_valid(const char *s);
 
 #endif

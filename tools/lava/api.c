@@ -2,9 +2,11 @@
 /* lava-api.c - see lava-api.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <curl/curl.h>
 
@@ -79,6 +81,16 @@ int lava_token_read(const char *token_file, char **ret_token, char *err, size_t 
 	return *ret_token ? 0 : -ENOMEM;
 }
 
+/* Is the host of "host[:port][/...]" a loopback address? */
+static bool loopback(const char *host)
+{
+	size_t n = strcspn(host, ":/");
+
+	if (host[0] == '[')
+		return !strncmp(host, "[::1]", 5);
+	return (n == 9 && !strncasecmp(host, "localhost", 9)) || !strncmp(host, "127.", 4);
+}
+
 int lava_api_new(const char *url, const char *token, const struct lava_api_opts *opts,
 		 struct lava_api **ret)
 {
@@ -90,6 +102,8 @@ int lava_api_new(const char *url, const char *token, const struct lava_api_opts 
 
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
 		return -EINVAL;
+	if (token && !strncmp(url, "http://", 7) && !(opts && opts->insecure) && !loopback(url + 7))
+		return -EPERM;
 	if (!global_done) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		global_done = 1;

@@ -41,6 +41,7 @@ struct lava_api_opts {
 	int retries;			/* after the first try; default 5 */
 	long backoff_ms;		/* first wait, doubled each retry; default 500 */
 	bool verbose;			/* one line per request on stderr (never the token) */
+	bool insecure;			/* send the token over plain http to any host */
 };
 
 /*
@@ -55,7 +56,10 @@ int lava_token_read(const char *token_file, char **ret_token, char *err, size_t 
 /*
  * url: the server's base URL ("http://host:port", a trailing "/" or
  * "/api/v0.2/" is accepted).  token may be NULL (anonymous).  opts may be
- * NULL for the defaults.  Returns 0 or -ENOMEM/-EINVAL (not an http(s) URL).
+ * NULL for the defaults.  A token goes only to an https URL, to a loopback
+ * host (localhost, 127.x.x.x, [::1]) or with opts->insecure.  Returns 0 or
+ * -ENOMEM, -EINVAL (not an http(s) URL), -EPERM (a token over plain http
+ * to another host).
  */
 int lava_api_new(const char *url, const char *token, const struct lava_api_opts *opts,
 		 struct lava_api **ret);

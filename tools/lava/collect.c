@@ -302,11 +302,18 @@ struct collector {
 static struct lava_api *api_for(struct collector *c, const char *server, char *err, size_t errsize)
 {
 	struct lava_api *a;
+	int r;
 
 	for (int i = 0; i < c->napi; i++)
 		if (!strcmp(lava_api_url(c->api[i]), server))
 			return c->api[i];
-	if (c->napi == (int)(sizeof(c->api) / sizeof(c->api[0])) || lava_api_new(server, c->token, &c->opts, &a) < 0) {
+	r = c->napi == (int)(sizeof(c->api) / sizeof(c->api[0])) ? -E2BIG : lava_api_new(server, c->token, &c->opts, &a);
+	if (r == -EPERM) {
+		snprintf(err, errsize, "not sending the token over plain http to '%s' (https, a loopback host, or --insecure)",
+			 server);
+		return NULL;
+	}
+	if (r < 0) {
 		snprintf(err, errsize, "cannot use LAVA server '%s'", server);
 		return NULL;
 	}
@@ -578,6 +585,7 @@ static void collect_usage(void)
 	printf("usage: oopsfarm lava collect --store FILE --campaign NAME [options]\n\n"
 	       "  --url URL          only the jobs of this server (default: every server the store names)\n"
 	       "  --token-file FILE  the API token (default $OOPSFARM_LAVA_TOKEN); never printed\n"
+	       "  --insecure         send the token over plain http to a host that is not loopback\n"
 	       "  --wait             poll until every job is collected\n"
 	       "  --interval SEC     between polls (default 2)\n"
 	       "  --timeout SEC      give up waiting after this (default 3600)\n"
@@ -647,6 +655,7 @@ int lava_cmd_collect(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "logs", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "insecure", no_argument, NULL, 'I' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -670,6 +679,7 @@ int lava_cmd_collect(int argc, char **argv)
 		case 't': timeout = atof(optarg); break;
 		case 'L': logs = optarg; break;
 		case 'v': c.opts.verbose = true; break;
+		case 'I': c.opts.insecure = true; break;
 		case 'q': c.quiet = true; break;
 		case 'h': collect_usage(); return EXIT_OK;
 		default: return usage_hint("lava collect");

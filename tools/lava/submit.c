@@ -186,6 +186,7 @@ static void submit_usage(void)
 	printf("usage: oopsfarm lava submit --url URL [options] CAMPAIGN.yaml\n\n"
 	       "  --url URL            the LAVA server (http://host:port)\n"
 	       "  --token-file FILE    the API token (default $OOPSFARM_LAVA_TOKEN); never printed\n"
+	       "  --insecure           send the token over plain http to a host that is not loopback\n"
 	       "  --store FILE         results store (default build/run/<campaign>/results.db)\n"
 	       "  --boots-per-job N    (boot, test) pairs per job (default 10)\n"
 	       "  --artifacts-url BASE where the worker finds the staged artifacts (default file://<dir>)\n"
@@ -216,6 +217,7 @@ int lava_cmd_submit(int argc, char **argv)
 		{ "priority", required_argument, NULL, 'p' },
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "insecure", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -226,7 +228,7 @@ int lava_cmd_submit(int argc, char **argv)
 	struct variant_artifacts va[CAMPAIGN_MAX_VARIANTS];
 	int64_t vid[CAMPAIGN_MAX_VARIANTS], sid[CAMPAIGN_MAX_SETUPS], cid;
 	char dtb[CAMPAIGN_MAX_SETUPS][1100];
-	char dir[1024], spath[1100], adir[1200], base[1400], err[2048], *agent_args = NULL, checked[CAMPAIGN_MAX_SETUPS][64];
+	char dir[1024], spath[1100], adir[1200], base[PATH_MAX + 8], err[2048], *agent_args = NULL, checked[CAMPAIGN_MAX_SETUPS][64];
 	struct campaign *c = NULL;
 	struct store *s = NULL;
 	struct lava_api *a = NULL;
@@ -258,6 +260,7 @@ int lava_cmd_submit(int argc, char **argv)
 		case 'p': priority = optarg; break;
 		case 'd': dry = true; break;
 		case 'v': aopts.verbose = true; break;
+		case 'I': aopts.insecure = true; break;
 		case 'h': submit_usage(); return EXIT_OK;
 		default: return usage_hint("lava submit");
 		}
@@ -272,8 +275,12 @@ int lava_cmd_submit(int argc, char **argv)
 	}
 	if (!dry && (rc = common_token("lava submit", token_file, &token)))
 		goto out;
-	if (url && lava_api_new(url, token, &aopts, &a) < 0) {
-		errorf("lava submit", "'%s' is not an http(s) URL", url);
+	if (url && (r = lava_api_new(url, token, &aopts, &a)) < 0) {
+		if (r == -EPERM)
+			errorf("lava submit", "not sending the token over plain http to '%s' (https, a loopback host, or --insecure)",
+			       url);
+		else
+			errorf("lava submit", "'%s' is not an http(s) URL", url);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -338,7 +345,7 @@ int lava_cmd_submit(int argc, char **argv)
 		goto out;
 	}
 	for (int v = 0; v < c->nvariants; v++) {
-		char src[1200], dst[1300], vdir[1300];
+		char src[1200], dst[1500], vdir[1400];
 
 		fprintf(stderr, "oopsfarm lava submit: building variant '%s'\n", c->variants[v].name);
 		if (artifacts_variant(recipe, &c->variants[v], init, dir, &va[v], err, sizeof(err)) < 0) {
@@ -611,6 +618,7 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		{ "offline", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "insecure", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -620,9 +628,9 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 	struct lava_api *a = NULL;
 	struct job_line *lines = NULL;
 	struct store *s = NULL;
-	struct out o = { .f = stdout };
+	struct out o;
 	char *token = NULL, err[2048];
-	bool offline = false;
+	bool offline = false, json = false;
 	long long only = 0;
 	int opt, r, n = 0, rc = EXIT_OK, done = 0, shown = 0;
 
@@ -633,8 +641,9 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		case 'T': token_file = optarg; break;
 		case 'j': only = atoll(optarg); break;
 		case 'o': offline = true; break;
-		case 'J': o.json = true; break;
+		case 'J': json = true; break;
 		case 'v': aopts.verbose = true; break;
+		case 'I': aopts.insecure = true; break;
 		case 'h':
 			printf("usage: oopsfarm %s --store FILE --campaign NAME [--token-file FILE] [--job ID]%s\n\n%s", cmd,
 			       cancel ? "" : " [--offline] [--json]",
@@ -670,11 +679,11 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (o.json) {
-		printf("{\"version\":1,\"campaign\":");
-		json_escape(stdout, campaign);
-		printf(",\"jobs\":[");
-	}
+	out_init(&o, stdout, json);
+	out_obj_open(&o, NULL);
+	out_u64(&o, "version", NULL, 1);
+	out_str(&o, "campaign", NULL, campaign);
+	out_arr_open(&o, "jobs");
 	for (int k = 0; k < n; k++) {
 		struct job_line *l = &lines[k];
 
@@ -683,8 +692,12 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		if (!offline && (!a || strcmp(lava_api_url(a), l->server))) {
 			lava_api_free(a);
 			a = NULL;
-			if (lava_api_new(l->server, token, &aopts, &a) < 0) {
-				errorf(cmd, "bad server URL '%s' in the store", l->server);
+			if ((r = lava_api_new(l->server, token, &aopts, &a)) < 0) {
+				if (r == -EPERM)
+					errorf(cmd, "not sending the token over plain http to '%s' (https, a loopback host, or --insecure)",
+					       l->server);
+				else
+					errorf(cmd, "bad server URL '%s' in the store", l->server);
 				rc = EXIT_INFRA;
 				break;
 			}
@@ -725,10 +738,8 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		}
 		if (cancel)
 			continue;
-		if (o.json && shown)
-			printf(",");
 		shown++;
-		out_begin(&o);
+		out_obj_open(&o, NULL);
 		out_u64(&o, "job", "%-7llu", (unsigned long long)l->job);
 		out_str(&o, "variant", " %-20s", l->variant);
 		out_str(&o, "setup", " %-16s", l->setup);
@@ -737,11 +748,15 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		out_str(&o, "health", " %-10s", l->health);
 		out_u64(&o, "boots", " %llu", (unsigned long long)l->boots);
 		out_u64(&o, "stored", " boots, %llu stored", (unsigned long long)l->stored);
-		out_bool(&o, "collected", ", collected: %s", l->collected);
-		out_end(&o);
+		out_bool(&o, "collected", ", collected: %s\n", l->collected);
+		out_obj_close(&o);
 	}
-	if (o.json)
-		printf("]}\n");
+	out_arr_close(&o);
+	out_obj_close(&o);
+	if (out_flush(&o) < 0) {
+		errorf(cmd, "cannot write the output: %s", strerror(errno ? errno : EIO));
+		rc = EXIT_INFRA;
+	}
 	if (cancel)
 		fprintf(stderr, "oopsfarm lava cancel: %s: %d jobs canceled\n", campaign, done);
 out:

@@ -112,10 +112,9 @@ static void path_absolute(const char *path, char *buf, size_t size)
 			return;
 		}
 	}
-	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+	/* past PATH_MAX no file can be named: the path stays as given */
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)) || snprintf(buf, size, "%s/%s", cwd, path) >= (int)size)
 		snprintf(buf, size, "%s", path);
-	else
-		snprintf(buf, size, "%s/%s", cwd, path);
 }
 
 /* Writes an href: the URL as it is when it is one, else the log's path

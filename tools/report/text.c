@@ -23,6 +23,7 @@
 #include "stats.h"
 #include "core/sequential.h"
 #include "store/queries.h"
+#include "util/utf8.h"
 #include "store/store.h"
 
 #define MAX_CELLS 64
@@ -59,31 +60,13 @@ bool report_compare(const struct report_cell *worst, const struct report_cell *c
 	return true;
 }
 
-/* Length of the valid UTF-8 sequence at p that XML allows, or 0. */
+/* Length of the valid UTF-8 sequence at p that XML allows, or 0:
+ * U+FFFE and U+FFFF are not XML characters. */
 static int xml_char_len(const unsigned char *p)
 {
-	unsigned lo, hi;
+	int len = utf8_char_len(p);
 
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		lo = p[0] == 0xe0 ? 0xa0 : 0x80;
-		hi = p[0] == 0xed ? 0x9f : 0xbf;	/* no UTF-16 surrogates */
-		if (p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80)
-			return 0;
-		/* U+FFFE and U+FFFF are not XML characters */
-		return p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe ? 0 : 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		lo = p[0] == 0xf0 ? 0x90 : 0x80;
-		hi = p[0] == 0xf4 ? 0x8f : 0xbf;
-		if (p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
-			return 0;
-		return 4;
-	}
-	return 0;
+	return len == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe ? 0 : len;
 }
 
 void xml_escape(FILE *f, const char *s, bool attr)
@@ -113,7 +96,7 @@ void xml_escape(FILE *f, const char *s, bool attr)
 		default:
 			/* invalid UTF-8 (len 0) and controls XML 1.0 forbids */
 			if (!len || *p < 0x20 || *p == 0x7f)
-				fputs("\xef\xbf\xbd", f);
+				fputs(UTF8_REPLACEMENT, f);
 			else
 				fputc(*p, f);
 		}
@@ -190,8 +173,8 @@ fail:
 }
 
 /* The campaign's sequential rule, per setup, when it was run with one. */
-static void report_sequential(struct store *s, int64_t cid, const struct report_cell *cells, int ncells,
-			      bool json)
+static void report_sequential(struct out *o, struct store *s, int64_t cid, const struct report_cell *cells,
+			      int ncells)
 {
 	bool any = false;
 
@@ -207,21 +190,29 @@ static void report_sequential(struct store *s, int64_t cid, const struct report_
 			continue;
 		seq_describe(&u, &st, line, sizeof(line));
 		fixed_n = seq_fixed_n(&u, &fixed_c);
-		if (json) {
-			printf("%s{\"setup\":", any ? "," : ",\"sequential\":[");
-			json_escape(stdout, cells[i].setup);
-			printf(",\"test\":\"%s\",\"decision\":\"%s\",\"used\":%d,\"at_decision\":%d,"
-			       "\"llr\":%.6f,\"bounds\":[%.6f,%.6f],\"alpha\":%g,\"beta\":%g,"
-			       "\"fixed_n\":%u,\"fixed_c\":%u,\"sentence\":",
-			       u.test == SEQ_COMPARE ? "compare" : "below",
-			       st.sprt.decision == SPRT_H1 ? "H1" : st.sprt.decision == SPRT_H0 ? "H0" : "none",
-			       st.used, st.at_decision, st.sprt.llr, st.sprt.lo, st.sprt.hi, u.alpha, u.beta, fixed_n,
-			       fixed_c);
-			json_escape(stdout, line);
-			printf("}");
-		} else {
-			if (!any)
-				printf("\n");
+		if (!any) {
+			out_arr_open(o, "sequential");
+			out_text(o, "\n");
+		}
+		out_obj_open(o, NULL);
+		out_str(o, "setup", NULL, cells[i].setup);
+		out_str(o, "test", NULL, u.test == SEQ_COMPARE ? "compare" : "below");
+		out_str(o, "decision", NULL,
+			st.sprt.decision == SPRT_H1 ? "H1" : st.sprt.decision == SPRT_H0 ? "H0" : "none");
+		out_i64(o, "used", NULL, st.used);
+		out_i64(o, "at_decision", NULL, st.at_decision);
+		out_double(o, "llr", NULL, st.sprt.llr);
+		out_arr_open(o, "bounds");
+		out_double(o, NULL, NULL, st.sprt.lo);
+		out_double(o, NULL, NULL, st.sprt.hi);
+		out_arr_close(o);
+		out_double(o, "alpha", NULL, u.alpha);
+		out_double(o, "beta", NULL, u.beta);
+		out_u64(o, "fixed_n", NULL, fixed_n);
+		out_u64(o, "fixed_c", NULL, fixed_c);
+		out_str(o, "sentence", NULL, line);
+		out_obj_close(o);
+		if (!o->json) {
 			printf("[%s] sequential: %s.\n", cells[i].setup, line);
 			if (u.test == SEQ_COMPARE) {
 				/* discordant pairs come at pC(1-pT) + pT(1-pC) per pair */
@@ -253,14 +244,15 @@ static void report_sequential(struct store *s, int64_t cid, const struct report_
 		any = true;
 		seq_until_free(&u);
 	}
-	if (json && any)
-		printf("]");
+	if (any)
+		out_arr_close(o);
 }
 
 int report_print(const struct report_opts *o)
 {
 	const char *path = o->store, *campaign = o->campaign, *junit = o->junit, *html = o->html;
 	bool json = o->json;
+	struct out out;
 	struct store *s;
 	struct store_rows *st = NULL;
 	struct report_cell cells[MAX_CELLS];
@@ -274,6 +266,15 @@ int report_print(const struct report_opts *o)
 	r = access(path, R_OK) < 0 ? -errno : store_open(path, &s);
 	if (r < 0) {
 		errorf("report", "cannot open store '%s': %s", path, strerror(-r));
+		return EXIT_INFRA;
+	}
+	/* a corrupt store gives no report, never an empty one (exit 0 would
+	 * let a CI pass on a JUnit file without tests) */
+	r = store_check(s);
+	if (r < 0) {
+		errorf("report", "store '%s' %s", path, r == -EBADMSG ? "is corrupt (sqlite quick_check failed)"
+								       : store_errmsg(s));
+		store_close(s);
 		return EXIT_INFRA;
 	}
 	/* the named campaign, or the newest one */
@@ -318,37 +319,37 @@ int report_print(const struct report_opts *o)
 		return EXIT_INFRA;
 	}
 
-	if (json) {
-		printf("{\"version\":1,\"campaign\":");
-		json_escape(stdout, name);
-		printf(",\"target\":");
-		json_escape(stdout, target);
-		printf(",\"cells\":[");
-	} else {
-		printf("campaign %s\ntarget   %s\n\n", name, target[0] ? target : "(none: every crash counts)");
-		printf("%-22s %-16s %6s %6s %8s %-18s %6s %5s\n", "VARIANT", "SETUP", "BOOTS", "FAILS", "RATE",
-		       "95% CI", "INFRA", "HANGS");
-	}
+	out_init(&out, stdout, json);
+	out_obj_open(&out, NULL);
+	out_u64(&out, "version", NULL, 1);
+	out_str(&out, "campaign", "campaign %s\n", name);
+	out_str(&out, "target", NULL, target);
+	out_text(&out, "target   %s\n\n", target[0] ? target : "(none: every crash counts)");
+	out_text(&out, "%-22s %-16s %6s %6s %8s %-18s %6s %5s\n", "VARIANT", "SETUP", "BOOTS", "FAILS", "RATE",
+		 "95% CI", "INFRA", "HANGS");
+	out_arr_open(&out, "cells");
 	for (int i = 0; i < ncells; i++) {
 		struct report_cell *c = &cells[i];
 		char a[32], b[32], d[32];
 
-		if (json) {
-			printf("%s{\"variant\":", i ? "," : "");
-			json_escape(stdout, c->variant);
-			printf(",\"setup\":");
-			json_escape(stdout, c->setup);
-			printf(",\"boots\":%u,\"target_failures\":%u,\"rate\":%.6f,\"ci95\":[%.6f,%.6f],"
-			       "\"infra\":%u,\"hangs\":%u,\"other\":[",
-			       c->boots, c->fails, c->boots ? (double)c->fails / c->boots : 0.0, c->lo, c->hi,
-			       c->infra, c->hangs);
-		} else {
-			snprintf(d, sizeof(d), "[%s, %s]", report_pct(c->lo, a, sizeof(a)),
-				 report_pct(c->hi, b, sizeof(b)));
-			printf("%-22s %-16s %6u %6u %8s %-18s %6u %5u\n", c->variant, c->setup, c->boots, c->fails,
-			       report_pct(c->boots ? (double)c->fails / c->boots : 0.0, a, sizeof(a)), d, c->infra,
-			       c->hangs);
-		}
+		double rate = c->boots ? (double)c->fails / c->boots : 0.0;
+
+		snprintf(d, sizeof(d), "[%s, %s]", report_pct(c->lo, a, sizeof(a)), report_pct(c->hi, b, sizeof(b)));
+		out_obj_open(&out, NULL);
+		out_str(&out, "variant", "%-22s ", c->variant);
+		out_str(&out, "setup", "%-16s ", c->setup);
+		out_u64(&out, "boots", "%6llu ", c->boots);
+		out_u64(&out, "target_failures", "%6llu ", c->fails);
+		out_double(&out, "rate", NULL, rate);
+		out_str(&out, NULL, "%8s ", report_pct(rate, a, sizeof(a)));
+		out_arr_open(&out, "ci95");
+		out_double(&out, NULL, NULL, c->lo);
+		out_double(&out, NULL, NULL, c->hi);
+		out_arr_close(&out);
+		out_str(&out, NULL, "%-18s ", d);
+		out_u64(&out, "infra", "%6llu ", c->infra);
+		out_u64(&out, "hangs", "%5llu\n", c->hangs);
+		out_arr_open(&out, "other");
 		/* other crash titles: counted on their own, never in the target
 		 * rate; a wrong kernel's crashes (infra) are not the variant's */
 		store_rows_open(s, STORE_Q_OTHER_TITLES, &st, "iiit", cid, c->variant_id, c->setup_id, target);
@@ -356,28 +357,23 @@ int report_print(const struct report_opts *o)
 			const char *title = store_rows_text(st, 0);
 			const char *log = store_rows_null(st, 2) ? NULL : store_rows_text(st, 2);
 
-			if (json) {
-				printf("%s{\"title\":", k ? "," : "");
-				json_escape(stdout, title);
-				printf(",\"boots\":%d,\"first_log\":", (int)store_rows_int(st, 1));
-				json_escape(stdout, log ? log : "");
-				printf("}");
-			} else {
-				printf("    other: %4d x %s  (first: %s)\n", (int)store_rows_int(st, 1), title,
-				       log ? log : "-");
-			}
+			out_obj_open(&out, NULL);
+			out_str(&out, "title", NULL, title);
+			out_i64(&out, "boots", "    other: %4lld x ", store_rows_int(st, 1));
+			out_str(&out, NULL, "%s", title);
+			out_str(&out, "first_log", "  (first: %s)\n", log ? log : (json ? "" : NULL));
+			out_obj_close(&out);
 		}
 		store_rows_close(st);
-		if (json)
-			printf("]}");
+		out_arr_close(&out);
+		out_obj_close(&out);
 	}
-	if (json)
-		printf("],\"comparisons\":[");
-	else
-		printf("\n");
+	out_arr_close(&out);
+	out_text(&out, "\n");
+	out_arr_open(&out, "comparisons");
 
 	/* each setup: every variant against the one that fails most */
-	for (int i = 0, nc = 0; i < ncells; i++) {
+	for (int i = 0; i < ncells; i++) {
 		const struct report_cell *worst;
 
 		if (i && !strcmp(cells[i].setup, cells[i - 1].setup))
@@ -404,27 +400,24 @@ int report_print(const struct report_opts *o)
 					 worst->variant, report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
 					 report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, e, sizeof(e)),
 					 worst->boots, c->variant, c->fails, c->boots, p);
-			if (json) {
-				printf("%s{\"setup\":", nc++ ? "," : "");
-				json_escape(stdout, c->setup);
-				printf(",\"worse\":");
-				json_escape(stdout, worst->variant);
-				printf(",\"better\":");
-				json_escape(stdout, c->variant);
-				printf(",\"fisher_p\":%.6g,\"detect_bound_99\":%.6f,\"sentence\":", p, bound);
-				json_escape(stdout, sentence);
-				printf("}");
-			} else {
-				printf("[%s] %s.\n", c->setup, sentence);
-			}
+			out_obj_open(&out, NULL);
+			out_str(&out, "setup", "[%s] ", c->setup);
+			out_str(&out, "worse", NULL, worst->variant);
+			out_str(&out, "better", NULL, c->variant);
+			out_double(&out, "fisher_p", NULL, p);
+			out_double(&out, "detect_bound_99", NULL, bound);
+			out_str(&out, "sentence", "%s.\n", sentence);
+			out_obj_close(&out);
 		}
 	}
-	if (json)
-		printf("]");
-	report_sequential(s, cid, cells, ncells, json);
-	if (json)
-		printf("}\n");
-	fflush(stdout);
+	out_arr_close(&out);
+	report_sequential(&out, s, cid, cells, ncells);
+	out_obj_close(&out);
+	if (out_flush(&out) < 0) {
+		errorf("report", "cannot write the report: %s", strerror(errno ? errno : EIO));
+		store_close(s);
+		return EXIT_INFRA;
+	}
 
 	/* the files people share: written after the report, from the same cells */
 	rep = (struct report){ .s = s, .cid = cid, .name = name, .target = target, .store = path,

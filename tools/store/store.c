@@ -101,9 +101,23 @@ int store_open(const char *path, struct store **ret)
 		static const char *const steps[] = { schema_v1, schema_v2 };
 		char bump[64];
 
+		int now = -1;
+
 		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d; COMMIT", v + 1);
 		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 			goto fail;
+		/* another process may have migrated while we waited for the
+		 * lock: the version is read again inside the transaction */
+		if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				now = sqlite3_column_int(st, 0);
+			sqlite3_finalize(st);
+		}
+		if (now > v) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			v = now - 1;
+			continue;
+		}
 		if (sqlite3_exec(s->db, steps[v], NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(s->db, bump, NULL, NULL, NULL) != SQLITE_OK) {
 			r = sql_err(s->db);
@@ -325,4 +339,17 @@ int store_count_boots(struct store *s, int64_t campaign_id, int64_t variant_id, 
 const char *store_errmsg(struct store *s)
 {
 	return sqlite3_errmsg(store_db(s));
+}
+
+int store_check(struct store *s)
+{
+	sqlite3_stmt *st;
+	int r = -EBADMSG;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
+		return sql_err(s->db);
+	if (sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
+		r = 0;
+	sqlite3_finalize(st);
+	return r;
 }

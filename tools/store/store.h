@@ -76,6 +76,9 @@ int store_count_boots(struct store *s, int64_t campaign_id, int64_t variant_id, 
 /* The underlying handle, for the queries of tools/store/ only. */
 struct sqlite3 *store_db(struct store *s);
 
+/* SQLite's quick integrity check: 0, -EBADMSG (the file is corrupt), -errno. */
+int store_check(struct store *s);
+
 /* SQLite's words for the last error on s (sqlite3_errmsg). */
 const char *store_errmsg(struct store *s);
 

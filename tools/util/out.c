@@ -1,15 +1,27 @@
 // SPDX-License-Identifier: MIT
-/* Shared output helpers: errors, usage hints, text/JSON printing. */
+/* out.c - see out.h. */
+#include <assert.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "oopsfarm.h"
+#include "util/out.h"
+#include "util/utf8.h"
 
 void json_escape(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	while (*p) {
+		int len = utf8_char_len(p);
+
+		if (len > 1) {
+			fwrite(p, 1, len, f);
+			p += len;
+			continue;
+		}
 		switch (*p) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;
@@ -17,55 +29,141 @@ void json_escape(FILE *f, const char *s)
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
 		default:
-			/* control bytes and bytes that are not valid UTF-8 on
-			 * their own are escaped so the output stays valid JSON */
-			if (*p < 0x20 || *p >= 0x7f)
+			if (!len)
+				fputs(UTF8_REPLACEMENT, f);
+			else if (*p < 0x20 || *p == 0x7f)
 				fprintf(f, "\\u%04x", *p);
 			else
 				fputc(*p, f);
 		}
+		p++;
 	}
 	fputc('"', f);
 }
 
+void out_init(struct out *o, FILE *f, bool json)
+{
+	*o = (struct out){ .f = f, .json = json };
+	o->first[0] = true;
+}
+
+/* The separator and the key of the next member or element; false for a
+ * text-only column (no key in an object). */
+static bool member(struct out *o, const char *key)
+{
+	bool in_object = o->depth > 0 && !o->array[o->depth];
+
+	if (in_object && !key)
+		return false;
+	if (!o->first[o->depth])
+		fputc(',', o->f);
+	o->first[o->depth] = false;
+	if (in_object) {
+		json_escape(o->f, key);
+		fputc(':', o->f);
+	}
+	return true;
+}
+
+static void open(struct out *o, const char *key, char c)
+{
+	if (!o->json)
+		return;
+	assert(o->depth < OUT_MAX_DEPTH);
+	member(o, key);
+	fputc(c, o->f);
+	o->first[++o->depth] = true;
+	o->array[o->depth] = c == '[';
+}
+
+static void close_(struct out *o, char c)
+{
+	if (!o->json)
+		return;
+	assert(o->depth > 0);
+	fputc(c, o->f);
+	if (--o->depth == 0) {
+		fputc('\n', o->f);
+		o->first[0] = true;
+	}
+}
+
+void out_obj_open(struct out *o, const char *key)
+{
+	open(o, key, '{');
+}
+
+void out_obj_close(struct out *o)
+{
+	close_(o, '}');
+}
+
+void out_arr_open(struct out *o, const char *key)
+{
+	open(o, key, '[');
+}
+
+void out_arr_close(struct out *o)
+{
+	close_(o, ']');
+}
+
 void out_begin(struct out *o)
 {
-	o->first = true;
 	if (o->json)
-		fputc('{', o->f);
+		out_obj_open(o, NULL);
 }
 
 void out_end(struct out *o)
 {
-	fputs(o->json ? "}\n" : "\n", o->f);
-}
-
-static void out_key(struct out *o, const char *key)
-{
-	if (!o->first)
-		fputc(',', o->f);
-	o->first = false;
-	json_escape(o->f, key);
-	fputc(':', o->f);
+	if (o->json)
+		out_obj_close(o);
+	else
+		fputc('\n', o->f);
 }
 
 void out_str(struct out *o, const char *key, const char *textfmt, const char *val)
 {
-	if (o->json && !key)
-		return;		/* a text-only column */
 	if (o->json) {
-		out_key(o, key);
-		json_escape(o->f, val);
+		if (!member(o, key))
+			return;
+		if (val)
+			json_escape(o->f, val);
+		else
+			fputs("null", o->f);
 	} else if (textfmt) {
-		fprintf(o->f, textfmt, val);
+		fprintf(o->f, textfmt, val ? val : "-");
 	}
 }
 
 void out_u64(struct out *o, const char *key, const char *textfmt, unsigned long long val)
 {
 	if (o->json) {
-		out_key(o, key);
+		if (!member(o, key))
+			return;
 		fprintf(o->f, "%llu", val);
+	} else if (textfmt) {
+		fprintf(o->f, textfmt, val);
+	}
+}
+
+void out_i64(struct out *o, const char *key, const char *textfmt, long long val)
+{
+	if (o->json) {
+		if (!member(o, key))
+			return;
+		fprintf(o->f, "%lld", val);
+	} else if (textfmt) {
+		fprintf(o->f, textfmt, val);
+	}
+}
+
+void out_double(struct out *o, const char *key, const char *textfmt, double val)
+{
+	if (o->json) {
+		if (!member(o, key))
+			return;
+		fprintf(o->f, "%.6g", val);
 	} else if (textfmt) {
 		fprintf(o->f, textfmt, val);
 	}
@@ -74,7 +172,8 @@ void out_u64(struct out *o, const char *key, const char *textfmt, unsigned long 
 void out_bool(struct out *o, const char *key, const char *textfmt, bool val)
 {
 	if (o->json) {
-		out_key(o, key);
+		if (!member(o, key))
+			return;
 		fputs(val ? "true" : "false", o->f);
 	} else if (textfmt) {
 		fprintf(o->f, textfmt, val ? "yes" : "no");
@@ -84,9 +183,28 @@ void out_bool(struct out *o, const char *key, const char *textfmt, bool val)
 void out_hex64(struct out *o, const char *key, const char *textfmt, unsigned long long val)
 {
 	if (o->json) {
-		out_key(o, key);
+		if (!member(o, key))
+			return;
 		fprintf(o->f, "\"%016llx\"", val);
 	} else if (textfmt) {
 		fprintf(o->f, textfmt, val);
 	}
+}
+
+void out_text(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->json)
+		return;
+	va_start(ap, fmt);
+	vfprintf(o->f, fmt, ap);
+	va_end(ap);
+}
+
+int out_flush(struct out *o)
+{
+	if (fflush(o->f) == EOF || ferror(o->f))
+		return errno ? -errno : -EIO;
+	return 0;
 }
