@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "board", cmd_board, "check board descriptions, list serial adapters, read a console" },
 	{ "image", cmd_image, "write and read Android boot and vendor_boot images" },
 	{ "fastboot", cmd_fastboot, "check, flash, switch slots and boot a fastboot board" },
+	{ "bisect", cmd_bisect, "find the commit that brought a flaky crash" },
 };
 
 static int help(FILE *f)

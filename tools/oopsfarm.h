@@ -34,6 +34,7 @@ int cmd_nightly(int argc, char **argv);
 int cmd_board(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_fastboot(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
 
 #include "util/msg.h"
 

@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# oopsfarm bisect on a real git history of 16 commits with a fake board: the
+# boot command prints real console captures.  From commit 9 on, a boot shows
+# the target (lkdtm's WARNING) in about 1 boot of 3, chosen by a hash of the
+# commit and the boot's seq, so the run is deterministic; any commit shows
+# another title (lkdtm's BUG) in about 1 boot of 8 and fails as infra in 1
+# of 10; commit 5 does not build.  Checks: the answer, every boot stored
+# once, kill -9 and --resume giving the same answer as a straight run, and
+# the bad-input messages and exit codes.
+. "$(dirname "$0")/lib.sh"
+OF=$(realpath "$OF")
+tmp=$(mktemp -d)
+bgpid=
+trap '[ -n "$bgpid" ] && kill -9 $bgpid 2>/dev/null; rm -rf "$tmp"' EXIT
+body tests/fixtures/real72-lkdtm-warning.log >"$tmp/warn.log"
+body tests/fixtures/real72-lkdtm-bug.log >"$tmp/bug.log"
+body tests/fixtures/real72-clean-boot.log >"$tmp/clean.log"
+T='WARNING in lkdtm_WARNING'
+
+# the history: base, then commits 1..16; commit 9 brings the bug, 5 breaks the build
+g="$tmp/tree"
+git init -q "$g"
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+export GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'
+echo 0 >"$g/rev"
+git -C "$g" add rev && git -C "$g" commit -qm base
+for i in $(seq 1 16); do
+	echo $i >"$g/rev"
+	msg="change $i"
+	[ $i -eq 9 ] && { touch "$g/bug"; msg="lkdtm: warn at init"; }
+	[ $i -eq 5 ] && touch "$g/broken"
+	[ $i -eq 6 ] && rm "$g/broken"
+	git -C "$g" add -A && git -C "$g" commit -qm "$msg"
+done
+git -C "$g" tag good HEAD~16
+git -C "$g" tag bad HEAD
+culprit=$(git -C "$g" rev-parse bad~7)
+other=$(git init -q "$tmp/other" && cd "$tmp/other" && git commit -q --allow-empty -m x && git rev-parse HEAD)
+git -C "$g" fetch -q "$tmp/other" "$other" 2>/dev/null
+
+cat >"$tmp/boot" <<EOF
+#!/bin/bash
+h=\$(printf '%s %s' "\$OOPSFARM_COMMIT" "\$OOPSFARM_BOOT" | sha1sum | cut -c1-8)
+h=\$((16#\$h))
+[ -e "$tmp/stop-at" ] && [ "\$OOPSFARM_BOOT" -ge "\$(cat "$tmp/stop-at")" ] && { rm "$tmp/stop-at"; echo \$\$ >"$tmp/sleeper"; echo "\$OOPSFARM_BOOT" >"$tmp/stopped"; exec sleep 30; }
+[ \$((h % 10)) -eq 0 ] && exit 1
+[ \$((h / 10 % 8)) -eq 0 ] && { cat "$tmp/bug.log"; exit 0; }
+[ -e bug ] && [ \$((h / 80 % 3)) -eq 0 ] && { cat "$tmp/warn.log"; exit 0; }
+cat "$tmp/clean.log"
+EOF
+chmod +x "$tmp/boot"
+build='test ! -e broken'
+bis() { "$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tmp/boot" --build "$build" \
+	--good-vouched --build-cost 2 "$@"; }
+
+# a straight run
+out=$(bis --store "$tmp/a.db" --json 2>"$tmp/a.err"); rc=$?
+t "a straight run exits 0" [ $rc -eq 0 ]
+py() { python3 -c "import json,sys; r=json.loads(sys.argv[1]); $2" "$1"; }
+t "it finds the commit that brings the warning at 0.95" py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit' and r['probability']>=0.95))"
+q() { sqlite3 "$1" "$2"; }
+t "every boot is stored once, in order" [ "$(q "$tmp/a.db" "select count(*), max(seq)+1, count(distinct seq) from bisect_events")" = "$(q "$tmp/a.db" "select count(*), count(*), count(*) from bisect_events")" ]
+boots=$(py "$out" "print(r['boots'])")
+t "the boots it reports are the boots stored" [ "$boots" -eq "$(q "$tmp/a.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+t "other titles are stored with their title" [ "$(q "$tmp/a.db" "select count(*) from bisect_events where kind='other' and title='kernel BUG in lkdtm_BUG'")" -gt 0 ]
+t "infra boots are stored, and retried" [ "$(q "$tmp/a.db" "select count(*) from bisect_events where kind='infra'")" -gt 0 ]
+t "the commit that does not build is skipped" [ "$(q "$tmp/a.db" "select count(*) from bisect_events where kind='build-failed' and sha='$(git -C "$g" rev-parse bad~11)'")" -le 1 ]
+t "progress goes to stderr" grep -q "^step: " "$tmp/a.err"
+
+# kill -9 in the middle of a boot, then --resume: the same answer, nothing twice
+echo 3 >"$tmp/stop-at"
+# (exec: $! must be oopsfarm itself, not a subshell around it)
+(exec "$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tmp/boot" --build "$build" \
+	--good-vouched --build-cost 2 --store "$tmp/b.db" --json >/dev/null 2>&1) &
+bgpid=$!
+for _ in $(seq 300); do [ -e "$tmp/stopped" ] && break; sleep 0.1; done
+kill -9 $bgpid; wait $bgpid 2>/dev/null; bgpid=
+before=$(q "$tmp/b.db" "select count(*) from bisect_events")
+t "killed with -9 during a boot: the events before it stored" [ "$before" -gt 0 ]
+kill -9 "$(cat "$tmp/sleeper")" 2>/dev/null
+out2=$(bis --store "$tmp/b.db" --resume --json 2>"$tmp/b.err"); rc=$?
+[ $rc -ne 0 ] && sed 's/^/# /' "$tmp/b.err"; [ $rc -ne 0 ] && cat "$tmp/b.err"
+t "--resume exits 0 and says it resumed" [ $rc -eq 0 ] && grep -q "(resumed)" "$tmp/b.err"
+# (the resumed run builds the commit in the tree again: one build more)
+t "--resume gives the straight run's answer, posterior and boots" [ "$(py "$out2" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]
+bootseq="select group_concat(sha||kind, ' ') from bisect_events where kind in ('pass','target','other','infra') order by seq"
+t "the resumed store holds the straight run's boots" [ "$(q "$tmp/b.db" "$bootseq")" = "$(q "$tmp/a.db" "$bootseq")" ]
+
+# bad input
+bis --store "$tmp/a.db" >/dev/null 2>"$tmp/e"; rc=$?
+t "the same bisect again without --resume: exit 2" [ $rc -eq 2 ] && grep -q "already holds this bisect" "$tmp/e"
+"$OF" bisect --tree "$g" --good bad --bad good --target "$T" --boot "$tmp/boot" --store "$tmp/c.db" 2>"$tmp/e"; rc=$?
+t "good and bad swapped: exit 2, says so" [ $rc -eq 2 ] && grep -q "swapped" "$tmp/e"
+"$OF" bisect --tree "$g" --good "$other" --bad bad --target "$T" --boot "$tmp/boot" --store "$tmp/c.db" 2>"$tmp/e"; rc=$?
+t "good not an ancestor of bad: exit 2" [ $rc -eq 2 ] && grep -q "not an ancestor" "$tmp/e"
+bis --store "$tmp/a.db" --good HEAD~4 --resume >/dev/null 2>"$tmp/e"; rc=$?
+t "a store from another bisect: exit 2, names it" [ $rc -eq 2 ] && grep -q "holds another bisect" "$tmp/e"
+bis --store "$tmp/d.db" --target "BUG: no such title" --end-boots 20 >/dev/null 2>"$tmp/e"; rc=$?
+t "a bad end that never shows the target: exit 1" [ $rc -eq 1 ] && grep -q "did not show 'BUG: no such title' in 20 boots" "$tmp/e"
+bis --store "$tmp/f.db" --build false >/dev/null 2>"$tmp/e"; rc=$?
+t "a tree that does not build at the bad end: exit 2" [ $rc -eq 2 ] && grep -q "bad end .* does not build" "$tmp/e"
+bis --store "$tmp/h.db" --good-boots 3 --build true >/dev/null 2>"$tmp/e"; rc=$?
+t "the good end is booted unless vouched" [ "$(q "$tmp/h.db" "select count(*) from bisect_events where commit_idx=0 and kind in ('pass','other')")" -ge 3 ]
+bis --store "$tmp/i.db" --max-boots 30 --json >"$tmp/o" 2>/dev/null; rc=$?
+t "out of budget is not an error: exit 0, undecided, posterior shown" [ $rc -eq 0 ] && py "$(cat "$tmp/o")" "sys.exit(r['decided'] or len(r['top'])<2)"
+"$OF" bisect --good a 2>/dev/null; rc=$?
+t "missing options: exit 2" [ $rc -eq 2 ]
+echo "1..$n"

@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bisect-run.c - the bisect driver: git, the build and boot commands, the
+ * store, the model (bisect-run.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/bisect-run.h"
+#include "core/bisect.h"
+#include "core/console.h"
+#include "store/bisect.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/file.h"
+
+#define SHA_MAX 64
+#define MAX_INFRA_IN_A_ROW 3
+
+struct run {
+	const struct bisect_run_opts *o;
+	char (*sha)[SHA_MAX];	/* [n + 1]: 0 good, n bad */
+	int n;
+	struct bisect *b;
+	struct store *s;
+	int64_t id;
+	int seq;		/* the next event's */
+	int boots, builds;	/* events so far (infra boots counted: they cost) */
+	double boot_s, build_s;	/* their wall time: the measured build cost */
+	int checked_out;	/* the commit built in the tree now; -1 none */
+	int *boots_at;		/* [n + 1] boots stored per commit (infra too): OOPSFARM_BOOT */
+	/* the last step planned and how far it went (resume finishes it) */
+	int plan_commit, plan_boots, plan_done;
+	bool plan_hit;
+	char log_dir[4096];
+};
+
+/* Runs argv (cmd == NULL) or sh -c cmd in dir; output to out_fd (-1: a pipe read into *ret_out).
+ * With sha, the command gets OOPSFARM_COMMIT=sha, OOPSFARM_BOOT=seq and OOPSFARM_TREE=dir. */
+static int spawn(char *const argv[], const char *cmd, const char *dir, const char *sha, int seq, int out_fd,
+		 char **ret_out)
+{
+	int pfd[2] = { -1, -1 }, status;
+	pid_t pid;
+
+	if (out_fd < 0 && pipe(pfd) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		char seqs[16];
+
+		if (dir && chdir(dir) < 0)
+			_exit(127);
+		dup2(out_fd >= 0 ? out_fd : pfd[1], 1);
+		if (out_fd >= 0)
+			dup2(out_fd, 2);
+		if (pfd[0] >= 0)
+			close(pfd[0]);
+		if (sha) {
+			snprintf(seqs, sizeof(seqs), "%d", seq);
+			setenv("OOPSFARM_COMMIT", sha, 1);
+			setenv("OOPSFARM_BOOT", seqs, 1);
+			setenv("OOPSFARM_TREE", dir, 1);
+		}
+		if (cmd)
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		else
+			execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (out_fd < 0) {
+		size_t len = 0, cap = 4096;
+		char *buf = malloc(cap);
+		ssize_t r;
+
+		close(pfd[1]);
+		while (buf && (r = read(pfd[0], buf + len, cap - len - 1)) > 0) {
+			len += r;
+			if (len + 1 >= cap) {
+				char *nb = realloc(buf, cap *= 2);
+
+				if (!nb)
+					free(buf);
+				buf = nb;
+			}
+		}
+		close(pfd[0]);
+		if (buf)
+			buf[len] = 0;
+		*ret_out = buf;
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* git -C tree ARGS... into *ret_out (malloc'd, trailing newline cut); the exit status or -errno. */
+static int git(const char *tree, char **ret_out, const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	char *argv[] = { "git", "-C", (char *)tree, (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL };
+	char *out = NULL;
+	int r = spawn(argv, NULL, NULL, NULL, 0, -1, &out);
+
+	if (out) {
+		size_t l = strlen(out);
+
+		while (l && out[l - 1] == '\n')
+			out[--l] = 0;
+	}
+	if (ret_out)
+		*ret_out = out;
+	else
+		free(out);
+	return r;
+}
+
+static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "oopsfarm bisect: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Fills r->sha and r->n from good..bad; a BISECT_* status. */
+static int commits(struct run *r)
+{
+	const struct bisect_run_opts *o = r->o;
+	char *good = NULL, *bad = NULL, *list = NULL, spec[2 * SHA_MAX + 4];
+	char gref[1024], bref[1024];
+	int ret = BISECT_BAD_INPUT, st;
+
+	snprintf(gref, sizeof(gref), "%s^{commit}", o->good);
+	snprintf(bref, sizeof(bref), "%s^{commit}", o->bad);
+	if (git(o->tree, &good, "rev-parse", "--verify", "-q", gref) || !good || !*good) {
+		err("'%s' is not a commit in '%s'", o->good, o->tree);
+		goto out;
+	}
+	if (git(o->tree, &bad, "rev-parse", "--verify", "-q", bref) || !bad || !*bad) {
+		err("'%s' is not a commit in '%s'", o->bad, o->tree);
+		goto out;
+	}
+	st = git(o->tree, NULL, "merge-base", "--is-ancestor", good, bad);
+	if (st) {
+		if (!git(o->tree, NULL, "merge-base", "--is-ancestor", bad, good))
+			err("good '%s' comes after bad '%s': swapped?", o->good, o->bad);
+		else
+			err("good '%s' is not an ancestor of bad '%s'", o->good, o->bad);
+		goto out;
+	}
+	snprintf(spec, sizeof(spec), "%s..%s", good, bad);
+	if (git(o->tree, &list, "rev-list", "--first-parent", "--reverse", spec) || !list || !*list) {
+		err("no commits between good '%s' and bad '%s'", o->good, o->bad);
+		goto out;
+	}
+	r->n = 0;
+	for (char *p = list; *p; p++)
+		r->n += *p == '\n';
+	r->n++;
+	r->sha = calloc(r->n + 1, sizeof(*r->sha));
+	r->boots_at = calloc(r->n + 1, sizeof(int));
+	if (!r->sha || !r->boots_at) {
+		ret = BISECT_INFRA;
+		goto out;
+	}
+	snprintf(r->sha[0], SHA_MAX, "%s", good);
+	{
+		int i = 1;
+
+		for (char *line = strtok(list, "\n"); line && i <= r->n; line = strtok(NULL, "\n"))
+			snprintf(r->sha[i++], SHA_MAX, "%s", line);
+	}
+	ret = BISECT_DONE;
+out:
+	free(good);
+	free(bad);
+	free(list);
+	return ret;
+}
+
+static void replay(const struct bisect_event *e, void *userdata)
+{
+	struct run *r = userdata;
+
+	r->seq = e->seq + 1;
+	if (e->commit < 0 || e->commit > r->n)
+		return;
+	if (e->kind == BEV_PLAN) {
+		r->plan_commit = e->commit;
+		r->plan_boots = e->plan_boots;
+		r->plan_done = 0;
+		r->plan_hit = false;
+		return;
+	}
+	if (e->kind == BEV_BUILT || e->kind == BEV_BUILD_FAILED)
+		r->build_s += e->wall_ms / 1000.0;
+	else
+		r->boot_s += e->wall_ms / 1000.0;
+	if (e->commit == r->plan_commit && (e->kind == BEV_PASS || e->kind == BEV_OTHER || e->kind == BEV_TARGET)) {
+		r->plan_done++;
+		r->plan_hit |= e->kind == BEV_TARGET;
+	}
+	if (e->kind == BEV_BUILD_FAILED && e->commit == r->plan_commit)
+		r->plan_hit = true; /* over */
+	switch (e->kind) {
+	case BEV_BUILT:
+		r->builds++;
+		bisect_built(r->b, e->commit);
+		break;
+	case BEV_BUILD_FAILED:
+		r->builds++;
+		bisect_skip(r->b, e->commit);
+		break;
+	case BEV_PASS:
+	case BEV_OTHER:
+		r->boots_at[e->commit]++;
+		r->boots++;
+		bisect_add(r->b, e->commit, 1, 0);
+		break;
+	case BEV_TARGET:
+		r->boots_at[e->commit]++;
+		r->boots++;
+		bisect_add(r->b, e->commit, 1, 1);
+		break;
+	case BEV_INFRA:
+		r->boots_at[e->commit]++;
+		r->boots++;
+		break;
+	case BEV_PLAN:
+		break;
+	}
+}
+
+static int record(struct run *r, int commit, enum bisect_event_kind k, const char *title, const char *log,
+		  double t0)
+{
+	struct bisect_event e = {
+		.seq = r->seq, .commit = commit, .sha = r->sha[commit], .kind = k, .title = title,
+		.log_path = log, .wall_ms = (int64_t)((clock_now() - t0) * 1000), .plan_boots = r->plan_boots,
+	};
+
+	if (k == BEV_BUILT || k == BEV_BUILD_FAILED)
+		r->build_s += e.wall_ms / 1000.0;
+	else if (k != BEV_PLAN)
+		r->boot_s += e.wall_ms / 1000.0;
+	if (store_bisect_event_add(r->s, r->id, &e) < 0) {
+		err("cannot store event %d in '%s'", r->seq, r->o->store_path);
+		return -EIO;
+	}
+	r->seq++;
+	return 0;
+}
+
+static int open_log(struct run *r, const char *what, int commit, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%04d-%s-%.12s.log", r->log_dir, r->seq, what, r->sha[commit]);
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+/* Checks out and builds commit: 1 built, 0 build failed, -errno. */
+static int build(struct run *r, int commit)
+{
+	char path[4200];
+	double t0 = clock_now();
+	int fd, st;
+
+	if (r->checked_out == commit)
+		return 1;
+	if (git(r->o->tree, NULL, "checkout", "-q", "--detach", r->sha[commit])) {
+		err("cannot check out %.12s in '%s' (local changes?)", r->sha[commit], r->o->tree);
+		return -EIO;
+	}
+	r->checked_out = -1;
+	if (!r->o->build_cmd) {
+		r->checked_out = commit;
+		return 1;
+	}
+	fd = open_log(r, "build", commit, path, sizeof(path));
+	if (fd < 0) {
+		err("cannot create '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	fprintf(stderr, "  build %.12s ...", r->sha[commit]);
+	st = spawn(NULL, r->o->build_cmd, r->o->tree, r->sha[commit], r->seq, fd, NULL);
+	close(fd);
+	fprintf(stderr, " %s (%.0f s)\n", st == 0 ? "built" : "failed", clock_now() - t0);
+	if (st < 0)
+		return st;
+	if (record(r, commit, st ? BEV_BUILD_FAILED : BEV_BUILT, NULL, path, t0) < 0)
+		return -EIO;
+	r->builds++;
+	if (st)
+		return 0;
+	r->checked_out = commit;
+	bisect_built(r->b, commit);
+	return 1;
+}
+
+/* Boots commit once (retrying infra): its kind, or -errno. */
+static int boot(struct run *r, int commit)
+{
+	for (int tries = 0;; tries++) {
+		char path[4200], *buf;
+		double t0 = clock_now();
+		struct crash_set cs = { .target = r->o->target };
+		enum bisect_event_kind k;
+		const char *title = NULL;
+		size_t len;
+		int fd, st;
+
+		fd = open_log(r, "boot", commit, path, sizeof(path));
+		if (fd < 0) {
+			err("cannot create '%s': %s", path, strerror(errno));
+			return -errno;
+		}
+		st = spawn(NULL, r->o->boot_cmd, r->o->tree, r->sha[commit], r->boots_at[commit], fd, NULL);
+		close(fd);
+		if (st < 0)
+			return st;
+		if (st) {
+			k = BEV_INFRA;
+		} else {
+			buf = file_slurp(path, &len);
+			if (!buf) {
+				err("cannot read '%s'", path);
+				return -EIO;
+			}
+			crash_set_parse(&cs, buf, len);
+			free(buf);
+			k = cs.target_hit ? BEV_TARGET : cs.n ? BEV_OTHER : BEV_PASS;
+			for (int i = 0; i < cs.n && !title; i++)
+				if (k == BEV_OTHER || !strcmp(cs.c[i].title, r->o->target))
+					title = cs.c[i].title;
+		}
+		if (record(r, commit, k, title, path, t0) < 0)
+			return -EIO;
+		r->boots_at[commit]++;
+		r->boots++;
+		fprintf(stderr, "  boot %.12s: %s%s%s%s\n", r->sha[commit], bisect_event_name(k), title ? " '" : "",
+			title ? title : "", title ? "'" : "");
+		if (k != BEV_INFRA)
+			return k;
+		if (tries + 1 >= MAX_INFRA_IN_A_ROW) {
+			err("the boot command failed %d times in a row at %.12s (exit %d): see '%s'", tries + 1,
+			    r->sha[commit], st, path);
+			return -EIO;
+		}
+	}
+}
+
+static int subject(const struct run *r, int commit, char *buf, size_t size)
+{
+	char *out = NULL;
+
+	git(r->o->tree, &out, "log", "-1", "--format=%s", r->sha[commit]);
+	snprintf(buf, size, "%s", out ? out : "");
+	free(out);
+	return 0;
+}
+
+static void print_result(const struct run *r, bool decided)
+{
+	int lo, hi, top[5], ntop = 0;
+	double mass;
+	char subj[256];
+
+	bisect_answer(r->b, r->o->confidence, &lo, &hi, &mass);
+	for (int i = 1; i <= r->n; i++) {
+		int j = ntop < 5 ? ntop++ : 4;
+
+		if (ntop == 5 && j == 4 && bisect_prob(r->b, i) <= bisect_prob(r->b, top[4]))
+			continue;
+		top[j] = i;
+		for (; j > 0 && bisect_prob(r->b, top[j]) > bisect_prob(r->b, top[j - 1]); j--) {
+			int t = top[j];
+
+			top[j] = top[j - 1];
+			top[j - 1] = t;
+		}
+	}
+	if (r->o->json) {
+		printf("{\"version\":1,\"decided\":%s,\"confidence\":%g,\"first_bad\":\"%s\",\"range_lo\":\"%s\","
+		       "\"probability\":%.6f,\"boots\":%d,\"builds\":%d,\"commits\":%d,\"rate_mean\":%.4f,\"top\":[",
+		       decided ? "true" : "false", r->o->confidence, r->sha[hi], r->sha[lo], mass, r->boots, r->builds,
+		       r->n, bisect_rate_mean(r->b));
+		for (int i = 0; i < ntop; i++)
+			printf("%s{\"commit\":\"%s\",\"probability\":%.6f}", i ? "," : "", r->sha[top[i]],
+			       bisect_prob(r->b, top[i]));
+		printf("]}\n");
+		return;
+	}
+	subject(r, hi, subj, sizeof(subj));
+	if (decided && hi - lo == 1)
+		printf("first bad commit: %s %s (probability %.4f)\n", r->sha[hi], subj, mass);
+	else if (decided)
+		printf("first bad commit in %.12s..%.12s (the commits before %.12s do not build), probability %.4f\n",
+		       r->sha[lo], r->sha[hi], r->sha[hi], mass);
+	else
+		printf("undecided: the most likely range %.12s..%.12s holds %.4f, below %g\n", r->sha[lo], r->sha[hi],
+		       mass, r->o->confidence);
+	printf("%d boots, %d builds over %d commits; crash rate after the culprit about %.3f\n", r->boots, r->builds,
+	       r->n, bisect_rate_mean(r->b));
+	printf("top commits:\n");
+	for (int i = 0; i < ntop; i++) {
+		const struct bisect_commit *c = bisect_commit(r->b, top[i]);
+
+		subject(r, top[i], subj, sizeof(subj));
+		printf("  %.6f  %.12s  %u/%u boots showed the target%s  %s\n", bisect_prob(r->b, top[i]), r->sha[top[i]],
+		       c->crashes, c->boots, c->skipped ? ", does not build" : "", subj);
+	}
+}
+
+/* The ends; BISECT_DONE to go on. */
+static int check_ends(struct run *r)
+{
+	const struct bisect_run_opts *o = r->o;
+	const struct bisect_commit *bad = bisect_commit(r->b, r->n), *good = bisect_commit(r->b, 0);
+	int k;
+
+	if (good->crashes) {
+		err("the good end %.12s shows '%s'", r->sha[0], o->target);
+		return BISECT_NO_REPRO;
+	}
+	while (good->boots < (unsigned)o->good_boots) {
+		if ((k = build(r, 0)) <= 0) {
+			if (!k)
+				err("the good end %.12s does not build", r->sha[0]);
+			return k ? BISECT_INFRA : BISECT_BAD_INPUT;
+		}
+		if ((k = boot(r, 0)) < 0)
+			return BISECT_INFRA;
+		bisect_add(r->b, 0, 1, k == BEV_TARGET);
+		if (k == BEV_TARGET) {
+			err("the good end %.12s shows '%s'", r->sha[0], o->target);
+			return BISECT_NO_REPRO;
+		}
+	}
+	while (!bad->crashes) {
+		if (bad->boots >= (unsigned)o->end_boots) {
+			err("the bad end %.12s did not show '%s' in %u boots", r->sha[r->n], o->target, bad->boots);
+			return BISECT_NO_REPRO;
+		}
+		if ((k = build(r, r->n)) <= 0) {
+			if (!k)
+				err("the bad end %.12s does not build", r->sha[r->n]);
+			return k ? BISECT_INFRA : BISECT_BAD_INPUT;
+		}
+		if ((k = boot(r, r->n)) < 0)
+			return BISECT_INFRA;
+		bisect_add(r->b, r->n, 1, k == BEV_TARGET);
+	}
+	return BISECT_DONE;
+}
+
+static bool decided(const struct run *r)
+{
+	return bisect_answer(r->b, r->o->confidence, NULL, NULL, NULL);
+}
+
+static bool over_budget(const struct run *r)
+{
+	return r->o->max_boots > 0 && r->boots >= r->o->max_boots;
+}
+
+int bisect_run(const struct bisect_run_opts *o)
+{
+	struct run r = { .o = o, .checked_out = -1, .plan_commit = -1 };
+	struct bisect_costs co = { .build = o->build_cost, .max_batch = 256, .rate_crashes = BISECT_RATE_CRASHES };
+	struct bisect_prior pr;
+	char other[512];
+	int ret, k;
+
+	ret = commits(&r);
+	if (ret)
+		return ret;
+	if (o->log_dir)
+		snprintf(r.log_dir, sizeof(r.log_dir), "%s", o->log_dir);
+	else
+		snprintf(r.log_dir, sizeof(r.log_dir), "%s.logs", o->store_path);
+	if (file_mkdir_p(r.log_dir) < 0) {
+		err("cannot create '%s': %s", r.log_dir, strerror(errno));
+		ret = BISECT_INFRA;
+		goto out;
+	}
+	if ((k = store_open(o->store_path, &r.s)) < 0) {
+		err("cannot open store '%s': %s", o->store_path, strerror(-k));
+		ret = BISECT_INFRA;
+		goto out;
+	}
+	bisect_prior_default(&pr);
+	if (bisect_new(r.n, &pr, &r.b) < 0) {
+		ret = BISECT_INFRA;
+		goto out;
+	}
+	k = store_bisect_find(r.s, r.sha[0], r.sha[r.n], o->target, &r.id, other, sizeof(other));
+	if (k == -EEXIST) {
+		err("store '%s' holds another bisect (%s); use another --store", o->store_path, other);
+		ret = BISECT_BAD_INPUT;
+		goto out;
+	}
+	if (k < 0 || (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n, &r.id) < 0)) {
+		err("cannot read or write store '%s'", o->store_path);
+		ret = BISECT_INFRA;
+		goto out;
+	}
+	if (k == 1 && !o->resume) {
+		err("store '%s' already holds this bisect: --resume goes on with it", o->store_path);
+		ret = BISECT_BAD_INPUT;
+		goto out;
+	}
+	if (store_bisect_events_each(r.s, r.id, replay, &r) < 0) {
+		err("cannot read store '%s'", o->store_path);
+		ret = BISECT_INFRA;
+		goto out;
+	}
+	fprintf(stderr, "bisect %.12s..%.12s: %d commits, target '%s'%s\n", r.sha[0], r.sha[r.n], r.n, o->target,
+		r.seq ? " (resumed)" : "");
+	if (r.seq)
+		fprintf(stderr, "  %d boots and %d builds stored before\n", r.boots, r.builds);
+	ret = check_ends(&r);
+	if (ret)
+		goto out;
+	while (!decided(&r) && !over_budget(&r)) {
+		struct bisect_step st;
+		int lo, hi;
+		double mass;
+
+		if (r.plan_commit > 0 && !r.plan_hit && r.plan_done < r.plan_boots) {
+			/* a step the interrupted run had begun */
+			st.commit = r.plan_commit;
+			st.boots = r.plan_boots - r.plan_done;
+		} else {
+			/* the build cost in boots: given, or measured (mean build / mean boot wall time) */
+			co.build = o->build_cost >= 0 ? o->build_cost
+				   : r.builds && r.boots && r.boot_s > 0 ? (r.build_s / r.builds) / (r.boot_s / r.boots)
+									  : 0;
+			if (bisect_choose(r.b, &co, &st) < 0)
+				break;
+			r.plan_boots = st.boots;
+			if (record(&r, st.commit, BEV_PLAN, NULL, NULL, clock_now()) < 0) {
+				ret = BISECT_INFRA;
+				goto out;
+			}
+			r.plan_commit = st.commit;
+			r.plan_done = 0;
+			r.plan_hit = false;
+		}
+		bisect_answer(r.b, o->confidence, &lo, &hi, &mass);
+		fprintf(stderr, "step: %.12s (commit %d of %d) up to %d boots; now %.12s..%.12s at %.3f\n",
+			r.sha[st.commit], st.commit, r.n, st.boots, r.sha[lo], r.sha[hi], mass);
+		k = build(&r, st.commit);
+		if (k < 0) {
+			ret = BISECT_INFRA;
+			goto out;
+		}
+		if (!k) {
+			bisect_skip(r.b, st.commit);
+			r.plan_hit = true;
+			continue;
+		}
+		for (int i = 0; i < st.boots && !over_budget(&r); i++) {
+			k = boot(&r, st.commit);
+			if (k < 0) {
+				ret = BISECT_INFRA;
+				goto out;
+			}
+			bisect_add(r.b, st.commit, 1, k == BEV_TARGET);
+			r.plan_done++;
+			if (k == BEV_TARGET) {
+				r.plan_hit = true;
+				break;
+			}
+			if (decided(&r))
+				break;
+		}
+	}
+	print_result(&r, decided(&r));
+	ret = BISECT_DONE;
+out:
+	bisect_free(r.b);
+	store_close(r.s);
+	free(r.sha);
+	free(r.boots_at);
+	return ret;
+}
