@@ -18,7 +18,7 @@ static const struct command commands[] = {
 	{ "parse", cmd_parse, "find kernel crash reports in console logs" },
 	{ "decode", cmd_decode, "the board agent's protocol lines in console logs" },
 	{ "campaign", cmd_campaign, "check campaign specs" },
-	{ "run", cmd_run, "boot a campaign on the QEMU board" },
+	{ "run", cmd_run, "boot a campaign on a QEMU or desk board" },
 	{ "record", cmd_record, "store one finished boot from its console log" },
 	{ "report", cmd_report, "rates, intervals and verdicts of a campaign" },
 	{ "lava", cmd_lava, "render, submit, follow and collect LAVA jobs" },
