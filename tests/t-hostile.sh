@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 B=${B:-build/host}
 OF=$PWD/$B/oopsfarm
 H=${OOPSFARM_HOSTILE:-../shared/cases/hostile}
-TODO_CASES=${TODO_CASES-"f1 f2 f6 f7 f8 f10 f11"}
+TODO_CASES=${TODO_CASES-}
 n=0
 t() { # case, description, then a command whose status decides
 	local c=$1 d=$2 todo=

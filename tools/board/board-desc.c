@@ -17,6 +17,7 @@
 
 #include "board-desc.h"
 #include "util/yaml-doc.h"
+#include "util/msg.h"
 
 #define PDU_DEFAULT_PORT 16421
 
@@ -390,7 +391,7 @@ static int add_step(struct ctx *x, yaml_node_t *n, enum board_power_action a, ch
 /* A command given as a string (split here) or a list of words (an argv). */
 static int add_command(struct ctx *x, yaml_node_t *n, enum board_power_action a, bool list_is_argv)
 {
-	char err[512], **argv;
+	char err[ERR_MAX], **argv;
 	int r;
 
 	if (n->type == YAML_SCALAR_NODE) {
@@ -759,7 +760,7 @@ static int load_labgrid(struct ctx *x, yaml_node_t *root)
 static int lava_connect(struct ctx *x, yaml_node_t *n)
 {
 	struct board_console *c = &x->d->console;
-	char err[512], **argv;
+	char err[ERR_MAX], **argv;
 	const char *prog;
 	int r, argc = 0;
 	long port;

@@ -13,6 +13,7 @@
 
 #include "console-backend.h"
 #include "serial-list.h"
+#include "util/msg.h"
 
 /* how often a console that went away is looked for, seconds */
 #define REOPEN_INTERVAL 0.1
@@ -181,7 +182,7 @@ int console_write(struct console *con, const void *buf, size_t n)
 
 int console_tick(struct console *con)
 {
-	char err[512];
+	char err[ERR_MAX];
 	double now;
 
 	if (!con->gone)

@@ -14,6 +14,7 @@
 #include "board/console.h"
 #include "board/desk.h"
 #include "board/power.h"
+#include "util/msg.h"
 
 struct board {
 	struct board_desc *d;
@@ -61,7 +62,7 @@ static void enter(struct board *b, enum board_phase p, double now)
 
 static void power_off(struct board *b)
 {
-	char err[512];
+	char err[ERR_MAX];
 
 	if (!b->powered)
 		return;
@@ -96,7 +97,7 @@ static int fail_start(struct board *b, const char *fmt, const char *msg)
 
 static int desk_start(struct board *b, const struct board_boot *bb)
 {
-	char err[512];
+	char err[ERR_MAX];
 
 	memset(&b->r, 0, sizeof(b->r));
 	for (int p = 0; p < NPHASES; p++)

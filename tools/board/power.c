@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "power.h"
+#include "util/msg.h"
 
 /* labgrid's SysfsGPIO gives a global number: find its chip and offset now */
 static int gpio_resolve(const struct board_power *pw, struct board_power *copy, char *err, size_t errsize)
@@ -68,7 +69,7 @@ static int pdu_delay(const struct board_desc *d, const struct board_pdu *p)
 static int run_steps(const struct board_desc *d, enum board_power_action a, int out_fd, char *err,
 		     size_t errsize)
 {
-	char e[512];
+	char e[ERR_MAX];
 
 	for (int i = 0; i < d->power.nsteps[a]; i++) {
 		const struct board_step *s = &d->power.steps[a][i];
@@ -89,7 +90,7 @@ static int run_steps(const struct board_desc *d, enum board_power_action a, int 
 int board_power_switch(const struct board_desc *d, enum board_power_action a, struct power_gpio **gpio,
 		       int out_fd, char *err, size_t errsize)
 {
-	char e[512];
+	char e[ERR_MAX];
 	int r;
 
 	switch (d->power.kind) {

@@ -214,7 +214,7 @@ int cmd_bisect(int argc, char **argv)
 		case 'b': o.bad = optarg; break;
 		case 't': o.target = optarg; break;
 		case 'c': {
-			char e[512];
+			char e[ERR_MAX];
 
 			if (campaign_load(optarg, &camp, e, sizeof(e)) < 0) {
 				errorf("bisect", "%s", e);

@@ -104,7 +104,7 @@ static int board_check(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		struct board_desc *d;
-		char err[1024];
+		char err[ERR_MAX];
 		int r = board_desc_load(argv[i], &d, err, sizeof(err));
 
 		if (r < 0) {

@@ -22,7 +22,7 @@ int cmd_campaign(int argc, char **argv)
 	}
 	for (int i = 2; i < argc; i++) {
 		struct campaign *c;
-		char err[512];
+		char err[ERR_MAX];
 
 		if (campaign_load(argv[i], &c, err, sizeof(err)) < 0) {
 			errorf("campaign", "%s", err);

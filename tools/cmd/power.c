@@ -34,7 +34,7 @@ static void usage(FILE *f)
 /* GPIO: the holder process keeps the line at its level after we exit */
 static int gpio_action(const struct board_desc *d, enum board_power_action a)
 {
-	char err[1024], what[128];
+	char err[ERR_MAX], what[128];
 	int pid, r;
 
 	if (a == BOARD_RESET) {

@@ -632,7 +632,7 @@ static void campaign_knobs(struct store *s, int64_t cid, char *knobs, size_t siz
 {
 	struct store_rows *st;
 	struct campaign *c;
-	char err[512];
+	char err[ERR_MAX];
 
 	knobs[0] = '\0';
 	if (store_rows_open(s, STORE_Q_CAMPAIGN_BY_ID, &st, "i", cid) < 0)

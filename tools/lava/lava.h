@@ -16,6 +16,14 @@ struct lava_param {
 };
 
 /*
+ * The most a rendered job definition may be, in bytes: 64 MiB.  Aliases of
+ * aliases grow exponentially ("billion laughs"), so the cap is on the bytes
+ * written, not on the events read; past it, render fails with -EFBIG and
+ * "would be over 64 MiB" in err, and memory stays near the cap.
+ */
+#define RENDER_MAX_BYTES (64 << 20)
+
+/*
  * Renders the job template at template_path (jobs/NAME.yaml) with params and
  * `boots` (boot, test) pairs into a job definition, through libyaml's parse
  * and emit: a value can never break the YAML.  Returns 0 and a malloc'd

@@ -9,6 +9,7 @@
 
 #include "lava/log.h"
 #include "util/text.h"
+#include "util/msg.h"
 
 /* a growable string */
 struct str {
@@ -264,7 +265,7 @@ out:
 int lava_definition_actions(const char *yaml, size_t len, char *kinds, int max)
 {
 	struct parser p;
-	char err[256];
+	char err[ERR_MAX];
 	int t, n = 0, r = 0;
 
 	if ((r = open_definition(&p, yaml, len, err, sizeof(err))) < 0)
@@ -335,7 +336,7 @@ out:
 int lava_definition_field(const char *yaml, size_t len, const char *key, char *out, size_t size)
 {
 	struct parser p;
-	char err[256];
+	char err[ERR_MAX];
 	int t, r = -ENOENT;
 
 	if ((r = open_definition(&p, yaml, len, err, sizeof(err))) < 0)

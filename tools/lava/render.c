@@ -44,6 +44,7 @@
 #define MAX_BOOTS 100000
 /* aliases of aliases grow exponentially ("billion laughs"): cap the output */
 #define MAX_EMITTED 20000000
+/* and the rendered text itself: at most RENDER_MAX_BYTES (lava.h) */
 
 /* One parse event, with owned copies of its strings. */
 struct tev {
@@ -78,6 +79,9 @@ struct render {
 	int repeats;			/* repeat blocks seen */
 	yaml_emitter_t em;
 	size_t emitted;
+	FILE *out;			/* the rendered text */
+	size_t out_bytes;		/* written to out so far */
+	bool out_over;			/* RENDER_MAX_BYTES was reached */
 	char *err;
 	size_t errsize;
 };
@@ -638,6 +642,19 @@ static bool looks_typed(const char *s)
 
 /* ---- emitting -------------------------------------------------------------------------- */
 
+/* libyaml's output handler: every byte goes through here, so the cap is on bytes. */
+static int emit_write(void *data, unsigned char *buf, size_t n)
+{
+	struct render *r = data;
+
+	if (n > RENDER_MAX_BYTES - r->out_bytes) {
+		r->out_over = true;
+		return 0;
+	}
+	r->out_bytes += n;
+	return fwrite(buf, 1, n, r->out) == n;
+}
+
 static int emit(struct render *r, yaml_event_t *e, size_t line)
 {
 	if (++r->emitted > MAX_EMITTED) {
@@ -645,7 +662,10 @@ static int emit(struct render *r, yaml_event_t *e, size_t line)
 		return fail(r, line, EBADMSG, "the template expands to more than %d YAML events (aliases of aliases?)",
 			    MAX_EMITTED);
 	}
-	if (!yaml_emitter_emit(&r->em, e))
+	if (!yaml_emitter_emit(&r->em, e) && r->out_over)
+		return fail(r, line, EFBIG, "the rendered job would be over %d MiB (aliases of aliases?)",
+			    RENDER_MAX_BYTES >> 20);
+	if (r->em.error)
 		return fail(r, line, EBADMSG, "cannot emit YAML: %s",
 			    r->em.problem ? r->em.problem : "emitter error");
 	return 0;
@@ -792,7 +812,10 @@ static int emit_document(struct render *r, char **ret_yaml)
 		free(text);
 		return -ENOMEM;
 	}
-	yaml_emitter_set_output_file(&r->em, f);
+	r->out = f;
+	r->out_bytes = 0;
+	r->out_over = false;
+	yaml_emitter_set_output(&r->em, emit_write, r);
 	yaml_emitter_set_unicode(&r->em, 1);
 	yaml_emitter_set_width(&r->em, -1);	/* long regexes stay on one line */
 	yaml_emitter_set_indent(&r->em, 2);
@@ -813,7 +836,9 @@ static int emit_document(struct render *r, char **ret_yaml)
 		ret = emit(r, &e, 0);
 	}
 	if (!ret && !yaml_emitter_flush(&r->em))
-		ret = fail(r, 0, EIO, "cannot write the rendered job");
+		ret = r->out_over ? fail(r, 0, EFBIG, "the rendered job would be over %d MiB (aliases of aliases?)",
+					 RENDER_MAX_BYTES >> 20)
+				  : fail(r, 0, EIO, "cannot write the rendered job");
 	yaml_emitter_delete(&r->em);
 	if (fclose(f) && !ret)
 		ret = -errno;
@@ -934,7 +959,7 @@ int lava_cmd_render(int argc, char **argv)
 	int nset = 0, boots = 1, opt, ret;
 	unsigned flags = 0;
 	bool list = false;
-	char err[2048], *yaml = NULL, *end;
+	char err[ERR_MAX], *yaml = NULL, *end;
 	long n;
 
 	optind = 0;	/* getopt may have run for another command of this process */
@@ -999,7 +1024,8 @@ int lava_cmd_render(int argc, char **argv)
 	free(set);
 	if (ret < 0) {
 		errorf("lava render", "%s", err[0] ? err : strerror(-ret));
-		return ret == -EINVAL ? EXIT_USAGE : EXIT_INFRA;
+		/* refused input (a bad value, a job past RENDER_MAX_BYTES) is the user's */
+		return ret == -EINVAL || ret == -EFBIG ? EXIT_USAGE : EXIT_INFRA;
 	}
 	if (yaml) {
 		fputs(yaml, stdout);

@@ -166,7 +166,7 @@ static int stage(const char *src, const char *dst)
 
 static int common_token(const char *cmd, const char *token_file, char **ret)
 {
-	char err[512];
+	char err[ERR_MAX];
 	int r = lava_token_read(token_file, ret, err, sizeof(err));
 
 	if (r < 0) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "store/nightly.h"
@@ -85,9 +86,18 @@ int store_open(const char *path, struct store **ret)
 		return r;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			 "PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
+	/* Switching a new file to WAL while another process creates it can
+	 * answer SQLITE_BUSY without calling the busy handler: retried here,
+	 * within the same 10 s bound. */
+	for (int tries = 0;; tries++) {
+		r = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+				 "PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+		if (r == SQLITE_OK)
+			break;
+		if ((r != SQLITE_BUSY && r != SQLITE_LOCKED) || tries >= 500)
+			goto fail;
+		usleep(20000);
+	}
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_step(st) == SQLITE_ROW)

@@ -92,7 +92,12 @@ int yaml_doc_failv(char *err, size_t errsize, const char *path, const yaml_node_
 	int off = snprintf(err, errsize, "%s:%zu: ", path, n ? n->start_mark.line + 1 : 0);
 
 	/* a path longer than err: the message is cut, never written past it */
-	if (off >= 0 && (size_t)off < errsize)
-		vsnprintf(err + off, errsize - off, fmt, ap);
+	if (off >= 0 && (size_t)off < errsize) {
+		int n = vsnprintf(err + off, errsize - off, fmt, ap);
+
+		/* quoted text past the buffer: say it was cut */
+		if (n >= 0 && (size_t)n >= errsize - off && errsize > 4)
+			memcpy(err + errsize - 4, "...", 4);
+	}
 	return -EINVAL;
 }
