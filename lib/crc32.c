@@ -88,7 +88,7 @@ static uint32_t multmodp(uint32_t a, uint32_t b)
 	return p;
 }
 
-uint32_t crc32_combine_gen(uint64_t len2)
+uint32_t crc32_concat_gen(uint64_t len2)
 {
 	uint32_t p = (uint32_t)1 << 31;	/* x^0 */
 	uint32_t sq = (uint32_t)1 << 30;	/* x^1, squared up to x^8: one byte */
@@ -103,12 +103,12 @@ uint32_t crc32_combine_gen(uint64_t len2)
 	return p;
 }
 
-uint32_t crc32_combine_op(uint32_t crc1, uint32_t crc2, uint32_t op)
+uint32_t crc32_concat_op(uint32_t crc1, uint32_t crc2, uint32_t op)
 {
 	return multmodp(op, crc1) ^ crc2;
 }
 
-uint32_t crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len2)
+uint32_t crc32_concat(uint32_t crc1, uint32_t crc2, uint64_t len2)
 {
-	return crc32_combine_op(crc1, crc2, crc32_combine_gen(len2));
+	return crc32_concat_op(crc1, crc2, crc32_concat_gen(len2));
 }

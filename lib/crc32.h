@@ -25,14 +25,15 @@ uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
 
 /*
  * CRC of a followed by b from crc1 = CRC(a), crc2 = CRC(b) and len2 =
- * length of b, without b's bytes (as zlib's crc32_combine()).
- * crc32_combine_gen(len2) prepares the operator for one len2 in about 64
- * short loops; crc32_combine_op() then costs at most 32 steps, so one b
+ * length of b, without b's bytes (what zlib's crc32_combine() does; named
+ * apart because the agent links zlib statically).
+ * crc32_concat_gen(len2) prepares the operator for one len2 in about 64
+ * short loops; crc32_concat_op() then costs at most 32 steps, so one b
  * can be joined to many a cheaply (the protocol decoder tries every join
  * point of a split line this way).
  */
-uint32_t crc32_combine_gen(uint64_t len2);
-uint32_t crc32_combine_op(uint32_t crc1, uint32_t crc2, uint32_t op);
-uint32_t crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+uint32_t crc32_concat_gen(uint64_t len2);
+uint32_t crc32_concat_op(uint32_t crc1, uint32_t crc2, uint32_t op);
+uint32_t crc32_concat(uint32_t crc1, uint32_t crc2, uint64_t len2);
 
 #endif

@@ -766,7 +766,7 @@ static bool join_at(struct proto_decoder *d, size_t k, const char *s, size_t n, 
  * or even empty (kernel text right before the agent's newline).
  *
  * Linear: the tail's CRC is computed once and combined with the head's
- * prefix CRCs (crc32_combine_op, tabulated: four lookups per join point), a short
+ * prefix CRCs (crc32_concat_op, tabulated: four lookups per join point), a short
  * tail needs a ':' at a fixed place, and a pending line takes at most
  * JOIN_TRIES_MAX tails that can end an agent line, so each byte of the
  * fragment is looked at a bounded number of times.
@@ -787,7 +787,7 @@ static bool pending_join(struct proto_decoder *d, const char *s, size_t n)
 			return false;
 		if (++d->pending_tries > JOIN_TRIES_MAX)
 			return false;
-		op = crc32_combine_gen(n - 9);
+		op = crc32_concat_gen(n - 9);
 		ctail = crc32_update(0, s, n - 9);
 		/*
 		 * The operator is linear: tabulate it per byte of its input
@@ -797,7 +797,7 @@ static bool pending_join(struct proto_decoder *d, const char *s, size_t n)
 		for (int j = 0; j < 4; j++) {
 			tab[j][0] = 0;
 			for (int bit = 0; bit < 8; bit++)
-				tab[j][1 << bit] = crc32_combine_op((uint32_t)1 << (8 * j + bit), 0, op);
+				tab[j][1 << bit] = crc32_concat_op((uint32_t)1 << (8 * j + bit), 0, op);
 			for (int b = 3; b < 256; b++)
 				if (b & (b - 1))
 					tab[j][b] = tab[j][b & (b - 1)] ^ tab[j][b & -b];

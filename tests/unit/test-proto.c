@@ -408,9 +408,9 @@ static void test_crc_combine(void)
 	const char *a = "OOPSFARM:7:MOD:name=", *b = "gpio_keys res=ok us=2345";
 	uint32_t whole = crc32_update(crc32_update(0, a, strlen(a)), b, strlen(b));
 
-	ok_int(crc32_combine(crc32_update(0, a, strlen(a)), crc32_update(0, b, strlen(b)), strlen(b)),
-	       whole, "crc32_combine");
-	ok_int(crc32_combine(whole, 0, 0), whole, "crc32_combine with an empty tail");
+	ok_int(crc32_concat(crc32_update(0, a, strlen(a)), crc32_update(0, b, strlen(b)), strlen(b)),
+	       whole, "crc32_concat");
+	ok_int(crc32_concat(whole, 0, 0), whole, "crc32_concat with an empty tail");
 }
 
 int main(void)
