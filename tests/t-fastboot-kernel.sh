@@ -20,7 +20,7 @@ for c in qemu-system-aarch64 aarch64-linux-gnu-gcc fastboot sfdisk mkenvimage; d
 	command -v $c >/dev/null || skip_all "$c missing (make deps)"
 done
 tmp=$(mktemp -d)
-trap 'uboot_power_off; rm -rf "$tmp"' EXIT
+trap 'declare -F uboot_power_off >/dev/null && uboot_power_off; rm -rf "$tmp"' EXIT
 
 UBOOT=$($D/build-u-boot.sh 2>"$tmp/build.err" | tail -n 1) ||
 	{ echo "not ok 1 - U-Boot builds"; tail -20 "$tmp/build.err" | sed 's/^/# /'; exit 0; }
