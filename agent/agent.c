@@ -28,8 +28,8 @@
 #include "oops.h"
 #include "sys.h"
 
-#define MAX_SIGS	256
-#define PIPE_LINE_MAX	PROTO_LINE_MAX
+#define MAX_SIGS      256
+#define PIPE_LINE_MAX PROTO_LINE_MAX
 
 struct agent {
 	const struct agent_config *cfg;
@@ -57,9 +57,12 @@ struct agent {
 const char *agent_verdict_name(enum agent_verdict v)
 {
 	switch (v) {
-	case VERDICT_PASS: return "pass";
-	case VERDICT_FAIL: return "fail";
-	case VERDICT_ERROR: return "error";
+	case VERDICT_PASS:
+		return "pass";
+	case VERDICT_FAIL:
+		return "fail";
+	case VERDICT_ERROR:
+		return "error";
 	}
 	return "?";
 }
@@ -81,7 +84,7 @@ static void log_line(struct agent *a, const char *level, const char *what, const
 }
 
 static void log_fmt(struct agent *a, const char *level, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void log_fmt(struct agent *a, const char *level, const char *what, const char *fmt, ...)
 {
 	char msg[512];
@@ -211,8 +214,9 @@ static void kmsg_drain(struct agent *a)
 			proto_line_add(&l, "what", "kmsg-lost");
 			proto_line_addf(&l, "n", "%llu", (unsigned long long)missed);
 			proto_line_addf(&l, "before_seq", "%llu", (unsigned long long)rec.seq);
-			proto_line_add(&l, "msg", first ? "records overwritten before the agent started"
-							: "records overwritten before they were read");
+			proto_line_add(&l, "msg",
+				       first ? "records overwritten before the agent started"
+					     : "records overwritten before they were read");
 			send(a, &l);
 		}
 		size_t tl = kmsg_record_render(&rec, text, sizeof(text));
@@ -268,10 +272,14 @@ static void on_loader_event(const struct loader_event *e, void *userdata)
 
 static void loader_child(const struct agent_config *cfg, struct modset *ms, int fd)
 {
-	struct child_ctx c = { fd };
+	struct child_ctx c = {fd};
 	struct loader_opts o = {
-		.mode = cfg->mode, .threads = cfg->threads, .shuffle = cfg->shuffle, .seed = cfg->seed,
-		.jitter_us = cfg->jitter_us, .barrier_timeout_ms = cfg->barrier_timeout_ms,
+	    .mode = cfg->mode,
+	    .threads = cfg->threads,
+	    .shuffle = cfg->shuffle,
+	    .seed = cfg->seed,
+	    .jitter_us = cfg->jitter_us,
+	    .barrier_timeout_ms = cfg->barrier_timeout_ms,
 	};
 	struct loader_summary s;
 	struct proto_line l;
@@ -332,14 +340,15 @@ static void loader_read(struct agent *a)
 				a->load_span_us = sp ? strtoull(sp + 9, NULL, 10) : 0;
 				a->load_done = true;
 			}
-			if (a->pbuf[0] == 'M' && (strstr(l.payload, " res=fail") || strstr(l.payload, " res=skip")))
+			if (a->pbuf[0] == 'M' &&
+			    (strstr(l.payload, " res=fail") || strstr(l.payload, " res=skip")))
 				a->mod_failed++;
 			send(a, &l);
 			memmove(a->pbuf, nl + 1, a->plen - len - 1);
 			a->plen -= len + 1;
 		}
 		if (a->plen == sizeof(a->pbuf))
-			a->plen = 0;	/* a runaway line: drop it rather than stall */
+			a->plen = 0; /* a runaway line: drop it rather than stall */
 	}
 }
 
@@ -382,9 +391,9 @@ static void watch(struct agent *a, uint64_t deadline_us, bool (*done)(struct age
 		if (now >= deadline_us)
 			return;
 		if (a->kmsg_fd >= 0)
-			pf[n++] = (struct pollfd){ .fd = a->kmsg_fd, .events = POLLIN };
+			pf[n++] = (struct pollfd){.fd = a->kmsg_fd, .events = POLLIN};
 		if (a->loader_fd >= 0)
-			pf[n++] = (struct pollfd){ .fd = a->loader_fd, .events = POLLIN };
+			pf[n++] = (struct pollfd){.fd = a->loader_fd, .events = POLLIN};
 		/*
 		 * A child ending does not wake poll: look again every 50 ms while
 		 * one runs.  Otherwise sleep until a record or the deadline: each
@@ -509,7 +518,8 @@ static int modset_sys_read(const char *path, char **ret_buf, size_t *ret_len, vo
 static int read_modset(const struct agent_config *cfg, const char *moddir, const char *cmdline,
 		       modset_warn_fn warn, void *userdata, struct modset *ret)
 {
-	struct modset_opts o = { .cmdline = cmdline, .read = modset_sys_read, .warn = warn, .userdata = userdata };
+	struct modset_opts o = {
+	    .cmdline = cmdline, .read = modset_sys_read, .warn = warn, .userdata = userdata};
 	char *bootconfig = NULL;
 	size_t len;
 	int fd, r;
@@ -553,8 +563,8 @@ static uint32_t modset_crc(const struct modset *ms)
 enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn write, void *userdata)
 {
 	struct agent_config cfg = *cfg_in;
-	struct agent a = { .cfg = &cfg, .kmsg_fd = -1, .loader_fd = -1 };
-	struct modset ms = { 0 };
+	struct agent a = {.cfg = &cfg, .kmsg_fd = -1, .loader_fd = -1};
+	struct modset ms = {0};
 	char release[128], boot_id[64], build_id[96] = "unknown", moddir[512], plan_hash[17] = "-";
 	char *buf, *cmdline = NULL;
 	size_t len;
@@ -678,7 +688,8 @@ enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn w
 		proto_line_add(&l, "result", mods_ok ? "pass" : "fail");
 		/* LAVA records measurement/units with the case: first to last finit_module. */
 		if (a.load_done) {
-			proto_line_addf(&l, "measurement", "%llu.%03llu", (unsigned long long)a.load_span_us / 1000,
+			proto_line_addf(&l, "measurement", "%llu.%03llu",
+					(unsigned long long)a.load_span_us / 1000,
 					(unsigned long long)a.load_span_us % 1000);
 			proto_line_add(&l, "units", "ms");
 		}
@@ -708,7 +719,7 @@ enum agent_verdict agent_run(const struct agent_config *cfg_in, proto_write_fn w
 	proto_line_addf(&l, "kmsg_lost", "%llu", (unsigned long long)a.kseq.lost);
 	proto_line_addf(&l, "cpu_us", "%llu",
 			(unsigned long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000ull +
-				(unsigned long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec));
+			    (unsigned long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec));
 	proto_line_addf(&l, "maxrss_kb", "%ld", ru.ru_maxrss);
 	proto_line_addf(&l, "lines", "%u", a.w.seq + 1);
 	send(&a, &l);

@@ -40,9 +40,9 @@
 #define AGENT_VERSION "0.1"
 
 enum agent_verdict {
-	VERDICT_PASS,	/* no crash, every module loaded */
-	VERDICT_FAIL,	/* a crash, or a module failed */
-	VERDICT_ERROR,	/* the agent could not do its job (no kmsg, no modules.dep) */
+	VERDICT_PASS,  /* no crash, every module loaded */
+	VERDICT_FAIL,  /* a crash, or a module failed */
+	VERDICT_ERROR, /* the agent could not do its job (no kmsg, no modules.dep) */
 };
 
 const char *agent_verdict_name(enum agent_verdict v);

@@ -60,23 +60,28 @@ static const struct key {
 	uint64_t min, max;
 	const char *help;
 } keys[] = {
-	{ "mode", K_MODE, 0, 0, 0, "android, eager or off" },
-	{ "threads", K_INT, offsetof(struct agent_config, threads), 0, 256, "0..256 (0: one per CPU)" },
-	{ "seed", K_U64, offsetof(struct agent_config, seed), 0, UINT64_MAX, "a number" },
-	{ "shuffle", K_BOOL, offsetof(struct agent_config, shuffle), 0, 1, "0 or 1" },
-	{ "jitter_us", K_U32, offsetof(struct agent_config, jitter_us), 0, 10000000, "0..10000000" },
-	{ "barrier", K_STR, offsetof(struct agent_config, barrier), 0, sizeof(((struct agent_config *)0)->barrier), "module names" },
-	{ "barrier_timeout_ms", K_U32, offsetof(struct agent_config, barrier_timeout_ms), 1, 600000, "1..600000" },
-	{ "settle_ms", K_U32, offsetof(struct agent_config, settle_ms), 0, 3600000, "0..3600000" },
-	{ "load_timeout_ms", K_U32, offsetof(struct agent_config, load_timeout_ms), 100, 3600000, "100..3600000" },
-	{ "action", K_ACTION, 0, 0, 0, "poweroff, reboot, halt or none" },
-	{ "panic_on_oops", K_TRI, offsetof(struct agent_config, panic_on_oops), 0, 1, "0 or 1" },
-	{ "panic_on_warn", K_TRI, offsetof(struct agent_config, panic_on_warn), 0, 1, "0 or 1" },
-	{ "provoke", K_STR, offsetof(struct agent_config, provoke), 0, sizeof(((struct agent_config *)0)->provoke), "lkdtm types" },
-	{ "provoke_wait_ms", K_U32, offsetof(struct agent_config, provoke_wait_ms), 0, 600000, "0..600000" },
-	{ "moddir", K_STR, offsetof(struct agent_config, moddir), 0, sizeof(((struct agent_config *)0)->moddir), "a directory" },
-	{ "modules_load", K_STR, offsetof(struct agent_config, modules_load), 0, sizeof(((struct agent_config *)0)->modules_load), "a file" },
-	{ "console", K_STR, offsetof(struct agent_config, console), 0, sizeof(((struct agent_config *)0)->console), "a device" },
+    {"mode", K_MODE, 0, 0, 0, "android, eager or off"},
+    {"threads", K_INT, offsetof(struct agent_config, threads), 0, 256, "0..256 (0: one per CPU)"},
+    {"seed", K_U64, offsetof(struct agent_config, seed), 0, UINT64_MAX, "a number"},
+    {"shuffle", K_BOOL, offsetof(struct agent_config, shuffle), 0, 1, "0 or 1"},
+    {"jitter_us", K_U32, offsetof(struct agent_config, jitter_us), 0, 10000000, "0..10000000"},
+    {"barrier", K_STR, offsetof(struct agent_config, barrier), 0, sizeof(((struct agent_config *)0)->barrier),
+     "module names"},
+    {"barrier_timeout_ms", K_U32, offsetof(struct agent_config, barrier_timeout_ms), 1, 600000, "1..600000"},
+    {"settle_ms", K_U32, offsetof(struct agent_config, settle_ms), 0, 3600000, "0..3600000"},
+    {"load_timeout_ms", K_U32, offsetof(struct agent_config, load_timeout_ms), 100, 3600000, "100..3600000"},
+    {"action", K_ACTION, 0, 0, 0, "poweroff, reboot, halt or none"},
+    {"panic_on_oops", K_TRI, offsetof(struct agent_config, panic_on_oops), 0, 1, "0 or 1"},
+    {"panic_on_warn", K_TRI, offsetof(struct agent_config, panic_on_warn), 0, 1, "0 or 1"},
+    {"provoke", K_STR, offsetof(struct agent_config, provoke), 0, sizeof(((struct agent_config *)0)->provoke),
+     "lkdtm types"},
+    {"provoke_wait_ms", K_U32, offsetof(struct agent_config, provoke_wait_ms), 0, 600000, "0..600000"},
+    {"moddir", K_STR, offsetof(struct agent_config, moddir), 0, sizeof(((struct agent_config *)0)->moddir),
+     "a directory"},
+    {"modules_load", K_STR, offsetof(struct agent_config, modules_load), 0,
+     sizeof(((struct agent_config *)0)->modules_load), "a file"},
+    {"console", K_STR, offsetof(struct agent_config, console), 0, sizeof(((struct agent_config *)0)->console),
+     "a device"},
 };
 
 int config_set(struct agent_config *c, const char *key, const char *value)
@@ -105,7 +110,7 @@ int config_set(struct agent_config *c, const char *key, const char *value)
 		}
 		break;
 	case K_ACTION: {
-		static const char *const names[] = { "poweroff", "reboot", "halt", "none" };
+		static const char *const names[] = {"poweroff", "reboot", "halt", "none"};
 
 		for (int i = 0; i < 4; i++)
 			if (!strcmp(value, names[i])) {
@@ -200,7 +205,7 @@ void config_parse_file(struct agent_config *c, const char *text)
 
 const char *config_action_name(enum end_action a)
 {
-	static const char *const names[] = { "poweroff", "reboot", "halt", "none" };
+	static const char *const names[] = {"poweroff", "reboot", "halt", "none"};
 
 	return (unsigned)a < 4 ? names[a] : "?";
 }

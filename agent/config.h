@@ -27,24 +27,24 @@ enum end_action { ACTION_POWEROFF, ACTION_REBOOT, ACTION_HALT, ACTION_NONE };
 #define CONFIG_PROBLEMS_MAX 16
 
 struct agent_config {
-	bool load;			/* mode=off turns loading off */
+	bool load; /* mode=off turns loading off */
 	enum loader_mode mode;
-	int threads;			/* 0: one per CPU */
+	int threads; /* 0: one per CPU */
 	uint64_t seed;
 	bool shuffle;
 	uint32_t jitter_us;
-	char barrier[512];		/* module names, ',' separated */
+	char barrier[512]; /* module names, ',' separated */
 	uint32_t barrier_timeout_ms;
-	uint32_t settle_ms;		/* keep watching kmsg this long after loading */
-	uint32_t load_timeout_ms;	/* kill the loader after this */
+	uint32_t settle_ms;	  /* keep watching kmsg this long after loading */
+	uint32_t load_timeout_ms; /* kill the loader after this */
 	enum end_action action;
-	int panic_on_oops;		/* -1: leave the kernel's setting */
+	int panic_on_oops; /* -1: leave the kernel's setting */
 	int panic_on_warn;
-	char provoke[256];		/* lkdtm crash types, ',' separated */
-	uint32_t provoke_wait_ms;	/* watch this long after each provocation */
-	char moddir[256];		/* "" : /lib/modules/<release> */
-	char modules_load[256];		/* "" : <moddir>/modules.load */
-	char console[128];		/* where protocol lines go; "" : /dev/console or stdout */
+	char provoke[256];	  /* lkdtm crash types, ',' separated */
+	uint32_t provoke_wait_ms; /* watch this long after each provocation */
+	char moddir[256];	  /* "" : /lib/modules/<release> */
+	char modules_load[256];	  /* "" : <moddir>/modules.load */
+	char console[128];	  /* where protocol lines go; "" : /dev/console or stdout */
 
 	int nproblems;
 	char problems[CONFIG_PROBLEMS_MAX][200];

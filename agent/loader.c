@@ -27,12 +27,18 @@
 const char *mod_result_name(enum mod_result r)
 {
 	switch (r) {
-	case MOD_PENDING: return "pending";
-	case MOD_OK: return "ok";
-	case MOD_EXISTS: return "exists";
-	case MOD_FAILED: return "fail";
-	case MOD_SKIPPED: return "skip";
-	case MOD_BLOCKED: return "blocked";
+	case MOD_PENDING:
+		return "pending";
+	case MOD_OK:
+		return "ok";
+	case MOD_EXISTS:
+		return "exists";
+	case MOD_FAILED:
+		return "fail";
+	case MOD_SKIPPED:
+		return "skip";
+	case MOD_BLOCKED:
+		return "blocked";
 	}
 	return "?";
 }
@@ -47,27 +53,27 @@ static const struct {
 	const char *name;
 	const char *text;
 } errtab[] = {
-	{ ENOEXEC, "ENOEXEC", "invalid module format" },
-	{ ENOENT, "ENOENT", "unknown symbol in module, or unknown parameter" },
-	{ ESRCH, "ESRCH", "module has wrong symbol version" },
-	{ EINVAL, "EINVAL", "invalid parameters" },
-	{ EEXIST, "EEXIST", "module already loaded" },
-	{ ENOMEM, "ENOMEM", "out of memory" },
-	{ EPERM, "EPERM", "operation not permitted" },
-	{ EACCES, "EACCES", "permission denied" },
-	{ EKEYREJECTED, "EKEYREJECTED", "module signature rejected" },
-	{ ENOKEY, "ENOKEY", "required key not available (unsigned module)" },
-	{ EBUSY, "EBUSY", "device or resource busy" },
-	{ ENODEV, "ENODEV", "no such device (init found no hardware)" },
-	{ ENXIO, "ENXIO", "no such device or address" },
-	{ ETIMEDOUT, "ETIMEDOUT", "timed out" },
-	{ EFAULT, "EFAULT", "bad address" },
-	{ EFBIG, "EFBIG", "module too large" },
-	{ ENOSPC, "ENOSPC", "no space left (module area full)" },
-	{ ENOSYS, "ENOSYS", "function not implemented" },
-	{ EIO, "EIO", "input/output error" },
-	{ EAGAIN, "EAGAIN", "resource temporarily unavailable" },
-	{ EINTR, "EINTR", "interrupted" },
+    {ENOEXEC, "ENOEXEC", "invalid module format"},
+    {ENOENT, "ENOENT", "unknown symbol in module, or unknown parameter"},
+    {ESRCH, "ESRCH", "module has wrong symbol version"},
+    {EINVAL, "EINVAL", "invalid parameters"},
+    {EEXIST, "EEXIST", "module already loaded"},
+    {ENOMEM, "ENOMEM", "out of memory"},
+    {EPERM, "EPERM", "operation not permitted"},
+    {EACCES, "EACCES", "permission denied"},
+    {EKEYREJECTED, "EKEYREJECTED", "module signature rejected"},
+    {ENOKEY, "ENOKEY", "required key not available (unsigned module)"},
+    {EBUSY, "EBUSY", "device or resource busy"},
+    {ENODEV, "ENODEV", "no such device (init found no hardware)"},
+    {ENXIO, "ENXIO", "no such device or address"},
+    {ETIMEDOUT, "ETIMEDOUT", "timed out"},
+    {EFAULT, "EFAULT", "bad address"},
+    {EFBIG, "EFBIG", "module too large"},
+    {ENOSPC, "ENOSPC", "no space left (module area full)"},
+    {ENOSYS, "ENOSYS", "function not implemented"},
+    {EIO, "EIO", "input/output error"},
+    {EAGAIN, "EAGAIN", "resource temporarily unavailable"},
+    {EINTR, "EINTR", "interrupted"},
 };
 
 const char *module_strerror(int err)
@@ -104,7 +110,7 @@ static uint64_t splitmix64(uint64_t *s)
 
 uint32_t loader_jitter(uint64_t seed, const char *name, uint32_t max_us)
 {
-	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a of the name, mixed with the seed */
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the name, mixed with the seed */
 
 	if (!max_us)
 		return 0;
@@ -125,16 +131,16 @@ struct loader {
 	uint64_t t0;
 	uint64_t rng;
 	enum mod_result *res;
-	bool *needed;		/* in the plan */
-	bool *hard;		/* in the plan other than through a softdep only */
-	bool *inflight;		/* claimed by a thread: a thread that dies in finit_module leaves it set */
-	int *owner;		/* tid of the thread that claimed it */
-	int *order;		/* scheduling key: modules.load position first */
+	bool *needed;	/* in the plan */
+	bool *hard;	/* in the plan other than through a softdep only */
+	bool *inflight; /* claimed by a thread: a thread that dies in finit_module leaves it set */
+	int *owner;	/* tid of the thread that claimed it */
+	int *order;	/* scheduling key: modules.load position first */
 	struct loader_summary sum;
 	bool any_started;
-	bool hard_fail;		/* a module that had to load did not: the run fails */
-	bool plan_fail;		/* the plan skips a listed module (not for the blocklist) */
-	bool no_kernel_decomp;	/* the kernel said it cannot decompress modules */
+	bool hard_fail;	       /* a module that had to load did not: the run fails */
+	bool plan_fail;	       /* the plan skips a listed module (not for the blocklist) */
+	bool no_kernel_decomp; /* the kernel said it cannot decompress modules */
 
 	/* barrier */
 	pthread_mutex_t block;
@@ -144,7 +150,7 @@ struct loader {
 
 	/* android: the wave being run */
 	const struct modplan_wave *wave;
-	int *torder;		/* its tasks in the order threads take them */
+	int *torder; /* its tasks in the order threads take them */
 	int next_task;
 	int wave_no;
 	bool wave_failed;
@@ -155,7 +161,7 @@ struct loader {
 	int running;
 	bool excl_pending, excl_running;
 	int *unmet;
-	int **users;		/* [i]: modules that wait for i, as index*2 + hard */
+	int **users; /* [i]: modules that wait for i, as index*2 + hard */
 	int *nusers;
 	int remaining;
 };
@@ -175,12 +181,23 @@ static void record(struct loader *L, struct loader_event *e)
 {
 	L->res[e->index] = e->result;
 	switch (e->result) {
-	case MOD_OK: L->sum.ok++; break;
-	case MOD_EXISTS: L->sum.exists++; break;
-	case MOD_FAILED: L->sum.failed++; break;
-	case MOD_SKIPPED: L->sum.skipped++; break;
-	case MOD_BLOCKED: L->sum.blocked++; break;
-	case MOD_PENDING: break;
+	case MOD_OK:
+		L->sum.ok++;
+		break;
+	case MOD_EXISTS:
+		L->sum.exists++;
+		break;
+	case MOD_FAILED:
+		L->sum.failed++;
+		break;
+	case MOD_SKIPPED:
+		L->sum.skipped++;
+		break;
+	case MOD_BLOCKED:
+		L->sum.blocked++;
+		break;
+	case MOD_PENDING:
+		break;
 	}
 	if ((e->result == MOD_FAILED || e->result == MOD_SKIPPED) && L->hard[e->index])
 		L->hard_fail = true;
@@ -198,7 +215,7 @@ static void record(struct loader *L, struct loader_event *e)
 
 static void record_simple(struct loader *L, int i, enum mod_result r, int err, const char *why)
 {
-	struct loader_event e = { .mod = &L->ms->mods[i], .index = i, .result = r, .err = err, .why = why };
+	struct loader_event e = {.mod = &L->ms->mods[i], .index = i, .result = r, .err = err, .why = why};
 
 	record(L, &e);
 }
@@ -307,7 +324,7 @@ static int load_compressed(struct loader *L, int fd, enum modfile_comp comp, con
 static enum mod_result load_one(struct loader *L, int i, int thread)
 {
 	const struct module *m = &L->ms->mods[i];
-	struct loader_event e = { .mod = m, .index = i, .thread = thread, .wave = L->wave_no };
+	struct loader_event e = {.mod = m, .index = i, .thread = thread, .wave = L->wave_no};
 	char path[4096];
 	enum modfile_comp comp;
 	bool bad_file = false;
@@ -344,7 +361,9 @@ static enum mod_result load_one(struct loader *L, int i, int thread)
 	} else {
 		e.result = MOD_FAILED;
 		e.err = r;
-		e.why = fd < 0 ? "cannot open module file" : bad_file ? "cannot decompress module file" : module_strerror(r);
+		e.why = fd < 0	   ? "cannot open module file"
+			: bad_file ? "cannot decompress module file"
+				   : module_strerror(r);
 	}
 	pthread_mutex_lock(&L->lock);
 	record(L, &e);
@@ -667,7 +686,7 @@ static int add_edge(struct loader *L, int of, int user, bool hard)
 /* Whether b waits, directly or not, for a. */
 static bool reaches(struct loader *L, int a, int b, char *seen)
 {
-	int *stack = L->ready, n = 0;	/* ready is free until the threads start */
+	int *stack = L->ready, n = 0; /* ready is free until the threads start */
 	bool found = false;
 
 	memset(seen, 0, (size_t)L->ms->n);
@@ -713,7 +732,8 @@ static int run_eager(struct loader *L)
 			continue;
 		L->remaining++;
 		for (int k = 0; k < m->ndeps; k++)
-			if (m->deps[k] != i && L->needed[m->deps[k]] && (r = add_edge(L, m->deps[k], i, true)) < 0)
+			if (m->deps[k] != i && L->needed[m->deps[k]] &&
+			    (r = add_edge(L, m->deps[k], i, true)) < 0)
 				goto out;
 	}
 	/* ...and for its softdeps, in the order libmodprobe loads them, unless that closes a cycle. */
@@ -756,10 +776,10 @@ out:
 	return r;
 }
 
-int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_event_fn fn,
-	       void *userdata, struct loader_summary *ret)
+int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_event_fn fn, void *userdata,
+	       struct loader_summary *ret)
 {
-	struct loader L = { .ms = ms, .o = opts, .fn = fn, .userdata = userdata };
+	struct loader L = {.ms = ms, .o = opts, .fn = fn, .userdata = userdata};
 	struct loader_opts o = *opts;
 	struct modplan plan;
 	struct module *stub = NULL;
@@ -811,7 +831,7 @@ int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_e
 	pthread_mutex_lock(&L.lock);
 	for (int k = 0; k < plan.nskipped; k++) {
 		const struct modplan_skip *s = &plan.skipped[k];
-		struct loader_event e = { .index = s->mod, .why = s->reason };
+		struct loader_event e = {.index = s->mod, .why = s->reason};
 
 		e.result = s->kind == MODPLAN_BLOCKED ? MOD_BLOCKED : MOD_SKIPPED;
 		if (s->mod < 0) {

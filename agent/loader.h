@@ -51,12 +51,12 @@
 enum loader_mode { LOADER_ANDROID, LOADER_EAGER };
 
 enum mod_result {
-	MOD_PENDING,	/* never started (only seen when the loader died) */
+	MOD_PENDING, /* never started (only seen when the loader died) */
 	MOD_OK,
-	MOD_EXISTS,	/* EEXIST: loaded before us, counts as loaded */
+	MOD_EXISTS, /* EEXIST: loaded before us, counts as loaded */
 	MOD_FAILED,
-	MOD_SKIPPED,	/* not tried: a dependency failed, the run stopped, not in modules.dep, a cycle */
-	MOD_BLOCKED,	/* in modules.blocklist, or needs a module that is */
+	MOD_SKIPPED, /* not tried: a dependency failed, the run stopped, not in modules.dep, a cycle */
+	MOD_BLOCKED, /* in modules.blocklist, or needs a module that is */
 };
 
 /* "ok", "exists", "fail", "skip", "blocked", "pending" */
@@ -64,26 +64,26 @@ const char *mod_result_name(enum mod_result r);
 
 struct loader_opts {
 	enum loader_mode mode;
-	int threads;			/* >= 1 */
+	int threads; /* >= 1 */
 	bool shuffle;
 	uint64_t seed;
-	uint32_t jitter_us;		/* 0: none */
-	uint32_t barrier_timeout_ms;	/* how long barrier members wait at most */
+	uint32_t jitter_us;	     /* 0: none */
+	uint32_t barrier_timeout_ms; /* how long barrier members wait at most */
 };
 
 struct loader_event {
 	const struct module *mod;
-	int index;			/* into the modset */
+	int index; /* into the modset */
 	enum mod_result result;
-	int err;			/* -errno for MOD_FAILED */
-	const char *why;		/* for skips and failures: a short reason */
-	uint64_t start_us, end_us;	/* finit_module entry and return, from loader start */
-	uint32_t jitter_us;		/* delay applied before it */
-	int thread;			/* 0 inline, 1..threads */
-	int wave;			/* android: 1-based wave; eager: 0 */
-	bool barrier;			/* waited at the barrier */
-	const char *decomp;		/* compressed module: "kernel" (finit_module decompressed
-					 * it), "xz", "zstd", "gzip" (the agent did); NULL: plain */
+	int err;		   /* -errno for MOD_FAILED */
+	const char *why;	   /* for skips and failures: a short reason */
+	uint64_t start_us, end_us; /* finit_module entry and return, from loader start */
+	uint32_t jitter_us;	   /* delay applied before it */
+	int thread;		   /* 0 inline, 1..threads */
+	int wave;		   /* android: 1-based wave; eager: 0 */
+	bool barrier;		   /* waited at the barrier */
+	const char *decomp;	   /* compressed module: "kernel" (finit_module decompressed
+				    * it), "xz", "zstd", "gzip" (the agent did); NULL: plain */
 };
 
 /* Called once per module, from loader threads, one call at a time. */
@@ -91,11 +91,11 @@ typedef void (*loader_event_fn)(const struct loader_event *e, void *userdata);
 
 struct loader_summary {
 	int ok, exists, failed, skipped, blocked;
-	int waves;			/* android: plan waves started */
-	int barrier_met;		/* barrier releases because everyone arrived */
+	int waves;	 /* android: plan waves started */
+	int barrier_met; /* barrier releases because everyone arrived */
 	int barrier_timeouts;
-	uint64_t first_start_us, last_end_us;	/* from loader start */
-	uint64_t wall_us;		/* whole loader run */
+	uint64_t first_start_us, last_end_us; /* from loader start */
+	uint64_t wall_us;		      /* whole loader run */
 };
 
 /*
@@ -105,8 +105,8 @@ struct loader_summary {
  * -EIO when one failed or was skipped, -ENOMEM/-EAGAIN when the loader
  * itself could not run.  The summary is filled in either way.
  */
-int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_event_fn fn,
-	       void *userdata, struct loader_summary *ret);
+int loader_run(const struct modset *ms, const struct loader_opts *opts, loader_event_fn fn, void *userdata,
+	       struct loader_summary *ret);
 
 /* Short words for module load errors, e.g. -ENOEXEC -> "invalid module format". */
 const char *module_strerror(int err);

@@ -56,10 +56,10 @@ static void pid1_setup(void)
 	static const struct {
 		const char *src, *target, *type;
 	} mounts[] = {
-		{ "proc", "/proc", "proc" },
-		{ "sysfs", "/sys", "sysfs" },
-		{ "devtmpfs", "/dev", "devtmpfs" },
-		{ "debugfs", "/sys/kernel/debug", "debugfs" },
+	    {"proc", "/proc", "proc"},
+	    {"sysfs", "/sys", "sysfs"},
+	    {"devtmpfs", "/dev", "devtmpfs"},
+	    {"debugfs", "/sys/kernel/debug", "debugfs"},
 	};
 	int fd;
 
@@ -113,7 +113,7 @@ static void config_load(struct agent_config *cfg, bool service, int argc, char *
 
 static void final_action(enum end_action a)
 {
-	static const int cmds[] = { RB_POWER_OFF, RB_AUTOBOOT, RB_HALT_SYSTEM };
+	static const int cmds[] = {RB_POWER_OFF, RB_AUTOBOOT, RB_HALT_SYSTEM};
 
 	if (a == ACTION_NONE)
 		return;
@@ -132,9 +132,10 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--service"))
 			service = true;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: oopsfarm-agent [--service] [KEY=VALUE...]\n"
-			       "As /init: PID-1 mode. Settings: /etc/oopsfarm.conf, oopsfarm.KEY=VALUE\n"
-			       "on the kernel command line, arguments (service mode). See doc/protocol.md.\n");
+			printf(
+			    "usage: oopsfarm-agent [--service] [KEY=VALUE...]\n"
+			    "As /init: PID-1 mode. Settings: /etc/oopsfarm.conf, oopsfarm.KEY=VALUE\n"
+			    "on the kernel command line, arguments (service mode). See doc/protocol.md.\n");
 			return 0;
 		}
 	}

@@ -36,7 +36,7 @@ enum modfile_comp modfile_compression(const char *path)
 
 const char *modfile_comp_name(enum modfile_comp c)
 {
-	static const char *const names[] = { "", "xz", "zstd", "gzip" };
+	static const char *const names[] = {"", "xz", "zstd", "gzip"};
 
 	return (unsigned)c < 4 ? names[c] : "";
 }
@@ -81,7 +81,7 @@ static int unxz(const void *data, size_t len, unsigned char **buf, size_t *cap, 
 		else if (lr != LZMA_OK && lr != LZMA_STREAM_END && lr != LZMA_BUF_ERROR)
 			r = -EBADMSG;
 		else if (lr == LZMA_BUF_ERROR && s.avail_out)
-			r = -EBADMSG;	/* input ended mid-stream */
+			r = -EBADMSG; /* input ended mid-stream */
 	} while (!r && lr != LZMA_STREAM_END);
 	lzma_end(&s);
 	return r;
@@ -90,7 +90,7 @@ static int unxz(const void *data, size_t len, unsigned char **buf, size_t *cap, 
 static int unzstd(const void *data, size_t len, unsigned char **buf, size_t *cap, size_t *out)
 {
 	ZSTD_DStream *d = ZSTD_createDStream();
-	ZSTD_inBuffer in = { data, len, 0 };
+	ZSTD_inBuffer in = {data, len, 0};
 	size_t ret = 1;
 	int r = 0;
 
@@ -102,13 +102,13 @@ static int unzstd(const void *data, size_t len, unsigned char **buf, size_t *cap
 
 		if (*out == *cap && (r = grow(buf, cap)) < 0)
 			break;
-		o = (ZSTD_outBuffer){ *buf, *cap, *out };
+		o = (ZSTD_outBuffer){*buf, *cap, *out};
 		ret = ZSTD_decompressStream(d, &o, &in);
 		*out = o.pos;
 		if (ZSTD_isError(ret))
 			r = -EBADMSG;
 		else if (ret != 0 && in.pos == in.size && o.pos < o.size)
-			r = -EBADMSG;	/* truncated frame */
+			r = -EBADMSG; /* truncated frame */
 	}
 	ZSTD_freeDStream(d);
 	return r;
@@ -120,7 +120,7 @@ static int ungzip(const void *data, size_t len, unsigned char **buf, size_t *cap
 	int zr = Z_OK, r = 0;
 
 	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 32) != Z_OK)	/* +32: gzip or zlib header */
+	if (inflateInit2(&z, 15 + 32) != Z_OK) /* +32: gzip or zlib header */
 		return -ENOMEM;
 	z.next_in = (unsigned char *)data;
 	z.avail_in = (uInt)len;
@@ -149,10 +149,17 @@ int modfile_decompress(enum modfile_comp c, const void *data, size_t len, void *
 	int r;
 
 	switch (c) {
-	case MODFILE_XZ: r = unxz(data, len, &buf, &cap, &out); break;
-	case MODFILE_ZSTD: r = unzstd(data, len, &buf, &cap, &out); break;
-	case MODFILE_GZIP: r = ungzip(data, len, &buf, &cap, &out); break;
-	default: return -EINVAL;
+	case MODFILE_XZ:
+		r = unxz(data, len, &buf, &cap, &out);
+		break;
+	case MODFILE_ZSTD:
+		r = unzstd(data, len, &buf, &cap, &out);
+		break;
+	case MODFILE_GZIP:
+		r = ungzip(data, len, &buf, &cap, &out);
+		break;
+	default:
+		return -EINVAL;
 	}
 	if (r == 0 && out == 0)
 		r = -EBADMSG;

@@ -59,8 +59,7 @@ int sys_init_module(const void *image, size_t len, const char *params)
 	return syscall(SYS_init_module, image, len, params) < 0 ? -errno : 0;
 }
 
-int sys_mount(const char *src, const char *target, const char *fstype, unsigned long flags,
-	      const char *data)
+int sys_mount(const char *src, const char *target, const char *fstype, unsigned long flags, const char *data)
 {
 	return mount(src, target, fstype, flags, data) < 0 ? -errno : 0;
 }
@@ -94,7 +93,7 @@ uint64_t sys_now_us(void)
 
 void sys_sleep_us(uint64_t us)
 {
-	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+	struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;

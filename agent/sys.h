@@ -39,8 +39,7 @@ int sys_write_file(const char *path, const char *s);
 int sys_finit_module(int fd, const char *params, int flags);
 int sys_init_module(const void *image, size_t len, const char *params);
 
-int sys_mount(const char *src, const char *target, const char *fstype, unsigned long flags,
-	      const char *data);
+int sys_mount(const char *src, const char *target, const char *fstype, unsigned long flags, const char *data);
 
 /* reboot(2) with RB_POWER_OFF, RB_AUTOBOOT or RB_HALT_SYSTEM. */
 int sys_reboot(int cmd);

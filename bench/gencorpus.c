@@ -33,8 +33,8 @@ struct body {
 
 static void die(const char *what, const char *arg)
 {
-	fprintf(stderr, "gencorpus: %s%s%s%s%s\n", what, arg ? " " : "", arg ? arg : "",
-		errno ? ": " : "", errno ? strerror(errno) : "");
+	fprintf(stderr, "gencorpus: %s%s%s%s%s\n", what, arg ? " " : "", arg ? arg : "", errno ? ": " : "",
+		errno ? strerror(errno) : "");
 	exit(1);
 }
 

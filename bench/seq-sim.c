@@ -104,7 +104,7 @@ static void run(const char *label, const struct campaign_until *u, double pc, do
 	double sum = 0;
 
 	for (int r = 0; r < runs; r++) {
-		struct seq_state st = { 0 };
+		struct seq_state st = {0};
 		int b;
 
 		memset(ctl, -1, cap);
@@ -127,7 +127,8 @@ static void run(const char *label, const struct campaign_until *u, double pc, do
 			none++;
 	}
 	qsort(used, runs, sizeof(int), cmp_int);
-	printf("  %-34s mean %6.1f  median %4d  p90 %4d  | said fixed %5.1f%%  not fixed %5.1f%%  capped %4.1f%%\n",
+	printf("  %-34s mean %6.1f  median %4d  p90 %4d  | said fixed %5.1f%%  not fixed %5.1f%%  capped "
+	       "%4.1f%%\n",
 	       label, sum / runs, used[runs / 2], used[runs * 9 / 10], 100.0 * h1 / runs, 100.0 * h0 / runs,
 	       100.0 * none / runs);
 	free(ctl);
@@ -139,13 +140,23 @@ int main(int argc, char **argv)
 {
 	int runs = argc > 1 ? atoi(argv[1]) : 20000;
 	struct campaign_until cmp = {
-		.test = SEQ_COMPARE, .control = "unpatched-platform", .treatment = "shipped",
-		.ratio = 0.2, .alpha = 0.01, .beta = 0.05, .max_boots = 1000,
+	    .test = SEQ_COMPARE,
+	    .control = "unpatched-platform",
+	    .treatment = "shipped",
+	    .ratio = 0.2,
+	    .alpha = 0.01,
+	    .beta = 0.05,
+	    .max_boots = 1000,
 	};
 	struct campaign_until cmp5 = cmp, below = {
-		.test = SEQ_BELOW, .treatment = "shipped", .rate = 0.01, .ratio = 0.1, .alpha = 0.01,
-		.beta = 0.05, .max_boots = 5000,
-	};
+					      .test = SEQ_BELOW,
+					      .treatment = "shipped",
+					      .rate = 0.01,
+					      .ratio = 0.1,
+					      .alpha = 0.01,
+					      .beta = 0.05,
+					      .max_boots = 5000,
+					  };
 	unsigned c, nd;
 	double pc = 0.129;
 
@@ -157,9 +168,10 @@ int main(int argc, char **argv)
 
 		nd = seq_fixed_n(u, &c);
 		nf = fisher_fixed_n(pc, u->ratio * pc, u->alpha, u->beta);
-		printf("compare, H1: treatment <= %g x control, alpha %g, beta %g, control at %.1f%%\n", u->ratio,
-		       u->alpha, u->beta, 100 * pc);
-		printf("  fixed-N: one-sided Fisher needs %d boots per arm; the discordant-pair test %u pairs (c = %u)\n",
+		printf("compare, H1: treatment <= %g x control, alpha %g, beta %g, control at %.1f%%\n",
+		       u->ratio, u->alpha, u->beta, 100 * pc);
+		printf("  fixed-N: one-sided Fisher needs %d boots per arm; the discordant-pair test %u "
+		       "pairs (c = %u)\n",
 		       nf, nd, c);
 		run("treatment never crashes (0%)", u, pc, 0, runs, u->max_boots);
 		run("treatment at the H1 boundary", u, pc, u->ratio * pc, runs, u->max_boots);

@@ -37,8 +37,7 @@ static size_t unescape(const char *p, const char *end, char *out)
 	char *o = out;
 
 	while (p < end) {
-		if (*p == '\\' && end - p >= 4 && p[1] == 'x' && hexval(p[2]) >= 0 &&
-		    hexval(p[3]) >= 0) {
+		if (*p == '\\' && end - p >= 4 && p[1] == 'x' && hexval(p[2]) >= 0 && hexval(p[3]) >= 0) {
 			*o++ = (char)(hexval(p[2]) << 4 | hexval(p[3]));
 			p += 4;
 		} else {
@@ -53,7 +52,7 @@ int kmsg_record_parse(const char *buf, size_t len, char *scratch, size_t scratch
 {
 	const char *end = buf + len, *semi, *p, *f, *nl;
 	uint64_t fields[3];
-	struct kmsg_record r = { 0 };
+	struct kmsg_record r = {0};
 	size_t n;
 
 	if (!buf || len == 0)
@@ -73,7 +72,7 @@ int kmsg_record_parse(const char *buf, size_t len, char *scratch, size_t scratch
 			return -EINVAL;
 		p = f + 1;
 	}
-	if (fields[0] > 1023)	/* facility and level fit in 10 bits */
+	if (fields[0] > 1023) /* facility and level fit in 10 bits */
 		return -EINVAL;
 	r.prio = (unsigned int)fields[0];
 	r.seq = fields[1];
@@ -137,12 +136,12 @@ size_t kmsg_record_render(const struct kmsg_record *r, char *out, size_t size)
 	const char *p = r->text, *end = r->text + r->text_len;
 
 	if (r->caller[0])
-		plen = snprintf(prefix, sizeof(prefix), "[%5lu.%06lu][%6s] ",
-				(unsigned long)(r->usec / 1000000), (unsigned long)(r->usec % 1000000),
-				r->caller);
+		plen =
+		    snprintf(prefix, sizeof(prefix), "[%5lu.%06lu][%6s] ", (unsigned long)(r->usec / 1000000),
+			     (unsigned long)(r->usec % 1000000), r->caller);
 	else
-		plen = snprintf(prefix, sizeof(prefix), "[%5lu.%06lu] ",
-				(unsigned long)(r->usec / 1000000), (unsigned long)(r->usec % 1000000));
+		plen = snprintf(prefix, sizeof(prefix), "[%5lu.%06lu] ", (unsigned long)(r->usec / 1000000),
+				(unsigned long)(r->usec % 1000000));
 	if (size)
 		out[0] = '\0';
 
@@ -158,7 +157,7 @@ size_t kmsg_record_render(const struct kmsg_record *r, char *out, size_t size)
 			out[need + plen + llen + 1] = '\0';
 		} else if (size && need < size) {
 			out[need] = '\0';
-			size = need;	/* cut at a line boundary, keep it there */
+			size = need; /* cut at a line boundary, keep it there */
 		}
 		need += (size_t)plen + llen + 1;
 		p = nl ? nl + 1 : end;

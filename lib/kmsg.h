@@ -34,17 +34,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KMSG_RECORD_MAX	8192	/* a read buffer that holds any record (CONSOLE_EXT_LOG_MAX) */
+#define KMSG_RECORD_MAX 8192 /* a read buffer that holds any record (CONSOLE_EXT_LOG_MAX) */
 
 struct kmsg_record {
-	unsigned int prio;	/* facility * 8 + level */
+	unsigned int prio; /* facility * 8 + level */
 	uint64_t seq;
 	uint64_t usec;
-	char flags;		/* '-', 'c' or '+' */
-	char caller[16];	/* "T123" or "C1" from caller=, "" when absent */
-	const char *text;	/* unescaped text, NUL-terminated, may contain '\n' */
+	char flags;	  /* '-', 'c' or '+' */
+	char caller[16];  /* "T123" or "C1" from caller=, "" when absent */
+	const char *text; /* unescaped text, NUL-terminated, may contain '\n' */
 	size_t text_len;
-	const char *dict;	/* unescaped "KEY=VALUE\n" lines, NUL-terminated, "" if none */
+	const char *dict; /* unescaped "KEY=VALUE\n" lines, NUL-terminated, "" if none */
 	size_t dict_len;
 };
 
@@ -73,8 +73,8 @@ size_t kmsg_record_render(const struct kmsg_record *r, char *out, size_t size);
 /* Tracks sequence numbers of records read, in order. */
 struct kmsg_seq {
 	bool started;
-	uint64_t next;		/* the seq expected next */
-	uint64_t lost;		/* total records missed so far, first gap included */
+	uint64_t next; /* the seq expected next */
+	uint64_t lost; /* total records missed so far, first gap included */
 };
 
 /*

@@ -19,12 +19,12 @@
 struct planner {
 	const struct modset *ms;
 	struct modplan *p;
-	bool *done;		/* loaded by an earlier wave (or a sequential one of this round) */
-	int *mark;		/* == task: already in the task being built */
-	int *entered;		/* task length + 1 when m's expansion began, 0: not in one */
+	bool *done;   /* loaded by an earlier wave (or a sequential one of this round) */
+	int *mark;    /* == task: already in the task being built */
+	int *entered; /* task length + 1 when m's expansion began, 0: not in one */
 	int task;
 	struct modplan_task *t;
-	int err;		/* -ENOMEM seen */
+	int err; /* -ENOMEM seen */
 };
 
 static void warnf(struct planner *P, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -51,9 +51,10 @@ static void warnf(struct planner *P, const char *fmt, ...)
 	p->nwarnings++;
 }
 
-static void skip(struct planner *P, const char *name, int mod, enum modplan_skip_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void skip(struct planner *P, const char *name, int mod, enum modplan_skip_kind kind, const char *fmt, ...)
+static void skip(struct planner *P, const char *name, int mod, enum modplan_skip_kind kind, const char *fmt,
+		 ...) __attribute__((format(printf, 5, 6)));
+static void skip(struct planner *P, const char *name, int mod, enum modplan_skip_kind kind, const char *fmt,
+		 ...)
 {
 	struct modplan *p = P->p;
 	struct modplan_skip *s;
@@ -92,7 +93,7 @@ static void task_add(struct planner *P, int m, bool soft)
 		return;
 	}
 	P->t->e = e;
-	e[P->t->n++] = (struct modplan_entry){ .mod = m, .soft = soft };
+	e[P->t->n++] = (struct modplan_entry){.mod = m, .soft = soft};
 	P->mark[m] = P->task;
 }
 
@@ -114,8 +115,8 @@ static void expand_soft(struct planner *P, int subj, const char *target)
 			continue;
 		}
 		if (looping(P, c[k])) {
-			warnf(P, "softdep '%s' of %s: a cycle back to %s, ignored", target, ms->mods[subj].name,
-			      ms->mods[c[k]].name);
+			warnf(P, "softdep '%s' of %s: a cycle back to %s, ignored", target,
+			      ms->mods[subj].name, ms->mods[c[k]].name);
 			continue;
 		}
 		if (expand(P, c[k], true) < 0)
@@ -167,7 +168,7 @@ static int expand(struct planner *P, int m, bool soft)
 /* Builds the task of candidate c; returns it empty when nothing is to load. */
 static struct modplan_task build_task(struct planner *P, int c)
 {
-	struct modplan_task t = { 0 };
+	struct modplan_task t = {0};
 
 	P->task++;
 	P->t = &t;
@@ -184,7 +185,7 @@ static int add_wave(struct planner *P, struct modplan_task *tasks, int ntasks, b
 	if (!w)
 		return -ENOMEM;
 	p->waves = w;
-	w[p->nwaves++] = (struct modplan_wave){ .tasks = tasks, .ntasks = ntasks, .sequential = seq };
+	w[p->nwaves++] = (struct modplan_wave){.tasks = tasks, .ntasks = ntasks, .sequential = seq};
 	for (int k = 0; k < ntasks; k++)
 		for (int j = 0; j < tasks[k].n; j++)
 			p->in_plan[tasks[k].e[j].mod] = true;
@@ -220,7 +221,7 @@ static int by_name(const void *a, const void *b, void *ms)
 
 struct pend {
 	int self;
-	int *v;		/* [self, deps...] not loaded yet */
+	int *v; /* [self, deps...] not loaded yet */
 	int n;
 };
 
@@ -255,7 +256,7 @@ static void plan_hash(const struct modset *ms, struct modplan *p)
 
 int modplan_build(const struct modset *ms, struct modplan *p)
 {
-	struct planner P = { .ms = ms, .p = p };
+	struct planner P = {.ms = ms, .p = p};
 	struct pend *pend = NULL;
 	int npend = 0, *cand = NULL, r = 0, ndone = 0;
 	char *seen = NULL;
@@ -284,11 +285,11 @@ int modplan_build(const struct modset *ms, struct modplan *p)
 		if (bad == i) {
 			skip(&P, ms->mods[i].name, i, MODPLAN_BLOCKED, "in modules.blocklist");
 		} else if (bad >= 0 && ms->mods[bad].blocklisted) {
-			skip(&P, ms->mods[i].name, i, MODPLAN_BLOCKED, "needs %s, which is in modules.blocklist",
-			     ms->mods[bad].name);
+			skip(&P, ms->mods[i].name, i, MODPLAN_BLOCKED,
+			     "needs %s, which is in modules.blocklist", ms->mods[bad].name);
 		} else if (bad >= 0) {
-			skip(&P, ms->mods[i].name, i, MODPLAN_MISSING, "needs %s, which is not in modules.dep",
-			     ms->mods[bad].name);
+			skip(&P, ms->mods[i].name, i, MODPLAN_MISSING,
+			     "needs %s, which is not in modules.dep", ms->mods[bad].name);
 		} else {
 			struct pend *e = &pend[npend++];
 
@@ -442,7 +443,7 @@ void modplan_free(struct modplan *p)
 
 int modplan_warn_absent(struct modplan *p, const struct modset *ms)
 {
-	struct planner P = { .ms = ms, .p = p };
+	struct planner P = {.ms = ms, .p = p};
 	int n = 0;
 
 	for (int i = 0; i < ms->n && i < p->n; i++) {

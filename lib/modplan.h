@@ -48,8 +48,8 @@
 #include "modset.h"
 
 struct modplan_entry {
-	int mod;		/* index into the modset */
-	bool soft;		/* reached through a softdep: its failure is ignored */
+	int mod;   /* index into the modset */
+	bool soft; /* reached through a softdep: its failure is ignored */
 };
 
 struct modplan_task {
@@ -60,30 +60,30 @@ struct modplan_task {
 struct modplan_wave {
 	struct modplan_task *tasks;
 	int ntasks;
-	bool sequential;	/* one load_sequential module (and its softdeps), alone */
+	bool sequential; /* one load_sequential module (and its softdeps), alone */
 };
 
 enum modplan_skip_kind {
-	MODPLAN_BLOCKED,	/* in modules.blocklist, or needs a module that is */
-	MODPLAN_MISSING,	/* not in modules.dep, or needs a module that is not */
-	MODPLAN_CYCLE,		/* its dependencies go round in a circle */
+	MODPLAN_BLOCKED, /* in modules.blocklist, or needs a module that is */
+	MODPLAN_MISSING, /* not in modules.dep, or needs a module that is not */
+	MODPLAN_CYCLE,	 /* its dependencies go round in a circle */
 };
 
 struct modplan_skip {
-	char *module;		/* canonical name */
-	int mod;		/* index into the modset, -1 when modules.dep lacks it */
+	char *module; /* canonical name */
+	int mod;      /* index into the modset, -1 when modules.dep lacks it */
 	enum modplan_skip_kind kind;
-	char *reason;		/* e.g. "needs a, which is in modules.blocklist" */
+	char *reason; /* e.g. "needs a, which is in modules.blocklist" */
 };
 
 struct modplan {
 	struct modplan_wave *waves;
 	int nwaves;
-	struct modplan_skip *skipped;	/* listed modules the plan does not load */
+	struct modplan_skip *skipped; /* listed modules the plan does not load */
 	int nskipped;
-	char **warnings;		/* softdep targets missing or blocked, cycles, ... */
+	char **warnings; /* softdep targets missing or blocked, cycles, ... */
 	int nwarnings;
-	bool *in_plan;			/* [modset n]: appears in some task */
+	bool *in_plan; /* [modset n]: appears in some task */
 	int n;
 	uint64_t hash;
 };

@@ -19,9 +19,9 @@
 #include "readfile.h"
 
 #define NAME_MAX_LEN 256
-#define FIELDS_MAX 1024
+#define FIELDS_MAX   1024
 
-static const char *const suffixes[] = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" };
+static const char *const suffixes[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
 
 void module_canonical(const char *path_or_name, char *out, size_t size)
 {
@@ -69,9 +69,9 @@ int modset_read_file(const char *path, char **ret_buf, size_t *ret_len, void *us
 struct reader {
 	struct modset *ms;
 	const struct modset_opts *o;
-	const char *file;	/* for warnings */
+	const char *file; /* for warnings */
 	int line;
-	bool irregular;		/* this line's blanks differ from single spaces */
+	bool irregular; /* this line's blanks differ from single spaces */
 };
 
 static void warn(struct reader *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -119,7 +119,8 @@ static int split_fields(struct reader *R, char *line, char **f, int max)
 static void note_irregular(struct reader *R)
 {
 	if (R->irregular)
-		warn(R, "tab, CR or extra spaces: libmodprobe splits at single spaces and reads this line differently");
+		warn(R, "tab, CR or extra spaces: libmodprobe splits at single spaces and reads this line "
+			"differently");
 }
 
 static int add_module(struct modset *ms, const char *name)
@@ -228,7 +229,7 @@ static int dep_line(struct reader *R, char *line)
 		d = add_module(ms, dn);
 		if (d < 0)
 			return d;
-		m = &ms->mods[i];	/* add_module may move the table */
+		m = &ms->mods[i]; /* add_module may move the table */
 		if (!ms->mods[d].path[0] && (r = set_str(&ms->mods[d].path, f[k])) < 0)
 			return r;
 		if ((r = add_int(&m->deps, &m->ndeps, d)) < 0)
@@ -256,7 +257,9 @@ static int softdep_line(struct reader *R, char *line)
 
 		module_canonical(f[1], c, sizeof(c));
 		if (strcmp(c, f[1]) && modset_find(ms, c) >= 0)
-			warn(R, "softdep subject '%s' is not written canonical ('%s'): libmodprobe never matches it, ignoring",
+			warn(R,
+			     "softdep subject '%s' is not written canonical ('%s'): libmodprobe never "
+			     "matches it, ignoring",
 			     f[1], c);
 		else
 			warn(R, "softdep for '%s', which modules.dep does not have, ignoring", f[1]);
@@ -270,7 +273,9 @@ static int softdep_line(struct reader *R, char *line)
 			continue;
 		}
 		if (!mode) {
-			warn(R, "softdep target '%s' before 'pre:' or 'post:': the rest of the line is ignored", f[k]);
+			warn(R,
+			     "softdep target '%s' before 'pre:' or 'post:': the rest of the line is ignored",
+			     f[k]);
 			return 0;
 		}
 		m = &ms->mods[subj];
@@ -316,7 +321,7 @@ static int list_line(struct reader *R, char *line)
 		return 0;
 	}
 	if (ms->mods[i].load_index >= 0)
-		return 0;	/* a duplicate: loading again would do nothing */
+		return 0; /* a duplicate: loading again would do nothing */
 	ms->mods[i].load_index = ms->nload;
 	return add_int(&ms->load, &ms->nload, i);
 }
@@ -343,7 +348,8 @@ static int options_line(struct reader *R, char *line)
 		return 0;
 	}
 	if (ms->mods[i].has_options) {
-		warn(R, "second options line for '%s': the first one wins, as in libmodprobe, ignoring", name);
+		warn(R, "second options line for '%s': the first one wins, as in libmodprobe, ignoring",
+		     name);
 		return 0;
 	}
 	for (int k = 2; k < n; k++)
@@ -390,7 +396,8 @@ static int read_lines(struct reader *R, const char *file, int (*fn)(struct reade
 		snprintf(path, sizeof(path), "%s", file);
 	else
 		snprintf(path, sizeof(path), "%s/%s", R->ms->dir, file);
-	r = R->o->read ? R->o->read(path, &buf, NULL, R->o->userdata) : modset_read_file(path, &buf, NULL, NULL);
+	r = R->o->read ? R->o->read(path, &buf, NULL, R->o->userdata)
+		       : modset_read_file(path, &buf, NULL, NULL);
 	if (r < 0)
 		return r;
 	R->file = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
@@ -456,8 +463,9 @@ static int cmdline_options(struct reader *R, const char *cmdline)
 		module_canonical(name, name, sizeof(name));
 		i = modset_find(R->ms, name);
 		if (i < 0)
-			continue;	/* androidboot.*, oopsfarm.*, modules we do not have */
-		r = append_param(&R->ms->mods[i], dot + 1, (size_t)(eq - dot - 1), eq + 1, (size_t)(e - eq - 1));
+			continue; /* androidboot.*, oopsfarm.*, modules we do not have */
+		r = append_param(&R->ms->mods[i], dot + 1, (size_t)(eq - dot - 1), eq + 1,
+				 (size_t)(e - eq - 1));
 		if (r < 0)
 			return r;
 	}
@@ -545,7 +553,8 @@ static int build_waits(struct modset *ms)
 			for (int j = 0; j < nt && j < 64; j++) {
 				if (t[j] == i)
 					continue;
-				r = ms->mods[i].soft[k].post ? waits_add(&ms->mods[t[j]], i) : waits_add(&ms->mods[i], t[j]);
+				r = ms->mods[i].soft[k].post ? waits_add(&ms->mods[t[j]], i)
+							     : waits_add(&ms->mods[i], t[j]);
 				if (r < 0)
 					return r;
 			}
@@ -558,8 +567,8 @@ static int build_waits(struct modset *ms)
 
 int modset_read(struct modset *ms, const char *dir, const struct modset_opts *opts)
 {
-	struct modset_opts none = { 0 };
-	struct reader R = { .ms = ms, .o = opts ? opts : &none };
+	struct modset_opts none = {0};
+	struct reader R = {.ms = ms, .o = opts ? opts : &none};
 	const char *list = R.o->list ? R.o->list : "modules.load";
 	int r;
 
@@ -682,14 +691,16 @@ const char *modset_list_name(const char *cmdline, const char *bootconfig, bool r
 {
 	char v[32];
 
-	if ((bootconfig && boot_value(bootconfig, "androidboot.mode", v, sizeof(v)) && !strcmp(v, "charger")) ||
+	if ((bootconfig && boot_value(bootconfig, "androidboot.mode", v, sizeof(v)) &&
+	     !strcmp(v, "charger")) ||
 	    (cmdline && strstr(cmdline, "androidboot.mode=charger")))
 		return "modules.load.charger";
 	if (recovery) {
-		bool normal = (bootconfig && boot_value(bootconfig, "androidboot.force_normal_boot", v, sizeof(v)) &&
-			       !strcmp(v, "1")) ||
-			      (cmdline && boot_value(cmdline, "androidboot.force_normal_boot", v, sizeof(v)) &&
-			       !strcmp(v, "1"));
+		bool normal =
+		    (bootconfig && boot_value(bootconfig, "androidboot.force_normal_boot", v, sizeof(v)) &&
+		     !strcmp(v, "1")) ||
+		    (cmdline && boot_value(cmdline, "androidboot.force_normal_boot", v, sizeof(v)) &&
+		     !strcmp(v, "1"));
 
 		if (!normal)
 			return "modules.load.recovery";
@@ -713,7 +724,8 @@ int modset_mark_barrier(struct modset *ms, const char *list, modset_warn_fn warn
 			if (warnfn) {
 				char msg[300];
 
-				snprintf(msg, sizeof(msg), "barrier module '%s' is not in the set, ignoring", tok);
+				snprintf(msg, sizeof(msg), "barrier module '%s' is not in the set, ignoring",
+					 tok);
 				warnfn("barrier", 0, msg, userdata);
 			}
 			continue;

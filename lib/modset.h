@@ -42,23 +42,23 @@
 #include <stdint.h>
 
 struct modset_softdep {
-	char *target;		/* as written: a module name or an alias */
-	bool post;		/* post: (else pre:) */
+	char *target; /* as written: a module name or an alias */
+	bool post;    /* post: (else pre:) */
 };
 
 struct module {
-	char *name;		/* canonical */
-	char *path;		/* as in modules.dep; "" when it has no line there */
-	bool in_dep;		/* has its own modules.dep line */
-	int *deps;		/* modules.dep dependencies, file order, indices */
+	char *name;  /* canonical */
+	char *path;  /* as in modules.dep; "" when it has no line there */
+	bool in_dep; /* has its own modules.dep line */
+	int *deps;   /* modules.dep dependencies, file order, indices */
 	int ndeps;
-	struct modset_softdep *soft;	/* softdeps whose subject is this module, file order */
+	struct modset_softdep *soft; /* softdeps whose subject is this module, file order */
 	int nsoft;
-	char *params;		/* options for finit_module, load_sequential=1 taken out */
-	bool has_options;	/* an options line was seen (the first one wins) */
-	bool sequential;	/* load_sequential=1 */
+	char *params;	  /* options for finit_module, load_sequential=1 taken out */
+	bool has_options; /* an options line was seen (the first one wins) */
+	bool sequential;  /* load_sequential=1 */
 	bool blocklisted;
-	int load_index;		/* first position in the list file, -1 if not listed */
+	int load_index; /* first position in the list file, -1 if not listed */
 	/*
 	 * The modules this one waits for in eager mode: [0] is itself, then
 	 * its dependencies, its pre-softdep targets, and the modules it is a
@@ -66,7 +66,7 @@ struct module {
 	 */
 	int *waits;
 	int nwaits;
-	bool barrier;		/* in the agent's start barrier set (set by the caller) */
+	bool barrier; /* in the agent's start barrier set (set by the caller) */
 };
 
 struct modset_alias {
@@ -76,12 +76,12 @@ struct modset_alias {
 
 struct modset {
 	char *dir;
-	char *list;		/* the list file that was read (path) */
+	char *list; /* the list file that was read (path) */
 	struct module *mods;
 	int n;
-	int *load;		/* list order, indices into mods, no duplicates */
+	int *load; /* list order, indices into mods, no duplicates */
 	int nload;
-	char **unknown_names;	/* listed names modules.dep does not have */
+	char **unknown_names; /* listed names modules.dep does not have */
 	int unknown;
 	struct modset_alias *alias;
 	int nalias;
@@ -101,10 +101,10 @@ struct modset_opts {
 	 * the same for .recovery and .charger).
 	 */
 	const char *list;
-	const char *cmdline;	/* kernel command line, NULL: none */
-	modset_read_fn read;	/* NULL: modset_read_file() */
-	modset_warn_fn warn;	/* NULL: problems are not reported */
-	void *userdata;		/* for read and warn */
+	const char *cmdline; /* kernel command line, NULL: none */
+	modset_read_fn read; /* NULL: modset_read_file() */
+	modset_warn_fn warn; /* NULL: problems are not reported */
+	void *userdata;	     /* for read and warn */
 };
 
 /*

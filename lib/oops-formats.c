@@ -11,6 +11,9 @@
  */
 #include "oops-formats.h"
 
+/* The tables are laid out for reading, row by row. */
+/* clang-format off */
+
 /* ---- headers (section 3), in syzkaller's order ---- */
 
 static const char *const excl_bug[] = {
@@ -528,3 +531,4 @@ const char *const oops_extra_boundaries[] = {
 	"vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure", "FAULT_FLAG_ALLOW_RETRY missing",
 	NULL,
 };
+/* clang-format on */

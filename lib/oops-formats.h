@@ -38,28 +38,28 @@
 
 /* header keywords (section 3) */
 enum {
-	OH_LOCAL = 1,		/* an oopsfarm addition, not syzbot's */
+	OH_LOCAL = 1, /* an oopsfarm addition, not syzbot's */
 };
 
 struct oops_header {
-	const char *key;		/* found anywhere in the line */
-	const char *const *excl;	/* NULL-terminated exclusion patterns */
-	const char *need;		/* oopsfarm: a pattern the line must hold */
+	const char *key;	 /* found anywhere in the line */
+	const char *const *excl; /* NULL-terminated exclusion patterns */
+	const char *need;	 /* oopsfarm: a pattern the line must hold */
 	unsigned flags;
 };
 
 /* formats (section 7) */
 enum {
-	OF_NS = 1,		/* no stack needed (section 10) */
-	OF_C = 2,		/* always corrupted */
-	OF_START = 4,		/* the title must start the window */
-	OF_SPAN = 8,		/* the title may go on over the next line */
+	OF_NS = 1,    /* no stack needed (section 10) */
+	OF_C = 2,     /* always corrupted */
+	OF_START = 4, /* the title must start the window */
+	OF_SPAN = 8,  /* the title may go on over the next line */
 };
 
 enum oops_selector {
-	SEL_FIRST,		/* the first surviving candidate */
-	SEL_STALL,		/* section 6.4: the callee above an anchor */
-	SEL_HANG,		/* section 6.4: task hung */
+	SEL_FIRST, /* the first surviving candidate */
+	SEL_STALL, /* section 6.4: the callee above an anchor */
+	SEL_HANG,  /* section 6.4: task hung */
 };
 
 /*
@@ -78,30 +78,30 @@ enum oops_selector {
 #define RW "intr;stack"
 
 struct oops_format {
-	unsigned char header;	/* index in oops_headers[] */
-	unsigned char kind;	/* enum oops_kind */
-	unsigned char flags;	/* OF_* */
-	unsigned char sel;	/* enum oops_selector */
-	unsigned char skip;	/* index in oops_skip_lists[], 0: global only */
-	const char *title;	/* title pattern: the earliest match wins */
-	const char *rep[4];	/* report pattern: rep[0] on a line from the title
-				 * on, each next one on a later line; NULL: title */
-	const char *tmpl;	/* %1.. captures, %F frame, %G second frame */
-	const char *recipe;	/* NULL: no frame */
-	const char *alt;	/* recipe tried when the first fails */
+	unsigned char header; /* index in oops_headers[] */
+	unsigned char kind;   /* enum oops_kind */
+	unsigned char flags;  /* OF_* */
+	unsigned char sel;    /* enum oops_selector */
+	unsigned char skip;   /* index in oops_skip_lists[], 0: global only */
+	const char *title;    /* title pattern: the earliest match wins */
+	const char *rep[4];   /* report pattern: rep[0] on a line from the title
+			       * on, each next one on a later line; NULL: title */
+	const char *tmpl;     /* %1.. captures, %F frame, %G second frame */
+	const char *recipe;   /* NULL: no frame */
+	const char *alt;      /* recipe tried when the first fails */
 };
 
 /* Skip lists: list 0 is global, then one per format that has its own,
  * then the selectors' name lists. */
 enum {
 	SKIP_GLOBAL = 0,
-	SKIP_STALL_ANCHOR = 62,	/* section 8.4, on prefix-stripped names */
-	SKIP_HANG_GENERIC = 63,	/* section 6.4 step 2 */
+	SKIP_STALL_ANCHOR = 62, /* section 8.4, on prefix-stripped names */
+	SKIP_HANG_GENERIC = 63, /* section 6.4 step 2 */
 	SKIP_LISTS = 64,
 };
 
 struct oops_skip_list {
-	const char *const *names;	/* NULL-terminated skip patterns */
+	const char *const *names; /* NULL-terminated skip patterns */
 };
 
 extern const struct oops_header oops_headers[];

@@ -28,14 +28,14 @@
 #include "oops-formats.h"
 #include "oops.h"
 
-#define QUIET_LINES	64	/* kept lines in a row that do not look like a report */
-#define PANIC_CUT	22	/* section 4: a panic after this many lines is another report */
-#define OTHER_LINES	4000	/* lines of other contexts that close a report */
-#define CALLER_MAX	16
-#define MAX_CAPS	8
-#define MAX_CANDS	1024	/* surviving candidates kept per group */
-#define CAND_POOL	32768
-#define STAR_TRIES	256	/* '*' positions tried per pattern and line */
+#define QUIET_LINES 64	 /* kept lines in a row that do not look like a report */
+#define PANIC_CUT   22	 /* section 4: a panic after this many lines is another report */
+#define OTHER_LINES 4000 /* lines of other contexts that close a report */
+#define CALLER_MAX  16
+#define MAX_CAPS    8
+#define MAX_CANDS   1024 /* surviving candidates kept per group */
+#define CAND_POOL   32768
+#define STAR_TRIES  256 /* '*' positions tried per pattern and line */
 
 /* ---- small string helpers ---- */
 
@@ -83,7 +83,7 @@ struct pmatch {
 	const char *cap[MAX_CAPS][2];
 	int ncap;
 	int tries;
-	bool icase;		/* the alternative started with '~' */
+	bool icase; /* the alternative started with '~' */
 };
 
 static bool same_char(const struct pmatch *m, char a, char b)
@@ -279,7 +279,7 @@ static const char *find_icase(const char *s, const char *lit, size_t n)
 static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 {
 	const char *best = NULL;
-	struct pmatch bm = { 0 };
+	struct pmatch bm = {0};
 
 	for (const char *a = pat; a;) {
 		const char *sep = strstr(a, " || ");
@@ -300,7 +300,7 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 		memcpy(key, p, lit);
 		key[lit] = '\0';
 		for (const char *s = line; *s && (!best || s < best);) {
-			struct pmatch t = { .icase = icase };
+			struct pmatch t = {.icase = icase};
 
 			if (lit) {
 				if (anchored)
@@ -322,7 +322,7 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 			s++;
 		}
 		if (!best && anchored && !lit) {
-			struct pmatch t = { .icase = icase };
+			struct pmatch t = {.icase = icase};
 
 			if (pat_here(p, ae, line, &t)) {
 				best = line;
@@ -338,23 +338,23 @@ static const char *pat_find(const char *pat, const char *line, struct pmatch *m)
 
 /* ---- frame-name lists: one Aho-Corasick automaton for all of them ---- */
 
-#define AC_STATES	8192
-#define AC_EDGES	16384	/* open-addressing table of (state, byte) -> state */
-#define AC_PATS		640
+#define AC_STATES 8192
+#define AC_EDGES  16384 /* open-addressing table of (state, byte) -> state */
+#define AC_PATS	  640
 
 struct ac_pat {
-	const char *pat;	/* the skip pattern */
-	unsigned char list;	/* its list */
-	unsigned char keylen;	/* the literal the automaton finds */
-	short next;		/* next pattern ending in the same state */
+	const char *pat;      /* the skip pattern */
+	unsigned char list;   /* its list */
+	unsigned char keylen; /* the literal the automaton finds */
+	short next;	      /* next pattern ending in the same state */
 };
 
 static struct {
-	uint32_t edge_key[AC_EDGES];	/* state << 8 | byte, plus 1; 0 is empty */
+	uint32_t edge_key[AC_EDGES]; /* state << 8 | byte, plus 1; 0 is empty */
 	uint16_t edge_to[AC_EDGES];
 	uint16_t fail[AC_STATES];
-	uint16_t dict[AC_STATES];	/* nearest state on the fail chain with patterns */
-	short out[AC_STATES];		/* first pattern ending here, -1 */
+	uint16_t dict[AC_STATES]; /* nearest state on the fail chain with patterns */
+	short out[AC_STATES];	  /* first pattern ending here, -1 */
 	struct ac_pat pats[AC_PATS];
 	int nstates, npats;
 	bool ready;
@@ -423,10 +423,10 @@ __attribute__((constructor)) static void ac_build(void)
 				int t = ac_goto(s, key[j]);
 
 				if (t < 0 && (t = ac_add_edge(s, key[j])) < 0)
-					return;	/* tables too small: ac.ready stays false */
+					return; /* tables too small: ac.ready stays false */
 				s = t;
 			}
-			ac.pats[ac.npats] = (struct ac_pat){ v[i], l, n, ac.out[s] };
+			ac.pats[ac.npats] = (struct ac_pat){v[i], l, n, ac.out[s]};
 			ac.out[s] = ac.npats++;
 		}
 	}
@@ -543,21 +543,21 @@ static const char *strip_syscall_prefix(const char *name)
 /* ---- kinds ---- */
 
 static const char *const kind_names[OOPS_KIND_COUNT] = {
-	[OOPS_KIND_OOPS] = "oops",
-	[OOPS_KIND_BUG] = "bug",
-	[OOPS_KIND_WARNING] = "warning",
-	[OOPS_KIND_KASAN] = "kasan",
-	[OOPS_KIND_KFENCE] = "kfence",
-	[OOPS_KIND_KCSAN] = "kcsan",
-	[OOPS_KIND_KMSAN] = "kmsan",
-	[OOPS_KIND_UBSAN] = "ubsan",
-	[OOPS_KIND_LOCKDEP] = "lockdep",
-	[OOPS_KIND_HUNG] = "hung",
-	[OOPS_KIND_SOFTLOCKUP] = "softlockup",
-	[OOPS_KIND_RCU_STALL] = "rcu-stall",
-	[OOPS_KIND_PANIC] = "panic",
-	[OOPS_KIND_LEAK] = "leak",
-	[OOPS_KIND_OTHER] = "other",
+    [OOPS_KIND_OOPS] = "oops",
+    [OOPS_KIND_BUG] = "bug",
+    [OOPS_KIND_WARNING] = "warning",
+    [OOPS_KIND_KASAN] = "kasan",
+    [OOPS_KIND_KFENCE] = "kfence",
+    [OOPS_KIND_KCSAN] = "kcsan",
+    [OOPS_KIND_KMSAN] = "kmsan",
+    [OOPS_KIND_UBSAN] = "ubsan",
+    [OOPS_KIND_LOCKDEP] = "lockdep",
+    [OOPS_KIND_HUNG] = "hung",
+    [OOPS_KIND_SOFTLOCKUP] = "softlockup",
+    [OOPS_KIND_RCU_STALL] = "rcu-stall",
+    [OOPS_KIND_PANIC] = "panic",
+    [OOPS_KIND_LEAK] = "leak",
+    [OOPS_KIND_OTHER] = "other",
 };
 
 const char *oops_kind_name(enum oops_kind kind)
@@ -573,45 +573,45 @@ enum ctx { CTX_NONE, CTX_CONSOLE, CTX_CALLER };
 
 /* One console line after canon_line(). */
 struct canon {
-	const char *s;		/* the kernel's text */
-	bool prefixed;		/* a console prefix was recognised */
-	bool questionable;	/* section 2 */
+	const char *s;	   /* the kernel's text */
+	bool prefixed;	   /* a console prefix was recognised */
+	bool questionable; /* section 2 */
 	char caller[CALLER_MAX];
 };
 
 struct open_report {
 	bool open;
-	int hdr;			/* index in oops_headers[] */
+	int hdr; /* index in oops_headers[] */
 	enum ctx ctx;
 	char caller[CALLER_MAX];
-	bool nmi;			/* "Sending NMI from CPU" seen: [ Cn] lines belong */
+	bool nmi; /* "Sending NMI from CPU" seen: [ Cn] lines belong */
 	uint64_t start;
-	uint64_t end;			/* end of the last line that belongs */
-	char *text;			/* all lines, for the caller */
+	uint64_t end; /* end of the last line that belongs */
+	char *text;   /* all lines, for the caller */
 	size_t text_len;
-	size_t text_kept;		/* text_len at the last line that belongs */
-	char *win;			/* the window: kept lines, NUL-separated */
+	size_t text_kept; /* text_len at the last line that belongs */
+	char *win;	  /* the window: kept lines, NUL-separated */
 	size_t win_len;
-	uint32_t *lines;		/* offsets of the window lines in win */
+	uint32_t *lines; /* offsets of the window lines in win */
 	int nlines;
 	int quiet, other;
 	bool capped;
-	bool cut;			/* the window takes no more lines */
-	char indent[CALLER_MAX];	/* blanks before an unprefixed header */
+	bool cut;		 /* the window takes no more lines */
+	char indent[CALLER_MAX]; /* blanks before an unprefixed header */
 };
 
 struct oops_parser {
 	oops_report_fn fn;
 	void *userdata;
-	uint64_t offset;		/* bytes consumed */
-	uint64_t line_start;		/* offset of the current line's first byte */
+	uint64_t offset;     /* bytes consumed */
+	uint64_t line_start; /* offset of the current line's first byte */
 	/* the physical line being read: twice a line, so that the kernel
 	 * line that starts inside it has its OOPS_LINE_MAX bytes too */
 	char line[2 * OOPS_LINE_MAX + 1];
 	size_t line_len;
-	char seg[OOPS_LINE_MAX + 1];	/* one canonical segment of it */
+	char seg[OOPS_LINE_MAX + 1]; /* one canonical segment of it */
 	struct open_report slot[2];
-	struct open_report *cur;	/* the report that takes lines */
+	struct open_report *cur; /* the report that takes lines */
 	struct title_result *eng;
 	/* In caller-id logs a report's window goes on past the next report's
 	 * header (section 4): the earlier report waits here, its offsets and
@@ -754,7 +754,9 @@ static bool json_string(char *s)
 			continue;
 		}
 		switch (*++r) {
-		case 'n': case 'r': case 't':
+		case 'n':
+		case 'r':
+		case 't':
 			*w++ = ' ';
 			break;
 		case 'u': {
@@ -815,7 +817,7 @@ static bool canon_line(struct oops_parser *p, const char *raw, size_t len, struc
 	if (!memchr(raw, '\r', len) && !memchr(raw, '\x1b', len) && !memchr(raw, '\0', len)) {
 		memcpy(line, raw, len);
 		w = len;
-		len = 0;	/* the plain line is copied: skip the loop */
+		len = 0; /* the plain line is copied: skip the loop */
 	}
 	for (size_t i = 0; i < len && w < OOPS_LINE_MAX; i++) {
 		unsigned char ch = raw[i];
@@ -960,7 +962,7 @@ static size_t find_inner_timestamp(const char *s, size_t len)
 
 /* Header keywords are found by their first 4 bytes: a 64 Kbit filter. */
 static uint8_t key4_filter[8192];
-static uint8_t key_shift[65536];	/* by 2-byte block: the shift, 0..3 */
+static uint8_t key_shift[65536]; /* by 2-byte block: the shift, 0..3 */
 static uint8_t key_len[64];
 
 static unsigned key4_hash(const char *s)
@@ -1096,7 +1098,7 @@ static bool is_stack_marker(const char *s)
 
 /* Lines that show the board restarted: they close any open report. */
 static const char *const reboot_markers[] = {
-	"U-Boot ", "Booting Linux on physical CPU", "Linux version ", "Starting kernel ...", "DRAM:  ",
+    "U-Boot ", "Booting Linux on physical CPU", "Linux version ", "Starting kernel ...", "DRAM:  ",
 };
 
 static bool is_reboot_marker(const char *s)
@@ -1164,29 +1166,165 @@ static bool is_fault_injection(const char *s)
 
 /* Lines that belong to a report even though they are not frames. */
 static const char *const report_line_prefixes[] = {
-	"CPU: ", "Hardware name:", "Modules linked in:", "Call trace:", "Call Trace:", "Stack:", "Workqueue:",
-	"Mem abort info:", "Data abort info:", "user pgtable:", "swapper pgtable:", "Internal error",
-	"---[ ", "Kernel Offset:", "PHYS_OFFSET:", "CPU features:", "Memory Limit:", "SMP: stopping",
-	"Rebooting in", "note: ", "Tainted:", "irq event stamp:", "hardirqs last", "softirqs last", "#PF:",
-	"PGD ", "Showing all locks held", "stack backtrace:", "Allocated by task", "Freed by task",
-	"Last potentially related", "Second to last potentially", "The buggy address", "which belongs to",
-	"Memory state around", "page:", "flags:", "raw:", "head:", "page dumped because", "page_owner",
-	"page last", "Read of size", "Write of size", "Read at addr", "Write at addr", "=====", "-----",
-	"Kernel panic", "Sending NMI", "NMI backtrace", "Task dump for", "task:", "rcu: ", "Code: ", "FS: ",
-	"CS: ", "CR2: ", "DR0: ", "DR3: ", "DR6: ", "PKRU: ", "NIP", "LR ", "REGS:", "MSR:", "GPR", "CFAR:",
-	"IRQMASK:", "PC is at", "LR is at", "pc ", "lr ", "Exception stack", "Backtrace:", "Process ",
-	"Unable to handle", "ESR", "FAR", "EC ", "ISV", "KASAN: ", "BUG: ", "WARNING: ", "INFO: ",
-	"other info", "Possible unsafe", "Chain exists", " *** DEADLOCK", "many lock", "lock(", "but task",
-	"and ", "the existing", "which lock", "to a ", "-> #", "{", "}", "... ", "[ BUG", "[ ",
-	"in_atomic():", "preempt_count:", "RCU nest depth:", "Preemption disabled at:", "hung_task:",
-	"\"echo 0 >", "Not tainted", "kmemleak:", "unreferenced object", "comm \"", "hex dump", "backtrace",
-	"Object ", "Redzone ", "Padding ", "watchdog:", "Dumping ftrace", "CR4: ", "<", "? ",
-	"value changed:", "Reported by", "Uninit was", "Local variable", "Bytes ", "Byte ", "index ",
-	"shift exponent", "signed integer", "load of value", "member access", "variable length", "division",
-	"pointer ", "execution reached", "Out-of-bounds", "Corrupted memory", "Invalid free",
-	"Use-after-free", "kfence-#", "allocated by task", "freed by task", "The task", "is trying to",
-	"just changed", "leaving the kernel", "last function:", "Oops", "RIP: ", "EIP: ", "Kernel BUG",
-	"kernel BUG", "invalid opcode", "general protection", "Dumping", "rcu_", "\t",
+    "CPU: ",
+    "Hardware name:",
+    "Modules linked in:",
+    "Call trace:",
+    "Call Trace:",
+    "Stack:",
+    "Workqueue:",
+    "Mem abort info:",
+    "Data abort info:",
+    "user pgtable:",
+    "swapper pgtable:",
+    "Internal error",
+    "---[ ",
+    "Kernel Offset:",
+    "PHYS_OFFSET:",
+    "CPU features:",
+    "Memory Limit:",
+    "SMP: stopping",
+    "Rebooting in",
+    "note: ",
+    "Tainted:",
+    "irq event stamp:",
+    "hardirqs last",
+    "softirqs last",
+    "#PF:",
+    "PGD ",
+    "Showing all locks held",
+    "stack backtrace:",
+    "Allocated by task",
+    "Freed by task",
+    "Last potentially related",
+    "Second to last potentially",
+    "The buggy address",
+    "which belongs to",
+    "Memory state around",
+    "page:",
+    "flags:",
+    "raw:",
+    "head:",
+    "page dumped because",
+    "page_owner",
+    "page last",
+    "Read of size",
+    "Write of size",
+    "Read at addr",
+    "Write at addr",
+    "=====",
+    "-----",
+    "Kernel panic",
+    "Sending NMI",
+    "NMI backtrace",
+    "Task dump for",
+    "task:",
+    "rcu: ",
+    "Code: ",
+    "FS: ",
+    "CS: ",
+    "CR2: ",
+    "DR0: ",
+    "DR3: ",
+    "DR6: ",
+    "PKRU: ",
+    "NIP",
+    "LR ",
+    "REGS:",
+    "MSR:",
+    "GPR",
+    "CFAR:",
+    "IRQMASK:",
+    "PC is at",
+    "LR is at",
+    "pc ",
+    "lr ",
+    "Exception stack",
+    "Backtrace:",
+    "Process ",
+    "Unable to handle",
+    "ESR",
+    "FAR",
+    "EC ",
+    "ISV",
+    "KASAN: ",
+    "BUG: ",
+    "WARNING: ",
+    "INFO: ",
+    "other info",
+    "Possible unsafe",
+    "Chain exists",
+    " *** DEADLOCK",
+    "many lock",
+    "lock(",
+    "but task",
+    "and ",
+    "the existing",
+    "which lock",
+    "to a ",
+    "-> #",
+    "{",
+    "}",
+    "... ",
+    "[ BUG",
+    "[ ",
+    "in_atomic():",
+    "preempt_count:",
+    "RCU nest depth:",
+    "Preemption disabled at:",
+    "hung_task:",
+    "\"echo 0 >",
+    "Not tainted",
+    "kmemleak:",
+    "unreferenced object",
+    "comm \"",
+    "hex dump",
+    "backtrace",
+    "Object ",
+    "Redzone ",
+    "Padding ",
+    "watchdog:",
+    "Dumping ftrace",
+    "CR4: ",
+    "<",
+    "? ",
+    "value changed:",
+    "Reported by",
+    "Uninit was",
+    "Local variable",
+    "Bytes ",
+    "Byte ",
+    "index ",
+    "shift exponent",
+    "signed integer",
+    "load of value",
+    "member access",
+    "variable length",
+    "division",
+    "pointer ",
+    "execution reached",
+    "Out-of-bounds",
+    "Corrupted memory",
+    "Invalid free",
+    "Use-after-free",
+    "kfence-#",
+    "allocated by task",
+    "freed by task",
+    "The task",
+    "is trying to",
+    "just changed",
+    "leaving the kernel",
+    "last function:",
+    "Oops",
+    "RIP: ",
+    "EIP: ",
+    "Kernel BUG",
+    "kernel BUG",
+    "invalid opcode",
+    "general protection",
+    "Dumping",
+    "rcu_",
+    "\t",
 };
 
 #define N_REPORT_PREFIXES (sizeof(report_line_prefixes) / sizeof(report_line_prefixes[0]))
@@ -1284,8 +1422,8 @@ static const char *win_line(const struct open_report *r, int i)
 /* ---- layer 3: the title engine ---- */
 
 struct group {
-	char pool[CAND_POOL];		/* the surviving candidates' names */
-	uint16_t names[MAX_CANDS];	/* their offsets in pool */
+	char pool[CAND_POOL];	   /* the surviving candidates' names */
+	uint16_t names[MAX_CANDS]; /* their offsets in pool */
 	size_t used;
 	int n;
 };
@@ -1294,7 +1432,7 @@ struct recipe_run {
 	const struct open_report *r;
 	const struct oops_format *f;
 	struct group g[2];
-	int cur;		/* current group */
+	int cur; /* current group */
 	bool failed;
 };
 
@@ -1326,7 +1464,7 @@ static void add_candidate(struct recipe_run *x, const char *name)
  */
 static bool pc_line(const char *s, char *ret)
 {
-	static const char *const keys[] = { "IP", "NIP", "pc ", "PC is at" };
+	static const char *const keys[] = {"IP", "NIP", "pc ", "PC is at"};
 
 	ret[0] = '\0';
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
@@ -1393,7 +1531,7 @@ static bool run_step(struct recipe_run *x, const char *step, size_t len, const c
 			int n;
 
 			if (npat[0] && pat_find(npat, s, &m))
-				return true;	/* the find after us is done too */
+				return true; /* the find after us is done too */
 			if (is_stack_marker(s))
 				break;
 			if (is_fault_injection(s)) {
@@ -1429,7 +1567,8 @@ static bool run_step(struct recipe_run *x, const char *step, size_t len, const c
 		} else if (pat_find(pat, s, &m)) {
 			hit = true;
 			if (m.ncap)
-				copy_str(name, sizeof(name), m.cap[0][0], m.cap[0][1] - m.cap[0][0]), add_candidate(x, name);
+				copy_str(name, sizeof(name), m.cap[0][0], m.cap[0][1] - m.cap[0][0]),
+				    add_candidate(x, name);
 		}
 		if (hit) {
 			(*cur)++;
@@ -1453,7 +1592,8 @@ static bool select_frame(const struct recipe_run *x, const struct group *g, char
 			const char *c = strip_syscall_prefix(g->pool + g->names[i]);
 
 			if (name_lists(c) >> SKIP_STALL_ANCHOR & 1) {
-				copy_str(ret, OOPS_FRAME_MAX, strstr(c, "smp_call_function") ? "smp_call_function" : prev,
+				copy_str(ret, OOPS_FRAME_MAX,
+					 strstr(c, "smp_call_function") ? "smp_call_function" : prev,
 					 strlen(strstr(c, "smp_call_function") ? "smp_call_function" : prev));
 				return true;
 			}
@@ -1790,9 +1930,9 @@ static bool stack_missing(const struct open_report *r)
 			continue;
 		any = true;
 		if (r->nlines - at - 1 < 2)
-			return true;	/* call trace is missed */
+			return true; /* call trace is missed */
 		if (k == 8) {
-			valid = true;	/* the riscv register marker needs no frames */
+			valid = true; /* the riscv register marker needs no frames */
 			continue;
 		}
 		for (int i = at + 1; i < r->nlines && i <= at + 15; i++) {
@@ -1807,7 +1947,7 @@ static bool stack_missing(const struct open_report *r)
 				break;
 		}
 		if (!frames)
-			return true;	/* no frames in a stack trace */
+			return true; /* no frames in a stack trace */
 		valid = true;
 	}
 	return !any || !valid;
@@ -1827,7 +1967,7 @@ struct title_result {
 	char raw[OOPS_TITLE_MAX * 2];
 	const struct oops_format *f;
 	char frames[2][OOPS_FRAME_MAX];
-	struct recipe_run x;		/* x.g[0]: the surviving frames of the title's stack */
+	struct recipe_run x; /* x.g[0]: the surviving frames of the title's stack */
 	char two[2 * OOPS_LINE_MAX + 2];
 	int keylines[OOPS_REPORT_LINES];
 	char all[OOPS_MAX_FRAMES][OOPS_FRAME_MAX];
@@ -1874,7 +2014,11 @@ static void build_title(const struct open_report *r, struct title_result *t)
 {
 	struct recipe_run *x = &t->x;
 	const char *key = oops_headers[r->hdr].key;
-	struct { int line; const char *col; size_t order; } cand[32];
+	struct {
+		int line;
+		const char *col;
+		size_t order;
+	} cand[32];
 	int nc = 0, nkey = 0;
 	bool title_only = false;
 	int *keyl = t->keylines;
@@ -1916,7 +2060,8 @@ static void build_title(const struct open_report *r, struct title_result *t)
 				int j = nc++;
 
 				/* insertion by (line, column), table order on ties */
-				while (j > 0 && (cand[j - 1].line > l || (cand[j - 1].line == l && cand[j - 1].col > col))) {
+				while (j > 0 && (cand[j - 1].line > l ||
+						 (cand[j - 1].line == l && cand[j - 1].col > col))) {
 					cand[j] = cand[j - 1];
 					j--;
 				}
@@ -1945,7 +2090,8 @@ static void build_title(const struct open_report *r, struct title_result *t)
 			if (!run_recipe(x, f->recipe, start, t->frames[0], t->frames[1])) {
 				t->corrupted = true;
 				if (f->alt)
-					t->corrupted = !run_recipe(x, f->alt, start, t->frames[0], t->frames[1]);
+					t->corrupted =
+					    !run_recipe(x, f->alt, start, t->frames[0], t->frames[1]);
 			}
 		}
 		fill_template(t->raw, f->tmpl, &m, t->frames);
@@ -2049,7 +2195,9 @@ static void report_emit(struct oops_parser *p, struct open_report *r)
 			out.frames[out.nframes++] = t->all[i];
 	}
 	out.hash = oops_signature_hash(out.title, out.frames,
-				       nall ? out.nframes : out.nframes < OOPS_HASH_FRAMES ? out.nframes : OOPS_HASH_FRAMES);
+				       nall				? out.nframes
+				       : out.nframes < OOPS_HASH_FRAMES ? out.nframes
+									: OOPS_HASH_FRAMES);
 	out.nhash = nall ? out.nframes : out.nframes < OOPS_HASH_FRAMES ? out.nframes : OOPS_HASH_FRAMES;
 	r->text[r->text_kept] = '\0';
 	out.text = r->text;
@@ -2150,7 +2298,8 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	/* the waiting report's window: same context, up to a late panic */
 	if (w->open && !w->cut && in_context(w, &c) && !c.questionable) {
 		if ((strstr(s, "Kernel panic - not syncing") ||
-		     strstr(s, "WARNING: possible circular locking dependency detected")) && w->nlines >= PANIC_CUT)
+		     strstr(s, "WARNING: possible circular locking dependency detected")) &&
+		    w->nlines >= PANIC_CUT)
 			w->cut = true;
 		else
 			win_append(w, s);
@@ -2175,7 +2324,8 @@ static void parse_segment(struct oops_parser *p, const char *raw, size_t len, ui
 	if (r->indent[0] && !c.prefixed && starts(s, r->indent))
 		s += strlen(r->indent);
 	text_append(r, s, strlen(s));
-	if (!in_context(r, &c) || c.questionable || strstr(s, "Disabling lock debugging due to kernel taint")) {
+	if (!in_context(r, &c) || c.questionable ||
+	    strstr(s, "Disabling lock debugging due to kernel taint")) {
 		if (absorbed) {
 			r->end = end;
 			r->text_kept = r->text_len;
@@ -2297,7 +2447,7 @@ static void buffer_cb(const struct oops_report *r, void *userdata)
 
 int oops_parse_buffer(const void *buf, size_t len, oops_report_fn fn, void *userdata)
 {
-	struct buffer_ctx c = { fn, userdata, 0 };
+	struct buffer_ctx c = {fn, userdata, 0};
 	struct oops_parser *p = oops_parser_new(buffer_cb, &c);
 
 	if (!p)

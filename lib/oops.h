@@ -43,44 +43,44 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OOPS_LINE_MAX		1024	/* bytes kept of one console line */
-#define OOPS_REPORT_MAX		(64 * 1024) /* bytes kept of one report */
-#define OOPS_REPORT_LINES	1000	/* lines of one report */
-#define OOPS_TITLE_MAX		256
-#define OOPS_FRAME_MAX		128
-#define OOPS_HASH_FRAMES	4	/* frames that go into the hash */
-#define OOPS_MAX_FRAMES		16	/* frames kept per report */
+#define OOPS_LINE_MAX	  1024	      /* bytes kept of one console line */
+#define OOPS_REPORT_MAX	  (64 * 1024) /* bytes kept of one report */
+#define OOPS_REPORT_LINES 1000	      /* lines of one report */
+#define OOPS_TITLE_MAX	  256
+#define OOPS_FRAME_MAX	  128
+#define OOPS_HASH_FRAMES  4  /* frames that go into the hash */
+#define OOPS_MAX_FRAMES	  16 /* frames kept per report */
 
 /* The closed set of report kinds; oops_kind_name() gives the stable names. */
 enum oops_kind {
-	OOPS_KIND_OOPS,		/* "oops": bad memory access, Internal error, GPF */
-	OOPS_KIND_BUG,		/* "bug": kernel BUG at, BUG: (other) */
-	OOPS_KIND_WARNING,	/* "warning": WARN_ON and friends */
-	OOPS_KIND_KASAN,	/* "kasan" */
-	OOPS_KIND_KFENCE,	/* "kfence" */
-	OOPS_KIND_KCSAN,	/* "kcsan" */
-	OOPS_KIND_KMSAN,	/* "kmsan" */
-	OOPS_KIND_UBSAN,	/* "ubsan" */
-	OOPS_KIND_LOCKDEP,	/* "lockdep": possible deadlock, inconsistent lock state */
-	OOPS_KIND_HUNG,		/* "hung": INFO: task hung */
-	OOPS_KIND_SOFTLOCKUP,	/* "softlockup": soft/hard lockup, workqueue lockup */
-	OOPS_KIND_RCU_STALL,	/* "rcu-stall" */
-	OOPS_KIND_PANIC,	/* "panic": Kernel panic - not syncing */
-	OOPS_KIND_LEAK,		/* "leak": kmemleak */
-	OOPS_KIND_OTHER,	/* "other" */
+	OOPS_KIND_OOPS,	      /* "oops": bad memory access, Internal error, GPF */
+	OOPS_KIND_BUG,	      /* "bug": kernel BUG at, BUG: (other) */
+	OOPS_KIND_WARNING,    /* "warning": WARN_ON and friends */
+	OOPS_KIND_KASAN,      /* "kasan" */
+	OOPS_KIND_KFENCE,     /* "kfence" */
+	OOPS_KIND_KCSAN,      /* "kcsan" */
+	OOPS_KIND_KMSAN,      /* "kmsan" */
+	OOPS_KIND_UBSAN,      /* "ubsan" */
+	OOPS_KIND_LOCKDEP,    /* "lockdep": possible deadlock, inconsistent lock state */
+	OOPS_KIND_HUNG,	      /* "hung": INFO: task hung */
+	OOPS_KIND_SOFTLOCKUP, /* "softlockup": soft/hard lockup, workqueue lockup */
+	OOPS_KIND_RCU_STALL,  /* "rcu-stall" */
+	OOPS_KIND_PANIC,      /* "panic": Kernel panic - not syncing */
+	OOPS_KIND_LEAK,	      /* "leak": kmemleak */
+	OOPS_KIND_OTHER,      /* "other" */
 	OOPS_KIND_COUNT
 };
 
 struct oops_report {
 	char title[OOPS_TITLE_MAX];
 	enum oops_kind kind;
-	int format;		/* row of the title format in lib/oops-formats.c,
-				 * -1 for a header-line fallback title */
-	char frame[OOPS_FRAME_MAX];	/* guilty frame, "" when none */
-	uint64_t start;		/* stream offset of the header line's first byte */
-	uint64_t end;		/* offset just past the report's last line */
+	int format;		    /* row of the title format in lib/oops-formats.c,
+				     * -1 for a header-line fallback title */
+	char frame[OOPS_FRAME_MAX]; /* guilty frame, "" when none */
+	uint64_t start;		    /* stream offset of the header line's first byte */
+	uint64_t end;		    /* offset just past the report's last line */
 	bool corrupted;
-	uint64_t hash;		/* see doc/signatures.md */
+	uint64_t hash; /* see doc/signatures.md */
 	/* The report's own text: its lines, normalised (no timestamps, no
 	 * caller ids, LF endings), capped at OOPS_REPORT_MAX bytes. */
 	const char *text;

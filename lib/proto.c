@@ -29,16 +29,16 @@
 #include "proto.h"
 
 #define PREFIX_LEN	(sizeof(PROTO_PREFIX) - 1)
-#define LINEBUF_MAX	8192	/* console lines longer than this are cut */
-#define PENDING_LINES	64	/* lines a split agent line waits for its tail */
-#define HELD_MAX	(16 * 1024)	/* console bytes held back meanwhile */
-#define JOIN_TRIES_MAX	8	/* lines that could end it, tried as its tail */
-#define JOIN_PARSES_MAX	4	/* CRC matches parsed per tail: a real one is the first */
+#define LINEBUF_MAX	8192	    /* console lines longer than this are cut */
+#define PENDING_LINES	64	    /* lines a split agent line waits for its tail */
+#define HELD_MAX	(16 * 1024) /* console bytes held back meanwhile */
+#define JOIN_TRIES_MAX	8	    /* lines that could end it, tried as its tail */
+#define JOIN_PARSES_MAX 4	    /* CRC matches parsed per tail: a real one is the first */
 
 static const char *const type_names[PROTO_TYPE_COUNT] = {
-	[PROTO_BEGIN] = "BEGIN", [PROTO_LOG] = "LOG",	  [PROTO_MOD] = "MOD",
-	[PROTO_LOAD] = "LOAD",	 [PROTO_CRASH] = "CRASH", [PROTO_REPORT] = "REPORT",
-	[PROTO_CASE] = "CASE",	 [PROTO_END] = "END",	  [PROTO_UNKNOWN] = "UNKNOWN",
+    [PROTO_BEGIN] = "BEGIN", [PROTO_LOG] = "LOG",     [PROTO_MOD] = "MOD",
+    [PROTO_LOAD] = "LOAD",   [PROTO_CRASH] = "CRASH", [PROTO_REPORT] = "REPORT",
+    [PROTO_CASE] = "CASE",   [PROTO_END] = "END",     [PROTO_UNKNOWN] = "UNKNOWN",
 };
 
 const char *proto_type_name(enum proto_type type)
@@ -89,8 +89,8 @@ void proto_line_start(struct proto_line *l, enum proto_type type)
 }
 
 /* Room for "OOPSFARM:4294967295:UNKNOWN:" + ":crc8\n": keep it out of the payload. */
-#define FRAME_ROOM	(PREFIX_LEN + 10 + 1 + 8 + 1 + 1 + 8 + 1 + 1)
-#define PAYLOAD_MAX	(PROTO_LINE_MAX - FRAME_ROOM)
+#define FRAME_ROOM  (PREFIX_LEN + 10 + 1 + 8 + 1 + 1 + 8 + 1 + 1)
+#define PAYLOAD_MAX (PROTO_LINE_MAX - FRAME_ROOM)
 
 int proto_line_addn(struct proto_line *l, const char *key, const char *value, size_t len)
 {
@@ -203,15 +203,15 @@ int proto_writer_report(struct proto_writer *w, unsigned int id, const char *tex
 /* ---- decoder ---- */
 
 /* Chunks a report keeps; chunk i of a report numbered from seq s has seq s + i - 1. */
-#define REPORT_CHUNKS	(PROTO_REPORT_MAX / PROTO_CHUNK_RAW)
+#define REPORT_CHUNKS (PROTO_REPORT_MAX / PROTO_CHUNK_RAW)
 
 enum slot_state { SLOT_NONE, SLOT_SEEN, SLOT_MISSING };
 
 /* What the decoder knows about one sequence number of the current boot. */
 struct seq_slot {
 	uint8_t state;
-	uint32_t crc;		/* SEEN: the line's CRC, to tell a duplicate from a restart */
-	uint64_t offset;	/* MISSING: offset of the line that showed the gap */
+	uint32_t crc;	 /* SEEN: the line's CRC, to tell a duplicate from a restart */
+	uint64_t offset; /* MISSING: offset of the line that showed the gap */
 };
 
 struct proto_decoder {
@@ -221,34 +221,34 @@ struct proto_decoder {
 
 	char line[LINEBUF_MAX];
 	size_t line_len;
-	uint64_t offset;	/* stream offset of line[0] */
+	uint64_t offset; /* stream offset of line[0] */
 
 	/* A split agent line waiting for its tail: its first PROTO_LINE_MAX bytes. */
 	char frag[PROTO_LINE_MAX];
-	uint32_t frag_crc[PROTO_LINE_MAX + 1];	/* CRC of frag[0..i) */
+	uint32_t frag_crc[PROTO_LINE_MAX + 1]; /* CRC of frag[0..i) */
 	size_t frag_len;
 	uint64_t frag_offset;
-	int pending_lines;	/* 0 when nothing is pending */
-	int pending_tries;	/* lines tried as its tail */
-	bool frag_partial;	/* the head holds only part of the prefix: maybe not ours */
-	char *held;		/* console bytes held back while pending, after frag */
+	int pending_lines; /* 0 when nothing is pending */
+	int pending_tries; /* lines tried as its tail */
+	bool frag_partial; /* the head holds only part of the prefix: maybe not ours */
+	char *held;	   /* console bytes held back while pending, after frag */
 	size_t held_len;
 
 	/* Sequence state of the current boot: slots for (hi - window, hi]. */
 	bool in_boot, has_begin, end_seen;
 	unsigned int boot;
 	uint32_t hi, end_seq;
-	unsigned int boot_lines;	/* lines delivered in this boot */
+	unsigned int boot_lines; /* lines delivered in this boot */
 	struct seq_slot slot[PROTO_SEQ_WINDOW];
 
 	/* The report being reassembled: chunk i at rep[(i - 1) * PROTO_CHUNK_RAW]. */
 	bool rep_active;
 	unsigned int rep_boot, rep_id;
 	unsigned long rep_parts, rep_have;
-	uint64_t rep_end_seq;	/* seq its last chunk should have */
-	bool rep_cut;		/* a chunk was too long, or past PROTO_REPORT_MAX */
+	uint64_t rep_end_seq; /* seq its last chunk should have */
+	bool rep_cut;	      /* a chunk was too long, or past PROTO_REPORT_MAX */
 	char *rep;
-	uint16_t rep_chunk_len[REPORT_CHUNKS];	/* 0: not arrived (+1 biased) */
+	uint16_t rep_chunk_len[REPORT_CHUNKS]; /* 0: not arrived (+1 biased) */
 	/* The last report delivered: its late chunks are dropped. */
 	bool done_valid;
 	unsigned int done_boot, done_id;
@@ -384,7 +384,7 @@ static bool parse_line(struct proto_decoder *d, const char *s, size_t n, struct 
 		p = te < end ? te + 1 : end;
 		eq = memchr(tok, '=', (size_t)(te - tok));
 		if (!eq || eq == tok)
-			continue;	/* not a field: a newer agent's extension, skip it */
+			continue; /* not a field: a newer agent's extension, skip it */
 		struct proto_field *f = &m->fields[m->nfields++];
 		memcpy(fb, tok, (size_t)(eq - tok));
 		fb[eq - tok] = '\0';
@@ -405,8 +405,8 @@ static bool parse_line(struct proto_decoder *d, const char *s, size_t n, struct 
 	return true;
 }
 
-static void problem(struct proto_decoder *d, enum proto_problem what, uint32_t seq,
-		    uint32_t count, uint64_t offset)
+static void problem(struct proto_decoder *d, enum proto_problem what, uint32_t seq, uint32_t count,
+		    uint64_t offset)
 {
 	if (d->ops.problem)
 		d->ops.problem(what, seq, count, offset, d->userdata);
@@ -503,7 +503,7 @@ static void report_chunk(struct proto_decoder *d, const struct proto_msg *m)
 		report_flush(d);
 	if (!d->rep_active) {
 		if (d->done_valid && d->done_boot == m->boot && d->done_id == rid)
-			return;	/* a late chunk of a report already delivered */
+			return; /* a late chunk of a report already delivered */
 		d->rep_active = true;
 		d->rep_boot = m->boot;
 		d->rep_id = (unsigned int)rid;
@@ -518,7 +518,7 @@ static void report_chunk(struct proto_decoder *d, const struct proto_msg *m)
 		return;
 	}
 	if (d->rep_chunk_len[i - 1])
-		return;	/* the same chunk again, under another seq: keep the first */
+		return; /* the same chunk again, under another seq: keep the first */
 	len = text->value_len;
 	if (len > PROTO_CHUNK_RAW) {
 		len = PROTO_CHUNK_RAW;
@@ -733,8 +733,8 @@ static void held_add(struct proto_decoder *d, const char *s, size_t n)
  * s[0..n): head frag[0..k), then s.  On a CRC match, parses the line and
  * delivers it.  *parses counts the parse attempts (CRC matches).
  */
-static bool join_at(struct proto_decoder *d, size_t k, const char *s, size_t n, uint32_t got,
-		    uint32_t want, int *parses)
+static bool join_at(struct proto_decoder *d, size_t k, const char *s, size_t n, uint32_t got, uint32_t want,
+		    int *parses)
 {
 	char cand[PROTO_LINE_MAX + 1];
 	struct proto_msg m;
@@ -805,9 +805,11 @@ static bool pending_join(struct proto_decoder *d, const char *s, size_t n)
 		for (size_t k = 1; k <= kmax; k++) {
 			uint32_t c = d->frag_crc[k];
 
-			if (k + n < PREFIX_LEN + 9 || (k < PREFIX_LEN && memcmp(s, &PROTO_PREFIX[k], PREFIX_LEN - k)))
+			if (k + n < PREFIX_LEN + 9 ||
+			    (k < PREFIX_LEN && memcmp(s, &PROTO_PREFIX[k], PREFIX_LEN - k)))
 				continue;
-			c = tab[0][c & 0xff] ^ tab[1][c >> 8 & 0xff] ^ tab[2][c >> 16 & 0xff] ^ tab[3][c >> 24];
+			c = tab[0][c & 0xff] ^ tab[1][c >> 8 & 0xff] ^ tab[2][c >> 16 & 0xff] ^
+			    tab[3][c >> 24];
 			if (join_at(d, k, s, n, c ^ ctail, want, &parses))
 				return true;
 		}
@@ -856,8 +858,7 @@ static bool partial_prefix(const char *s, size_t n)
  * bytes; the rest of the line, and its end s[body..n), go to the held text
  * that follows the fragment.
  */
-static void pending_start(struct proto_decoder *d, const char *s, size_t body, size_t n,
-			  uint64_t offset)
+static void pending_start(struct proto_decoder *d, const char *s, size_t body, size_t n, uint64_t offset)
 {
 	d->frag_len = body < sizeof(d->frag) ? body : sizeof(d->frag);
 	memcpy(d->frag, s, d->frag_len);
@@ -884,7 +885,7 @@ static void process_line(struct proto_decoder *d, const char *s, size_t n, uint6
 	p = memmem(s, body, PROTO_PREFIX, PREFIX_LEN);
 	if (!p) {
 		if (d->pending_lines && pending_join(d, s, body))
-			return;	/* the line was the tail: all of it was agent output */
+			return; /* the line was the tail: all of it was agent output */
 		if (partial_prefix(s, body)) {
 			/* Kernel text inside the prefix itself: "OOPSF[ 1.2] ...". */
 			pending_drop(d);

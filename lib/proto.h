@@ -66,26 +66,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_PREFIX		"OOPSFARM:"
-#define PROTO_VERSION		1
-#define PROTO_LINE_MAX		1024	/* one line, newline included */
-#define PROTO_FIELDS_MAX	32
-#define PROTO_CHUNK_RAW		256	/* report bytes per REPORT line, before escaping */
-#define PROTO_SEQ_WINDOW	64	/* sequence numbers a decoder remembers per boot */
-#define PROTO_LATE_BEGIN_LINES	8	/* a BEGIN this late still belongs to its boot */
-#define PROTO_REPORT_MAX	(128 * 1024)	/* report text kept per report, in bytes */
-#define PROTO_DECODER_MEM_MAX	(192 * 1024)	/* all a decoder allocates, in bytes */
+#define PROTO_PREFIX	       "OOPSFARM:"
+#define PROTO_VERSION	       1
+#define PROTO_LINE_MAX	       1024 /* one line, newline included */
+#define PROTO_FIELDS_MAX       32
+#define PROTO_CHUNK_RAW	       256	    /* report bytes per REPORT line, before escaping */
+#define PROTO_SEQ_WINDOW       64	    /* sequence numbers a decoder remembers per boot */
+#define PROTO_LATE_BEGIN_LINES 8	    /* a BEGIN this late still belongs to its boot */
+#define PROTO_REPORT_MAX       (128 * 1024) /* report text kept per report, in bytes */
+#define PROTO_DECODER_MEM_MAX  (192 * 1024) /* all a decoder allocates, in bytes */
 
 enum proto_type {
-	PROTO_BEGIN,	/* first line of a boot: identity and knobs */
-	PROTO_LOG,	/* agent diagnostics: bad config, lost kmsg records, ... */
-	PROTO_MOD,	/* one module's load result and times (not a test case) */
-	PROTO_LOAD,	/* loader summary: counts and total time */
-	PROTO_CRASH,	/* one crash report seen in kmsg */
-	PROTO_REPORT,	/* one chunk of a crash report's text */
-	PROTO_CASE,	/* a LAVA test case: case=<id> result=pass|fail */
-	PROTO_END,	/* last line of a boot: the verdict */
-	PROTO_UNKNOWN,	/* a valid line of a type this decoder does not know */
+	PROTO_BEGIN,   /* first line of a boot: identity and knobs */
+	PROTO_LOG,     /* agent diagnostics: bad config, lost kmsg records, ... */
+	PROTO_MOD,     /* one module's load result and times (not a test case) */
+	PROTO_LOAD,    /* loader summary: counts and total time */
+	PROTO_CRASH,   /* one crash report seen in kmsg */
+	PROTO_REPORT,  /* one chunk of a crash report's text */
+	PROTO_CASE,    /* a LAVA test case: case=<id> result=pass|fail */
+	PROTO_END,     /* last line of a boot: the verdict */
+	PROTO_UNKNOWN, /* a valid line of a type this decoder does not know */
 	PROTO_TYPE_COUNT
 };
 
@@ -96,8 +96,8 @@ const char *proto_type_name(enum proto_type type);
 
 struct proto_line {
 	enum proto_type type;
-	size_t len;		/* payload bytes so far */
-	bool cut;		/* a value did not fit and was shortened */
+	size_t len; /* payload bytes so far */
+	bool cut;   /* a value did not fit and was shortened */
 	char payload[PROTO_LINE_MAX];
 };
 
@@ -111,7 +111,7 @@ void proto_line_start(struct proto_line *l, enum proto_type type);
  */
 int proto_line_add(struct proto_line *l, const char *key, const char *value);
 int proto_line_addf(struct proto_line *l, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Like proto_line_add() for a value that is not NUL-terminated. */
 int proto_line_addn(struct proto_line *l, const char *key, const char *value, size_t len);
 
@@ -129,7 +129,7 @@ size_t proto_escape(const char *value, size_t len, char *out, size_t cap);
 typedef int (*proto_write_fn)(const void *buf, size_t len, void *userdata);
 
 struct proto_writer {
-	uint32_t seq;		/* seq of the last line sent; 0 before BEGIN */
+	uint32_t seq; /* seq of the last line sent; 0 before BEGIN */
 	proto_write_fn write;
 	void *userdata;
 };
@@ -154,20 +154,20 @@ int proto_writer_report(struct proto_writer *w, unsigned int id, const char *tex
 
 struct proto_field {
 	const char *key;
-	const char *value;	/* unescaped, NUL-terminated */
-	size_t value_len;	/* values may contain NUL bytes after unescaping */
+	const char *value; /* unescaped, NUL-terminated */
+	size_t value_len;  /* values may contain NUL bytes after unescaping */
 };
 
 struct proto_msg {
 	uint32_t seq;
-	uint32_t crc;		/* the line's CRC field */
+	uint32_t crc; /* the line's CRC field */
 	enum proto_type type;
-	const char *type_name;	/* as on the line, also for PROTO_UNKNOWN */
+	const char *type_name; /* as on the line, also for PROTO_UNKNOWN */
 	int nfields;
 	struct proto_field fields[PROTO_FIELDS_MAX];
-	bool recovered;		/* put back together from a split line */
-	uint64_t offset;	/* stream offset of the prefix's first byte */
-	unsigned int boot;	/* 1 for the first BEGIN seen, 0 before any */
+	bool recovered;	   /* put back together from a split line */
+	uint64_t offset;   /* stream offset of the prefix's first byte */
+	unsigned int boot; /* 1 for the first BEGIN seen, 0 before any */
 };
 
 /* The value of key in m, or NULL. */
@@ -176,9 +176,9 @@ const char *proto_msg_get(const struct proto_msg *m, const char *key);
 struct proto_report {
 	unsigned int boot;
 	unsigned int id;
-	const char *text;	/* NUL-terminated; lost chunks and a cut marked inline */
+	const char *text; /* NUL-terminated; lost chunks and a cut marked inline */
 	size_t len;
-	bool complete;		/* every chunk arrived, none cut */
+	bool complete; /* every chunk arrived, none cut */
 };
 
 /*
@@ -187,10 +187,10 @@ struct proto_report {
  * ends; chunks that come after that are dropped.
  */
 enum proto_problem {
-	PROTO_LOST,		/* count numbers from seq on never arrived; offset: the line after the gap */
-	PROTO_CORRUPT,		/* a line with the prefix failed its CRC and could not be rebuilt (seq 0) */
-	PROTO_DUPLICATE,	/* line seq arrived again, the same bytes; not delivered again */
-	PROTO_REORDERED,	/* line seq arrived after a higher one of its boot; delivered */
+	PROTO_LOST,	 /* count numbers from seq on never arrived; offset: the line after the gap */
+	PROTO_CORRUPT,	 /* a line with the prefix failed its CRC and could not be rebuilt (seq 0) */
+	PROTO_DUPLICATE, /* line seq arrived again, the same bytes; not delivered again */
+	PROTO_REORDERED, /* line seq arrived after a higher one of its boot; delivered */
 };
 
 struct proto_decoder_ops {
@@ -203,13 +203,13 @@ struct proto_decoder_ops {
 };
 
 struct proto_stats {
-	uint64_t lines;		/* valid agent lines, recovered ones included */
+	uint64_t lines; /* valid agent lines, recovered ones included */
 	uint64_t recovered;
 	uint64_t corrupt;
-	uint64_t lost;		/* missing sequence numbers */
-	uint64_t duplicate;	/* lines seen twice (not in lines) */
-	uint64_t reordered;	/* lines that came late (in lines) */
-	uint64_t boots;		/* BEGIN lines */
+	uint64_t lost;	    /* missing sequence numbers */
+	uint64_t duplicate; /* lines seen twice (not in lines) */
+	uint64_t reordered; /* lines that came late (in lines) */
+	uint64_t boots;	    /* BEGIN lines */
 };
 
 struct proto_decoder;

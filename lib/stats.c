@@ -32,9 +32,9 @@ void stats_wilson(unsigned k, unsigned n, double z, double *ret_lo, double *ret_
 /* log of the hypergeometric probability of a table with these margins */
 static double log_hyper(unsigned a, unsigned b, unsigned c, unsigned d)
 {
-	return lgamma(a + b + 1.0) + lgamma(c + d + 1.0) + lgamma(a + c + 1.0) +
-	       lgamma(b + d + 1.0) - lgamma(a + 1.0) - lgamma(b + 1.0) - lgamma(c + 1.0) -
-	       lgamma(d + 1.0) - lgamma(a + b + c + d + 1.0);
+	return lgamma(a + b + 1.0) + lgamma(c + d + 1.0) + lgamma(a + c + 1.0) + lgamma(b + d + 1.0) -
+	       lgamma(a + 1.0) - lgamma(b + 1.0) - lgamma(c + 1.0) - lgamma(d + 1.0) -
+	       lgamma(a + b + c + d + 1.0);
 }
 
 double stats_fisher_exact(unsigned a, unsigned b, unsigned c, unsigned d)
@@ -164,7 +164,7 @@ double stats_z(double conf)
 
 void stats_sprt_init(struct sprt *s, double p0, double p1, double alpha, double beta)
 {
-	*s = (struct sprt){ .p0 = p0, .p1 = p1 };
+	*s = (struct sprt){.p0 = p0, .p1 = p1};
 	s->lo = log(beta / (1 - alpha));
 	s->hi = log((1 - beta) / alpha);
 }
@@ -192,8 +192,7 @@ enum sprt_decision stats_sprt_add(struct sprt *s, int x)
 	return s->decision;
 }
 
-unsigned stats_fixed_n_below(double p0, double p1, double alpha, double beta, unsigned max_n,
-			     unsigned *ret_c)
+unsigned stats_fixed_n_below(double p0, double p1, double alpha, double beta, unsigned max_n, unsigned *ret_c)
 {
 	for (unsigned n = 1; n <= max_n; n++) {
 		/* the largest c that keeps the level, then check the power */

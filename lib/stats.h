@@ -72,16 +72,16 @@ double stats_z(double conf);
  */
 enum sprt_decision {
 	SPRT_CONTINUE = 0,
-	SPRT_H0 = -1,		/* accept H0 */
-	SPRT_H1 = 1,		/* accept H1 */
+	SPRT_H0 = -1, /* accept H0 */
+	SPRT_H1 = 1,  /* accept H1 */
 };
 
 struct sprt {
-	double p0, p1;		/* Bernoulli parameter under H0 and H1 */
-	double lo, hi;		/* log bounds: accept H0 at <= lo, H1 at >= hi */
+	double p0, p1; /* Bernoulli parameter under H0 and H1 */
+	double lo, hi; /* log bounds: accept H0 at <= lo, H1 at >= hi */
 	double llr;
-	unsigned n;		/* observations so far */
-	unsigned n_decided;	/* observations when it decided (0: not yet) */
+	unsigned n;	    /* observations so far */
+	unsigned n_decided; /* observations when it decided (0: not yet) */
 	enum sprt_decision decision;
 };
 

@@ -21,9 +21,9 @@
 #include "modset.h"
 #include "../../agent/sys.h"
 
-#define LOG_MAX		4096
-#define FILES_MAX	64
-#define MODS_MAX	128
+#define LOG_MAX	  4096
+#define FILES_MAX 64
+#define MODS_MAX  128
 
 struct shared_log {
 	int n;
@@ -67,7 +67,7 @@ uint64_t sys_now_us(void)
 
 void sys_sleep_us(uint64_t us)
 {
-	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+	struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -290,15 +290,15 @@ static int memfd_compressed(const char *content, enum modfile_comp c)
 	if (!buf)
 		return -ENOMEM;
 	if (c == MODFILE_XZ) {
-		if (lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, (const uint8_t *)content, len, buf, &out, cap) !=
-		    LZMA_OK)
+		if (lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, (const uint8_t *)content, len, buf,
+					    &out, cap) != LZMA_OK)
 			out = 0;
 	} else if (c == MODFILE_ZSTD) {
 		size_t r = ZSTD_compress(buf, cap, content, len, 3);
 
 		out = ZSTD_isError(r) ? 0 : r;
 	} else {
-		z_stream z = { 0 };
+		z_stream z = {0};
 
 		if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK) {
 			z.next_in = (unsigned char *)content;
@@ -334,7 +334,7 @@ int sys_open(const char *path, int flags)
 	if (i >= 0)
 		r = memfd_with("file", files[i].content);
 	else if (has_suffix(path, ".ko"))
-		r = memfd_with("module", path);	/* the fake module's "image" is its path */
+		r = memfd_with("module", path); /* the fake module's "image" is its path */
 	else if (has_suffix(path, ".ko.xz") || has_suffix(path, ".ko.zst") || has_suffix(path, ".ko.gz"))
 		r = memfd_compressed(path, modfile_compression(path));
 	else
@@ -422,10 +422,12 @@ int sys_finit_module(int fd, const char *params, int flags)
 
 	if (n < 0)
 		return -errno;
-	if (flags & 4) {	/* MODULE_INIT_COMPRESSED_FILE */
+	if (flags & 4) { /* MODULE_INIT_COMPRESSED_FILE */
 		void *img;
 		size_t ilen;
-		enum modfile_comp c = image[0] == '\xfd' ? MODFILE_XZ : image[0] == '\x28' ? MODFILE_ZSTD : MODFILE_GZIP;
+		enum modfile_comp c = image[0] == '\xfd'   ? MODFILE_XZ
+				      : image[0] == '\x28' ? MODFILE_ZSTD
+							   : MODFILE_GZIP;
 		int r;
 
 		if (!kernel_decompress)
@@ -451,8 +453,7 @@ int sys_init_module(const void *image, size_t len, const char *params)
 	return module_call("init_module", image, len, params);
 }
 
-int sys_mount(const char *src, const char *target, const char *fstype, unsigned long flags,
-	      const char *data)
+int sys_mount(const char *src, const char *target, const char *fstype, unsigned long flags, const char *data)
 {
 	char arg[200];
 

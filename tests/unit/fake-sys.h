@@ -21,12 +21,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define FAKE_EPIPE_RECORD "\x01" "EPIPE"
+#define FAKE_EPIPE_RECORD                                                                                    \
+	"\x01"                                                                                               \
+	"EPIPE"
 
 struct fake_call {
-	char op[16];		/* "finit_module", "init_module", "mount", "reboot", "write", "fork", "kmsg_open", "open" */
-	char arg[200];		/* module name, path, "path=value", ... */
-	char params[200];	/* finit_module/init_module: the parameters */
+	char op[16]; /* "finit_module", "init_module", "mount", "reboot", "write", "fork", "kmsg_open", "open"
+		      */
+	char arg[200];	  /* module name, path, "path=value", ... */
+	char params[200]; /* finit_module/init_module: the parameters */
 	pid_t pid;
 	int tid;
 	uint64_t start_us, end_us;

@@ -33,8 +33,8 @@ const char *modcheck_event(const char *name)
 {
 	for (int i = 0; i < nev; i++)
 		if (!strcmp(ev[i].name, name)) {
-			snprintf(evbuf, sizeof(evbuf), "%s%s%s", mod_result_name(ev[i].res), ev[i].why[0] ? " " : "",
-				 ev[i].why);
+			snprintf(evbuf, sizeof(evbuf), "%s%s%s", mod_result_name(ev[i].res),
+				 ev[i].why[0] ? " " : "", ev[i].why);
 			return evbuf;
 		}
 	return NULL;
@@ -56,10 +56,10 @@ int modcheck_plan(const struct modset *ms, const struct modplan *p, const char *
 				if (before[tk->e[k].mod] && bad++ < 5)
 					diag("%s: plan loads %s again in wave %d", what, m->name, w + 1);
 				for (int d = 0; d < m->ndeps; d++)
-					if (m->deps[d] != tk->e[k].mod && !before[m->deps[d]] && !intask[m->deps[d]] &&
-					    bad++ < 5)
-						diag("%s: plan wave %d task %d: %s before its dependency %s", what, w + 1,
-						     t + 1, m->name, ms->mods[m->deps[d]].name);
+					if (m->deps[d] != tk->e[k].mod && !before[m->deps[d]] &&
+					    !intask[m->deps[d]] && bad++ < 5)
+						diag("%s: plan wave %d task %d: %s before its dependency %s",
+						     what, w + 1, t + 1, m->name, ms->mods[m->deps[d]].name);
 				intask[tk->e[k].mod] = 1;
 			}
 		}
@@ -86,7 +86,7 @@ static bool is_ok(int ret)
 int modcheck_run(const struct modset *ms, const struct loader_opts *o, const char *what,
 		 struct modcheck_result *ret)
 {
-	struct modcheck_result res = { 0 };
+	struct modcheck_result res = {0};
 	struct modplan p;
 	char *closure = calloc((size_t)ms->n + 1, 1);
 	int *stack = malloc(sizeof(int) * ((size_t)ms->n + 1)), nstack = 0, bad = 0, real_failures = 0;
@@ -155,7 +155,8 @@ int modcheck_run(const struct modset *ms, const struct loader_opts *o, const cha
 			for (int j = first; j < fake_sys_ncalls(); j++) {
 				const struct fake_call *x = fake_sys_call(j);
 
-				done |= is_load(x) && !strcmp(x->arg, dn) && is_ok(x->ret) && x->end_us <= c->start_us;
+				done |= is_load(x) && !strcmp(x->arg, dn) && is_ok(x->ret) &&
+					x->end_us <= c->start_us;
 			}
 			if (!done && bad++ < 5)
 				diag("%s: %s started before its dependency %s finished", what, c->arg, dn);
@@ -173,23 +174,25 @@ int modcheck_run(const struct modset *ms, const struct loader_opts *o, const cha
 			real |= is_load(x) && !is_ok(x->ret) && !strcmp(x->arg, ms->mods[i].name);
 		}
 		if (real != (e && !strncmp(e, "fail", 4)) && bad++ < 5)
-			diag("%s: %s: finit_module %s, reported '%s'", what, ms->mods[i].name, real ? "failed" : "did not fail",
-			     e ? e : "(nothing)");
+			diag("%s: %s: finit_module %s, reported '%s'", what, ms->mods[i].name,
+			     real ? "failed" : "did not fail", e ? e : "(nothing)");
 	}
 	for (int i = 0; i < nev; i++) {
 		res.loaded += ev[i].res == MOD_OK || ev[i].res == MOD_EXISTS;
 		res.failed_events += ev[i].res == MOD_FAILED;
 		res.skipped_events += ev[i].res == MOD_SKIPPED;
 		res.blocked_events += ev[i].res == MOD_BLOCKED;
-		if ((ev[i].res == MOD_SKIPPED || ev[i].res == MOD_BLOCKED || ev[i].res == MOD_FAILED) && !ev[i].why[0] &&
-		    bad++ < 5)
+		if ((ev[i].res == MOD_SKIPPED || ev[i].res == MOD_BLOCKED || ev[i].res == MOD_FAILED) &&
+		    !ev[i].why[0] && bad++ < 5)
 			diag("%s: %s %s without a reason", what, ev[i].name, mod_result_name(ev[i].res));
 	}
 	if (!real_failures) {
 		if (res.skipped_events && !plan_skips && bad++ < 5)
-			diag("%s: %d modules skipped with no failure and nothing missing", what, res.skipped_events);
+			diag("%s: %d modules skipped with no failure and nothing missing", what,
+			     res.skipped_events);
 		if ((res.r == 0) == plan_skips && bad++ < 5)
-			diag("%s: loader returned %d with no failure (plan skips: %d)", what, res.r, plan_skips);
+			diag("%s: loader returned %d with no failure (plan skips: %d)", what, res.r,
+			     plan_skips);
 		for (int k = 0; k < ms->nload; k++) {
 			const char *e = modcheck_event(ms->mods[ms->load[k]].name);
 			bool kept = true;
@@ -197,7 +200,8 @@ int modcheck_run(const struct modset *ms, const struct loader_opts *o, const cha
 			for (int s = 0; s < p.nskipped; s++)
 				kept &= p.skipped[s].mod != ms->load[k];
 			if (kept && (!e || (strncmp(e, "ok", 2) && strncmp(e, "exists", 6))) && bad++ < 5)
-				diag("%s: listed %s did not load: %s", what, ms->mods[ms->load[k]].name, e ? e : "(nothing)");
+				diag("%s: listed %s did not load: %s", what, ms->mods[ms->load[k]].name,
+				     e ? e : "(nothing)");
 		}
 	}
 	modplan_free(&p);

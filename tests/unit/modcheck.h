@@ -26,9 +26,9 @@
 #include "modset.h"
 
 struct modcheck_result {
-	int r;				/* loader_run's return */
+	int r; /* loader_run's return */
 	struct loader_summary sum;
-	int loaded;			/* modules loaded (ok or exists) */
+	int loaded; /* modules loaded (ok or exists) */
 	int failed_events, skipped_events, blocked_events;
 };
 

@@ -36,8 +36,7 @@ bool tap_ok(bool pass, const char *file, int line, const char *fmt, ...)
 	return pass;
 }
 
-bool tap_ok_str(const char *got, const char *want, const char *file, int line,
-		const char *fmt, ...)
+bool tap_ok_str(const char *got, const char *want, const char *file, int line, const char *fmt, ...)
 {
 	bool pass = (!got && !want) || (got && want && !strcmp(got, want));
 	va_list ap;
@@ -46,13 +45,11 @@ bool tap_ok_str(const char *got, const char *want, const char *file, int line,
 	tap_vok(pass, file, line, fmt, ap);
 	va_end(ap);
 	if (!pass)
-		printf("#   got:  '%s'\n#   want: '%s'\n", got ? got : "(null)",
-		       want ? want : "(null)");
+		printf("#   got:  '%s'\n#   want: '%s'\n", got ? got : "(null)", want ? want : "(null)");
 	return pass;
 }
 
-bool tap_ok_int(long long got, long long want, const char *file, int line,
-		const char *fmt, ...)
+bool tap_ok_int(long long got, long long want, const char *file, int line, const char *fmt, ...)
 {
 	bool pass = got == want;
 	va_list ap;

@@ -18,14 +18,15 @@
 
 /* Compare two strings; prints both on mismatch.  NULL equals only NULL. */
 #define ok_str(got, want, ...) tap_ok_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
-#define ok_int(got, want, ...) tap_ok_int((long long)(got), (long long)(want), __FILE__, __LINE__, __VA_ARGS__)
+#define ok_int(got, want, ...)                                                                               \
+	tap_ok_int((long long)(got), (long long)(want), __FILE__, __LINE__, __VA_ARGS__)
 
 bool tap_ok(bool pass, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-bool tap_ok_str(const char *got, const char *want, const char *file, int line,
-		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-bool tap_ok_int(long long got, long long want, const char *file, int line,
-		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 4, 5)));
+bool tap_ok_str(const char *got, const char *want, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+bool tap_ok_int(long long got, long long want, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void skip(const char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -54,7 +54,7 @@ static void on_report(const struct proto_report *r, void *ud)
 
 static void decode(void)
 {
-	struct proto_decoder_ops ops = { .msg = on_msg, .report = on_report };
+	struct proto_decoder_ops ops = {.msg = on_msg, .report = on_report};
 	struct proto_decoder *d = proto_decoder_new(&ops, NULL);
 
 	nlines = 0;
@@ -84,19 +84,20 @@ static int count(const char *prefix)
 }
 
 static const char *warning_records[] = {
-	"6,0,0,-;Booting Linux on physical CPU 0x0000000000 [0x000f0510]",
-	"6,1,100,-;Linux version 7.2.13 (oopsfarm@oopsfarm)",
-	FAKE_EPIPE_RECORD,
-	"6,5,1000000,-;arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas 44-bit (features 0x00008305)",
-	"4,6,2101000,-;------------[ cut here ]------------",
-	"4,7,2101100,-;WARNING: CPU: 1 PID: 52 at drivers/misc/lkdtm/bugs.c:97 lkdtm_WARNING+0x8/0x10 [lkdtm]",
-	"4,8,2101200,-;Modules linked in: lkdtm",
-	"4,9,2101300,-;CPU: 1 UID: 0 PID: 52 Comm: init Not tainted 7.2.13 #1 PREEMPT",
-	"4,10,2101400,-;pc : lkdtm_WARNING+0x8/0x10 [lkdtm]",
-	"4,11,2101500,-;lr : lkdtm_do_action+0x24/0x48 [lkdtm]",
-	"4,12,2101600,-;Call trace:\\x0a lkdtm_WARNING+0x8/0x10 [lkdtm] (P)\\x0a lkdtm_do_action+0x24/0x48 [lkdtm]\\x0a direct_entry+0x10c/0x174 [lkdtm]\\x0a full_proxy_write+0x60/0xb0",
-	"4,13,2101700,-;---[ end trace 0000000000000000 ]---",
-	"6,14,2200000,-;after the warning",
+    "6,0,0,-;Booting Linux on physical CPU 0x0000000000 [0x000f0510]",
+    "6,1,100,-;Linux version 7.2.13 (oopsfarm@oopsfarm)",
+    FAKE_EPIPE_RECORD,
+    "6,5,1000000,-;arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas 44-bit (features 0x00008305)",
+    "4,6,2101000,-;------------[ cut here ]------------",
+    "4,7,2101100,-;WARNING: CPU: 1 PID: 52 at drivers/misc/lkdtm/bugs.c:97 lkdtm_WARNING+0x8/0x10 [lkdtm]",
+    "4,8,2101200,-;Modules linked in: lkdtm",
+    "4,9,2101300,-;CPU: 1 UID: 0 PID: 52 Comm: init Not tainted 7.2.13 #1 PREEMPT",
+    "4,10,2101400,-;pc : lkdtm_WARNING+0x8/0x10 [lkdtm]",
+    "4,11,2101500,-;lr : lkdtm_do_action+0x24/0x48 [lkdtm]",
+    "4,12,2101600,-;Call trace:\\x0a lkdtm_WARNING+0x8/0x10 [lkdtm] (P)\\x0a lkdtm_do_action+0x24/0x48 "
+    "[lkdtm]\\x0a direct_entry+0x10c/0x174 [lkdtm]\\x0a full_proxy_write+0x60/0xb0",
+    "4,13,2101700,-;---[ end trace 0000000000000000 ]---",
+    "6,14,2200000,-;after the warning",
 };
 
 static int kmsg_pair[2];
@@ -166,8 +167,8 @@ int main(void)
 
 	/* ---- build-id from ELF notes ---- */
 	{
-		unsigned char notes[64] = { 0 };
-		uint32_t h1[3] = { 4, 4, 1 }, h2[3] = { 4, 5, 3 };
+		unsigned char notes[64] = {0};
+		uint32_t h1[3] = {4, 4, 1}, h2[3] = {4, 5, 3};
 		char id[64];
 
 		memcpy(notes, h1, 12);
@@ -194,34 +195,43 @@ int main(void)
 	ok_int(v, VERDICT_FAIL, "a crash makes the verdict fail");
 	ok(st.lost == 0 && st.corrupt == 0 && st.boots == 1, "every line decodes, one boot");
 	ok(strstr(find("BEGIN"), " release=7.2.13 build_id=unknown ") &&
-	   strstr(find("BEGIN"), " threads=2 seed=7 shuffle=0 jitter_us=0 barrier=gpio_keys,nosuchmod "),
+	       strstr(find("BEGIN"), " threads=2 seed=7 shuffle=0 jitter_us=0 barrier=gpio_keys,nosuchmod "),
 	   "BEGIN has identity and knobs: %s", find("BEGIN"));
 	ok(strstr(find("BEGIN"), "boot_id=5b1f6a3e-0000-4000-8000-000000000001") != NULL, "boot id");
-	ok(strstr(find("LOG level=warn what=config"), "unknown key 'bad'") != NULL, "config problem reported");
+	ok(strstr(find("LOG level=warn what=config"), "unknown key 'bad'") != NULL,
+	   "config problem reported");
 	ok(strstr(out, "nosuchmod") && count("LOG level=warn what=modules msg=barrier") == 1,
 	   "unknown barrier module reported");
 	ok_int(count("MOD "), 4, "one MOD line per module");
-	ok(strstr(find("MOD name=gpio_keys"), " res=ok start_us=") != NULL, "MOD line: %s", find("MOD name=gpio_keys"));
-	ok(strstr(find("LOAD"), "mode=android threads=2 res=ok ok=4 ") != NULL, "LOAD summary: %s", find("LOAD"));
+	ok(strstr(find("MOD name=gpio_keys"), " res=ok start_us=") != NULL, "MOD line: %s",
+	   find("MOD name=gpio_keys"));
+	ok(strstr(find("LOAD"), "mode=android threads=2 res=ok ok=4 ") != NULL, "LOAD summary: %s",
+	   find("LOAD"));
 	ok(strstr(find("LOG level=warn what=kmsg-lost"), " n=3 before_seq=5 ") != NULL,
 	   "EPIPE: 3 lost records reported: %s", find("LOG level=warn what=kmsg-lost"));
 	ok(!strncmp(find("CRASH"), "CRASH id=1 kind=warning hash=", 29), "CRASH line");
-	ok(strstr(find("CRASH"), " title=WARNING in lkdtm_WARNING") != NULL, "crash title: %s", find("CRASH"));
-	ok(strstr(find("CASE case=crash_"), " result=fail kind=warning title=WARNING in lkdtm_WARNING") != NULL,
+	ok(strstr(find("CRASH"), " title=WARNING in lkdtm_WARNING") != NULL, "crash title: %s",
+	   find("CRASH"));
+	ok(strstr(find("CASE case=crash_"), " result=fail kind=warning title=WARNING in lkdtm_WARNING") !=
+	       NULL,
 	   "a test case for the signature");
 	ok(strstr(report, "lkdtm_do_action") && strstr(report, "---[ end trace"), "report text reassembled");
 	ok(!strncmp(find("CASE case=modules"), "CASE case=modules result=pass measurement=", 42) &&
-	   strstr(find("CASE case=modules"), " units=ms"), "modules case passes, with the load time: %s", find("CASE case=modules"));
+	       strstr(find("CASE case=modules"), " units=ms"),
+	   "modules case passes, with the load time: %s", find("CASE case=modules"));
 	ok_str(find("CASE case=boot"), "CASE case=boot result=fail verdict=fail", "boot case fails");
-	ok(strstr(find("END"), "END verdict=fail crashes=1 signatures=1 kmsg_records=12 kmsg_lost=3 ") != NULL,
+	ok(strstr(find("END"), "END verdict=fail crashes=1 signatures=1 kmsg_records=12 kmsg_lost=3 ") !=
+	       NULL,
 	   "END: %s", find("END"));
-	ok_int(fake_sys_find("write", "/proc/sys/kernel/panic_on_warn=0") >= 0, 1, "panic_on_warn set through /proc/sys");
+	ok_int(fake_sys_find("write", "/proc/sys/kernel/panic_on_warn=0") >= 0, 1,
+	       "panic_on_warn set through /proc/sys");
 	{
 		int w = fake_sys_find("write", "/sys/kernel/debug/provoke-crash/DIRECT=WARNING");
 		int f = fake_sys_find("finit_module", "gpio_keys");
 
 		ok(w >= 0 && fake_sys_call(w)->pid != getpid(), "lkdtm provoked from a child process");
-		ok(f >= 0 && fake_sys_call(f)->pid != getpid(), "modules loaded by a forked loader, not by the agent");
+		ok(f >= 0 && fake_sys_call(f)->pid != getpid(),
+		   "modules loaded by a forked loader, not by the agent");
 		ok(count("LOG level=info what=provoke") == 2, "provocation logged before and after");
 	}
 	ok(!strncmp(lines[0], "BEGIN", 5) && !strncmp(lines[nlines - 1], "END", 3), "BEGIN first, END last");
@@ -236,7 +246,7 @@ int main(void)
 	decode();
 	ok_int(v, VERDICT_FAIL, "a failed module fails the boot");
 	ok(strstr(find("MOD name=gpio_pl061"), " res=fail ") &&
-	   strstr(find("MOD name=gpio_pl061"), " err=ENOEXEC why=invalid module format"),
+	       strstr(find("MOD name=gpio_pl061"), " err=ENOEXEC why=invalid module format"),
 	   "failure in words: %s", find("MOD name=gpio_pl061"));
 	ok(!strncmp(find("CASE case=modules"), "CASE case=modules result=fail", 29), "modules case fails");
 	ok_str(find("CASE case=boot"), "CASE case=boot result=fail verdict=fail", "boot case fails");
@@ -262,7 +272,8 @@ int main(void)
 	v = agent_run(&c, capture, NULL);
 	decode();
 	ok_int(v, VERDICT_ERROR, "no kmsg and no modules: error");
-	ok(strstr(find("LOG level=error what=modules"), "cannot read the module set") != NULL, "says why (modules)");
+	ok(strstr(find("LOG level=error what=modules"), "cannot read the module set") != NULL,
+	   "says why (modules)");
 	ok(strstr(find("LOG level=error what=kmsg"), "cannot open /dev/kmsg") != NULL, "says why (kmsg)");
 	ok(!strncmp(lines[nlines - 1], "END verdict=error", 17), "and still ends with END");
 	return tap_done();

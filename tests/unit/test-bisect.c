@@ -18,7 +18,7 @@
 
 struct ev {
 	int commit;
-	unsigned boots, crashes;	/* boots 0: a build failure */
+	unsigned boots, crashes; /* boots 0: a build failure */
 };
 
 struct post_case {
@@ -29,19 +29,19 @@ struct post_case {
 };
 
 static const struct post_case post_cases[] = {
-	{ "no evidence", 1, 1, 0, { { 0 } }, 0 },
-	{ "bad end crashed", 1, 1, 0, { { N, 3, 1 } }, 1 },
-	{ "passes at 3, crash at 8", 1, 1, 0, { { N, 4, 2 }, { 3, 10, 0 } }, 2 },
-	{ "crash at 5 excludes 6..8", 0.1, 1, 0, { { N, 4, 2 }, { 5, 2, 1 }, { 4, 6, 0 } }, 3 },
-	{ "background: crash at 2", 1, 1, 0.02, { { N, 4, 2 }, { 2, 5, 1 }, { 6, 5, 2 } }, 3 },
-	{ "skipped commit 4", 0.5, 2, 0, { { N, 4, 2 }, { 4, 0, 0 }, { 3, 20, 0 }, { 5, 3, 3 } }, 4 },
-	{ "many boots", 0.1, 1, 0.001, { { N, 400, 50 }, { 1, 300, 0 }, { 7, 200, 30 }, { 6, 100, 0 } }, 4 },
+    {"no evidence", 1, 1, 0, {{0}}, 0},
+    {"bad end crashed", 1, 1, 0, {{N, 3, 1}}, 1},
+    {"passes at 3, crash at 8", 1, 1, 0, {{N, 4, 2}, {3, 10, 0}}, 2},
+    {"crash at 5 excludes 6..8", 0.1, 1, 0, {{N, 4, 2}, {5, 2, 1}, {4, 6, 0}}, 3},
+    {"background: crash at 2", 1, 1, 0.02, {{N, 4, 2}, {2, 5, 1}, {6, 5, 2}}, 3},
+    {"skipped commit 4", 0.5, 2, 0, {{N, 4, 2}, {4, 0, 0}, {3, 20, 0}, {5, 3, 3}}, 4},
+    {"many boots", 0.1, 1, 0.001, {{N, 400, 50}, {1, 300, 0}, {7, 200, 30}, {6, 100, 0}}, 4},
 };
 
 /* The posterior straight from the formula in bisect.h, commit by commit. */
 static void brute(const struct post_case *pc, double *post)
 {
-	unsigned f[N + 1] = { 0 }, s[N + 1] = { 0 };
+	unsigned f[N + 1] = {0}, s[N + 1] = {0};
 	double max = -INFINITY, z = 0;
 
 	for (int e = 0; e < pc->nev; e++) {
@@ -76,7 +76,7 @@ static void test_posterior(void)
 {
 	for (size_t i = 0; i < sizeof(post_cases) / sizeof(post_cases[0]); i++) {
 		const struct post_case *pc = &post_cases[i];
-		struct bisect_prior pr = { pc->a, pc->b, pc->eps };
+		struct bisect_prior pr = {pc->a, pc->b, pc->eps};
 		struct bisect *b;
 		double want[N + 1], err = 0, sum = 0;
 
@@ -94,8 +94,8 @@ static void test_posterior(void)
 			err = fmax(err, fabs(bisect_prob(b, k) - want[k]));
 			sum += bisect_prob(b, k);
 		}
-		ok(err < 1e-9 && fabs(sum - 1) < 1e-9, "posterior %s: matches the formula (max error %.2g)", pc->name,
-		   err);
+		ok(err < 1e-9 && fabs(sum - 1) < 1e-9, "posterior %s: matches the formula (max error %.2g)",
+		   pc->name, err);
 		bisect_free(b);
 	}
 }
@@ -127,9 +127,11 @@ static void test_answer_and_errors(void)
 	bisect_add(b, 3, 60, 0);
 	ans = bisect_answer(b, 0.95, &lo, &hi, &m);
 	ok(ans && lo == 3 && hi == 5,
-	   "4 does not build, 3 passes 60 times, 5 crashes: the answer is (3,5] (got (%d,%d] at %.3f)", lo, hi, m);
+	   "4 does not build, 3 passes 60 times, 5 crashes: the answer is (3,5] (got (%d,%d] at %.3f)", lo,
+	   hi, m);
 	ok(!bisect_answer(b, 0.9999, NULL, NULL, NULL), "not at 0.9999");
-	ok(fabs(bisect_prob(b, 4) - bisect_prob(b, 5)) < 1e-12, "a skipped commit shares its range's evidence");
+	ok(fabs(bisect_prob(b, 4) - bisect_prob(b, 5)) < 1e-12,
+	   "a skipped commit shares its range's evidence");
 	bisect_free(b);
 
 	/* the good end's boots say nothing on k */
@@ -144,7 +146,7 @@ static void test_answer_and_errors(void)
 static void test_choose(void)
 {
 	struct bisect_prior pr;
-	struct bisect_costs co = { .build = 0, .max_batch = 64 };
+	struct bisect_costs co = {.build = 0, .max_batch = 64};
 	struct bisect_step st;
 	struct bisect *b;
 	int r;
@@ -177,14 +179,17 @@ static void test_choose(void)
 static void test_binom(void)
 {
 	ok(bisect_binom_lower(0, 100, 0.95) == 0, "lower bound of 0/100 is 0");
-	ok(fabs(bisect_binom_lower(100, 100, 0.95) - pow(0.05, 0.01)) < 1e-9, "lower bound of 100/100 is 0.05^(1/100)");
+	ok(fabs(bisect_binom_lower(100, 100, 0.95) - pow(0.05, 0.01)) < 1e-9,
+	   "lower bound of 100/100 is 0.05^(1/100)");
 	/* P(X >= 90 | q) at the bound is 5% */
 	{
 		double q = bisect_binom_lower(90, 100, 0.95), t = 0;
 
 		for (int i = 90; i <= 100; i++)
-			t += exp(lgamma(101) - lgamma(i + 1) - lgamma(101 - i) + i * log(q) + (100 - i) * log1p(-q));
-		ok(fabs(t - 0.05) < 1e-6 && q > 0.83 && q < 0.86, "lower bound of 90/100 (%.4f) leaves 5%% above", q);
+			t += exp(lgamma(101) - lgamma(i + 1) - lgamma(101 - i) + i * log(q) +
+				 (100 - i) * log1p(-q));
+		ok(fabs(t - 0.05) < 1e-6 && q > 0.83 && q < 0.86,
+		   "lower bound of 90/100 (%.4f) leaves 5%% above", q);
 	}
 }
 
@@ -201,8 +206,8 @@ static void test_sim(void)
 	for (int rule = 0; rule < NRULES; rule++) {
 		err = bisect_sim_run(&p, rule, 1, &r);
 
-		ok(err == 0 && r.right == r.trials,
-		   "a deterministic crash: %s is always right (%d/%d)", bisect_rule_name(rule), r.right, r.trials);
+		ok(err == 0 && r.right == r.trials, "a deterministic crash: %s is always right (%d/%d)",
+		   bisect_rule_name(rule), r.right, r.trials);
 	}
 	err = bisect_sim_min_n(&p, RULE_GIT_RETRY, 64, &r);
 	ok(err == 0 && r.n == 1, "a deterministic crash: git needs N = 1");
@@ -215,22 +220,22 @@ static void test_sim(void)
 	bisect_sim_run(&p, RULE_OOPSFARM, 0, &r2);
 	ok(!memcmp(&r1, &r2, sizeof(r1)), "same seed, same figures");
 	err = bisect_sim_run(&p, RULE_GIT_RETRY, 1, &r);
-	ok(err == 0 && r.accuracy < 0.5,
-	   "flaky: plain git bisect is mostly wrong (%.3f)", r.accuracy);
+	ok(err == 0 && r.accuracy < 0.5, "flaky: plain git bisect is mostly wrong (%.3f)", r.accuracy);
 
 	p.infra = 0.3;
 	bisect_sim_run(&p, RULE_OOPSFARM, 0, &r2);
 	/* infra is never evidence: the accuracy stays within the other's bounds */
 	ok(r2.accuracy_hi >= r1.accuracy && r2.accuracy_lo <= r1.accuracy && r2.mean_boots > r1.mean_boots,
-	   "30%% infra boots: the same accuracy (%.3f vs %.3f), more boots (%.0f > %.0f)", r2.accuracy, r1.accuracy,
-	   r2.mean_boots, r1.mean_boots);
+	   "30%% infra boots: the same accuracy (%.3f vs %.3f), more boots (%.0f > %.0f)", r2.accuracy,
+	   r1.accuracy, r2.mean_boots, r1.mean_boots);
 	p.infra = 0;
 
 	p.other = 0.2;
 	bisect_sim_run(&p, RULE_OOPSFARM, 0, &r2);
 	bisect_sim_run(&p, RULE_SYZKALLER, 20, &r);
 	ok(r2.accuracy_hi >= r1.accuracy && r.accuracy < 0.5,
-	   "another title in 20%% of boots: oopsfarm as accurate as without (%.3f), any-crash-is-bad is not (%.3f)",
+	   "another title in 20%% of boots: oopsfarm as accurate as without (%.3f), any-crash-is-bad is not "
+	   "(%.3f)",
 	   r2.accuracy, r.accuracy);
 	p.other = 0;
 
@@ -239,7 +244,8 @@ static void test_sim(void)
 	bisect_sim_run(&p, RULE_OOPSFARM, 0, &r1);
 	bisect_sim_run(&p, RULE_ENTROPY_GREEDY, 0, &r2);
 	ok(r1.mean_builds < r2.mean_builds && r1.mean_cost < r2.mean_cost,
-	   "build cost 60: oopsfarm builds less (%.1f < %.1f) and costs less (%.0f < %.0f) than entropy-greedy",
+	   "build cost 60: oopsfarm builds less (%.1f < %.1f) and costs less (%.0f < %.0f) than "
+	   "entropy-greedy",
 	   r1.mean_builds, r2.mean_builds, r1.mean_cost, r2.mean_cost);
 	ok_int(bisect_rule_find("syzkaller"), RULE_SYZKALLER, "rule names");
 	ok_int(bisect_rule_find("nope"), -1, "unknown rule");

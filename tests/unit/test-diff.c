@@ -69,21 +69,26 @@ static void summary(const struct diff_result *r, char *buf, size_t size)
 		size_t len = strlen(buf);
 
 		if (it->kind == DIFF_NO_BASELINE || it->kind == DIFF_NOT_RUN) {
-			snprintf(buf + len, size - len, "%s%s %s", len ? ", " : "", diff_kind_name(it->kind), it->setup);
+			snprintf(buf + len, size - len, "%s%s %s", len ? ", " : "", diff_kind_name(it->kind),
+				 it->setup);
 			continue;
 		}
 		if (!(it->kind == DIFF_NEW || it->kind == DIFF_GONE || it->significant))
 			continue;
 		snprintf(buf + len, size - len, "%s%s %s/%s%s%s%s", len ? ", " : "", diff_kind_name(it->kind),
 			 it->setup, it->title ? it->title : "", it->up ? " up" : "",
-			 it->regression ? "!" : it->significant ? "*" : "", it->link ? " [known]" : "");
+			 it->regression	   ? "!"
+			 : it->significant ? "*"
+					   : "",
+			 it->link ? " [known]" : "");
 	}
 }
 
 static const struct known_issue known[] = {
-	{ "WARNING in lkdtm_WARNING", "https://example.org/known/1" },
+    {"WARNING in lkdtm_WARNING", "https://example.org/known/1"},
 };
 
+/* clang-format off */
 static const struct {
 	const char *what;
 	const char *tonight, *base1, *base2;	/* base2 NULL: one baseline night */
@@ -138,13 +143,14 @@ static const struct {
 	{ "a changed plan: compared, and said to be unlike",
 	  "head|q|12|12|0", "head|q|12|12|0", NULL, "h2", NULL, "", 0, 0 },
 };
+/* clang-format on */
 
 static void table(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct night t, b[2];
-		struct diff_input in = { .tonight = &t, .base = b, .nbase = cases[i].base2 ? 2 : 1, .known = known,
-					 .nknown = 1 };
+		struct diff_input in = {
+		    .tonight = &t, .base = b, .nbase = cases[i].base2 ? 2 : 1, .known = known, .nknown = 1};
 		struct diff_result r;
 		char got[1024];
 
@@ -161,7 +167,7 @@ static void table(void)
 		summary(&r, got, sizeof(got));
 		ok_str(got, cases[i].want, "%s: findings", cases[i].what);
 		ok(r.regressions == cases[i].regressions && diff_exit_status(&r) == cases[i].exit &&
-		   r.unlike_plans == (cases[i].hash_tonight != NULL),
+		       r.unlike_plans == (cases[i].hash_tonight != NULL),
 		   "%s: %u regressions (want %u), exit %d, unlike plans %d", cases[i].what, r.regressions,
 		   cases[i].regressions, diff_exit_status(&r), r.unlike_plans);
 		diff_result_clear(&r);
@@ -175,7 +181,7 @@ static void table(void)
 static void figures(void)
 {
 	struct night t, b;
-	struct diff_input in = { .tonight = &t, .base = &b, .nbase = 1 };
+	struct diff_input in = {.tonight = &t, .base = &b, .nbase = 1};
 	struct diff_result r;
 
 	night_parse("head|q|12|4|0|BUG in bar=8", "h", &t);
@@ -183,10 +189,11 @@ static void figures(void)
 	if (!ok(diff_compute(&in, &r) == 0 && r.nitems == 4, "figures: 4 findings (pass, new, gone, infra)"))
 		return;
 	/* C(12,8)/C(24,8) = 495/735471 */
-	ok(fabs(r.items[1].p - 495.0 / 735471.0) < 1e-9, "new 8/12 vs 0/12: one-sided p = %.6g", r.items[1].p);
+	ok(fabs(r.items[1].p - 495.0 / 735471.0) < 1e-9, "new 8/12 vs 0/12: one-sided p = %.6g",
+	   r.items[1].p);
 	/* 1 - 0.05^(1/12) */
-	ok(fabs(r.items[2].bound - (1 - pow(0.05, 1.0 / 12))) < 1e-9, "gone: detection bound %.4f on 12 boots",
-	   r.items[2].bound);
+	ok(fabs(r.items[2].bound - (1 - pow(0.05, 1.0 / 12))) < 1e-9,
+	   "gone: detection bound %.4f on 12 boots", r.items[2].bound);
 	ok(r.ntests == 3 && r.items[3].kind == DIFF_INFRA && r.items[3].q == r.items[3].p,
 	   "the family holds pass, new and gone; infra stays apart");
 	diff_result_clear(&r);
@@ -194,7 +201,7 @@ static void figures(void)
 	night_free(&b);
 }
 
-static uint64_t rng = 0x6f6f70736661726dULL;	/* fixed seed */
+static uint64_t rng = 0x6f6f70736661726dULL; /* fixed seed */
 
 static double uniform(void)
 {
@@ -209,7 +216,7 @@ static double uniform(void)
 
 #define SIM_TITLES 30
 #define SIM_SETUPS 2
-#define SIM_BOOTS 200
+#define SIM_BOOTS  200
 
 /* One night of boots drawn at fixed rates: each title independently per
  * boot, a hang when none, infra before anything. */
@@ -224,7 +231,7 @@ static void quiet_night(struct night *n, char (*names)[16])
 	n->cells = calloc(SIM_SETUPS, sizeof(*n->cells));
 	for (int s = 0; s < SIM_SETUPS; s++) {
 		struct night_cell *c = &n->cells[s];
-		unsigned hits[SIM_TITLES] = { 0 };
+		unsigned hits[SIM_TITLES] = {0};
 
 		c->variant = strdup("head");
 		c->setup = strdup(s ? "b" : "a");
@@ -266,7 +273,7 @@ static void quiet_nights(void)
 		snprintf(names[t], sizeof(names[t]), "title %02d", t);
 	quiet_night(&prev, names);
 	for (unsigned i = 0; i < nights; i++) {
-		struct diff_input in = { .tonight = &cur, .base = &prev, .nbase = 1, .level = level };
+		struct diff_input in = {.tonight = &cur, .base = &prev, .nbase = 1, .level = level};
 		struct diff_result r;
 
 		quiet_night(&cur, names);
@@ -281,8 +288,10 @@ static void quiet_nights(void)
 	/* H0: the false-alarm share is at most the level; it stands unless
 	 * this many alarms would be rarer than 5% at the level */
 	p = stats_binom_at_least(alarms, nights, level);
-	ok(p > 0.05, "100 quiet nights (2 setups, 30 titles, %d boots): %u with a false regression;"
-	   " P(>= %u | share %.0f%%) = %.3g, not below 5%%", SIM_BOOTS, alarms, alarms, level * 100, p);
+	ok(p > 0.05,
+	   "100 quiet nights (2 setups, 30 titles, %d boots): %u with a false regression;"
+	   " P(>= %u | share %.0f%%) = %.3g, not below 5%%",
+	   SIM_BOOTS, alarms, alarms, level * 100, p);
 }
 
 int main(void)

@@ -77,10 +77,19 @@ int main(void)
 
 	/* Malformed records: a clear error, never a crash. */
 	const char *bad[] = {
-		"", "no semicolon at all\n", "6,1,2;missing flags\n", "6,1;short\n", "x,1,2,-;prio\n",
-		"6,y,2,-;seq\n", "6,1,z,-;usec\n", "6,1,2,--;flags too long\n", "6,1,2,;empty flags\n",
-		"6,99999999999999999999999,2,-;overflow\n", "2000,1,2,-;prio too big\n",
-		"6,1,2\n,-;newline in header\n", ",,,;\n",
+	    "",
+	    "no semicolon at all\n",
+	    "6,1,2;missing flags\n",
+	    "6,1;short\n",
+	    "x,1,2,-;prio\n",
+	    "6,y,2,-;seq\n",
+	    "6,1,z,-;usec\n",
+	    "6,1,2,--;flags too long\n",
+	    "6,1,2,;empty flags\n",
+	    "6,99999999999999999999999,2,-;overflow\n",
+	    "2000,1,2,-;prio too big\n",
+	    "6,1,2\n,-;newline in header\n",
+	    ",,,;\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ok_int(kmsg_record_parse(bad[i], strlen(bad[i]), scratch, sizeof(scratch), &r), -EINVAL,
@@ -123,14 +132,14 @@ int main(void)
 
 	/* Sequence numbers. */
 	{
-		struct kmsg_seq s = { 0 };
+		struct kmsg_seq s = {0};
 
 		ok_int(kmsg_seq_note(&s, 0), 0, "first record 0: nothing lost");
 		ok_int(kmsg_seq_note(&s, 1), 0, "next in order");
 		ok_int(kmsg_seq_note(&s, 5), 3, "hole of 3 (EPIPE)");
 		ok_int(s.lost, 3, "total lost");
 		ok_int(kmsg_seq_note(&s, 6), 0, "in order again");
-		struct kmsg_seq s2 = { 0 };
+		struct kmsg_seq s2 = {0};
 		ok_int(kmsg_seq_note(&s2, 40), 40, "reader starting at 40 missed 40");
 		ok_int(kmsg_seq_note(&s2, 3), 0, "going back restarts");
 		ok_int(kmsg_seq_note(&s2, 4), 0, "and counts on from there");
@@ -139,14 +148,17 @@ int main(void)
 	/* The point of rendering: lib/oops finds the same crash as on the console. */
 	{
 		const char *recs[] = {
-			"4,500,2101000,-;------------[ cut here ]------------\n",
-			"4,501,2101100,-;WARNING: CPU: 1 PID: 52 at drivers/misc/lkdtm/bugs.c:97 lkdtm_WARNING+0x8/0x10 [lkdtm]\n",
-			"4,502,2101200,-;Modules linked in: lkdtm\n",
-			"4,503,2101300,-;CPU: 1 UID: 0 PID: 52 Comm: sh Not tainted 7.2.13 #1 PREEMPT\n",
-			"4,504,2101400,-;pc : lkdtm_WARNING+0x8/0x10 [lkdtm]\n",
-			"4,505,2101500,-;lr : lkdtm_do_action+0x24/0x48 [lkdtm]\n",
-			"4,506,2101600,-;Call trace:\\x0a lkdtm_WARNING+0x8/0x10 [lkdtm] (P)\\x0a lkdtm_do_action+0x24/0x48 [lkdtm]\\x0a direct_entry+0x10c/0x174 [lkdtm]\\x0a full_proxy_write+0x60/0xb0\n",
-			"4,507,2101700,-;---[ end trace 0000000000000000 ]---\n",
+		    "4,500,2101000,-;------------[ cut here ]------------\n",
+		    "4,501,2101100,-;WARNING: CPU: 1 PID: 52 at drivers/misc/lkdtm/bugs.c:97 "
+		    "lkdtm_WARNING+0x8/0x10 [lkdtm]\n",
+		    "4,502,2101200,-;Modules linked in: lkdtm\n",
+		    "4,503,2101300,-;CPU: 1 UID: 0 PID: 52 Comm: sh Not tainted 7.2.13 #1 PREEMPT\n",
+		    "4,504,2101400,-;pc : lkdtm_WARNING+0x8/0x10 [lkdtm]\n",
+		    "4,505,2101500,-;lr : lkdtm_do_action+0x24/0x48 [lkdtm]\n",
+		    "4,506,2101600,-;Call trace:\\x0a lkdtm_WARNING+0x8/0x10 [lkdtm] (P)\\x0a "
+		    "lkdtm_do_action+0x24/0x48 [lkdtm]\\x0a direct_entry+0x10c/0x174 [lkdtm]\\x0a "
+		    "full_proxy_write+0x60/0xb0\n",
+		    "4,507,2101700,-;---[ end trace 0000000000000000 ]---\n",
 		};
 		struct oops_parser *p = oops_parser_new(on_report, NULL);
 		char out[4096];

@@ -60,12 +60,12 @@ static char *fixture(const char *name, size_t *len)
 static void test_log(void)
 {
 	static const char log[] =
-		"- {\"dt\": \"2026-11-25T06:38:07.93\", \"lvl\": \"info\", \"msg\": \"start: 0 validate\"}\n"
-		"- {\"dt\": \"2026-11-25T06:38:08.01\", \"lvl\": \"target\", \"msg\": \"Linux version 7.2\"}\n"
-		"- {\"dt\": \"2026-11-25T06:38:08.02\", \"lvl\": \"target\", \"msg\": ! \"null\"}\n"
-		"- {\"dt\": \"2026-11-25T06:38:09.00\", \"lvl\": \"results\", \"msg\": {\"case\": \"job\", "
-		"\"definition\": \"lava\", \"result\": \"pass\"}}\n";
-	struct seen s = { 0 };
+	    "- {\"dt\": \"2026-11-25T06:38:07.93\", \"lvl\": \"info\", \"msg\": \"start: 0 validate\"}\n"
+	    "- {\"dt\": \"2026-11-25T06:38:08.01\", \"lvl\": \"target\", \"msg\": \"Linux version 7.2\"}\n"
+	    "- {\"dt\": \"2026-11-25T06:38:08.02\", \"lvl\": \"target\", \"msg\": ! \"null\"}\n"
+	    "- {\"dt\": \"2026-11-25T06:38:09.00\", \"lvl\": \"results\", \"msg\": {\"case\": \"job\", "
+	    "\"definition\": \"lava\", \"result\": \"pass\"}}\n";
+	struct seen s = {0};
 	char err[256] = "";
 	long n;
 
@@ -76,14 +76,14 @@ static void test_log(void)
 	ok(s.results == 1 && !strcmp(s.result, "pass"), "a results mapping gives its fields");
 
 	memset(&s, 0, sizeof(s));
-	n = lava_log_parse("- {\"dt\": \"x\", \"lvl\": \"info\", \"msg\": \"a\"}\n- {\"dt\": [\n", 44, on_entry, &s,
-			   err, sizeof(err));
+	n = lava_log_parse("- {\"dt\": \"x\", \"lvl\": \"info\", \"msg\": \"a\"}\n- {\"dt\": [\n", 44,
+			   on_entry, &s, err, sizeof(err));
 	ok(n == -EBADMSG && strstr(err, "line"), "a broken log is -EBADMSG naming the line (%s)", err);
 }
 
 static void test_render(void)
 {
-	struct lava_param p[] = { { "variant", "shipped" }, { "setup", "smp2" }, { "batch", "3" } };
+	struct lava_param p[] = {{"variant", "shipped"}, {"setup", "smp2"}, {"batch", "3"}};
 	char err[512] = "", *yaml = NULL;
 	int r;
 
@@ -104,9 +104,9 @@ static void test_render(void)
 	yaml = NULL;
 	p[2].value = "three";
 	r = lava_render_flags("jobs/qemu-smmuv3.yaml", p, 3, 1, LAVA_RENDER_EXAMPLE, &yaml, err, sizeof(err));
-	ok(r == -EINVAL && !yaml && strstr(err, "batch"), "an int parameter that is not a number: -EINVAL naming it (%s)",
-	   err);
-	p[2] = (struct lava_param){ "no_such_key", "1" };
+	ok(r == -EINVAL && !yaml && strstr(err, "batch"),
+	   "an int parameter that is not a number: -EINVAL naming it (%s)", err);
+	p[2] = (struct lava_param){"no_such_key", "1"};
 	r = lava_render_flags("jobs/qemu-smmuv3.yaml", p, 3, 1, LAVA_RENDER_EXAMPLE, &yaml, err, sizeof(err));
 	ok(r == -EINVAL && strstr(err, "no_such_key"), "an unknown parameter: -EINVAL naming it");
 	r = lava_render("jobs/no-such-board.yaml", p, 0, 1, &yaml, err, sizeof(err));
@@ -117,9 +117,9 @@ static void test_render(void)
 static void test_split(void)
 {
 	char path[] = "/tmp/test-lava-store-XXXXXX", err[512] = "", *log, *def;
-	struct lava_job_row job = { .job_id = 41, .boots = 2 };
-	struct lava_job_info info = { .health = "Complete", .device = "qemu-01" };
-	struct lava_ingest in = { .campaign = "c", .server_id = "unit", .agent_expected = true };
+	struct lava_job_row job = {.job_id = 41, .boots = 2};
+	struct lava_job_info info = {.health = "Complete", .device = "qemu-01"};
+	struct lava_ingest in = {.campaign = "c", .server_id = "unit", .agent_expected = true};
 	struct store *s = NULL;
 	size_t len = 0, dlen = 0;
 	sqlite3_stmt *st;
@@ -133,7 +133,8 @@ static void test_split(void)
 	}
 	close(fd);
 	unlink(path);
-	if (store_open(path, &s) < 0 || store_campaign(s, "c", "WARNING in lkdtm_WARNING", NULL, &in.campaign_id) < 0 ||
+	if (store_open(path, &s) < 0 ||
+	    store_campaign(s, "c", "WARNING in lkdtm_WARNING", NULL, &in.campaign_id) < 0 ||
 	    store_variant(s, in.campaign_id, "shipped", NULL, NULL, NULL, NULL, &job.variant_id) < 0 ||
 	    store_setup(s, in.campaign_id, "smp2", 2, 1024, NULL, NULL, &job.setup_id) < 0) {
 		ok(0, "a store for the splitter");
@@ -149,9 +150,11 @@ static void test_split(void)
 	ok(in.by_verdict[VERDICT_CRASH] == 2, "both crash: lkdtm's WARNING in each console");
 	n = lava_ingest_job(&in, &job, &info, log, len, err, sizeof(err));
 	ok(n == 2 && in.stored == 2 && in.again == 2, "ingesting it again stores nothing new");
-	if (sqlite3_prepare_v2(store_db(s), "SELECT group_concat(boot_uid, ' ') FROM boots", -1, &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(store_db(s), "SELECT group_concat(boot_uid, ' ') FROM boots", -1, &st, NULL) ==
+		SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
-		ok_str((const char *)sqlite3_column_text(st, 0), "c/shipped/smp2/lava-unit-41-1 c/shipped/smp2/lava-unit-41-2",
+		ok_str((const char *)sqlite3_column_text(st, 0),
+		       "c/shipped/smp2/lava-unit-41-1 c/shipped/smp2/lava-unit-41-2",
 		       "boot ids name the server, the job and the pair");
 	sqlite3_finalize(st);
 	/* cut at a line end, halfway */
@@ -159,7 +162,8 @@ static void test_split(void)
 	while (len > 0 && log[len - 1] != '\n')
 		len--;
 	n = lava_ingest_job(&in, &job, &info, log, len, err, sizeof(err));
-	ok(n == -EBADMSG && strstr(err, "truncated"), "a log cut before LAVA's job result is refused (%s)", err);
+	ok(n == -EBADMSG && strstr(err, "truncated"), "a log cut before LAVA's job result is refused (%s)",
+	   err);
 out:
 	store_close(s);
 	unlink(path);

@@ -23,7 +23,7 @@ static int fake_read(const char *path, char **ret_buf, size_t *ret_len, void *us
 	return sys_read_file(path, ret_buf, ret_len);
 }
 
-static const struct modset_opts fake_opts = { .read = fake_read };
+static const struct modset_opts fake_opts = {.read = fake_read};
 static char events[64][160];
 static int nevents;
 
@@ -57,7 +57,8 @@ static void setup(const char *dep, const char *load, const char *softdep, const 
 		fake_sys_file(D "/modules.options", options);
 	if (blocklist)
 		fake_sys_file(D "/modules.blocklist", blocklist);
-	fake_sys_file(D "/modules.alias", "alias of:N*T*Cvirtio,mmio virtio_mmio\nalias platform:gpio-keys gpio_keys\n");
+	fake_sys_file(D "/modules.alias",
+		      "alias of:N*T*Cvirtio,mmio virtio_mmio\nalias platform:gpio-keys gpio_keys\n");
 	if (modset_read(&ms, D, &fake_opts) < 0)
 		diag("modset_read failed");
 	nevents = 0;
@@ -65,7 +66,7 @@ static void setup(const char *dep, const char *load, const char *softdep, const 
 
 static int run(enum loader_mode mode, int threads, struct loader_summary *sum)
 {
-	struct loader_opts o = { .mode = mode, .threads = threads, .barrier_timeout_ms = 2000 };
+	struct loader_opts o = {.mode = mode, .threads = threads, .barrier_timeout_ms = 2000};
 
 	return loader_run(&ms, &o, on_event, NULL, sum);
 }
@@ -85,13 +86,12 @@ static bool before(const char *a, const char *b)
 	return x && y && x->end_us <= y->start_us;
 }
 
-static const char *DEP =
-	"kernel/a.ko:\n"
-	"kernel/b.ko: kernel/a.ko\n"
-	"kernel/c.ko: kernel/b.ko kernel/a.ko\n"
-	"kernel/d.ko:\n"
-	"kernel/drivers/gpio-keys.ko:\n"
-	"kernel/virtio_mmio.ko:\n";
+static const char *DEP = "kernel/a.ko:\n"
+			 "kernel/b.ko: kernel/a.ko\n"
+			 "kernel/c.ko: kernel/b.ko kernel/a.ko\n"
+			 "kernel/d.ko:\n"
+			 "kernel/drivers/gpio-keys.ko:\n"
+			 "kernel/virtio_mmio.ko:\n";
 
 int main(void)
 {
@@ -106,13 +106,16 @@ int main(void)
 	ok_int(ms.unknown, 1, "one unknown entry counted");
 	int c = modset_find(&ms, "c"), g = modset_find(&ms, "gpio_keys");
 	ok(c >= 0 && g >= 0, "canonical names (gpio-keys -> gpio_keys)");
-	ok_str(ms.mods[c].params, "x=1 y=2", "first options line wins (libmodprobe), load_sequential removed");
+	ok_str(ms.mods[c].params, "x=1 y=2",
+	       "first options line wins (libmodprobe), load_sequential removed");
 	ok(ms.mods[c].sequential, "load_sequential=1 noted");
 	ok(ms.mods[c].nwaits == 3 && ms.mods[c].waits[0] == c &&
-	   !strcmp(ms.mods[ms.mods[c].waits[2]].name, "a"), "waits: self, then modules.dep order");
+	       !strcmp(ms.mods[ms.mods[c].waits[2]].name, "a"),
+	   "waits: self, then modules.dep order");
 	int d = modset_find(&ms, "d");
 	ok(ms.mods[d].nwaits == 2 && ms.mods[d].waits[1] == g, "pre softdep appended to waits");
-	ok(ms.mods[g].nwaits == 2 && ms.mods[g].waits[1] == d, "post softdep via alias: gpio_keys waits for d");
+	ok(ms.mods[g].nwaits == 2 && ms.mods[g].waits[1] == d,
+	   "post softdep via alias: gpio_keys waits for d");
 	{
 		char n[64];
 		module_canonical("/lib/modules/x/kernel/foo-bar.ko.xz", n, sizeof(n));
@@ -130,11 +133,14 @@ int main(void)
 	ok_int(sum.ok, 4, "a, b, c, d loaded (a and b as dependencies)");
 	ok(before("a", "b") && before("b", "c"), "dependencies first: a < b < c");
 	ok_int(sum.waves, 3, "three waves: {a,d} {b} {c}");
-	ok(call("d") && call("a") && call("d")->start_us < call("a")->end_us, "d and a in the same wave overlap");
+	ok(call("d") && call("a") && call("d")->start_us < call("a")->end_us,
+	   "d and a in the same wave overlap");
 
 	/* ---- threads and overlap ---- */
-	const char *six = "kernel/m1.ko:\nkernel/m2.ko:\nkernel/m3.ko:\nkernel/m4.ko:\nkernel/m5.ko:\nkernel/m6.ko:\n";
-	const char *sixl = "kernel/m1.ko\nkernel/m2.ko\nkernel/m3.ko\nkernel/m4.ko\nkernel/m5.ko\nkernel/m6.ko\n";
+	const char *six =
+	    "kernel/m1.ko:\nkernel/m2.ko:\nkernel/m3.ko:\nkernel/m4.ko:\nkernel/m5.ko:\nkernel/m6.ko:\n";
+	const char *sixl =
+	    "kernel/m1.ko\nkernel/m2.ko\nkernel/m3.ko\nkernel/m4.ko\nkernel/m5.ko\nkernel/m6.ko\n";
 	for (int t = 1; t <= 4; t++) {
 		setup(six, sixl, NULL, NULL, NULL);
 		for (int i = 1; i <= 6; i++) {
@@ -144,7 +150,7 @@ int main(void)
 		}
 		run(LOADER_ANDROID, t, &sum);
 		ok(fake_sys_max_overlap("finit_module") == (t < 6 ? t : 6) &&
-		   fake_sys_threads("finit_module") == t,
+		       fake_sys_threads("finit_module") == t,
 		   "android threads=%d: %d threads used, %d at once", t, fake_sys_threads("finit_module"),
 		   fake_sys_max_overlap("finit_module"));
 		run(LOADER_EAGER, t, &sum);
@@ -160,7 +166,8 @@ int main(void)
 	ok_int(sum.waves, 0, "eager has no waves");
 
 	/* ---- eager starts users as soon as their own deps are in ---- */
-	setup("kernel/a.ko:\nkernel/b.ko: kernel/a.ko\nkernel/slow.ko:\n", "kernel/b.ko\nkernel/slow.ko\n", NULL, NULL, NULL);
+	setup("kernel/a.ko:\nkernel/b.ko: kernel/a.ko\nkernel/slow.ko:\n", "kernel/b.ko\nkernel/slow.ko\n",
+	      NULL, NULL, NULL);
 	fake_sys_module("a", 0, 10000);
 	fake_sys_module("slow", 0, 150000);
 	run(LOADER_EAGER, 2, &sum);
@@ -174,17 +181,19 @@ int main(void)
 	ok(before("slow", "b"), "android: b waits for the whole wave (join)");
 
 	/* ---- softdeps ---- */
-	setup("kernel/e.ko:\nkernel/f.ko:\nkernel/g.ko:\nkernel/h.ko:\n", "kernel/e.ko\nkernel/f.ko\nkernel/g.ko\nkernel/h.ko\n",
-	      "softdep e pre: f\nsoftdep g post: h\n", NULL, NULL);
+	setup("kernel/e.ko:\nkernel/f.ko:\nkernel/g.ko:\nkernel/h.ko:\n",
+	      "kernel/e.ko\nkernel/f.ko\nkernel/g.ko\nkernel/h.ko\n", "softdep e pre: f\nsoftdep g post: h\n",
+	      NULL, NULL);
 	for (int mode = 0; mode < 2; mode++) {
 		fake_sys_reset();
 		fake_sys_module("f", 0, 20000);
 		fake_sys_module("g", 0, 20000);
 		r = run(mode, 4, &sum);
-		ok(r == 0 && before("f", "e"), "%s: pre softdep f loads before e", mode ? "eager" : "android");
+		ok(r == 0 && before("f", "e"), "%s: pre softdep f loads before e",
+		   mode ? "eager" : "android");
 		if (mode)
 			ok(before("g", "h"), "eager: post softdep h loads after g");
-		else	/* libmodprobe: h is a wave-1 candidate too; in g's task it comes after g */
+		else /* libmodprobe: h is a wave-1 candidate too; in g's task it comes after g */
 			ok(call("g") && call("h"), "android: post softdep h and g both load");
 	}
 
@@ -202,7 +211,8 @@ int main(void)
 		bool alone = s != NULL;
 		for (int i = 0; i < fake_sys_ncalls(); i++) {
 			const struct fake_call *x = fake_sys_call(i);
-			if (x != s && !strcmp(x->op, "finit_module") && x->start_us < s->end_us && x->end_us > s->start_us)
+			if (x != s && !strcmp(x->op, "finit_module") && x->start_us < s->end_us &&
+			    x->end_us > s->start_us)
 				alone = false;
 		}
 		ok(alone && sum.ok == 6, "%s: load_sequential module runs alone", mode ? "eager" : "android");
@@ -258,12 +268,14 @@ int main(void)
 
 	/* ---- start barrier ---- */
 	{
-		const char *dep = "kernel/p.ko:\nkernel/q.ko: kernel/slowdep.ko\nkernel/slowdep.ko:\nkernel/o.ko:\n";
+		const char *dep =
+		    "kernel/p.ko:\nkernel/q.ko: kernel/slowdep.ko\nkernel/slowdep.ko:\nkernel/o.ko:\n";
 		const char *load = "kernel/p.ko\nkernel/q.ko\nkernel/o.ko\n";
 		long gap[2];
 
 		for (int with = 0; with < 2; with++) {
-			struct loader_opts o = { .mode = LOADER_EAGER, .threads = 3, .barrier_timeout_ms = 2000 };
+			struct loader_opts o = {
+			    .mode = LOADER_EAGER, .threads = 3, .barrier_timeout_ms = 2000};
 			setup(dep, load, NULL, NULL, NULL);
 			fake_sys_module("slowdep", 0, 100000);
 			if (with)
@@ -271,21 +283,23 @@ int main(void)
 			loader_run(&ms, &o, on_event, NULL, &sum);
 			gap[with] = labs((long)call("p")->start_us - (long)call("q")->start_us);
 			if (with)
-				ok(sum.barrier_met == 1 && sum.barrier_timeouts == 0, "barrier met by both members");
+				ok(sum.barrier_met == 1 && sum.barrier_timeouts == 0,
+				   "barrier met by both members");
 		}
 		ok(gap[0] > 80000, "without barrier p and q start %ld us apart", gap[0]);
 		ok(gap[1] < 20000, "with barrier they enter finit_module together (%ld us)", gap[1]);
 		ok(call("o")->start_us < call("q")->start_us, "non-members do not wait");
 
 		/* members that cannot meet: released by the timeout */
-		struct loader_opts o = { .mode = LOADER_ANDROID, .threads = 1, .barrier_timeout_ms = 100 };
+		struct loader_opts o = {.mode = LOADER_ANDROID, .threads = 1, .barrier_timeout_ms = 100};
 		setup(dep, load, NULL, NULL, NULL);
 		modset_mark_barrier(&ms, "p,o", NULL, NULL);
 		loader_run(&ms, &o, on_event, NULL, &sum);
-		ok(sum.ok == 4 && sum.barrier_timeouts == 0, "one thread: the barrier caps at 1, nobody waits");
+		ok(sum.ok == 4 && sum.barrier_timeouts == 0,
+		   "one thread: the barrier caps at 1, nobody waits");
 		o.threads = 3;
 		setup(dep, load, NULL, NULL, NULL);
-		modset_mark_barrier(&ms, "p,q", NULL, NULL);	/* q is in wave 2, p in wave 1 */
+		modset_mark_barrier(&ms, "p,q", NULL, NULL); /* q is in wave 2, p in wave 1 */
 		loader_run(&ms, &o, on_event, NULL, &sum);
 		ok(sum.ok == 4, "android: members in different waves still load");
 	}
@@ -295,7 +309,8 @@ int main(void)
 		char order[2][64];
 
 		for (int k = 0; k < 2; k++) {
-			struct loader_opts o = { .mode = LOADER_ANDROID, .threads = 1, .shuffle = true, .seed = 42 };
+			struct loader_opts o = {
+			    .mode = LOADER_ANDROID, .threads = 1, .shuffle = true, .seed = 42};
 			setup(six, sixl, NULL, NULL, NULL);
 			loader_run(&ms, &o, on_event, NULL, &sum);
 			order[k][0] = '\0';
@@ -306,7 +321,8 @@ int main(void)
 		ok(!strcmp(order[0], order[1]), "same seed, same order (%s)", order[0]);
 		ok(strcmp(order[0], "m6m5m4m3m2m1") != 0, "shuffled: not the plain order");
 		ok(loader_jitter(7, "gpio_keys", 1000) == loader_jitter(7, "gpio_keys", 1000) &&
-		   loader_jitter(7, "gpio_keys", 1000) < 1000, "jitter: seeded and in range");
+		       loader_jitter(7, "gpio_keys", 1000) < 1000,
+		   "jitter: seeded and in range");
 		ok(loader_jitter(7, "gpio_keys", 1000000) != loader_jitter(8, "gpio_keys", 1000000),
 		   "jitter depends on the seed");
 		ok_int(loader_jitter(7, "x", 0), 0, "no jitter when max is 0");
@@ -321,9 +337,11 @@ int main(void)
 	/* ---- a dependency cycle through softdeps does not hang ---- */
 	setup("kernel/s1.ko:\nkernel/s2.ko:\n", "kernel/s1.ko\nkernel/s2.ko\n",
 	      "softdep s1 pre: s2\nsoftdep s2 pre: s1\n", NULL, NULL);
-	ok_int(run(LOADER_EAGER, 2, &sum), 0, "eager: a softdep cycle does not hang: the edge closing it is dropped");
+	ok_int(run(LOADER_EAGER, 2, &sum), 0,
+	       "eager: a softdep cycle does not hang: the edge closing it is dropped");
 	ok(sum.ok == 2 && (before("s1", "s2") || before("s2", "s1")), "and both load, one after the other");
-	ok_int(run(LOADER_ANDROID, 2, &sum), 0, "android: a softdep cycle loads both in one wave, as libmodprobe");
+	ok_int(run(LOADER_ANDROID, 2, &sum), 0,
+	       "android: a softdep cycle loads both in one wave, as libmodprobe");
 
 	modset_free(&ms);
 	return tap_done();

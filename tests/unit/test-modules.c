@@ -51,7 +51,7 @@ struct files {
 
 static int setup(struct files f)
 {
-	struct modset_opts o = { .read = fake_read, .warn = on_warn, .cmdline = f.cmdline };
+	struct modset_opts o = {.read = fake_read, .warn = on_warn, .cmdline = f.cmdline};
 
 	fake_sys_reset();
 	modset_free(&ms);
@@ -115,7 +115,7 @@ static bool loaded_name(const char *name)
 
 static int check(enum loader_mode mode, int threads, const char *what, struct modcheck_result *res)
 {
-	struct loader_opts o = { .mode = mode, .threads = threads, .barrier_timeout_ms = 1000 };
+	struct loader_opts o = {.mode = mode, .threads = threads, .barrier_timeout_ms = 1000};
 
 	return modcheck_run(&ms, &o, what, res);
 }
@@ -127,18 +127,19 @@ static void rules(void)
 	struct modcheck_result res;
 
 	/* 1. hard-dep order */
-	setup((struct files){ .dep = "cc.ko: bb.ko aa.ko\nbb.ko: aa.ko\naa.ko:\n", .list = "cc\n" });
+	setup((struct files){.dep = "cc.ko: bb.ko aa.ko\nbb.ko: aa.ko\naa.ko:\n", .list = "cc\n"});
 	ok_str(plan_str(), "aa | bb | cc", "§9.1 hard deps: one dependency per wave");
 	ok_int(check(LOADER_ANDROID, 2, "§9.1", &res), 0, "§9.1 android: loads by the rules");
 	ok(res.r == 0 && res.loaded == 3, "§9.1 android: all three load");
 	ok_int(check(LOADER_EAGER, 2, "§9.1 eager", &res), 0, "§9.1 eager: same rules");
 
 	/* 2. map order and LIFO */
-	setup((struct files){ .dep = "aa.ko:\nbb.ko:\ncc.ko: bb.ko aa.ko\ndd.ko:\nzz.ko: aa.ko\n", .list = "zz\ndd\ncc\n" });
+	setup((struct files){.dep = "aa.ko:\nbb.ko:\ncc.ko: bb.ko aa.ko\ndd.ko:\nzz.ko: aa.ko\n",
+			     .list = "zz\ndd\ncc\n"});
 	ok_str(plan_str(), "dd, aa | zz, bb | cc", "§9.2 candidates by name, threads take the last first");
 	ok_int(check(LOADER_ANDROID, 1, "§9.2", &res), 0, "§9.2 android n=1 by the rules");
 	{
-		const char *want[] = { "dd", "aa", "zz", "bb", "cc" };
+		const char *want[] = {"dd", "aa", "zz", "bb", "cc"};
 		bool inorder = true;
 		int k = 0;
 
@@ -149,7 +150,9 @@ static void rules(void)
 	}
 
 	/* 3. softdeps inline; missing and failing ones ignored */
-	setup((struct files){ .dep = "aa.ko:\nbb.ko:\ncc.ko:\n", .list = "aa\n", .softdep = "softdep aa pre: bb missing post: cc\n" });
+	setup((struct files){.dep = "aa.ko:\nbb.ko:\ncc.ko:\n",
+			     .list = "aa\n",
+			     .softdep = "softdep aa pre: bb missing post: cc\n"});
 	ok_str(plan_str(), "bb aa cc", "§9.3 pre-softdep, module, post-softdep in one task");
 	fake_sys_module("bb", ENOENT, 0);
 	fake_sys_module("cc", ENOEXEC, 0);
@@ -162,15 +165,19 @@ static void rules(void)
 	   "§9.3 eager: a failed softdep counts as done");
 
 	/* 4. softdep subject form */
-	setup((struct files){ .dep = "foo-bar.ko:\npp.ko:\ndd.ko:\n", .list = "foo_bar\npp\n",
-			      .softdep = "softdep foo-bar pre: dd\nsoftdep pp.ko pre: dd\n" });
+	setup((struct files){.dep = "foo-bar.ko:\npp.ko:\ndd.ko:\n",
+			     .list = "foo_bar\npp\n",
+			     .softdep = "softdep foo-bar pre: dd\nsoftdep pp.ko pre: dd\n"});
 	ok_str(plan_str(), "pp, foo_bar", "§9.4 softdep subjects 'foo-bar' and 'pp.ko' never match");
 	ok(strstr(warns, "not written canonical") != NULL, "§9.4 and the reader says why");
 
 	/* 5. load_sequential from options and the command line */
-	setup((struct files){ .dep = "aa.ko:\nbb.ko:\ncc.ko: aa.ko\ndd.ko:\nee.ko: dd.ko\n", .list = "ee\ncc\nbb\naa\ndd\n",
-			      .options = "options bb foo=1\n", .cmdline = "console=ttyS0 bb.load_sequential=1 dd.load_sequential=1\n" });
-	ok_str(plan_str(), "*bb | *dd | aa | ee, cc", "§9.5 sequential modules: waves of their own, by name, first");
+	setup((struct files){.dep = "aa.ko:\nbb.ko:\ncc.ko: aa.ko\ndd.ko:\nee.ko: dd.ko\n",
+			     .list = "ee\ncc\nbb\naa\ndd\n",
+			     .options = "options bb foo=1\n",
+			     .cmdline = "console=ttyS0 bb.load_sequential=1 dd.load_sequential=1\n"});
+	ok_str(plan_str(), "*bb | *dd | aa | ee, cc",
+	       "§9.5 sequential modules: waves of their own, by name, first");
 	ok_int(check(LOADER_ANDROID, 4, "§9.5", &res), 0, "§9.5 by the rules");
 	ok_str(params_of("bb"), "foo=1", "§9.5 bb gets its options without load_sequential=1");
 	ok_str(params_of("dd"), "", "§9.5 dd gets no parameters");
@@ -179,91 +186,108 @@ static void rules(void)
 		const struct fake_call *d = fake_sys_call(fake_sys_find("finit_module", "dd"));
 		const struct fake_call *a = fake_sys_call(fake_sys_find("finit_module", "aa"));
 
-		ok(b->end_us <= d->start_us && d->end_us <= a->start_us, "§9.5 bb, then dd, then the parallel wave");
+		ok(b->end_us <= d->start_us && d->end_us <= a->start_us,
+		   "§9.5 bb, then dd, then the parallel wave");
 	}
 
 	/* 6. the substring match */
-	setup((struct files){ .dep = "ee.ko:\ncc.ko:\n", .list = "ee\ncc\n",
-			      .cmdline = "ee.load_sequential=10 cc.xload_sequential=1" });
+	setup((struct files){.dep = "ee.ko:\ncc.ko:\n",
+			     .list = "ee\ncc\n",
+			     .cmdline = "ee.load_sequential=10 cc.xload_sequential=1"});
 	ok(ms.mods[modset_find(&ms, "ee")].sequential && ms.mods[modset_find(&ms, "cc")].sequential,
 	   "§9.6 load_sequential=10 and xload_sequential=1 count, as a substring");
 	ok_str(ms.mods[modset_find(&ms, "ee")].params, "0", "§9.6 the kernel gets '0'");
 	ok_str(ms.mods[modset_find(&ms, "cc")].params, "x", "§9.6 and 'x'");
 
 	/* 7. a failure inside a wave */
-	setup((struct files){ .dep = "aa.ko:\nbb.ko:\ncc.ko: aa.ko\ndd.ko:\nee.ko: dd.ko\nff.ko: ee.ko dd.ko\n",
-			      .list = "ff\ncc\nbb\naa\n" });
+	setup(
+	    (struct files){.dep = "aa.ko:\nbb.ko:\ncc.ko: aa.ko\ndd.ko:\nee.ko: dd.ko\nff.ko: ee.ko dd.ko\n",
+			   .list = "ff\ncc\nbb\naa\n"});
 	fake_sys_module("aa", ENOENT, 0);
 	ok_int(check(LOADER_ANDROID, 2, "§9.7", &res), 0, "§9.7 by the rules");
-	ok(res.r == -EIO && loaded_name("bb") && loaded_name("dd"), "§9.7 wave 1 still loads bb and dd, then -EIO");
+	ok(res.r == -EIO && loaded_name("bb") && loaded_name("dd"),
+	   "§9.7 wave 1 still loads bb and dd, then -EIO");
 	ok(fake_sys_find("finit_module", "ee") < 0 && fake_sys_find("finit_module", "ff") < 0 &&
-	   fake_sys_find("finit_module", "cc") < 0, "§9.7 ee, ff, cc never tried");
-	ok_str(modcheck_event("cc"), "skip waits for aa, which did not load", "§9.7 cc skipped with the reason");
+	       fake_sys_find("finit_module", "cc") < 0,
+	   "§9.7 ee, ff, cc never tried");
+	ok_str(modcheck_event("cc"), "skip waits for aa, which did not load",
+	       "§9.7 cc skipped with the reason");
 	ok_str(modcheck_event("ee"), "skip stopped after a wave with a failure", "§9.7 ee: the run stopped");
 
 	/* 8. EEXIST */
-	setup((struct files){ .dep = "dd.ko:\nee.ko: dd.ko\nff.ko: ee.ko dd.ko\n", .list = "ff\n" });
+	setup((struct files){.dep = "dd.ko:\nee.ko: dd.ko\nff.ko: ee.ko dd.ko\n", .list = "ff\n"});
 	fake_sys_module("dd", EEXIST, 0);
 	ok_int(check(LOADER_ANDROID, 2, "§9.8", &res), 0, "§9.8 by the rules");
-	ok(res.r == 0 && res.sum.ok == 2 && res.sum.exists == 1, "§9.8 EEXIST is loaded, not counted as fresh");
+	ok(res.r == 0 && res.sum.ok == 2 && res.sum.exists == 1,
+	   "§9.8 EEXIST is loaded, not counted as fresh");
 
 	/* 9. missing from modules.dep: departure, the rest loads */
-	setup((struct files){ .dep = "aa.ko:\nbb.ko:\n", .list = "aa\nzz\nbb\n" });
+	setup((struct files){.dep = "aa.ko:\nbb.ko:\n", .list = "aa\nzz\nbb\n"});
 	ok_int(check(LOADER_ANDROID, 2, "§9.9", &res), 0, "§9.9 by the rules");
 	ok(res.r == -EIO && loaded_name("aa") && loaded_name("bb"),
 	   "§9.9 zz unknown: aa and bb load, the run fails (libmodprobe loads nothing)");
 	ok_str(modcheck_event("zz"), "skip not in modules.dep", "§9.9 zz reported with the reason");
 
 	/* 10. blocklisted dependency */
-	setup((struct files){ .dep = "xx.ko: zz.ko yy.ko\nyy.ko:\nzz.ko:\nww.ko:\n", .list = "xx\nww\n", .blocklist = "blocklist zz\n" });
+	setup((struct files){.dep = "xx.ko: zz.ko yy.ko\nyy.ko:\nzz.ko:\nww.ko:\n",
+			     .list = "xx\nww\n",
+			     .blocklist = "blocklist zz\n"});
 	ok_str(plan_str(), "ww", "§10 parallel: ww only, none of xx's dependencies");
 	for (int mode = 0; mode < 2; mode++) {
 		ok_int(check(mode, 2, "§9.10", &res), 0, "§9.10 %s by the rules", mode ? "eager" : "android");
 		ok(res.r == 0 && loaded_name("ww") && !loaded_name("yy"), "§9.10 %s: ww loads, result 0",
 		   mode ? "eager" : "android");
-		ok_str(modcheck_event("xx"), "blocked needs zz, which is in modules.blocklist", "§9.10 xx: blocked, with why");
+		ok_str(modcheck_event("xx"), "blocked needs zz, which is in modules.blocklist",
+		       "§9.10 xx: blocked, with why");
 	}
 
 	/* 11. absolute and relative paths for one module: departure, it works */
-	setup((struct files){ .dep = "/abs/aa.ko:\nbb.ko: aa.ko\n", .list = "bb\n" });
+	setup((struct files){.dep = "/abs/aa.ko:\nbb.ko: aa.ko\n", .list = "bb\n"});
 	ok_str(plan_str(), "aa | bb", "§9.11 /abs/aa.ko and aa.ko are one module (libmodprobe spins)");
 	ok(check(LOADER_ANDROID, 1, "§9.11", &res) == 0 && res.r == 0, "§9.11 loads");
 	ok(fake_sys_find("open", "/abs/aa.ko") >= 0 && fake_sys_find("open", D "/bb.ko") >= 0,
 	   "§9.11 absolute paths as they are, relative ones in the directory");
 
 	/* 12. whitespace: departure, read anyway, with a warning */
-	setup((struct files){ .dep = "aa.ko: \ncc.ko:  bb.ko\nbb.ko:\nee.ko:\tbb.ko\n", .list = "aa\r\n  cc\nee\n" });
+	setup((struct files){.dep = "aa.ko: \ncc.ko:  bb.ko\nbb.ko:\nee.ko:\tbb.ko\n",
+			     .list = "aa\r\n  cc\nee\n"});
 	ok_str(plan_str(), "bb, aa | ee, cc", "§9.12 trailing, double, tab and CR blanks read as blanks");
 	ok(nwarn >= 4 && strstr(warns, "libmodprobe"), "§9.12 each such line warned (%d)", nwarn);
 
 	/* 13. one-letter names: departure, accepted */
-	setup((struct files){ .dep = "a.ko:\n", .list = "a\n" });
+	setup((struct files){.dep = "a.ko:\n", .list = "a\n"});
 	ok_str(plan_str(), "a", "§9.13 a.ko is a module here (libmodprobe rejects it)");
 
 	/* 14. options precedence */
-	setup((struct files){ .dep = "bb.ko:\n", .list = "bb\n", .options = "options bb x=1\noptions bb y=2\n",
-			      .cmdline = "bb.y=9 bb.w=\"q r\"\n" });
+	setup((struct files){.dep = "bb.ko:\n",
+			     .list = "bb\n",
+			     .options = "options bb x=1\noptions bb y=2\n",
+			     .cmdline = "bb.y=9 bb.w=\"q r\"\n"});
 	ok_str(ms.mods[0].params, "x=1 y=9 w=\"q r\"", "§9.14 first options line, then the command line");
 	ok(strstr(warns, "first one wins") != NULL, "§9.14 the second options line is reported");
 
 	/* 15. aliases, sorted */
-	setup((struct files){ .dep = "top.ko:\nzeta.ko:\nalpha.ko:\nmid.ko:\n", .list = "top\n",
-			      .alias = "alias grp zeta\nalias grp alpha\nalias g* mid\n", .softdep = "softdep top pre: grp\n" });
+	setup((struct files){.dep = "top.ko:\nzeta.ko:\nalpha.ko:\nmid.ko:\n",
+			     .list = "top\n",
+			     .alias = "alias grp zeta\nalias grp alpha\nalias g* mid\n",
+			     .softdep = "softdep top pre: grp\n"});
 	ok_str(plan_str(), "alpha mid zeta top", "§9.15 every alias target, sorted");
 
 	/* dashes, duplicates, comments */
-	setup((struct files){ .dep = "# c\nkernel/foo-bar.ko:\nkernel/b_c.ko: kernel/foo-bar.ko\n",
-			      .list = "# comment\nfoo_bar.ko\nb-c\nkernel/foo-bar.ko\nb_c\n" });
+	setup((struct files){.dep = "# c\nkernel/foo-bar.ko:\nkernel/b_c.ko: kernel/foo-bar.ko\n",
+			     .list = "# comment\nfoo_bar.ko\nb-c\nkernel/foo-bar.ko\nb_c\n"});
 	ok(ms.nload == 2 && nwarn == 0, "dash/underscore and duplicates: 2 modules, no warning");
 	ok_str(plan_str(), "foo_bar | b_c", "and planned once each");
 
 	/* load_sequential reached only as a softdep target: in the task */
-	setup((struct files){ .dep = "aa.ko:\nbb.ko:\n", .list = "aa\n", .softdep = "softdep aa pre: bb\n",
-			      .options = "options bb load_sequential=1\n" });
+	setup((struct files){.dep = "aa.ko:\nbb.ko:\n",
+			     .list = "aa\n",
+			     .softdep = "softdep aa pre: bb\n",
+			     .options = "options bb load_sequential=1\n"});
 	ok_str(plan_str(), "bb aa", "a sequential softdep target loads inline in its user's task");
 
 	/* hard cycle */
-	setup((struct files){ .dep = "aa.ko: bb.ko\nbb.ko: aa.ko\ncc.ko:\n", .list = "aa\ncc\n" });
+	setup((struct files){.dep = "aa.ko: bb.ko\nbb.ko: aa.ko\ncc.ko:\n", .list = "aa\ncc\n"});
 	ok(check(LOADER_ANDROID, 2, "cycle", &res) == 0 && res.r == -EIO && loaded_name("cc"),
 	   "a dependency cycle: reported, the rest loads");
 	ok(modcheck_event("aa") && strstr(modcheck_event("aa"), "cycle"), "with the reason: %s",
@@ -279,26 +303,28 @@ static void lists(void)
 		bool recovery;
 		const char *want;
 	} t[] = {
-		{ "console=ttyS0", NULL, false, "modules.load" },
-		{ "androidboot.mode=charger", NULL, false, "modules.load.charger" },
-		{ NULL, "androidboot.mode = \"charger\"\n", true, "modules.load.charger" },
-		{ NULL, NULL, true, "modules.load.recovery" },
-		{ "androidboot.force_normal_boot=1", NULL, true, "modules.load" },
-		{ NULL, "androidboot.force_normal_boot = \"1\"\n", true, "modules.load" },
-		{ "androidboot.mode=normal", NULL, false, "modules.load" },
+	    {"console=ttyS0", NULL, false, "modules.load"},
+	    {"androidboot.mode=charger", NULL, false, "modules.load.charger"},
+	    {NULL, "androidboot.mode = \"charger\"\n", true, "modules.load.charger"},
+	    {NULL, NULL, true, "modules.load.recovery"},
+	    {"androidboot.force_normal_boot=1", NULL, true, "modules.load"},
+	    {NULL, "androidboot.force_normal_boot = \"1\"\n", true, "modules.load"},
+	    {"androidboot.mode=normal", NULL, false, "modules.load"},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		ok_str(modset_list_name(t[i].cmdline, t[i].bootconfig, t[i].recovery), t[i].want, "list file: %s / %s%s",
-		       t[i].cmdline ? t[i].cmdline : "-", t[i].bootconfig ? "bootconfig" : "-", t[i].recovery ? " / recovery" : "");
+		ok_str(modset_list_name(t[i].cmdline, t[i].bootconfig, t[i].recovery), t[i].want,
+		       "list file: %s / %s%s", t[i].cmdline ? t[i].cmdline : "-",
+		       t[i].bootconfig ? "bootconfig" : "-", t[i].recovery ? " / recovery" : "");
 
-	struct modset_opts o = { .read = fake_read, .list = "modules.load.charger" };
+	struct modset_opts o = {.read = fake_read, .list = "modules.load.charger"};
 	fake_sys_reset();
 	modset_free(&ms);
 	fake_sys_file(D "/modules.dep", "aa.ko:\nbb.ko:\n");
 	fake_sys_file(D "/modules.load", "aa\n");
 	ok(modset_read(&ms, D, &o) == 0 && ms.nload == 1 && strstr(ms.list, "/modules.load") &&
-	   !strstr(ms.list, "charger"), "a missing modules.load.charger falls back to modules.load");
+	       !strstr(ms.list, "charger"),
+	   "a missing modules.load.charger falls back to modules.load");
 	fake_sys_file(D "/modules.load.charger", "bb\n");
 	modset_free(&ms);
 	ok(modset_read(&ms, D, &o) == 0 && ms.nload == 1 && !strcmp(ms.mods[ms.load[0]].name, "bb"),
@@ -323,7 +349,8 @@ static void lists(void)
 		if (symlink("real.load", q) < 0)
 			diag("symlink: %s", strerror(errno));
 		modset_free(&ms);
-		ok(modset_read(&ms, dir, NULL) == 0 && ms.nload == 0, "§9.16 a symlinked modules.load reads as absent");
+		ok(modset_read(&ms, dir, NULL) == 0 && ms.nload == 0,
+		   "§9.16 a symlinked modules.load reads as absent");
 		unlink(q);
 		unlink(p);
 		snprintf(p, sizeof(p), "%s/modules.dep", dir);
@@ -348,31 +375,33 @@ static void on_decomp(const struct loader_event *e, void *ud)
 
 static void compressed(void)
 {
-	struct files f = { .dep = "kernel/aa.ko.xz:\nkernel/bb.ko.zst: kernel/aa.ko.xz\nkernel/cc.ko.gz: kernel/bb.ko.zst\n"
-				  "kernel/dd.ko:\n",
-			   .list = "cc\ndd\n" };
-	struct loader_opts o = { .mode = LOADER_ANDROID, .threads = 2 };
+	struct files f = {
+	    .dep = "kernel/aa.ko.xz:\nkernel/bb.ko.zst: kernel/aa.ko.xz\nkernel/cc.ko.gz: kernel/bb.ko.zst\n"
+		   "kernel/dd.ko:\n",
+	    .list = "cc\ndd\n"};
+	struct loader_opts o = {.mode = LOADER_ANDROID, .threads = 2};
 	struct modcheck_result res;
 
 	for (int kernel = 1; kernel >= 0; kernel--) {
 		setup(f);
 		fake_sys_kernel_decompress(kernel);
 		ok_int(modcheck_run(&ms, &o, kernel ? "compressed, kernel" : "compressed, agent", &res), 0,
-		       "compressed modules, %s decompresses: by the rules", kernel ? "the kernel" : "the agent");
+		       "compressed modules, %s decompresses: by the rules",
+		       kernel ? "the kernel" : "the agent");
 		setup(f);
 		fake_sys_kernel_decompress(kernel);
 		memset(decomp_of, 0, sizeof(decomp_of));
 		loader_run(&ms, &o, on_decomp, NULL, NULL);
 		if (kernel)
 			ok(!strcmp(decomp_of[0], "ok kernel") && !strcmp(decomp_of[1], "ok kernel") &&
-			   !strcmp(decomp_of[2], "ok kernel") && !strcmp(decomp_of[3], "ok -"),
-			   "MODULE_INIT_COMPRESSED_FILE: the kernel decompresses .xz, .zst, .gz (%s, %s, %s)", decomp_of[0],
-			   decomp_of[1], decomp_of[2]);
+			       !strcmp(decomp_of[2], "ok kernel") && !strcmp(decomp_of[3], "ok -"),
+			   "MODULE_INIT_COMPRESSED_FILE: the kernel decompresses .xz, .zst, .gz (%s, %s, %s)",
+			   decomp_of[0], decomp_of[1], decomp_of[2]);
 		else
 			ok(!strcmp(decomp_of[0], "ok xz") && !strcmp(decomp_of[1], "ok zstd") &&
-			   !strcmp(decomp_of[2], "ok gzip") && fake_sys_find("init_module", "cc") >= 0,
-			   "EOPNOTSUPP: the agent decompresses with liblzma, libzstd, zlib (%s, %s, %s)", decomp_of[0],
-			   decomp_of[1], decomp_of[2]);
+			       !strcmp(decomp_of[2], "ok gzip") && fake_sys_find("init_module", "cc") >= 0,
+			   "EOPNOTSUPP: the agent decompresses with liblzma, libzstd, zlib (%s, %s, %s)",
+			   decomp_of[0], decomp_of[1], decomp_of[2]);
 	}
 	setup(f);
 	fake_sys_file(D "/kernel/bb.ko.zst", "not zstd at all");
@@ -387,11 +416,13 @@ static void compressed(void)
 		enum modfile_comp c;
 		int want;
 	} t[] = {
-		{ "", MODFILE_XZ, -EBADMSG },
-		{ "\xfd" "7zXZ", MODFILE_XZ, -EBADMSG },
-		{ "\x28\xb5\x2f\xfd", MODFILE_ZSTD, -EBADMSG },
-		{ "\x1f\x8b", MODFILE_GZIP, -EBADMSG },
-		{ "x", MODFILE_PLAIN, -EINVAL },
+	    {"", MODFILE_XZ, -EBADMSG},
+	    {"\xfd"
+	     "7zXZ",
+	     MODFILE_XZ, -EBADMSG},
+	    {"\x28\xb5\x2f\xfd", MODFILE_ZSTD, -EBADMSG},
+	    {"\x1f\x8b", MODFILE_GZIP, -EBADMSG},
+	    {"x", MODFILE_PLAIN, -EINVAL},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		void *img = NULL;
@@ -402,8 +433,9 @@ static void compressed(void)
 		       sizeof(t) / sizeof(t[0]));
 		free(img);
 	}
-	ok(modfile_compression("a/b.ko.xz") == MODFILE_XZ && modfile_compression("b.ko.zst") == MODFILE_ZSTD &&
-	   modfile_compression("b.ko.gz") == MODFILE_GZIP && modfile_compression("b.ko") == MODFILE_PLAIN,
+	ok(modfile_compression("a/b.ko.xz") == MODFILE_XZ &&
+	       modfile_compression("b.ko.zst") == MODFILE_ZSTD &&
+	       modfile_compression("b.ko.gz") == MODFILE_GZIP && modfile_compression("b.ko") == MODFILE_PLAIN,
 	   "compression by suffix");
 }
 
@@ -412,12 +444,13 @@ static void compressed(void)
 static void cases(void)
 {
 	const char *base = getenv("OOPSFARM_CASES") ? getenv("OOPSFARM_CASES") : "../shared/cases";
-	static const char *names[] = { "softdep-order", "softdep-orphan-dep", "blocklisted-dep", "sm8450-vendor_ramdisk" };
+	static const char *names[] = {"softdep-order", "softdep-orphan-dep", "blocklisted-dep",
+				      "sm8450-vendor_ramdisk"};
 
 	for (size_t c = 0; c < sizeof(names) / sizeof(names[0]); c++) {
 		char dir[512];
 		struct stat st;
-		struct modset_opts o = { .warn = on_warn };
+		struct modset_opts o = {.warn = on_warn};
 
 		snprintf(dir, sizeof(dir), "%s/modules/%s", base, names[c]);
 		if (stat(dir, &st) < 0) {
@@ -435,23 +468,30 @@ static void cases(void)
 				struct modcheck_result res;
 				char what[128];
 
-				snprintf(what, sizeof(what), "case %s %s threads=%d", names[c], mode ? "eager" : "android", threads);
+				snprintf(what, sizeof(what), "case %s %s threads=%d", names[c],
+					 mode ? "eager" : "android", threads);
 				fake_sys_reset();
 				/* small delays so that threads really overlap */
 				for (int i = 0; i < ms.n; i++)
 					fake_sys_module(ms.mods[i].name, 0, (uint32_t)(i % 7) * 150);
-				ok_int(modcheck_run(&ms, &(struct loader_opts){ .mode = mode, .threads = threads }, what, &res), 0,
-				       "%s: by the rules", what);
+				ok_int(modcheck_run(&ms,
+						    &(struct loader_opts){.mode = mode, .threads = threads},
+						    what, &res),
+				       0, "%s: by the rules", what);
 				if (!strcmp(names[c], "blocklisted-dep"))
-					ok(res.r == 0 && !strcmp(modcheck_event("b") ? modcheck_event("b") : "",
-								 "blocked needs a, which is in modules.blocklist") &&
-						   loaded_name("c") && !loaded_name("a"),
+					ok(res.r == 0 &&
+					       !strcmp(modcheck_event("b") ? modcheck_event("b") : "",
+						       "blocked needs a, which is in modules.blocklist") &&
+					       loaded_name("c") && !loaded_name("a"),
 					   "%s: b blocked with the reason, c loads, result 0", what);
 				else if (!strcmp(names[c], "sm8450-vendor_ramdisk"))
-					ok(res.r == 0 && ms.nload == 89 && res.sum.failed == 0 && res.skipped_events == 0,
-					   "%s: %d listed, %d loaded, none failed", what, ms.nload, res.loaded);
+					ok(res.r == 0 && ms.nload == 89 && res.sum.failed == 0 &&
+					       res.skipped_events == 0,
+					   "%s: %d listed, %d loaded, none failed", what, ms.nload,
+					   res.loaded);
 				else
-					ok(res.r == 0 && res.loaded == ms.n, "%s: every module loads, result 0", what);
+					ok(res.r == 0 && res.loaded == ms.n,
+					   "%s: every module loads, result 0", what);
 			}
 	}
 }
@@ -529,7 +569,8 @@ static bool plan_looped(void)
 	if (modplan_build(&ms, &p) < 0)
 		return false;
 	for (int k = 0; k < p.nwarnings; k++)
-		looped |= strstr(p.warnings[k], "cycle") != NULL || strstr(p.warnings[k], "cannot load") != NULL;
+		looped |=
+		    strstr(p.warnings[k], "cycle") != NULL || strstr(p.warnings[k], "cannot load") != NULL;
 	for (int k = 0; k < p.nskipped; k++)
 		looped |= p.skipped[k].kind == MODPLAN_CYCLE;
 	modplan_free(&p);
@@ -538,8 +579,8 @@ static bool plan_looped(void)
 
 static int ref_check(const char *what)
 {
-	char loaded[64] = { 0 };
-	int stack[64] = { 0 }, bad = 0;
+	char loaded[64] = {0};
+	int stack[64] = {0}, bad = 0;
 
 	ref_nloaded = 0;
 	ref_looped = false;
@@ -550,10 +591,10 @@ static int ref_check(const char *what)
 
 		memcpy(before, loaded, sizeof(before));
 		ref_load(i, loaded, stack, &ok);
-		if (!ok) {	/* our departure: nothing of a module that cannot load */
+		if (!ok) { /* our departure: nothing of a module that cannot load */
 			memcpy(loaded, before, sizeof(loaded));
 			ref_nloaded = 0;
-	ref_looped = false;
+			ref_looped = false;
 			for (int j = 0; j < 64; j++)
 				ref_nloaded += loaded[j];
 		}
@@ -570,11 +611,13 @@ static int ref_check(const char *what)
 	for (int i = 0; i < ms.n && i < 64; i++)
 		if (loaded[i] != (char)loaded_name(ms.mods[i].name) && bad++ < 3)
 			diag("%s: %s: sequential reference %s, parallel %s", what, ms.mods[i].name,
-			     loaded[i] ? "loads" : "does not load", loaded_name(ms.mods[i].name) ? "loads" : "does not");
+			     loaded[i] ? "loads" : "does not load",
+			     loaded_name(ms.mods[i].name) ? "loads" : "does not");
 	return bad;
 }
 
-static void random_graph(uint64_t seed, char *dep, char *list, char *soft, char *opts, char *block, char *cmdline)
+static void random_graph(uint64_t seed, char *dep, char *list, char *soft, char *opts, char *block,
+			 char *cmdline)
 {
 	rnd_state = seed * 0x2545f4914f6cdd1dull;
 	int n = 2 + (int)rnd(24);
@@ -582,7 +625,7 @@ static void random_graph(uint64_t seed, char *dep, char *list, char *soft, char 
 
 	dep[0] = list[0] = soft[0] = opts[0] = block[0] = cmdline[0] = '\0';
 	/* depmod's modules.dep: the transitive closure, deepest last */
-	char closure[32][32] = { { 0 } };
+	char closure[32][32] = {{0}};
 	for (int i = 0; i < n; i++) {
 		int nd = (int)rnd(4);
 
@@ -596,13 +639,14 @@ static void random_graph(uint64_t seed, char *dep, char *list, char *soft, char 
 	}
 	for (int i = 0; i < n; i++) {
 		char line[1024];
-		int len = snprintf(line, sizeof(line), "%skernel/m%02d%s.ko:", abs ? "/lib/modules/t/" : "", i,
-				   i % 5 == 3 ? "-x" : "");
+		int len = snprintf(line, sizeof(line), "%skernel/m%02d%s.ko:", abs ? "/lib/modules/t/" : "",
+				   i, i % 5 == 3 ? "-x" : "");
 
 		for (int j = i - 1; j >= 0; j--)
-			if (closure[i][j] && !(rnd(40) == 0))	/* now and then not transitive */
-				len += snprintf(line + len, sizeof(line) - (size_t)len, " %skernel/m%02d%s.ko",
-						rnd(2) && abs ? "/lib/modules/t/" : "", j, j % 5 == 3 ? "-x" : "");
+			if (closure[i][j] && !(rnd(40) == 0)) /* now and then not transitive */
+				len += snprintf(
+				    line + len, sizeof(line) - (size_t)len, " %skernel/m%02d%s.ko",
+				    rnd(2) && abs ? "/lib/modules/t/" : "", j, j % 5 == 3 ? "-x" : "");
 		if (rnd(30) == 0)
 			len += snprintf(line + len, sizeof(line) - (size_t)len, " kernel/nothere.ko");
 		strcat(dep, line);
@@ -616,8 +660,9 @@ static void random_graph(uint64_t seed, char *dep, char *list, char *soft, char 
 	for (int k = (int)rnd(5); k > 0; k--) {
 		int s = (int)rnd((uint32_t)n);
 
-		sprintf(soft + strlen(soft), "softdep m%02d%s pre: m%02d%s post: m%02d\n", s, s % 5 == 3 ? "_x" : "",
-			(int)rnd((uint32_t)n), rnd(2) ? "" : "-x", (int)rnd((uint32_t)n + 2));
+		sprintf(soft + strlen(soft), "softdep m%02d%s pre: m%02d%s post: m%02d\n", s,
+			s % 5 == 3 ? "_x" : "", (int)rnd((uint32_t)n), rnd(2) ? "" : "-x",
+			(int)rnd((uint32_t)n + 2));
 	}
 	for (int k = (int)rnd(3); k > 0; k--)
 		sprintf(block + strlen(block), "blocklist m%02d\n", (int)rnd((uint32_t)n));
@@ -625,8 +670,8 @@ static void random_graph(uint64_t seed, char *dep, char *list, char *soft, char 
 		sprintf(opts + strlen(opts), "options m%02d p=%u%s\n", (int)rnd((uint32_t)n), rnd(100),
 			rnd(2) ? " load_sequential=1" : "");
 	for (int k = (int)rnd(3); k > 0; k--)
-		sprintf(cmdline + strlen(cmdline), "m%02d.load_sequential=1 m%02d.q=%u ", (int)rnd((uint32_t)n),
-			(int)rnd((uint32_t)n), rnd(9));
+		sprintf(cmdline + strlen(cmdline), "m%02d.load_sequential=1 m%02d.q=%u ",
+			(int)rnd((uint32_t)n), (int)rnd((uint32_t)n), rnd(9));
 }
 
 static void property(void)
@@ -642,8 +687,12 @@ static void property(void)
 		int bad = 0;
 
 		random_graph(seed, dep, list, soft, opts, block, cmdline);
-		if (setup((struct files){ .dep = dep, .list = list, .softdep = soft, .options = opts, .blocklist = block,
-					  .cmdline = cmdline }) < 0) {
+		if (setup((struct files){.dep = dep,
+					 .list = list,
+					 .softdep = soft,
+					 .options = opts,
+					 .blocklist = block,
+					 .cmdline = cmdline}) < 0) {
 			bad_graphs++;
 			continue;
 		}
@@ -652,14 +701,18 @@ static void property(void)
 			char what[64];
 			bool fails = rnd(3) == 0;
 
-			snprintf(what, sizeof(what), "seed %llu %s", (unsigned long long)seed, mode ? "eager" : "android");
+			snprintf(what, sizeof(what), "seed %llu %s", (unsigned long long)seed,
+				 mode ? "eager" : "android");
 			fake_sys_reset();
 			for (int i = 0; i < ms.n; i++)
-				fake_sys_module(ms.mods[i].name, fails && rnd(6) == 0 ? (rnd(2) ? ENOENT : EEXIST) : 0,
+				fake_sys_module(ms.mods[i].name,
+						fails && rnd(6) == 0 ? (rnd(2) ? ENOENT : EEXIST) : 0,
 						rnd(4) == 0 ? 200 : 0);
-			bad += modcheck_run(&ms, &(struct loader_opts){ .mode = mode, .threads = 1 + (int)rnd(4),
-									.shuffle = rnd(2), .seed = seed },
-					    what, &res);
+			bad += modcheck_run(
+			    &ms,
+			    &(struct loader_opts){
+				.mode = mode, .threads = 1 + (int)rnd(4), .shuffle = rnd(2), .seed = seed},
+			    what, &res);
 			runs++;
 			bool any_fail = false;
 			for (int i = 0; i < fake_sys_ncalls(); i++)
@@ -674,18 +727,20 @@ static void property(void)
 		}
 		if (bad && !bad_graphs++) {
 			first_bad = seed;
-			diag("modules.dep:\n%s# list:\n%s# softdep:\n%s# options:\n%s# blocklist:\n%s# cmdline: %s", dep,
-			     list, soft, opts, block, cmdline);
+			diag("modules.dep:\n%s# list:\n%s# softdep:\n%s# options:\n%s# blocklist:\n%s# "
+			     "cmdline: %s",
+			     dep, list, soft, opts, block, cmdline);
 		}
 	}
 	ok(bad_graphs == 0,
-	   "property: %d random graphs (seeds %llu..%llu), %d loads checked by the rules; %d without a failure "
+	   "property: %d random graphs (seeds %llu..%llu), %d loads checked by the rules; %d without a "
+	   "failure "
 	   "compared with the sequential reference, %d of them left out for a dependency loop%s",
-	   count, (unsigned long long)seed0, (unsigned long long)(seed0 + (uint64_t)count - 1), runs, ref_runs,
-	   ref_skipped, bad_graphs ? "" : ", all clean");
+	   count, (unsigned long long)seed0, (unsigned long long)(seed0 + (uint64_t)count - 1), runs,
+	   ref_runs, ref_skipped, bad_graphs ? "" : ", all clean");
 	if (bad_graphs)
-		diag("%d graphs broke a rule (%d against the sequential reference); first seed %llu", bad_graphs,
-		     bad_ref, (unsigned long long)first_bad);
+		diag("%d graphs broke a rule (%d against the sequential reference); first seed %llu",
+		     bad_graphs, bad_ref, (unsigned long long)first_bad);
 }
 
 int main(void)

@@ -39,7 +39,7 @@ struct got {
 		int format;
 		bool corrupted;
 		uint64_t start, end, hash;
-		char frames[512];	/* the hash frames, blank-separated */
+		char frames[512]; /* the hash frames, blank-separated */
 	} r[MAX_REPORTS];
 };
 
@@ -61,7 +61,8 @@ static void collect(const struct oops_report *r, void *userdata)
 	for (int i = 0; i < r->nhash; i++) {
 		size_t l = strlen(g->r[g->n].frames);
 
-		snprintf(g->r[g->n].frames + l, sizeof(g->r[g->n].frames) - l, "%s%s", i ? " " : "", r->frames[i]);
+		snprintf(g->r[g->n].frames + l, sizeof(g->r[g->n].frames) - l, "%s%s", i ? " " : "",
+			 r->frames[i]);
 	}
 	g->n++;
 }
@@ -96,7 +97,7 @@ static void check_fixture(const char *dir, const char *name)
 	char path[4096], *data, *body, *end;
 	size_t len, blen;
 	struct got g, g2;
-	static const size_t chunks[] = { 1, 2, 3, 7, 61, 4096 };
+	static const size_t chunks[] = {1, 2, 3, 7, 61, 4096};
 	int nexp = 0;
 	char exp_line[MAX_REPORTS][512];
 	char exp_frames[MAX_REPORTS][512], exp_hash[MAX_REPORTS][32];
@@ -122,9 +123,11 @@ static void check_fixture(const char *dir, const char *name)
 			size_t n = strcspn(l + 8, "\n");
 			const char *v = l + 8 + (l[8] == ' ');
 
-			snprintf(exp_frames[nexp - 1], sizeof(exp_frames[0]), "%.*s", (int)(n - (v - l - 8)), v);
+			snprintf(exp_frames[nexp - 1], sizeof(exp_frames[0]), "%.*s", (int)(n - (v - l - 8)),
+				 v);
 		} else if (!strncmp(l, "#hash: ", 7) && nexp > 0) {
-			snprintf(exp_hash[nexp - 1], sizeof(exp_hash[0]), "%.*s", (int)strcspn(l + 7, "\n"), l + 7);
+			snprintf(exp_hash[nexp - 1], sizeof(exp_hash[0]), "%.*s", (int)strcspn(l + 7, "\n"),
+				 l + 7);
 		}
 	}
 
@@ -134,7 +137,8 @@ static void check_fixture(const char *dir, const char *name)
 		FILE *f = fopen(path, "wb");
 
 		for (char *l = data; l < end + 1; l = strchr(l, '\n') + 1)
-			if (strncmp(l, "#report: ", 9) && strncmp(l, "#frames:", 8) && strncmp(l, "#hash: ", 7))
+			if (strncmp(l, "#report: ", 9) && strncmp(l, "#frames:", 8) &&
+			    strncmp(l, "#hash: ", 7))
 				fwrite(l, 1, strchr(l, '\n') + 1 - l, f);
 		for (int i = 0; i < g.n; i++) {
 			fprintf(f, "#report: %s %s %s\n", oops_kind_name(g.r[i].kind),
@@ -142,7 +146,8 @@ static void check_fixture(const char *dir, const char *name)
 			fprintf(f, "#frames:%s%s\n", g.r[i].frames[0] ? " " : "", g.r[i].frames);
 			fprintf(f, "#hash: %016llx\n", (unsigned long long)g.r[i].hash);
 			snprintf(exp_frames[i], sizeof(exp_frames[0]), "%s", g.r[i].frames);
-			snprintf(exp_hash[i], sizeof(exp_hash[0]), "%016llx", (unsigned long long)g.r[i].hash);
+			snprintf(exp_hash[i], sizeof(exp_hash[0]), "%016llx",
+				 (unsigned long long)g.r[i].hash);
 		}
 		fputs("#end\n", f);
 		fwrite(body, 1, blen, f);
@@ -185,8 +190,9 @@ static void check_fixture(const char *dir, const char *name)
 		struct got from;
 
 		ok(g.r[i].title[0], "%s: report %d has a title", name, i + 1);
-		ok(g.r[i].start < g.r[i].end && g.r[i].end <= blen, "%s: report %d: start %llu < end %llu <= %zu",
-		   name, i + 1, (unsigned long long)g.r[i].start, (unsigned long long)g.r[i].end, blen);
+		ok(g.r[i].start < g.r[i].end && g.r[i].end <= blen,
+		   "%s: report %d: start %llu < end %llu <= %zu", name, i + 1,
+		   (unsigned long long)g.r[i].start, (unsigned long long)g.r[i].end, blen);
 		if (i > 0)
 			ok(g.r[i].start >= g.r[i - 1].end, "%s: report %d starts after report %d ends", name,
 			   i + 1, i);

@@ -34,14 +34,14 @@ struct seen {
 		unsigned seq, boot;
 		enum proto_type type;
 		bool recovered;
-		char f1[256], v1[256];	/* first field */
-		char all[1024];		/* "k=v|k=v" */
+		char f1[256], v1[256]; /* first field */
+		char all[1024];	       /* "k=v|k=v" */
 	} msg[256];
 	int nrep;
 	char rep[4][70000];
 	bool rep_complete[4];
 	int nproblem[4];
-	unsigned problem_seq[4];	/* seq of the last problem of each kind */
+	unsigned problem_seq[4]; /* seq of the last problem of each kind */
 };
 static struct seen S;
 
@@ -91,11 +91,11 @@ static void on_console(const char *buf, size_t len, void *ud)
 		con_len += len;
 		con[con_len] = '\0';
 	} else {
-		con_len = sizeof(con);	/* overflowed: no test expects this much */
+		con_len = sizeof(con); /* overflowed: no test expects this much */
 	}
 }
 
-static const struct proto_decoder_ops ops = { on_msg, on_report, on_problem, on_console };
+static const struct proto_decoder_ops ops = {on_msg, on_report, on_problem, on_console};
 
 /* Decodes buf in chunks of chunk bytes (0: all at once). */
 static struct proto_stats decode(const char *buf, size_t len, size_t chunk)
@@ -231,7 +231,7 @@ static void test_order(void)
 
 	make_boot();
 	{
-		static const int dup[] = { 0, 1, 2, 2, 3, 4, 5 };
+		static const int dup[] = {0, 1, 2, 2, 3, 4, 5};
 
 		n = lines_in_order(dup, 7);
 		ok(same_any_chunking(n, &st), "duplicate: same result in any chunking");
@@ -242,7 +242,7 @@ static void test_order(void)
 		   "duplicate of seq 3 reported");
 	}
 	{
-		static const int dup_begin[] = { 0, 0, 1, 2, 3, 0, 4, 5 };
+		static const int dup_begin[] = {0, 0, 1, 2, 3, 0, 4, 5};
 
 		n = lines_in_order(dup_begin, 8);
 		ok(same_any_chunking(n, &st), "duplicate BEGIN: same result in any chunking");
@@ -251,7 +251,7 @@ static void test_order(void)
 		   (unsigned long long)st.boots);
 	}
 	{
-		static const int swap[] = { 0, 2, 1, 3, 4, 5 };
+		static const int swap[] = {0, 2, 1, 3, 4, 5};
 
 		n = lines_in_order(swap, 6);
 		ok(same_any_chunking(n, &st), "swap: same result in any chunking");
@@ -261,14 +261,15 @@ static void test_order(void)
 		ok(S.nproblem[PROTO_LOST] == 0 && S.nproblem[PROTO_REORDERED] == 1, "no loss reported");
 	}
 	{
-		static const int far[] = { 0, 2, 3, 4, 1, 5 };
+		static const int far[] = {0, 2, 3, 4, 1, 5};
 
 		n = lines_in_order(far, 6);
 		st = decode(buf, n, 0);
-		ok(st.reordered == 1 && st.lost == 0 && all_boot_one(), "a line three places late: reordered");
+		ok(st.reordered == 1 && st.lost == 0 && all_boot_one(),
+		   "a line three places late: reordered");
 	}
 	{
-		static const int begin_late[] = { 1, 0, 2, 3, 4, 5 };
+		static const int begin_late[] = {1, 0, 2, 3, 4, 5};
 
 		n = lines_in_order(begin_late, 6);
 		ok(same_any_chunking(n, &st), "late BEGIN: same result in any chunking");
@@ -276,7 +277,7 @@ static void test_order(void)
 		   "BEGIN after line 2: one boot, reordered, nothing lost");
 	}
 	{
-		static const int mixed[] = { 0, 2, 2, 1, 4, 5 };	/* 3 lost, 2 twice, 1 late */
+		static const int mixed[] = {0, 2, 2, 1, 4, 5}; /* 3 lost, 2 twice, 1 late */
 
 		n = lines_in_order(mixed, 6);
 		ok(same_any_chunking(n, &st), "mixed: same result in any chunking");
@@ -284,11 +285,12 @@ static void test_order(void)
 		   "loss, duplicate and reordering counted apart (lost %llu dup %llu reord %llu)",
 		   (unsigned long long)st.lost, (unsigned long long)st.duplicate,
 		   (unsigned long long)st.reordered);
-		ok(S.problem_seq[PROTO_LOST] == 4, "the lost number is 4 (seq %u)", S.problem_seq[PROTO_LOST]);
+		ok(S.problem_seq[PROTO_LOST] == 4, "the lost number is 4 (seq %u)",
+		   S.problem_seq[PROTO_LOST]);
 	}
 	{
 		/* A whole boot replayed (a log pasted twice): all duplicates. */
-		static const int twice[] = { 0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5 };
+		static const int twice[] = {0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5};
 
 		n = lines_in_order(twice, 12);
 		st = decode(buf, n, 0);
@@ -304,7 +306,7 @@ static void test_order(void)
 		o = out_len;
 		make_boot_id(2);
 		n = line_at(1);
-		memcpy(buf + o, out + n, out_len - n);	/* boot 2 lost its BEGIN */
+		memcpy(buf + o, out + n, out_len - n); /* boot 2 lost its BEGIN */
 		st = decode(buf, o + out_len - n, 0);
 		ok(S.msg[S.nmsg - 1].boot == 2 && st.duplicate == 0 && st.reordered == 0,
 		   "after END, lines that start over make boot 2");
@@ -324,8 +326,8 @@ static void test_order(void)
 			size_t a = line_at(i), b = line_at(i + 1);
 
 			if (i == 10 || i == 11 || i == 100)
-				continue;	/* seq 11, 12, 101 lost */
-			if (i == 50) {	/* seq 51 comes 20 lines late, seq 52 twice */
+				continue; /* seq 11, 12, 101 lost */
+			if (i == 50) {	  /* seq 51 comes 20 lines late, seq 52 twice */
 				memcpy(buf + o, out + line_at(51), line_at(52) - line_at(51));
 				o += line_at(52) - line_at(51);
 				continue;
@@ -365,8 +367,8 @@ static void test_console_bytes(void)
 	for (size_t chunk = 0; chunk < 3; chunk++) {
 		st = decode(buf, n, chunk ? 4096 * chunk + 1 : 0);
 		ok(con_len == n && !memcmp(con, in, n) && st.corrupt == 1,
-		   "long head and long held line: all %zu bytes out in order (chunk %zu, got %zu)", n,
-		   chunk, con_len);
+		   "long head and long held line: all %zu bytes out in order (chunk %zu, got %zu)", n, chunk,
+		   con_len);
 	}
 
 	/* 1 MiB without a newline: passed on byte for byte. */
@@ -389,13 +391,13 @@ static void test_report_order(void)
 	parts = (int)W.seq - 1;
 	for (int i = 0; i <= parts; i++)
 		order[i] = i;
-	order[2] = 3;	/* chunks 2 and 3 swapped */
+	order[2] = 3; /* chunks 2 and 3 swapped */
 	order[3] = 2;
 	n = lines_in_order(order, parts + 1);
 	st = decode(buf, n, 0);
 	ok(S.nrep == 1 && S.rep_complete[0] && !strcmp(S.rep[0], text) && st.reordered == 1,
 	   "swapped chunks: one complete report, text identical");
-	order[parts + 1] = 4;	/* and chunk 4 again at the end */
+	order[parts + 1] = 4; /* and chunk 4 again at the end */
 	n = lines_in_order(order, parts + 2);
 	st = decode(buf, n, 0);
 	ok(S.nrep == 1 && S.rep_complete[0] && !strcmp(S.rep[0], text) && st.duplicate == 1,
@@ -408,8 +410,8 @@ static void test_crc_combine(void)
 	const char *a = "OOPSFARM:7:MOD:name=", *b = "gpio_keys res=ok us=2345";
 	uint32_t whole = crc32_update(crc32_update(0, a, strlen(a)), b, strlen(b));
 
-	ok_int(crc32_concat(crc32_update(0, a, strlen(a)), crc32_update(0, b, strlen(b)), strlen(b)),
-	       whole, "crc32_concat");
+	ok_int(crc32_concat(crc32_update(0, a, strlen(a)), crc32_update(0, b, strlen(b)), strlen(b)), whole,
+	       "crc32_concat");
 	ok_int(crc32_concat(whole, 0, 0), whole, "crc32_concat with an empty tail");
 }
 
@@ -436,7 +438,8 @@ int main(void)
 	proto_line_start(&l, PROTO_CRASH);
 	proto_line_add(&l, "title", "BUG: unable to handle kernel 100% \"bad\"\n\x01\xff");
 	proto_line_format(&l, 1, line, sizeof(line));
-	ok(strstr(line, ":CRASH:title=BUG:%20unable%20to%20handle%20kernel%20100%25%20\"bad\"%0A%01%FF:") != NULL,
+	ok(strstr(line, ":CRASH:title=BUG:%20unable%20to%20handle%20kernel%20100%25%20\"bad\"%0A%01%FF:") !=
+	       NULL,
 	   "escaping: space, %%, newline, control, 8-bit; ':' stays");
 	ok(!strchr(line, ' ') && strchr(line, '\n') == line + strlen(line) - 1, "no space, one newline");
 
@@ -455,7 +458,8 @@ int main(void)
 		ok_int(st.lines, 1, "cut line still decodes");
 		ok_int(strlen(S.msg[0].v1) % 1, 0, "value made of whole escapes");
 		proto_line_start(&l, PROTO_LOG);
-		ok_int(proto_line_addf(&l, "msg", "%s", big + 1000), -E2BIG, "oversized printf value: -E2BIG");
+		ok_int(proto_line_addf(&l, "msg", "%s", big + 1000), -E2BIG,
+		       "oversized printf value: -E2BIG");
 		ok(l.cut, "and the cut flag set");
 	}
 
@@ -512,7 +516,7 @@ int main(void)
 
 	/* Mid-line interleaving: kernel lines inside an agent line, at every cut. */
 	{
-		size_t a = line_at(2), b = line_at(3);	/* MOD gpio_keys */
+		size_t a = line_at(2), b = line_at(3); /* MOD gpio_keys */
 		int good = 0, total = 0, console_ok = 0;
 		const char *kern = "[    2.101000] Unable to handle kernel NULL pointer dereference\r\n"
 				   "[    2.101100] Mem abort info:\r\n";
@@ -559,7 +563,8 @@ int main(void)
 
 		memcpy(buf + o, out, out_len);
 		st = decode(buf, o + out_len, 0);
-		ok(st.lines == 6 && st.corrupt == 0 && st.lost == 0, "look-alike lines: no corruption counted");
+		ok(st.lines == 6 && st.corrupt == 0 && st.lost == 0,
+		   "look-alike lines: no corruption counted");
 		ok(!strncmp(con, k, strlen(k)), "and they are passed on in order");
 	}
 
@@ -594,7 +599,7 @@ int main(void)
 
 		for (unsigned id = 1; id <= 3; id++) {
 			make_boot_id(id);
-			a = id == 3 ? line_at(1) : 0;	/* the third boot without BEGIN */
+			a = id == 3 ? line_at(1) : 0; /* the third boot without BEGIN */
 			memcpy(buf + o, out + a, out_len - a);
 			o += out_len - a;
 		}

@@ -18,13 +18,24 @@ static void fill(signed char *a, int n, int v)
 
 int main(void)
 {
-	struct campaign_until below = { .test = SEQ_BELOW, .rate = 0.5, .ratio = 0.1, .alpha = 0.05, .beta = 0.05,
-					.max_boots = N, .treatment_idx = 0, .control_idx = -1 };
-	struct campaign_until cmp = { .test = SEQ_COMPARE, .ratio = 0.2, .alpha = 0.05, .beta = 0.05, .max_boots = N,
-				      .control_idx = 0, .treatment_idx = 1 };
+	struct campaign_until below = {.test = SEQ_BELOW,
+				       .rate = 0.5,
+				       .ratio = 0.1,
+				       .alpha = 0.05,
+				       .beta = 0.05,
+				       .max_boots = N,
+				       .treatment_idx = 0,
+				       .control_idx = -1};
+	struct campaign_until cmp = {.test = SEQ_COMPARE,
+				     .ratio = 0.2,
+				     .alpha = 0.05,
+				     .beta = 0.05,
+				     .max_boots = N,
+				     .control_idx = 0,
+				     .treatment_idx = 1};
 	signed char ctl[N], trt[N];
 	double path[N];
-	struct seq_state s = { 0 };
+	struct seq_state s = {0};
 	unsigned c;
 	int at;
 
@@ -37,14 +48,14 @@ int main(void)
 
 	fill(trt, N, 1);
 	seq_evaluate(&below, NULL, trt, N, &s);
-	ok(s.sprt.decision == SPRT_H0 && s.at_decision > 0, "below: crashing every boot accepts H0 (after %d)",
-	   s.at_decision);
+	ok(s.sprt.decision == SPRT_H0 && s.at_decision > 0,
+	   "below: crashing every boot accepts H0 (after %d)", s.at_decision);
 
 	fill(trt, N, 0);
 	trt[2] = -1;
 	seq_evaluate(&below, NULL, trt, N, &s);
-	ok(s.used == 2 && s.sprt.decision == SPRT_CONTINUE, "a boot not finished yet stops the consumption (used %d)",
-	   s.used);
+	ok(s.used == 2 && s.sprt.decision == SPRT_CONTINUE,
+	   "a boot not finished yet stops the consumption (used %d)", s.used);
 
 	fill(trt, N, 0);
 	trt[2] = -2;
@@ -62,12 +73,13 @@ int main(void)
 	fill(ctl, N, 1);
 	fill(trt, N, 1);
 	seq_evaluate(&cmp, ctl, trt, N, &s);
-	ok(s.discordant == 0 && s.sprt.decision == SPRT_CONTINUE, "compare: concordant pairs carry no information");
+	ok(s.discordant == 0 && s.sprt.decision == SPRT_CONTINUE,
+	   "compare: concordant pairs carry no information");
 
 	fill(trt, N, 0);
 	seq_evaluate(&cmp, ctl, trt, N, &s);
-	ok(s.discordant == N && s.sprt.decision == SPRT_H1, "compare: only the control crashing accepts H1 (after %d)",
-	   s.at_decision);
+	ok(s.discordant == N && s.sprt.decision == SPRT_H1,
+	   "compare: only the control crashing accepts H1 (after %d)", s.at_decision);
 
 	for (int i = 0; i < N; i++) {
 		ctl[i] = i % 2;
@@ -82,7 +94,8 @@ int main(void)
 	seq_evaluate(&cmp, ctl, trt, N, &s);
 	ok_int(s.used, 5, "compare: a control boot not finished stops the pairs");
 
-	ok(seq_fixed_n(&below, &c) > 0, "the fixed-N test at the same error rates needs %u boots", seq_fixed_n(&below, &c));
+	ok(seq_fixed_n(&below, &c) > 0, "the fixed-N test at the same error rates needs %u boots",
+	   seq_fixed_n(&below, &c));
 	{
 		unsigned n = seq_fixed_n(&cmp, &c);
 

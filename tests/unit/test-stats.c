@@ -56,19 +56,20 @@ int main(void)
 		int d = 0;
 
 		stats_sprt_init(&sp, 0.5, 1.0 / 11, 0.05, 0.1);
-		ok(near(sp.hi, 2.890372, 1e-6) && near(sp.lo, -2.251292, 1e-6), "sprt bounds %.6f %.6f", sp.lo,
-		   sp.hi);
+		ok(near(sp.hi, 2.890372, 1e-6) && near(sp.lo, -2.251292, 1e-6), "sprt bounds %.6f %.6f",
+		   sp.lo, sp.hi);
 		for (int i = 0; i < 4; i++)
 			d |= stats_sprt_add(&sp, 0);
-		ok(d == SPRT_CONTINUE && near(sp.llr, 4 * 0.597837, 1e-5), "sprt: four 0s do not decide (%.4f)",
-		   sp.llr);
+		ok(d == SPRT_CONTINUE && near(sp.llr, 4 * 0.597837, 1e-5),
+		   "sprt: four 0s do not decide (%.4f)", sp.llr);
 		ok(stats_sprt_add(&sp, 0) == SPRT_H1 && sp.n_decided == 5, "sprt: the fifth 0 accepts H1");
 		ok(stats_sprt_add(&sp, 1) == SPRT_H1 && sp.n == 6, "sprt: a decision stays made");
 		stats_sprt_init(&sp, 0.5, 1.0 / 11, 0.05, 0.1);
 		stats_sprt_add(&sp, 1);
 		ok(stats_sprt_add(&sp, 1) == SPRT_H0 && sp.n_decided == 2, "sprt: two 1s accept H0");
 		stats_sprt_init(&sp, 0.01, 0, 0.01, 0.05);
-		ok(stats_sprt_add(&sp, 1) == SPRT_H0, "sprt: a success impossible under H1 accepts H0 at once");
+		ok(stats_sprt_add(&sp, 1) == SPRT_H0,
+		   "sprt: a success impossible under H1 accepts H0 at once");
 	}
 	/* 0.99^n <= 0.01 first at n = 459 (log 0.01 / log 0.99 = 458.2) */
 	{
@@ -77,25 +78,25 @@ int main(void)
 		ok(n == 459 && c == 0, "fixed n for 'below 1%%' at 99%% is 459 with c = 0 (%u, %u)", n, c);
 		/* exact sums with math.comb in Python: n = 93, c = 1 */
 		n = stats_fixed_n_below(0.05, 0.005, 0.05, 0.1, 2000, &c);
-		ok(n == 93 && c == 1, "fixed n for 5%% vs 0.5%% at alpha 5%%, beta 10%% is 93, c = 1 (%u, %u)", n,
-		   c);
+		ok(n == 93 && c == 1,
+		   "fixed n for 5%% vs 0.5%% at alpha 5%%, beta 10%% is 93, c = 1 (%u, %u)", n, c);
 	}
 	/* one-sided Fisher and the binomial tail, exact sums by hand (Python's
 	 * math.comb), and Benjamini-Hochberg as R's p.adjust(p, "BH") */
-	ok(near(stats_fisher_greater(5, 235, 0, 241), 0.0302816, 1e-6), "fisher greater 5/240 vs 0/241 = %.6f",
-	   stats_fisher_greater(5, 235, 0, 241));
+	ok(near(stats_fisher_greater(5, 235, 0, 241), 0.0302816, 1e-6),
+	   "fisher greater 5/240 vs 0/241 = %.6f", stats_fisher_greater(5, 235, 0, 241));
 	ok(near(stats_fisher_greater(12, 0, 2, 10), 3.36519e-05, 1e-9), "fisher greater 12/12 vs 2/12 = %.4g",
 	   stats_fisher_greater(12, 0, 2, 10));
 	ok(near(stats_fisher_greater(3, 1, 1, 3), 0.242857, 1e-6), "fisher greater 3,1,1,3 = %.6f",
 	   stats_fisher_greater(3, 1, 1, 3));
-	ok(near(stats_fisher_greater(1, 3, 3, 1), 0.985714, 1e-6), "fisher greater the other way round = %.6f",
-	   stats_fisher_greater(1, 3, 3, 1));
+	ok(near(stats_fisher_greater(1, 3, 3, 1), 0.985714, 1e-6),
+	   "fisher greater the other way round = %.6f", stats_fisher_greater(1, 3, 3, 1));
 	ok(near(stats_binom_at_least(10, 100, 0.05), 0.0281883, 1e-6), "P(Bin(100,0.05) >= 10) = %.6f",
 	   stats_binom_at_least(10, 100, 0.05));
 	ok(near(stats_binom_at_least(3, 10, 0.3), 0.617217, 1e-6) && stats_binom_at_least(0, 10, 0.3) == 1.0,
 	   "P(Bin(10,0.3) >= 3) = %.6f, >= 0 is 1", stats_binom_at_least(3, 10, 0.3));
 	{
-		const double p[] = { 0.01, 0.04, 0.03, 0.005, 0.2 }, want[] = { 0.025, 0.05, 0.05, 0.025, 0.2 };
+		const double p[] = {0.01, 0.04, 0.03, 0.005, 0.2}, want[] = {0.025, 0.05, 0.05, 0.025, 0.2};
 		double q[5];
 		bool same = stats_bh_adjust(p, 5, q) == 0;
 

@@ -33,10 +33,14 @@ static void on_outcome(const struct store_outcome *o, void *userdata)
 int main(void)
 {
 	char path[] = "/tmp/test-store-XXXXXX", *target = NULL;
-	struct store_crash cr = { .title = "WARNING in foo", .kind = "warning", .frame = "foo", .hash = "00000000000000aa",
-				  .start = 10, .end = 90 };
+	struct store_crash cr = {.title = "WARNING in foo",
+				 .kind = "warning",
+				 .frame = "foo",
+				 .hash = "00000000000000aa",
+				 .start = 10,
+				 .end = 90};
 	struct store *s = NULL;
-	struct counts c = { 0 };
+	struct counts c = {0};
 	int64_t cid, vid, sid, id2;
 	int fd = mkstemp(path), r, boots = -1;
 
@@ -46,30 +50,49 @@ int main(void)
 	unlink(path);
 	ok_int(store_open(path, &s), 0, "a new store is created");
 	ok(store_campaign(s, "race", "WARNING in foo", NULL, &cid) == 0 && cid > 0, "a campaign");
-	ok(store_campaign(s, "race", "WARNING in foo", NULL, &id2) == 0 && id2 == cid, "... found again by name");
+	ok(store_campaign(s, "race", "WARNING in foo", NULL, &id2) == 0 && id2 == cid,
+	   "... found again by name");
 	ok(store_variant(s, cid, "shipped", "7.2", NULL, NULL, "ab", &vid) == 0, "a variant");
 	ok(store_setup(s, cid, "smp2", 2, 1024, NULL, NULL, &sid) == 0, "a setup");
 
 	for (int i = 0; i < 3; i++) {
 		char uid[64];
-		struct store_boot b = { .boot_uid = uid, .campaign_id = cid, .variant_id = vid, .setup_id = sid, .seq = i,
-					.verdict = i == 1 ? VERDICT_CRASH : VERDICT_PASS, .target_hit = i == 1,
-					.crashes = &cr, .ncrashes = i == 1, .host_load = -1 };
+		struct store_boot b = {.boot_uid = uid,
+				       .campaign_id = cid,
+				       .variant_id = vid,
+				       .setup_id = sid,
+				       .seq = i,
+				       .verdict = i == 1 ? VERDICT_CRASH : VERDICT_PASS,
+				       .target_hit = i == 1,
+				       .crashes = &cr,
+				       .ncrashes = i == 1,
+				       .host_load = -1};
 
 		snprintf(uid, sizeof(uid), "race/shipped/smp2/%d#0", i);
 		ok_int(store_add_boot(s, &b), 1, "boot %d stored", i);
 	}
 	{
-		struct store_boot b = { .boot_uid = "race/shipped/smp2/1#0", .campaign_id = cid, .variant_id = vid,
-					.setup_id = sid, .seq = 1, .verdict = VERDICT_PASS, .host_load = -1 };
+		struct store_boot b = {.boot_uid = "race/shipped/smp2/1#0",
+				       .campaign_id = cid,
+				       .variant_id = vid,
+				       .setup_id = sid,
+				       .seq = 1,
+				       .verdict = VERDICT_PASS,
+				       .host_load = -1};
 
 		ok_int(store_add_boot(s, &b), 0, "the same boot_uid again is a no-op");
 	}
 	/* boot 3: infra three times, given up */
 	for (int a = 0; a < 3; a++) {
 		char uid[64];
-		struct store_boot b = { .boot_uid = uid, .campaign_id = cid, .variant_id = vid, .setup_id = sid, .seq = 3,
-					.verdict = VERDICT_INFRA, .infra_reason = "empty console", .host_load = -1 };
+		struct store_boot b = {.boot_uid = uid,
+				       .campaign_id = cid,
+				       .variant_id = vid,
+				       .setup_id = sid,
+				       .seq = 3,
+				       .verdict = VERDICT_INFRA,
+				       .infra_reason = "empty console",
+				       .host_load = -1};
 
 		snprintf(uid, sizeof(uid), "race/shipped/smp2/3#%d", a);
 		store_add_boot(s, &b);

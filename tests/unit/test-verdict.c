@@ -9,21 +9,34 @@
 #include "core/verdict.h"
 #include "tap.h"
 
-#define BID "0123456789abcdef0123456789abcdef01234567"
+#define BID   "0123456789abcdef0123456789abcdef01234567"
 #define OTHER "fedcba9876543210fedcba9876543210fedcba98"
 
 /* consoles */
-#define CLEAN { .len = 900, .agent_begin = true, .agent_end = true, .build_id = BID, .agent_verdict = "pass", \
-		.banner = true, .stamp = "of-aaaa" }
-#define CRASHED { .len = 900, .ncrashes = 1, .agent_begin = true, .build_id = BID, .agent_verdict = "", \
-		  .banner = true, .stamp = "of-aaaa" }
-#define NO_AGENT { .len = 900, .build_id = "", .agent_verdict = "", .banner = true, .stamp = "of-aaaa" }
-#define NO_END { .len = 900, .agent_begin = true, .build_id = BID, .agent_verdict = "", .banner = true, \
-		 .stamp = "of-aaaa" }
+#define CLEAN                                                                                                \
+	{                                                                                                    \
+		.len = 900, .agent_begin = true, .agent_end = true, .build_id = BID,                         \
+		.agent_verdict = "pass", .banner = true, .stamp = "of-aaaa"                                  \
+	}
+#define CRASHED                                                                                              \
+	{                                                                                                    \
+		.len = 900, .ncrashes = 1, .agent_begin = true, .build_id = BID, .agent_verdict = "",        \
+		.banner = true, .stamp = "of-aaaa"                                                           \
+	}
+#define NO_AGENT                                                                                             \
+	{                                                                                                    \
+		.len = 900, .build_id = "", .agent_verdict = "", .banner = true, .stamp = "of-aaaa"          \
+	}
+#define NO_END                                                                                               \
+	{                                                                                                    \
+		.len = 900, .agent_begin = true, .build_id = BID, .agent_verdict = "", .banner = true,       \
+		.stamp = "of-aaaa"                                                                           \
+	}
 
-static const struct lab_facts lava_ok = { .name = "LAVA", .error = "", .last = true, .complete = true,
-					  .job_reason = "LAVA job Complete" };
+static const struct lab_facts lava_ok = {
+    .name = "LAVA", .error = "", .last = true, .complete = true, .job_reason = "LAVA job Complete"};
 
+/* clang-format off */
 static const struct {
 	const char *what;
 	struct boot_facts f;
@@ -185,19 +198,21 @@ static const struct {
 	{ "BEGIN without END, last boot of a complete job: hang",
 	  { .con = NO_END, .agent_expected = true, .lab = lava_ok }, VERDICT_HANG, true, "the agent never ended" },
 };
+/* clang-format on */
 
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct boot_decision d = { .verdict = -1 };
+		struct boot_decision d = {.verdict = -1};
 		int r = boot_verdict_decide(&cases[i].f, &d);
 
 		ok(r == 0 && d.verdict == cases[i].verdict && d.counted == cases[i].counted &&
-			   (cases[i].reason ? d.reason && !strcmp(d.reason, cases[i].reason) : !d.reason),
+		       (cases[i].reason ? d.reason && !strcmp(d.reason, cases[i].reason) : !d.reason),
 		   "%s", cases[i].what);
-		if (d.verdict != cases[i].verdict || (d.reason && cases[i].reason && strcmp(d.reason, cases[i].reason)))
-			diag("got %s (%s), counted %d", verdict_name(d.verdict), d.reason ? d.reason : "no reason",
-			     d.counted);
+		if (d.verdict != cases[i].verdict ||
+		    (d.reason && cases[i].reason && strcmp(d.reason, cases[i].reason)))
+			diag("got %s (%s), counted %d", verdict_name(d.verdict),
+			     d.reason ? d.reason : "no reason", d.counted);
 		boot_decision_clear(&d);
 	}
 	boot_decision_clear(NULL);

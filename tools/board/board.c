@@ -62,10 +62,10 @@ static const struct {
 	const char *text;
 	int exit_code;
 } last_words[] = {
-	{ "Kernel panic - not syncing", 1 },
-	{ "reboot: Power down", 0 },
-	{ "reboot: System halted", 0 },
-	{ "reboot: Restarting system", 0 },
+    {"Kernel panic - not syncing", 1},
+    {"reboot: Power down", 0},
+    {"reboot: System halted", 0},
+    {"reboot: Restarting system", 0},
 };
 
 void board_scan_reset(struct board_scan *s)
@@ -108,7 +108,7 @@ enum board_phase board_scan_feed(struct board_scan *s, enum board_phase p, const
 
 const char *board_phase_name(enum board_phase p)
 {
-	static const char *const names[] = { "start", "kernel", "agent_begin", "agent_end", "settle", "off" };
+	static const char *const names[] = {"start", "kernel", "agent_begin", "agent_end", "settle", "off"};
 
 	return (unsigned)p < NPHASES ? names[p] : "?";
 }

@@ -45,20 +45,20 @@ const char *board_phase_name(enum board_phase p);
 struct board_boot {
 	const char *kernel, *initrd, *dtb, *append, *cpu;
 	int smp, mem_mb;
-	const char *log_path;		/* the raw console, complete */
-	const char *stderr_path;	/* the board tool's own messages (infra reasons) */
+	const char *log_path;	 /* the raw console, complete */
+	const char *stderr_path; /* the board tool's own messages (infra reasons) */
 	struct campaign_timeouts limits;
 };
 
 struct board_result {
-	bool started;			/* the console opened */
-	bool hung;			/* a phase went past its limit */
-	enum board_phase phase;		/* the phase it ended in */
-	bool done_killed;		/* the agent ended but the guest did not power off */
-	int exit_code;			/* 0 poweroff, 1 pvpanic, other: the board failed; -1 killed */
+	bool started;		/* the console opened */
+	bool hung;		/* a phase went past its limit */
+	enum board_phase phase; /* the phase it ended in */
+	bool done_killed;	/* the agent ended but the guest did not power off */
+	int exit_code;		/* 0 poweroff, 1 pvpanic, other: the board failed; -1 killed */
 	double cpu_s, wall_s;
-	double phase_cpu[NPHASES];	/* board CPU seconds when each phase began; -1 never */
-	char why[256];			/* why it hung or did not start */
+	double phase_cpu[NPHASES]; /* board CPU seconds when each phase began; -1 never */
+	char why[256];		   /* why it hung or did not start */
 };
 
 struct board;
@@ -70,12 +70,12 @@ struct board_ops {
 	struct board *(*create)(int index, const char *board);
 	/* powers on; 0, or -errno when it cannot (result().why says why) */
 	int (*start)(struct board *b, const struct board_boot *bb);
-	int (*fd)(struct board *b);	/* the console to watch now, or -1 */
-	int (*power_fd)(struct board *b);	/* readable once the board is off (QEMU: a pidfd), or -1 */
-	int (*input)(struct board *b);	/* the console is readable */
+	int (*fd)(struct board *b);	  /* the console to watch now, or -1 */
+	int (*power_fd)(struct board *b); /* readable once the board is off (QEMU: a pidfd), or -1 */
+	int (*input)(struct board *b);	  /* the console is readable */
 	int (*tick)(struct board *b, double now);
 	void (*result)(struct board *b, struct board_result *r);
-	void (*abort)(struct board *b);	/* power off at once (Ctrl-C) */
+	void (*abort)(struct board *b); /* power off at once (Ctrl-C) */
 	void (*destroy)(struct board *b);
 };
 

@@ -45,5 +45,4 @@
 /* seconds a SysRq dump is given before a hung board is powered off */
 #define SYSRQ_WAIT 3.0
 
-
 #endif

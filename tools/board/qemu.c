@@ -29,13 +29,12 @@
 
 #include "board/board.h"
 
-
 struct board {
 	int index;
 	pid_t pid;
-	int fd;			/* inotify on the log file */
-	int log_fd;		/* the log file, read as it grows */
-	int pidfd;		/* readable when QEMU exits */
+	int fd;	    /* inotify on the log file */
+	int log_fd; /* the log file, read as it grows */
+	int pidfd;  /* readable when QEMU exits */
 	bool over, reaped;
 	const struct board_boot *bb;
 	double t_start, phase_wall, last_output, cpu;
@@ -293,7 +292,8 @@ static int qemu_tick(struct board *b, double now)
 		b->reaped = true;
 		qemu_input(b);
 		if (b->phase == PHASE_START) {
-			snprintf(b->r.why, sizeof(b->r.why), "qemu exited with status %d before the console opened",
+			snprintf(b->r.why, sizeof(b->r.why),
+				 "qemu exited with status %d before the console opened",
 				 WIFEXITED(b->status) ? WEXITSTATUS(b->status) : 128 + WTERMSIG(b->status));
 			return finish(b, false);
 		}
@@ -323,10 +323,17 @@ static int qemu_tick(struct board *b, double now)
 	if (t->idle > 0 && now - b->last_output > t->idle)
 		return hang(b, "no console output in %s for %.0f s", t->idle);
 	switch (b->phase) {
-	case PHASE_KERNEL: limit = t->kernel; break;
-	case PHASE_AGENT_BEGIN: limit = t->agent_begin; break;
-	case PHASE_AGENT_END: limit = t->agent_end; break;
-	default: break;
+	case PHASE_KERNEL:
+		limit = t->kernel;
+		break;
+	case PHASE_AGENT_BEGIN:
+		limit = t->agent_begin;
+		break;
+	case PHASE_AGENT_END:
+		limit = t->agent_end;
+		break;
+	default:
+		break;
 	}
 	if (limit > 0 && b->cpu - b->r.phase_cpu[b->phase] > limit)
 		return hang(b, "%s took more than %.0f QEMU CPU-s", limit);
@@ -356,14 +363,14 @@ static void qemu_destroy(struct board *b)
 }
 
 const struct board_ops qemu_board_ops = {
-	.kind = "qemu",
-	.create = qemu_create,
-	.start = qemu_start,
-	.fd = qemu_fd,
-	.power_fd = qemu_power_fd,
-	.input = qemu_input,
-	.tick = qemu_tick,
-	.result = qemu_result,
-	.abort = qemu_abort,
-	.destroy = qemu_destroy,
+    .kind = "qemu",
+    .create = qemu_create,
+    .start = qemu_start,
+    .fd = qemu_fd,
+    .power_fd = qemu_power_fd,
+    .input = qemu_input,
+    .tick = qemu_tick,
+    .result = qemu_result,
+    .abort = qemu_abort,
+    .destroy = qemu_destroy,
 };

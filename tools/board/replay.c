@@ -28,12 +28,12 @@
 #define CHUNK 997
 
 struct board {
-	char *data;	/* the recording */
+	char *data; /* the recording */
 	size_t len, sent;
-	int rd, wr;	/* the console pipe */
-	int log_fd;	/* the boot's raw console */
+	int rd, wr; /* the console pipe */
+	int log_fd; /* the boot's raw console */
 	bool over;
-	unsigned starts;	/* which file of the list plays next */
+	unsigned starts; /* which file of the list plays next */
 	struct board_result r;
 };
 
@@ -160,7 +160,7 @@ static void replay_result(struct board *b, struct board_result *r)
 {
 	if (b->r.started) {
 		b->r.phase = PHASE_OFF;
-		b->r.exit_code = 0;	/* powered off at the end of the file */
+		b->r.exit_code = 0; /* powered off at the end of the file */
 	}
 	*r = b->r;
 	replay_close(b);
@@ -181,14 +181,14 @@ static void replay_destroy(struct board *b)
 }
 
 const struct board_ops replay_board_ops = {
-	.kind = "replay",
-	.create = replay_create,
-	.start = replay_start,
-	.fd = replay_fd,
-	.power_fd = replay_power_fd,
-	.input = replay_input,
-	.tick = replay_tick,
-	.result = replay_result,
-	.abort = replay_abort,
-	.destroy = replay_destroy,
+    .kind = "replay",
+    .create = replay_create,
+    .start = replay_start,
+    .fd = replay_fd,
+    .power_fd = replay_power_fd,
+    .input = replay_input,
+    .tick = replay_tick,
+    .result = replay_result,
+    .abort = replay_abort,
+    .destroy = replay_destroy,
 };

@@ -16,38 +16,42 @@
 
 /* syzkaller's pkg/bisect tests each commit 10 times; git bisect boots once */
 #define SYZKALLER_CUSTOMARY_N 10
-#define GIT_CUSTOMARY_N 1
+#define GIT_CUSTOMARY_N	      1
 
 static void sim_usage(FILE *f)
 {
-	fprintf(f, "usage: oopsfarm bisect simulate [--commits N] [--rate P] [--build-cost C] [--build-fail F]\n"
-		   "                                [--infra I] [--other O] [--confidence Q] [--trials T]\n"
-		   "                                [--seed S] [--rule NAME] [--max-n N] [--json]\n\n"
-		   "Runs each bisect rule (oopsfarm, git-retry, syzkaller, entropy-greedy) on the same\n"
-		   "seeded synthetic histories and prints boots, builds, cost (boots + C x builds) and\n"
-		   "accuracy.  The fixed rules are shown at the smallest N that meets --confidence\n"
-		   "(the trials do not show their accuracy below it: the one-sided 95%% upper bound\n"
-		   "is at least Q) and at their customary N.\n");
+	fprintf(f,
+		"usage: oopsfarm bisect simulate [--commits N] [--rate P] [--build-cost C] [--build-fail F]\n"
+		"                                [--infra I] [--other O] [--confidence Q] [--trials T]\n"
+		"                                [--seed S] [--rule NAME] [--max-n N] [--json]\n\n"
+		"Runs each bisect rule (oopsfarm, git-retry, syzkaller, entropy-greedy) on the same\n"
+		"seeded synthetic histories and prints boots, builds, cost (boots + C x builds) and\n"
+		"accuracy.  The fixed rules are shown at the smallest N that meets --confidence\n"
+		"(the trials do not show their accuracy below it: the one-sided 95%% upper bound\n"
+		"is at least Q) and at their customary N.\n");
 }
 
-static void print_result(const struct bisect_sim_params *p, const struct bisect_sim_result *r, const char *choice,
-			 bool json)
+static void print_result(const struct bisect_sim_params *p, const struct bisect_sim_result *r,
+			 const char *choice, bool json)
 {
 	if (json) {
-		printf("{\"version\":1,\"rule\":\"%s\",\"n\":%d,\"choice\":\"%s\",\"commits\":%d,\"rate\":%g,"
-		       "\"build_cost\":%g,\"build_fail\":%g,\"infra\":%g,\"other\":%g,\"confidence\":%g,"
-		       "\"seed\":%llu,\"trials\":%d,\"mean_boots\":%.1f,\"p90_boots\":%.0f,\"mean_builds\":%.2f,"
-		       "\"p90_builds\":%.0f,\"mean_cost\":%.1f,\"p90_cost\":%.0f,\"accuracy\":%.4f,"
-		       "\"accuracy_lo\":%.4f,\"accuracy_hi\":%.4f,\"meets\":%s}\n",
-		       bisect_rule_name(r->rule), r->n, choice, p->commits, p->rate, p->build_cost, p->build_fail,
-		       p->infra, p->other, p->confidence, (unsigned long long)p->seed, r->trials, r->mean_boots,
-		       r->p90_boots, r->mean_builds, r->p90_builds, r->mean_cost, r->p90_cost, r->accuracy,
-		       r->accuracy_lo, r->accuracy_hi, bisect_sim_meets(r, p->confidence) ? "true" : "false");
+		printf(
+		    "{\"version\":1,\"rule\":\"%s\",\"n\":%d,\"choice\":\"%s\",\"commits\":%d,\"rate\":%g,"
+		    "\"build_cost\":%g,\"build_fail\":%g,\"infra\":%g,\"other\":%g,\"confidence\":%g,"
+		    "\"seed\":%llu,\"trials\":%d,\"mean_boots\":%.1f,\"p90_boots\":%.0f,\"mean_builds\":%.2f,"
+		    "\"p90_builds\":%.0f,\"mean_cost\":%.1f,\"p90_cost\":%.0f,\"accuracy\":%.4f,"
+		    "\"accuracy_lo\":%.4f,\"accuracy_hi\":%.4f,\"meets\":%s}\n",
+		    bisect_rule_name(r->rule), r->n, choice, p->commits, p->rate, p->build_cost,
+		    p->build_fail, p->infra, p->other, p->confidence, (unsigned long long)p->seed, r->trials,
+		    r->mean_boots, r->p90_boots, r->mean_builds, r->p90_builds, r->mean_cost, r->p90_cost,
+		    r->accuracy, r->accuracy_lo, r->accuracy_hi,
+		    bisect_sim_meets(r, p->confidence) ? "true" : "false");
 		return;
 	}
 	printf("%-15s %5d %-9s %10.1f %8.0f %8.2f %6.0f %10.1f %8.0f %7.4f %7.4f %7.4f %s\n",
-	       bisect_rule_name(r->rule), r->n, choice, r->mean_boots, r->p90_boots, r->mean_builds, r->p90_builds,
-	       r->mean_cost, r->p90_cost, r->accuracy, r->accuracy_lo, r->accuracy_hi, bisect_sim_meets(r, p->confidence) ? "yes" : "no");
+	       bisect_rule_name(r->rule), r->n, choice, r->mean_boots, r->p90_boots, r->mean_builds,
+	       r->p90_builds, r->mean_cost, r->p90_cost, r->accuracy, r->accuracy_lo, r->accuracy_hi,
+	       bisect_sim_meets(r, p->confidence) ? "yes" : "no");
 }
 
 static int parse_double(const char *s, double *ret)
@@ -62,14 +66,22 @@ static int parse_double(const char *s, double *ret)
 static int cmd_simulate(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "commits", required_argument, NULL, 'n' }, { "rate", required_argument, NULL, 'p' },
-		{ "build-cost", required_argument, NULL, 'C' }, { "build-fail", required_argument, NULL, 'F' },
-		{ "infra", required_argument, NULL, 'I' },	{ "other", required_argument, NULL, 'O' },
-		{ "confidence", required_argument, NULL, 'q' }, { "trials", required_argument, NULL, 't' },
-		{ "seed", required_argument, NULL, 's' },	{ "rule", required_argument, NULL, 'r' },
-		{ "max-n", required_argument, NULL, 'M' },	{ "prior-a", required_argument, NULL, 'a' },
-		{ "prior-b", required_argument, NULL, 'b' },	{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },		{ NULL, 0, NULL, 0 },
+	    {"commits", required_argument, NULL, 'n'},
+	    {"rate", required_argument, NULL, 'p'},
+	    {"build-cost", required_argument, NULL, 'C'},
+	    {"build-fail", required_argument, NULL, 'F'},
+	    {"infra", required_argument, NULL, 'I'},
+	    {"other", required_argument, NULL, 'O'},
+	    {"confidence", required_argument, NULL, 'q'},
+	    {"trials", required_argument, NULL, 't'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"rule", required_argument, NULL, 'r'},
+	    {"max-n", required_argument, NULL, 'M'},
+	    {"prior-a", required_argument, NULL, 'a'},
+	    {"prior-b", required_argument, NULL, 'b'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct bisect_sim_params p;
 	bool json = false;
@@ -91,7 +103,8 @@ static int cmd_simulate(int argc, char **argv)
 		if (c == 'r') {
 			only = bisect_rule_find(optarg);
 			if (only < 0) {
-				errorf("bisect", "unknown rule '%s' (oopsfarm, git-retry, syzkaller, entropy-greedy)",
+				errorf("bisect",
+				       "unknown rule '%s' (oopsfarm, git-retry, syzkaller, entropy-greedy)",
 				       optarg);
 				return usage_hint("bisect simulate");
 			}
@@ -103,18 +116,42 @@ static int cmd_simulate(int argc, char **argv)
 			return usage_hint("bisect simulate");
 		}
 		switch (c) {
-		case 'n': p.commits = (int)v; break;
-		case 'p': p.rate = v; break;
-		case 'C': p.build_cost = v; break;
-		case 'F': p.build_fail = v; break;
-		case 'I': p.infra = v; break;
-		case 'O': p.other = v; break;
-		case 'q': p.confidence = v; break;
-		case 't': p.trials = (int)v; break;
-		case 's': p.seed = (uint64_t)v; break;
-		case 'M': max_n = (int)v; break;
-		case 'a': p.prior_a = v; break;
-		case 'b': p.prior_b = v; break;
+		case 'n':
+			p.commits = (int)v;
+			break;
+		case 'p':
+			p.rate = v;
+			break;
+		case 'C':
+			p.build_cost = v;
+			break;
+		case 'F':
+			p.build_fail = v;
+			break;
+		case 'I':
+			p.infra = v;
+			break;
+		case 'O':
+			p.other = v;
+			break;
+		case 'q':
+			p.confidence = v;
+			break;
+		case 't':
+			p.trials = (int)v;
+			break;
+		case 's':
+			p.seed = (uint64_t)v;
+			break;
+		case 'M':
+			max_n = (int)v;
+			break;
+		case 'a':
+			p.prior_a = v;
+			break;
+		case 'b':
+			p.prior_b = v;
+			break;
 		}
 	}
 	if (optind < argc) {
@@ -124,10 +161,11 @@ static int cmd_simulate(int argc, char **argv)
 	if (!json) {
 		printf("# %d commits, rate %g, build cost %g, build failures %g, infra %g, other titles %g,"
 		       " confidence %g, %d trials, seed %llu\n",
-		       p.commits, p.rate, p.build_cost, p.build_fail, p.infra, p.other, p.confidence, p.trials,
-		       (unsigned long long)p.seed);
+		       p.commits, p.rate, p.build_cost, p.build_fail, p.infra, p.other, p.confidence,
+		       p.trials, (unsigned long long)p.seed);
 		printf("%-15s %5s %-9s %10s %8s %8s %6s %10s %8s %7s %7s %7s %s\n", "rule", "n", "choice",
-		       "mean_boots", "p90", "builds", "p90", "mean_cost", "p90", "acc", "acc_lo", "acc_hi", "meets");
+		       "mean_boots", "p90", "builds", "p90", "mean_cost", "p90", "acc", "acc_lo", "acc_hi",
+		       "meets");
 	}
 	for (int r = 0; r < NRULES; r++) {
 		struct bisect_sim_result res;
@@ -162,37 +200,52 @@ static int cmd_simulate(int argc, char **argv)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: oopsfarm bisect --good REV --bad REV (--target TITLE | --campaign FILE) --boot CMD\n"
-		   "                       --store FILE [--tree DIR] [--build CMD] [--confidence Q] [--max-boots N]\n"
-		   "                       [--end-boots N] [--good-boots N | --good-vouched] [--build-cost C]\n"
-		   "                       [--logs DIR] [--resume] [--json]\n"
-		   "       oopsfarm bisect simulate [options]\n\n"
-		   "Finds the first commit of good..bad (git rev-list --first-parent) whose boots show the\n"
-		   "target crash title, however rarely, with a Bayesian posterior over the culprit\n"
-		   "(doc/bisect.md).  Each step checks out a commit in --tree, runs the build command\n"
-		   "(exit 0 built, else the commit is skipped) and the boot command (its output is the\n"
-		   "console; exit 0 a boot, else infra, retried), both with sh -c in the tree and\n"
-		   "OOPSFARM_COMMIT, OOPSFARM_BOOT, OOPSFARM_TREE set.  Every build and boot goes in the\n"
-		   "store; --resume goes on after an interruption.  Exit: 0 an answer or the budget spent,\n"
-		   "1 the bad end never showed the target (or the good end did), 2 bad input, 3 infra.\n");
+	fprintf(f,
+		"usage: oopsfarm bisect --good REV --bad REV (--target TITLE | --campaign FILE) --boot CMD\n"
+		"                       --store FILE [--tree DIR] [--build CMD] [--confidence Q] "
+		"[--max-boots N]\n"
+		"                       [--end-boots N] [--good-boots N | --good-vouched] [--build-cost C]\n"
+		"                       [--logs DIR] [--resume] [--json]\n"
+		"       oopsfarm bisect simulate [options]\n\n"
+		"Finds the first commit of good..bad (git rev-list --first-parent) whose boots show the\n"
+		"target crash title, however rarely, with a Bayesian posterior over the culprit\n"
+		"(doc/bisect.md).  Each step checks out a commit in --tree, runs the build command\n"
+		"(exit 0 built, else the commit is skipped) and the boot command (its output is the\n"
+		"console; exit 0 a boot, else infra, retried), both with sh -c in the tree and\n"
+		"OOPSFARM_COMMIT, OOPSFARM_BOOT, OOPSFARM_TREE set.  Every build and boot goes in the\n"
+		"store; --resume goes on after an interruption.  Exit: 0 an answer or the budget spent,\n"
+		"1 the bad end never showed the target (or the good end did), 2 bad input, 3 infra.\n");
 }
 
 int cmd_bisect(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "tree", required_argument, NULL, 'T' },	{ "good", required_argument, NULL, 'g' },
-		{ "bad", required_argument, NULL, 'b' },	{ "target", required_argument, NULL, 't' },
-		{ "campaign", required_argument, NULL, 'c' },	{ "build", required_argument, NULL, 'B' },
-		{ "boot", required_argument, NULL, 'R' },	{ "store", required_argument, NULL, 's' },
-		{ "logs", required_argument, NULL, 'L' },	{ "confidence", required_argument, NULL, 'q' },
-		{ "max-boots", required_argument, NULL, 'm' },	{ "end-boots", required_argument, NULL, 'e' },
-		{ "good-boots", required_argument, NULL, 'G' }, { "good-vouched", no_argument, NULL, 'V' },
-		{ "build-cost", required_argument, NULL, 'C' }, { "resume", no_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"tree", required_argument, NULL, 'T'},
+	    {"good", required_argument, NULL, 'g'},
+	    {"bad", required_argument, NULL, 'b'},
+	    {"target", required_argument, NULL, 't'},
+	    {"campaign", required_argument, NULL, 'c'},
+	    {"build", required_argument, NULL, 'B'},
+	    {"boot", required_argument, NULL, 'R'},
+	    {"store", required_argument, NULL, 's'},
+	    {"logs", required_argument, NULL, 'L'},
+	    {"confidence", required_argument, NULL, 'q'},
+	    {"max-boots", required_argument, NULL, 'm'},
+	    {"end-boots", required_argument, NULL, 'e'},
+	    {"good-boots", required_argument, NULL, 'G'},
+	    {"good-vouched", no_argument, NULL, 'V'},
+	    {"build-cost", required_argument, NULL, 'C'},
+	    {"resume", no_argument, NULL, 'r'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct bisect_run_opts o = {
-		.tree = ".", .confidence = 0.95, .build_cost = -1, .end_boots = 200, .good_boots = 8,
+	    .tree = ".",
+	    .confidence = 0.95,
+	    .build_cost = -1,
+	    .end_boots = 200,
+	    .good_boots = 8,
 	};
 	struct campaign *camp = NULL;
 	int c, ret;
@@ -208,11 +261,21 @@ int cmd_bisect(int argc, char **argv)
 			return usage_hint("bisect");
 		}
 		switch (c) {
-		case 'h': usage(stdout); return EXIT_OK;
-		case 'T': o.tree = optarg; break;
-		case 'g': o.good = optarg; break;
-		case 'b': o.bad = optarg; break;
-		case 't': o.target = optarg; break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'T':
+			o.tree = optarg;
+			break;
+		case 'g':
+			o.good = optarg;
+			break;
+		case 'b':
+			o.bad = optarg;
+			break;
+		case 't':
+			o.target = optarg;
+			break;
 		case 'c': {
 			char e[ERR_MAX];
 
@@ -222,19 +285,44 @@ int cmd_bisect(int argc, char **argv)
 			}
 			break;
 		}
-		case 'B': o.build_cmd = optarg; break;
-		case 'R': o.boot_cmd = optarg; break;
-		case 's': o.store_path = optarg; break;
-		case 'L': o.log_dir = optarg; break;
-		case 'q': o.confidence = v; break;
-		case 'm': o.max_boots = (int)v; break;
-		case 'e': o.end_boots = (int)v; break;
-		case 'G': o.good_boots = (int)v; break;
-		case 'V': o.good_boots = 0; break;
-		case 'C': o.build_cost = v; break;
-		case 'r': o.resume = true; break;
-		case 'j': o.json = true; break;
-		default: return usage_hint("bisect");
+		case 'B':
+			o.build_cmd = optarg;
+			break;
+		case 'R':
+			o.boot_cmd = optarg;
+			break;
+		case 's':
+			o.store_path = optarg;
+			break;
+		case 'L':
+			o.log_dir = optarg;
+			break;
+		case 'q':
+			o.confidence = v;
+			break;
+		case 'm':
+			o.max_boots = (int)v;
+			break;
+		case 'e':
+			o.end_boots = (int)v;
+			break;
+		case 'G':
+			o.good_boots = (int)v;
+			break;
+		case 'V':
+			o.good_boots = 0;
+			break;
+		case 'C':
+			o.build_cost = v;
+			break;
+		case 'r':
+			o.resume = true;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		default:
+			return usage_hint("bisect");
 		}
 	}
 	if (!o.target && camp)
@@ -243,7 +331,8 @@ int cmd_bisect(int argc, char **argv)
 		errorf("bisect", "unexpected argument '%s'", argv[optind]);
 		ret = usage_hint("bisect");
 	} else if (!o.good || !o.bad || !o.boot_cmd || !o.store_path || !o.target) {
-		errorf("bisect", "--good, --bad, --boot, --store and a target (--target or a campaign's) are needed");
+		errorf("bisect",
+		       "--good, --bad, --boot, --store and a target (--target or a campaign's) are needed");
 		ret = usage_hint("bisect");
 	} else if (!(o.confidence > 0 && o.confidence < 1) || o.end_boots < 1 || o.good_boots < 0) {
 		errorf("bisect", "--confidence must be in (0, 1), --end-boots at least 1");

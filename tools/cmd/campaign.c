@@ -29,7 +29,8 @@ int cmd_campaign(int argc, char **argv)
 			ret = EXIT_USAGE;
 			continue;
 		}
-		printf("%s: campaign '%s', target '%s'\n", argv[i], c->name, c->target ? c->target : "(any crash)");
+		printf("%s: campaign '%s', target '%s'\n", argv[i], c->name,
+		       c->target ? c->target : "(any crash)");
 		for (int v = 0; v < c->nvariants; v++) {
 			printf("  variant %-20s", c->variants[v].name);
 			for (int p = 0; p < c->variants[v].npatches; p++)
@@ -47,13 +48,16 @@ int cmd_campaign(int argc, char **argv)
 			unsigned fc, fn = seq_fixed_n(&c->until, &fc);
 
 			campaign_until_format(&c->until, line, sizeof(line));
-			printf("  until   %s%s\n          (a fixed-size test at the same error rates needs %u %s)\n", line,
-			       c->stop == STOP_SEQUENTIAL ? "" : "  [with oopsfarm run --until]", fn,
+			printf("  until   %s%s\n          (a fixed-size test at the same error rates needs "
+			       "%u %s)\n",
+			       line, c->stop == STOP_SEQUENTIAL ? "" : "  [with oopsfarm run --until]", fn,
 			       c->until.test == SEQ_COMPARE ? "discordant pairs" : "boots");
 		}
-		printf("  limits  start %gs, kernel %g CPU-s, agent_begin %g CPU-s, agent_end %g CPU-s, settle %gs,"
-		       " idle %gs\n", c->timeouts.start, c->timeouts.kernel, c->timeouts.agent_begin,
-		       c->timeouts.agent_end, c->timeouts.settle, c->timeouts.idle);
+		printf("  limits  start %gs, kernel %g CPU-s, agent_begin %g CPU-s, agent_end %g CPU-s, "
+		       "settle %gs,"
+		       " idle %gs\n",
+		       c->timeouts.start, c->timeouts.kernel, c->timeouts.agent_begin, c->timeouts.agent_end,
+		       c->timeouts.settle, c->timeouts.idle);
 		campaign_free(c);
 	}
 	return ret;

@@ -85,16 +85,16 @@ static void on_report(const struct proto_report *r, void *userdata)
 	out_bool(o, "complete", NULL, r->complete);
 	out_str(o, "text", NULL, r->text);
 	out_obj_close(o);
-	out_text(o, "--- report %u of boot %u%s ---\n%s", r->id, r->boot, r->complete ? "" : " (incomplete)", r->text);
+	out_text(o, "--- report %u of boot %u%s ---\n%s", r->id, r->boot, r->complete ? "" : " (incomplete)",
+		 r->text);
 	if (r->len && r->text[r->len - 1] != '\n')
 		out_text(o, "\n");
 	out_text(o, "--- end of report %u ---\n", r->id);
 }
 
-static void on_problem(enum proto_problem what, uint32_t seq, uint32_t count, uint64_t offset,
-		       void *userdata)
+static void on_problem(enum proto_problem what, uint32_t seq, uint32_t count, uint64_t offset, void *userdata)
 {
-	static const char *const names[] = { "lost", "corrupt", "duplicate", "reordered" };
+	static const char *const names[] = {"lost", "corrupt", "duplicate", "reordered"};
 	struct decode_ctx *c = userdata;
 
 	if (!c->o.json)
@@ -112,7 +112,7 @@ static void on_console(const char *buf, size_t len, void *userdata)
 
 static int decode_fd(struct decode_ctx *c, int fd)
 {
-	static const struct proto_decoder_ops ops = { on_msg, on_report, on_problem, on_console };
+	static const struct proto_decoder_ops ops = {on_msg, on_report, on_problem, on_console};
 	struct proto_decoder *d = proto_decoder_new(&ops, c);
 	struct proto_stats st;
 	char buf[65536];
@@ -159,13 +159,11 @@ static void usage(void)
 
 int cmd_decode(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "console", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct decode_ctx c = { 0 };
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+					     {"console", required_argument, NULL, 'c'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	struct decode_ctx c = {0};
 	bool json = false;
 	int opt, ret = EXIT_OK;
 	const char *console = NULL;

@@ -15,13 +15,13 @@ struct lava_command {
 
 /* each row lands with the file that implements it */
 static const struct lava_command lava_commands[] = {
-	{ "render", lava_cmd_render, "print the LAVA job a template (jobs/NAME.yaml) makes" },
-	{ "submit", lava_cmd_submit, "submit a campaign as LAVA jobs (idempotent)" },
-	{ "status", lava_cmd_status, "the state of a campaign's LAVA jobs" },
-	{ "collect", lava_cmd_collect, "store the boots of finished LAVA jobs (incremental, idempotent)" },
-	{ "cancel", lava_cmd_cancel, "cancel a campaign's unfinished LAVA jobs" },
-	{ "ingest", lava_cmd_ingest, "store the boots of saved LAVA job logs" },
-	{ NULL, NULL, NULL },
+    {"render", lava_cmd_render, "print the LAVA job a template (jobs/NAME.yaml) makes"},
+    {"submit", lava_cmd_submit, "submit a campaign as LAVA jobs (idempotent)"},
+    {"status", lava_cmd_status, "the state of a campaign's LAVA jobs"},
+    {"collect", lava_cmd_collect, "store the boots of finished LAVA jobs (incremental, idempotent)"},
+    {"cancel", lava_cmd_cancel, "cancel a campaign's unfinished LAVA jobs"},
+    {"ingest", lava_cmd_ingest, "store the boots of saved LAVA job logs"},
+    {NULL, NULL, NULL},
 };
 
 static void lava_usage(FILE *f)
@@ -29,7 +29,8 @@ static void lava_usage(FILE *f)
 	fprintf(f, "usage: oopsfarm lava SUBCOMMAND [options]\n\n");
 	for (const struct lava_command *c = lava_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->help);
-	fprintf(f, "\nThe token comes from --token-file FILE or $OOPSFARM_LAVA_TOKEN; it is never printed.\n");
+	fprintf(f,
+		"\nThe token comes from --token-file FILE or $OOPSFARM_LAVA_TOKEN; it is never printed.\n");
 }
 
 int cmd_lava(int argc, char **argv)

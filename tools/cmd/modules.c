@@ -101,8 +101,8 @@ static void print_json(const struct modset *ms, const struct modplan *p, const s
 static void print_text(const struct modset *ms, const struct modplan *p, const struct warns *w,
 		       const char *hash, int threads)
 {
-	printf("plan %s: %s, %d listed, %d waves, %d loads, threads %s", hash, ms->list, ms->nload + ms->unknown,
-	       p->nwaves, modplan_entries(p), threads ? "" : "one per CPU");
+	printf("plan %s: %s, %d listed, %d waves, %d loads, threads %s", hash, ms->list,
+	       ms->nload + ms->unknown, p->nwaves, modplan_entries(p), threads ? "" : "one per CPU");
 	if (threads)
 		printf("%d", threads);
 	putchar('\n');
@@ -116,8 +116,8 @@ static void print_text(const struct modset *ms, const struct modplan *p, const s
 			for (int k = 0; k < wv->tasks[t].n; k++) {
 				const struct module *m = &ms->mods[wv->tasks[t].e[k].mod];
 
-				printf("%s%s%s%s%s", k ? " " : "", m->name, m->params[0] ? "(" : "", m->params,
-				       m->params[0] ? ")" : "");
+				printf("%s%s%s%s%s", k ? " " : "", m->name, m->params[0] ? "(" : "",
+				       m->params, m->params[0] ? ")" : "");
 			}
 			putchar('\n');
 		}
@@ -131,34 +131,43 @@ static void print_text(const struct modset *ms, const struct modplan *p, const s
 static int plan(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "list", required_argument, NULL, 'l' },
-		{ "cmdline", required_argument, NULL, 'c' },
-		{ "recovery", no_argument, NULL, 'r' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"list", required_argument, NULL, 'l'},
+	    {"cmdline", required_argument, NULL, 'c'},
+	    {"recovery", no_argument, NULL, 'r'},
+	    {"threads", required_argument, NULL, 't'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const char *list = NULL, *cmdline = NULL;
 	char listbuf[PATH_MAX], hash[17] = "-", *end, err[600] = "";
 	bool json = false, recovery = false;
 	int c, threads = 0, r;
-	struct warns w = { 0 };
-	struct modset ms = { 0 };
-	struct modplan p = { 0 };
+	struct warns w = {0};
+	struct modset ms = {0};
+	struct modplan p = {0};
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l': list = optarg; break;
-		case 'c': cmdline = optarg; break;
-		case 'r': recovery = true; break;
-		case 'j': json = true; break;
+		case 'l':
+			list = optarg;
+			break;
+		case 'c':
+			cmdline = optarg;
+			break;
+		case 'r':
+			recovery = true;
+			break;
+		case 'j':
+			json = true;
+			break;
 		case 't':
 			errno = 0;
 			threads = (int)strtol(optarg, &end, 10);
 			if (errno || *end || !*optarg || threads < 0 || threads > 256) {
-				errorf("modules plan", "bad --threads '%s' (want 0..256, 0: one per CPU)", optarg);
+				errorf("modules plan", "bad --threads '%s' (want 0..256, 0: one per CPU)",
+				       optarg);
 				return usage_hint("modules");
 			}
 			break;
@@ -177,7 +186,8 @@ static int plan(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		errorf("modules plan", optind >= argc ? "a module directory is needed" : "one module directory only");
+		errorf("modules plan",
+		       optind >= argc ? "a module directory is needed" : "one module directory only");
 		return usage_hint("modules");
 	}
 	if (!list)
@@ -192,11 +202,12 @@ static int plan(int argc, char **argv)
 		strcat(listbuf, list);
 		list = listbuf;
 	}
-	struct modset_opts mo = { .list = list, .cmdline = cmdline, .warn = collect, .userdata = &w };
+	struct modset_opts mo = {.list = list, .cmdline = cmdline, .warn = collect, .userdata = &w};
 
 	r = modset_read(&ms, argv[optind], &mo);
 	if (r < 0) {
-		snprintf(err, sizeof(err), "cannot read the module set in '%s': %s", argv[optind], strerror(-r));
+		snprintf(err, sizeof(err), "cannot read the module set in '%s': %s", argv[optind],
+			 strerror(-r));
 		errorf("modules plan", "%s", err);
 	} else if ((r = modplan_build(&ms, &p)) < 0 || (r = modplan_warn_absent(&p, &ms)) < 0) {
 		snprintf(err, sizeof(err), "cannot plan: %s", strerror(-r));

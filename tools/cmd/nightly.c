@@ -13,48 +13,51 @@
 
 static void usage(void)
 {
-	printf("usage: oopsfarm nightly PLAN.yaml [--night DATE] [--store FILE] [--init FILE] [--boards K]\n"
-	       "       oopsfarm nightly diff PLAN.yaml [NIGHT] [--against NIGHT | --baseline N] [--fdr Q] [--json]\n"
-	       "       oopsfarm nightly dashboard PLAN.yaml --html FILE [--store FILE]\n\n"
-	       "The first form runs one night of the plan: it resolves the plan's ref in its local git tree,\n"
-	       "builds, boots every setup and stores the night with its date, commit and plan hash, then\n"
-	       "prints what changed since the night before.  Killed, the same command resumes the night.\n"
-	       "  --night DATE    the night's date, YYYY-MM-DD (default today, UTC)\n"
-	       "  --store FILE    results store (default the plan's store:, or build/nightly/<plan>/results.db)\n"
-	       "  --init FILE     static init for the initramfs (default the aarch64 agent)\n"
-	       "  --boards K      boot K boards at once (default the plan's boards)\n\n"
-	       "The second form compares a night (default the newest) with its baseline, per setup and\n"
-	       "variant: new and gone crash titles, rate changes (Fisher's exact test, Benjamini-Hochberg\n"
-	       "over all tests), infra changes apart.\n"
-	       "  --against NIGHT the one baseline night\n"
-	       "  --baseline N    the N finished nights before (default 1), pooled per setup\n"
-	       "  --fdr Q         the false discovery rate (default 0.05)\n"
-	       "  --json          one JSON object for scripts\n\n"
-	       "The third form writes one self-contained HTML page of the plan over time: pass rates per\n"
-	       "setup per night with Wilson intervals, top titles, each title's first and last night, and\n"
-	       "the nights the diff flagged.\n\n"
-	       "Exit: 0 no regression, 1 a regression or a failed build, 2 usage or a bad plan or ref,\n"
-	       "3 infra (store, git, the plan's lock held), 130 interrupted.\n");
+	printf(
+	    "usage: oopsfarm nightly PLAN.yaml [--night DATE] [--store FILE] [--init FILE] [--boards K]\n"
+	    "       oopsfarm nightly diff PLAN.yaml [NIGHT] [--against NIGHT | --baseline N] [--fdr Q] "
+	    "[--json]\n"
+	    "       oopsfarm nightly dashboard PLAN.yaml --html FILE [--store FILE]\n\n"
+	    "The first form runs one night of the plan: it resolves the plan's ref in its local git tree,\n"
+	    "builds, boots every setup and stores the night with its date, commit and plan hash, then\n"
+	    "prints what changed since the night before.  Killed, the same command resumes the night.\n"
+	    "  --night DATE    the night's date, YYYY-MM-DD (default today, UTC)\n"
+	    "  --store FILE    results store (default the plan's store:, or "
+	    "build/nightly/<plan>/results.db)\n"
+	    "  --init FILE     static init for the initramfs (default the aarch64 agent)\n"
+	    "  --boards K      boot K boards at once (default the plan's boards)\n\n"
+	    "The second form compares a night (default the newest) with its baseline, per setup and\n"
+	    "variant: new and gone crash titles, rate changes (Fisher's exact test, Benjamini-Hochberg\n"
+	    "over all tests), infra changes apart.\n"
+	    "  --against NIGHT the one baseline night\n"
+	    "  --baseline N    the N finished nights before (default 1), pooled per setup\n"
+	    "  --fdr Q         the false discovery rate (default 0.05)\n"
+	    "  --json          one JSON object for scripts\n\n"
+	    "The third form writes one self-contained HTML page of the plan over time: pass rates per\n"
+	    "setup per night with Wilson intervals, top titles, each title's first and last night, and\n"
+	    "the nights the diff flagged.\n\n"
+	    "Exit: 0 no regression, 1 a regression or a failed build, 2 usage or a bad plan or ref,\n"
+	    "3 infra (store, git, the plan's lock held), 130 interrupted.\n");
 }
 
 static int cmd_nightly_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "against", required_argument, NULL, 'a' },
-		{ "baseline", required_argument, NULL, 'b' },
-		{ "fdr", required_argument, NULL, 'q' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "store", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct nightly_diff_opts o = { .baseline = 1 };
+	static const struct option opts[] = {{"against", required_argument, NULL, 'a'},
+					     {"baseline", required_argument, NULL, 'b'},
+					     {"fdr", required_argument, NULL, 'q'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"store", required_argument, NULL, 's'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	struct nightly_diff_opts o = {.baseline = 1};
 	char *end;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'a': o.against = optarg; break;
+		case 'a':
+			o.against = optarg;
+			break;
 		case 'b':
 			o.baseline = (int)strtol(optarg, &end, 10);
 			if (*end || o.baseline < 1) {
@@ -69,10 +72,17 @@ static int cmd_nightly_diff(int argc, char **argv)
 				return usage_hint("nightly");
 			}
 			break;
-		case 'j': o.json = true; break;
-		case 's': o.store = optarg; break;
-		case 'h': usage(); return EXIT_OK;
-		default: return usage_hint("nightly");
+		case 'j':
+			o.json = true;
+			break;
+		case 's':
+			o.store = optarg;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			return usage_hint("nightly");
 		}
 	}
 	if (optind >= argc || argc - optind > 2) {
@@ -86,21 +96,26 @@ static int cmd_nightly_diff(int argc, char **argv)
 
 static int cmd_nightly_dashboard(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "html", required_argument, NULL, 'H' },
-		{ "store", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct option opts[] = {{"html", required_argument, NULL, 'H'},
+					     {"store", required_argument, NULL, 's'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
 	const char *html = NULL, *store = NULL;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'H': html = optarg; break;
-		case 's': store = optarg; break;
-		case 'h': usage(); return EXIT_OK;
-		default: return usage_hint("nightly");
+		case 'H':
+			html = optarg;
+			break;
+		case 's':
+			store = optarg;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			return usage_hint("nightly");
 		}
 	}
 	if (optind != argc - 1 || !html) {
@@ -113,14 +128,10 @@ static int cmd_nightly_dashboard(int argc, char **argv)
 int cmd_nightly(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "night", required_argument, NULL, 'n' },
-		{ "store", required_argument, NULL, 's' },
-		{ "init", required_argument, NULL, 'i' },
-		{ "boards", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct nightly_opts o = { .init = "build/aarch64-linux-gnu/oopsfarm-agent" };
+	    {"night", required_argument, NULL, 'n'}, {"store", required_argument, NULL, 's'},
+	    {"init", required_argument, NULL, 'i'},  {"boards", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},	     {0}};
+	struct nightly_opts o = {.init = "build/aarch64-linux-gnu/oopsfarm-agent"};
 	int opt;
 
 	if (argc > 1 && !strcmp(argv[1], "diff"))
@@ -129,9 +140,15 @@ int cmd_nightly(int argc, char **argv)
 		return cmd_nightly_dashboard(argc - 1, argv + 1);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'n': o.night = optarg; break;
-		case 's': o.store = optarg; break;
-		case 'i': o.init = optarg; break;
+		case 'n':
+			o.night = optarg;
+			break;
+		case 's':
+			o.store = optarg;
+			break;
+		case 'i':
+			o.init = optarg;
+			break;
 		case 'k':
 			o.boards = atoi(optarg);
 			if (o.boards < 1 || o.boards > 256) {
@@ -139,8 +156,11 @@ int cmd_nightly(int argc, char **argv)
 				return usage_hint("nightly");
 			}
 			break;
-		case 'h': usage(); return EXIT_OK;
-		default: return usage_hint("nightly");
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			return usage_hint("nightly");
 		}
 	}
 	if (optind != argc - 1) {

@@ -23,7 +23,7 @@ struct parse_ctx {
 	struct out o;
 	const char *file;
 	int count;
-	bool text;	/* print the report text after each row */
+	bool text; /* print the report text after each row */
 };
 
 static void print_report(const struct oops_report *r, void *userdata)
@@ -32,8 +32,8 @@ static void print_report(const struct oops_report *r, void *userdata)
 	struct out *o = &c->o;
 
 	if (c->count == 0)
-		out_text(o, "%-20s %-10s %-9s %10s %10s  %-16s %s\n", "FILE", "KIND", "CORRUPTED", "START", "END",
-			 "HASH", "TITLE");
+		out_text(o, "%-20s %-10s %-9s %10s %10s  %-16s %s\n", "FILE", "KIND", "CORRUPTED", "START",
+			 "END", "HASH", "TITLE");
 	c->count++;
 	out_begin(o);
 	out_u64(o, "version", NULL, 1);
@@ -88,13 +88,11 @@ static void usage(void)
 
 int cmd_parse(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "text", no_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct parse_ctx c = { 0 };
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+					     {"text", no_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	struct parse_ctx c = {0};
 	bool json = false;
 	int opt, ret = EXIT_OK;
 

@@ -59,7 +59,7 @@ static int gpio_action(const struct board_desc *d, enum board_power_action a)
 
 int cmd_power(int argc, char **argv)
 {
-	static const char *const actions[] = { "on", "off", "reset", "status" };
+	static const char *const actions[] = {"on", "off", "reset", "status"};
 	char path[4096], err[1024], line[1024];
 	struct board_desc *d;
 	int a, r;

@@ -35,28 +35,20 @@ static void usage(void)
 int cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "campaign", required_argument, NULL, 'c' },
-		{ "variant", required_argument, NULL, 'v' },
-		{ "setup", required_argument, NULL, 'S' },
-		{ "uid", required_argument, NULL, 'u' },
-		{ "seq", required_argument, NULL, 'n' },
-		{ "target", required_argument, NULL, 't' },
-		{ "infra", required_argument, NULL, 'i' },
-		{ "hang", no_argument, NULL, 'H' },
-		{ "agent", no_argument, NULL, 'A' },
-		{ "build-id", required_argument, NULL, 'B' },
-		{ "stamp", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	    {"store", required_argument, NULL, 's'},	{"campaign", required_argument, NULL, 'c'},
+	    {"variant", required_argument, NULL, 'v'},	{"setup", required_argument, NULL, 'S'},
+	    {"uid", required_argument, NULL, 'u'},	{"seq", required_argument, NULL, 'n'},
+	    {"target", required_argument, NULL, 't'},	{"infra", required_argument, NULL, 'i'},
+	    {"hang", no_argument, NULL, 'H'},		{"agent", no_argument, NULL, 'A'},
+	    {"build-id", required_argument, NULL, 'B'}, {"stamp", required_argument, NULL, 'M'},
+	    {"help", no_argument, NULL, 'h'},		{0}};
 	const char *path = NULL, *campaign = NULL, *variant = NULL, *setup = NULL, *uid = NULL;
 	const char *infra = NULL;
-	struct crash_set x = { 0 };
+	struct crash_set x = {0};
 	struct store *s = NULL;
-	struct store_boot b = { .host_load = -1 };
-	struct boot_facts facts = { 0 };
-	struct boot_decision d = { 0 };
+	struct store_boot b = {.host_load = -1};
+	struct boot_facts facts = {0};
+	struct boot_decision d = {0};
 	struct agent_seen seen;
 	int opt, r, seq = 0;
 	bool hang = false;
@@ -65,20 +57,47 @@ int cmd_record(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 's': path = optarg; break;
-		case 'c': campaign = optarg; break;
-		case 'v': variant = optarg; break;
-		case 'S': setup = optarg; break;
-		case 'u': uid = optarg; break;
-		case 'n': seq = atoi(optarg); break;
-		case 't': x.target = optarg; break;
-		case 'i': infra = optarg; break;
-		case 'H': hang = true; break;
-		case 'A': facts.agent_expected = true; break;
-		case 'B': facts.expect_build_id = optarg; break;
-		case 'M': facts.expect_stamp = optarg; break;
-		case 'h': usage(); return EXIT_OK;
-		default: return usage_hint("record");
+		case 's':
+			path = optarg;
+			break;
+		case 'c':
+			campaign = optarg;
+			break;
+		case 'v':
+			variant = optarg;
+			break;
+		case 'S':
+			setup = optarg;
+			break;
+		case 'u':
+			uid = optarg;
+			break;
+		case 'n':
+			seq = atoi(optarg);
+			break;
+		case 't':
+			x.target = optarg;
+			break;
+		case 'i':
+			infra = optarg;
+			break;
+		case 'H':
+			hang = true;
+			break;
+		case 'A':
+			facts.agent_expected = true;
+			break;
+		case 'B':
+			facts.expect_build_id = optarg;
+			break;
+		case 'M':
+			facts.expect_stamp = optarg;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			return usage_hint("record");
 		}
 	}
 	if (!path || !campaign || !variant || !setup || !uid || optind != argc - 1) {

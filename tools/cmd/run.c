@@ -56,7 +56,8 @@ static int add_variant(struct campaign *c, const char *arg, bool *replaced)
 	for (char *p = strtok_r(patches, ",", &save); p && v->npatches < CAMPAIGN_MAX_PATCHES;
 	     p = strtok_r(NULL, ",", &save)) {
 		if (access(p, R_OK) < 0) {
-			errorf("run", "--variant %s: cannot read patch '%s': %s", v->name, p, strerror(errno));
+			errorf("run", "--variant %s: cannot read patch '%s': %s", v->name, p,
+			       strerror(errno));
 			free(patches);
 			return -ENOENT;
 		}
@@ -79,8 +80,12 @@ static struct campaign *quick_campaign(void)
 	c->boards = 1;
 	campaign_timeouts_default(&c->timeouts);
 	c->setups[0] = (struct campaign_setup){
-		.name = strdup("smp2-wide1000"), .board = strdup("qemu-smmuv3"), .vcpus = 2, .memory_mb = 1024,
-		.extra_nodes = 1000, .cpu = strdup("max,pauth-impdef=on"),
+	    .name = strdup("smp2-wide1000"),
+	    .board = strdup("qemu-smmuv3"),
+	    .vcpus = 2,
+	    .memory_mb = 1024,
+	    .extra_nodes = 1000,
+	    .cpu = strdup("max,pauth-impdef=on"),
 	};
 	c->nsetups = 1;
 	c->variants[0].name = strdup("shipped");
@@ -114,45 +119,49 @@ static void usage(void)
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "init", required_argument, NULL, 'i' },
-		{ "no-agent", no_argument, NULL, 'A' },
-		{ "boots", required_argument, NULL, 'n' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "boards", required_argument, NULL, 'k' },
-		{ "resume", no_argument, NULL, 'r' },
-		{ "until", no_argument, NULL, 'u' },
-		{ "variant", required_argument, NULL, 'V' },
-		{ "kernel-src", required_argument, NULL, 'K' },
-		{ "target", required_argument, NULL, 'T' },
-		{ "name", required_argument, NULL, 'N' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
+					     {"init", required_argument, NULL, 'i'},
+					     {"no-agent", no_argument, NULL, 'A'},
+					     {"boots", required_argument, NULL, 'n'},
+					     {"append", required_argument, NULL, 'a'},
+					     {"boards", required_argument, NULL, 'k'},
+					     {"resume", no_argument, NULL, 'r'},
+					     {"until", no_argument, NULL, 'u'},
+					     {"variant", required_argument, NULL, 'V'},
+					     {"kernel-src", required_argument, NULL, 'K'},
+					     {"target", required_argument, NULL, 'T'},
+					     {"name", required_argument, NULL, 'N'},
+					     {"timeout", required_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
 	const char *store_path = NULL, *init = "build/aarch64-linux-gnu/oopsfarm-agent", *extra = "";
 	const char *kernel_src = NULL, *target = NULL, *name = NULL;
 	const char *variant_args[CAMPAIGN_MAX_VARIANTS], *timeout_args[16];
 	int nvariant_args = 0, ntimeout_args = 0, boards = 0;
 	bool resume = false, until = false, replaced = false, no_agent = false;
-	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = { 0 };
-	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = { 0 };
+	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = {0};
+	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = {0};
 	char dir[512], path[1024], err[512], spath[1024], *kargs = NULL, *cmdline = NULL;
 	const char *recipe;
 	struct campaign *c;
 	struct store *s;
-	struct farm f = { 0 };
-	struct sigaction sact = { .sa_handler = on_signal }, old_int, old_term;
+	struct farm f = {0};
+	struct sigaction sact = {.sa_handler = on_signal}, old_int, old_term;
 	struct rusage ru0, ru1;
 	int opt, r, boots = 0, stored;
 	long cores;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 's': store_path = optarg; break;
-		case 'i': init = optarg; break;
-		case 'A': no_agent = true; break;
+		case 's':
+			store_path = optarg;
+			break;
+		case 'i':
+			init = optarg;
+			break;
+		case 'A':
+			no_agent = true;
+			break;
 		case 'n':
 			boots = atoi(optarg);
 			if (boots < 1) {
@@ -160,7 +169,9 @@ int cmd_run(int argc, char **argv)
 				return usage_hint("run");
 			}
 			break;
-		case 'a': extra = optarg; break;
+		case 'a':
+			extra = optarg;
+			break;
 		case 'k':
 			boards = atoi(optarg);
 			if (boards < 1 || boards > 256) {
@@ -168,8 +179,12 @@ int cmd_run(int argc, char **argv)
 				return usage_hint("run");
 			}
 			break;
-		case 'r': resume = true; break;
-		case 'u': until = true; break;
+		case 'r':
+			resume = true;
+			break;
+		case 'u':
+			until = true;
+			break;
 		case 'V':
 			if (nvariant_args == CAMPAIGN_MAX_VARIANTS) {
 				errorf("run", "more than %d variants", CAMPAIGN_MAX_VARIANTS);
@@ -177,16 +192,25 @@ int cmd_run(int argc, char **argv)
 			}
 			variant_args[nvariant_args++] = optarg;
 			break;
-		case 'K': kernel_src = optarg; break;
-		case 'T': target = optarg; break;
-		case 'N': name = optarg; break;
+		case 'K':
+			kernel_src = optarg;
+			break;
+		case 'T':
+			target = optarg;
+			break;
+		case 'N':
+			name = optarg;
+			break;
 		case 't':
 			if (ntimeout_args == 16)
 				return usage_hint("run");
 			timeout_args[ntimeout_args++] = optarg;
 			break;
-		case 'h': usage(); return EXIT_OK;
-		default: return usage_hint("run");
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			return usage_hint("run");
 		}
 	}
 	if (optind < argc - 1) {
@@ -208,7 +232,8 @@ int cmd_run(int argc, char **argv)
 		r = add_variant(c, variant_args[k], &replaced);
 		if (r < 0) {
 			if (r != -ENOENT)
-				errorf("run", "--variant '%s': a plain NAME[=PATCH[,PATCH]] is needed", variant_args[k]);
+				errorf("run", "--variant '%s': a plain NAME[=PATCH[,PATCH]] is needed",
+				       variant_args[k]);
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
@@ -221,8 +246,10 @@ int cmd_run(int argc, char **argv)
 	}
 	for (int k = 0; k < ntimeout_args; k++)
 		if (campaign_timeout_set(&c->timeouts, timeout_args[k]) < 0) {
-			errorf("run", "--timeout '%s': PHASE=SECONDS is needed, PHASE one of start, kernel,"
-			       " agent_begin, agent_end, settle, idle", timeout_args[k]);
+			errorf("run",
+			       "--timeout '%s': PHASE=SECONDS is needed, PHASE one of start, kernel,"
+			       " agent_begin, agent_end, settle, idle",
+			       timeout_args[k]);
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
@@ -236,7 +263,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (name) {
 		if (!campaign_name_valid(name)) {
-			errorf("run", "--name '%s': the name may hold only letters, digits, '.', '_' and '-'", name);
+			errorf("run", "--name '%s': the name may hold only letters, digits, '.', '_' and '-'",
+			       name);
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
@@ -255,10 +283,13 @@ int cmd_run(int argc, char **argv)
 		}
 		if (replaced) {
 			/* the rule names variants by name: find them again */
-			c->until.control_idx = c->until.control ? campaign_variant_index(c, c->until.control) : -1;
+			c->until.control_idx =
+			    c->until.control ? campaign_variant_index(c, c->until.control) : -1;
 			c->until.treatment_idx = campaign_variant_index(c, c->until.treatment);
-			if (c->until.treatment_idx < 0 || (c->until.test == SEQ_COMPARE && c->until.control_idx < 0)) {
-				errorf("run", "--until: the rule's variants are not among the --variant ones");
+			if (c->until.treatment_idx < 0 ||
+			    (c->until.test == SEQ_COMPARE && c->until.control_idx < 0)) {
+				errorf("run",
+				       "--until: the rule's variants are not among the --variant ones");
 				campaign_free(c);
 				return EXIT_USAGE;
 			}
@@ -272,8 +303,8 @@ int cmd_run(int argc, char **argv)
 	for (int i = 0; i < c->nsetups; i++) {
 		sa[i].kind = board_kind_find(c->setups[i].board);
 		if (!sa[i].kind || !sa[i].kind->ops) {
-			errorf("run", "setup '%s': board '%s' has no local backend (known: %s)", c->setups[i].name,
-			       c->setups[i].board, board_kind_names());
+			errorf("run", "setup '%s': board '%s' has no local backend (known: %s)",
+			       c->setups[i].name, c->setups[i].board, board_kind_names());
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
@@ -284,7 +315,8 @@ int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		if (i > 0 && sa[i].kind->recipe != sa[0].kind->recipe) {
-			errorf("run", "setups '%s' and '%s' boot kernels from different recipes: one run builds one",
+			errorf("run",
+			       "setups '%s' and '%s' boot kernels from different recipes: one run builds one",
 			       c->setups[0].name, c->setups[i].name);
 			campaign_free(c);
 			return EXIT_USAGE;
@@ -292,7 +324,8 @@ int cmd_run(int argc, char **argv)
 	}
 	recipe = sa[0].kind->recipe;
 	if (recipe && access(init, R_OK) < 0) {
-		errorf("run", "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
+		errorf("run",
+		       "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
 		       init, strerror(errno));
 		campaign_free(c);
 		return EXIT_INFRA;
@@ -301,9 +334,11 @@ int cmd_run(int argc, char **argv)
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	for (int i = 0; i < c->nsetups; i++)
 		if ((long)c->boards * c->setups[i].vcpus > cores)
-			fprintf(stderr, "oopsfarm run: warning: %d boards x %d vCPUs (setup '%s') exceed the host's %ld"
-				" cores: oversubscribed vCPUs hide races; each boot records the host's load\n",
-				c->boards, c->setups[i].vcpus, c->setups[i].name, cores);
+			fprintf(
+			    stderr,
+			    "oopsfarm run: warning: %d boards x %d vCPUs (setup '%s') exceed the host's %ld"
+			    " cores: oversubscribed vCPUs hide races; each boot records the host's load\n",
+			    c->boards, c->setups[i].vcpus, c->setups[i].name, cores);
 	snprintf(dir, sizeof(dir), "build/run/%s", c->name);
 	snprintf(path, sizeof(path), "%s/logs", dir);
 	if (file_mkdir_p(path) < 0) {
@@ -335,16 +370,18 @@ int cmd_run(int argc, char **argv)
 			return EXIT_INFRA;
 		}
 		if (stored > 0 && !resume) {
-			errorf("run", "campaign '%s' already has %d boots in '%s': --resume continues it,"
-			       " --store or --name starts another", c->name, stored, store_path);
+			errorf("run",
+			       "campaign '%s' already has %d boots in '%s': --resume continues it,"
+			       " --store or --name starts another",
+			       c->name, stored, store_path);
 			free(stored_target);
 			store_close(s);
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
 		if (known && strcmp(stored_target, c->target ? c->target : "")) {
-			errorf("run", "campaign '%s' in '%s' is about '%s', not '%s': --name starts another", c->name,
-			       store_path, stored_target, c->target ? c->target : "(any crash)");
+			errorf("run", "campaign '%s' in '%s' is about '%s', not '%s': --name starts another",
+			       c->name, store_path, stored_target, c->target ? c->target : "(any crash)");
 			free(stored_target);
 			store_close(s);
 			campaign_free(c);
@@ -365,7 +402,8 @@ int cmd_run(int argc, char **argv)
 	for (int v = 0; v < c->nvariants; v++) {
 		if (recipe) {
 			fprintf(stderr, "oopsfarm run: building variant '%s'\n", c->variants[v].name);
-			if (artifacts_variant(recipe, &c->variants[v], init, dir, &va[v].a, err, sizeof(err)) < 0) {
+			if (artifacts_variant(recipe, &c->variants[v], init, dir, &va[v].a, err,
+					      sizeof(err)) < 0) {
 				errorf("run", "%s", err);
 				goto infra;
 			}
@@ -377,7 +415,8 @@ int cmd_run(int argc, char **argv)
 	for (int i = 0; i < c->nsetups; i++) {
 		struct campaign_setup *st = &c->setups[i];
 
-		if (recipe && artifacts_setup_dtb(recipe, st, dir, false, sa[i].dtb, sizeof(sa[i].dtb), err, sizeof(err)) < 0) {
+		if (recipe && artifacts_setup_dtb(recipe, st, dir, false, sa[i].dtb, sizeof(sa[i].dtb), err,
+						  sizeof(err)) < 0) {
 			errorf("run", "%s", err);
 			goto infra;
 		}
@@ -417,19 +456,24 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &old_term, NULL);
 	fprintf(stderr, "\n");
 	{
-		double own = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
-			     (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
+		double own = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) +
+			     (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
+			     (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+			     (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
 
 		if (f.started_now > 0)
-			fprintf(stderr, "oopsfarm run: %d boots in %.0f s; orchestrator %.2f CPU-s (%.2f%% of the"
-				" boards' %.1f CPU-s)\n", f.started_now, board_now() - f.t0, own,
+			fprintf(stderr,
+				"oopsfarm run: %d boots in %.0f s; orchestrator %.2f CPU-s (%.2f%% of the"
+				" boards' %.1f CPU-s)\n",
+				f.started_now, board_now() - f.t0, own,
 				f.boards_cpu > 0 ? 100 * own / f.boards_cpu : 0, f.boards_cpu);
 	}
 	farm_release(&f);
 	free(cmdline);
 	free(kargs);
 	if (r == -EINTR) {
-		fprintf(stderr, "oopsfarm run: interrupted: every finished boot is stored; `oopsfarm run --resume` continues\n");
+		fprintf(stderr, "oopsfarm run: interrupted: every finished boot is stored; `oopsfarm run "
+				"--resume` continues\n");
 		store_close(s);
 		campaign_free(c);
 		return 128 + SIGINT;
@@ -439,7 +483,7 @@ int cmd_run(int argc, char **argv)
 		campaign_free(c);
 		return EXIT_INFRA;
 	}
-	r = report_print(&(struct report_opts){ .store = store_path, .campaign = c->name });
+	r = report_print(&(struct report_opts){.store = store_path, .campaign = c->name});
 	campaign_free(c);
 	return r;
 store_failed:

@@ -112,10 +112,10 @@ static void read_line_file(const char *dir, const char *name, char *out, size_t 
 	fclose(f);
 }
 
-int artifacts_variant(const char *recipe, const struct campaign_variant *v, const char *init,
-		      const char *dir, struct variant_artifacts *ret, char *err, size_t errsize)
+int artifacts_variant(const char *recipe, const struct campaign_variant *v, const char *init, const char *dir,
+		      struct variant_artifacts *ret, char *err, size_t errsize)
 {
-	const char *bargv[CAMPAIGN_MAX_PATCHES + 2], *set[2] = { "KERNEL_SRC", NULL };
+	const char *bargv[CAMPAIGN_MAX_PATCHES + 2], *set[2] = {"KERNEL_SRC", NULL};
 	char last[1024], *script = NULL, *ksrc = NULL;
 	int k = 0, r;
 
@@ -148,12 +148,12 @@ int artifacts_variant(const char *recipe, const struct campaign_variant *v, cons
 	read_line_file(ret->kdir, "stamp", ret->stamp, sizeof(ret->stamp));
 	read_line_file(ret->kdir, "VERSION", ret->version, sizeof(ret->version));
 	for (int p = 0; p < v->npatches; p++)
-		snprintf(ret->patches + strlen(ret->patches), sizeof(ret->patches) - strlen(ret->patches), "%s%s",
-			 p ? " " : "", v->patches[p]);
+		snprintf(ret->patches + strlen(ret->patches), sizeof(ret->patches) - strlen(ret->patches),
+			 "%s%s", p ? " " : "", v->patches[p]);
 	snprintf(ret->initrd, sizeof(ret->initrd), "%s/%s.cpio", dir, v->name);
 	{
 		char mk[1100];
-		const char *margv[] = { mk, ret->initrd, init, ret->kdir, NULL };
+		const char *margv[] = {mk, ret->initrd, init, ret->kdir, NULL};
 
 		snprintf(mk, sizeof(mk), "%s/mkinitramfs.sh", recipe);
 		if (artifacts_run(margv, NULL, last, sizeof(last)) < 0) {
@@ -168,7 +168,7 @@ int artifacts_setup_dtb(const char *recipe, const struct campaign_setup *s, cons
 			char *ret_dtb, size_t size, char *err, size_t errsize)
 {
 	char n[16], smp[16], mem[16], last[1024], script[1100];
-	const char *wargv[] = { script, ret_dtb, n, smp, mem, NULL };
+	const char *wargv[] = {script, ret_dtb, n, smp, mem, NULL};
 
 	ret_dtb[0] = '\0';
 	if (s->extra_nodes <= 0 && !always)

@@ -18,13 +18,13 @@
 #include "util/file.h"
 
 struct variant_artifacts {
-	char kdir[1024];	/* build-kernel.sh's output: Image, modules, build-id, VERSION */
-	char image[1100];	/* kdir/Image */
+	char kdir[1024];  /* build-kernel.sh's output: Image, modules, build-id, VERSION */
+	char image[1100]; /* kdir/Image */
 	char initrd[1024];
-	char build_id[128];	/* vmlinux's GNU build-id, "" when unknown */
-	char stamp[64];		/* the banner's variant stamp (after '#'), "" when unknown */
-	char version[256];	/* the exact source version */
-	char patches[2048];	/* the variant's patches, space-separated */
+	char build_id[128]; /* vmlinux's GNU build-id, "" when unknown */
+	char stamp[64];	    /* the banner's variant stamp (after '#'), "" when unknown */
+	char version[256];  /* the exact source version */
+	char patches[2048]; /* the variant's patches, space-separated */
 };
 
 /*

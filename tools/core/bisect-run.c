@@ -20,19 +20,19 @@
 #include "util/clock.h"
 #include "util/file.h"
 
-#define SHA_MAX 64
+#define SHA_MAX		   64
 #define MAX_INFRA_IN_A_ROW 3
 
 struct run {
 	const struct bisect_run_opts *o;
-	char (*sha)[SHA_MAX];	/* [n + 1]: 0 good, n bad */
+	char (*sha)[SHA_MAX]; /* [n + 1]: 0 good, n bad */
 	int n;
 	struct bisect *b;
 	struct store *s;
 	int64_t id;
 	int seq;		/* the next event's */
 	int boots, builds;	/* events so far (infra boots counted: they cost) */
-	double boot_s, build_s;	/* their wall time: the measured build cost */
+	double boot_s, build_s; /* their wall time: the measured build cost */
 	int checked_out;	/* the commit built in the tree now; -1 none */
 	int *boots_at;		/* [n + 1] boots stored per commit (infra too): OOPSFARM_BOOT */
 	/* the last step planned and how far it went (resume finishes it) */
@@ -46,7 +46,7 @@ struct run {
 static int spawn(char *const argv[], const char *cmd, const char *dir, const char *sha, int seq, int out_fd,
 		 char **ret_out)
 {
-	int pfd[2] = { -1, -1 }, status;
+	int pfd[2] = {-1, -1}, status;
 	pid_t pid;
 
 	if (out_fd < 0 && pipe(pfd) < 0)
@@ -103,9 +103,10 @@ static int spawn(char *const argv[], const char *cmd, const char *dir, const cha
 }
 
 /* git -C tree ARGS... into *ret_out (malloc'd, trailing newline cut); the exit status or -errno. */
-static int git(const char *tree, char **ret_out, const char *a1, const char *a2, const char *a3, const char *a4)
+static int git(const char *tree, char **ret_out, const char *a1, const char *a2, const char *a3,
+	       const char *a4)
 {
-	char *argv[] = { "git", "-C", (char *)tree, (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL };
+	char *argv[] = {"git", "-C", (char *)tree, (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL};
 	char *out = NULL;
 	int r = spawn(argv, NULL, NULL, NULL, 0, -1, &out);
 
@@ -208,7 +209,8 @@ static void replay(const struct bisect_event *e, void *userdata)
 		r->build_s += e->wall_ms / 1000.0;
 	else
 		r->boot_s += e->wall_ms / 1000.0;
-	if (e->commit == r->plan_commit && (e->kind == BEV_PASS || e->kind == BEV_OTHER || e->kind == BEV_TARGET)) {
+	if (e->commit == r->plan_commit &&
+	    (e->kind == BEV_PASS || e->kind == BEV_OTHER || e->kind == BEV_TARGET)) {
 		r->plan_done++;
 		r->plan_hit |= e->kind == BEV_TARGET;
 	}
@@ -247,8 +249,14 @@ static int record(struct run *r, int commit, enum bisect_event_kind k, const cha
 		  double t0)
 {
 	struct bisect_event e = {
-		.seq = r->seq, .commit = commit, .sha = r->sha[commit], .kind = k, .title = title,
-		.log_path = log, .wall_ms = (int64_t)((clock_now() - t0) * 1000), .plan_boots = r->plan_boots,
+	    .seq = r->seq,
+	    .commit = commit,
+	    .sha = r->sha[commit],
+	    .kind = k,
+	    .title = title,
+	    .log_path = log,
+	    .wall_ms = (int64_t)((clock_now() - t0) * 1000),
+	    .plan_boots = r->plan_boots,
 	};
 
 	if (k == BEV_BUILT || k == BEV_BUILD_FAILED)
@@ -314,7 +322,7 @@ static int boot(struct run *r, int commit)
 	for (int tries = 0;; tries++) {
 		char path[4200], *buf;
 		double t0 = clock_now();
-		struct crash_set cs = { .target = r->o->target };
+		struct crash_set cs = {.target = r->o->target};
 		enum bisect_event_kind k;
 		const char *title = NULL;
 		size_t len;
@@ -348,13 +356,13 @@ static int boot(struct run *r, int commit)
 			return -EIO;
 		r->boots_at[commit]++;
 		r->boots++;
-		fprintf(stderr, "  boot %.12s: %s%s%s%s\n", r->sha[commit], bisect_event_name(k), title ? " '" : "",
-			title ? title : "", title ? "'" : "");
+		fprintf(stderr, "  boot %.12s: %s%s%s%s\n", r->sha[commit], bisect_event_name(k),
+			title ? " '" : "", title ? title : "", title ? "'" : "");
 		if (k != BEV_INFRA)
 			return k;
 		if (tries + 1 >= MAX_INFRA_IN_A_ROW) {
-			err("the boot command failed %d times in a row at %.12s (exit %d): see '%s'", tries + 1,
-			    r->sha[commit], st, path);
+			err("the boot command failed %d times in a row at %.12s (exit %d): see '%s'",
+			    tries + 1, r->sha[commit], st, path);
 			return -EIO;
 		}
 	}
@@ -391,10 +399,12 @@ static void print_result(const struct run *r, bool decided)
 		}
 	}
 	if (r->o->json) {
-		printf("{\"version\":1,\"decided\":%s,\"confidence\":%g,\"first_bad\":\"%s\",\"range_lo\":\"%s\","
-		       "\"probability\":%.6f,\"boots\":%d,\"builds\":%d,\"commits\":%d,\"rate_mean\":%.4f,\"top\":[",
-		       decided ? "true" : "false", r->o->confidence, r->sha[hi], r->sha[lo], mass, r->boots, r->builds,
-		       r->n, bisect_rate_mean(r->b));
+		printf("{\"version\":1,\"decided\":%s,\"confidence\":%g,\"first_bad\":\"%s\",\"range_lo\":\"%"
+		       "s\","
+		       "\"probability\":%.6f,\"boots\":%d,\"builds\":%d,\"commits\":%d,\"rate_mean\":%.4f,"
+		       "\"top\":[",
+		       decided ? "true" : "false", r->o->confidence, r->sha[hi], r->sha[lo], mass, r->boots,
+		       r->builds, r->n, bisect_rate_mean(r->b));
 		for (int i = 0; i < ntop; i++)
 			printf("%s{\"commit\":\"%s\",\"probability\":%.6f}", i ? "," : "", r->sha[top[i]],
 			       bisect_prob(r->b, top[i]));
@@ -405,20 +415,21 @@ static void print_result(const struct run *r, bool decided)
 	if (decided && hi - lo == 1)
 		printf("first bad commit: %s %s (probability %.4f)\n", r->sha[hi], subj, mass);
 	else if (decided)
-		printf("first bad commit in %.12s..%.12s (the commits before %.12s do not build), probability %.4f\n",
+		printf("first bad commit in %.12s..%.12s (the commits before %.12s do not build), "
+		       "probability %.4f\n",
 		       r->sha[lo], r->sha[hi], r->sha[hi], mass);
 	else
-		printf("undecided: the most likely range %.12s..%.12s holds %.4f, below %g\n", r->sha[lo], r->sha[hi],
-		       mass, r->o->confidence);
-	printf("%d boots, %d builds over %d commits; crash rate after the culprit about %.3f\n", r->boots, r->builds,
-	       r->n, bisect_rate_mean(r->b));
+		printf("undecided: the most likely range %.12s..%.12s holds %.4f, below %g\n", r->sha[lo],
+		       r->sha[hi], mass, r->o->confidence);
+	printf("%d boots, %d builds over %d commits; crash rate after the culprit about %.3f\n", r->boots,
+	       r->builds, r->n, bisect_rate_mean(r->b));
 	printf("top commits:\n");
 	for (int i = 0; i < ntop; i++) {
 		const struct bisect_commit *c = bisect_commit(r->b, top[i]);
 
 		subject(r, top[i], subj, sizeof(subj));
-		printf("  %.6f  %.12s  %u/%u boots showed the target%s  %s\n", bisect_prob(r->b, top[i]), r->sha[top[i]],
-		       c->crashes, c->boots, c->skipped ? ", does not build" : "", subj);
+		printf("  %.6f  %.12s  %u/%u boots showed the target%s  %s\n", bisect_prob(r->b, top[i]),
+		       r->sha[top[i]], c->crashes, c->boots, c->skipped ? ", does not build" : "", subj);
 	}
 }
 
@@ -449,7 +460,8 @@ static int check_ends(struct run *r)
 	}
 	while (!bad->crashes) {
 		if (bad->boots >= (unsigned)o->end_boots) {
-			err("the bad end %.12s did not show '%s' in %u boots", r->sha[r->n], o->target, bad->boots);
+			err("the bad end %.12s did not show '%s' in %u boots", r->sha[r->n], o->target,
+			    bad->boots);
 			return BISECT_NO_REPRO;
 		}
 		if ((k = build(r, r->n)) <= 0) {
@@ -476,8 +488,9 @@ static bool over_budget(const struct run *r)
 
 int bisect_run(const struct bisect_run_opts *o)
 {
-	struct run r = { .o = o, .checked_out = -1, .plan_commit = -1 };
-	struct bisect_costs co = { .build = o->build_cost, .max_batch = 256, .rate_crashes = BISECT_RATE_CRASHES };
+	struct run r = {.o = o, .checked_out = -1, .plan_commit = -1};
+	struct bisect_costs co = {
+	    .build = o->build_cost, .max_batch = 256, .rate_crashes = BISECT_RATE_CRASHES};
 	struct bisect_prior pr;
 	char other[512];
 	int ret, k;
@@ -510,7 +523,8 @@ int bisect_run(const struct bisect_run_opts *o)
 		ret = BISECT_BAD_INPUT;
 		goto out;
 	}
-	if (k < 0 || (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n, &r.id) < 0)) {
+	if (k < 0 ||
+	    (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n, &r.id) < 0)) {
 		err("cannot read or write store '%s'", o->store_path);
 		ret = BISECT_INFRA;
 		goto out;
@@ -525,8 +539,8 @@ int bisect_run(const struct bisect_run_opts *o)
 		ret = BISECT_INFRA;
 		goto out;
 	}
-	fprintf(stderr, "bisect %.12s..%.12s: %d commits, target '%s'%s\n", r.sha[0], r.sha[r.n], r.n, o->target,
-		r.seq ? " (resumed)" : "");
+	fprintf(stderr, "bisect %.12s..%.12s: %d commits, target '%s'%s\n", r.sha[0], r.sha[r.n], r.n,
+		o->target, r.seq ? " (resumed)" : "");
 	if (r.seq)
 		fprintf(stderr, "  %d boots and %d builds stored before\n", r.boots, r.builds);
 	ret = check_ends(&r);
@@ -544,8 +558,9 @@ int bisect_run(const struct bisect_run_opts *o)
 		} else {
 			/* the build cost in boots: given, or measured (mean build / mean boot wall time) */
 			co.build = o->build_cost >= 0 ? o->build_cost
-				   : r.builds && r.boots && r.boot_s > 0 ? (r.build_s / r.builds) / (r.boot_s / r.boots)
-									  : 0;
+				   : r.builds && r.boots && r.boot_s > 0
+				       ? (r.build_s / r.builds) / (r.boot_s / r.boots)
+				       : 0;
 			if (bisect_choose(r.b, &co, &st) < 0)
 				break;
 			r.plan_boots = st.boots;

@@ -29,26 +29,27 @@
 
 struct bisect_run_opts {
 	const char *tree, *good, *bad, *target;
-	const char *build_cmd;		/* NULL: none (the boot command builds) */
+	const char *build_cmd; /* NULL: none (the boot command builds) */
 	const char *boot_cmd;
 	const char *store_path;
-	const char *log_dir;		/* NULL: <store>.logs */
-	double confidence;		/* 0.95 */
-	double build_cost;		/* boots per build, for the step rule; < 0: measured
-					 * (mean build wall time / mean boot wall time) */
-	int max_boots;			/* 0: no cap */
-	int end_boots;			/* the bad end's budget to show the target */
-	int good_boots;			/* boots of the good end (0: vouched) */
+	const char *log_dir; /* NULL: <store>.logs */
+	double confidence;   /* 0.95 */
+	double build_cost;   /* boots per build, for the step rule; < 0: measured
+			      * (mean build wall time / mean boot wall time) */
+	int max_boots;	     /* 0: no cap */
+	int end_boots;	     /* the bad end's budget to show the target */
+	int good_boots;	     /* boots of the good end (0: vouched) */
 	bool resume;
 	bool json;
 };
 
 /* Exit statuses of bisect_run (also the command's). */
 enum {
-	BISECT_DONE = 0,	/* an answer, or the budget spent: the posterior is printed */
-	BISECT_NO_REPRO = 1,	/* the bad end never showed the target, or the good end did */
-	BISECT_BAD_INPUT = 2,	/* ends swapped or unrelated, a store of another bisect, ends that do not build */
-	BISECT_INFRA = 3,	/* git, the store or the boot command failed */
+	BISECT_DONE = 0,     /* an answer, or the budget spent: the posterior is printed */
+	BISECT_NO_REPRO = 1, /* the bad end never showed the target, or the good end did */
+	BISECT_BAD_INPUT =
+	    2,		  /* ends swapped or unrelated, a store of another bisect, ends that do not build */
+	BISECT_INFRA = 3, /* git, the store or the boot command failed */
 };
 
 /* Runs (or resumes) the bisect; prints progress on stderr and the result on stdout. */

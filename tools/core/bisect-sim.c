@@ -13,10 +13,10 @@
 #include "core/bisect-sim.h"
 
 static const char *const rule_names[NRULES] = {
-	[RULE_OOPSFARM] = "oopsfarm",
-	[RULE_GIT_RETRY] = "git-retry",
-	[RULE_SYZKALLER] = "syzkaller",
-	[RULE_ENTROPY_GREEDY] = "entropy-greedy",
+    [RULE_OOPSFARM] = "oopsfarm",
+    [RULE_GIT_RETRY] = "git-retry",
+    [RULE_SYZKALLER] = "syzkaller",
+    [RULE_ENTROPY_GREEDY] = "entropy-greedy",
 };
 
 const char *bisect_rule_name(enum bisect_rule r)
@@ -68,9 +68,9 @@ enum outcome { OUT_PASS, OUT_TARGET, OUT_OTHER, OUT_INFRA };
 struct trial {
 	const struct bisect_sim_params *p;
 	int culprit;
-	bool *nobuild;		/* [n + 1] */
-	char *built;		/* [n + 1] this rule's builds: 0 not tried, 1 built, 2 failed */
-	uint64_t rng;		/* the boots */
+	bool *nobuild; /* [n + 1] */
+	char *built;   /* [n + 1] this rule's builds: 0 not tried, 1 built, 2 failed */
+	uint64_t rng;  /* the boots */
 	long boots, builds;
 };
 
@@ -155,7 +155,8 @@ static int run_bayes(struct trial *t, enum bisect_rule r)
 {
 	const struct bisect_sim_params *p = t->p;
 	struct bisect_prior pr;
-	struct bisect_costs co = { .build = p->build_cost, .max_batch = 256, .rate_crashes = BISECT_RATE_CRASHES };
+	struct bisect_costs co = {
+	    .build = p->build_cost, .max_batch = 256, .rate_crashes = BISECT_RATE_CRASHES};
 	struct bisect *b;
 	int lo, hi, seen = 0, ret;
 
@@ -224,11 +225,12 @@ static double p90(double *v, int n)
 	return v[(int)ceil(0.9 * n) - 1];
 }
 
-int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n, struct bisect_sim_result *ret)
+int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
+		   struct bisect_sim_result *ret)
 {
-	struct trial t = { .p = p };
+	struct trial t = {.p = p};
 	double *boots, *builds, *cost;
-	struct bisect_sim_result res = { .rule = r, .trials = p->trials };
+	struct bisect_sim_result res = {.rule = r, .trials = p->trials};
 	int err = 0;
 
 	if (p->commits < 1 || !(p->rate > 0 && p->rate <= 1) || p->trials < 1 || (unsigned)r >= NRULES ||
@@ -257,7 +259,8 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 		memset(t.built, 0, p->commits + 1);
 		t.rng = rng_next(&h);
 		t.boots = t.builds = 0;
-		right = r == RULE_OOPSFARM || r == RULE_ENTROPY_GREEDY ? run_bayes(&t, r) : run_fixed(&t, r, n);
+		right =
+		    r == RULE_OOPSFARM || r == RULE_ENTROPY_GREEDY ? run_bayes(&t, r) : run_fixed(&t, r, n);
 		if (right < 0) {
 			err = right;
 			goto out;
@@ -351,7 +354,8 @@ static double binom_tail(int k, int n, double q)
 	if (q >= 1)
 		return 1;
 	for (int i = k; i <= n; i++)
-		s += exp(lgamma(n + 1) - lgamma(i + 1) - lgamma(n - i + 1) + i * log(q) + (n - i) * log1p(-q));
+		s +=
+		    exp(lgamma(n + 1) - lgamma(i + 1) - lgamma(n - i + 1) + i * log(q) + (n - i) * log1p(-q));
 	return s;
 }
 

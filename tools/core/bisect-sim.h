@@ -36,13 +36,7 @@
 
 #include <stdint.h>
 
-enum bisect_rule {
-	RULE_OOPSFARM,
-	RULE_GIT_RETRY,
-	RULE_SYZKALLER,
-	RULE_ENTROPY_GREEDY,
-	NRULES
-};
+enum bisect_rule { RULE_OOPSFARM, RULE_GIT_RETRY, RULE_SYZKALLER, RULE_ENTROPY_GREEDY, NRULES };
 
 /* "oopsfarm", "git-retry", ...; NULL out of range */
 const char *bisect_rule_name(enum bisect_rule r);
@@ -50,19 +44,19 @@ const char *bisect_rule_name(enum bisect_rule r);
 int bisect_rule_find(const char *name);
 
 struct bisect_sim_params {
-	int commits;		/* n >= 1 */
-	double rate;		/* target crash rate at and after the culprit, (0, 1] */
-	double build_cost;	/* one build, in boots */
-	double build_fail;	/* fraction of commits 1..n-1 that do not build */
-	double infra;		/* fraction of boots lost to infra */
-	double other;		/* fraction of boots showing another title */
-	double confidence;	/* the Bayesian rules stop here */
+	int commits;	   /* n >= 1 */
+	double rate;	   /* target crash rate at and after the culprit, (0, 1] */
+	double build_cost; /* one build, in boots */
+	double build_fail; /* fraction of commits 1..n-1 that do not build */
+	double infra;	   /* fraction of boots lost to infra */
+	double other;	   /* fraction of boots showing another title */
+	double confidence; /* the Bayesian rules stop here */
 	int trials;
 	uint64_t seed;
-	int end_budget;		/* the Bayesian rules' bad-end check: boots before giving up */
-	int end_crashes;	/* ... and target crashes it must show (BISECT_END_CRASHES) */
-	long max_boots;		/* per trial; the rule's answer so far when reached */
-	double prior_a, prior_b;	/* the Bayesian rules' Beta prior on the rate */
+	int end_budget;		 /* the Bayesian rules' bad-end check: boots before giving up */
+	int end_crashes;	 /* ... and target crashes it must show (BISECT_END_CRASHES) */
+	long max_boots;		 /* per trial; the rule's answer so far when reached */
+	double prior_a, prior_b; /* the Bayesian rules' Beta prior on the rate */
 };
 
 /* 1,000 commits, rate 0.129, confidence 0.95, 1000 trials, seed 1, no builds cost,
@@ -71,21 +65,22 @@ void bisect_sim_params_default(struct bisect_sim_params *p);
 
 struct bisect_sim_result {
 	enum bisect_rule rule;
-	int n;			/* boots per commit of a fixed rule; 0 for the Bayesian ones */
+	int n; /* boots per commit of a fixed rule; 0 for the Bayesian ones */
 	int trials, right;
-	double accuracy;	/* right / trials */
-	double accuracy_lo;	/* its one-sided 95% lower bound (Clopper-Pearson) */
-	double accuracy_hi;	/* its one-sided 95% upper bound */
+	double accuracy;    /* right / trials */
+	double accuracy_lo; /* its one-sided 95% lower bound (Clopper-Pearson) */
+	double accuracy_hi; /* its one-sided 95% upper bound */
 	double mean_boots, p90_boots;
 	double mean_builds, p90_builds;
-	double mean_cost, p90_cost;	/* boots + build_cost x builds */
+	double mean_cost, p90_cost; /* boots + build_cost x builds */
 };
 
 /*
  * Runs the trials of rule r (n: boots per commit of a fixed rule, ignored by
  * the others) into *ret.  Returns 0, -EINVAL (bad parameters) or -ENOMEM.
  */
-int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n, struct bisect_sim_result *ret);
+int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
+		   struct bisect_sim_result *ret);
 
 /*
  * The smallest n (1..max_n) with which the fixed rule r meets the

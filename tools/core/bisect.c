@@ -11,22 +11,22 @@
 #include "core/bisect.h"
 
 struct segment {
-	int lo, hi;		/* commits lo+1..hi */
-	bool booted_end;	/* hi has boots (false: the open tail before any boot of n) */
-	int nskipped;		/* commits lo+1..hi-1 known not to build */
-	double mass;		/* posterior, normalised */
-	double rate;		/* E[p | k in this segment] */
+	int lo, hi;	 /* commits lo+1..hi */
+	bool booted_end; /* hi has boots (false: the open tail before any boot of n) */
+	int nskipped;	 /* commits lo+1..hi-1 known not to build */
+	double mass;	 /* posterior, normalised */
+	double rate;	 /* E[p | k in this segment] */
 };
 
 struct bisect {
 	int n;
 	struct bisect_prior pr;
-	struct bisect_commit *c;	/* [n + 1] */
-	int *booted;			/* commits 1..n with boots, ascending */
+	struct bisect_commit *c; /* [n + 1] */
+	int *booted;		 /* commits 1..n with boots, ascending */
 	int nbooted;
-	int *skipped;			/* commits known not to build, ascending */
+	int *skipped; /* commits known not to build, ascending */
 	int nskipped;
-	struct segment *seg;		/* [nbooted + 1] */
+	struct segment *seg; /* [nbooted + 1] */
 	int nseg;
 	double entropy;
 };
@@ -319,10 +319,11 @@ static void consider(const struct bisect *b, const struct bisect_costs *co, cons
 	for (int m = 1;; m = m * 2 > co->max_batch && m < co->max_batch ? co->max_batch : m * 2) {
 		double q1 = exp(m * l1), q2 = exp(m * l2);
 		double pnc = c->A * q1 + (1 - c->A) * q2;
-		double h = pnc * entropy_after(c, Ptot, q1, q2) +
-			   (1 - pnc) * entropy_after(c, Ptot, 1 - q1, 1 - q2);
+		double h =
+		    pnc * entropy_after(c, Ptot, q1, q2) + (1 - pnc) * entropy_after(c, Ptot, 1 - q1, 1 - q2);
 		double gain = b->entropy - h;
-		double cost = c->A * batch_boots(c->rate, q1, m) + (1 - c->A) * batch_boots(eps, q2, m) + build;
+		double cost =
+		    c->A * batch_boots(c->rate, q1, m) + (1 - c->A) * batch_boots(eps, q2, m) + build;
 		double score = gain / cost;
 
 		if (gain > 1e-12 && score > *best_score) {
@@ -386,9 +387,10 @@ static bool rate_step(const struct bisect *b, const struct bisect_costs *co, str
 
 int bisect_choose(const struct bisect *b, const struct bisect_costs *co, struct bisect_step *ret)
 {
-	static const double quantiles[] = { 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98 };
-	static const double fractions[] = { 0.25, 0.5, 0.75 };
-	struct bisect_step best = { .commit = -1 };
+	static const double quantiles[] = {0.02, 0.05, 0.1, 0.2, 0.3,  0.4, 0.5,
+					   0.6,	 0.7,  0.8, 0.9, 0.95, 0.98};
+	static const double fractions[] = {0.25, 0.5, 0.75};
+	struct bisect_step best = {.commit = -1};
 	double best_score = 0, Ptot = -b->entropy, cdf = 0, plp = 0, mr = 0;
 
 	if (co->rate_crashes > 0 && rate_step(b, co, ret))
@@ -424,7 +426,7 @@ int bisect_choose(const struct bisect *b, const struct bisect_costs *co, struct 
 		mr += g->mass * g->rate;
 		/* the segment's end: booted already (or the bad end) */
 		{
-			struct cand c = { .j = g->hi, .A = cdf, .P1 = plp };
+			struct cand c = {.j = g->hi, .A = cdf, .P1 = plp};
 
 			c.rate = cdf > 0 ? mr / cdf : g->rate;
 			if (g->hi < b->n)

@@ -40,8 +40,8 @@
 struct bisect;
 
 struct bisect_prior {
-	double a, b;		/* Beta(a, b) on the crash rate p; a, b > 0 */
-	double eps;		/* background rate before the culprit, [0, 1) */
+	double a, b; /* Beta(a, b) on the crash rate p; a, b > 0 */
+	double eps;  /* background rate before the culprit, [0, 1) */
 };
 
 /*
@@ -107,18 +107,18 @@ double bisect_entropy(const struct bisect *b);
 
 /* What a step costs and may do. */
 struct bisect_costs {
-	double build;		/* one build, in boots (0: free) */
-	int max_batch;		/* the most boots planned at one commit (>= 1) */
-	bool ignore_builds;	/* plan as if builds were free (the BBChop rule) */
-	int rate_crashes;	/* target crashes wanted at and after the leading range
-				 * once it holds half the mass, to pin p (0: none) */
+	double build;	    /* one build, in boots (0: free) */
+	int max_batch;	    /* the most boots planned at one commit (>= 1) */
+	bool ignore_builds; /* plan as if builds were free (the BBChop rule) */
+	int rate_crashes;   /* target crashes wanted at and after the leading range
+			     * once it holds half the mass, to pin p (0: none) */
 };
 
 struct bisect_step {
-	int commit;		/* 1..n: boot this one (build it first when not built) */
-	int boots;		/* up to this many, stopping at the first target crash */
-	double gain;		/* expected nats gained */
-	double cost;		/* expected boots + build cost */
+	int commit;  /* 1..n: boot this one (build it first when not built) */
+	int boots;   /* up to this many, stopping at the first target crash */
+	double gain; /* expected nats gained */
+	double cost; /* expected boots + build cost */
 };
 
 /*

@@ -73,8 +73,8 @@ static int str(struct ctx *x, yaml_node_t *map, const char *what, const char *ke
 	return *ret ? 0 : -ENOMEM;
 }
 
-static int num(struct ctx *x, yaml_node_t *map, const char *what, const char *key, int min, int max,
-	       int def, int *ret)
+static int num(struct ctx *x, yaml_node_t *map, const char *what, const char *key, int min, int max, int def,
+	       int *ret)
 {
 	yaml_node_t *n = get(x, map, key);
 	char *end;
@@ -119,12 +119,12 @@ static int real(struct ctx *x, yaml_node_t *map, const char *what, const char *k
 	return 0;
 }
 
-static const char *const phase_names[] = { "start", "kernel", "agent_begin", "agent_end", "settle", "idle",
-					   NULL };
+static const char *const phase_names[] = {"start",  "kernel", "agent_begin", "agent_end",
+					  "settle", "idle",   NULL};
 
 static double *phase_field(struct campaign_timeouts *t, int i)
 {
-	double *f[] = { &t->start, &t->kernel, &t->agent_begin, &t->agent_end, &t->settle, &t->idle };
+	double *f[] = {&t->start, &t->kernel, &t->agent_begin, &t->agent_end, &t->settle, &t->idle};
 
 	return f[i];
 }
@@ -132,7 +132,12 @@ static double *phase_field(struct campaign_timeouts *t, int i)
 void campaign_timeouts_default(struct campaign_timeouts *t)
 {
 	*t = (struct campaign_timeouts){
-		.start = 20, .kernel = 30, .agent_begin = 20, .agent_end = 120, .settle = 3, .idle = 30,
+	    .start = 20,
+	    .kernel = 30,
+	    .agent_begin = 20,
+	    .agent_end = 120,
+	    .settle = 3,
+	    .idle = 30,
 	};
 }
 
@@ -165,7 +170,8 @@ static int load_timeouts(struct ctx *x, yaml_node_t *n, struct campaign_timeouts
 	if ((r = check_keys(x, n, "timeouts", phase_names)))
 		return r;
 	for (int i = 0; phase_names[i]; i++)
-		if ((r = real(x, n, "timeouts", phase_names[i], 0, 1e6, *phase_field(t, i), phase_field(t, i))))
+		if ((r = real(x, n, "timeouts", phase_names[i], 0, 1e6, *phase_field(t, i),
+			      phase_field(t, i))))
 			return r;
 	return 0;
 }
@@ -180,14 +186,15 @@ int campaign_variant_index(const struct campaign *c, const char *name)
 
 static int load_until(struct ctx *x, yaml_node_t *n, struct campaign *c)
 {
-	static const char *const keys[] = { "test", "control", "treatment", "ratio", "rate", "alpha", "beta",
-					    "max_boots", NULL };
+	static const char *const keys[] = {"test",  "control", "treatment", "ratio", "rate",
+					   "alpha", "beta",    "max_boots", NULL};
 	struct campaign_until *u = &c->until;
 	char *test = NULL;
 	int r;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(x, n, "until: a mapping is needed (test, treatment, ratio, alpha, beta, max_boots)");
+		return fail(x, n,
+			    "until: a mapping is needed (test, treatment, ratio, alpha, beta, max_boots)");
 	if ((r = check_keys(x, n, "until", keys)) || (r = str(x, n, "until", "test", true, &test)))
 		return r;
 	if (!strcmp(test, "compare"))
@@ -219,7 +226,8 @@ static int load_until(struct ctx *x, yaml_node_t *n, struct campaign *c)
 		if (u->control_idx < 0)
 			return fail(x, get(x, n, "control"), "until: no variant is named '%s'", u->control);
 		if (u->control_idx == u->treatment_idx)
-			return fail(x, get(x, n, "control"), "until: control and treatment are the same variant");
+			return fail(x, get(x, n, "control"),
+				    "until: control and treatment are the same variant");
 	} else {
 		u->control_idx = -1;
 	}
@@ -229,10 +237,12 @@ static int load_until(struct ctx *x, yaml_node_t *n, struct campaign *c)
 void campaign_until_format(const struct campaign_until *u, char *buf, size_t size)
 {
 	if (u->test == SEQ_COMPARE)
-		snprintf(buf, size, "compare control=%s treatment=%s ratio=%.10g alpha=%.10g beta=%.10g max_boots=%d",
+		snprintf(buf, size,
+			 "compare control=%s treatment=%s ratio=%.10g alpha=%.10g beta=%.10g max_boots=%d",
 			 u->control, u->treatment, u->ratio, u->alpha, u->beta, u->max_boots);
 	else
-		snprintf(buf, size, "below treatment=%s rate=%.10g ratio=%.10g alpha=%.10g beta=%.10g max_boots=%d",
+		snprintf(buf, size,
+			 "below treatment=%s rate=%.10g ratio=%.10g alpha=%.10g beta=%.10g max_boots=%d",
 			 u->treatment, u->rate, u->ratio, u->alpha, u->beta, u->max_boots);
 }
 
@@ -276,7 +286,8 @@ int campaign_until_parse(const char *line, struct campaign_until *u)
 			u->max_boots = atoi(v);
 	}
 	free(copy);
-	if (!r && (!u->treatment || (u->test == SEQ_COMPARE && !u->control) || !(u->alpha > 0) || !(u->beta > 0)))
+	if (!r &&
+	    (!u->treatment || (u->test == SEQ_COMPARE && !u->control) || !(u->alpha > 0) || !(u->beta > 0)))
 		r = -EINVAL;
 	return r;
 }
@@ -289,7 +300,7 @@ bool campaign_name_valid(const char *s)
 
 static int load_variant(struct ctx *x, yaml_node_t *n, struct campaign_variant *v, int i)
 {
-	static const char *const keys[] = { "name", "kernel", "patches", NULL };
+	static const char *const keys[] = {"name", "kernel", "patches", NULL};
 	char what[64];
 	yaml_node_t *p;
 	int r;
@@ -301,8 +312,9 @@ static int load_variant(struct ctx *x, yaml_node_t *n, struct campaign_variant *
 	    (r = str(x, n, what, "kernel", false, &v->kernel_src)))
 		return r;
 	if (!campaign_name_valid(v->name))
-		return fail(x, get(x, n, "name"), "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'",
-			    what, v->name);
+		return fail(x, get(x, n, "name"),
+			    "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'", what,
+			    v->name);
 	p = get(x, n, "patches");
 	if (!p)
 		return 0;
@@ -322,7 +334,7 @@ static int load_variant(struct ctx *x, yaml_node_t *n, struct campaign_variant *
 
 static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, int i)
 {
-	static const char *const keys[] = { "name", "board", "vcpus", "memory_mb", "extra_nodes", "cpu", NULL };
+	static const char *const keys[] = {"name", "board", "vcpus", "memory_mb", "extra_nodes", "cpu", NULL};
 	char what[64];
 	int r;
 
@@ -337,8 +349,9 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 	    (r = str(x, n, what, "cpu", false, &s->cpu)))
 		return r;
 	if (!campaign_name_valid(s->name))
-		return fail(x, get(x, n, "name"), "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'",
-			    what, s->name);
+		return fail(x, get(x, n, "name"),
+			    "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'", what,
+			    s->name);
 	if (!s->board)
 		s->board = strdup("qemu-smmuv3");
 	if (!board_kind_find(s->board))
@@ -357,11 +370,11 @@ int campaign_load(const char *path, struct campaign **ret, char *ret_err, size_t
 int campaign_load_extra(const char *path, const char *const *extra, struct campaign **ret, char *ret_err,
 			size_t errsize)
 {
-	static const char *const base_keys[] = { "campaign", "target", "variants", "setups", "boots", "stop",
-						 "until", "timeouts", "boards", "agent", NULL };
+	static const char *const base_keys[] = {"campaign", "target",	"variants", "setups", "boots", "stop",
+						"until",    "timeouts", "boards",   "agent",  NULL};
 	const char *keys[32];
 	size_t nk = 0;
-	struct ctx x = { .path = path, .err = ret_err, .errsize = errsize };
+	struct ctx x = {.path = path, .err = ret_err, .errsize = errsize};
 	yaml_node_t *root, *n;
 	struct campaign *c;
 	int r;
@@ -385,7 +398,8 @@ int campaign_load_extra(const char *path, const char *const *extra, struct campa
 		r = fail(&x, root, "a campaign is a YAML mapping");
 		goto out;
 	}
-	if ((r = check_keys(&x, root, "campaign", keys)) || (r = str(&x, root, "campaign", "campaign", true, &c->name)) ||
+	if ((r = check_keys(&x, root, "campaign", keys)) ||
+	    (r = str(&x, root, "campaign", "campaign", true, &c->name)) ||
 	    (r = str(&x, root, "campaign", "target", false, &c->target)) ||
 	    (r = num(&x, root, "campaign", "boots", 1, 10000000, 100, &c->boots)) ||
 	    (r = str(&x, root, "campaign", "agent", false, &c->agent_args)))
@@ -403,7 +417,8 @@ int campaign_load_extra(const char *path, const char *const *extra, struct campa
 	if (n && (r = load_timeouts(&x, n, &c->timeouts)))
 		goto out;
 	n = get(&x, root, "variants");
-	if (!n || n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.top == n->data.sequence.items.start) {
+	if (!n || n->type != YAML_SEQUENCE_NODE ||
+	    n->data.sequence.items.top == n->data.sequence.items.start) {
 		r = fail(&x, n ? n : root, "campaign: 'variants' must be a non-empty list");
 		goto out;
 	}
@@ -412,19 +427,21 @@ int campaign_load_extra(const char *path, const char *const *extra, struct campa
 			r = fail(&x, n, "campaign: more than %d variants", CAMPAIGN_MAX_VARIANTS);
 			goto out;
 		}
-		r = load_variant(&x, yaml_document_get_node(&x.doc, *it), &c->variants[c->nvariants], c->nvariants);
+		r = load_variant(&x, yaml_document_get_node(&x.doc, *it), &c->variants[c->nvariants],
+				 c->nvariants);
 		c->nvariants++;
 		if (r)
 			goto out;
 		for (int j = 0; j < c->nvariants - 1; j++)
 			if (!strcmp(c->variants[j].name, c->variants[c->nvariants - 1].name)) {
-				r = fail(&x, yaml_document_get_node(&x.doc, *it), "variants: '%s' is named twice",
-					 c->variants[j].name);
+				r = fail(&x, yaml_document_get_node(&x.doc, *it),
+					 "variants: '%s' is named twice", c->variants[j].name);
 				goto out;
 			}
 	}
 	n = get(&x, root, "setups");
-	if (!n || n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.top == n->data.sequence.items.start) {
+	if (!n || n->type != YAML_SEQUENCE_NODE ||
+	    n->data.sequence.items.top == n->data.sequence.items.start) {
 		r = fail(&x, n ? n : root, "campaign: 'setups' must be a non-empty list");
 		goto out;
 	}
@@ -440,8 +457,8 @@ int campaign_load_extra(const char *path, const char *const *extra, struct campa
 		/* two setups of one name would pool their boots into one row */
 		for (int j = 0; j < c->nsetups - 1; j++)
 			if (!strcmp(c->setups[j].name, c->setups[c->nsetups - 1].name)) {
-				r = fail(&x, yaml_document_get_node(&x.doc, *it), "setups: '%s' is named twice",
-					 c->setups[j].name);
+				r = fail(&x, yaml_document_get_node(&x.doc, *it),
+					 "setups: '%s' is named twice", c->setups[j].name);
 				goto out;
 			}
 	}

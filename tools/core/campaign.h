@@ -13,8 +13,8 @@
 #include <stddef.h>
 
 #define CAMPAIGN_MAX_VARIANTS 16
-#define CAMPAIGN_MAX_SETUPS 16
-#define CAMPAIGN_MAX_PATCHES 8
+#define CAMPAIGN_MAX_SETUPS   16
+#define CAMPAIGN_MAX_PATCHES  8
 /* infra retries of one boot before it is given up */
 #define CAMPAIGN_MAX_RETRIES 2
 
@@ -23,64 +23,64 @@
 
 struct campaign_variant {
 	char *name;
-	char *kernel_src;	/* NULL: Debian's linux-source (fetch-kernel.sh) */
+	char *kernel_src; /* NULL: Debian's linux-source (fetch-kernel.sh) */
 	char *patches[CAMPAIGN_MAX_PATCHES];
 	int npatches;
 };
 
 struct campaign_setup {
 	char *name;
-	char *board;		/* "qemu-smmuv3" */
+	char *board; /* "qemu-smmuv3" */
 	int vcpus, memory_mb, extra_nodes;
 	char *cpu;
 };
 
 enum stop_rule {
-	STOP_FIXED,		/* exactly `boots` per variant and setup */
-	STOP_SEQUENTIAL,	/* until a decision on the target (SPRT), at most until.max_boots */
+	STOP_FIXED,	 /* exactly `boots` per variant and setup */
+	STOP_SEQUENTIAL, /* until a decision on the target (SPRT), at most until.max_boots */
 };
 
 enum seq_test {
-	SEQ_COMPARE,		/* H0: treatment rate >= control's; H1: <= ratio x control's */
-	SEQ_BELOW,		/* H0: treatment rate >= rate; H1: <= ratio x rate */
+	SEQ_COMPARE, /* H0: treatment rate >= control's; H1: <= ratio x control's */
+	SEQ_BELOW,   /* H0: treatment rate >= rate; H1: <= ratio x rate */
 };
 
 /* the sequential rule (doc/campaign.md, doc/statistics.md) */
 struct campaign_until {
 	enum seq_test test;
-	char *control;		/* SEQ_COMPARE: the variant that crashes */
-	char *treatment;	/* the variant under test */
+	char *control;	 /* SEQ_COMPARE: the variant that crashes */
+	char *treatment; /* the variant under test */
 	int control_idx, treatment_idx;
-	double ratio;		/* the minimum effect: H1's rate as a fraction of H0's */
-	double rate;		/* SEQ_BELOW: H0's rate */
+	double ratio; /* the minimum effect: H1's rate as a fraction of H0's */
+	double rate;  /* SEQ_BELOW: H0's rate */
 	double alpha, beta;
-	int max_boots;		/* per variant and setup */
+	int max_boots; /* per variant and setup */
 };
 
 /* per-phase limits of one boot; CPU limits count QEMU's CPU seconds */
 struct campaign_timeouts {
-	double start;		/* wall: QEMU up and its console open */
-	double kernel;		/* CPU: console open -> the kernel starts init */
-	double agent_begin;	/* CPU: init started -> the agent's BEGIN line */
-	double agent_end;	/* CPU: BEGIN -> END */
-	double settle;		/* wall: END -> the guest powered off */
-	double idle;		/* wall: no console output at all (an idle guest burns no CPU) */
+	double start;	    /* wall: QEMU up and its console open */
+	double kernel;	    /* CPU: console open -> the kernel starts init */
+	double agent_begin; /* CPU: init started -> the agent's BEGIN line */
+	double agent_end;   /* CPU: BEGIN -> END */
+	double settle;	    /* wall: END -> the guest powered off */
+	double idle;	    /* wall: no console output at all (an idle guest burns no CPU) */
 };
 
 struct campaign {
 	char *path;
 	char *name;
-	char *target;		/* crash title the campaign is about */
+	char *target; /* crash title the campaign is about */
 	struct campaign_variant variants[CAMPAIGN_MAX_VARIANTS];
 	int nvariants;
 	struct campaign_setup setups[CAMPAIGN_MAX_SETUPS];
 	int nsetups;
-	int boots;		/* per variant and setup */
+	int boots; /* per variant and setup */
 	enum stop_rule stop;
-	struct campaign_until until;	/* STOP_SEQUENTIAL, or `run --until` */
+	struct campaign_until until; /* STOP_SEQUENTIAL, or `run --until` */
 	bool has_until;
 	struct campaign_timeouts timeouts;
-	int boards;		/* boards booting at once (QEMU instances) */
+	int boards; /* boards booting at once (QEMU instances) */
 	/* agent knobs, passed on the kernel command line as oopsfarm.KEY=VALUE */
 	char *agent_args;
 };

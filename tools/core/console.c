@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "core/console.h"
 #include "proto.h"
 
@@ -22,8 +21,13 @@ static void on_report(const struct oops_report *r, void *userdata)
 	snprintf(s->frames[i], OOPS_FRAME_MAX, "%s", r->frame);
 	snprintf(s->hashes[i], sizeof(s->hashes[i]), "%016llx", (unsigned long long)r->hash);
 	s->c[i] = (struct store_crash){
-		.title = s->titles[i], .kind = oops_kind_name(r->kind), .frame = s->frames[i],
-		.hash = s->hashes[i], .corrupted = r->corrupted, .start = r->start, .end = r->end,
+	    .title = s->titles[i],
+	    .kind = oops_kind_name(r->kind),
+	    .frame = s->frames[i],
+	    .hash = s->hashes[i],
+	    .corrupted = r->corrupted,
+	    .start = r->start,
+	    .end = r->end,
 	};
 	s->n++;
 }
@@ -79,7 +83,7 @@ static void banner_find(const char *buf, size_t len, struct agent_seen *a)
 
 void agent_decode(const char *buf, size_t len, struct agent_seen *a)
 {
-	struct proto_decoder_ops ops = { .msg = on_agent_msg };
+	struct proto_decoder_ops ops = {.msg = on_agent_msg};
 	struct proto_decoder *d = proto_decoder_new(&ops, a);
 
 	memset(a, 0, sizeof(*a));
@@ -95,13 +99,13 @@ void console_facts_fill(struct console_facts *f, size_t len, const struct crash_
 			const struct agent_seen *a)
 {
 	*f = (struct console_facts){
-		.len = len,
-		.ncrashes = cs->n,
-		.agent_begin = a->begin,
-		.agent_end = a->end,
-		.build_id = a->build_id,
-		.agent_verdict = a->verdict,
-		.banner = a->banner,
-		.stamp = a->stamp,
+	    .len = len,
+	    .ncrashes = cs->n,
+	    .agent_begin = a->begin,
+	    .agent_end = a->end,
+	    .build_id = a->build_id,
+	    .agent_verdict = a->verdict,
+	    .banner = a->banner,
+	    .stamp = a->stamp,
 	};
 }

@@ -21,7 +21,7 @@
 #define BOOT_MAX_CRASHES 32
 
 struct crash_set {
-	const char *target;	/* the campaign's title; NULL: any crash is the target */
+	const char *target; /* the campaign's title; NULL: any crash is the target */
 	bool target_hit;
 	int n;
 	struct store_crash c[BOOT_MAX_CRASHES];
@@ -32,7 +32,6 @@ struct crash_set {
 
 /* Parses a console log into set (set->target is kept, the rest reset). */
 void crash_set_parse(struct crash_set *set, const char *buf, size_t len);
-
 
 /*
  * What the agent said on the console (the build-id it saw, its verdict),
@@ -55,6 +54,5 @@ void agent_decode(const char *buf, size_t len, struct agent_seen *a);
 /* The console facts of the verdict rule, pointing into cs and a. */
 void console_facts_fill(struct console_facts *f, size_t len, const struct crash_set *cs,
 			const struct agent_seen *a);
-
 
 #endif

@@ -28,15 +28,15 @@ void farm_stop(void)
 
 /* one board of the farm and the boot it runs */
 struct farm_slot {
-	const struct board_ops *ops;	/* the kind of board it is now */
-	const char *board_name;		/* the setup's board: it was created for */
+	const struct board_ops *ops; /* the kind of board it is now */
+	const char *board_name;	     /* the setup's board: it was created for */
 	struct board *board;
 	bool busy;
 	int v, i, b, attempt;
 	char uid[600], log[1024], qerr[1100], started[32], kernel[1100], append[2048];
 	double load;
-	bool rearm;		/* its console fired: watch it again at the next tick */
-	int power_fd;		/* in the epoll set: readable when the board is off */
+	bool rearm;   /* its console fired: watch it again at the next tick */
+	int power_fd; /* in the epoll set: readable when the board is off */
 	struct board_boot bb;
 };
 
@@ -166,12 +166,16 @@ static void progress(struct farm *f)
 
 			fprintf(stderr, " | %s llr %.2f [%.2f,%.2f]%s", f->c->setups[i].name,
 				st.sprt.decision == SPRT_CONTINUE ? st.sprt.llr
-				: st.sprt.decision == SPRT_H1 ? st.sprt.hi : st.sprt.lo,
+				: st.sprt.decision == SPRT_H1	  ? st.sprt.hi
+								  : st.sprt.lo,
 				st.sprt.lo, st.sprt.hi,
-				st.sprt.decision == SPRT_H1 ? " H1" : st.sprt.decision == SPRT_H0 ? " H0" : "");
+				st.sprt.decision == SPRT_H1   ? " H1"
+				: st.sprt.decision == SPRT_H0 ? " H0"
+							      : "");
 		}
 	if (f->started_now > 0 && f->done > 0)
-		fprintf(stderr, " ETA %.0fs%s  ", el / f->started_now * left, f->sequential ? " (at most)" : "");
+		fprintf(stderr, " ETA %.0fs%s  ", el / f->started_now * left,
+			f->sequential ? " (at most)" : "");
 	if (f->infra)
 		fprintf(stderr, " infra %d", f->infra);
 	fprintf(stderr, "   ");
@@ -184,15 +188,15 @@ static int start_boot(struct farm *f, struct farm_slot *sl, int v, int i, int b)
 	int r;
 	char uidp[512];
 	time_t now = time(NULL);
-	double load[1] = { -1 };
+	double load[1] = {-1};
 
 	sl->v = v, sl->i = i, sl->b = b;
 	snprintf(uidp, sizeof(uidp), "%s/%s/%s/%d", f->c->name, f->c->variants[v].name, st->name, b);
 	r = store_boot_attempts(f->s, uidp);
 	sl->attempt = r > 0 ? r : 0;
 	snprintf(sl->uid, sizeof(sl->uid), "%s#%d", uidp, sl->attempt);
-	snprintf(sl->log, sizeof(sl->log), "%s/logs/%s-%s-%d.%d.log", f->dir, f->c->variants[v].name, st->name, b,
-		 sl->attempt);
+	snprintf(sl->log, sizeof(sl->log), "%s/logs/%s-%s-%d.%d.log", f->dir, f->c->variants[v].name,
+		 st->name, b, sl->attempt);
 	snprintf(sl->qerr, sizeof(sl->qerr), "%s.qemu", sl->log);
 	snprintf(sl->kernel, sizeof(sl->kernel), "%s", f->va[v].a.image);
 	snprintf(sl->append, sizeof(sl->append), "%s", f->cmdline);
@@ -200,9 +204,16 @@ static int start_boot(struct farm *f, struct farm_slot *sl, int v, int i, int b)
 	getloadavg(load, 1);
 	sl->load = load[0];
 	sl->bb = (struct board_boot){
-		.kernel = sl->kernel, .initrd = f->va[v].a.initrd, .dtb = f->sa[i].dtb[0] ? f->sa[i].dtb : NULL,
-		.append = sl->append, .cpu = st->cpu, .smp = st->vcpus, .mem_mb = st->memory_mb,
-		.log_path = sl->log, .stderr_path = sl->qerr, .limits = f->c->timeouts,
+	    .kernel = sl->kernel,
+	    .initrd = f->va[v].a.initrd,
+	    .dtb = f->sa[i].dtb[0] ? f->sa[i].dtb : NULL,
+	    .append = sl->append,
+	    .cpu = st->cpu,
+	    .smp = st->vcpus,
+	    .mem_mb = st->memory_mb,
+	    .log_path = sl->log,
+	    .stderr_path = sl->qerr,
+	    .limits = f->c->timeouts,
 	};
 	/* a board of the setup's kind: the slot's, or a new one */
 	if (sl->ops != ops || strcmp(sl->board_name, st->board)) {
@@ -223,11 +234,11 @@ static int start_boot(struct farm *f, struct farm_slot *sl, int v, int i, int b)
 static int finish_boot(struct farm *f, struct farm_slot *sl)
 {
 	struct board_result qr;
-	struct crash_set bp = { .target = f->c->target };
+	struct crash_set bp = {.target = f->c->target};
 	struct agent_seen seen;
-	struct boot_facts facts = { 0 };
+	struct boot_facts facts = {0};
 	struct boot_decision d;
-	struct store_boot sb = { 0 };
+	struct store_boot sb = {0};
 	struct variant_art *va = &f->va[sl->v];
 	char zpath[1100];
 	size_t len = 0;
@@ -294,10 +305,11 @@ static int finish_boot(struct farm *f, struct farm_slot *sl)
 		fprintf(stderr, "\noopsfarm run: %s: infra error (%s)%s\n", sl->uid, d.reason,
 			sl->attempt < MAX_RETRIES ? ", retrying" : ", given up");
 		if (sl->attempt < MAX_RETRIES && f->nretry < (int)(sizeof(f->retry) / sizeof(f->retry[0]))) {
-			f->retry[f->nretry].v = sl->v, f->retry[f->nretry].i = sl->i, f->retry[f->nretry].b = sl->b;
+			f->retry[f->nretry].v = sl->v, f->retry[f->nretry].i = sl->i,
+			f->retry[f->nretry].b = sl->b;
 			f->nretry++;
 		} else {
-			f->done++;	/* given up: its infra errors are in the store */
+			f->done++; /* given up: its infra errors are in the store */
 			*outcome(f, sl->i, sl->v, sl->b) = -2;
 			seq_update(f, sl->i);
 		}
@@ -338,7 +350,7 @@ static int service(struct farm *f, struct farm_slot *sl, int ep, int *watched, d
 	/* the console fd appears once QEMU is up, and goes at its end;
 	 * one-shot: a console wakes the loop at most once per tick */
 	fd = sl->ops->fd(sl->board);
-	ev = (struct epoll_event){ .events = EPOLLIN | EPOLLONESHOT, .data.u32 = k };
+	ev = (struct epoll_event){.events = EPOLLIN | EPOLLONESHOT, .data.u32 = k};
 	if (fd != *watched) {
 		if (*watched >= 0)
 			epoll_ctl(ep, EPOLL_CTL_DEL, *watched, NULL);
@@ -351,7 +363,7 @@ static int service(struct farm *f, struct farm_slot *sl, int ep, int *watched, d
 	sl->rearm = false;
 	fd = sl->ops->power_fd(sl->board);
 	if (fd >= 0 && sl->power_fd != fd) {
-		ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = k | POWER_EVENT };
+		ev = (struct epoll_event){.events = EPOLLIN, .data.u32 = k | POWER_EVENT};
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0)
 			sl->power_fd = fd;
 	}
@@ -440,4 +452,3 @@ out:
 	free(watched);
 	return r;
 }
-

@@ -32,10 +32,10 @@ struct variant_art {
 };
 
 struct setup_art {
-	const struct board_kind *kind;	/* the setup's board: kind (with ops) */
+	const struct board_kind *kind; /* the setup's board: kind (with ops) */
 	char dtb[1024];
 	int64_t id;
-	struct seq_state seq;	/* the sequential rule on this setup's outcomes so far */
+	struct seq_state seq; /* the sequential rule on this setup's outcomes so far */
 };
 
 struct farm_slot;
@@ -45,17 +45,19 @@ struct farm {
 	struct campaign *c;
 	struct store *s;
 	int64_t cid;
-	const char *dir;		/* build/run/<campaign>: logs/ go there */
-	struct variant_art *va;		/* [c->nvariants], ids stored */
-	struct setup_art *sa;		/* [c->nsetups], ids stored, kinds found */
-	const char *cmdline;		/* console=, panic=, the agent's knobs, --append */
-	bool sequential;		/* stop at the campaign's until rule */
-	bool agent_expected;		/* init is the oopsfarm agent (not --no-agent) */
-	int boots;			/* per variant and setup: the cap */
+	const char *dir;	/* build/run/<campaign>: logs/ go there */
+	struct variant_art *va; /* [c->nvariants], ids stored */
+	struct setup_art *sa;	/* [c->nsetups], ids stored, kinds found */
+	const char *cmdline;	/* console=, panic=, the agent's knobs, --append */
+	bool sequential;	/* stop at the campaign's until rule */
+	bool agent_expected;	/* init is the oopsfarm agent (not --no-agent) */
+	int boots;		/* per variant and setup: the cap */
 	/* the loop's own */
-	signed char *outcome;		/* [setup][variant][boot]: -1 unknown, 0, 1 target, -2 given up */
-	int next_b, next_i, next_v;	/* the next boot to hand out, in ABAB order */
-	struct { int v, i, b; } retry[64];	/* infra retries wait here, first out */
+	signed char *outcome;	    /* [setup][variant][boot]: -1 unknown, 0, 1 target, -2 given up */
+	int next_b, next_i, next_v; /* the next boot to hand out, in ABAB order */
+	struct {
+		int v, i, b;
+	} retry[64]; /* infra retries wait here, first out */
 	int nretry;
 	int done, total, started_now, infra;
 	double t0, boards_cpu;

@@ -24,7 +24,7 @@
 
 /* ---- the plan ---------------------------------------------------------- */
 
-static const char *const plan_keys[] = { "tree", "ref", "known_issues", "no_agent", "store", NULL };
+static const char *const plan_keys[] = {"tree", "ref", "known_issues", "no_agent", "store", NULL};
 
 static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
 {
@@ -46,7 +46,8 @@ static const char *scalar(yaml_node_t *n)
 									 : NULL;
 }
 
-static int plan_fail(char *err, size_t size, const char *path, yaml_node_t *n, const char *msg, const char *arg)
+static int plan_fail(char *err, size_t size, const char *path, yaml_node_t *n, const char *msg,
+		     const char *arg)
 {
 	int off = snprintf(err, size, "%s:%zu: ", path, n ? n->start_mark.line + 1 : 1);
 
@@ -78,8 +79,10 @@ static int plan_extras(struct nightly_plan *p, const char *path, yaml_document_t
 				 n ? "not a path" : "missing");
 	/* a URL would mean fetching: oopsfarm never does */
 	if (strstr(v, "://") || (strchr(v, ':') && v[0] != '/' && v[0] != '.'))
-		return plan_fail(err, size, path, n, "plan: 'tree' must be a local path, not '%s' (oopsfarm never"
-				 " fetches; keep a local mirror)", v);
+		return plan_fail(err, size, path, n,
+				 "plan: 'tree' must be a local path, not '%s' (oopsfarm never"
+				 " fetches; keep a local mirror)",
+				 v);
 	if (!realpath(v, real))
 		return plan_fail(err, size, path, n, "plan: 'tree' '%s' does not exist", v);
 	p->tree = strdup(real);
@@ -97,25 +100,31 @@ static int plan_extras(struct nightly_plan *p, const char *path, yaml_document_t
 	if (n) {
 		v = scalar(n);
 		if (!v || (strcmp(v, "true") && strcmp(v, "false")))
-			return plan_fail(err, size, path, n, "plan: 'no_agent' must be true or false%s", NULL);
+			return plan_fail(err, size, path, n, "plan: 'no_agent' must be true or false%s",
+					 NULL);
 		p->agent_expected = !strcmp(v, "false");
 	}
 	n = map_get(doc, root, "known_issues");
 	if (n && n->type != YAML_SEQUENCE_NODE)
-		return plan_fail(err, size, path, n, "plan: 'known_issues' must be a list of {title, link}%s", NULL);
+		return plan_fail(err, size, path, n, "plan: 'known_issues' must be a list of {title, link}%s",
+				 NULL);
 	if (n) {
 		size_t cnt = n->data.sequence.items.top - n->data.sequence.items.start;
 
 		p->known = calloc(cnt + 1, sizeof(*p->known));
 		if (!p->known)
 			return -ENOMEM;
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+		     it++) {
 			yaml_node_t *e = yaml_document_get_node(doc, *it);
-			const char *title = scalar(map_get(doc, e, "title")), *link = scalar(map_get(doc, e, "link"));
+			const char *title = scalar(map_get(doc, e, "title")),
+				   *link = scalar(map_get(doc, e, "link"));
 
 			if (!e || e->type != YAML_MAPPING_NODE || !title || !link)
-				return plan_fail(err, size, path, e, "plan: each known issue needs a 'title' and a"
-						 " 'link'%s", NULL);
+				return plan_fail(err, size, path, e,
+						 "plan: each known issue needs a 'title' and a"
+						 " 'link'%s",
+						 NULL);
 			p->known[p->nknown].title = strdup(title);
 			p->known[p->nknown++].link = strdup(link);
 		}
@@ -198,7 +207,7 @@ const char *nightly_store_path(const struct nightly_plan *p, char *buf, size_t s
 
 int nightly_date(const char *arg, char ret[11])
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	time_t now;
 	char back[11];
 
@@ -219,18 +228,19 @@ int nightly_date(const char *arg, char ret[11])
 }
 
 /* git never reaches the network from here: local paths only */
-static const char *const git_env[] = { "GIT_ALLOW_PROTOCOL=file", "GIT_TERMINAL_PROMPT=0", NULL };
+static const char *const git_env[] = {"GIT_ALLOW_PROTOCOL=file", "GIT_TERMINAL_PROMPT=0", NULL};
 
 int nightly_resolve(const char *tree, const char *ref, char ret[41], char *err, size_t errsize)
 {
-	const char *check[] = { "git", "-C", tree, "rev-parse", "--git-dir", NULL };
+	const char *check[] = {"git", "-C", tree, "rev-parse", "--git-dir", NULL};
 	char spec[512], out[256];
-	const char *argv[] = { "git", "-C", tree, "rev-parse", "--verify", "--quiet", spec, NULL };
+	const char *argv[] = {"git", "-C", tree, "rev-parse", "--verify", "--quiet", spec, NULL};
 	int r;
 
 	r = artifacts_run(check, git_env, out, sizeof(out));
 	if (r < 0) {
-		snprintf(err, errsize, "'%s' is not a git repository%s", tree, r == -EIO ? "" : " (cannot run git)");
+		snprintf(err, errsize, "'%s' is not a git repository%s", tree,
+			 r == -EIO ? "" : " (cannot run git)");
 		return -EIO;
 	}
 	snprintf(spec, sizeof(spec), "%s^{commit}", ref);
@@ -259,8 +269,10 @@ int nightly_lock(const char *path, const char *night, int *ret_fd, char *err, si
 		n = pread(fd, holder, sizeof(holder) - 1, 0);
 		holder[n > 0 ? n : 0] = '\0';
 		holder[strcspn(holder, "\n")] = '\0';
-		snprintf(err, errsize, "another night of this plan is running (%s); two nights never run at once"
-			 " (lock '%s')", holder[0] ? holder : "holder unknown", path);
+		snprintf(err, errsize,
+			 "another night of this plan is running (%s); two nights never run at once"
+			 " (lock '%s')",
+			 holder[0] ? holder : "holder unknown", path);
 		close(fd);
 		return r;
 	}
@@ -270,7 +282,8 @@ int nightly_lock(const char *path, const char *night, int *ret_fd, char *err, si
 		char when[32];
 
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-		n = snprintf(holder, sizeof(holder), "night %s, pid %ld, since %s\n", night, (long)getpid(), when);
+		n = snprintf(holder, sizeof(holder), "night %s, pid %ld, since %s\n", night, (long)getpid(),
+			     when);
 		if (ftruncate(fd, 0) < 0 || pwrite(fd, holder, n, 0) != n)
 			fprintf(stderr, "oopsfarm nightly: cannot write lock '%s', ignoring\n", path);
 	}
@@ -289,8 +302,8 @@ void nightly_unlock(int fd)
 /* The commit checked out in dir: a local clone sharing tree's objects. */
 static int checkout(const char *tree, const char *commit, const char *dir, char *err, size_t errsize)
 {
-	const char *clone[] = { "git", "clone", "--quiet", "--shared", "--no-checkout", tree, dir, NULL };
-	const char *co[] = { "git", "-C", dir, "checkout", "--quiet", "--force", "--detach", commit, NULL };
+	const char *clone[] = {"git", "clone", "--quiet", "--shared", "--no-checkout", tree, dir, NULL};
+	const char *co[] = {"git", "-C", dir, "checkout", "--quiet", "--force", "--detach", commit, NULL};
 	char gitdir[1100], out[256];
 	struct stat st;
 
@@ -319,14 +332,15 @@ struct night_run {
 	struct nightly_plan *p;
 	struct store *s;
 	char plan[256], store_path[1024], dir[1024], date[11], commit[41];
-	char ndir[1100];	/* dir/<date>: the night's logs and initramfs */
+	char ndir[1100]; /* dir/<date>: the night's logs and initramfs */
 	int64_t cid, night_id;
 };
 
 /* Builds every variant (when the boards boot our kernels) and stores the
  * variants and setups.  1 when a variant did not build (stored as the
  * night's status), 0, or -errno after saying what failed. */
-static int prepare_night(struct night_run *nr, struct variant_art *va, struct setup_art *sa, const char *recipe)
+static int prepare_night(struct night_run *nr, struct variant_art *va, struct setup_art *sa,
+			 const char *recipe)
 {
 	struct campaign *c = nr->p->c;
 	char src[1200], err[1024];
@@ -343,14 +357,17 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 		if (recipe) {
 			free(c->variants[v].kernel_src);
 			c->variants[v].kernel_src = strdup(src);
-			fprintf(stderr, "oopsfarm nightly: building variant '%s' at %.12s\n", c->variants[v].name,
-				nr->commit);
-			if (artifacts_variant(recipe, &c->variants[v], nr->o->init, nr->ndir, &va[v].a, err, sizeof(err)) < 0) {
+			fprintf(stderr, "oopsfarm nightly: building variant '%s' at %.12s\n",
+				c->variants[v].name, nr->commit);
+			if (artifacts_variant(recipe, &c->variants[v], nr->o->init, nr->ndir, &va[v].a, err,
+					      sizeof(err)) < 0) {
 				char reason[1200];
 
-				snprintf(reason, sizeof(reason), "variant '%s': %s", c->variants[v].name, err);
-				errorf("nightly", "night %s: the build failed: %s; recorded as a build failure", nr->date,
-				       reason);
+				snprintf(reason, sizeof(reason), "variant '%s': %s", c->variants[v].name,
+					 err);
+				errorf("nightly",
+				       "night %s: the build failed: %s; recorded as a build failure",
+				       nr->date, reason);
 				r = store_night_finish(nr->s, nr->night_id, "build-failed", reason);
 				if (r < 0)
 					goto store_failed;
@@ -359,19 +376,20 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 		} else {
 			snprintf(va[v].a.version, sizeof(va[v].a.version), "git:%s", nr->commit);
 		}
-		if ((r = store_variant(nr->s, nr->cid, c->variants[v].name, va[v].a.version, va[v].a.patches, NULL,
-				       va[v].a.build_id, &va[v].id)) < 0)
+		if ((r = store_variant(nr->s, nr->cid, c->variants[v].name, va[v].a.version, va[v].a.patches,
+				       NULL, va[v].a.build_id, &va[v].id)) < 0)
 			goto store_failed;
 	}
 	for (int i = 0; i < c->nsetups; i++) {
 		struct campaign_setup *st = &c->setups[i];
 
-		if (recipe && artifacts_setup_dtb(recipe, st, nr->ndir, false, sa[i].dtb, sizeof(sa[i].dtb), err,
-						  sizeof(err)) < 0) {
+		if (recipe && artifacts_setup_dtb(recipe, st, nr->ndir, false, sa[i].dtb, sizeof(sa[i].dtb),
+						  err, sizeof(err)) < 0) {
 			errorf("nightly", "%s", err);
 			return -EIO;
 		}
-		if ((r = store_setup(nr->s, nr->cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &sa[i].id)) < 0)
+		if ((r = store_setup(nr->s, nr->cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu,
+				     &sa[i].id)) < 0)
 			goto store_failed;
 	}
 	return 0;
@@ -384,13 +402,14 @@ store_failed:
 static int boot_night(struct night_run *nr, struct variant_art *va, struct setup_art *sa)
 {
 	struct campaign *c = nr->p->c;
-	struct farm f = { 0 };
-	struct sigaction sact = { .sa_handler = on_signal }, old_int, old_term;
+	struct farm f = {0};
+	struct sigaction sact = {.sa_handler = on_signal}, old_int, old_term;
 	char *kargs = campaign_kernel_args(c), *cmdline = NULL, logs[1100];
 	int r;
 
 	snprintf(logs, sizeof(logs), "%s/logs", nr->ndir);
-	if (!kargs || asprintf(&cmdline, "console=ttyAMA0 panic=-1 %s", kargs) < 0 || file_mkdir_p(logs) < 0) {
+	if (!kargs || asprintf(&cmdline, "console=ttyAMA0 panic=-1 %s", kargs) < 0 ||
+	    file_mkdir_p(logs) < 0) {
 		free(kargs);
 		return -ENOMEM;
 	}
@@ -424,7 +443,7 @@ static int boot_night(struct night_run *nr, struct variant_art *va, struct setup
 /* "N boots stored in T s (P pass, C crash, H hang, I infra)" for the night */
 static void summary_line(struct night_run *nr, double seconds)
 {
-	struct night n = { .campaign_id = nr->cid };
+	struct night n = {.campaign_id = nr->cid};
 	unsigned pass = 0, crash = 0, hang = 0, infra = 0;
 
 	if (store_night_cells(nr->s, &n) == 0)
@@ -435,16 +454,17 @@ static void summary_line(struct night_run *nr, double seconds)
 			infra += n.cells[i].infra;
 		}
 	night_free(&n);
-	printf("oopsfarm nightly: %s night %s at %.12s: %u boots stored in %.0f s (%u pass, %u crash, %u hang,"
-	       " %u infra)\n", nr->plan, nr->date, nr->commit, pass + crash + hang + infra, seconds, pass, crash,
-	       hang, infra);
+	printf(
+	    "oopsfarm nightly: %s night %s at %.12s: %u boots stored in %.0f s (%u pass, %u crash, %u hang,"
+	    " %u infra)\n",
+	    nr->plan, nr->date, nr->commit, pass + crash + hang + infra, seconds, pass, crash, hang, infra);
 }
 
 int nightly_run(const struct nightly_opts *o)
 {
-	struct night_run nr = { .o = o };
-	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = { 0 };
-	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = { 0 };
+	struct night_run nr = {.o = o};
+	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = {0};
+	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = {0};
 	struct night stored;
 	char err[1024], lock[1100], name[300] = "";
 	const char *recipe = NULL;
@@ -464,15 +484,18 @@ int nightly_run(const struct nightly_opts *o)
 	for (int i = 0; i < nr.p->c->nsetups; i++) {
 		sa[i].kind = board_kind_find(nr.p->c->setups[i].board);
 		if (!sa[i].kind || !sa[i].kind->ops || (i > 0 && sa[i].kind->recipe != sa[0].kind->recipe)) {
-			errorf("nightly", "setup '%s': board '%s' has no local backend, or another recipe than the"
-			       " first setup's", nr.p->c->setups[i].name, nr.p->c->setups[i].board);
+			errorf("nightly",
+			       "setup '%s': board '%s' has no local backend, or another recipe than the"
+			       " first setup's",
+			       nr.p->c->setups[i].name, nr.p->c->setups[i].board);
 			nightly_plan_free(nr.p);
 			return EXIT_USAGE;
 		}
 	}
 	recipe = sa[0].kind->recipe;
 	if (recipe && access(o->init, R_OK) < 0) {
-		errorf("nightly", "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
+		errorf("nightly",
+		       "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
 		       o->init, strerror(errno));
 		nightly_plan_free(nr.p);
 		return EXIT_INFRA;
@@ -506,14 +529,17 @@ int nightly_run(const struct nightly_opts *o)
 		nr.night_id = stored.id;
 		nr.cid = stored.campaign_id;
 		if (strcmp(stored.status, "running")) {
-			fprintf(stderr, "oopsfarm nightly: night %s of '%s' is stored already (%s%s%s)\n", nr.date,
-				nr.plan, stored.status, stored.reason ? ": " : "", stored.reason ? stored.reason : "");
+			fprintf(stderr, "oopsfarm nightly: night %s of '%s' is stored already (%s%s%s)\n",
+				nr.date, nr.plan, stored.status, stored.reason ? ": " : "",
+				stored.reason ? stored.reason : "");
 			status = strcmp(stored.status, "done") ? EXIT_TESTFAIL : EXIT_OK;
 			night_free(&stored);
 			goto out;
 		}
 		if (strcmp(stored.plan_hash, nr.p->hash))
-			fprintf(stderr, "oopsfarm nightly: warning: the plan changed since night %s started\n", nr.date);
+			fprintf(stderr,
+				"oopsfarm nightly: warning: the plan changed since night %s started\n",
+				nr.date);
 		night_free(&stored);
 	} else {
 		if ((r = nightly_resolve(nr.p->tree, nr.p->ref, nr.commit, err, sizeof(err))) < 0) {
@@ -535,17 +561,19 @@ int nightly_run(const struct nightly_opts *o)
 	snprintf(nr.ndir, sizeof(nr.ndir), "%s/%s", nr.dir, nr.date);
 	r = prepare_night(&nr, va, sa, recipe);
 	if (r == 1) {
-		status = EXIT_TESTFAIL;	/* the build failed, and is stored so */
+		status = EXIT_TESTFAIL; /* the build failed, and is stored so */
 		goto out;
 	}
 	if (r < 0)
-		goto out;	/* prepare_night() said what failed */
-	fprintf(stderr, "oopsfarm nightly: %s night %s at %.12s: %d variants x %d setups x %d boots\n", nr.plan,
-		nr.date, nr.commit, nr.p->c->nvariants, nr.p->c->nsetups, nr.p->c->boots);
+		goto out; /* prepare_night() said what failed */
+	fprintf(stderr, "oopsfarm nightly: %s night %s at %.12s: %d variants x %d setups x %d boots\n",
+		nr.plan, nr.date, nr.commit, nr.p->c->nvariants, nr.p->c->nsetups, nr.p->c->boots);
 	r = boot_night(&nr, va, sa);
 	if (r == -EINTR) {
-		fprintf(stderr, "oopsfarm nightly: interrupted: every finished boot is stored; the same command"
-			" resumes night %s\n", nr.date);
+		fprintf(stderr,
+			"oopsfarm nightly: interrupted: every finished boot is stored; the same command"
+			" resumes night %s\n",
+			nr.date);
 		status = 128 + SIGINT;
 		goto out;
 	}
@@ -557,8 +585,8 @@ int nightly_run(const struct nightly_opts *o)
 	nightly_unlock(lockfd);
 	lockfd = -1;
 	/* the morning's page: what changed since the night before */
-	status = nightly_diff(&(struct nightly_diff_opts){ .plan_path = o->plan_path, .store = nr.store_path,
-							   .night = nr.date, .baseline = 1 });
+	status = nightly_diff(&(struct nightly_diff_opts){
+	    .plan_path = o->plan_path, .store = nr.store_path, .night = nr.date, .baseline = 1});
 out:
 	store_close(nr.s);
 	nightly_unlock(lockfd);
@@ -608,12 +636,14 @@ int nightly_diff(const struct nightly_diff_opts *o)
 	}
 	tonight = o->night ? find_date(all, n, o->night) : (n ? &all[n - 1] : NULL);
 	if (!tonight) {
-		errorf("nightly", "plan '%s' has no night %s in '%s'", p->c->name, o->night ? o->night : "at all", path);
+		errorf("nightly", "plan '%s' has no night %s in '%s'", p->c->name,
+		       o->night ? o->night : "at all", path);
 		status = EXIT_USAGE;
 		goto out;
 	}
 	if (!strcmp(tonight->status, "running")) {
-		errorf("nightly", "night %s is not finished (killed?): run `oopsfarm nightly` for it again to resume",
+		errorf("nightly",
+		       "night %s is not finished (killed?): run `oopsfarm nightly` for it again to resume",
 		       tonight->date);
 		status = EXIT_USAGE;
 		goto out;
@@ -626,8 +656,8 @@ int nightly_diff(const struct nightly_diff_opts *o)
 		const struct night *a = find_date(all, n, o->against);
 
 		if (!a || strcmp(a->status, "done")) {
-			errorf("nightly", "--against %s: no such night of '%s' that ran (%s)", o->against, p->c->name,
-			       a ? a->status : "not stored");
+			errorf("nightly", "--against %s: no such night of '%s' that ran (%s)", o->against,
+			       p->c->name, a ? a->status : "not stored");
 			status = EXIT_USAGE;
 			goto out;
 		}
@@ -647,8 +677,12 @@ int nightly_diff(const struct nightly_diff_opts *o)
 		}
 	}
 	{
-		struct diff_input in = { .tonight = tonight, .base = base, .nbase = nbase, .known = p->known,
-					 .nknown = p->nknown, .level = o->level };
+		struct diff_input in = {.tonight = tonight,
+					.base = base,
+					.nbase = nbase,
+					.known = p->known,
+					.nknown = p->nknown,
+					.level = o->level};
 
 		if (diff_compute(&in, &res) < 0)
 			goto out;
@@ -660,7 +694,7 @@ int nightly_diff(const struct nightly_diff_opts *o)
 		diff_result_clear(&res);
 	}
 out:
-	free(base);	/* its nights are all's */
+	free(base); /* its nights are all's */
 	nights_free(all, n);
 	store_close(s);
 	nightly_plan_free(p);

@@ -36,13 +36,13 @@
 #include "report/diff.h"
 
 struct nightly_plan {
-	struct campaign *c;		/* the embedded campaign; c->name is the plan's name */
-	char *tree;			/* absolute path of the git repository */
+	struct campaign *c; /* the embedded campaign; c->name is the plan's name */
+	char *tree;	    /* absolute path of the git repository */
 	char *ref;
-	char *store;			/* NULL: the default */
-	char hash[17];			/* FNV-1a 64 of the file's bytes, hex */
-	bool agent_expected;		/* false with no_agent: true */
-	struct known_issue *known;	/* strings owned by the plan */
+	char *store;		   /* NULL: the default */
+	char hash[17];		   /* FNV-1a 64 of the file's bytes, hex */
+	bool agent_expected;	   /* false with no_agent: true */
+	struct known_issue *known; /* strings owned by the plan */
 	unsigned nknown;
 };
 
@@ -51,7 +51,7 @@ struct nightly_plan {
  * file, line and field in err; -errno when the file cannot be read.
  */
 int nightly_plan_load(const char *path, struct nightly_plan **ret, char *err, size_t errsize);
-void nightly_plan_free(struct nightly_plan *p);	/* NULL ok */
+void nightly_plan_free(struct nightly_plan *p); /* NULL ok */
 
 /* The plan's store path, into buf (the plan's store:, or the default). */
 const char *nightly_store_path(const struct nightly_plan *p, char *buf, size_t size);
@@ -79,10 +79,10 @@ void nightly_unlock(int fd);
 
 struct nightly_opts {
 	const char *plan_path;
-	const char *night;		/* NULL: today (UTC) */
-	const char *store;		/* NULL: the plan's */
-	const char *init;		/* the initramfs init (the agent) */
-	int boards;			/* 0: the plan's */
+	const char *night; /* NULL: today (UTC) */
+	const char *store; /* NULL: the plan's */
+	const char *init;  /* the initramfs init (the agent) */
+	int boards;	   /* 0: the plan's */
 };
 
 /*
@@ -96,11 +96,11 @@ int nightly_run(const struct nightly_opts *o);
 
 struct nightly_diff_opts {
 	const char *plan_path;
-	const char *store;		/* NULL: the plan's */
-	const char *night;		/* NULL: the newest night */
-	const char *against;		/* one baseline night; NULL: --baseline */
-	int baseline;			/* the N done nights before (default 1) */
-	double level;			/* FDR; 0: 0.05 */
+	const char *store;   /* NULL: the plan's */
+	const char *night;   /* NULL: the newest night */
+	const char *against; /* one baseline night; NULL: --baseline */
+	int baseline;	     /* the N done nights before (default 1) */
+	double level;	     /* FDR; 0: 0.05 */
 	bool json;
 };
 

@@ -40,16 +40,18 @@ void seq_evaluate(const struct campaign_until *u, const signed char *control, co
 		if (u->test == SEQ_BELOW) {
 			x = treatment[i];
 		} else if (control[i] != treatment[i]) {
-			x = treatment[i];	/* 1: the treatment is the one that crashed */
+			x = treatment[i]; /* 1: the treatment is the one that crashed */
 			out->discordant++;
 		} else {
 			x = -1;
 		}
-		if (x >= 0 && out->sprt.decision == SPRT_CONTINUE && stats_sprt_add(&out->sprt, x) != SPRT_CONTINUE)
+		if (x >= 0 && out->sprt.decision == SPRT_CONTINUE &&
+		    stats_sprt_add(&out->sprt, x) != SPRT_CONTINUE)
 			out->at_decision = out->used;
 		if (path)
 			path[out->npath++] = out->sprt.decision == SPRT_CONTINUE ? out->sprt.llr
-				: out->sprt.decision == SPRT_H1 ? out->sprt.hi : out->sprt.lo;
+					     : out->sprt.decision == SPRT_H1	 ? out->sprt.hi
+										 : out->sprt.lo;
 	}
 }
 
@@ -67,19 +69,24 @@ void seq_describe(const struct campaign_until *u, const struct seq_state *s, cha
 			 100 * u->ratio * u->rate);
 	switch (s->sprt.decision) {
 	case SPRT_H1:
-		snprintf(buf, size, "decided after %d %s: %s (SPRT, alpha %g, beta %g)", at, unit, h1, u->alpha,
-			 u->beta);
+		snprintf(buf, size, "decided after %d %s: %s (SPRT, alpha %g, beta %g)", at, unit, h1,
+			 u->alpha, u->beta);
 		break;
 	case SPRT_H0:
 		if (u->test == SEQ_COMPARE)
-			snprintf(buf, size, "decided after %d %s: %s does not crash less than %s (SPRT, alpha %g, beta %g)",
-				 at, unit, u->treatment, u->control, u->alpha, u->beta);
+			snprintf(
+			    buf, size,
+			    "decided after %d %s: %s does not crash less than %s (SPRT, alpha %g, beta %g)",
+			    at, unit, u->treatment, u->control, u->alpha, u->beta);
 		else
-			snprintf(buf, size, "decided after %d %s: %s still crashes in %g%% or more of boots (SPRT, alpha %g, beta %g)",
+			snprintf(buf, size,
+				 "decided after %d %s: %s still crashes in %g%% or more of boots (SPRT, "
+				 "alpha %g, beta %g)",
 				 at, unit, u->treatment, 100 * u->rate, u->alpha, u->beta);
 		break;
 	default:
-		snprintf(buf, size, "no decision after %d %s (log-likelihood ratio %.2f, bounds %.2f and %.2f)", at,
+		snprintf(buf, size,
+			 "no decision after %d %s (log-likelihood ratio %.2f, bounds %.2f and %.2f)", at,
 			 unit, s->sprt.llr, s->sprt.lo, s->sprt.hi);
 		break;
 	}
@@ -103,7 +110,7 @@ void seq_until_free(struct campaign_until *u)
 int seq_from_store(struct store *s, int64_t cid, int64_t setup_id, struct campaign_until *u,
 		   struct seq_state *st, double **path)
 {
-	signed char *out[2] = { NULL, NULL };
+	signed char *out[2] = {NULL, NULL};
 	struct store_rows *q;
 	int n = 0, r = -EIO;
 

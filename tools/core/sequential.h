@@ -32,9 +32,9 @@
  * 0 no target crash, 1 target crash */
 struct seq_state {
 	struct sprt sprt;
-	int used;		/* boots (below) or pairs (compare) consumed */
-	int at_decision;	/* boots or pairs consumed when it decided */
-	int discordant;		/* compare: informative pairs */
+	int used;	 /* boots (below) or pairs (compare) consumed */
+	int at_decision; /* boots or pairs consumed when it decided */
+	int discordant;	 /* compare: informative pairs */
 	/* the llr after each consumed boot or pair, for charts (optional) */
 	double *path;
 	int npath;

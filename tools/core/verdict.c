@@ -13,7 +13,7 @@ static bool known(const char *s)
 	return s && s[0];
 }
 
-static const char *or(const char *s, const char *dflt)
+static const char * or (const char *s, const char *dflt)
 {
 	return known(s) ? s : dflt;
 }
@@ -32,7 +32,7 @@ static int decide(struct boot_decision *ret, enum boot_verdict v, bool counted, 
 		if (!reason)
 			return -ENOMEM;
 	}
-	*ret = (struct boot_decision){ .verdict = v, .counted = counted, .reason = reason };
+	*ret = (struct boot_decision){.verdict = v, .counted = counted, .reason = reason};
 	return 0;
 }
 
@@ -56,7 +56,7 @@ static int agent_began(const struct boot_facts *f, struct boot_decision *ret)
 		return decide(ret, VERDICT_HANG, true, "the agent never ended (%s: %s)", l->name, l->error);
 	if (l->name && l->last && !l->complete)
 		return decide(ret, VERDICT_INFRA, true, "the agent never ended (%s)",
-			      or(l->error, l->job_reason));
+			      or (l->error, l->job_reason));
 	/* the kernel stopped before the agent could end, and the board or
 	 * the next boot's start told */
 	return decide(ret, VERDICT_HANG, true, "the agent never ended");
@@ -74,7 +74,7 @@ static int no_begin(const struct boot_facts *f, struct boot_decision *ret)
 			return decide(ret, VERDICT_HANG, true, "%s: %s", l->name, l->error);
 		if (l->name && l->last && (l->canceled || !l->complete))
 			return decide(ret, VERDICT_INFRA, true, "%s",
-				      l->canceled ? "job canceled" : or(l->error, l->job_reason));
+				      l->canceled ? "job canceled" : or (l->error, l->job_reason));
 		return decide(ret, VERDICT_PASS, true, NULL);
 	}
 	/* a kernel that printed and then stopped before init is a hang; no
@@ -83,7 +83,8 @@ static int no_begin(const struct boot_facts *f, struct boot_decision *ret)
 		return decide(ret, VERDICT_HANG, true, "no agent BEGIN line (%s)", l->error);
 	if (l->name)
 		return decide(ret, VERDICT_INFRA, true, "no agent BEGIN line (%s)",
-			      l->canceled ? "job canceled" : or(l->error, or(l->job_reason, "LAVA job ended")));
+			      l->canceled ? "job canceled"
+					  : or (l->error, or (l->job_reason, "LAVA job ended")));
 	return decide(ret, VERDICT_INFRA, true, "no agent BEGIN line (the board stopped without it)");
 }
 
@@ -98,15 +99,15 @@ int boot_verdict_decide(const struct boot_facts *f, struct boot_decision *ret)
 	 */
 	if (c->agent_begin && known(f->expect_build_id) && strcmp(c->build_id, f->expect_build_id))
 		return decide(ret, VERDICT_INFRA, false, "build-id mismatch: booted %s, expected %s",
-			      or(c->build_id, "(none)"), f->expect_build_id);
+			      or (c->build_id, "(none)"), f->expect_build_id);
 	if (c->banner && known(f->expect_stamp) && strcmp(c->stamp, f->expect_stamp))
 		return decide(ret, VERDICT_INFRA, false, "wrong kernel: banner #%s, expected #%s",
-			      or(c->stamp, "(none)"), f->expect_stamp);
+			      or (c->stamp, "(none)"), f->expect_stamp);
 	/* the console decides, whatever the board or the lab said */
 	if (c->ncrashes > 0)
 		return decide(ret, VERDICT_CRASH, true, NULL);
 	if (f->board_failed)
-		return decide(ret, VERDICT_INFRA, true, "%s", or(f->board_failed, "the board failed"));
+		return decide(ret, VERDICT_INFRA, true, "%s", or (f->board_failed, "the board failed"));
 	/* a lab boot with no console still says why through the lab */
 	if (!c->len && !(f->lab.name && f->agent_expected))
 		return decide(ret, VERDICT_INFRA, true, "empty console");

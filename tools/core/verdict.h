@@ -36,14 +36,14 @@
 
 /* What the console shows.  Strings are never NULL ("" when absent). */
 struct console_facts {
-	size_t len;		  /* console bytes; 0: nothing arrived */
-	int ncrashes;		  /* crash reports the parser found */
-	bool agent_begin;	  /* the agent's BEGIN line arrived */
-	bool agent_end;		  /* its END line arrived */
-	const char *build_id;	  /* BEGIN's build_id= */
-	const char *agent_verdict;/* END's verdict= (pass, fail, error) */
-	bool banner;		  /* a "Linux version" line */
-	const char *stamp;	  /* the banner's "#..." word without '#' */
+	size_t len;		   /* console bytes; 0: nothing arrived */
+	int ncrashes;		   /* crash reports the parser found */
+	bool agent_begin;	   /* the agent's BEGIN line arrived */
+	bool agent_end;		   /* its END line arrived */
+	const char *build_id;	   /* BEGIN's build_id= */
+	const char *agent_verdict; /* END's verdict= (pass, fail, error) */
+	bool banner;		   /* a "Linux version" line */
+	const char *stamp;	   /* the banner's "#..." word without '#' */
 };
 
 /* What the lab (LAVA) said about one boot of a job; all false/NULL locally. */
@@ -62,7 +62,7 @@ struct boot_facts {
 	/* what was meant to boot ("" or NULL: unknown, not checked) */
 	const char *expect_build_id;
 	const char *expect_stamp;
-	bool agent_expected;	/* our agent is init on this boot */
+	bool agent_expected; /* our agent is init on this boot */
 	/* the board */
 	const char *board_failed; /* why the board could not give this boot
 				   * (power, flash, console, start, a LAVA job
@@ -75,10 +75,10 @@ struct boot_facts {
 
 struct boot_decision {
 	enum boot_verdict verdict;
-	bool counted;	  /* false: a wrong kernel; its crashes are stored
-			   * and shown, never counted for the variant */
-	char *reason;	  /* infra or hang reason, malloc'd; NULL for pass,
-			   * crash and a hang without words */
+	bool counted; /* false: a wrong kernel; its crashes are stored
+		       * and shown, never counted for the variant */
+	char *reason; /* infra or hang reason, malloc'd; NULL for pass,
+		       * crash and a hang without words */
 };
 
 /*

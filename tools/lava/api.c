@@ -16,8 +16,8 @@
 
 struct lava_api {
 	CURL *curl;
-	struct curl_slist *headers;	/* holds the token: never printed */
-	char url[512];			/* http://host:port */
+	struct curl_slist *headers; /* holds the token: never printed */
+	char url[512];		    /* http://host:port */
 	char server_id[256];
 	struct lava_api_opts o;
 	unsigned long requests, retries;
@@ -49,7 +49,8 @@ int lava_token_read(const char *token_file, char **ret_token, char *err, size_t 
 		if (!f) {
 			int r = -errno;
 
-			snprintf(err, errsize, "cannot read the token file '%s': %s", token_file, strerror(errno));
+			snprintf(err, errsize, "cannot read the token file '%s': %s", token_file,
+				 strerror(errno));
 			return r;
 		}
 		n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -60,7 +61,8 @@ int lava_token_read(const char *token_file, char **ret_token, char *err, size_t 
 		const char *env = getenv("OOPSFARM_LAVA_TOKEN");
 
 		if (!env) {
-			snprintf(err, errsize, "no LAVA token: give --token-file FILE or set $OOPSFARM_LAVA_TOKEN");
+			snprintf(err, errsize,
+				 "no LAVA token: give --token-file FILE or set $OOPSFARM_LAVA_TOKEN");
 			return -ENOENT;
 		}
 		snprintf(buf, sizeof(buf), "%s", env);
@@ -91,8 +93,7 @@ static bool loopback(const char *host)
 	return (n == 9 && !strncasecmp(host, "localhost", 9)) || !strncmp(host, "127.", 4);
 }
 
-int lava_api_new(const char *url, const char *token, const struct lava_api_opts *opts,
-		 struct lava_api **ret)
+int lava_api_new(const char *url, const char *token, const struct lava_api_opts *opts, struct lava_api **ret)
 {
 	static int global_done;
 	struct lava_api *a;
@@ -111,8 +112,8 @@ int lava_api_new(const char *url, const char *token, const struct lava_api_opts 
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
-	a->o = (struct lava_api_opts){ .connect_timeout_ms = 5000, .timeout_ms = 60000, .retries = 5,
-				       .backoff_ms = 500 };
+	a->o = (struct lava_api_opts){
+	    .connect_timeout_ms = 5000, .timeout_ms = 60000, .retries = 5, .backoff_ms = 500};
 	if (opts) {
 		if (opts->connect_timeout_ms > 0)
 			a->o.connect_timeout_ms = opts->connect_timeout_ms;
@@ -191,7 +192,7 @@ void lava_api_stats(const struct lava_api *a, unsigned long *ret_requests, unsig
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -263,7 +264,7 @@ static int request(struct lava_api *a, const char *path, const char *post, struc
 		bool again;
 
 		free(out->p);
-		*out = (struct buf){ 0 };
+		*out = (struct buf){0};
 		cerr[0] = '\0';
 		curl_easy_setopt(a->curl, CURLOPT_URL, url);
 		curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, out);
@@ -279,8 +280,8 @@ static int request(struct lava_api *a, const char *path, const char *post, struc
 		if (c == CURLE_OK)
 			curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &status);
 		if (a->o.verbose)
-			fprintf(stderr, "oopsfarm lava: %s %s -> %s%ld (%.3f s)%s\n", post ? "POST" : "GET", url,
-				c == CURLE_OK ? "" : curl_easy_strerror(c), c == CURLE_OK ? status : 0L,
+			fprintf(stderr, "oopsfarm lava: %s %s -> %s%ld (%.3f s)%s\n", post ? "POST" : "GET",
+				url, c == CURLE_OK ? "" : curl_easy_strerror(c), c == CURLE_OK ? status : 0L,
 				clock_now() - t0, attempt ? " (retry)" : "");
 		if (c == CURLE_OK && status >= 200 && status < 300)
 			return 0;
@@ -295,9 +296,11 @@ static int request(struct lava_api *a, const char *path, const char *post, struc
 		wait *= 2;
 	}
 	if (c != CURLE_OK) {
-		snprintf(err, errsize, "cannot reach LAVA at %s: %s (%d tries)", a->url, cerr[0] ? cerr : curl_easy_strerror(c),
-			 attempt + 1);
-		return c == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : c == CURLE_OUT_OF_MEMORY ? -ENOMEM : -ECONNREFUSED;
+		snprintf(err, errsize, "cannot reach LAVA at %s: %s (%d tries)", a->url,
+			 cerr[0] ? cerr : curl_easy_strerror(c), attempt + 1);
+		return c == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT
+		       : c == CURLE_OUT_OF_MEMORY    ? -ENOMEM
+						     : -ECONNREFUSED;
 	}
 	{
 		char msg[1024];
@@ -309,7 +312,8 @@ static int request(struct lava_api *a, const char *path, const char *post, struc
 			return -EINVAL;
 		case 401:
 		case 403:
-			snprintf(err, errsize, "LAVA at %s refused the token (HTTP %ld): %s", a->url, status, msg);
+			snprintf(err, errsize, "LAVA at %s refused the token (HTTP %ld): %s", a->url, status,
+				 msg);
 			return -EACCES;
 		case 404:
 			snprintf(err, errsize, "LAVA at %s has no %s (HTTP 404)", a->url, path);
@@ -325,7 +329,7 @@ static int request(struct lava_api *a, const char *path, const char *post, struc
 int lava_api_get(struct lava_api *a, const char *path, char **ret_body, size_t *ret_len, char *err,
 		 size_t errsize)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	int r = request(a, path, NULL, &b, err, errsize);
 
 	if (r < 0) {
@@ -366,7 +370,7 @@ int lava_api_post_json(struct lava_api *a, const char *path, json_t *body, json_
 		       size_t errsize)
 {
 	char *text = json_dumps(body, JSON_COMPACT);
-	struct buf b = { 0 };
+	struct buf b = {0};
 	json_error_t je;
 	int r;
 

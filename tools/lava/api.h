@@ -36,12 +36,12 @@
 struct lava_api;
 
 struct lava_api_opts {
-	long connect_timeout_ms;	/* default 5000 */
-	long timeout_ms;		/* whole request; default 60000 */
-	int retries;			/* after the first try; default 5 */
-	long backoff_ms;		/* first wait, doubled each retry; default 500 */
-	bool verbose;			/* one line per request on stderr (never the token) */
-	bool insecure;			/* send the token over plain http to any host */
+	long connect_timeout_ms; /* default 5000 */
+	long timeout_ms;	 /* whole request; default 60000 */
+	int retries;		 /* after the first try; default 5 */
+	long backoff_ms;	 /* first wait, doubled each retry; default 500 */
+	bool verbose;		 /* one line per request on stderr (never the token) */
+	bool insecure;		 /* send the token over plain http to any host */
 };
 
 /*
@@ -61,8 +61,7 @@ int lava_token_read(const char *token_file, char **ret_token, char *err, size_t 
  * -ENOMEM, -EINVAL (not an http(s) URL), -EPERM (a token over plain http
  * to another host).
  */
-int lava_api_new(const char *url, const char *token, const struct lava_api_opts *opts,
-		 struct lava_api **ret);
+int lava_api_new(const char *url, const char *token, const struct lava_api_opts *opts, struct lava_api **ret);
 void lava_api_free(struct lava_api *a);
 
 /* The normalised base URL ("http://host:port"), as kept in the store. */

@@ -49,16 +49,16 @@ struct pair {
 	char *con;
 	size_t len, cap;
 	char first_dt[40], last_dt[40];
-	char error[512];	/* LAVA's first error while this pair ran */
+	char error[512]; /* LAVA's first error while this pair ran */
 };
 
 struct split {
-	const char *kinds;	/* the definition's top-level actions, or NULL */
+	const char *kinds; /* the definition's top-level actions, or NULL */
 	int nkinds;
 	struct pair *pairs;
 	int npairs, cap;
-	char job_error[512];	/* LAVA's job result, when it failed */
-	bool job_result;	/* LAVA's job result line arrived: the log is whole */
+	char job_error[512]; /* LAVA's job result, when it failed */
+	bool job_result;     /* LAVA's job result line arrived: the log is whole */
 	bool oom;
 };
 
@@ -81,7 +81,7 @@ static int top_action(const char *msg, const char **ret_name)
 	while (isdigit((unsigned char)*p))
 		n = n * 10 + (*p++ - '0');
 	if (*p != ' ')
-		return -1;	/* "start: 4.1 ...": a sub-action */
+		return -1; /* "start: 4.1 ...": a sub-action */
 	*ret_name = p + 1;
 	return n;
 }
@@ -112,7 +112,7 @@ static int on_entry(const struct lava_log_entry *e, void *userdata)
 		}
 	}
 	if (!cur)
-		goto job;	/* before the first boot: the deploy */
+		goto job; /* before the first boot: the deploy */
 	snprintf(cur->last_dt, sizeof(cur->last_dt), "%s", e->dt);
 	if (e->msg && (!strcmp(e->lvl, "target") || !strcmp(e->lvl, "feedback"))) {
 		if (con_add(cur, e->msg, e->msg_len) < 0)
@@ -142,7 +142,7 @@ static void split_free(struct split *sp)
 /* "2026-11-25T06:08:49.813864" -> seconds since the epoch (UTC) */
 static double dt_seconds(const char *dt)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	const char *rest = strptime(dt, "%Y-%m-%dT%H:%M:%S", &tm);
 
 	if (!rest)
@@ -159,8 +159,8 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		    const char *log, size_t len, char *err, size_t errsize)
 {
 	char kinds[MAX_ACTIONS], job_reason[700];
-	struct split sp = { 0 };
-	struct crash_set cs = { .target = in->target };
+	struct split sp = {0};
+	struct crash_set cs = {.target = in->target};
 	struct agent_seen seen;
 	struct boot_facts facts;
 	struct boot_decision d;
@@ -184,8 +184,8 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		return n == -ENOMEM ? -ENOMEM : -EBADMSG;
 	}
 	if (!sp.job_result && !info->allow_truncated) {
-		snprintf(err, errsize, "the log of LAVA job %lld is truncated: %ld lines and no job result", (long long)job->job_id,
-			 n);
+		snprintf(err, errsize, "the log of LAVA job %lld is truncated: %ld lines and no job result",
+			 (long long)job->job_id, n);
 		split_free(&sp);
 		return -EBADMSG;
 	}
@@ -197,12 +197,13 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 	else if (!sp.job_result)
 		snprintf(job_reason, sizeof(job_reason), "LAVA log truncated");
 	else
-		snprintf(job_reason, sizeof(job_reason), "LAVA job %s", info->health ? info->health : "ended");
+		snprintf(job_reason, sizeof(job_reason), "LAVA job %s",
+			 info->health ? info->health : "ended");
 	nboots = job->boots > sp.npairs ? job->boots : sp.npairs;
 	for (int p = 0; p < nboots; p++) {
-		struct pair empty = { 0 }, *pr = p < sp.npairs ? &sp.pairs[p] : &empty;
+		struct pair empty = {0}, *pr = p < sp.npairs ? &sp.pairs[p] : &empty;
 		bool last = p == sp.npairs - 1;
-		struct store_boot b = { .host_load = -1 };
+		struct store_boot b = {.host_load = -1};
 		char uid[800], path[1200], zpath[1300], reason[800] = "", started[32] = "";
 		double t0 = dt_seconds(pr->first_dt), t1 = dt_seconds(pr->last_dt);
 
@@ -210,17 +211,18 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		agent_decode(pr->con ? pr->con : "", pr->len, &seen);
 		/* the verdict rule (core/verdict.c): the console, then LAVA */
 		facts = (struct boot_facts){
-			.expect_build_id = job->build_id,
-			.expect_stamp = in->stamp,
-			.agent_expected = in->agent_expected,
-			.lab = {
-				.name = "LAVA",
-				.error = pr->error,
-				.timeout = has_word(pr->error, "timed out") || has_word(pr->error, "timeout"),
-				.canceled = canceled,
-				.last = last,
-				.complete = info->health && !strcmp(info->health, "Complete"),
-				.job_reason = job_reason,
+		    .expect_build_id = job->build_id,
+		    .expect_stamp = in->stamp,
+		    .agent_expected = in->agent_expected,
+		    .lab =
+			{
+			    .name = "LAVA",
+			    .error = pr->error,
+			    .timeout = has_word(pr->error, "timed out") || has_word(pr->error, "timeout"),
+			    .canceled = canceled,
+			    .last = last,
+			    .complete = info->health && !strcmp(info->health, "Complete"),
+			    .job_reason = job_reason,
 			},
 		};
 		console_facts_fill(&facts.con, pr->len, &cs, &seen);
@@ -260,8 +262,8 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		b.no_agent = !in->agent_expected;
 		zpath[0] = '\0';
 		if (in->logdir && pr->len) {
-			snprintf(path, sizeof(path), "%s/%s-%s-lava%lld-%d.log", in->logdir, job->variant, job->setup,
-				 (long long)job->job_id, p + 1);
+			snprintf(path, sizeof(path), "%s/%s-%s-lava%lld-%d.log", in->logdir, job->variant,
+				 job->setup, (long long)job->job_id, p + 1);
 			snprintf(zpath, sizeof(zpath), "%s.zst", path);
 			if (access(zpath, F_OK) < 0 && log_keep_compressed(path, pr->con, pr->len) < 0)
 				fprintf(stderr, "oopsfarm lava: cannot write '%s', ignoring\n", zpath);
@@ -290,13 +292,13 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 struct collector {
 	struct lava_ingest in;
 	struct store *s;
-	const char *url;		/* only jobs of this server (NULL: all) */
+	const char *url; /* only jobs of this server (NULL: all) */
 	const char *token_file;
 	char *token;
 	struct lava_api_opts opts;
-	struct lava_api *api[8];	/* one per server */
+	struct lava_api *api[8]; /* one per server */
 	int napi;
-	const char *dir;		/* job logs */
+	const char *dir; /* job logs */
 	bool quiet;
 	unsigned fetched_lines, jobs_done;
 };
@@ -309,10 +311,14 @@ static struct lava_api *api_for(struct collector *c, const char *server, char *e
 	for (int i = 0; i < c->napi; i++)
 		if (!strcmp(lava_api_url(c->api[i]), server))
 			return c->api[i];
-	r = c->napi == (int)(sizeof(c->api) / sizeof(c->api[0])) ? -E2BIG : lava_api_new(server, c->token, &c->opts, &a);
+	r = c->napi == (int)(sizeof(c->api) / sizeof(c->api[0]))
+		? -E2BIG
+		: lava_api_new(server, c->token, &c->opts, &a);
 	if (r == -EPERM) {
-		snprintf(err, errsize, "not sending the token over plain http to '%s' (https, a loopback host, or --insecure)",
-			 server);
+		snprintf(
+		    err, errsize,
+		    "not sending the token over plain http to '%s' (https, a loopback host, or --insecure)",
+		    server);
 		return NULL;
 	}
 	if (r < 0) {
@@ -393,7 +399,7 @@ static int64_t fetch_log(struct collector *c, struct lava_api *a, struct lava_jo
 	snprintf(q, sizeof(q), "jobs/%lld/logs/?start=%lld", (long long)j->job_id, (long long)j->log_offset);
 	r = lava_api_get(a, q, &body, &len, err, errsize);
 	if (r == -ENOENT)
-		return 0;	/* LAVA answers 404 when there is nothing past start */
+		return 0; /* LAVA answers 404 when there is nothing past start */
 	if (r < 0)
 		return r;
 	/* whole lines only */
@@ -409,8 +415,8 @@ static int64_t fetch_log(struct collector *c, struct lava_api *a, struct lava_jo
 	}
 	if (lava_log_parse(body, whole, NULL, NULL, perr, sizeof(perr)) < 0) {
 		/* the line numbers of the chunk are relative to log_offset */
-		snprintf(err, errsize, "malformed log of LAVA job %lld after line %lld: %s", (long long)j->job_id,
-			 (long long)j->log_offset, perr);
+		snprintf(err, errsize, "malformed log of LAVA job %lld after line %lld: %s",
+			 (long long)j->job_id, (long long)j->log_offset, perr);
 		free(body);
 		return -EBADMSG;
 	}
@@ -536,13 +542,15 @@ static int collect_job(struct collector *c, struct lava_job_row *j, char *err, s
 	}
 	{
 		struct lava_job_info ji = {
-			.health = j->health, .device = jstr(info, "actual_device"),
-			.failure_comment = jstr(info, "failure_comment"), .definition = jstr(info, "definition"),
+		    .health = j->health,
+		    .device = jstr(info, "actual_device"),
+		    .failure_comment = jstr(info, "failure_comment"),
+		    .definition = jstr(info, "definition"),
 		};
 		const char *end = jstr(info, "end_time");
 		size_t len = 0;
 		char *log = file_slurp(path, &len);
-		struct tm tm = { 0 };
+		struct tm tm = {0};
 
 		/* LAVA may still be writing the end of a job that just finished;
 		 * a minute after its end a log without the job result is what it is */
@@ -584,20 +592,21 @@ static int collect_job(struct collector *c, struct lava_job_row *j, char *err, s
 
 static void collect_usage(void)
 {
-	printf("usage: oopsfarm lava collect --store FILE --campaign NAME [options]\n\n"
-	       "  --url URL          only the jobs of this server (default: every server the store names)\n"
-	       "  --token-file FILE  the API token (default $OOPSFARM_LAVA_TOKEN); never printed\n"
-	       "  --insecure         send the token over plain http to a host that is not loopback\n"
-	       "  --wait             poll until every job is collected\n"
-	       "  --interval SEC     between polls (default 2)\n"
-	       "  --timeout SEC      give up waiting after this (default 3600)\n"
-	       "  --logs DIR         job logs and boot consoles (default: next to the store, lava-<campaign>/)\n"
-	       "  -v, --verbose      one line per API request (never the token)\n"
-	       "  -q, --quiet        no progress lines\n\n"
-	       "Fetches the campaign's LAVA jobs' logs incrementally and stores each finished job's boots,\n"
-	       "one row per boot, parsed like local boots.  Collecting again, or after a kill or a server\n"
-	       "restart, neither loses nor doubles a boot.  Exit: 0 every job collected (or, without --wait,\n"
-	       "nothing failed), 2 usage, 3 server unreachable, token refused, bad log or store error.\n");
+	printf(
+	    "usage: oopsfarm lava collect --store FILE --campaign NAME [options]\n\n"
+	    "  --url URL          only the jobs of this server (default: every server the store names)\n"
+	    "  --token-file FILE  the API token (default $OOPSFARM_LAVA_TOKEN); never printed\n"
+	    "  --insecure         send the token over plain http to a host that is not loopback\n"
+	    "  --wait             poll until every job is collected\n"
+	    "  --interval SEC     between polls (default 2)\n"
+	    "  --timeout SEC      give up waiting after this (default 3600)\n"
+	    "  --logs DIR         job logs and boot consoles (default: next to the store, lava-<campaign>/)\n"
+	    "  -v, --verbose      one line per API request (never the token)\n"
+	    "  -q, --quiet        no progress lines\n\n"
+	    "Fetches the campaign's LAVA jobs' logs incrementally and stores each finished job's boots,\n"
+	    "one row per boot, parsed like local boots.  Collecting again, or after a kill or a server\n"
+	    "restart, neither loses nor doubles a boot.  Exit: 0 every job collected (or, without --wait,\n"
+	    "nothing failed), 2 usage, 3 server unreachable, token refused, bad log or store error.\n");
 }
 
 static int open_campaign(const char *cmd, const char *store_path, const char *campaign, struct store **ret_s,
@@ -647,22 +656,20 @@ static void campaign_knobs(struct store *s, int64_t cid, char *knobs, size_t siz
 
 int lava_cmd_collect(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "campaign", required_argument, NULL, 'c' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "token-file", required_argument, NULL, 'T' },
-		{ "wait", no_argument, NULL, 'w' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "logs", required_argument, NULL, 'L' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "insecure", no_argument, NULL, 'I' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct collector c = { .opts = { .retries = -1 } };
+	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
+					     {"campaign", required_argument, NULL, 'c'},
+					     {"url", required_argument, NULL, 'u'},
+					     {"token-file", required_argument, NULL, 'T'},
+					     {"wait", no_argument, NULL, 'w'},
+					     {"interval", required_argument, NULL, 'i'},
+					     {"timeout", required_argument, NULL, 't'},
+					     {"logs", required_argument, NULL, 'L'},
+					     {"verbose", no_argument, NULL, 'v'},
+					     {"insecure", no_argument, NULL, 'I'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	struct collector c = {.opts = {.retries = -1}};
 	const char *store_path = NULL, *campaign = NULL, *logs = NULL;
 	char target[512], knobs[1024], dir[1200], err[2048];
 	double interval = 2, timeout = 3600, t0 = clock_now();
@@ -672,19 +679,44 @@ int lava_cmd_collect(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
 		switch (opt) {
-		case 's': store_path = optarg; break;
-		case 'c': campaign = optarg; break;
-		case 'u': c.url = optarg; break;
-		case 'T': c.token_file = optarg; break;
-		case 'w': wait = true; break;
-		case 'i': interval = atof(optarg); break;
-		case 't': timeout = atof(optarg); break;
-		case 'L': logs = optarg; break;
-		case 'v': c.opts.verbose = true; break;
-		case 'I': c.opts.insecure = true; break;
-		case 'q': c.quiet = true; break;
-		case 'h': collect_usage(); return EXIT_OK;
-		default: return usage_hint("lava collect");
+		case 's':
+			store_path = optarg;
+			break;
+		case 'c':
+			campaign = optarg;
+			break;
+		case 'u':
+			c.url = optarg;
+			break;
+		case 'T':
+			c.token_file = optarg;
+			break;
+		case 'w':
+			wait = true;
+			break;
+		case 'i':
+			interval = atof(optarg);
+			break;
+		case 't':
+			timeout = atof(optarg);
+			break;
+		case 'L':
+			logs = optarg;
+			break;
+		case 'v':
+			c.opts.verbose = true;
+			break;
+		case 'I':
+			c.opts.insecure = true;
+			break;
+		case 'q':
+			c.quiet = true;
+			break;
+		case 'h':
+			collect_usage();
+			return EXIT_OK;
+		default:
+			return usage_hint("lava collect");
 		}
 	}
 	if (!store_path || !campaign || optind != argc) {
@@ -696,7 +728,8 @@ int lava_cmd_collect(int argc, char **argv)
 		errorf("lava collect", "%s", err);
 		return r == -ENOENT ? EXIT_USAGE : EXIT_INFRA;
 	}
-	r = open_campaign("lava collect", store_path, campaign, &c.s, &c.in.campaign_id, target, sizeof(target));
+	r = open_campaign("lava collect", store_path, campaign, &c.s, &c.in.campaign_id, target,
+			  sizeof(target));
 	if (r) {
 		free(c.token);
 		return r;
@@ -728,7 +761,8 @@ int lava_cmd_collect(int argc, char **argv)
 		goto out;
 	}
 	if (!njobs) {
-		errorf("lava collect", "campaign '%s' has no LAVA jobs in '%s' (oopsfarm lava submit)", campaign, store_path);
+		errorf("lava collect", "campaign '%s' has no LAVA jobs in '%s' (oopsfarm lava submit)",
+		       campaign, store_path);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -741,7 +775,8 @@ int lava_cmd_collect(int argc, char **argv)
 
 			if (j->collected || j->failed)
 				continue;
-			if (c.url && (a = api_for(&c, c.url, err, sizeof(err))) && strcmp(lava_api_url(a), j->server))
+			if (c.url && (a = api_for(&c, c.url, err, sizeof(err))) &&
+			    strcmp(lava_api_url(a), j->server))
 				continue;
 			/* the server id in the boots' uids is the job's server's */
 			a = api_for(&c, j->server, err, sizeof(err));
@@ -761,18 +796,23 @@ int lava_cmd_collect(int argc, char **argv)
 			errorf("lava collect", "job %lld: %s", (long long)j->job_id, err);
 			failed++;
 			if (r == -EACCES || r == -ENOMEM)
-				fatal++;	/* the same for every job */
+				fatal++; /* the same for every job */
 			else
-				j->failed = true;	/* this job only: a malformed log, a job gone */
+				j->failed = true; /* this job only: a malformed log, a job gone */
 		}
 		for (int k = 0; k < njobs; k++)
 			left += !jobs[k].collected && !jobs[k].failed &&
-				(!c.url || !strcmp(jobs[k].server, lava_api_url(api_for(&c, c.url, err, sizeof(err)))));
+				(!c.url ||
+				 !strcmp(jobs[k].server, lava_api_url(api_for(&c, c.url, err, sizeof(err)))));
 		if (!c.quiet)
-			fprintf(stderr, "oopsfarm lava collect: %s: %d/%d jobs collected, %u boots stored (%u pass, %u crash,"
-				" %u hang, %u infra)%s, %.1f s\n", campaign, njobs - left, njobs, c.in.stored,
-				c.in.by_verdict[VERDICT_PASS], c.in.by_verdict[VERDICT_CRASH], c.in.by_verdict[VERDICT_HANG],
-				c.in.by_verdict[VERDICT_INFRA], c.in.again ? " (some were stored before)" : "", clock_now() - t0);
+			fprintf(stderr,
+				"oopsfarm lava collect: %s: %d/%d jobs collected, %u boots stored (%u pass, "
+				"%u crash,"
+				" %u hang, %u infra)%s, %.1f s\n",
+				campaign, njobs - left, njobs, c.in.stored, c.in.by_verdict[VERDICT_PASS],
+				c.in.by_verdict[VERDICT_CRASH], c.in.by_verdict[VERDICT_HANG],
+				c.in.by_verdict[VERDICT_INFRA],
+				c.in.again ? " (some were stored before)" : "", clock_now() - t0);
 		if (failed)
 			rc = EXIT_INFRA;
 		if (fatal || !wait || !left)
@@ -785,7 +825,7 @@ int lava_cmd_collect(int argc, char **argv)
 		if (unreachable && !c.quiet)
 			fprintf(stderr, "oopsfarm lava collect: %s, trying again\n", err);
 		{
-			struct timespec ts = { (time_t)interval, (long)((interval - (time_t)interval) * 1e9) };
+			struct timespec ts = {(time_t)interval, (long)((interval - (time_t)interval) * 1e9)};
 
 			nanosleep(&ts, NULL);
 		}
@@ -805,82 +845,110 @@ out:
 
 static void ingest_usage(void)
 {
-	printf("usage: oopsfarm lava ingest --store FILE --campaign NAME --variant NAME --setup NAME\n"
-	       "                            --boots N [options] JOB-LOG.yaml...\n\n"
-	       "  --job ID           LAVA job id of the first log (default 1; each next log +1)\n"
-	       "  --server NAME      the server the logs came from (default 'local'), for the boot ids\n"
-	       "  --definition FILE  the jobs' definition (which actions are boots; default: action names)\n"
-	       "  --build-id HEX     the build-id the agent must report (default: the variant's in the store)\n"
-	       "  --stamp STAMP      the variant stamp the kernel banner must show after '#' (default: not checked)\n"
-	       "  --no-agent         the jobs do not run the oopsfarm agent: a clean console passes\n"
-	       "  --device NAME      the LAVA device that ran them\n"
-	       "  --health H         LAVA's health of the jobs: Complete (default), Incomplete, Canceled\n"
-	       "  --repeat K         ingest each log K times as K jobs (benchmarks)\n"
-	       "  --logs DIR         keep each boot's console there, compressed\n\n"
-	       "Stores the boots of LAVA job logs saved earlier (GET /api/v0.2/jobs/ID/logs/), exactly\n"
-	       "as `oopsfarm lava collect` does; again is a no-op.  Exit 0, 2 usage, 3 bad log or store.\n");
+	printf(
+	    "usage: oopsfarm lava ingest --store FILE --campaign NAME --variant NAME --setup NAME\n"
+	    "                            --boots N [options] JOB-LOG.yaml...\n\n"
+	    "  --job ID           LAVA job id of the first log (default 1; each next log +1)\n"
+	    "  --server NAME      the server the logs came from (default 'local'), for the boot ids\n"
+	    "  --definition FILE  the jobs' definition (which actions are boots; default: action names)\n"
+	    "  --build-id HEX     the build-id the agent must report (default: the variant's in the store)\n"
+	    "  --stamp STAMP      the variant stamp the kernel banner must show after '#' (default: not "
+	    "checked)\n"
+	    "  --no-agent         the jobs do not run the oopsfarm agent: a clean console passes\n"
+	    "  --device NAME      the LAVA device that ran them\n"
+	    "  --health H         LAVA's health of the jobs: Complete (default), Incomplete, Canceled\n"
+	    "  --repeat K         ingest each log K times as K jobs (benchmarks)\n"
+	    "  --logs DIR         keep each boot's console there, compressed\n\n"
+	    "Stores the boots of LAVA job logs saved earlier (GET /api/v0.2/jobs/ID/logs/), exactly\n"
+	    "as `oopsfarm lava collect` does; again is a no-op.  Exit 0, 2 usage, 3 bad log or store.\n");
 }
 
 int lava_cmd_ingest(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "campaign", required_argument, NULL, 'c' },
-		{ "variant", required_argument, NULL, 'V' },
-		{ "setup", required_argument, NULL, 'S' },
-		{ "boots", required_argument, NULL, 'n' },
-		{ "job", required_argument, NULL, 'j' },
-		{ "server", required_argument, NULL, 'u' },
-		{ "definition", required_argument, NULL, 'D' },
-		{ "build-id", required_argument, NULL, 'B' },
-		{ "device", required_argument, NULL, 'd' },
-		{ "health", required_argument, NULL, 'H' },
-		{ "target", required_argument, NULL, 't' },
-		{ "repeat", required_argument, NULL, 'R' },
-		{ "logs", required_argument, NULL, 'L' },
-		{ "stamp", required_argument, NULL, 'M' },
-		{ "no-agent", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	    {"store", required_argument, NULL, 's'},	{"campaign", required_argument, NULL, 'c'},
+	    {"variant", required_argument, NULL, 'V'},	{"setup", required_argument, NULL, 'S'},
+	    {"boots", required_argument, NULL, 'n'},	{"job", required_argument, NULL, 'j'},
+	    {"server", required_argument, NULL, 'u'},	{"definition", required_argument, NULL, 'D'},
+	    {"build-id", required_argument, NULL, 'B'}, {"device", required_argument, NULL, 'd'},
+	    {"health", required_argument, NULL, 'H'},	{"target", required_argument, NULL, 't'},
+	    {"repeat", required_argument, NULL, 'R'},	{"logs", required_argument, NULL, 'L'},
+	    {"stamp", required_argument, NULL, 'M'},	{"no-agent", no_argument, NULL, 'A'},
+	    {"help", no_argument, NULL, 'h'},		{0}};
 	const char *stamp = NULL;
 	bool no_agent = false;
 	const char *store_path = NULL, *campaign = NULL, *variant = NULL, *setup = NULL, *server = "local";
 	const char *defpath = NULL, *build_id = NULL, *device = NULL, *target = NULL, *logs = NULL;
 	const char *health = "Complete";
-	struct lava_ingest in = { 0 };
-	struct lava_job_row job = { 0 };
+	struct lava_ingest in = {0};
+	struct lava_job_row job = {0};
 	struct store *s = NULL;
 	char *def = NULL, err[2048];
-	long long first = 1;	/* the job id of the first log */
+	long long first = 1; /* the job id of the first log */
 	int opt, r, boots = 0, repeat = 1, rc = EXIT_OK;
 	size_t dlen;
 	double t0 = clock_now();
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 's': store_path = optarg; break;
-		case 'c': campaign = optarg; break;
-		case 'V': variant = optarg; break;
-		case 'S': setup = optarg; break;
-		case 'n': boots = atoi(optarg); break;
-		case 'j': first = atoll(optarg); break;
-		case 'u': server = optarg; break;
-		case 'D': defpath = optarg; break;
-		case 'B': build_id = optarg; break;
-		case 'd': device = optarg; break;
-		case 'H': health = optarg; break;
-		case 't': target = optarg; break;
-		case 'R': repeat = atoi(optarg); break;
-		case 'L': logs = optarg; break;
-		case 'M': stamp = optarg; break;
-		case 'A': no_agent = true; break;
-		case 'h': ingest_usage(); return EXIT_OK;
-		default: return usage_hint("lava ingest");
+		case 's':
+			store_path = optarg;
+			break;
+		case 'c':
+			campaign = optarg;
+			break;
+		case 'V':
+			variant = optarg;
+			break;
+		case 'S':
+			setup = optarg;
+			break;
+		case 'n':
+			boots = atoi(optarg);
+			break;
+		case 'j':
+			first = atoll(optarg);
+			break;
+		case 'u':
+			server = optarg;
+			break;
+		case 'D':
+			defpath = optarg;
+			break;
+		case 'B':
+			build_id = optarg;
+			break;
+		case 'd':
+			device = optarg;
+			break;
+		case 'H':
+			health = optarg;
+			break;
+		case 't':
+			target = optarg;
+			break;
+		case 'R':
+			repeat = atoi(optarg);
+			break;
+		case 'L':
+			logs = optarg;
+			break;
+		case 'M':
+			stamp = optarg;
+			break;
+		case 'A':
+			no_agent = true;
+			break;
+		case 'h':
+			ingest_usage();
+			return EXIT_OK;
+		default:
+			return usage_hint("lava ingest");
 		}
 	}
 	if (!store_path || !campaign || !variant || !setup || boots < 1 || repeat < 1 || optind >= argc) {
-		errorf("lava ingest", "--store, --campaign, --variant, --setup, --boots N and a log are needed");
+		errorf("lava ingest",
+		       "--store, --campaign, --variant, --setup, --boots N and a log are needed");
 		return usage_hint("lava ingest");
 	}
 	if (defpath && !(def = file_slurp(defpath, &dlen))) {
@@ -899,7 +967,8 @@ int lava_cmd_ingest(int argc, char **argv)
 		return EXIT_INFRA;
 	}
 	if ((r = store_campaign(s, campaign, target, NULL, &in.campaign_id)) < 0 ||
-	    (r = store_variant(s, in.campaign_id, variant, NULL, NULL, NULL, build_id, &job.variant_id)) < 0 ||
+	    (r = store_variant(s, in.campaign_id, variant, NULL, NULL, NULL, build_id, &job.variant_id)) <
+		0 ||
 	    (r = store_setup(s, in.campaign_id, setup, 0, 0, NULL, NULL, &job.setup_id)) < 0) {
 		errorf("lava ingest", "cannot write to store '%s': %s", store_path, strerror(-r));
 		rc = EXIT_INFRA;
@@ -942,8 +1011,10 @@ int lava_cmd_ingest(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		size_t len;
 		char *log = file_slurp(argv[i], &len);
-		struct lava_job_info ji = { .health = health, .device = device, .definition = def,
-					    .allow_truncated = !strcmp(health, "Canceled") };
+		struct lava_job_info ji = {.health = health,
+					   .device = device,
+					   .definition = def,
+					   .allow_truncated = !strcmp(health, "Canceled")};
 
 		if (!log) {
 			errorf("lava ingest", "cannot read '%s': %s", argv[i], strerror(errno));
@@ -964,7 +1035,8 @@ int lava_cmd_ingest(int argc, char **argv)
 		}
 		free(log);
 	}
-	fprintf(stderr, "oopsfarm lava ingest: %u boots stored in %.2f s (%u pass, %u crash, %u hang, %u infra)%s\n",
+	fprintf(stderr,
+		"oopsfarm lava ingest: %u boots stored in %.2f s (%u pass, %u crash, %u hang, %u infra)%s\n",
 		in.stored, clock_now() - t0, in.by_verdict[VERDICT_PASS], in.by_verdict[VERDICT_CRASH],
 		in.by_verdict[VERDICT_HANG], in.by_verdict[VERDICT_INFRA],
 		in.again ? ", the others were stored before" : "");

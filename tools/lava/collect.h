@@ -24,33 +24,33 @@ int lava_cmd_ingest(int argc, char **argv);
 struct lava_job_row {
 	int64_t row_id, job_id, campaign_id, variant_id, setup_id;
 	int batch, boots;
-	int boot_base;			/* the campaign index of the job's first boot */
+	int boot_base; /* the campaign index of the job's first boot */
 	int64_t log_offset;
 	char server[512], variant[128], setup[128], device_type[64];
 	char state[32], health[32], build_id[128];
 	bool collected;
-	bool failed;			/* collect gave up on it in this run */
+	bool failed; /* collect gave up on it in this run */
 };
 
 /* What the server says about a finished job, for the verdicts. */
 struct lava_job_info {
-	const char *health;		/* Complete, Incomplete, Canceled, Unknown */
-	const char *device;		/* the device that ran it */
-	const char *failure_comment;	/* may be NULL */
-	const char *definition;		/* the job's YAML (which actions are boots); may be NULL */
-	bool allow_truncated;		/* a log without LAVA's job result is stored anyway */
+	const char *health;	     /* Complete, Incomplete, Canceled, Unknown */
+	const char *device;	     /* the device that ran it */
+	const char *failure_comment; /* may be NULL */
+	const char *definition;	     /* the job's YAML (which actions are boots); may be NULL */
+	bool allow_truncated;	     /* a log without LAVA's job result is stored anyway */
 };
 
 struct lava_ingest {
 	struct store *s;
 	const char *campaign;
 	int64_t campaign_id;
-	const char *target;		/* NULL: any crash counts */
+	const char *target; /* NULL: any crash counts */
 	const char *knobs;
-	const char *logdir;		/* the boots' consoles, compressed */
-	const char *server_id;		/* lava_api_server_id() */
-	bool agent_expected;		/* the jobs run our agent as init */
-	const char *stamp;		/* the variant's banner stamp (NULL: not checked) */
+	const char *logdir;    /* the boots' consoles, compressed */
+	const char *server_id; /* lava_api_server_id() */
+	bool agent_expected;   /* the jobs run our agent as init */
+	const char *stamp;     /* the variant's banner stamp (NULL: not checked) */
 	/* counts of this run */
 	unsigned stored, again, by_verdict[4];
 };

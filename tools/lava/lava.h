@@ -50,17 +50,17 @@ int lava_render(const char *template_path, const struct lava_param *params, int 
  *   -ENOENT, -EACCES, -EIO ...   the template cannot be read
  *   -ENOMEM
  */
-#define LAVA_RENDER_EXAMPLE 0x1	/* unset parameters take the template's example values */
+#define LAVA_RENDER_EXAMPLE 0x1 /* unset parameters take the template's example values */
 int lava_render_flags(const char *template_path, const struct lava_param *params, int nparams, int boots,
 		      unsigned flags, char **ret_yaml, char *err, size_t errsize);
 
 /* Prints the template's parameters, one per line; errors as lava_render(). */
 int lava_template_describe(const char *template_path, FILE *out, char *err, size_t errsize);
 
-int lava_cmd_render(int argc, char **argv);	/* tools/lava/render.c */
-int lava_cmd_submit(int argc, char **argv);	/* tools/lava/submit.c */
-int lava_cmd_status(int argc, char **argv);	/* tools/lava/submit.c */
-int lava_cmd_collect(int argc, char **argv);	/* tools/lava/collect.c */
-int lava_cmd_cancel(int argc, char **argv);	/* tools/lava/submit.c */
+int lava_cmd_render(int argc, char **argv);  /* tools/lava/render.c */
+int lava_cmd_submit(int argc, char **argv);  /* tools/lava/submit.c */
+int lava_cmd_status(int argc, char **argv);  /* tools/lava/submit.c */
+int lava_cmd_collect(int argc, char **argv); /* tools/lava/collect.c */
+int lava_cmd_cancel(int argc, char **argv);  /* tools/lava/submit.c */
 
 #endif

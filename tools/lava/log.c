@@ -121,9 +121,12 @@ static bool key_is(const yaml_event_t *ev, const char *k)
 /* msg of lvl results: a mapping; keep the fields that tell a result */
 static int results_map(struct parser *p)
 {
-	static const struct { const char *key; int field; } keep[] = {
-		{ "case", F_CASE }, { "definition", F_DEF }, { "result", F_RESULT }, { "level", F_LEVEL },
-		{ "error_type", F_ETYPE }, { "error_msg", F_EMSG },
+	static const struct {
+		const char *key;
+		int field;
+	} keep[] = {
+	    {"case", F_CASE},	{"definition", F_DEF},	 {"result", F_RESULT},
+	    {"level", F_LEVEL}, {"error_type", F_ETYPE}, {"error_msg", F_EMSG},
 	};
 	int t, r;
 
@@ -135,7 +138,7 @@ static int results_map(struct parser *p)
 			return t;
 		if (t == YAML_MAPPING_END_EVENT)
 			return 0;
-		if (t != YAML_SCALAR_EVENT) {	/* a complex key: skip it and its value */
+		if (t != YAML_SCALAR_EVENT) { /* a complex key: skip it and its value */
 			if ((r = skip_node(p)) < 0 || (t = next(p)) < 0 || (r = skip_node(p)) < 0)
 				return t < 0 ? t : r;
 			continue;
@@ -173,10 +176,11 @@ long lava_log_parse(const char *buf, size_t len, lava_log_fn fn, void *userdata,
 	}
 	t = next(&p);
 	if (t == YAML_STREAM_END_EVENT)
-		goto out;	/* empty: no entries */
+		goto out; /* empty: no entries */
 	if (t != YAML_DOCUMENT_START_EVENT || (t = next(&p)) != YAML_SEQUENCE_START_EVENT) {
 		if (t >= 0)
-			snprintf(err, errsize, "line %zu: a LAVA log is a YAML list", p.ev.start_mark.line + 1);
+			snprintf(err, errsize, "line %zu: a LAVA log is a YAML list",
+				 p.ev.start_mark.line + 1);
 		r = -EBADMSG;
 		goto out;
 	}
@@ -197,7 +201,7 @@ long lava_log_parse(const char *buf, size_t len, lava_log_fn fn, void *userdata,
 			r = -EBADMSG;
 			goto out;
 		}
-		e = (struct lava_log_entry){ .line = p.ev.start_mark.line };
+		e = (struct lava_log_entry){.line = p.ev.start_mark.line};
 		for (int i = 0; i < F_N; i++)
 			p.f[i].len = 0, p.f[i].p[0] = '\0';
 		for (;;) {
@@ -254,7 +258,8 @@ long lava_log_parse(const char *buf, size_t len, lava_log_fn fn, void *userdata,
 	/* the end of the list: the document and the stream must end too */
 	if ((t = next(&p)) != YAML_DOCUMENT_END_EVENT || (t = next(&p)) != YAML_STREAM_END_EVENT) {
 		if (t >= 0)
-			snprintf(err, errsize, "line %zu: text after the LAVA log's list", p.ev.start_mark.line + 1);
+			snprintf(err, errsize, "line %zu: text after the LAVA log's list",
+				 p.ev.start_mark.line + 1);
 		r = -EBADMSG;
 	}
 out:
@@ -296,8 +301,11 @@ int lava_definition_actions(const char *yaml, size_t len, char *kinds, int max)
 			char k = '?';
 
 			if ((t = next(&p)) == YAML_SCALAR_EVENT) {
-				k = key_is(&p.ev, "deploy") ? 'd' : key_is(&p.ev, "boot") ? 'b' :
-				    key_is(&p.ev, "test") ? 't' : key_is(&p.ev, "command") ? 'c' : '?';
+				k = key_is(&p.ev, "deploy")    ? 'd'
+				    : key_is(&p.ev, "boot")    ? 'b'
+				    : key_is(&p.ev, "test")    ? 't'
+				    : key_is(&p.ev, "command") ? 'c'
+							       : '?';
 			}
 			if (n < max)
 				kinds[n] = k;
@@ -308,7 +316,7 @@ int lava_definition_actions(const char *yaml, size_t len, char *kinds, int max)
 				goto out;
 			}
 			for (;;) {
-				t = next(&p);	/* a value, then maybe more keys */
+				t = next(&p); /* a value, then maybe more keys */
 				if (t < 0 || t == YAML_MAPPING_END_EVENT)
 					break;
 				if (skip_node(&p) < 0) {
@@ -360,7 +368,8 @@ int lava_definition_field(const char *yaml, size_t len, const char *key, char *o
 		}
 		if (want) {
 			if (t == YAML_SCALAR_EVENT) {
-				snprintf(out, size, "%.*s", (int)p.ev.data.scalar.length, (const char *)p.ev.data.scalar.value);
+				snprintf(out, size, "%.*s", (int)p.ev.data.scalar.length,
+					 (const char *)p.ev.data.scalar.value);
 				r = 0;
 			}
 			break;

@@ -21,10 +21,10 @@
 #include <stddef.h>
 
 struct lava_log_entry {
-	size_t line;		/* 0-based line of the entry in the text */
-	const char *dt;		/* "" when absent */
-	const char *lvl;	/* "" when absent */
-	const char *msg;	/* a scalar msg (NUL-terminated); NULL when msg is a mapping or list */
+	size_t line;	 /* 0-based line of the entry in the text */
+	const char *dt;	 /* "" when absent */
+	const char *lvl; /* "" when absent */
+	const char *msg; /* a scalar msg (NUL-terminated); NULL when msg is a mapping or list */
 	size_t msg_len;
 	/* lvl "results": first-level fields of msg ("" when absent) */
 	const char *res_case, *res_definition, *res_result, *res_level, *res_error_type, *res_error_msg;

@@ -40,8 +40,8 @@
 
 #define PARAMS_KEY "x-oopsfarm-params"
 #define REPEAT_KEY "x-oopsfarm-repeat"
-#define MAX_DEPTH 200
-#define MAX_BOOTS 100000
+#define MAX_DEPTH  200
+#define MAX_BOOTS  100000
 /* aliases of aliases grow exponentially ("billion laughs"): cap the output */
 #define MAX_EMITTED 20000000
 /* and the rendered text itself: at most RENDER_MAX_BYTES (lava.h) */
@@ -49,12 +49,12 @@
 /* One parse event, with owned copies of its strings. */
 struct tev {
 	yaml_event_type_t type;
-	char *anchor, *tag, *value;	/* value: scalar text, or the alias's anchor name */
+	char *anchor, *tag, *value; /* value: scalar text, or the alias's anchor name */
 	size_t length;
 	int implicit, plain_implicit, quoted_implicit, style;
-	size_t line;			/* 1-based */
-	size_t end;			/* node events: one past the node's last event */
-	size_t target;			/* ALIAS: index of the aliased node */
+	size_t line;   /* 1-based */
+	size_t end;    /* node events: one past the node's last event */
+	size_t target; /* ALIAS: index of the aliased node */
 };
 
 struct param {
@@ -62,32 +62,32 @@ struct param {
 	bool is_int, has_def, has_example, has_re;
 	regex_t re;
 	size_t line;
-	const char *value;		/* the one render uses */
+	const char *value; /* the one render uses */
 };
 
 struct render {
 	const char *path;
 	struct tev *ev;
 	size_t nev, cap;
-	size_t root;			/* index of the root node */
+	size_t root; /* index of the root node */
 	struct param *params;
 	int nparams;
-	size_t params_line;		/* 0: the template declares no parameters */
+	size_t params_line; /* 0: the template declares no parameters */
 	int boots;
-	int boot;			/* 0 outside a repeat block, else 1..boots */
+	int boot; /* 0 outside a repeat block, else 1..boots */
 	char boots_str[16], boot_str[16], boot_padded[16];
-	int repeats;			/* repeat blocks seen */
+	int repeats; /* repeat blocks seen */
 	yaml_emitter_t em;
 	size_t emitted;
-	FILE *out;			/* the rendered text */
-	size_t out_bytes;		/* written to out so far */
-	bool out_over;			/* RENDER_MAX_BYTES was reached */
+	FILE *out;	  /* the rendered text */
+	size_t out_bytes; /* written to out so far */
+	bool out_over;	  /* RENDER_MAX_BYTES was reached */
 	char *err;
 	size_t errsize;
 };
 
 static int fail(struct render *r, size_t line, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static int fail(struct render *r, size_t line, int errnum, const char *fmt, ...)
 {
@@ -221,19 +221,23 @@ static int parse_template(struct render *r, FILE *f)
 				ret = fail(r, 0, EIO, "cannot read: %s", strerror(errno ? errno : EIO));
 			else if (p.context)
 				ret = fail(r, p.problem_mark.line + 1, EBADMSG,
-					   "column %zu: not valid YAML: %s (%s from line %zu)", p.problem_mark.column + 1,
-					   p.problem, p.context, p.context_mark.line + 1);
+					   "column %zu: not valid YAML: %s (%s from line %zu)",
+					   p.problem_mark.column + 1, p.problem, p.context,
+					   p.context_mark.line + 1);
 			else
-				ret = fail(r, p.problem_mark.line + 1, EBADMSG, "column %zu: not valid YAML: %s",
-					   p.problem_mark.column + 1, p.problem ? p.problem : "parse error");
+				ret = fail(r, p.problem_mark.line + 1, EBADMSG,
+					   "column %zu: not valid YAML: %s", p.problem_mark.column + 1,
+					   p.problem ? p.problem : "parse error");
 			break;
 		}
 		done = e.type == YAML_STREAM_END_EVENT;
 		if (e.type == YAML_DOCUMENT_START_EVENT && ++docs > 1)
-			ret = fail(r, e.start_mark.line + 1, EBADMSG, "a template is one YAML document, not several");
+			ret = fail(r, e.start_mark.line + 1, EBADMSG,
+				   "a template is one YAML document, not several");
 		else if ((e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) &&
 			 depth == MAX_DEPTH)
-			ret = fail(r, e.start_mark.line + 1, EBADMSG, "nested more than %d levels deep", MAX_DEPTH);
+			ret = fail(r, e.start_mark.line + 1, EBADMSG, "nested more than %d levels deep",
+				   MAX_DEPTH);
 		else
 			ret = add_event(r, &e);
 		yaml_event_delete(&e);
@@ -263,7 +267,8 @@ static int parse_template(struct render *r, FILE *f)
 	r->root = 2;
 	if (r->ev[r->root].type != YAML_MAPPING_START_EVENT)
 		return fail(r, r->ev[r->root].line, EBADMSG,
-			    "a job template is a mapping (job_name, device_type, actions, ..., " PARAMS_KEY ")");
+			    "a job template is a mapping (job_name, device_type, actions, ..., " PARAMS_KEY
+			    ")");
 	return 0;
 }
 
@@ -301,7 +306,7 @@ static bool is_scalar(const struct render *r, size_t i, const char *s)
 
 /* ---- parameters ------------------------------------------------------------------------ */
 
-static const char *const builtins[] = { "boots", "boot", "boot_padded", NULL };
+static const char *const builtins[] = {"boots", "boot", "boot_padded", NULL};
 
 /* [a-z][a-z0-9_]*, len bytes of s */
 static bool valid_name(const char *s, size_t len)
@@ -324,7 +329,7 @@ static struct param *find_param(struct render *r, const char *name, size_t len)
 
 static int param_field(struct render *r, struct param *p, size_t k, size_t v)
 {
-	static const char *const fields[] = { "doc", "type", "default", "example", "pattern", NULL };
+	static const char *const fields[] = {"doc", "type", "default", "example", "pattern", NULL};
 	const char *key;
 	char *text;
 	int f;
@@ -339,9 +344,11 @@ static int param_field(struct render *r, struct param *p, size_t k, size_t v)
 			break;
 	if (!fields[f])
 		return fail(r, r->ev[k].line, EBADMSG,
-			    PARAMS_KEY ": %s: unknown key '%s' (doc, type, default, example, pattern)", p->name, key);
+			    PARAMS_KEY ": %s: unknown key '%s' (doc, type, default, example, pattern)",
+			    p->name, key);
 	if (r->ev[v].type != YAML_SCALAR_EVENT)
-		return fail(r, r->ev[v].line, EBADMSG, PARAMS_KEY ": %s: '%s' must be a scalar", p->name, key);
+		return fail(r, r->ev[v].line, EBADMSG, PARAMS_KEY ": %s: '%s' must be a scalar", p->name,
+			    key);
 	text = strdup(r->ev[v].value);
 	if (!text)
 		return -ENOMEM;
@@ -353,8 +360,9 @@ static int param_field(struct render *r, struct param *p, size_t k, size_t v)
 	case 1:
 		if (strcmp(text, "str") && strcmp(text, "int")) {
 			free(text);
-			return fail(r, r->ev[v].line, EBADMSG, PARAMS_KEY ": %s: type must be 'str' or 'int', not '%s'",
-				    p->name, r->ev[v].value);
+			return fail(r, r->ev[v].line, EBADMSG,
+				    PARAMS_KEY ": %s: type must be 'str' or 'int', not '%s'", p->name,
+				    r->ev[v].value);
 		}
 		p->is_int = !strcmp(text, "int");
 		free(text);
@@ -391,8 +399,8 @@ static int param_field(struct render *r, struct param *p, size_t k, size_t v)
 			char msg[128];
 
 			regerror(rc, &p->re, msg, sizeof(msg));
-			return fail(r, r->ev[v].line, EBADMSG, PARAMS_KEY ": %s: bad pattern '%s': %s", p->name,
-				    text, msg);
+			return fail(r, r->ev[v].line, EBADMSG, PARAMS_KEY ": %s: bad pattern '%s': %s",
+				    p->name, text, msg);
 		}
 		break;
 	}
@@ -437,7 +445,9 @@ static int load_params(struct render *r)
 			return fail(r, r->ev[kk].line, EBADMSG, PARAMS_KEY ": '%s' is declared twice", name);
 		if (r->ev[vv].type != YAML_MAPPING_START_EVENT)
 			return fail(r, r->ev[vv].line, EBADMSG,
-				    PARAMS_KEY ": %s: a mapping {type, default, example, pattern, doc} is needed", name);
+				    PARAMS_KEY
+				    ": %s: a mapping {type, default, example, pattern, doc} is needed",
+				    name);
 		n = realloc(r->params, (r->nparams + 1) * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
@@ -470,8 +480,8 @@ static int check_value(struct render *r, struct param *p, const char *v, const c
 		errno = 0;
 		n = strtol(v, &end, 10);
 		if (!(*s >= '0' && *s <= '9') || *end || errno || n < INT_MIN || n > INT_MAX)
-			return fail(r, p->line, EINVAL, "parameter '%s' must be a whole number, not '%s' (%s)",
-				    p->name, v, from);
+			return fail(r, p->line, EINVAL,
+				    "parameter '%s' must be a whole number, not '%s' (%s)", p->name, v, from);
 	}
 	if (p->has_re && regexec(&p->re, v, 0, NULL, 0))
 		return fail(r, p->line, EINVAL, "parameter '%s' must match '%s', not '%s' (%s)", p->name,
@@ -506,12 +516,13 @@ static int choose_values(struct render *r, const struct lava_param *set, int nse
 			char names[1024];
 
 			list_names(r, names, sizeof(names));
-			return fail(r, r->params_line, EINVAL, "unknown parameter '%s' (this template takes: %s)",
+			return fail(r, r->params_line, EINVAL,
+				    "unknown parameter '%s' (this template takes: %s)",
 				    set[i].key ? set[i].key : "", names);
 		}
 		if (!set[i].value)
 			return fail(r, p->line, EINVAL, "parameter '%s' is given no value", p->name);
-		p->value = set[i].value;	/* the last --set of a key wins */
+		p->value = set[i].value; /* the last --set of a key wins */
 	}
 	for (int i = 0; i < r->nparams; i++) {
 		struct param *p = &r->params[i];
@@ -527,9 +538,11 @@ static int choose_values(struct render *r, const struct lava_param *set, int nse
 		}
 		if (!p->value) {
 			if (flags & LAVA_RENDER_EXAMPLE)
-				return fail(r, p->line, EINVAL, "parameter '%s' has no example and no default", p->name);
-			return fail(r, p->line, EINVAL, "parameter '%s' is not set and has no default (--set %s=VALUE)",
-				    p->name, p->name);
+				return fail(r, p->line, EINVAL,
+					    "parameter '%s' has no example and no default", p->name);
+			return fail(r, p->line, EINVAL,
+				    "parameter '%s' is not set and has no default (--set %s=VALUE)", p->name,
+				    p->name);
 		}
 		if ((ret = check_value(r, p, p->value, from)))
 			return ret;
@@ -562,16 +575,17 @@ static int lookup(struct render *r, const struct tev *e, const char *name, size_
 	}
 	if ((len == 4 && !strncmp(name, "boot", 4)) || (len == 11 && !strncmp(name, "boot_padded", 11))) {
 		if (!r->boot)
-			return fail(r, e->line, EBADMSG, "'{{ %.*s }}' is only defined inside " REPEAT_KEY, (int)len,
-				    name);
+			return fail(r, e->line, EBADMSG, "'{{ %.*s }}' is only defined inside " REPEAT_KEY,
+				    (int)len, name);
 		*ret = len == 4 ? r->boot_str : r->boot_padded;
 		*ret_int = len == 4;
 		return 0;
 	}
 	p = find_param(r, name, len);
 	if (!p)
-		return fail(r, e->line, EBADMSG, "'{{ %.*s }}' names no parameter (declare it under " PARAMS_KEY ")",
-			    (int)len, name);
+		return fail(r, e->line, EBADMSG,
+			    "'{{ %.*s }}' names no parameter (declare it under " PARAMS_KEY ")", (int)len,
+			    name);
 	*ret = p->value;
 	*ret_int = p->is_int;
 	return 0;
@@ -585,7 +599,7 @@ static int lookup(struct render *r, const struct tev *e, const char *name, size_
 static int substitute(struct render *r, const struct tev *e, char **ret, bool *ret_int)
 {
 	const char *s = e->value, *end = e->value + e->length, *open;
-	struct buf b = { 0 };
+	struct buf b = {0};
 	int count = 0, ret_code;
 	bool whole = false, num = false;
 
@@ -610,7 +624,8 @@ static int substitute(struct render *r, const struct tev *e, char **ret, bool *r
 				    (int)(close + 2 - open), open);
 		}
 		if ((ret_code = lookup(r, e, n, ne - n, &val, &num)) < 0 ||
-		    (ret_code = buf_add(&b, s, open - s)) < 0 || (ret_code = buf_add(&b, val, strlen(val))) < 0) {
+		    (ret_code = buf_add(&b, s, open - s)) < 0 ||
+		    (ret_code = buf_add(&b, val, strlen(val))) < 0) {
 			free(b.s);
 			return ret_code;
 		}
@@ -629,8 +644,8 @@ static int substitute(struct render *r, const struct tev *e, char **ret, bool *r
 /* Would a YAML 1.1 reader (PyYAML, as LAVA uses) take this plain scalar for a non-string? */
 static bool looks_typed(const char *s)
 {
-	static const char *const words[] = { "y", "n", "yes", "no", "true", "false", "on", "off", "null", "~",
-					     "<<", "=", NULL };
+	static const char *const words[] = {"y",   "n",	   "yes", "no", "true", "false", "on",
+					    "off", "null", "~",	  "<<", "=",	NULL};
 
 	if (!*s || strchr("0123456789+-.~", *s))
 		return true;
@@ -659,7 +674,8 @@ static int emit(struct render *r, yaml_event_t *e, size_t line)
 {
 	if (++r->emitted > MAX_EMITTED) {
 		yaml_event_delete(e);
-		return fail(r, line, EBADMSG, "the template expands to more than %d YAML events (aliases of aliases?)",
+		return fail(r, line, EBADMSG,
+			    "the template expands to more than %d YAML events (aliases of aliases?)",
 			    MAX_EMITTED);
 	}
 	if (!yaml_emitter_emit(&r->em, e) && r->out_over)
@@ -686,7 +702,7 @@ static int emit_scalar(struct render *r, const struct tev *t)
 		ret = yaml_scalar_event_initialize(&e, NULL, (yaml_char_t *)t->tag, (yaml_char_t *)t->value,
 						   (int)t->length, t->plain_implicit, t->quoted_implicit,
 						   t->style);
-	} else if (num && !t->tag) {	/* an explicit tag (!!str) wins */
+	} else if (num && !t->tag) { /* an explicit tag (!!str) wins */
 		ret = yaml_scalar_event_initialize(&e, NULL, NULL, (yaml_char_t *)val, -1, 1, 0,
 						   YAML_PLAIN_SCALAR_STYLE);
 	} else {
@@ -716,7 +732,8 @@ static int emit_item(struct render *r, size_t i, int depth, size_t *ret_next)
 	v = r->ev[k].end;
 	seq = deref(r, v);
 	if (r->ev[v].end != r->ev[i].end - 1)
-		return fail(r, r->ev[k].line, EBADMSG, REPEAT_KEY " must be the only key of its sequence item");
+		return fail(r, r->ev[k].line, EBADMSG,
+			    REPEAT_KEY " must be the only key of its sequence item");
 	if (r->ev[seq].type != YAML_SEQUENCE_START_EVENT)
 		return fail(r, r->ev[seq].line, EBADMSG, REPEAT_KEY " takes a sequence of actions");
 	if (r->boot)
@@ -775,14 +792,17 @@ static int emit_node(struct render *r, size_t i, int depth, size_t *ret_next)
 
 			if (is_scalar(r, j, PARAMS_KEY)) {
 				if (i != r->root)
-					return fail(r, r->ev[j].line, EBADMSG, PARAMS_KEY " belongs at the top level");
+					return fail(r, r->ev[j].line, EBADMSG,
+						    PARAMS_KEY " belongs at the top level");
 				j = next;
 				continue;
 			}
 			if (is_scalar(r, j, REPEAT_KEY))
 				return fail(r, r->ev[j].line, EBADMSG,
-					    REPEAT_KEY " must be a sequence item of its own: '- " REPEAT_KEY ": [...]'");
-			if ((ret = emit_node(r, j, depth + 1, &done)) < 0 || (ret = emit_node(r, v, depth + 1, &done)) < 0)
+					    REPEAT_KEY " must be a sequence item of its own: '- " REPEAT_KEY
+						       ": [...]'");
+			if ((ret = emit_node(r, j, depth + 1, &done)) < 0 ||
+			    (ret = emit_node(r, v, depth + 1, &done)) < 0)
 				return ret;
 			j = next;
 		}
@@ -817,7 +837,7 @@ static int emit_document(struct render *r, char **ret_yaml)
 	r->out_over = false;
 	yaml_emitter_set_output(&r->em, emit_write, r);
 	yaml_emitter_set_unicode(&r->em, 1);
-	yaml_emitter_set_width(&r->em, -1);	/* long regexes stay on one line */
+	yaml_emitter_set_width(&r->em, -1); /* long regexes stay on one line */
 	yaml_emitter_set_indent(&r->em, 2);
 	yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING);
 	ret = emit(r, &e, 0);
@@ -836,9 +856,10 @@ static int emit_document(struct render *r, char **ret_yaml)
 		ret = emit(r, &e, 0);
 	}
 	if (!ret && !yaml_emitter_flush(&r->em))
-		ret = r->out_over ? fail(r, 0, EFBIG, "the rendered job would be over %d MiB (aliases of aliases?)",
-					 RENDER_MAX_BYTES >> 20)
-				  : fail(r, 0, EIO, "cannot write the rendered job");
+		ret = r->out_over
+			  ? fail(r, 0, EFBIG, "the rendered job would be over %d MiB (aliases of aliases?)",
+				 RENDER_MAX_BYTES >> 20)
+			  : fail(r, 0, EIO, "cannot write the rendered job");
 	yaml_emitter_delete(&r->em);
 	if (fclose(f) && !ret)
 		ret = -errno;
@@ -879,7 +900,7 @@ static int render_load(struct render *r, const char *path, char *err, size_t err
 int lava_render_flags(const char *template_path, const struct lava_param *params, int nparams, int boots,
 		      unsigned flags, char **ret_yaml, char *err, size_t errsize)
 {
-	struct render r = { 0 };
+	struct render r = {0};
 	int ret;
 
 	if (errsize)
@@ -906,7 +927,7 @@ int lava_render(const char *template_path, const struct lava_param *params, int 
 
 int lava_template_describe(const char *template_path, FILE *out, char *err, size_t errsize)
 {
-	struct render r = { 0 };
+	struct render r = {0};
 	int ret;
 
 	if (errsize)
@@ -948,13 +969,9 @@ static void render_usage(FILE *f)
 int lava_cmd_render(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "example", no_argument, NULL, 'e' },
-		{ "set", required_argument, NULL, 's' },
-		{ "boots", required_argument, NULL, 'n' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	    {"example", no_argument, NULL, 'e'},     {"set", required_argument, NULL, 's'},
+	    {"boots", required_argument, NULL, 'n'}, {"list", no_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},	     {0}};
 	struct lava_param *set = NULL;
 	int nset = 0, boots = 1, opt, ret;
 	unsigned flags = 0;
@@ -962,7 +979,7 @@ int lava_cmd_render(int argc, char **argv)
 	char err[ERR_MAX], *yaml = NULL, *end;
 	long n;
 
-	optind = 0;	/* getopt may have run for another command of this process */
+	optind = 0; /* getopt may have run for another command of this process */
 	while ((opt = getopt_long(argc, argv, "es:n:lh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'e':
@@ -984,7 +1001,7 @@ int lava_cmd_render(int argc, char **argv)
 				return EXIT_INFRA;
 			}
 			set = t;
-			*eq = 0;	/* argv is ours to cut */
+			*eq = 0; /* argv is ours to cut */
 			set[nset].key = optarg;
 			set[nset++].value = eq + 1;
 			break;
@@ -993,8 +1010,8 @@ int lava_cmd_render(int argc, char **argv)
 			errno = 0;
 			n = strtol(optarg, &end, 10);
 			if (errno || *end || end == optarg || n < 1 || n > MAX_BOOTS) {
-				errorf("lava render", "--boots wants a whole number from 1 to %d, not '%s'", MAX_BOOTS,
-				       optarg);
+				errorf("lava render", "--boots wants a whole number from 1 to %d, not '%s'",
+				       MAX_BOOTS, optarg);
 				free(set);
 				return usage_hint("lava render");
 			}
@@ -1013,7 +1030,8 @@ int lava_cmd_render(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		errorf("lava render", optind >= argc ? "a template FILE is needed" : "one template FILE only");
+		errorf("lava render",
+		       optind >= argc ? "a template FILE is needed" : "one template FILE only");
 		free(set);
 		return usage_hint("lava render");
 	}

@@ -49,8 +49,8 @@ struct server_job {
 };
 
 /* Jobs the server already has for the campaign: by job_name. */
-static int server_jobs(struct lava_api *a, const char *campaign, struct server_job **ret, int *ret_n, char *err,
-		       size_t errsize)
+static int server_jobs(struct lava_api *a, const char *campaign, struct server_job **ret, int *ret_n,
+		       char *err, size_t errsize)
 {
 	char prefix[300], *esc, path[1024];
 	struct server_job *v = NULL;
@@ -64,8 +64,8 @@ static int server_jobs(struct lava_api *a, const char *campaign, struct server_j
 		json_t *page, *results;
 		size_t i;
 
-		snprintf(path, sizeof(path), "jobs/?description__startswith=%s&limit=500&offset=%d&ordering=id", esc,
-			 offset);
+		snprintf(path, sizeof(path),
+			 "jobs/?description__startswith=%s&limit=500&offset=%d&ordering=id", esc, offset);
 		r = lava_api_get_json(a, path, &page, err, errsize);
 		if (r < 0)
 			break;
@@ -111,11 +111,12 @@ out:
 	return 0;
 }
 
-static int record_job(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid, int64_t sid,
-		      const char *device_type, int batch, int boots, const char *state, const char *health)
+static int record_job(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid,
+		      int64_t sid, const char *device_type, int batch, int boots, const char *state,
+		      const char *health)
 {
-	return store_exec(s, STORE_Q_LAVA_ADD_JOB, "itiiitddtt", cid, server, job_id, vid, sid, device_type, batch,
-			  boots, state, health);
+	return store_exec(s, STORE_Q_LAVA_ADD_JOB, "itiiitddtt", cid, server, job_id, vid, sid, device_type,
+			  batch, boots, state, health);
 }
 
 /* Is (variant, setup, batch) of the campaign on this server in the store? */
@@ -199,36 +200,36 @@ static void submit_usage(void)
 	       "  -v, --verbose        one line per API request (never the token)\n\n"
 	       "Submits one job per variant, setup and batch (the campaign's boots per variant and setup,\n"
 	       "--boots-per-job at a time) and records them in the store.  Run again, it submits only what\n"
-	       "the store and the server do not have.  Exit: 0, 2 usage or bad spec, 3 build, server or store.\n");
+	       "the store and the server do not have.  Exit: 0, 2 usage or bad spec, 3 build, server or "
+	       "store.\n");
 }
 
 int lava_cmd_submit(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "token-file", required_argument, NULL, 'T' },
-		{ "store", required_argument, NULL, 's' },
-		{ "boots-per-job", required_argument, NULL, 'n' },
-		{ "artifacts-url", required_argument, NULL, 'A' },
-		{ "artifacts-dir", required_argument, NULL, 'D' },
-		{ "template", required_argument, NULL, 't' },
-		{ "init", required_argument, NULL, 'i' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "priority", required_argument, NULL, 'p' },
-		{ "dry-run", no_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "insecure", no_argument, NULL, 'I' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct option opts[] = {{"url", required_argument, NULL, 'u'},
+					     {"token-file", required_argument, NULL, 'T'},
+					     {"store", required_argument, NULL, 's'},
+					     {"boots-per-job", required_argument, NULL, 'n'},
+					     {"artifacts-url", required_argument, NULL, 'A'},
+					     {"artifacts-dir", required_argument, NULL, 'D'},
+					     {"template", required_argument, NULL, 't'},
+					     {"init", required_argument, NULL, 'i'},
+					     {"append", required_argument, NULL, 'a'},
+					     {"priority", required_argument, NULL, 'p'},
+					     {"dry-run", no_argument, NULL, 'd'},
+					     {"verbose", no_argument, NULL, 'v'},
+					     {"insecure", no_argument, NULL, 'I'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
 	const char *url = NULL, *token_file = NULL, *store_path = NULL, *art_url = NULL, *art_dir = NULL;
 	const char *template = NULL, *init = "build/aarch64-linux-gnu/oopsfarm-agent", *append = "";
 	const char *priority = "medium";
-	struct lava_api_opts aopts = { .retries = -1 };
+	struct lava_api_opts aopts = {.retries = -1};
 	struct variant_artifacts va[CAMPAIGN_MAX_VARIANTS];
 	int64_t vid[CAMPAIGN_MAX_VARIANTS], sid[CAMPAIGN_MAX_SETUPS], cid;
 	char dtb[CAMPAIGN_MAX_SETUPS][1100];
-	char dir[1024], spath[1100], adir[1200], base[PATH_MAX + 8], err[2048], *agent_args = NULL, checked[CAMPAIGN_MAX_SETUPS][64];
+	char dir[1024], spath[1100], adir[1200], base[PATH_MAX + 8], err[2048],
+	    *agent_args = NULL, checked[CAMPAIGN_MAX_SETUPS][64];
 	struct campaign *c = NULL;
 	struct store *s = NULL;
 	struct lava_api *a = NULL;
@@ -242,27 +243,55 @@ int lava_cmd_submit(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'u': url = optarg; break;
-		case 'T': token_file = optarg; break;
-		case 's': store_path = optarg; break;
+		case 'u':
+			url = optarg;
+			break;
+		case 'T':
+			token_file = optarg;
+			break;
+		case 's':
+			store_path = optarg;
+			break;
 		case 'n':
 			bpj = atoi(optarg);
 			if (bpj < 1 || bpj > 500) {
-				errorf("lava submit", "--boots-per-job needs a number from 1 to 500, not '%s'", optarg);
+				errorf("lava submit",
+				       "--boots-per-job needs a number from 1 to 500, not '%s'", optarg);
 				return usage_hint("lava submit");
 			}
 			break;
-		case 'A': art_url = optarg; break;
-		case 'D': art_dir = optarg; break;
-		case 't': template = optarg; break;
-		case 'i': init = optarg; break;
-		case 'a': append = optarg; break;
-		case 'p': priority = optarg; break;
-		case 'd': dry = true; break;
-		case 'v': aopts.verbose = true; break;
-		case 'I': aopts.insecure = true; break;
-		case 'h': submit_usage(); return EXIT_OK;
-		default: return usage_hint("lava submit");
+		case 'A':
+			art_url = optarg;
+			break;
+		case 'D':
+			art_dir = optarg;
+			break;
+		case 't':
+			template = optarg;
+			break;
+		case 'i':
+			init = optarg;
+			break;
+		case 'a':
+			append = optarg;
+			break;
+		case 'p':
+			priority = optarg;
+			break;
+		case 'd':
+			dry = true;
+			break;
+		case 'v':
+			aopts.verbose = true;
+			break;
+		case 'I':
+			aopts.insecure = true;
+			break;
+		case 'h':
+			submit_usage();
+			return EXIT_OK;
+		default:
+			return usage_hint("lava submit");
 		}
 	}
 	if ((!url && !dry) || optind != argc - 1) {
@@ -277,7 +306,9 @@ int lava_cmd_submit(int argc, char **argv)
 		goto out;
 	if (url && (r = lava_api_new(url, token, &aopts, &a)) < 0) {
 		if (r == -EPERM)
-			errorf("lava submit", "not sending the token over plain http to '%s' (https, a loopback host, or --insecure)",
+			errorf("lava submit",
+			       "not sending the token over plain http to '%s' (https, a loopback host, or "
+			       "--insecure)",
 			       url);
 		else
 			errorf("lava submit", "'%s' is not an http(s) URL", url);
@@ -285,7 +316,8 @@ int lava_cmd_submit(int argc, char **argv)
 		goto out;
 	}
 	if (access(init, R_OK) < 0) {
-		errorf("lava submit", "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
+		errorf("lava submit",
+		       "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
 		       init, strerror(errno));
 		rc = EXIT_INFRA;
 		goto out;
@@ -359,12 +391,13 @@ int lava_cmd_submit(int argc, char **argv)
 		snprintf(dst, sizeof(dst), "%s/Image", vdir);
 		if ((r = stage(src, dst)) < 0 ||
 		    (snprintf(dst, sizeof(dst), "%s/initrd.cpio", vdir), r = stage(va[v].initrd, dst)) < 0) {
-			errorf("lava submit", "cannot stage the artifacts of '%s' in '%s': %s", c->variants[v].name, vdir,
-			       strerror(-r));
+			errorf("lava submit", "cannot stage the artifacts of '%s' in '%s': %s",
+			       c->variants[v].name, vdir, strerror(-r));
 			rc = EXIT_INFRA;
 			goto out;
 		}
-		r = store_variant(s, cid, c->variants[v].name, va[v].version, va[v].patches, NULL, va[v].build_id, &vid[v]);
+		r = store_variant(s, cid, c->variants[v].name, va[v].version, va[v].patches, NULL,
+				  va[v].build_id, &vid[v]);
 		if (r < 0) {
 			errorf("lava submit", "cannot write to store '%s': %s", store_path, strerror(-r));
 			rc = EXIT_INFRA;
@@ -377,7 +410,8 @@ int lava_cmd_submit(int argc, char **argv)
 
 		/* the template always passes -dtb: a setup without extra nodes gets
 		 * QEMU's own tree for its vCPUs and memory (widen-dtb.sh with 0) */
-		if (artifacts_setup_dtb(recipe, st, dir, true, dtb[i], sizeof(dtb[i]), err, sizeof(err)) < 0) {
+		if (artifacts_setup_dtb(recipe, st, dir, true, dtb[i], sizeof(dtb[i]), err, sizeof(err)) <
+		    0) {
 			errorf("lava submit", "%s", err);
 			rc = EXIT_INFRA;
 			goto out;
@@ -412,7 +446,8 @@ int lava_cmd_submit(int argc, char **argv)
 			for (int v = 0; v < c->nvariants; v++) {
 				struct campaign_setup *st = &c->setups[i];
 				int boots = b < nbatches ? bpj : c->boots - (nbatches - 1) * bpj;
-				char tpath[1100], sbatch[16], sbase[16], svcpus[16], smem[16], snodes[16], sjobmin[16];
+				char tpath[1100], sbatch[16], sbase[16], svcpus[16], smem[16], snodes[16],
+				    sjobmin[16];
 				char kurl[1600], iurl[1600], durl[1600], kargs[2048], name[512], dtype[64];
 				struct lava_param p[20];
 				int np = 0;
@@ -427,7 +462,8 @@ int lava_cmd_submit(int argc, char **argv)
 				if (template)
 					snprintf(tpath, sizeof(tpath), "%s", template);
 				else
-					snprintf(tpath, sizeof(tpath), "jobs/%s.yaml", st->board ? st->board : "qemu-smmuv3");
+					snprintf(tpath, sizeof(tpath), "jobs/%s.yaml",
+						 st->board ? st->board : "qemu-smmuv3");
 				snprintf(sbatch, sizeof(sbatch), "%d", b);
 				snprintf(sbase, sizeof(sbase), "%d", (b - 1) * bpj);
 				snprintf(svcpus, sizeof(svcpus), "%d", st->vcpus);
@@ -439,24 +475,25 @@ int lava_cmd_submit(int argc, char **argv)
 				snprintf(iurl, sizeof(iurl), "%s/%s/initrd.cpio", base, c->variants[v].name);
 				snprintf(durl, sizeof(durl), "%s/%s.dtb", base, st->name);
 				snprintf(kargs, sizeof(kargs), "%s", append);
-				p[np++] = (struct lava_param){ "campaign", c->name };
-				p[np++] = (struct lava_param){ "variant", c->variants[v].name };
-				p[np++] = (struct lava_param){ "setup", st->name };
-				p[np++] = (struct lava_param){ "batch", sbatch };
-				p[np++] = (struct lava_param){ "boot_base", sbase };
-				p[np++] = (struct lava_param){ "build_id", va[v].build_id[0] ? va[v].build_id : "unknown" };
-				p[np++] = (struct lava_param){ "kernel_url", kurl };
-				p[np++] = (struct lava_param){ "initrd_url", iurl };
-				p[np++] = (struct lava_param){ "dtb_url", durl };
-				p[np++] = (struct lava_param){ "vcpus", svcpus };
+				p[np++] = (struct lava_param){"campaign", c->name};
+				p[np++] = (struct lava_param){"variant", c->variants[v].name};
+				p[np++] = (struct lava_param){"setup", st->name};
+				p[np++] = (struct lava_param){"batch", sbatch};
+				p[np++] = (struct lava_param){"boot_base", sbase};
+				p[np++] = (struct lava_param){"build_id",
+							      va[v].build_id[0] ? va[v].build_id : "unknown"};
+				p[np++] = (struct lava_param){"kernel_url", kurl};
+				p[np++] = (struct lava_param){"initrd_url", iurl};
+				p[np++] = (struct lava_param){"dtb_url", durl};
+				p[np++] = (struct lava_param){"vcpus", svcpus};
 				if (st->cpu)
-					p[np++] = (struct lava_param){ "cpu", st->cpu };
-				p[np++] = (struct lava_param){ "memory_mb", smem };
-				p[np++] = (struct lava_param){ "extra_nodes", snodes };
-				p[np++] = (struct lava_param){ "agent_args", agent_args };
-				p[np++] = (struct lava_param){ "kernel_args", kargs };
-				p[np++] = (struct lava_param){ "job_minutes", sjobmin };
-				p[np++] = (struct lava_param){ "priority", priority };
+					p[np++] = (struct lava_param){"cpu", st->cpu};
+				p[np++] = (struct lava_param){"memory_mb", smem};
+				p[np++] = (struct lava_param){"extra_nodes", snodes};
+				p[np++] = (struct lava_param){"agent_args", agent_args};
+				p[np++] = (struct lava_param){"kernel_args", kargs};
+				p[np++] = (struct lava_param){"job_minutes", sjobmin};
+				p[np++] = (struct lava_param){"priority", priority};
 				r = lava_render(tpath, p, np, boots, &yaml, err, sizeof(err));
 				if (r < 0) {
 					errorf("lava submit", "%s", err);
@@ -465,7 +502,8 @@ int lava_cmd_submit(int argc, char **argv)
 				}
 				name[0] = dtype[0] = '\0';
 				lava_definition_field(yaml, strlen(yaml), "job_name", name, sizeof(name));
-				lava_definition_field(yaml, strlen(yaml), "device_type", dtype, sizeof(dtype));
+				lava_definition_field(yaml, strlen(yaml), "device_type", dtype,
+						      sizeof(dtype));
 				if (dry) {
 					printf("%s", yaml);
 					free(yaml);
@@ -480,7 +518,8 @@ int lava_cmd_submit(int argc, char **argv)
 					r = lava_api_get_json(a, q, &dt, err, sizeof(err));
 					json_decref(dt);
 					if (r == -ENOENT) {
-						errorf("lava submit", "LAVA at %s has no device type '%s' (setup '%s', %s)",
+						errorf("lava submit",
+						       "LAVA at %s has no device type '%s' (setup '%s', %s)",
 						       lava_api_url(a), dtype, st->name, tpath);
 						rc = EXIT_INFRA;
 						free(yaml);
@@ -499,10 +538,13 @@ int lava_cmd_submit(int argc, char **argv)
 						job_id = sj[k].id;
 				if (job_id) {
 					adopted++;
-					r = record_job(s, cid, lava_api_url(a), job_id, vid[v], sid[i], dtype, b, boots, "", "");
+					r = record_job(s, cid, lava_api_url(a), job_id, vid[v], sid[i], dtype,
+						       b, boots, "", "");
 				} else {
 					body = json_pack("{s:s}", "definition", yaml);
-					r = body ? lava_api_post_json(a, "jobs/", body, &ans, err, sizeof(err)) : -ENOMEM;
+					r = body
+						? lava_api_post_json(a, "jobs/", body, &ans, err, sizeof(err))
+						: -ENOMEM;
 					json_decref(body);
 					if (r < 0) {
 						errorf("lava submit", "%s: %s", name, err);
@@ -510,23 +552,28 @@ int lava_cmd_submit(int argc, char **argv)
 						free(yaml);
 						break;
 					}
-					job_id = json_integer_value(json_array_get(json_object_get(ans, "job_ids"), 0));
+					job_id = json_integer_value(
+					    json_array_get(json_object_get(ans, "job_ids"), 0));
 					json_decref(ans);
 					if (job_id <= 0) {
-						errorf("lava submit", "%s: LAVA at %s accepted the job but gave no job id", name,
-						       lava_api_url(a));
+						errorf("lava submit",
+						       "%s: LAVA at %s accepted the job but gave no job id",
+						       name, lava_api_url(a));
 						rc = EXIT_INFRA;
 						free(yaml);
 						break;
 					}
 					submitted++;
-					r = record_job(s, cid, lava_api_url(a), job_id, vid[v], sid[i], dtype, b, boots,
-						       "Submitted", "Unknown");
+					r = record_job(s, cid, lava_api_url(a), job_id, vid[v], sid[i], dtype,
+						       b, boots, "Submitted", "Unknown");
 				}
 				free(yaml);
 				if (r < 0) {
-					errorf("lava submit", "job %lld was submitted but cannot be recorded in '%s' (a submit run"
-					       " again adopts it)", (long long)job_id, store_path);
+					errorf("lava submit",
+					       "job %lld was submitted but cannot be recorded in '%s' (a "
+					       "submit run"
+					       " again adopts it)",
+					       (long long)job_id, store_path);
 					rc = EXIT_INFRA;
 					break;
 				}
@@ -535,9 +582,12 @@ int lava_cmd_submit(int argc, char **argv)
 		}
 	}
 	if (!dry)
-		fprintf(stderr, "oopsfarm lava submit: %s: %d jobs submitted, %d adopted from the server, %d already in the"
-			" store (%d variants x %d setups x %d batches of up to %d boots) in %.2f s\n", c->name, submitted,
-			adopted, present, c->nvariants, c->nsetups, nbatches, bpj, clock_now() - t0);
+		fprintf(stderr,
+			"oopsfarm lava submit: %s: %d jobs submitted, %d adopted from the server, %d already "
+			"in the"
+			" store (%d variants x %d setups x %d batches of up to %d boots) in %.2f s\n",
+			c->name, submitted, adopted, present, c->nvariants, c->nsetups, nbatches, bpj,
+			clock_now() - t0);
 out:
 	free(agent_args);
 	free(sj);
@@ -603,28 +653,26 @@ static int load_lines(struct store *s, const char *campaign, struct job_line **r
 static void update_line(struct store *s, const struct job_line *l)
 {
 	if (store_exec(s, STORE_Q_LAVA_SET_STATE, "tti", l->state, l->health, l->row) < 0)
-		fprintf(stderr, "oopsfarm lava: cannot record the state of job %lld: %s, ignoring\n", (long long)l->job,
-			store_errmsg(s));
+		fprintf(stderr, "oopsfarm lava: cannot record the state of job %lld: %s, ignoring\n",
+			(long long)l->job, store_errmsg(s));
 }
 
 /* status and cancel share their options and their walk over the jobs */
 static int jobs_cmd(int argc, char **argv, bool cancel)
 {
-	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "campaign", required_argument, NULL, 'c' },
-		{ "token-file", required_argument, NULL, 'T' },
-		{ "job", required_argument, NULL, 'j' },
-		{ "offline", no_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "insecure", no_argument, NULL, 'I' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
+					     {"campaign", required_argument, NULL, 'c'},
+					     {"token-file", required_argument, NULL, 'T'},
+					     {"job", required_argument, NULL, 'j'},
+					     {"offline", no_argument, NULL, 'o'},
+					     {"json", no_argument, NULL, 'J'},
+					     {"verbose", no_argument, NULL, 'v'},
+					     {"insecure", no_argument, NULL, 'I'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
 	const char *cmd = cancel ? "lava cancel" : "lava status";
 	const char *store_path = NULL, *campaign = NULL, *token_file = NULL;
-	struct lava_api_opts aopts = { .retries = -1 };
+	struct lava_api_opts aopts = {.retries = -1};
 	struct lava_api *a = NULL;
 	struct job_line *lines = NULL;
 	struct store *s = NULL;
@@ -636,23 +684,45 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 
 	while ((opt = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		switch (opt) {
-		case 's': store_path = optarg; break;
-		case 'c': campaign = optarg; break;
-		case 'T': token_file = optarg; break;
-		case 'j': only = atoll(optarg); break;
-		case 'o': offline = true; break;
-		case 'J': json = true; break;
-		case 'v': aopts.verbose = true; break;
-		case 'I': aopts.insecure = true; break;
+		case 's':
+			store_path = optarg;
+			break;
+		case 'c':
+			campaign = optarg;
+			break;
+		case 'T':
+			token_file = optarg;
+			break;
+		case 'j':
+			only = atoll(optarg);
+			break;
+		case 'o':
+			offline = true;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'v':
+			aopts.verbose = true;
+			break;
+		case 'I':
+			aopts.insecure = true;
+			break;
 		case 'h':
-			printf("usage: oopsfarm %s --store FILE --campaign NAME [--token-file FILE] [--job ID]%s\n\n%s", cmd,
-			       cancel ? "" : " [--offline] [--json]",
-			       cancel ? "Cancels the campaign's LAVA jobs that have not finished (or job ID).  Their boots\n"
-					"are collected as infra errors.  Exit: 0, 2 usage, 3 server or store.\n"
-				      : "One line per LAVA job of the campaign: id, variant, setup, batch, state, health, boots\n"
-					"stored; the server is asked unless --offline.  Exit: 0, 2 usage, 3 server or store.\n");
+			printf("usage: oopsfarm %s --store FILE --campaign NAME [--token-file FILE] [--job "
+			       "ID]%s\n\n%s",
+			       cmd, cancel ? "" : " [--offline] [--json]",
+			       cancel
+				   ? "Cancels the campaign's LAVA jobs that have not finished (or job ID).  "
+				     "Their boots\n"
+				     "are collected as infra errors.  Exit: 0, 2 usage, 3 server or store.\n"
+				   : "One line per LAVA job of the campaign: id, variant, setup, batch, "
+				     "state, health, boots\n"
+				     "stored; the server is asked unless --offline.  Exit: 0, 2 usage, 3 "
+				     "server or store.\n");
 			return EXIT_OK;
-		default: return usage_hint(cmd);
+		default:
+			return usage_hint(cmd);
 		}
 	}
 	if (!store_path || !campaign || optind != argc) {
@@ -694,7 +764,9 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 			a = NULL;
 			if ((r = lava_api_new(l->server, token, &aopts, &a)) < 0) {
 				if (r == -EPERM)
-					errorf(cmd, "not sending the token over plain http to '%s' (https, a loopback host, or --insecure)",
+					errorf(cmd,
+					       "not sending the token over plain http to '%s' (https, a "
+					       "loopback host, or --insecure)",
 					       l->server);
 				else
 					errorf(cmd, "bad server URL '%s' in the store", l->server);
@@ -731,8 +803,10 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 					break;
 				continue;
 			}
-			snprintf(l->state, sizeof(l->state), "%s", json_string_value(json_object_get(j, "state")) ?: "");
-			snprintf(l->health, sizeof(l->health), "%s", json_string_value(json_object_get(j, "health")) ?: "");
+			snprintf(l->state, sizeof(l->state), "%s",
+				 json_string_value(json_object_get(j, "state")) ?: "");
+			snprintf(l->health, sizeof(l->health), "%s",
+				 json_string_value(json_object_get(j, "health")) ?: "");
 			json_decref(j);
 			update_line(s, l);
 		}

@@ -12,13 +12,13 @@
 #define TOP_TITLES 5
 
 static const char css[] =
-	"body{font:14px/1.45 system-ui,sans-serif;color:#1f2328;max-width:1120px;margin:24px auto;padding:0 16px}"
-	"h1{font-size:22px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #d0d7de}"
-	"table{border-collapse:collapse;margin:8px 0 12px;width:100%;font-size:13px}"
-	"th,td{border-bottom:1px solid #e6e9ec;padding:4px 7px;text-align:left}"
-	"th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-	".title{font-family:ui-monospace,monospace}.flag{color:#cf222e;font-weight:600}.muted{color:#59636e}"
-	"svg text{font:11px system-ui,sans-serif;fill:#59636e}a{color:#0969da}";
+    "body{font:14px/1.45 system-ui,sans-serif;color:#1f2328;max-width:1120px;margin:24px auto;padding:0 16px}"
+    "h1{font-size:22px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #d0d7de}"
+    "table{border-collapse:collapse;margin:8px 0 12px;width:100%;font-size:13px}"
+    "th,td{border-bottom:1px solid #e6e9ec;padding:4px 7px;text-align:left}"
+    "th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".title{font-family:ui-monospace,monospace}.flag{color:#cf222e;font-weight:600}.muted{color:#59636e}"
+    "svg text{font:11px system-ui,sans-serif;fill:#59636e}a{color:#0969da}";
 
 static void esc(FILE *f, const char *s)
 {
@@ -46,8 +46,11 @@ static int flags_compute(const struct night *nights, unsigned n, const struct kn
 	const struct night *prev = NULL;
 
 	for (unsigned i = 0; i < n; i++) {
-		struct diff_input in = { .tonight = &nights[i], .base = prev, .nbase = prev ? 1 : 0, .known = known,
-					 .nknown = nknown };
+		struct diff_input in = {.tonight = &nights[i],
+					.base = prev,
+					.nbase = prev ? 1 : 0,
+					.known = known,
+					.nknown = nknown};
 
 		if (!strcmp(nights[i].status, "running"))
 			continue;
@@ -86,7 +89,7 @@ static const struct night_cell *cell(const struct night *n, const char *variant,
 	return NULL;
 }
 
-static const char *const palette[] = { "#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#1b7c83" };
+static const char *const palette[] = {"#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#1b7c83"};
 
 enum { W = 900, L = 56, R = 20, T = 28, H = 220, B = 64 };
 
@@ -110,20 +113,27 @@ static void setup_chart(FILE *f, const char *setup, const struct night *nights, 
 			if (j == nv && nv < 16)
 				variants[nv++] = nights[i].cells[c].variant;
 		}
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 %d %d\""
-		" width=\"100%%\" style=\"max-width:%dpx\" aria-label=\"pass rate on ", W, T + H + B, W);
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 %d %d\""
+		" width=\"100%%\" style=\"max-width:%dpx\" aria-label=\"pass rate on ",
+		W, T + H + B, W);
 	esc(f, setup);
 	fputs(" per night\"><title>Pass rate on ", f);
 	esc(f, setup);
 	fputs(" per night, with 95% Wilson intervals</title>\n", f);
-	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fbfcfd\" stroke=\"#d0d7de\"/>\n", L, T,
-		W - L - R, H);
+	fprintf(f,
+		"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fbfcfd\" stroke=\"#d0d7de\"/>\n",
+		L, T, W - L - R, H);
 	for (int y = 0; y <= 100; y += 20)
-		fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e6e9ec\"/><text x=\"%d\""
-			" y=\"%.1f\" text-anchor=\"end\">%d%%</text>\n", L, W - R, T + H - y * H / 100.0,
-			T + H - y * H / 100.0, L - 6, T + H - y * H / 100.0 + 4, y);
+		fprintf(f,
+			"<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e6e9ec\"/><text x=\"%d\""
+			" y=\"%.1f\" text-anchor=\"end\">%d%%</text>\n",
+			L, W - R, T + H - y * H / 100.0, T + H - y * H / 100.0, L - 6,
+			T + H - y * H / 100.0 + 4, y);
 	for (unsigned i = 0; i < n; i++)
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-35 %.1f %d)\">%s</text>\n",
+		fprintf(f,
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-35 %.1f "
+			"%d)\">%s</text>\n",
 			L + i * dx, T + H + 16, L + i * dx, T + H + 16, nights[i].date);
 	for (unsigned v = 0; v < nv; v++) {
 		const char *col = palette[v % (sizeof(palette) / sizeof(palette[0]))];
@@ -133,13 +143,15 @@ static void setup_chart(FILE *f, const char *setup, const struct night *nights, 
 		esc(f, variants[v]);
 		fprintf(f, "</title><text x=\"%d\" y=\"%d\" fill=\"%s\">", L + 90 * (int)v, T - 10, col);
 		esc(f, variants[v]);
-		fprintf(f, "</text>\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
+		fprintf(f, "</text>\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+			col);
 		for (unsigned i = 0; i < n; i++) {
 			const struct night_cell *c = cell(&nights[i], variants[v], setup);
 
 			if (!c || !c->boots)
 				continue;
-			fprintf(f, "%s%.1f,%.1f", first ? "" : " ", L + i * dx, T + H - 100.0 * c->pass / c->boots * H / 100);
+			fprintf(f, "%s%.1f,%.1f", first ? "" : " ", L + i * dx,
+				T + H - 100.0 * c->pass / c->boots * H / 100);
 			first = false;
 		}
 		fputs("\"/>\n", f);
@@ -150,10 +162,13 @@ static void setup_chart(FILE *f, const char *setup, const struct night *nights, 
 			if (!c || !c->boots)
 				continue;
 			stats_wilson(c->pass, c->boots, 1.959964, &lo, &hi);
-			fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-opacity=\"0.5\""
-				" stroke-width=\"6\"/><circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>\n",
-				L + i * dx, L + i * dx, T + H - lo * H, T + H - hi * H, col, L + i * dx,
-				T + H - (double)c->pass / c->boots * H, col);
+			fprintf(
+			    f,
+			    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			    "stroke-opacity=\"0.5\""
+			    " stroke-width=\"6\"/><circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>\n",
+			    L + i * dx, L + i * dx, T + H - lo * H, T + H - hi * H, col, L + i * dx,
+			    T + H - (double)c->pass / c->boots * H, col);
 		}
 		fputs("</g>\n", f);
 	}
@@ -164,14 +179,18 @@ static void nights_table(FILE *f, const struct night *nights, unsigned n, const 
 {
 	fputs("<table class=\"nights\"><tr><th>night</th><th>commit</th><th>setup</th><th>variant</th>"
 	      "<th>status</th><th class=\"n\">boots</th><th class=\"n\">pass</th><th class=\"n\">rate</th>"
-	      "<th class=\"n\">95% Wilson</th><th class=\"n\">infra</th><th>diff</th></tr>\n", f);
+	      "<th class=\"n\">95% Wilson</th><th class=\"n\">infra</th><th>diff</th></tr>\n",
+	      f);
 	for (unsigned i = 0; i < n; i++) {
 		const struct night *nt = &nights[i];
 		bool flagged = fl[i].computed && diff_exit_status(&fl[i].r);
 
 		if (!nt->ncells) {
-			fprintf(f, "<tr data-night=\"%s\"><td>%s</td><td><code>%.12s</code></td><td colspan=\"2\""
-				" class=\"muted\">no boots</td><td>", nt->date, nt->date, nt->commit);
+			fprintf(
+			    f,
+			    "<tr data-night=\"%s\"><td>%s</td><td><code>%.12s</code></td><td colspan=\"2\""
+			    " class=\"muted\">no boots</td><td>",
+			    nt->date, nt->date, nt->commit);
 			esc(f, nt->status);
 			fprintf(f, "</td><td colspan=\"5\"></td><td>%s</td></tr>\n",
 				flagged ? "<span class=\"flag\">flagged</span>" : "");
@@ -192,12 +211,14 @@ static void nights_table(FILE *f, const struct night *nights, unsigned n, const 
 			esc(f, cl->variant);
 			fputs("</td><td>", f);
 			esc(f, nt->status);
-			fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n rate\">%s</td>"
-				"<td class=\"n wilson\">[%s, %s]</td><td class=\"n\">%u</td><td>%s</td></tr>\n",
-				cl->boots, cl->pass,
-				cl->boots ? report_pct((double)cl->pass / cl->boots, rate, sizeof(rate)) : "-",
-				report_pct(lo, a, sizeof(a)), report_pct(hi, b, sizeof(b)), cl->infra,
-				flagged ? "<span class=\"flag\">flagged</span>" : "");
+			fprintf(
+			    f,
+			    "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n rate\">%s</td>"
+			    "<td class=\"n wilson\">[%s, %s]</td><td class=\"n\">%u</td><td>%s</td></tr>\n",
+			    cl->boots, cl->pass,
+			    cl->boots ? report_pct((double)cl->pass / cl->boots, rate, sizeof(rate)) : "-",
+			    report_pct(lo, a, sizeof(a)), report_pct(hi, b, sizeof(b)), cl->infra,
+			    flagged ? "<span class=\"flag\">flagged</span>" : "");
 		}
 	}
 	fputs("</table>\n", f);
@@ -205,7 +226,8 @@ static void nights_table(FILE *f, const struct night *nights, unsigned n, const 
 
 static int by_boots(const void *a, const void *b)
 {
-	const struct night_title *x = *(const struct night_title *const *)a, *y = *(const struct night_title *const *)b;
+	const struct night_title *x = *(const struct night_title *const *)a,
+				 *y = *(const struct night_title *const *)b;
 
 	return x->boots != y->boots ? (x->boots < y->boots ? 1 : -1) : strcmp(x->title, y->title);
 }
@@ -214,7 +236,8 @@ static int top_titles(FILE *f, const struct night *nights, unsigned n, const str
 		      unsigned nknown)
 {
 	fputs("<table class=\"top\"><tr><th>night</th><th>setup</th><th>variant</th><th>title</th>"
-	      "<th class=\"n\">boots</th></tr>\n", f);
+	      "<th class=\"n\">boots</th></tr>\n",
+	      f);
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned c = 0; c < nights[i].ncells; c++) {
 			const struct night_cell *cl = &nights[i].cells[c];
@@ -228,7 +251,8 @@ static int top_titles(FILE *f, const struct night *nights, unsigned n, const str
 			for (unsigned t = 0; t < cl->ntitles && t < TOP_TITLES; t++) {
 				const char *link = known_link(known, nknown, v[t]->title);
 
-				fprintf(f, "<tr data-night=\"%s\"><td>%s</td><td>", nights[i].date, nights[i].date);
+				fprintf(f, "<tr data-night=\"%s\"><td>%s</td><td>", nights[i].date,
+					nights[i].date);
 				esc(f, cl->setup);
 				fputs("</td><td>", f);
 				esc(f, cl->variant);
@@ -267,7 +291,8 @@ static int titles_table(FILE *f, const struct night *nights, unsigned n, const s
 					;
 				if (j == ns) {
 					if (ns == cap) {
-						struct seen *p = realloc(s, (cap = cap ? 2 * cap : 16) * sizeof(*s));
+						struct seen *p =
+						    realloc(s, (cap = cap ? 2 * cap : 16) * sizeof(*s));
 
 						if (!p) {
 							free(s);
@@ -275,8 +300,9 @@ static int titles_table(FILE *f, const struct night *nights, unsigned n, const s
 						}
 						s = p;
 					}
-					s[ns++] = (struct seen){ .title = tt->title, .first = nights[i].date,
-								 .log = tt->first_log };
+					s[ns++] = (struct seen){.title = tt->title,
+								.first = nights[i].date,
+								.log = tt->first_log};
 				}
 				/* a night counts once however many cells show it */
 				if (s[j].last != nights[i].date)
@@ -284,7 +310,8 @@ static int titles_table(FILE *f, const struct night *nights, unsigned n, const s
 				s[j].last = nights[i].date;
 			}
 	fputs("<table class=\"titles\"><tr><th>title</th><th>first night</th><th>last night</th>"
-	      "<th class=\"n\">nights</th><th>first boot</th></tr>\n", f);
+	      "<th class=\"n\">nights</th><th>first boot</th></tr>\n",
+	      f);
 	for (unsigned j = 0; j < ns; j++) {
 		const char *link = known_link(known, nknown, s[j].title);
 
@@ -295,8 +322,10 @@ static int titles_table(FILE *f, const struct night *nights, unsigned n, const s
 			esc(f, link);
 			fputs("\">known issue</a>", f);
 		}
-		fprintf(f, "</td><td class=\"first\">%s</td><td class=\"last\">%s</td><td class=\"n\">%u</td><td>",
-			s[j].first, s[j].last, s[j].nights);
+		fprintf(
+		    f,
+		    "</td><td class=\"first\">%s</td><td class=\"last\">%s</td><td class=\"n\">%u</td><td>",
+		    s[j].first, s[j].last, s[j].nights);
 		if (s[j].log && s[j].log[0]) {
 			fputs("<a class=\"console\" href=\"", f);
 			report_href(f, page_dir, s[j].log);
@@ -340,7 +369,8 @@ static void flagged_list(FILE *f, const struct night *nights, unsigned n, const 
 			esc(f, it->title ? it->title : "pass rate");
 			fprintf(f, " on ");
 			esc(f, it->setup);
-			fprintf(f, " (%u/%u, before %u/%u, q=%.2g)</span>;", it->k, it->n, it->bk, it->bn, it->q);
+			fprintf(f, " (%u/%u, before %u/%u, q=%.2g)</span>;", it->k, it->n, it->bk, it->bn,
+				it->q);
 		}
 		fputs("</li>\n", f);
 	}
@@ -349,8 +379,8 @@ static void flagged_list(FILE *f, const struct night *nights, unsigned n, const 
 	fputs("</ul>\n", f);
 }
 
-int report_dashboard(const char *plan, const struct night *nights, unsigned n, const struct known_issue *known,
-		     unsigned nknown, const char *page_dir, FILE *f)
+int report_dashboard(const char *plan, const struct night *nights, unsigned n,
+		     const struct known_issue *known, unsigned nknown, const char *page_dir, FILE *f)
 {
 	struct flag *fl = calloc(n + 1, sizeof(*fl));
 	const char *setups[64];
@@ -376,8 +406,10 @@ int report_dashboard(const char *plan, const struct night *nights, unsigned n, c
 	for (unsigned i = 0; i < nsetups; i++)
 		setup_chart(f, setups[i], nights, n);
 	nights_table(f, nights, n, fl);
-	fputs("<h2>Nights the diff flagged</h2>\n<p class=\"muted\">Each night against the night before that ran"
-	      " (Benjamini-Hochberg at 5%).</p>\n", f);
+	fputs("<h2>Nights the diff flagged</h2>\n<p class=\"muted\">Each night against the night before that "
+	      "ran"
+	      " (Benjamini-Hochberg at 5%).</p>\n",
+	      f);
 	flagged_list(f, nights, n, fl);
 	fputs("<h2>Top titles per night</h2>\n", f);
 	if (!r)

@@ -28,7 +28,7 @@
  * Writes the page of plan's nights (with their cells) to f; links to logs
  * are relative to page_dir.  known labels titles.  Returns 0 or -errno.
  */
-int report_dashboard(const char *plan, const struct night *nights, unsigned n, const struct known_issue *known,
-		     unsigned nknown, const char *page_dir, FILE *f);
+int report_dashboard(const char *plan, const struct night *nights, unsigned n,
+		     const struct known_issue *known, unsigned nknown, const char *page_dir, FILE *f);
 
 #endif

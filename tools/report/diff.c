@@ -12,7 +12,7 @@
 
 const char *diff_kind_name(enum diff_kind k)
 {
-	static const char *const names[] = { "new", "gone", "rate", "pass", "infra", "no-baseline", "not-run" };
+	static const char *const names[] = {"new", "gone", "rate", "pass", "infra", "no-baseline", "not-run"};
 
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
@@ -66,7 +66,7 @@ static struct diff_item *add(struct builder *b, enum diff_kind kind, const struc
 		b->cap = cap;
 	}
 	it = &b->items[b->n++];
-	*it = (struct diff_item){ .kind = kind, .variant = c->variant, .setup = c->setup, .p = 1, .q = 1 };
+	*it = (struct diff_item){.kind = kind, .variant = c->variant, .setup = c->setup, .p = 1, .q = 1};
 	return it;
 }
 
@@ -78,8 +78,7 @@ static bool rate_up(unsigned k, unsigned n, unsigned bk, unsigned bn)
 
 /* The titles of the cell's baseline, each once, pooled over the nights:
  * the gone ones are those with no boot tonight. */
-static int add_gone(struct builder *b, const struct diff_input *in, const struct night_cell *c,
-		    unsigned bn)
+static int add_gone(struct builder *b, const struct diff_input *in, const struct night_cell *c, unsigned bn)
 {
 	for (unsigned j = 0; j < in->nbase; j++) {
 		const struct night_cell *bc = find_cell(&in->base[j], c->variant, c->setup);
@@ -114,13 +113,14 @@ static int add_gone(struct builder *b, const struct diff_input *in, const struct
 int diff_compute(const struct diff_input *in, struct diff_result *ret)
 {
 	const struct night *t = in->tonight;
-	struct builder b = { 0 };
-	struct diff_result r = { .level = in->level > 0 ? in->level : 0.05 };
+	struct builder b = {0};
+	struct diff_result r = {.level = in->level > 0 ? in->level : 0.05};
 	double *p = NULL, *q = NULL;
 	unsigned *fam = NULL, m = 0;
 
 	for (unsigned j = 0; j < in->nbase; j++)
-		if (strcmp(in->base[j].plan_hash ? in->base[j].plan_hash : "", t->plan_hash ? t->plan_hash : ""))
+		if (strcmp(in->base[j].plan_hash ? in->base[j].plan_hash : "",
+			   t->plan_hash ? t->plan_hash : ""))
 			r.unlike_plans = true;
 	if (t->status && !strcmp(t->status, "build-failed")) {
 		r.build_failed = true;
@@ -129,7 +129,7 @@ int diff_compute(const struct diff_input *in, struct diff_result *ret)
 	}
 	for (unsigned i = 0; i < t->ncells; i++) {
 		const struct night_cell *c = &t->cells[i];
-		struct pooled base = { 0 };
+		struct pooled base = {0};
 		struct diff_item *it;
 
 		for (unsigned j = 0; j < in->nbase; j++) {
@@ -154,13 +154,15 @@ int diff_compute(const struct diff_input *in, struct diff_result *ret)
 		it->k = c->pass, it->n = c->boots, it->bk = base.pass, it->bn = base.boots;
 		it->up = rate_up(it->k, it->n, it->bk, it->bn);
 		if (c->boots && base.boots)
-			it->p = stats_fisher_exact(c->pass, c->boots - c->pass, base.pass, base.boots - base.pass);
+			it->p = stats_fisher_exact(c->pass, c->boots - c->pass, base.pass,
+						   base.boots - base.pass);
 		/* tonight's titles: new, or a rate to compare */
 		for (unsigned k = 0; k < c->ntitles; k++) {
 			unsigned bk = 0;
 
 			for (unsigned j = 0; j < in->nbase; j++)
-				bk += title_boots(find_cell(&in->base[j], c->variant, c->setup), c->titles[k].title);
+				bk += title_boots(find_cell(&in->base[j], c->variant, c->setup),
+						  c->titles[k].title);
 			if (!(it = add(&b, bk ? DIFF_RATE : DIFF_NEW, c)))
 				goto nomem;
 			it->title = c->titles[k].title;
@@ -291,9 +293,11 @@ static int print_json(const struct diff_input *in, const struct diff_result *r, 
 		fputs(j ? "," : "", f);
 		json_escape(f, in->base[j].date ? in->base[j].date : "");
 	}
-	fprintf(f, "],\"unlike_plans\":%s,\"build_failed\":%s,\"fdr\":%g,\"tests\":%u,\"regressions\":%u,"
-		"\"items\":[", r->unlike_plans ? "true" : "false", r->build_failed ? "true" : "false", r->level,
-		r->ntests, r->regressions);
+	fprintf(f,
+		"],\"unlike_plans\":%s,\"build_failed\":%s,\"fdr\":%g,\"tests\":%u,\"regressions\":%u,"
+		"\"items\":[",
+		r->unlike_plans ? "true" : "false", r->build_failed ? "true" : "false", r->level, r->ntests,
+		r->regressions);
 	for (unsigned i = 0; i < r->nitems; i++) {
 		const struct diff_item *it = &r->items[i];
 
@@ -303,8 +307,8 @@ static int print_json(const struct diff_input *in, const struct diff_result *r, 
 		if (it->title) {
 			kv(f, "title", it->title);
 		}
-		fprintf(f, ",\"count\":%u,\"boots\":%u,\"base_count\":%u,\"base_boots\":%u", it->k, it->n, it->bk,
-			it->bn);
+		fprintf(f, ",\"count\":%u,\"boots\":%u,\"base_count\":%u,\"base_boots\":%u", it->k, it->n,
+			it->bk, it->bn);
 		json_num(f, "p", it->p);
 		json_num(f, "q", it->q);
 		if (it->kind == DIFF_GONE)
@@ -332,8 +336,10 @@ static const char *frac(unsigned k, unsigned n, char *buf, size_t size)
 static void print_item(const struct diff_item *it, FILE *f)
 {
 	char a[64], b[64], pct[32];
-	const char *what = it->kind == DIFF_NEW ? "new" : it->kind == DIFF_GONE ? "gone"
-			   : it->up ? "rate up" : "rate down";
+	const char *what = it->kind == DIFF_NEW	   ? "new"
+			   : it->kind == DIFF_GONE ? "gone"
+			   : it->up		   ? "rate up"
+						   : "rate down";
 
 	if (it->kind == DIFF_PASS)
 		what = it->up ? "pass up" : "pass down";
@@ -341,8 +347,11 @@ static void print_item(const struct diff_item *it, FILE *f)
 		it->title ? it->title : "pass rate", frac(it->k, it->n, a, sizeof(a)),
 		frac(it->bk, it->bn, b, sizeof(b)), it->p, it->q, it->regression ? "  REGRESSION" : "");
 	if (it->kind == DIFF_GONE)
-		fprintf(f, "            had it stayed at %s per boot or more, %u boots would have shown it with 95%%"
-			" probability\n", report_pct(it->bound, pct, sizeof(pct)), it->n);
+		fprintf(
+		    f,
+		    "            had it stayed at %s per boot or more, %u boots would have shown it with 95%%"
+		    " probability\n",
+		    report_pct(it->bound, pct, sizeof(pct)), it->n);
 	if (it->link)
 		fprintf(f, "            known issue: %s\n", it->link);
 }
@@ -366,8 +375,8 @@ static int print_text(const struct diff_input *in, const struct diff_result *r, 
 	if (r->unlike_plans)
 		fprintf(f, "note: unlike plans: the plan file changed between the nights compared\n");
 	if (r->build_failed) {
-		fprintf(f, "the night's build failed%s%s: no boots, nothing compared\n", t->reason ? ": " : "",
-			t->reason ? t->reason : "");
+		fprintf(f, "the night's build failed%s%s: no boots, nothing compared\n",
+			t->reason ? ": " : "", t->reason ? t->reason : "");
 		return ferror(f) ? -EIO : 0;
 	}
 	for (unsigned i = 0; i < r->nitems; i++) {
@@ -381,17 +390,19 @@ static int print_text(const struct diff_input *in, const struct diff_result *r, 
 				it->kind == DIFF_NO_BASELINE ? "; not in the baseline, not compared" : "");
 		}
 		if (it->kind == DIFF_NOT_RUN) {
-			fprintf(f, "%s on %s: no boots tonight (%u before): not compared\n", it->variant, it->setup,
-				it->bn);
+			fprintf(f, "%s on %s: no boots tonight (%u before): not compared\n", it->variant,
+				it->setup, it->bn);
 			continue;
 		}
 		if (it->kind == DIFF_INFRA) {
 			char a[64], b[64];
 
 			if (it->k || it->bk)
-				fprintf(f, "  infra     %s tonight, %s before, p=%.2g%s (apart, never a regression)\n",
-					frac(it->k, it->n, a, sizeof(a)), frac(it->bk, it->bn, b, sizeof(b)), it->p,
-					it->significant ? ", changed" : "");
+				fprintf(f,
+					"  infra     %s tonight, %s before, p=%.2g%s (apart, never a "
+					"regression)\n",
+					frac(it->k, it->n, a, sizeof(a)), frac(it->bk, it->bn, b, sizeof(b)),
+					it->p, it->significant ? ", changed" : "");
 			continue;
 		}
 		/* new and gone titles always; rates and the pass rate when significant */
@@ -401,9 +412,11 @@ static int print_text(const struct diff_input *in, const struct diff_result *r, 
 		else if (it->kind == DIFF_RATE)
 			quiet++;
 	}
-	fprintf(f, "%u regression%s; %u title rate%s without a significant change (Benjamini-Hochberg over %u"
-		" tests at FDR %g%%)\n", r->regressions, r->regressions == 1 ? "" : "s", quiet, quiet == 1 ? "" : "s",
-		r->ntests, r->level * 100);
+	fprintf(f,
+		"%u regression%s; %u title rate%s without a significant change (Benjamini-Hochberg over %u"
+		" tests at FDR %g%%)\n",
+		r->regressions, r->regressions == 1 ? "" : "s", quiet, quiet == 1 ? "" : "s", r->ntests,
+		r->level * 100);
 	return ferror(f) ? -EIO : 0;
 }
 

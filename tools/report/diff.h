@@ -42,52 +42,52 @@ enum diff_kind {
 	DIFF_RATE,
 	DIFF_PASS,
 	DIFF_INFRA,
-	DIFF_NO_BASELINE,	/* a cell the baseline nights never had: not compared */
-	DIFF_NOT_RUN,		/* a baseline cell with no boots tonight (a lab down, a
-				 * setup dropped): said, never read as zero crashes */
+	DIFF_NO_BASELINE, /* a cell the baseline nights never had: not compared */
+	DIFF_NOT_RUN,	  /* a baseline cell with no boots tonight (a lab down, a
+			   * setup dropped): said, never read as zero crashes */
 };
 
 /* the name used in JSON and text ("new", "gone", "rate", "pass", "infra", "no-baseline") */
 const char *diff_kind_name(enum diff_kind k);
 
 struct known_issue {
-	const char *title;	/* matched exactly against crash titles */
+	const char *title; /* matched exactly against crash titles */
 	const char *link;
 };
 
 struct diff_item {
 	enum diff_kind kind;
-	const char *variant, *setup;	/* point into tonight's (or, not-run, a baseline) night */
-	const char *title;		/* new, gone, rate; NULL otherwise */
-	unsigned k, n;			/* tonight: boots showing it, of n */
-	unsigned bk, bn;		/* the baseline's, pooled over its nights */
-	double p;			/* the test's p-value (1 when untested) */
-	double q;			/* Benjamini-Hochberg q-value; infra: = p */
-	double bound;			/* gone: the 95% detection bound on n */
-	bool up;			/* tonight's rate is above the baseline's */
-	bool significant;		/* q <= level */
+	const char *variant, *setup; /* point into tonight's (or, not-run, a baseline) night */
+	const char *title;	     /* new, gone, rate; NULL otherwise */
+	unsigned k, n;		     /* tonight: boots showing it, of n */
+	unsigned bk, bn;	     /* the baseline's, pooled over its nights */
+	double p;		     /* the test's p-value (1 when untested) */
+	double q;		     /* Benjamini-Hochberg q-value; infra: = p */
+	double bound;		     /* gone: the 95% detection bound on n */
+	bool up;		     /* tonight's rate is above the baseline's */
+	bool significant;	     /* q <= level */
 	bool regression;
-	const char *link;		/* the known issue's link, or NULL */
-	int64_t first_boot;		/* new: tonight's first boot showing it */
+	const char *link;   /* the known issue's link, or NULL */
+	int64_t first_boot; /* new: tonight's first boot showing it */
 };
 
 struct diff_input {
 	const struct night *tonight;
-	const struct night *base;	/* the baseline nights, with their cells */
+	const struct night *base; /* the baseline nights, with their cells */
 	unsigned nbase;
 	const struct known_issue *known;
 	unsigned nknown;
-	double level;			/* the FDR level; 0: 0.05 */
+	double level; /* the FDR level; 0: 0.05 */
 };
 
 struct diff_result {
-	struct diff_item *items;	/* cells in tonight's order; per cell: pass,
-					 * new, rate, gone, infra */
+	struct diff_item *items; /* cells in tonight's order; per cell: pass,
+				  * new, rate, gone, infra */
 	unsigned nitems;
-	unsigned ntests;		/* the Benjamini-Hochberg family's size */
+	unsigned ntests; /* the Benjamini-Hochberg family's size */
 	unsigned regressions;
-	bool build_failed;		/* tonight did not build: no items */
-	bool unlike_plans;		/* a baseline night ran another plan (hash) */
+	bool build_failed; /* tonight did not build: no items */
+	bool unlike_plans; /* a baseline night ran another plan (hash) */
 	double level;
 };
 

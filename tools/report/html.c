@@ -34,33 +34,33 @@
 #define CHART_POINTS_MAX 1500
 
 static const char *const palette[] = {
-	"#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#1b7c83", "#bf3989", "#57606a",
+    "#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#1b7c83", "#bf3989", "#57606a",
 };
 #define NCOLORS (int)(sizeof(palette) / sizeof(palette[0]))
 
 static const char css[] =
-	"body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;background:#fff;"
-	"max-width:1120px;margin:24px auto;padding:0 16px}"
-	"h1{font-size:22px;margin:0 0 6px}"
-	"h2{font-size:18px;margin:32px 0 8px;padding-bottom:4px;border-bottom:1px solid #d0d7de}"
-	"h3{font-size:15px;margin:20px 0 6px}"
-	"code,.title{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:13px}"
-	".target{background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:1px 6px}"
-	".wide{overflow-x:auto}"
-	"table{border-collapse:collapse;margin:8px 0 12px;width:100%;font-size:13px}"
-	"th,td{border-bottom:1px solid #e6e9ec;padding:4px 7px;text-align:left;vertical-align:middle}"
-	"table.rates td{white-space:nowrap}"
-	"th{background:#f6f8fa;font-weight:600;font-size:13px}"
-	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-	".sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}"
-	".muted{color:#59636e}.infra{color:#9a6700}.hang{color:#8250df}"
-	".badge{font-size:11px;border-radius:8px;padding:0 6px;margin-left:6px;"
-	"background:#ffebe9;color:#cf222e}"
-	".note{background:#f6f8fa;border-left:3px solid #d0d7de;padding:6px 10px;margin:8px 0}"
-	"figure{margin:12px 0}figcaption{color:#59636e;font-size:13px}"
-	"svg text{font:11px system-ui,sans-serif;fill:#59636e}"
-	"details{margin:6px 0 14px}summary{cursor:pointer;color:#0969da}"
-	"a{color:#0969da}footer{margin-top:36px;color:#59636e;font-size:12px}";
+    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;background:#fff;"
+    "max-width:1120px;margin:24px auto;padding:0 16px}"
+    "h1{font-size:22px;margin:0 0 6px}"
+    "h2{font-size:18px;margin:32px 0 8px;padding-bottom:4px;border-bottom:1px solid #d0d7de}"
+    "h3{font-size:15px;margin:20px 0 6px}"
+    "code,.title{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:13px}"
+    ".target{background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:1px 6px}"
+    ".wide{overflow-x:auto}"
+    "table{border-collapse:collapse;margin:8px 0 12px;width:100%;font-size:13px}"
+    "th,td{border-bottom:1px solid #e6e9ec;padding:4px 7px;text-align:left;vertical-align:middle}"
+    "table.rates td{white-space:nowrap}"
+    "th{background:#f6f8fa;font-weight:600;font-size:13px}"
+    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}"
+    ".muted{color:#59636e}.infra{color:#9a6700}.hang{color:#8250df}"
+    ".badge{font-size:11px;border-radius:8px;padding:0 6px;margin-left:6px;"
+    "background:#ffebe9;color:#cf222e}"
+    ".note{background:#f6f8fa;border-left:3px solid #d0d7de;padding:6px 10px;margin:8px 0}"
+    "figure{margin:12px 0}figcaption{color:#59636e;font-size:13px}"
+    "svg text{font:11px system-ui,sans-serif;fill:#59636e}"
+    "details{margin:6px 0 14px}summary{cursor:pointer;color:#0969da}"
+    "a{color:#0969da}footer{margin-top:36px;color:#59636e;font-size:12px}";
 
 static void esc(FILE *f, const char *s)
 {
@@ -113,7 +113,8 @@ static void path_absolute(const char *path, char *buf, size_t size)
 		}
 	}
 	/* past PATH_MAX no file can be named: the path stays as given */
-	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)) || snprintf(buf, size, "%s/%s", cwd, path) >= (int)size)
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)) ||
+	    snprintf(buf, size, "%s/%s", cwd, path) >= (int)size)
 		snprintf(buf, size, "%s", path);
 }
 
@@ -138,8 +139,8 @@ static void href_log(FILE *f, const char *page_dir, const char *log)
 		fputs("../", f);
 	for (int i = common; i < nl; i++) {
 		for (const unsigned char *p = (const unsigned char *)lc[i]; *p; p++) {
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			    strchr("-._~+,=@", *p))
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || strchr("-._~+,=@", *p))
 				fputc(*p, f);
 			else
 				fprintf(f, "%%%02X", *p);
@@ -243,16 +244,20 @@ static void panel_axes(FILE *f, const struct panel *p, double xmax, const char *
 	double xstep = nice_step(xmax, 8, 1);
 	char buf[32];
 
-	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#fbfcfd\""
-		" stroke=\"#d0d7de\"/>\n", CH_L, p->top, CH_W - CH_L - CH_R, p->height);
+	fprintf(f,
+		"<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#fbfcfd\""
+		" stroke=\"#d0d7de\"/>\n",
+		CH_L, p->top, CH_W - CH_L - CH_R, p->height);
 	for (double y = ceil(p->ymin / ystep) * ystep; y <= p->ymax + 1e-9; y += ystep) {
 		fmt_tick(y, ystep, buf, sizeof(buf));
-		fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e6e9ec\"/>"
+		fprintf(f,
+			"<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e6e9ec\"/>"
 			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
 			CH_L, CH_W - CH_R, py(p, y), py(p, y), CH_L - 6, py(p, y) + 4, buf);
 	}
 	for (double x = 0; x <= xmax + 1e-9; x += xstep)
-		fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#d0d7de\"/>"
+		fprintf(f,
+			"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#d0d7de\"/>"
 			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.0f</text>\n",
 			px(x, xmax), px(x, xmax), p->top + p->height, p->top + p->height + 4, px(x, xmax),
 			p->top + p->height + 16, x);
@@ -296,9 +301,10 @@ static double chart_legend(FILE *f, const struct chart *c, bool draw)
 			y += 16;
 		}
 		if (draw) {
-			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"%d\" fill=\"%s\"/>"
-				"<text x=\"%.1f\" y=\"%.1f\">", x, line ? y - 5 : y - 9, line ? 3 : 10,
-				color(s->color), x + 16, y);
+			fprintf(f,
+				"<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"%d\" fill=\"%s\"/>"
+				"<text x=\"%.1f\" y=\"%.1f\">",
+				x, line ? y - 5 : y - 9, line ? 3 : 10, color(s->color), x + 16, y);
 			esc(f, s->name);
 			fputs("</text>\n", f);
 		}
@@ -309,7 +315,7 @@ static double chart_legend(FILE *f, const struct chart *c, bool draw)
 
 void chart_svg(FILE *f, const struct chart *c)
 {
-	struct panel p[2] = { { .top = 0 }, { .top = 0 } };
+	struct panel p[2] = {{.top = 0}, {.top = 0}};
 	bool has_seq = false;
 	double xmax = 1, step;
 	int height;
@@ -348,9 +354,10 @@ void chart_svg(FILE *f, const struct chart *c)
 	p[1].top = p[0].top + p[0].height + CH_GAP;
 	p[1].height = CH_PANEL2;
 	height = (int)(has_seq ? p[1].top + p[1].height : p[0].top + p[0].height) + 44;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\""
-		" viewBox=\"0 0 %d %d\" width=\"100%%\" style=\"max-width:%dpx\" aria-label=\"", CH_W, height,
-		CH_W);
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\""
+		" viewBox=\"0 0 %d %d\" width=\"100%%\" style=\"max-width:%dpx\" aria-label=\"",
+		CH_W, height, CH_W);
 	esc(f, c->title);
 	fputs("\">\n<title>", f);
 	esc(f, c->title);
@@ -379,7 +386,8 @@ void chart_svg(FILE *f, const struct chart *c)
 			fputs("\"/>\n", f);
 		}
 		for (int k = 0; k < s->nbounds && k < 2; k++) {
-			fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\""
+			fprintf(f,
+				"<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\""
 				" stroke-dasharray=\"6 4\"/>",
 				CH_L, CH_W - CH_R, py(q, s->bounds[k]), py(q, s->bounds[k]), color(s->color));
 			if (s->bound_labels[k]) {
@@ -391,7 +399,8 @@ void chart_svg(FILE *f, const struct chart *c)
 			fputc('\n', f);
 		}
 		if (s->n) {
-			fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\""
+			fprintf(f,
+				"<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\""
 				" stroke-linejoin=\"round\" points=\"",
 				color(s->color));
 			points(f, q, xmax, s->y, s->n, false);
@@ -412,16 +421,20 @@ static void interval_bar(FILE *f, const struct report_cell *c, double scale, int
 	double x0 = c->lo / scale * w, x1 = c->hi / scale * w;
 	char a[32], b[32], d[32];
 
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bar\" width=\"%.0f\" height=\"%.0f\""
-		" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s [%s, %s]\"><title>%s [%s, %s]</title>",
-		w + 2, h, w + 2, h, report_pct(rate, a, sizeof(a)), report_pct(c->lo, b, sizeof(b)),
-		report_pct(c->hi, d, sizeof(d)), a, b, d);
+	fprintf(
+	    f,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bar\" width=\"%.0f\" height=\"%.0f\""
+	    " viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s [%s, %s]\"><title>%s [%s, %s]</title>",
+	    w + 2, h, w + 2, h, report_pct(rate, a, sizeof(a)), report_pct(c->lo, b, sizeof(b)),
+	    report_pct(c->hi, d, sizeof(d)), a, b, d);
 	fprintf(f, "<line x1=\"1\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#d0d7de\"/>", w + 1, h / 2,
 		h / 2);
-	fprintf(f, "<rect x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"%.1f\" rx=\"2\" fill=\"%s\""
+	fprintf(f,
+		"<rect x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"%.1f\" rx=\"2\" fill=\"%s\""
 		" fill-opacity=\"0.35\"/>",
 		1 + x0, fmax(x1 - x0, 1.5), h - 8, color(colour));
-	fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"2\" y2=\"%.1f\" stroke=\"%s\""
+	fprintf(f,
+		"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"2\" y2=\"%.1f\" stroke=\"%s\""
 		" stroke-width=\"2\"/></svg>",
 		1 + rate / scale * w, 1 + rate / scale * w, h - 2, color(colour));
 }
@@ -429,7 +442,7 @@ static void interval_bar(FILE *f, const struct report_cell *c, double scale, int
 /* the axis of the interval bars of a setup: a round rate above every upper bound */
 static double bar_scale(const struct report_cell *cells, int first, int end)
 {
-	static const double steps[] = { 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1 };
+	static const double steps[] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1};
 	double top = 0;
 
 	for (int i = first; i < end; i++)
@@ -473,7 +486,8 @@ static void rates_table(FILE *f, const struct report *r, int first, int end)
 	double scale = bar_scale(r->cells, first, end);
 	char a[32], b[32];
 
-	fprintf(f, "<div class=\"wide\"><table class=\"rates\">\n<thead><tr><th>variant</th>"
+	fprintf(f,
+		"<div class=\"wide\"><table class=\"rates\">\n<thead><tr><th>variant</th>"
 		"<th class=\"n\">boots</th><th>ran on</th><th class=\"n\">target<br>failures</th>"
 		"<th class=\"n\">rate</th><th class=\"n\">95%% Wilson<br>interval</th>"
 		"<th>interval, 0 to %s</th><th class=\"n\">Fisher p<br>vs worst</th>"
@@ -522,14 +536,16 @@ static void comparisons(FILE *f, const struct report *r, int first, int end)
 		esc(f, worst->variant);
 		fprintf(f, " crashes in %s [%s, %s] of %u boots; ",
 			report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
-			report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, d, sizeof(d)), worst->boots);
+			report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, d, sizeof(d)),
+			worst->boots);
 		esc(f, c->variant);
 		if (c->fails)
 			fprintf(f, ": %u of %u (Fisher p = %.3g).</p>\n", c->fails, c->boots, p);
 		else
-			fprintf(f, ": 0 of %u, so if the crash were still present at %s or more we would have"
-				" seen it with 99%% probability (Fisher p = %.3g).</p>\n", c->boots,
-				report_pct(bound, a, sizeof(a)), p);
+			fprintf(f,
+				": 0 of %u, so if the crash were still present at %s or more we would have"
+				" seen it with 99%% probability (Fisher p = %.3g).</p>\n",
+				c->boots, report_pct(bound, a, sizeof(a)), p);
 	}
 }
 
@@ -544,7 +560,7 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 	int nv = end - first, ns = 0, *count = calloc(nv, sizeof(int)), *fails = calloc(nv, sizeof(int));
 	struct chart_series *series = calloc(nv + 1, sizeof(*series));
 	double **arrays = calloc(3 * nv, sizeof(double *)), *path = NULL, z = stats_z(0.95);
-	char (*names)[192] = calloc(nv + 1, sizeof(*names)), title[512], lh0[256], lh1[256];
+	char(*names)[192] = calloc(nv + 1, sizeof(*names)), title[512], lh0[256], lh1[256];
 	char sentence[1024];
 	struct campaign_until u;
 	struct seq_state seq;
@@ -584,8 +600,13 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 
 		snprintf(names[i], sizeof(names[i]), "%s: %d of %d", c->variant, fails[i], count[i]);
 		series[ns++] = (struct chart_series){
-			.name = names[i], .panel = CHART_COUNTS, .y = arrays[3 * i], .lo = arrays[3 * i + 1],
-			.hi = arrays[3 * i + 2], .n = count[i], .color = variant_colour(r, c->variant),
+		    .name = names[i],
+		    .panel = CHART_COUNTS,
+		    .y = arrays[3 * i],
+		    .lo = arrays[3 * i + 1],
+		    .hi = arrays[3 * i + 2],
+		    .n = count[i],
+		    .color = variant_colour(r, c->variant),
 		};
 	}
 
@@ -599,20 +620,25 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 				 "SPRT log-likelihood ratio after each %s of %s%s%s", unit, u.treatment,
 				 u.control ? " and " : "", u.control ? u.control : "");
 			if (u.test == SEQ_COMPARE) {
-				snprintf(lh0, sizeof(lh0), "accept H0: %s crashes as often as %s", u.treatment,
-					 u.control);
+				snprintf(lh0, sizeof(lh0), "accept H0: %s crashes as often as %s",
+					 u.treatment, u.control);
 				snprintf(lh1, sizeof(lh1), "accept H1: %s crashes at most %g times as often",
 					 u.treatment, u.ratio);
 			} else {
-				snprintf(lh0, sizeof(lh0), "accept H0: %s crashes in %g%% or more", u.treatment,
-					 100 * u.rate);
+				snprintf(lh0, sizeof(lh0), "accept H0: %s crashes in %g%% or more",
+					 u.treatment, 100 * u.rate);
 				snprintf(lh1, sizeof(lh1), "accept H1: %s crashes in less than %g%%",
 					 u.treatment, 100 * u.ratio * u.rate);
 			}
 			series[ns++] = (struct chart_series){
-				.name = names[nv], .panel = CHART_SEQUENTIAL, .y = path, .n = seq.npath,
-				.color = NCOLORS - 1, .bounds = { seq.sprt.lo, seq.sprt.hi },
-				.bound_labels = { lh0, lh1 }, .nbounds = 2,
+			    .name = names[nv],
+			    .panel = CHART_SEQUENTIAL,
+			    .y = path,
+			    .n = seq.npath,
+			    .color = NCOLORS - 1,
+			    .bounds = {seq.sprt.lo, seq.sprt.hi},
+			    .bound_labels = {lh0, lh1},
+			    .nbounds = 2,
 			};
 		}
 	}
@@ -620,22 +646,25 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 	snprintf(title, sizeof(title), "cumulative target failures per variant against boot number, setup %s",
 		 r->cells[first].setup);
 	chart = (struct chart){
-		.title = title,
-		.xlabel = has_seq && u.test == SEQ_COMPARE ? "boot number of each variant (pair number)"
-							   : "boot number of each variant",
-		.ylabel = "target failures",
-		.ylabel_seq = "log-likelihood ratio",
-		.series = series,
-		.nseries = ns,
+	    .title = title,
+	    .xlabel = has_seq && u.test == SEQ_COMPARE ? "boot number of each variant (pair number)"
+						       : "boot number of each variant",
+	    .ylabel = "target failures",
+	    .ylabel_seq = "log-likelihood ratio",
+	    .series = series,
+	    .nseries = ns,
 	};
 	fputs("<figure>\n", f);
 	chart_svg(f, &chart);
 	fputs("<figcaption>The sequential path over boots: each variant's cumulative target failures in boot"
 	      " order (infra errors left out, as in the rates); the band is the running 95% Wilson interval"
-	      " times the boots so far.", f);
+	      " times the boots so far.",
+	      f);
 	if (has_seq)
-		fputs(" Below: the sequential test's log-likelihood ratio; it stops at the first crossing of a"
-		      " dashed bound.", f);
+		fputs(
+		    " Below: the sequential test's log-likelihood ratio; it stops at the first crossing of a"
+		    " dashed bound.",
+		    f);
 	fputs("</figcaption>\n</figure>\n", f);
 	if (has_seq) {
 		seq_describe(&u, &seq, sentence, sizeof(sentence));
@@ -644,7 +673,8 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 		fputs(".", f);
 		if (seq.sprt.decision != SPRT_CONTINUE)
 			fputs(" The rates and intervals above are fixed-N figures after a sequential stop:"
-			      " they do not account for the stopping rule; the sequential verdict does.", f);
+			      " they do not account for the stopping rule; the sequential verdict does.",
+			      f);
 		fputs("</p>\n", f);
 		seq_until_free(&u);
 	}
@@ -674,11 +704,13 @@ static void apart_table(FILE *f, const struct report *r, int first)
 		const char *reason = (const char *)store_rows_text(st, 2);
 
 		if (!any)
-			fputs("<h3>Hangs and infra errors</h3>\n<p class=\"muted\">Infra errors (power,"
-			      " console, flashing, LAVA) say nothing about the kernel: they are in no rate."
-			      "  A hang counts as a boot without the target crash.</p>\n<table class=\"apart\">"
-			      "<thead><tr><th>variant</th><th>verdict</th><th>reason</th><th>ran on</th>"
-			      "<th class=\"n\">boots</th></tr></thead><tbody>\n", f);
+			fputs(
+			    "<h3>Hangs and infra errors</h3>\n<p class=\"muted\">Infra errors (power,"
+			    " console, flashing, LAVA) say nothing about the kernel: they are in no rate."
+			    "  A hang counts as a boot without the target crash.</p>\n<table class=\"apart\">"
+			    "<thead><tr><th>variant</th><th>verdict</th><th>reason</th><th>ran on</th>"
+			    "<th class=\"n\">boots</th></tr></thead><tbody>\n",
+			    f);
 		any = true;
 		fputs("<tr><td>", f);
 		esc(f, (const char *)store_rows_text(st, 0));
@@ -707,14 +739,16 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 	fputs("\"></span>", f);
 	esc(f, c->variant);
 	fputs("</h3>\n", f);
-	if (store_rows_open(r->s, STORE_Q_CELL_TITLES, &st, "iiit", r->cid, c->variant_id, c->setup_id, r->target) < 0)
+	if (store_rows_open(r->s, STORE_Q_CELL_TITLES, &st, "iiit", r->cid, c->variant_id, c->setup_id,
+			    r->target) < 0)
 		return;
 	for (int k = 0; store_rows_next(st); k++) {
 		const char *title = (const char *)store_rows_text(st, 0);
 
 		if (!k)
 			fputs("<table class=\"titles\"><thead><tr><th>crash title</th><th>kind</th>"
-			      "<th class=\"n\">boots</th><th>first boot</th></tr></thead><tbody>\n", f);
+			      "<th class=\"n\">boots</th><th>first boot</th></tr></thead><tbody>\n",
+			      f);
 		fputs("<tr><td class=\"title\">", f);
 		esc(f, title);
 		if (r->target[0] && !strcmp(title, r->target))
@@ -752,7 +786,8 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 			if (nfailing > BOOT_LIST_MAX)
 				fprintf(f, " (the first %d)", BOOT_LIST_MAX);
 			fputs("</summary>\n<table class=\"boots\"><thead><tr><th>boot</th><th>verdict</th>"
-			      "<th>ran on</th><th>crash titles</th></tr></thead><tbody>\n", f);
+			      "<th>ran on</th><th>crash titles</th></tr></thead><tbody>\n",
+			      f);
 		}
 		if (!boot_ref_read(r->s, id, &b))
 			continue;
@@ -798,7 +833,8 @@ int report_html(const struct report *r, const char *page_dir, FILE *f)
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<meta name=\"generator\" content=\"oopsfarm report\">\n<title>oopsfarm: ", f);
+	      "<meta name=\"generator\" content=\"oopsfarm report\">\n<title>oopsfarm: ",
+	      f);
 	esc(f, r->name);
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>Campaign ", css);
 	esc(f, r->name);
@@ -810,16 +846,18 @@ int report_html(const struct report *r, const char *page_dir, FILE *f)
 	} else {
 		fputs("none: every crash counts", f);
 	}
-	fprintf(f, "</p>\n<p class=\"muted\">%u boot%s counted, %u infra error%s apart; ran on local boards %u,"
-		" LAVA %u.  Store <code>", boots, boots == 1 ? "" : "s", infra, infra == 1 ? "" : "s", local,
-		lava);
+	fprintf(f,
+		"</p>\n<p class=\"muted\">%u boot%s counted, %u infra error%s apart; ran on local boards %u,"
+		" LAVA %u.  Store <code>",
+		boots, boots == 1 ? "" : "s", infra, infra == 1 ? "" : "s", local, lava);
 	esc(f, r->store);
 	fprintf(f, "</code>, %s.</p>\n</header>\n", when);
 	if (!r->ncells)
 		fputs("<p>No boot recorded yet.</p>\n", f);
 
 	for (int first = 0, end; first < r->ncells; first = end) {
-		for (end = first; end < r->ncells && !strcmp(r->cells[end].setup, r->cells[first].setup); end++)
+		for (end = first; end < r->ncells && !strcmp(r->cells[end].setup, r->cells[first].setup);
+		     end++)
 			;
 		fputs("<section class=\"setup\">\n<h2>Setup ", f);
 		esc(f, r->cells[first].setup);
@@ -832,11 +870,13 @@ int report_html(const struct report *r, const char *page_dir, FILE *f)
 			cell_crashes(f, r, dir, &r->cells[i]);
 		fputs("</section>\n", f);
 	}
-	fputs("<footer>Made by <code>oopsfarm report --html</code>. Rates count the boots of one variant on one"
-	      " setup, never pooled across setups, without infra errors. Intervals are 95% Wilson score"
-	      " intervals; each variant is compared with the one that fails most on its setup by Fisher's exact"
-	      " test; a variant with no target failure gets the rate at which we would have seen the crash with"
-	      " 99% probability.</footer>\n</body>\n</html>\n", f);
+	fputs(
+	    "<footer>Made by <code>oopsfarm report --html</code>. Rates count the boots of one variant on one"
+	    " setup, never pooled across setups, without infra errors. Intervals are 95% Wilson score"
+	    " intervals; each variant is compared with the one that fails most on its setup by Fisher's exact"
+	    " test; a variant with no target failure gets the rate at which we would have seen the crash with"
+	    " 99% probability.</footer>\n</body>\n</html>\n",
+	    f);
 	return ferror(f) ? -EIO : 0;
 }
 

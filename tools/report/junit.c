@@ -182,8 +182,8 @@ int report_junit(const struct report *r, FILE *f)
 				fputs("\nlog: ", f);
 				xml_escape(f, log, false);
 			}
-			if (report_lava_url((const char *)store_rows_text(boots, 8),
-					    store_rows_int(boots, 7), url, sizeof(url))) {
+			if (report_lava_url((const char *)store_rows_text(boots, 8), store_rows_int(boots, 7),
+					    url, sizeof(url))) {
 				fputs("\nlava job: ", f);
 				xml_escape(f, url, false);
 			}

@@ -97,7 +97,8 @@ static bool log_url(const char *path, char *buf, size_t size)
 	return true;
 }
 
-static void checkout(const struct report *r, const char *origin, const struct night *n, bool is_night, FILE *f)
+static void checkout(const struct report *r, const char *origin, const struct night *n, bool is_night,
+		     FILE *f)
 {
 	fputs("\"checkouts\":[{\"id\":", f);
 	id(f, origin, r->name, "", NULL);
@@ -220,7 +221,8 @@ static int issues(const struct report *r, const char *origin, FILE *f)
 	while (store_rows_next(st)) {
 		fputs(k++ ? ",{\"id\":" : "{\"id\":", f);
 		issue_id(f, origin, text(st, 0));
-		fprintf(f, ",\"version\":1,\"origin\":\"%s\",\"culprit\":{\"code\":true},\"report_subject\":", origin);
+		fprintf(f, ",\"version\":1,\"origin\":\"%s\",\"culprit\":{\"code\":true},\"report_subject\":",
+			origin);
 		json_escape(f, text(st, 0));
 		kv(f, "comment", text(st, 0));
 		fputs(",\"misc\":{\"kind\":", f);
@@ -258,7 +260,7 @@ static int issues(const struct report *r, const char *origin, FILE *f)
 int report_kcidb(const struct report *r, const char *dir, FILE *f)
 {
 	const char *origin = r->origin ? r->origin : "oopsfarm";
-	struct night n = { 0 };
+	struct night n = {0};
 	bool is_night;
 	int rc;
 

@@ -23,13 +23,13 @@ struct store;
 
 /* What to report, as `oopsfarm report` takes it. */
 struct report_opts {
-	const char *store;	/* the store's path (read, never created) */
-	const char *campaign;	/* NULL: the newest campaign */
-	bool json;		/* one JSON object instead of the text */
-	const char *junit;	/* also write JUnit XML there (NULL: no) */
-	const char *html;	/* also write the HTML page there (NULL: no) */
-	const char *kcidb;	/* also write kcidb v5.3 JSON there (NULL: no) */
-	const char *origin;	/* kcidb ids' origin ([a-z0-9_]+; NULL: "oopsfarm") */
+	const char *store;    /* the store's path (read, never created) */
+	const char *campaign; /* NULL: the newest campaign */
+	bool json;	      /* one JSON object instead of the text */
+	const char *junit;    /* also write JUnit XML there (NULL: no) */
+	const char *html;     /* also write the HTML page there (NULL: no) */
+	const char *kcidb;    /* also write kcidb v5.3 JSON there (NULL: no) */
+	const char *origin;   /* kcidb ids' origin ([a-z0-9_]+; NULL: "oopsfarm") */
 };
 
 /*
@@ -42,20 +42,20 @@ int report_print(const struct report_opts *o);
 struct report_cell {
 	char variant[128], setup[128];
 	int64_t variant_id, setup_id;
-	unsigned boots, fails, infra, hangs;	/* boots and fails exclude infra errors */
-	unsigned local, lava;			/* boots by source, infra errors included */
-	double lo, hi;				/* 95% Wilson interval of fails / boots */
+	unsigned boots, fails, infra, hangs; /* boots and fails exclude infra errors */
+	unsigned local, lava;		     /* boots by source, infra errors included */
+	double lo, hi;			     /* 95% Wilson interval of fails / boots */
 };
 
 struct report {
 	struct store *s;
 	int64_t cid;
-	const char *name;	/* campaign */
-	const char *target;	/* "" when every crash counts */
-	const char *store;	/* the store's path, as given */
-	const struct report_cell *cells;	/* sorted by setup, then variant */
+	const char *name;		 /* campaign */
+	const char *target;		 /* "" when every crash counts */
+	const char *store;		 /* the store's path, as given */
+	const struct report_cell *cells; /* sorted by setup, then variant */
 	int ncells;
-	const char *origin;	/* kcidb's origin (NULL: "oopsfarm") */
+	const char *origin; /* kcidb's origin (NULL: "oopsfarm") */
 };
 
 /* "12.0%", "0.35%", "0.021%": a rate for people (buf is returned). */
@@ -136,22 +136,22 @@ enum chart_panel {
 };
 
 struct chart_series {
-	const char *name;		/* legend */
+	const char *name; /* legend */
 	enum chart_panel panel;
-	const double *y;		/* y[i]: the value after observation i + 1 */
-	const double *lo, *hi;		/* optional band, n values each (NULL: none) */
+	const double *y;       /* y[i]: the value after observation i + 1 */
+	const double *lo, *hi; /* optional band, n values each (NULL: none) */
 	int n;
-	int color;			/* palette index */
-	double bounds[2];		/* horizontal lines in the series' panel */
+	int color;	  /* palette index */
+	double bounds[2]; /* horizontal lines in the series' panel */
 	const char *bound_labels[2];
 	int nbounds;
 };
 
 struct chart {
-	const char *title;		/* the SVG's accessible name */
+	const char *title; /* the SVG's accessible name */
 	const char *xlabel;
-	const char *ylabel;		/* CHART_COUNTS */
-	const char *ylabel_seq;		/* CHART_SEQUENTIAL */
+	const char *ylabel;	/* CHART_COUNTS */
+	const char *ylabel_seq; /* CHART_SEQUENTIAL */
 	const struct chart_series *series;
 	int nseries;
 };

@@ -44,8 +44,8 @@ const struct report_cell *report_worst(const struct report_cell *cells, int ncel
 	const struct report_cell *worst = NULL;
 
 	for (int j = first; j < ncells && !strcmp(cells[j].setup, cells[first].setup); j++)
-		if (!worst || (cells[j].boots && (!worst->boots ||
-			(double)cells[j].fails / cells[j].boots > (double)worst->fails / worst->boots)))
+		if (!worst || (cells[j].boots && (!worst->boots || (double)cells[j].fails / cells[j].boots >
+								       (double)worst->fails / worst->boots)))
 			worst = &cells[j];
 	return worst;
 }
@@ -82,12 +82,24 @@ void xml_escape(FILE *f, const char *s, bool attr)
 			continue;
 		}
 		switch (len ? *p : 0) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		case '\t': case '\n': case '\r':
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
 			if (attr)
 				fprintf(f, "&#%d;", *p);
 			else
@@ -106,7 +118,7 @@ void xml_escape(FILE *f, const char *s, bool attr)
 
 bool report_lava_url(const char *server, int64_t job, char *buf, size_t size)
 {
-	static const char *const api[] = { "/api/v0.2", "/RPC2" };
+	static const char *const api[] = {"/api/v0.2", "/RPC2"};
 	const char *scheme = "https://";
 	size_t len;
 
@@ -115,7 +127,7 @@ bool report_lava_url(const char *server, int64_t job, char *buf, size_t size)
 	if (!strncasecmp(server, "http://", 7) || !strncasecmp(server, "https://", 8))
 		scheme = "";
 	else if (strstr(server, "://"))
-		return false;	/* only web links */
+		return false; /* only web links */
 	len = strlen(server);
 	for (bool again = true; again;) {
 		again = false;
@@ -198,7 +210,9 @@ static void report_sequential(struct out *o, struct store *s, int64_t cid, const
 		out_str(o, "setup", NULL, cells[i].setup);
 		out_str(o, "test", NULL, u.test == SEQ_COMPARE ? "compare" : "below");
 		out_str(o, "decision", NULL,
-			st.sprt.decision == SPRT_H1 ? "H1" : st.sprt.decision == SPRT_H0 ? "H0" : "none");
+			st.sprt.decision == SPRT_H1   ? "H1"
+			: st.sprt.decision == SPRT_H0 ? "H0"
+						      : "none");
 		out_i64(o, "used", NULL, st.used);
 		out_i64(o, "at_decision", NULL, st.at_decision);
 		out_double(o, "llr", NULL, st.sprt.llr);
@@ -219,7 +233,8 @@ static void report_sequential(struct out *o, struct store *s, int64_t cid, const
 				double pc = -1, pt = -1, pd;
 
 				for (int j = i; j < ncells && cells[j].setup_id == cells[i].setup_id; j++) {
-					double p = cells[j].boots ? (double)cells[j].fails / cells[j].boots : 0;
+					double p =
+					    cells[j].boots ? (double)cells[j].fails / cells[j].boots : 0;
 
 					if (!strcmp(cells[j].variant, u.control))
 						pc = p;
@@ -227,18 +242,22 @@ static void report_sequential(struct out *o, struct store *s, int64_t cid, const
 						pt = p;
 				}
 				pd = pc >= 0 && pt >= 0 ? pc * (1 - pt) + pt * (1 - pc) : 0;
-				printf("[%s] a fixed-size test at the same error rates needs %u discordant pairs", cells[i].setup,
-				       fixed_n);
+				printf("[%s] a fixed-size test at the same error rates needs %u discordant "
+				       "pairs",
+				       cells[i].setup, fixed_n);
 				if (pd > 0)
 					printf(", about %.0f pairs at the rates seen here", fixed_n / pd);
 				printf(" (this one used %d pairs, %d discordant).\n", st.used, st.discordant);
 			} else {
-				printf("[%s] a fixed-size test at the same error rates needs %u boots of %s.\n",
-				       cells[i].setup, fixed_n, u.treatment);
+				printf(
+				    "[%s] a fixed-size test at the same error rates needs %u boots of %s.\n",
+				    cells[i].setup, fixed_n, u.treatment);
 			}
 			if (st.sprt.decision != SPRT_CONTINUE)
-				printf("[%s] The rates and intervals above are fixed-N figures after a sequential stop:"
-				       " they do not account for the stopping rule; the sequential verdict does.\n",
+				printf("[%s] The rates and intervals above are fixed-N figures after a "
+				       "sequential stop:"
+				       " they do not account for the stopping rule; the sequential verdict "
+				       "does.\n",
 				       cells[i].setup);
 		}
 		any = true;
@@ -272,8 +291,8 @@ int report_print(const struct report_opts *o)
 	 * let a CI pass on a JUnit file without tests) */
 	r = store_check(s);
 	if (r < 0) {
-		errorf("report", "store '%s' %s", path, r == -EBADMSG ? "is corrupt (sqlite quick_check failed)"
-								       : store_errmsg(s));
+		errorf("report", "store '%s' %s", path,
+		       r == -EBADMSG ? "is corrupt (sqlite quick_check failed)" : store_errmsg(s));
 		store_close(s);
 		return EXIT_INFRA;
 	}
@@ -325,8 +344,8 @@ int report_print(const struct report_opts *o)
 	out_str(&out, "campaign", "campaign %s\n", name);
 	out_str(&out, "target", NULL, target);
 	out_text(&out, "target   %s\n\n", target[0] ? target : "(none: every crash counts)");
-	out_text(&out, "%-22s %-16s %6s %6s %8s %-18s %6s %5s\n", "VARIANT", "SETUP", "BOOTS", "FAILS", "RATE",
-		 "95% CI", "INFRA", "HANGS");
+	out_text(&out, "%-22s %-16s %6s %6s %8s %-18s %6s %5s\n", "VARIANT", "SETUP", "BOOTS", "FAILS",
+		 "RATE", "95% CI", "INFRA", "HANGS");
 	out_arr_open(&out, "cells");
 	for (int i = 0; i < ncells; i++) {
 		struct report_cell *c = &cells[i];
@@ -334,7 +353,8 @@ int report_print(const struct report_opts *o)
 
 		double rate = c->boots ? (double)c->fails / c->boots : 0.0;
 
-		snprintf(d, sizeof(d), "[%s, %s]", report_pct(c->lo, a, sizeof(a)), report_pct(c->hi, b, sizeof(b)));
+		snprintf(d, sizeof(d), "[%s, %s]", report_pct(c->lo, a, sizeof(a)),
+			 report_pct(c->hi, b, sizeof(b)));
 		out_obj_open(&out, NULL);
 		out_str(&out, "variant", "%-22s ", c->variant);
 		out_str(&out, "setup", "%-16s ", c->setup);
@@ -352,7 +372,8 @@ int report_print(const struct report_opts *o)
 		out_arr_open(&out, "other");
 		/* other crash titles: counted on their own, never in the target
 		 * rate; a wrong kernel's crashes (infra) are not the variant's */
-		store_rows_open(s, STORE_Q_OTHER_TITLES, &st, "iiit", cid, c->variant_id, c->setup_id, target);
+		store_rows_open(s, STORE_Q_OTHER_TITLES, &st, "iiit", cid, c->variant_id, c->setup_id,
+				target);
 		for (int k = 0; store_rows_next(st); k++) {
 			const char *title = store_rows_text(st, 0);
 			const char *log = store_rows_null(st, 2) ? NULL : store_rows_text(st, 2);
@@ -387,19 +408,24 @@ int report_print(const struct report_opts *o)
 			if (!report_compare(worst, c, &p, &bound))
 				continue;
 			if (c->fails == 0)
-				snprintf(sentence, sizeof(sentence),
-					 "%s crashes in %s [%s, %s] of %u boots; %s: 0 of %u, so if the crash were "
-					 "still present at %s or more we would have seen it with 99%% probability "
-					 "(Fisher p = %.3g)", worst->variant,
-					 report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
-					 report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, e, sizeof(e)),
-					 worst->boots, c->variant, c->boots, report_pct(bound, g, sizeof(g)), p);
+				snprintf(
+				    sentence, sizeof(sentence),
+				    "%s crashes in %s [%s, %s] of %u boots; %s: 0 of %u, so if the crash "
+				    "were "
+				    "still present at %s or more we would have seen it with 99%% probability "
+				    "(Fisher p = %.3g)",
+				    worst->variant,
+				    report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
+				    report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, e, sizeof(e)),
+				    worst->boots, c->variant, c->boots, report_pct(bound, g, sizeof(g)), p);
 			else
-				snprintf(sentence, sizeof(sentence),
-					 "%s crashes in %s [%s, %s] of %u boots; %s: %u of %u (Fisher p = %.3g)",
-					 worst->variant, report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
-					 report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, e, sizeof(e)),
-					 worst->boots, c->variant, c->fails, c->boots, p);
+				snprintf(
+				    sentence, sizeof(sentence),
+				    "%s crashes in %s [%s, %s] of %u boots; %s: %u of %u (Fisher p = %.3g)",
+				    worst->variant,
+				    report_pct((double)worst->fails / worst->boots, a, sizeof(a)),
+				    report_pct(worst->lo, b, sizeof(b)), report_pct(worst->hi, e, sizeof(e)),
+				    worst->boots, c->variant, c->fails, c->boots, p);
 			out_obj_open(&out, NULL);
 			out_str(&out, "setup", "[%s] ", c->setup);
 			out_str(&out, "worse", NULL, worst->variant);
@@ -420,8 +446,14 @@ int report_print(const struct report_opts *o)
 	}
 
 	/* the files people share: written after the report, from the same cells */
-	rep = (struct report){ .s = s, .cid = cid, .name = name, .target = target, .store = path,
-			       .cells = cells, .ncells = ncells, .origin = o->origin };
+	rep = (struct report){.s = s,
+			      .cid = cid,
+			      .name = name,
+			      .target = target,
+			      .store = path,
+			      .cells = cells,
+			      .ncells = ncells,
+			      .origin = o->origin};
 	r = EXIT_OK;
 	if (junit)
 		r = report_write_file(junit, &rep, write_junit);

@@ -8,8 +8,10 @@
 #include "store/bisect.h"
 
 static const char *const event_names[] = {
-	[BEV_BUILT] = "built", [BEV_BUILD_FAILED] = "build-failed", [BEV_PASS] = "pass",
-	[BEV_TARGET] = "target", [BEV_OTHER] = "other", [BEV_INFRA] = "infra", [BEV_PLAN] = "plan",
+    [BEV_BUILT] = "built", [BEV_BUILD_FAILED] = "build-failed",
+    [BEV_PASS] = "pass",   [BEV_TARGET] = "target",
+    [BEV_OTHER] = "other", [BEV_INFRA] = "infra",
+    [BEV_PLAN] = "plan",
 };
 
 const char *bisect_event_name(enum bisect_event_kind k)
@@ -31,12 +33,16 @@ static int schema(sqlite3 *db)
 			    "CREATE TABLE IF NOT EXISTS bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL,"
 			    " bad TEXT NOT NULL, target TEXT NOT NULL, tree TEXT, ncommits INTEGER,"
 			    " created TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
-			    "CREATE TABLE IF NOT EXISTS bisect_events (bisect_id INTEGER NOT NULL REFERENCES bisects(id),"
-			    " seq INTEGER NOT NULL, commit_idx INTEGER NOT NULL, sha TEXT NOT NULL, kind TEXT NOT NULL,"
+			    "CREATE TABLE IF NOT EXISTS bisect_events (bisect_id INTEGER NOT NULL REFERENCES "
+			    "bisects(id),"
+			    " seq INTEGER NOT NULL, commit_idx INTEGER NOT NULL, sha TEXT NOT NULL, kind "
+			    "TEXT NOT NULL,"
 			    " title TEXT, log_path TEXT, wall_ms INTEGER, plan_boots INTEGER,"
 			    " finished TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
 			    " PRIMARY KEY (bisect_id, seq));",
-			    NULL, NULL, NULL) == SQLITE_OK ? 0 : -EIO;
+			    NULL, NULL, NULL) == SQLITE_OK
+		   ? 0
+		   : -EIO;
 }
 
 int store_bisect_find(struct store *s, const char *good, const char *bad, const char *target, int64_t *ret_id,
@@ -46,11 +52,12 @@ int store_bisect_find(struct store *s, const char *good, const char *bad, const 
 	sqlite3_stmt *st;
 	int r = 0;
 
-	if (schema(db) < 0 ||
-	    sqlite3_prepare_v2(db, "SELECT id, good, bad, target FROM bisects ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	if (schema(db) < 0 || sqlite3_prepare_v2(db, "SELECT id, good, bad, target FROM bisects ORDER BY id",
+						 -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *g = (const char *)sqlite3_column_text(st, 1), *b = (const char *)sqlite3_column_text(st, 2);
+		const char *g = (const char *)sqlite3_column_text(st, 1),
+			   *b = (const char *)sqlite3_column_text(st, 2);
 		const char *t = (const char *)sqlite3_column_text(st, 3);
 
 		if (!strcmp(g, good) && !strcmp(b, bad) && !strcmp(t, target)) {
@@ -66,16 +73,17 @@ int store_bisect_find(struct store *s, const char *good, const char *bad, const 
 	return r == SQLITE_DONE ? 0 : -EIO;
 }
 
-int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target, const char *tree,
-			int ncommits, int64_t *ret_id)
+int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target,
+			const char *tree, int ncommits, int64_t *ret_id)
 {
 	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st;
 	int r;
 
 	if (schema(db) < 0 ||
-	    sqlite3_prepare_v2(db, "INSERT INTO bisects (good, bad, target, tree, ncommits) VALUES (?,?,?,?,?)", -1,
-			       &st, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO bisects (good, bad, target, tree, ncommits) VALUES (?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_text(st, 1, good, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, bad, -1, SQLITE_STATIC);
@@ -95,10 +103,11 @@ int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bise
 	sqlite3_stmt *st;
 	int r;
 
-	if (sqlite3_prepare_v2(store_db(s),
-			       "INSERT INTO bisect_events (bisect_id, seq, commit_idx, sha, kind, title, log_path,"
-			       " wall_ms, plan_boots) VALUES (?,?,?,?,?,?,?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		store_db(s),
+		"INSERT INTO bisect_events (bisect_id, seq, commit_idx, sha, kind, title, log_path,"
+		" wall_ms, plan_boots) VALUES (?,?,?,?,?,?,?,?,?)",
+		-1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(st, 1, bisect_id);
 	sqlite3_bind_int(st, 2, e->seq);
@@ -121,21 +130,22 @@ int store_bisect_events_each(struct store *s, int64_t bisect_id,
 	sqlite3_stmt *st;
 	int r;
 
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots FROM bisect_events"
-			       " WHERE bisect_id = ? ORDER BY seq",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		store_db(s),
+		"SELECT seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots FROM bisect_events"
+		" WHERE bisect_id = ? ORDER BY seq",
+		-1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(st, 1, bisect_id);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		struct bisect_event e = {
-			.seq = sqlite3_column_int(st, 0),
-			.commit = sqlite3_column_int(st, 1),
-			.sha = (const char *)sqlite3_column_text(st, 2),
-			.title = (const char *)sqlite3_column_text(st, 4),
-			.log_path = (const char *)sqlite3_column_text(st, 5),
-			.wall_ms = sqlite3_column_int64(st, 6),
-			.plan_boots = sqlite3_column_int(st, 7),
+		    .seq = sqlite3_column_int(st, 0),
+		    .commit = sqlite3_column_int(st, 1),
+		    .sha = (const char *)sqlite3_column_text(st, 2),
+		    .title = (const char *)sqlite3_column_text(st, 4),
+		    .log_path = (const char *)sqlite3_column_text(st, 5),
+		    .wall_ms = sqlite3_column_int64(st, 6),
+		    .plan_boots = sqlite3_column_int(st, 7),
 		};
 		int k = event_kind((const char *)sqlite3_column_text(st, 3));
 

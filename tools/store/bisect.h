@@ -17,27 +17,27 @@
 #include "store/store.h"
 
 enum bisect_event_kind {
-	BEV_BUILT,		/* the commit built */
-	BEV_BUILD_FAILED,	/* it did not: skipped, no evidence */
-	BEV_PASS,		/* a boot without the target (and no crash) */
-	BEV_TARGET,		/* a boot that showed the target title */
-	BEV_OTHER,		/* a boot with another crash title: shown, not evidence */
-	BEV_INFRA,		/* the boot command failed: retried, not evidence */
-	BEV_PLAN,		/* a step chosen: up to plan_boots boots at the commit, until
-				 * the target shows (resume finishes it) */
+	BEV_BUILT,	  /* the commit built */
+	BEV_BUILD_FAILED, /* it did not: skipped, no evidence */
+	BEV_PASS,	  /* a boot without the target (and no crash) */
+	BEV_TARGET,	  /* a boot that showed the target title */
+	BEV_OTHER,	  /* a boot with another crash title: shown, not evidence */
+	BEV_INFRA,	  /* the boot command failed: retried, not evidence */
+	BEV_PLAN,	  /* a step chosen: up to plan_boots boots at the commit, until
+			   * the target shows (resume finishes it) */
 };
 
 const char *bisect_event_name(enum bisect_event_kind k);
 
 struct bisect_event {
-	int seq;		/* 0, 1, ... within the bisect */
-	int commit;		/* 0 (good end) .. n (bad end) */
+	int seq;    /* 0, 1, ... within the bisect */
+	int commit; /* 0 (good end) .. n (bad end) */
 	const char *sha;
 	enum bisect_event_kind kind;
-	const char *title;	/* BEV_OTHER / BEV_TARGET: the first such title; else NULL */
-	const char *log_path;	/* the console or build log; may be NULL */
+	const char *title;    /* BEV_OTHER / BEV_TARGET: the first such title; else NULL */
+	const char *log_path; /* the console or build log; may be NULL */
 	int64_t wall_ms;
-	int plan_boots;		/* BEV_PLAN only */
+	int plan_boots; /* BEV_PLAN only */
 };
 
 /*
@@ -50,8 +50,8 @@ int store_bisect_find(struct store *s, const char *good, const char *bad, const 
 		      char *ret_other, size_t othersize);
 
 /* Creates the bisect row; 0 or -EIO. */
-int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target, const char *tree,
-			int ncommits, int64_t *ret_id);
+int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target,
+			const char *tree, int ncommits, int64_t *ret_id);
 
 /* Appends one event; 0, or -EIO (also when seq is taken: nothing twice). */
 int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bisect_event *e);

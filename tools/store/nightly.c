@@ -11,15 +11,15 @@
 
 /* v3: nightly runs, one row per plan and night */
 const char store_schema_v3[] =
-	"CREATE TABLE nights ("
-	"  id INTEGER PRIMARY KEY, plan TEXT NOT NULL, night TEXT NOT NULL,"
-	"  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
-	"  tree TEXT, ref TEXT, git_commit TEXT, plan_hash TEXT,"
-	"  status TEXT NOT NULL CHECK (status IN ('running','done','build-failed')), reason TEXT,"
-	"  started TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), finished TEXT,"
-	"  UNIQUE (plan, night));"
-	/* whether our agent was init on the boot: 1, 0, NULL before v3 */
-	"ALTER TABLE boots ADD COLUMN agent INTEGER;";
+    "CREATE TABLE nights ("
+    "  id INTEGER PRIMARY KEY, plan TEXT NOT NULL, night TEXT NOT NULL,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  tree TEXT, ref TEXT, git_commit TEXT, plan_hash TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('running','done','build-failed')), reason TEXT,"
+    "  started TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), finished TEXT,"
+    "  UNIQUE (plan, night));"
+    /* whether our agent was init on the boot: 1, 0, NULL before v3 */
+    "ALTER TABLE boots ADD COLUMN agent INTEGER;";
 
 static int prepare(struct store *s, const char *sql, sqlite3_stmt **ret)
 {
@@ -33,7 +33,8 @@ static char *col(sqlite3_stmt *st, int i)
 	return strdup(v ? v : "");
 }
 
-#define NIGHT_COLS "id, campaign_id, plan, night, tree, ref, git_commit, plan_hash, status, reason, started, finished"
+#define NIGHT_COLS                                                                                           \
+	"id, campaign_id, plan, night, tree, ref, git_commit, plan_hash, status, reason, started, finished"
 
 static int night_row(sqlite3_stmt *st, struct night *n)
 {
@@ -174,12 +175,13 @@ int store_night_cells(struct store *s, struct night *n)
 	int r;
 
 	/* verdicts per cell: every boot row, infra attempts included */
-	r = prepare(s,
-		    "SELECT v.name, st.name || " NO_AGENT ", sum(b.verdict = 'pass'), sum(b.verdict = 'crash'),"
-		    " sum(b.verdict = 'hang'), sum(b.verdict = 'infra')"
-		    " FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
-		    " WHERE b.campaign_id = ? GROUP BY 2, v.name ORDER BY 2, v.name",
-		    &st);
+	r = prepare(
+	    s,
+	    "SELECT v.name, st.name || " NO_AGENT ", sum(b.verdict = 'pass'), sum(b.verdict = 'crash'),"
+	    " sum(b.verdict = 'hang'), sum(b.verdict = 'infra')"
+	    " FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
+	    " WHERE b.campaign_id = ? GROUP BY 2, v.name ORDER BY 2, v.name",
+	    &st);
 	if (r < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, n->campaign_id);
@@ -201,15 +203,17 @@ int store_night_cells(struct store *s, struct night *n)
 		return -EIO;
 	/* titles: a boot counts once per title; infra boots (a wrong kernel's
 	 * crashes) never count */
-	r = prepare(s,
-		    "SELECT g.vn, g.sn, g.title, g.n, g.first, (SELECT log_path FROM boots WHERE id = g.first) FROM"
-		    " (SELECT v.name AS vn, st.name || " NO_AGENT " AS sn, c.title AS title, count(DISTINCT b.id) AS n,"
-		    "  min(b.id) AS first"
-		    "  FROM crashes c JOIN boots b ON b.id = c.boot_id JOIN variants v ON v.id = b.variant_id"
-		    "  JOIN setups st ON st.id = b.setup_id"
-		    "  WHERE b.campaign_id = ? AND b.verdict = 'crash' GROUP BY sn, v.name, c.title) g"
-		    " ORDER BY g.sn, g.vn, g.title",
-		    &st);
+	r = prepare(
+	    s,
+	    "SELECT g.vn, g.sn, g.title, g.n, g.first, (SELECT log_path FROM boots WHERE id = g.first) FROM"
+	    " (SELECT v.name AS vn, st.name || " NO_AGENT
+	    " AS sn, c.title AS title, count(DISTINCT b.id) AS n,"
+	    "  min(b.id) AS first"
+	    "  FROM crashes c JOIN boots b ON b.id = c.boot_id JOIN variants v ON v.id = b.variant_id"
+	    "  JOIN setups st ON st.id = b.setup_id"
+	    "  WHERE b.campaign_id = ? AND b.verdict = 'crash' GROUP BY sn, v.name, c.title) g"
+	    " ORDER BY g.sn, g.vn, g.title",
+	    &st);
 	if (r < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, n->campaign_id);

@@ -34,8 +34,8 @@ extern const char store_schema_v3[];
 struct night_title {
 	char *title;
 	unsigned boots;
-	int64_t first_boot;	/* boots.id */
-	char *first_log;	/* that boot's log_path ("" none) */
+	int64_t first_boot; /* boots.id */
+	char *first_log;    /* that boot's log_path ("" none) */
 };
 
 /* One variant on one board setup in one night: never pooled with another.
@@ -43,17 +43,17 @@ struct night_title {
  * --no-agent) form their own cell, its setup named "<setup> (no agent)". */
 struct night_cell {
 	char *variant, *setup;
-	unsigned boots;		/* counted boots: pass + crash + hang (infra apart) */
+	unsigned boots; /* counted boots: pass + crash + hang (infra apart) */
 	unsigned pass, crash, hang, infra;
-	struct night_title *titles;	/* sorted by title */
+	struct night_title *titles; /* sorted by title */
 	unsigned ntitles;
 };
 
 struct night {
 	int64_t id, campaign_id;
 	char *plan, *date, *tree, *ref, *commit, *plan_hash, *status, *reason;
-	char *started, *finished;	/* ISO 8601 UTC, "" unknown */
-	struct night_cell *cells;	/* sorted by setup, then variant */
+	char *started, *finished; /* ISO 8601 UTC, "" unknown */
+	struct night_cell *cells; /* sorted by setup, then variant */
 	unsigned ncells;
 };
 
@@ -87,7 +87,7 @@ int store_night_cells(struct store *s, struct night *n);
 /* The night stored for a campaign id: 1 and *ret filled, 0 none, -errno. */
 int store_night_of_campaign(struct store *s, int64_t campaign_id, struct night *ret);
 
-void night_free(struct night *n);	/* frees the fields, not n; NULL ok */
-void nights_free(struct night *n, unsigned count);	/* and the array */
+void night_free(struct night *n);		   /* frees the fields, not n; NULL ok */
+void nights_free(struct night *n, unsigned count); /* and the array */
 
 #endif

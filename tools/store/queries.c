@@ -37,17 +37,17 @@ int store_boot_attempts(struct store *s, const char *uid_prefix)
 	return r == SQLITE_ROW ? n : -EIO;
 }
 
-int store_campaign_find(struct store *s, const char *name, int64_t *ret_id, char **ret_target,
-			int *ret_boots)
+int store_campaign_find(struct store *s, const char *name, int64_t *ret_id, char **ret_target, int *ret_boots)
 {
 	sqlite3_stmt *st;
 	char *target = NULL;
 	int r;
 
-	r = prepare(s,
-		    "SELECT c.id, coalesce(c.target, ''), (SELECT count(*) FROM boots b WHERE b.campaign_id = c.id)"
-		    " FROM campaigns c WHERE c.name = ?",
-		    &st);
+	r = prepare(
+	    s,
+	    "SELECT c.id, coalesce(c.target, ''), (SELECT count(*) FROM boots b WHERE b.campaign_id = c.id)"
+	    " FROM campaigns c WHERE c.name = ?",
+	    &st);
 	if (r < 0)
 		return r;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
@@ -88,10 +88,10 @@ int store_outcomes_each(struct store *s, int64_t campaign_id, int max_retries,
 		return r;
 	sqlite3_bind_int64(st, 1, campaign_id);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		fn(&(struct store_outcome){ .variant_id = sqlite3_column_int64(st, 0),
-					    .setup_id = sqlite3_column_int64(st, 1),
-					    .seq = sqlite3_column_int(st, 2),
-					    .target_hit = sqlite3_column_int(st, 3) != 0 },
+		fn(&(struct store_outcome){.variant_id = sqlite3_column_int64(st, 0),
+					   .setup_id = sqlite3_column_int64(st, 1),
+					   .seq = sqlite3_column_int(st, 2),
+					   .target_hit = sqlite3_column_int(st, 3) != 0},
 		   userdata);
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)
@@ -106,10 +106,10 @@ int store_outcomes_each(struct store *s, int64_t campaign_id, int max_retries,
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_int(st, 2, max_retries);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		fn(&(struct store_outcome){ .variant_id = sqlite3_column_int64(st, 0),
-					    .setup_id = sqlite3_column_int64(st, 1),
-					    .seq = sqlite3_column_int(st, 2),
-					    .given_up = true },
+		fn(&(struct store_outcome){.variant_id = sqlite3_column_int64(st, 0),
+					   .setup_id = sqlite3_column_int64(st, 1),
+					   .seq = sqlite3_column_int(st, 2),
+					   .given_up = true},
 		   userdata);
 	sqlite3_finalize(st);
 	return r == SQLITE_DONE ? 0 : -EIO;
@@ -259,10 +259,18 @@ static int bind(sqlite3_stmt *st, const char *types, va_list ap)
 
 	for (int k = 1; types && types[k - 1] && r == SQLITE_OK; k++) {
 		switch (types[k - 1]) {
-		case 'i': r = sqlite3_bind_int64(st, k, va_arg(ap, int64_t)); break;
-		case 'd': r = sqlite3_bind_int(st, k, va_arg(ap, int)); break;
-		case 't': r = sqlite3_bind_text(st, k, va_arg(ap, const char *), -1, SQLITE_TRANSIENT); break;
-		default: r = SQLITE_MISUSE; break;
+		case 'i':
+			r = sqlite3_bind_int64(st, k, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			r = sqlite3_bind_int(st, k, va_arg(ap, int));
+			break;
+		case 't':
+			r = sqlite3_bind_text(st, k, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+			break;
+		default:
+			r = SQLITE_MISUSE;
+			break;
 		}
 	}
 	return r == SQLITE_OK ? 0 : -EIO;

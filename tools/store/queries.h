@@ -30,7 +30,7 @@ struct store_outcome {
 	int64_t variant_id, setup_id;
 	int seq;
 	bool target_hit;
-	bool given_up;	/* infra more than max_retries times: done, never in a rate */
+	bool given_up; /* infra more than max_retries times: done, never in a rate */
 };
 
 /*

@@ -15,49 +15,49 @@ struct store {
 };
 
 static const char schema_v1[] =
-	"CREATE TABLE campaigns ("
-	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, target TEXT, spec TEXT,"
-	"  created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
-	"CREATE TABLE variants ("
-	"  id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
-	"  name TEXT NOT NULL, source_version TEXT, patches TEXT, image_sha256 TEXT, build_id TEXT,"
-	"  UNIQUE (campaign_id, name));"
-	"CREATE TABLE setups ("
-	"  id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
-	"  name TEXT NOT NULL, vcpus INTEGER, memory_mb INTEGER, dtb_sha256 TEXT, cpu_model TEXT,"
-	"  UNIQUE (campaign_id, name));"
-	"CREATE TABLE boots ("
-	"  id INTEGER PRIMARY KEY, boot_uid TEXT NOT NULL UNIQUE,"
-	"  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
-	"  variant_id INTEGER NOT NULL REFERENCES variants(id),"
-	"  setup_id INTEGER NOT NULL REFERENCES setups(id),"
-	"  seq INTEGER NOT NULL,"
-	"  verdict TEXT NOT NULL CHECK (verdict IN ('pass','crash','hang','infra')),"
-	"  infra_reason TEXT, target_hit INTEGER NOT NULL DEFAULT 0,"
-	"  started TEXT, wall_ms INTEGER, cpu_ms INTEGER, knobs TEXT, build_id TEXT, log_path TEXT);"
-	"CREATE INDEX boots_by_cell ON boots (campaign_id, variant_id, setup_id);"
-	"CREATE TABLE crashes ("
-	"  id INTEGER PRIMARY KEY, boot_id INTEGER NOT NULL REFERENCES boots(id),"
-	"  ord INTEGER NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL, frame TEXT,"
-	"  hash TEXT, corrupted INTEGER NOT NULL, start_off INTEGER, end_off INTEGER);"
-	"CREATE INDEX crashes_by_title ON crashes (title);";
+    "CREATE TABLE campaigns ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, target TEXT, spec TEXT,"
+    "  created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE TABLE variants ("
+    "  id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  name TEXT NOT NULL, source_version TEXT, patches TEXT, image_sha256 TEXT, build_id TEXT,"
+    "  UNIQUE (campaign_id, name));"
+    "CREATE TABLE setups ("
+    "  id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  name TEXT NOT NULL, vcpus INTEGER, memory_mb INTEGER, dtb_sha256 TEXT, cpu_model TEXT,"
+    "  UNIQUE (campaign_id, name));"
+    "CREATE TABLE boots ("
+    "  id INTEGER PRIMARY KEY, boot_uid TEXT NOT NULL UNIQUE,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  variant_id INTEGER NOT NULL REFERENCES variants(id),"
+    "  setup_id INTEGER NOT NULL REFERENCES setups(id),"
+    "  seq INTEGER NOT NULL,"
+    "  verdict TEXT NOT NULL CHECK (verdict IN ('pass','crash','hang','infra')),"
+    "  infra_reason TEXT, target_hit INTEGER NOT NULL DEFAULT 0,"
+    "  started TEXT, wall_ms INTEGER, cpu_ms INTEGER, knobs TEXT, build_id TEXT, log_path TEXT);"
+    "CREATE INDEX boots_by_cell ON boots (campaign_id, variant_id, setup_id);"
+    "CREATE TABLE crashes ("
+    "  id INTEGER PRIMARY KEY, boot_id INTEGER NOT NULL REFERENCES boots(id),"
+    "  ord INTEGER NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL, frame TEXT,"
+    "  hash TEXT, corrupted INTEGER NOT NULL, start_off INTEGER, end_off INTEGER);"
+    "CREATE INDEX crashes_by_title ON crashes (title);";
 
 /* v2: where a boot ran (local board or LAVA job), the host's load, and the
  * LAVA jobs a campaign submitted (submission and collection are idempotent) */
 static const char schema_v2[] =
-	"ALTER TABLE boots ADD COLUMN source TEXT NOT NULL DEFAULT 'local';"
-	"ALTER TABLE boots ADD COLUMN board TEXT;"
-	"ALTER TABLE boots ADD COLUMN host_load REAL;"
-	"ALTER TABLE boots ADD COLUMN lava_job_id INTEGER;"
-	"ALTER TABLE campaigns ADD COLUMN until TEXT;"
-	"CREATE TABLE lava_jobs ("
-	"  id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
-	"  server TEXT NOT NULL, job_id INTEGER NOT NULL,"
-	"  variant_id INTEGER REFERENCES variants(id), setup_id INTEGER REFERENCES setups(id),"
-	"  device_type TEXT, batch INTEGER, boots INTEGER NOT NULL,"
-	"  state TEXT, health TEXT, submitted TEXT, collected TEXT,"
-	"  log_offset INTEGER NOT NULL DEFAULT 0,"
-	"  UNIQUE (server, job_id));";
+    "ALTER TABLE boots ADD COLUMN source TEXT NOT NULL DEFAULT 'local';"
+    "ALTER TABLE boots ADD COLUMN board TEXT;"
+    "ALTER TABLE boots ADD COLUMN host_load REAL;"
+    "ALTER TABLE boots ADD COLUMN lava_job_id INTEGER;"
+    "ALTER TABLE campaigns ADD COLUMN until TEXT;"
+    "CREATE TABLE lava_jobs ("
+    "  id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  server TEXT NOT NULL, job_id INTEGER NOT NULL,"
+    "  variant_id INTEGER REFERENCES variants(id), setup_id INTEGER REFERENCES setups(id),"
+    "  device_type TEXT, batch INTEGER, boots INTEGER NOT NULL,"
+    "  state TEXT, health TEXT, submitted TEXT, collected TEXT,"
+    "  log_offset INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (server, job_id));";
 
 static int sql_err(sqlite3 *db)
 {
@@ -90,8 +90,10 @@ int store_open(const char *path, struct store **ret)
 	 * answer SQLITE_BUSY without calling the busy handler: retried here,
 	 * within the same 10 s bound. */
 	for (int tries = 0;; tries++) {
-		r = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-				 "PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+		r = sqlite3_exec(s->db,
+				 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+				 "PRAGMA foreign_keys=ON;",
+				 NULL, NULL, NULL);
 		if (r == SQLITE_OK)
 			break;
 		if ((r != SQLITE_BUSY && r != SQLITE_LOCKED) || tries >= 500)
@@ -109,7 +111,7 @@ int store_open(const char *path, struct store **ret)
 	}
 	/* migrations: one step per version, each in its own transaction */
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
-		static const char *const steps[] = { schema_v1, schema_v2, store_schema_v3 };
+		static const char *const steps[] = {schema_v1, schema_v2, store_schema_v3};
 		char bump[64];
 
 		int now = -1;
@@ -160,7 +162,7 @@ sqlite3 *store_db(struct store *s)
 
 const char *verdict_name(enum boot_verdict v)
 {
-	static const char *const names[] = { "pass", "crash", "hang", "infra" };
+	static const char *const names[] = {"pass", "crash", "hang", "infra"};
 
 	return (unsigned)v < 4 ? names[v] : "infra";
 }
@@ -202,10 +204,9 @@ static int get_or_create(struct store *s, const char *insert, const char *select
 
 #define END_TEXTS ((const char *)-1)
 
-int store_campaign(struct store *s, const char *name, const char *target, const char *spec,
-		   int64_t *ret_id)
+int store_campaign(struct store *s, const char *name, const char *target, const char *spec, int64_t *ret_id)
 {
-	const char *t[] = { target, spec, END_TEXTS };
+	const char *t[] = {target, spec, END_TEXTS};
 
 	return get_or_create(s, "INSERT OR IGNORE INTO campaigns (name, target, spec) VALUES (?, ?, ?)",
 			     "SELECT id FROM campaigns WHERE name = ?", -1, name, t, NULL, ret_id);
@@ -216,7 +217,8 @@ int store_campaign_set_until(struct store *s, int64_t campaign_id, const char *u
 	sqlite3_stmt *st;
 	int r = 0;
 
-	if (sqlite3_prepare_v2(s->db, "UPDATE campaigns SET until = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "UPDATE campaigns SET until = ? WHERE id = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return sql_err(s->db);
 	sqlite3_bind_text(st, 1, until, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, campaign_id);
@@ -229,7 +231,7 @@ int store_campaign_set_until(struct store *s, int64_t campaign_id, const char *u
 int store_variant(struct store *s, int64_t campaign_id, const char *name, const char *source_version,
 		  const char *patches, const char *image_sha256, const char *build_id, int64_t *ret_id)
 {
-	const char *t[] = { source_version, patches, image_sha256, build_id, END_TEXTS };
+	const char *t[] = {source_version, patches, image_sha256, build_id, END_TEXTS};
 
 	return get_or_create(s,
 			     "INSERT OR IGNORE INTO variants (campaign_id, name, source_version, patches,"
@@ -241,14 +243,14 @@ int store_variant(struct store *s, int64_t campaign_id, const char *name, const 
 int store_setup(struct store *s, int64_t campaign_id, const char *name, int vcpus, int memory_mb,
 		const char *dtb_sha256, const char *cpu_model, int64_t *ret_id)
 {
-	const char *t[] = { dtb_sha256, cpu_model, END_TEXTS };
-	const int n[] = { vcpus, memory_mb, -1 };
+	const char *t[] = {dtb_sha256, cpu_model, END_TEXTS};
+	const int n[] = {vcpus, memory_mb, -1};
 
 	return get_or_create(s,
 			     "INSERT OR IGNORE INTO setups (campaign_id, name, dtb_sha256, cpu_model,"
 			     " vcpus, memory_mb) VALUES (?, ?, ?, ?, ?, ?)",
-			     "SELECT id FROM setups WHERE campaign_id = ? AND name = ?", campaign_id, name,
-			     t, n, ret_id);
+			     "SELECT id FROM setups WHERE campaign_id = ? AND name = ?", campaign_id, name, t,
+			     n, ret_id);
 }
 
 int store_add_boot(struct store *s, const struct store_boot *b)
@@ -259,11 +261,13 @@ int store_add_boot(struct store *s, const struct store_boot *b)
 
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return sql_err(s->db);
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT OR IGNORE INTO boots (boot_uid, campaign_id, variant_id, setup_id, seq,"
-			       " verdict, infra_reason, target_hit, started, wall_ms, cpu_ms, knobs, build_id,"
-			       " log_path, source, board, host_load, lava_job_id, agent)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		s->db,
+		"INSERT OR IGNORE INTO boots (boot_uid, campaign_id, variant_id, setup_id, seq,"
+		" verdict, infra_reason, target_hit, started, wall_ms, cpu_ms, knobs, build_id,"
+		" log_path, source, board, host_load, lava_job_id, agent)"
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		-1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_text(st, 1, b->boot_uid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, b->campaign_id);
@@ -298,7 +302,8 @@ int store_add_boot(struct store *s, const struct store_boot *b)
 	boot_id = sqlite3_last_insert_rowid(s->db);
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT INTO crashes (boot_id, ord, title, kind, frame, hash, corrupted,"
-			       " start_off, end_off) VALUES (?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+			       " start_off, end_off) VALUES (?,?,?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	for (int i = 0; i < b->ncrashes; i++) {
 		const struct store_crash *c = &b->crashes[i];
@@ -337,7 +342,8 @@ int store_count_boots(struct store *s, int64_t campaign_id, int64_t variant_id, 
 
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT count(*) FROM boots WHERE campaign_id = ? AND variant_id = ?"
-			       " AND setup_id = ?", -1, &st, NULL) != SQLITE_OK)
+			       " AND setup_id = ?",
+			       -1, &st, NULL) != SQLITE_OK)
 		return sql_err(s->db);
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_int64(st, 2, variant_id);

@@ -19,10 +19,10 @@
 struct store;
 
 enum boot_verdict {
-	VERDICT_PASS,	/* the agent's end line came, no crash on the console */
-	VERDICT_CRASH,	/* the console holds a crash (whatever else happened) */
-	VERDICT_HANG,	/* the kernel stopped making progress, no crash */
-	VERDICT_INFRA,	/* power, flashing, console, build-id mismatch: no crash */
+	VERDICT_PASS,  /* the agent's end line came, no crash on the console */
+	VERDICT_CRASH, /* the console holds a crash (whatever else happened) */
+	VERDICT_HANG,  /* the kernel stopped making progress, no crash */
+	VERDICT_INFRA, /* power, flashing, console, build-id mismatch: no crash */
 };
 
 struct store_crash {
@@ -32,27 +32,27 @@ struct store_crash {
 };
 
 struct store_boot {
-	const char *boot_uid;		/* unique: campaign + variant + setup + index + attempt */
+	const char *boot_uid; /* unique: campaign + variant + setup + index + attempt */
 	int64_t campaign_id, variant_id, setup_id;
-	int seq;			/* the boot's index in the campaign */
+	int seq; /* the boot's index in the campaign */
 	enum boot_verdict verdict;
-	const char *infra_reason;	/* NULL unless VERDICT_INFRA */
-	bool target_hit;		/* the campaign's target title appeared */
-	const char *started;		/* ISO 8601 UTC */
+	const char *infra_reason; /* NULL unless VERDICT_INFRA */
+	bool target_hit;	  /* the campaign's target title appeared */
+	const char *started;	  /* ISO 8601 UTC */
 	int64_t wall_ms, cpu_ms;
-	const char *knobs;		/* the agent's knobs, as printed in its begin line */
-	const char *build_id;		/* what the agent saw booted */
+	const char *knobs;    /* the agent's knobs, as printed in its begin line */
+	const char *build_id; /* what the agent saw booted */
 	const char *log_path;
 	const struct store_crash *crashes;
 	int ncrashes;
 	/* v2 */
-	const char *source;		/* "local" (NULL) or "lava" */
-	const char *board;		/* the board or LAVA device that ran it */
-	double host_load;		/* 1-min load average at the boot's start; <0 unknown */
-	int64_t lava_job_id;		/* 0 unless a LAVA boot */
+	const char *source;  /* "local" (NULL) or "lava" */
+	const char *board;   /* the board or LAVA device that ran it */
+	double host_load;    /* 1-min load average at the boot's start; <0 unknown */
+	int64_t lava_job_id; /* 0 unless a LAVA boot */
 	/* v3 */
-	bool no_agent;			/* our agent was not init (a lab's own job, --no-agent):
-					 * rates of the two kinds are never pooled */
+	bool no_agent; /* our agent was not init (a lab's own job, --no-agent):
+			* rates of the two kinds are never pooled */
 };
 
 /* Opens or creates path; returns 0 or -errno (-EPROTO: newer schema than this build). */
@@ -60,8 +60,7 @@ int store_open(const char *path, struct store **ret);
 void store_close(struct store *s);
 
 /* Returns the id of the campaign named name, creating it. */
-int store_campaign(struct store *s, const char *name, const char *target, const char *spec,
-		   int64_t *ret_id);
+int store_campaign(struct store *s, const char *name, const char *target, const char *spec, int64_t *ret_id);
 /* The campaign's sequential rule (campaign_until_format), or NULL for none. */
 int store_campaign_set_until(struct store *s, int64_t campaign_id, const char *until);
 int store_variant(struct store *s, int64_t campaign_id, const char *name, const char *source_version,

@@ -23,11 +23,21 @@ void json_escape(FILE *f, const char *s)
 			continue;
 		}
 		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
 		default:
 			if (!len)
 				fputs(UTF8_REPLACEMENT, f);
@@ -43,7 +53,7 @@ void json_escape(FILE *f, const char *s)
 
 void out_init(struct out *o, FILE *f, bool json)
 {
-	*o = (struct out){ .f = f, .json = json };
+	*o = (struct out){.f = f, .json = json};
 	o->first[0] = true;
 }
 

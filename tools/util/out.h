@@ -28,9 +28,9 @@
 struct out {
 	FILE *f;
 	bool json;
-	int depth;			/* open objects and arrays */
-	bool first[OUT_MAX_DEPTH + 1];	/* no member yet at this depth */
-	bool array[OUT_MAX_DEPTH + 1];	/* the container at this depth is an array */
+	int depth;		       /* open objects and arrays */
+	bool first[OUT_MAX_DEPTH + 1]; /* no member yet at this depth */
+	bool array[OUT_MAX_DEPTH + 1]; /* the container at this depth is an array */
 };
 
 /* A writer on f (stdout, a file) in JSON or text mode. */

@@ -21,7 +21,8 @@ static int prescan(FILE *f, const char *path, char *err, size_t errsize)
 	long size;
 
 	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > YAML_DOC_MAX_BYTES) {
-		snprintf(err, errsize, "%s: %ld bytes: a spec or description is at most %d", path, size, YAML_DOC_MAX_BYTES);
+		snprintf(err, errsize, "%s: %ld bytes: a spec or description is at most %d", path, size,
+			 YAML_DOC_MAX_BYTES);
 		return -EINVAL;
 	}
 	rewind(f);
@@ -40,16 +41,22 @@ static int prescan(FILE *f, const char *path, char *err, size_t errsize)
 			}
 			break;
 		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT: depth--; break;
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
-				snprintf(err, errsize, "%s:%zu: a second YAML document: a spec or description is one", path,
+				snprintf(err, errsize,
+					 "%s:%zu: a second YAML document: a spec or description is one", path,
 					 e.start_mark.line + 1);
 				r = -EINVAL;
 			}
 			break;
-		case YAML_STREAM_END_EVENT: done = true; break;
-		default: break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
 		}
 		yaml_event_delete(&e);
 	}
