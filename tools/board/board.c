@@ -106,6 +106,20 @@ enum board_phase board_scan_feed(struct board_scan *s, enum board_phase p, const
 	return p;
 }
 
+double board_phase_limit(const struct campaign_timeouts *t, enum board_phase p)
+{
+	switch (p) {
+	case PHASE_KERNEL:
+		return t->kernel;
+	case PHASE_AGENT_BEGIN:
+		return t->agent_begin;
+	case PHASE_AGENT_END:
+		return t->agent_end;
+	default:
+		return 0;
+	}
+}
+
 const char *board_phase_name(enum board_phase p)
 {
 	static const char *const names[] = {"start", "kernel", "agent_begin", "agent_end", "settle", "off"};

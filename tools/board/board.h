@@ -41,6 +41,9 @@ enum board_phase {
 
 const char *board_phase_name(enum board_phase p);
 
+/* The limit of phase p from t (kernel, agent begin, agent end); 0: none. */
+double board_phase_limit(const struct campaign_timeouts *t, enum board_phase p);
+
 /* one boot's inputs (pointers must live until the boot is over) */
 struct board_boot {
 	const char *kernel, *initrd, *dtb, *append, *cpu;

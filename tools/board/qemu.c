@@ -322,19 +322,7 @@ static int qemu_tick(struct board *b, double now)
 	}
 	if (t->idle > 0 && now - b->last_output > t->idle)
 		return hang(b, "no console output in %s for %.0f s", t->idle);
-	switch (b->phase) {
-	case PHASE_KERNEL:
-		limit = t->kernel;
-		break;
-	case PHASE_AGENT_BEGIN:
-		limit = t->agent_begin;
-		break;
-	case PHASE_AGENT_END:
-		limit = t->agent_end;
-		break;
-	default:
-		break;
-	}
+	limit = board_phase_limit(t, b->phase);
 	if (limit > 0 && b->cpu - b->r.phase_cpu[b->phase] > limit)
 		return hang(b, "%s took more than %.0f QEMU CPU-s", limit);
 	/* the wall-clock safety net, far above any CPU limit */
