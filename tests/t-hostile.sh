@@ -171,4 +171,23 @@ t f10 "campaign 1M levels deep: exit 2 (got $rc, 124 is a 10 s timeout)" [ $rc -
 t f11 "1 MB that renders to 1.16 GB: exit 2 (got $rc), at most 64 MiB out ($(cat "$tmp/f11.bytes") bytes)" \
 	[ $rc -eq 2 -a "$(cat "$tmp/f11.bytes")" -le $((64 << 20)) ]
 
+# t1 (ours): console bytes that drive a terminal (ESC/OSC) or reverse text
+# (U+202E) are escaped in the terminal, the HTML page and JUnit, and stay
+# raw in the stored log.
+sed $'s/lkdtm_WARNING/lkdtm_\x1b]0;pwn\x07\xe2\x80\xaeGNINRAW/g' tests/fixtures/real-arm64-warning.log >"$tmp/t1.log"
+"$OF" parse --text "$tmp/t1.log" >"$tmp/t1.out"
+raw() { LC_ALL=C grep -qaP '\x1b|\xe2\x80\xae' "$@"; }
+t t1 "parse --text: no raw ESC or U+202E, shown as \\x1b and <U+202E>" \
+	eval '! raw "$tmp/t1.out" && grep -qF "lkdtm_\\x1b]0;pwn\\x07<U+202E>GNINRAW" "$tmp/t1.out"'
+# the parser keeps titles to printable ASCII; an infra reason (a LAVA
+# failure comment, say) is stored as it came
+"$OF" record --store "$tmp/t1.db" --campaign c --variant v --setup s --uid b1 "$tmp/t1.log" >/dev/null
+"$OF" record --store "$tmp/t1.db" --campaign c --variant v --setup s --uid b2 \
+	--infra $'lava: \x1b]0;pwn\x07 \xe2\x80\xaeliame' tests/fixtures/real72-clean-boot.log >/dev/null
+"$OF" report --store "$tmp/t1.db" --html "$tmp/t1.html" --junit "$tmp/t1.xml" >"$tmp/t1.rep"
+t t1 "report text, HTML and JUnit hold no raw ESC or U+202E" eval '! raw "$tmp/t1.rep" "$tmp/t1.html" "$tmp/t1.xml"'
+t t1 "HTML and JUnit show the reason's override as text" \
+	eval 'grep -qF "&lt;U+202E&gt;liame" "$tmp/t1.html" && grep -qF "&lt;U+202E&gt;liame" "$tmp/t1.xml"'
+t t1 "the store keeps the raw reason" eval 'sqlite3 "$tmp/t1.db" "select infra_reason from boots" | raw'
+
 echo "1..$n"

@@ -16,6 +16,7 @@
 #include "stats.h"
 #include "store/queries.h"
 #include "util/msg.h"
+#include "util/out.h"
 
 #define MAX_RETRIES CAMPAIGN_MAX_RETRIES
 
@@ -302,7 +303,7 @@ static int finish_boot(struct farm *f, struct farm_slot *sl)
 	}
 	if (sb.verdict == VERDICT_INFRA) {
 		f->infra++;
-		fprintf(stderr, "\noopsfarm run: %s: infra error (%s)%s\n", sl->uid, d.reason,
+		people_printf(stderr, "\noopsfarm run: %s: infra error (%s)%s\n", sl->uid, d.reason,
 			sl->attempt < MAX_RETRIES ? ", retrying" : ", given up");
 		if (sl->attempt < MAX_RETRIES && f->nretry < (int)(sizeof(f->retry) / sizeof(f->retry[0]))) {
 			f->retry[f->nretry].v = sl->v, f->retry[f->nretry].i = sl->i,

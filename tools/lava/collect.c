@@ -41,6 +41,7 @@
 #include "lava/log.h"
 #include "lava/lava.h"
 #include "oopsfarm.h"
+#include "util/out.h"
 #include "util/text.h"
 
 #define MAX_ACTIONS 1024
@@ -823,7 +824,7 @@ int lava_cmd_collect(int argc, char **argv)
 			break;
 		}
 		if (unreachable && !c.quiet)
-			fprintf(stderr, "oopsfarm lava collect: %s, trying again\n", err);
+			people_printf(stderr, "oopsfarm lava collect: %s, trying again\n", err);
 		{
 			struct timespec ts = {(time_t)interval, (long)((interval - (time_t)interval) * 1e9)};
 

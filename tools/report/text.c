@@ -60,42 +60,30 @@ bool report_compare(const struct report_cell *worst, const struct report_cell *c
 	return true;
 }
 
-/* Length of the valid UTF-8 sequence at p that XML allows, or 0:
- * U+FFFE and U+FFFF are not XML characters. */
-static int xml_char_len(const unsigned char *p)
-{
-	int len = utf8_char_len(p);
-
-	return len == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe ? 0 : len;
-}
-
 void xml_escape(FILE *f, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	char buf[UTF8_PEOPLE_MAX];
 
 	while (*p) {
-		int len = xml_char_len(p);
+		int len = 1;
+		const char *r = NULL;
 
-		if (len > 1) {
-			fwrite(p, 1, len, f);
-			p += len;
-			continue;
-		}
-		switch (len ? *p : 0) {
+		switch (*p) {
 		case '&':
-			fputs("&amp;", f);
+			r = "&amp;";
 			break;
 		case '<':
-			fputs("&lt;", f);
+			r = "&lt;";
 			break;
 		case '>':
-			fputs("&gt;", f);
+			r = "&gt;";
 			break;
 		case '"':
-			fputs("&quot;", f);
+			r = "&quot;";
 			break;
 		case '\'':
-			fputs("&#39;", f);
+			r = "&#39;";
 			break;
 		case '\t':
 		case '\n':
@@ -104,15 +92,26 @@ void xml_escape(FILE *f, const char *s, bool attr)
 				fprintf(f, "&#%d;", *p);
 			else
 				fputc(*p, f);
-			break;
+			p++;
+			continue;
 		default:
-			/* invalid UTF-8 (len 0) and controls XML 1.0 forbids */
-			if (!len || *p < 0x20 || *p == 0x7f)
-				fputs(UTF8_REPLACEMENT, f);
-			else
-				fputc(*p, f);
+			r = utf8_people(p, &len, buf);
+			/* U+FFFE and U+FFFF are not XML characters */
+			if (!r && len == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
+				r = UTF8_REPLACEMENT;
+			if (!r) {
+				fwrite(p, 1, len, f);
+				p += len;
+				continue;
+			}
+			if (r[0] == '<') { /* "<U+202E>" */
+				fprintf(f, "&lt;%.*s&gt;", (int)strlen(r) - 2, r + 1);
+				r = NULL;
+			}
 		}
-		p++;
+		if (r)
+			fputs(r, f);
+		p += len;
 	}
 }
 

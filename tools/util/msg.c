@@ -5,6 +5,7 @@
 
 #include "oopsfarm.h"
 #include "util/msg.h"
+#include "util/out.h"
 
 void errorf(const char *cmd, const char *fmt, ...)
 {
@@ -12,7 +13,7 @@ void errorf(const char *cmd, const char *fmt, ...)
 
 	fprintf(stderr, "oopsfarm %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	people_vprintf(stderr, fmt, ap); /* the message may quote a console */
 	va_end(ap);
 	fputc('\n', stderr);
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/out.h"
@@ -12,43 +13,67 @@
 void json_escape(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	char buf[UTF8_PEOPLE_MAX];
 
 	fputc('"', f);
 	while (*p) {
-		int len = utf8_char_len(p);
+		int len;
+		const char *r;
 
-		if (len > 1) {
-			fwrite(p, 1, len, f);
-			p += len;
-			continue;
-		}
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);
-			break;
+			p++;
+			continue;
 		case '\\':
 			fputs("\\\\", f);
-			break;
+			p++;
+			continue;
 		case '\n':
 			fputs("\\n", f);
-			break;
+			p++;
+			continue;
 		case '\r':
 			fputs("\\r", f);
-			break;
+			p++;
+			continue;
 		case '\t':
 			fputs("\\t", f);
-			break;
-		default:
-			if (!len)
-				fputs(UTF8_REPLACEMENT, f);
-			else if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+			p++;
+			continue;
 		}
-		p++;
+		r = utf8_people(p, &len, buf);
+		if (!r)
+			fwrite(p, 1, len, f);
+		else if (r == buf) /* a control or bidi character: the same one, escaped */
+			fprintf(f, "\\u%04x", (unsigned)utf8_decode(p, len));
+		else
+			fputs(r, f);
+		p += len;
 	}
 	fputc('"', f);
+}
+
+void people_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0) {
+		/* out of memory: say so where the text would be */
+		fputs("(out of memory)", f);
+		return;
+	}
+	text_escape(f, s);
+	free(s);
+}
+
+void people_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	people_vprintf(f, fmt, ap);
+	va_end(ap);
 }
 
 void out_init(struct out *o, FILE *f, bool json)
@@ -142,7 +167,7 @@ void out_str(struct out *o, const char *key, const char *textfmt, const char *va
 		else
 			fputs("null", o->f);
 	} else if (textfmt) {
-		fprintf(o->f, textfmt, val ? val : "-");
+		people_printf(o->f, textfmt, val ? val : "-");
 	}
 }
 
@@ -208,7 +233,7 @@ void out_text(struct out *o, const char *fmt, ...)
 	if (o->json)
 		return;
 	va_start(ap, fmt);
-	vfprintf(o->f, fmt, ap);
+	people_vprintf(o->f, fmt, ap);
 	va_end(ap);
 }
 

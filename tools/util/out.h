@@ -12,7 +12,9 @@
  * ends with a newline when it closes, so one object per line is the
  * natural shape (`oopsfarm parse --json`).
  *
- * JSON strings are valid UTF-8: valid multibyte sequences pass through,
+ * Text mode is text for people: what out_str() and out_text() print goes
+ * through text_escape() (util/utf8.h), so console bytes cannot drive the
+ * terminal.  JSON strings are valid UTF-8: valid multibyte sequences pass through,
  * control bytes are \u00XX escapes and every byte that is not valid UTF-8
  * becomes U+FFFD.
  */
@@ -21,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #define OUT_MAX_DEPTH 16
@@ -63,6 +66,10 @@ void out_end(struct out *o);
 
 /* Flushes f: 0, or -errno when anything written to it failed. */
 int out_flush(struct out *o);
+
+/* printf for people: the formatted text through text_escape(). */
+void people_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void people_vprintf(FILE *f, const char *fmt, va_list ap);
 
 /* JSON string escaping into f (as out_str does). */
 void json_escape(FILE *f, const char *s);
