@@ -304,7 +304,7 @@ static int finish_boot(struct farm *f, struct farm_slot *sl)
 	if (sb.verdict == VERDICT_INFRA) {
 		f->infra++;
 		people_printf(stderr, "\noopsfarm run: %s: infra error (%s)%s\n", sl->uid, d.reason,
-			sl->attempt < MAX_RETRIES ? ", retrying" : ", given up");
+			      sl->attempt < MAX_RETRIES ? ", retrying" : ", given up");
 		if (sl->attempt < MAX_RETRIES && f->nretry < (int)(sizeof(f->retry) / sizeof(f->retry[0]))) {
 			f->retry[f->nretry].v = sl->v, f->retry[f->nretry].i = sl->i,
 			f->retry[f->nretry].b = sl->b;
