@@ -68,6 +68,16 @@ t "  GPIO line by name, active-low" grep -q 'gpio   chip 9030000.pl061 line RELA
 $OF board check $FX/own-typo.yaml 2> "$tmp/err"; rc=$?
 t "own YAML: a typo is an error naming it" eval '[ $rc -eq 2 ] && grep -q "own-typo.yaml:5: console: unknown key '"'sped'"'" "$tmp/err"'
 
+# a repeated key: our own format refuses it; labgrid's is read as labgrid reads it (last wins)
+printf 'kind: desk\nconsole: {tty: /dev/ttyUSB0, speed: 9600}\npower: manual\nconsole: {tty: /dev/ttyUSB1}\n' >"$tmp/own-dup.yaml"
+$OF board check "$tmp/own-dup.yaml" 2>"$tmp/err" >/dev/null; rc=$?
+t "own YAML: a repeated key is an error with both lines" \
+	eval '[ $rc -eq 2 ] && grep -q "own-dup.yaml:4: duplicate key '"'console'"' (first at line 2)" "$tmp/err"'
+sed 's|port: "/dev/ttyUSB0"|port: "/dev/ttyUSB0"\n        port: "/dev/ttyACM3"|' $FX/labgrid-example.yaml >"$tmp/lg-dup.yaml"
+out=$($OF board check "$tmp/lg-dup.yaml" 2>"$tmp/err"); rc=$?
+t "labgrid environment: a repeated key warns, and the last one wins" \
+	eval '[ $rc -eq 0 ] && grep -q "console  tty /dev/ttyACM3" <<<"$out" && grep -q "lg-dup.yaml:9: duplicate key '"'port'"': the last one wins" "$tmp/err"'
+
 out=$($OF board check --json devices/boards/*.yaml); rc=$?
 t "every example in devices/boards reads" [ $rc -eq 0 ]
 t "  --json: one valid object per file" /usr/bin/python3 -c '

@@ -23,6 +23,9 @@ bad novariants 'campaign: x\nsetups: [{name: s}]\n' "'variants' must be a non-em
 bad twice 'campaign: x\nvariants: [{name: a}, {name: a}]\nsetups: [{name: s}]\n' "'a' is named twice"
 bad board 'campaign: x\nvariants: [{name: a}]\nsetups: [{name: s, board: pixel9}]\n' "board 'pixel9' is not known"
 bad yaml 'campaign: [x\n' "$tmp/yaml.yaml:2:"
+bad dupkey 'campaign: x\nboots: 10\nvariants: [{name: a}]\nboots: 20\nsetups: [{name: s}]\n' "$tmp/dupkey.yaml:4: duplicate key 'boots' (first at line 2)"
+bad dupnested 'campaign: x\nvariants: [{name: a, patches: [p], name: b}]\nsetups: [{name: s}]\n' "$tmp/dupnested.yaml:2: duplicate key 'name' (first at line 2)"
+bad twodocs 'campaign: x\nvariants: [{name: a}]\nsetups: [{name: s}]\n---\ncampaign: y\n' "a second YAML document"
 V='variants: [{name: a}, {name: b}]\nsetups: [{name: s}]\n'
 bad seqnorule "campaign: x\nstop: sequential\n$V" "'stop: sequential' needs an 'until' rule"
 bad seqtest "campaign: x\n${V}until: {test: maybe, treatment: a}\n" "'test' must be 'compare' or 'below'"

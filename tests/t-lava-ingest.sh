@@ -76,6 +76,10 @@ t "a log cut inside an entry: exit 3, 'malformed', the line" \
 ingest t3 warn "$tmp/bad.yaml" 2>"$tmp/e3"; rc=$?
 t "a malformed entry: exit 3, its line" \
 	bash -c "[ $rc -eq 3 ] && grep -qE 'malformed log of LAVA job 1: line 10[12]:' '$tmp/e3' && [ \$(sqlite3 '$tmp/t3.db' 'select count(*) from boots') -eq 0 ]"
+{ head -n 100 "$tmp/warning.yaml"; echo '- {"dt": "x", "lvl": "debug", "msg": "first", "msg": "second"}'; tail -n +101 "$tmp/warning.yaml"; } >"$tmp/dup.yaml"
+ingest d1 warn "$tmp/dup.yaml" --definition "$FX/warning.def.yaml" --build-id $BID 2>"$tmp/ed"; rc=$?
+t "a repeated key in an entry: read as LAVA reads it (last wins), with a warning" \
+	bash -c "[ $rc -eq 0 ] && grep -q 'job 1: 1 repeated keys in its log' '$tmp/ed' && [ \"\$(sqlite3 '$tmp/d1.db' 'select count(*) from boots')\" -eq 2 ]"
 echo '{"not": "a list"}' >"$tmp/json.yaml"
 ingest t4 warn "$tmp/json.yaml" 2>"$tmp/e4"; rc=$?
 t "not a LAVA log at all: exit 3, says what a LAVA log is" bash -c "[ $rc -eq 3 ] && grep -q 'a LAVA log is a YAML list' '$tmp/e4'"

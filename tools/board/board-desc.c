@@ -1088,15 +1088,19 @@ int board_desc_load(const char *path, struct board_desc **ret, char *ret_err, si
 	if (!root || root->type != YAML_MAPPING_NODE)
 		r = fail(&x, root,
 			 "not a board description (a mapping with targets:, commands: or kind: desk)");
+	/* labgrid's and LAVA's own readers keep a repeated key's last value; ours refuse it */
 	else if (member(&x, root, "targets")) {
 		x.d->format = BOARD_FMT_LABGRID;
-		r = load_labgrid(&x, root);
+		r = yaml_doc_dup_keys(&x.doc, path, YAML_DUP_LAST_WINS, ret_err, errsize);
+		r = r < 0 ? r : load_labgrid(&x, root);
 	} else if (member(&x, root, "commands")) {
 		x.d->format = BOARD_FMT_LAVA;
-		r = load_lava(&x, root);
+		r = yaml_doc_dup_keys(&x.doc, path, YAML_DUP_LAST_WINS, ret_err, errsize);
+		r = r < 0 ? r : load_lava(&x, root);
 	} else if (member_str(&x, root, "kind")) {
 		x.d->format = BOARD_FMT_OWN;
-		r = load_own(&x, root);
+		r = yaml_doc_dup_keys(&x.doc, path, YAML_DUP_ERROR, ret_err, errsize);
+		r = r < 0 ? r : load_own(&x, root);
 	} else
 		r = fail(&x, root, "not a board description (no targets:, commands: or kind: desk)");
 	if (!r && x.unsupported[0]) {

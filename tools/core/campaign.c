@@ -387,6 +387,10 @@ int campaign_load_extra(const char *path, const char *const *extra, struct campa
 	keys[nk] = NULL;
 	if ((r = yaml_doc_load(path, &x.doc, ret_err, errsize)) < 0)
 		return r;
+	if ((r = yaml_doc_dup_keys(&x.doc, path, YAML_DUP_ERROR, ret_err, errsize)) < 0) {
+		yaml_document_delete(&x.doc);
+		return r;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		yaml_document_delete(&x.doc);

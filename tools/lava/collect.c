@@ -61,6 +61,7 @@ struct split {
 	char job_error[512]; /* LAVA's job result, when it failed */
 	bool job_result;     /* LAVA's job result line arrived: the log is whole */
 	bool oom;
+	unsigned dup_keys; /* repeated dt/lvl/msg keys in the log's entries */
 };
 
 static int con_add(struct pair *p, const char *s, size_t n)
@@ -94,6 +95,7 @@ static int on_entry(const struct lava_log_entry *e, void *userdata)
 	const char *name;
 	int n;
 
+	sp->dup_keys += e->dup_keys;
 	if (e->msg && !strcmp(e->lvl, "info") && (n = top_action(e->msg, &name)) > 0) {
 		bool boot = sp->kinds ? (n <= sp->nkinds && sp->kinds[n - 1] == 'b') : lava_boot_action(name);
 
@@ -176,6 +178,11 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		sp.nkinds = nk;
 	}
 	n = lava_log_parse(log, len, on_entry, &sp, err, errsize);
+	if (sp.dup_keys)
+		fprintf(stderr,
+			"oopsfarm lava: job %lld: %u repeated keys in its log's entries: the last one wins, "
+			"as LAVA reads it\n",
+			(long long)job->job_id, sp.dup_keys);
 	if (n < 0) {
 		char e2[512];
 

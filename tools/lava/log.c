@@ -204,7 +204,7 @@ long lava_log_parse(const char *buf, size_t len, lava_log_fn fn, void *userdata,
 		e = (struct lava_log_entry){.line = p.ev.start_mark.line};
 		for (int i = 0; i < F_N; i++)
 			p.f[i].len = 0, p.f[i].p[0] = '\0';
-		for (;;) {
+		for (unsigned seen = 0;;) {
 			int field = -1;
 
 			t = next(&p);
@@ -224,6 +224,10 @@ long lava_log_parse(const char *buf, size_t len, lava_log_fn fn, void *userdata,
 			} else if ((r = skip_node(&p)) < 0) {
 				goto out;
 			}
+			if (field >= 0 && (seen & 1u << field))
+				e.dup_keys++; /* the last one wins, as PyYAML reads it */
+			if (field >= 0)
+				seen |= 1u << field;
 			t = next(&p);
 			if (t < 0) {
 				r = t;

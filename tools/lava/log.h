@@ -28,6 +28,9 @@ struct lava_log_entry {
 	size_t msg_len;
 	/* lvl "results": first-level fields of msg ("" when absent) */
 	const char *res_case, *res_definition, *res_result, *res_level, *res_error_type, *res_error_msg;
+	/* dt, lvl or msg given more than once: the last one is kept, as
+	 * LAVA's own reader (PyYAML) keeps it; how many repeats */
+	unsigned dup_keys;
 };
 
 /* Returns 0 to go on, <0 to stop (lava_log_parse() returns it). */

@@ -29,6 +29,27 @@
  */
 int yaml_doc_load(const char *path, yaml_document_t *doc, char *err, size_t errsize);
 
+/*
+ * Keys that repeat in a mapping (scalar keys, compared by value; YAML 1.2
+ * says keys are unique, libyaml's loader does not check).
+ *
+ * YAML_DUP_ERROR, for oopsfarm's own files: the first repeated key (in file
+ * order) fails with -EINVAL and "PATH:LINE: duplicate key 'K' (first at
+ * line N)" in err.
+ *
+ * YAML_DUP_LAST_WINS, for files written for other tools (labgrid
+ * environments, LAVA device dictionaries), read the way those tools read
+ * them (PyYAML and ruamel keep the last value): the earlier pairs are taken
+ * out of the mapping, so every reader sees only the last one, and each
+ * repeat is a warning on stderr, "PATH:LINE: duplicate key 'K': the last
+ * one wins".  Returns how many were taken out.
+ *
+ * Time: O(n log n) for a mapping of n pairs.  -ENOMEM when out of memory.
+ */
+enum yaml_dup_mode { YAML_DUP_ERROR, YAML_DUP_LAST_WINS };
+int yaml_doc_dup_keys(yaml_document_t *doc, const char *path, enum yaml_dup_mode mode, char *err,
+		      size_t errsize);
+
 /* "PATH:LINE: " and the message into err (LINE 0 without a node); returns -EINVAL. */
 int yaml_doc_failv(char *err, size_t errsize, const char *path, const yaml_node_t *n, const char *fmt,
 		   va_list ap);
