@@ -6,7 +6,8 @@
 #   make check-asan           unit and CLI tests (no QEMU, no LAVA) under ASan+UBSan
 #   make agent CROSS_COMPILE=aarch64-linux-gnu-   static board agent
 #   make deps                 install the Debian packages the build and tests need (root)
-#   make fuzz [FUZZ_SECONDS=10]  every libFuzzer target in tests/fuzz/, FUZZ_SECONDS each
+#   make fuzz [FUZZ_SECONDS=10]  every libFuzzer target in tests/fuzz/ (parser, protocol, kmsg,
+#                                campaign and board YAML, LAVA logs, LAVA templates), FUZZ_SECONDS each
 #   make bench                parser throughput and friends
 #   make demo                 the main job on the QEMU board
 # Builds go out of tree in build/<target>/. V=1 shows the commands.
@@ -152,13 +153,29 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Ilib -Itools \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_SEEDS_fuzz-oops = $(wildcard tests/fixtures/*.log tests/fixtures/formats/*.log ../shared/research/syzkaller-titles/[0-9]*)
 FUZZ_SEEDS_fuzz-proto = $(shell grep -l OOPSFARM: tests/fixtures/*.log 2>/dev/null)
+FUZZ_SEEDS_fuzz-campaign = $(wildcard devices/*/*.yaml tests/fixtures/boards/*.yaml \
+	doc/nightly/*.yaml ../shared/cases/hostile/*.yaml)
+FUZZ_SEEDS_fuzz-lava-log = $(wildcard tests/fixtures/lava/*.def.yaml jobs/*.yaml)
+FUZZ_SEEDS_fuzz-render = $(wildcard jobs/*.yaml ../shared/cases/hostile/f11-*.yaml)
+
+# The host library (tools/) is built once with the fuzzer's coverage and
+# sanitizers, and every target links what it needs of it.
+FUZZ_HOST_OBJ := $(HOST_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.c $(wildcard tools/*/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZCC  $<")
+	$(Q)clang $(subst fuzzer,fuzzer-no-link,$(FUZZ_CFLAGS)) $(HOST_CFLAGS) -c -o $@ $<
+build/fuzz/libhost.a: $(FUZZ_HOST_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # Sources a target needs besides lib/ (FUZZ_SRC_fuzz-NAME) are prerequisites too.
 .SECONDEXPANSION:
-build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(wildcard lib/*.h) $$(FUZZ_SRC_fuzz-$$*)
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(wildcard lib/*.h tests/fuzz/*.h) $$(FUZZ_SRC_fuzz-$$*) \
+		build/fuzz/libhost.a
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZ    $@")
-	$(Q)clang $(FUZZ_CFLAGS) $(HOST_CFLAGS) -o $@ $< $(LIB_SRC) $(FUZZ_SRC_fuzz-$*) $(HOST_LDLIBS)
+	$(Q)clang $(FUZZ_CFLAGS) $(HOST_CFLAGS) -o $@ $< $(LIB_SRC) $(FUZZ_SRC_fuzz-$*) build/fuzz/libhost.a \
+		$(HOST_LDLIBS)
 
 # One target: seed its corpus, run it FUZZ_SECONDS, show the end of its log if it fails.
 define fuzz_run
