@@ -193,7 +193,7 @@ EOF
 	manage users add --superuser --staff --passwd "$secret" "$user" >/dev/null
 	manage tokens add --user "$user" --secret "$token" >/dev/null
 	umask 077
-	printf '%s\n' "$token" >"$STATE/token"
+	(umask 077; printf '%s\n' "$token" >"$STATE/token")
 	umask 022
 	manage workers add "$worker" | sed -n 's/^Token: //p' >"$STATE/worker-token"
 	[ -s "$STATE/worker-token" ] || die "no worker token"

@@ -11,14 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <sqlite3.h>
 
+#include "lava/api.h"
 #include "lava/collect.h"
 #include "lava/lava.h"
 #include "lava/log.h"
 #include "store/store.h"
 #include "tap.h"
+#include "util/msg.h"
 
 struct seen {
 	int n, target, results;
@@ -171,10 +179,138 @@ out:
 	free(def);
 }
 
+/*
+ * A server on a real socket that answers any request with a JSON body of
+ * `size` bytes (or never stops, size 0), for libcurl's side of the body cap.
+ * Returns its port; the child is killed by the caller.
+ */
+static int big_server(size_t size, pid_t *ret_pid)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t sl = sizeof(sa);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 4) < 0 ||
+	    getsockname(s, (struct sockaddr *)&sa, &sl) < 0)
+		return -1;
+	*ret_pid = fork();
+	if (*ret_pid == 0) {
+		static char chunk[65536];
+		int c;
+
+		memset(chunk, ' ', sizeof(chunk));
+		signal(SIGPIPE, SIG_IGN);
+		while ((c = accept(s, NULL, NULL)) >= 0) {
+			char req[4096], hdr[256];
+			size_t sent = 0;
+
+			if (read(c, req, sizeof(req)) <= 0) {
+				close(c);
+				continue;
+			}
+			snprintf(hdr, sizeof(hdr),
+				 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n%s\r\n",
+				 size ? "" : "Connection: close\r\n");
+			if (write(c, hdr, strlen(hdr)) < 0)
+				_exit(1);
+			while (!size || sent < size) {
+				size_t n = size && size - sent < sizeof(chunk) ? size - sent : sizeof(chunk);
+
+				if (write(c, chunk, n) != (ssize_t)n)
+					break;
+				sent += n;
+			}
+			close(c);
+		}
+		_exit(0);
+	}
+	close(s);
+	return ntohs(sa.sin_port);
+}
+
+static void test_body_cap(void)
+{
+	struct lava_api_opts o = {.retries = 0, .max_body = 1 << 20, .timeout_ms = 20000};
+	char url[64], err[ERR_MAX];
+	struct lava_api *a;
+	char *body = NULL;
+	size_t len = 0;
+	pid_t pid;
+	int port, r;
+
+	port = big_server(0, &pid);
+	if (!ok(port > 0, "body cap: a server that never stops sending")) {
+		return;
+	}
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	ok(lava_api_new(url, NULL, &o, &a) == 0, "body cap: a client with a 1 MiB cap");
+	r = lava_api_get(a, "jobs/1/logs/", &body, &len, err, sizeof(err));
+	ok_int(r, -EFBIG, "body cap: an endless answer fails with -EFBIG");
+	ok(strstr(err, "sent more than 1048576 bytes for jobs/1/logs/") != NULL, "body cap: says so (%s)",
+	   err);
+	ok(body == NULL, "body cap: no body handed over");
+	lava_api_free(a);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	port = big_server(1000 * 1000, &pid);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	lava_api_new(url, NULL, &o, &a);
+	r = lava_api_get(a, "jobs/1/logs/", &body, &len, err, sizeof(err));
+	ok(r == 0 && len == 1000 * 1000, "body cap: an answer under the cap arrives whole (%d, %zu bytes)", r,
+	   len);
+	free(body);
+	lava_api_free(a);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* lava_token_read() on a file with the given mode: status, and what it said on stderr */
+static int token_with_mode(mode_t mode, char *said, size_t size)
+{
+	char path[] = "/tmp/test-lava-token-XXXXXX", out[] = "/tmp/test-lava-err-XXXXXX", err[ERR_MAX];
+	int fd = mkstemp(path), efd = mkstemp(out), saved = dup(2), r;
+	char *tok = NULL;
+	ssize_t n;
+
+	if (fd < 0 || efd < 0 || write(fd, "  s3cret \n", 10) != 10 || fchmod(fd, mode) < 0)
+		return -1000;
+	close(fd);
+	fflush(stderr);
+	dup2(efd, 2);
+	r = lava_token_read(path, &tok, err, sizeof(err));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(efd, said, size - 1, 0);
+	said[n > 0 ? n : 0] = '\0';
+	close(efd);
+	unlink(path);
+	unlink(out);
+	if (r == 0 && strcmp(tok, "s3cret"))
+		r = -1001;
+	free(tok);
+	return r;
+}
+
+static void test_token_mode(void)
+{
+	char said[1024];
+
+	ok_int(token_with_mode(0600, said, sizeof(said)), 0, "token file 0600: read");
+	ok_str(said, "", "token file 0600: nothing said");
+	ok_int(token_with_mode(0644, said, sizeof(said)), 0, "token file 0644: still read");
+	ok(strstr(said, "can be read by others (mode 0644): chmod 600 it") != NULL,
+	   "token file 0644: a warning with the mode");
+	ok(!strstr(said, "s3cret"), "token file 0644: the warning never holds the token");
+}
+
 int main(void)
 {
 	test_log();
 	test_render();
 	test_split();
+	test_body_cap();
+	test_token_mode();
 	return tap_done();
 }

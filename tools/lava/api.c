@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <curl/curl.h>
 
 #include "util/clock.h"
@@ -26,6 +27,8 @@ struct lava_api {
 struct buf {
 	char *p;
 	size_t len, cap;
+	size_t max; /* the most the body may be */
+	bool over;  /* it was longer */
 };
 
 static size_t on_data(char *data, size_t size, size_t n, void *userdata)
@@ -33,6 +36,10 @@ static size_t on_data(char *data, size_t size, size_t n, void *userdata)
 	struct buf *b = userdata;
 
 	/* 0 makes curl fail the transfer: CURLE_WRITE_ERROR */
+	if (size * n > b->max - b->len) {
+		b->over = true;
+		return 0;
+	}
 	return text_append(&b->p, &b->len, &b->cap, data, size * n) < 0 ? 0 : size * n;
 }
 
@@ -53,6 +60,15 @@ int lava_token_read(const char *token_file, char **ret_token, char *err, size_t 
 				 strerror(errno));
 			return r;
 		}
+		struct stat st;
+
+		/* as ssh says of a private key, but a warning: the token still works */
+		if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+			fprintf(
+			    stderr,
+			    "oopsfarm lava: warning: the token file '%s' can be read by others (mode %04o): "
+			    "chmod 600 it\n",
+			    token_file, (unsigned)(st.st_mode & 07777));
 		n = fread(buf, 1, sizeof(buf) - 1, f);
 		fclose(f);
 		buf[n] = '\0';
@@ -112,8 +128,11 @@ int lava_api_new(const char *url, const char *token, const struct lava_api_opts 
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
-	a->o = (struct lava_api_opts){
-	    .connect_timeout_ms = 5000, .timeout_ms = 60000, .retries = 5, .backoff_ms = 500};
+	a->o = (struct lava_api_opts){.connect_timeout_ms = 5000,
+				      .timeout_ms = 60000,
+				      .retries = 5,
+				      .backoff_ms = 500,
+				      .max_body = LAVA_API_MAX_BODY};
 	if (opts) {
 		if (opts->connect_timeout_ms > 0)
 			a->o.connect_timeout_ms = opts->connect_timeout_ms;
@@ -123,6 +142,8 @@ int lava_api_new(const char *url, const char *token, const struct lava_api_opts 
 			a->o.retries = opts->retries;
 		if (opts->backoff_ms > 0)
 			a->o.backoff_ms = opts->backoff_ms;
+		if (opts->max_body > 0)
+			a->o.max_body = opts->max_body;
 		a->o.verbose = opts->verbose;
 	}
 	/* http://host:port[/][api/v0.2[/]] -> http://host:port */
@@ -264,7 +285,7 @@ static int request(struct lava_api *a, const char *path, const char *post, struc
 		bool again;
 
 		free(out->p);
-		*out = (struct buf){0};
+		*out = (struct buf){.max = a->o.max_body};
 		cerr[0] = '\0';
 		curl_easy_setopt(a->curl, CURLOPT_URL, url);
 		curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, out);
@@ -285,6 +306,11 @@ static int request(struct lava_api *a, const char *path, const char *post, struc
 				clock_now() - t0, attempt ? " (retry)" : "");
 		if (c == CURLE_OK && status >= 200 && status < 300)
 			return 0;
+		if (c == CURLE_WRITE_ERROR && out->over) {
+			snprintf(err, errsize, "LAVA at %s sent more than %zu bytes for %s: refused", a->url,
+				 a->o.max_body, path);
+			return -EFBIG;
+		}
 		if (post)
 			again = c == CURLE_COULDNT_CONNECT || status == 502 || status == 503 || status == 504;
 		else

@@ -24,6 +24,7 @@
  *   -ENOENT        404
  *   -EIO           5xx after the retries, or another HTTP error
  *   -EPROTO        the answer is not the JSON that was expected
+ *   -EFBIG         the answer's body is over max_body bytes (never retried)
  *   -ENOMEM
  */
 #ifndef OOPSFARM_LAVA_API_H
@@ -42,14 +43,24 @@ struct lava_api_opts {
 	long backoff_ms;	 /* first wait, doubled each retry; default 500 */
 	bool verbose;		 /* one line per request on stderr (never the token) */
 	bool insecure;		 /* send the token over plain http to any host */
+	size_t max_body;	 /* bytes of one answer's body; default LAVA_API_MAX_BODY */
 };
+
+/*
+ * The most one answer may be: 256 MiB.  A job log is fetched whole and
+ * parsed; LAVA's logs of our longest jobs are a few MB.  A server that
+ * sends more, or never stops, fails the request with -EFBIG instead of
+ * filling memory.
+ */
+#define LAVA_API_MAX_BODY ((size_t)256 << 20)
 
 /*
  * Reads the API token from token_file, or from $OOPSFARM_LAVA_TOKEN when
  * token_file is NULL; surrounding blanks and the line end are dropped.
  * Returns 0 and a malloc'd token, or -ENOENT (no token given), -errno (the
  * file cannot be read) or -EINVAL (empty) with a message in err that never
- * contains the token.
+ * contains the token.  A token file that its group or others can read is
+ * read, with a warning on stderr naming its mode.
  */
 int lava_token_read(const char *token_file, char **ret_token, char *err, size_t errsize);
 
