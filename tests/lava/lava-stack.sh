@@ -193,7 +193,8 @@ EOF
 	manage users add --superuser --staff --passwd "$secret" "$user" >/dev/null
 	manage tokens add --user "$user" --secret "$token" >/dev/null
 	umask 077
-	(umask 077; printf '%s\n' "$token" >"$STATE/token")
+	printf '%s\n' "$token" >"$STATE/token"
+	chmod 600 "$STATE/token" # an older state directory may hold it 0644
 	umask 022
 	manage workers add "$worker" | sed -n 's/^Token: //p' >"$STATE/worker-token"
 	[ -s "$STATE/worker-token" ] || die "no worker token"
