@@ -86,6 +86,14 @@ t f7 "report --json on a corrupt store: exit 3 (got $rc)" [ $rc -eq 3 ]
 "$OF" report --store "$tmp/f7.db" --junit "$tmp/f7.xml" >/dev/null 2>&1; rc=$?
 t f7 "report --junit on a corrupt store: exit 3, no JUnit file with 0 tests (got $rc)" \
 	[ $rc -eq 3 -a ! -s "$tmp/f7.xml" ]
+# SQLite errors in SQLite's words, never "Input/output error"
+"$OF" record --store "$tmp/f7.db" --campaign c --variant v --setup s --uid x "$LOG" >/dev/null 2>"$tmp/f7.err"; rc=$?
+t f7 "record on a corrupt store: exit 3, in SQLite's words" \
+	eval '[ $rc -eq 3 ] && grep -q "cannot write to store .*: database disk image is malformed" "$tmp/f7.err"'
+echo "not a store" >"$tmp/f7.txt"
+"$OF" record --store "$tmp/f7.txt" --campaign c --variant v --setup s --uid x "$LOG" >/dev/null 2>"$tmp/f7.err"; rc=$?
+t f7 "record on a text file: exit 3, 'file is not a database'" \
+	eval '[ $rc -eq 3 ] && grep -q "cannot open store .*: file is not a database" "$tmp/f7.err"'
 
 # f8: two records racing on a store that does not exist yet: both boots stored.
 lost=0

@@ -122,7 +122,7 @@ int cmd_record(int argc, char **argv)
 
 	r = store_open(path, &s);
 	if (r < 0) {
-		errorf("record", "cannot open store '%s': %s", path, strerror(-r));
+		errorf("record", "cannot open store '%s': %s", path, store_strerror(r));
 		return EXIT_INFRA;
 	}
 	if ((r = store_campaign(s, campaign, x.target, NULL, &b.campaign_id)) < 0 ||
@@ -148,7 +148,7 @@ int cmd_record(int argc, char **argv)
 	store_close(s);
 	return EXIT_OK;
 fail:
-	errorf("record", "cannot write to store '%s': %s", path, strerror(-r));
+	errorf("record", "cannot write to store '%s': %s", path, store_strerror(r));
 	boot_decision_clear(&d);
 	store_close(s);
 	return EXIT_INFRA;

@@ -352,7 +352,7 @@ int cmd_run(int argc, char **argv)
 	}
 	r = store_open(store_path, &s);
 	if (r < 0) {
-		errorf("run", "cannot open store '%s': %s", store_path, strerror(-r));
+		errorf("run", "cannot open store '%s': %s", store_path, store_strerror(r));
 		campaign_free(c);
 		return EXIT_INFRA;
 	}
@@ -364,7 +364,7 @@ int cmd_run(int argc, char **argv)
 		stored = 0;
 		known = store_campaign_find(s, c->name, NULL, &stored_target, &stored);
 		if (known < 0) {
-			errorf("run", "cannot read store '%s': %s", store_path, strerror(-known));
+			errorf("run", "cannot read store '%s': %s", store_path, store_strerror(known));
 			store_close(s);
 			campaign_free(c);
 			return EXIT_INFRA;

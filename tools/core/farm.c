@@ -297,7 +297,7 @@ static int finish_boot(struct farm *f, struct farm_slot *sl)
 	free(buf);
 	r = store_add_boot(f->s, &sb);
 	if (r < 0) {
-		errorf("run", "cannot store boot '%s': %s", sl->uid, strerror(-r));
+		errorf("run", "cannot store boot '%s': %s", sl->uid, store_strerror(r));
 		boot_decision_clear(&d);
 		return r;
 	}

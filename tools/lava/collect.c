@@ -280,7 +280,7 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		r = store_add_boot(in->s, &b);
 		boot_decision_clear(&d);
 		if (r < 0) {
-			snprintf(err, errsize, "cannot store boot '%s': %s", uid, strerror(-r));
+			snprintf(err, errsize, "cannot store boot '%s': %s", uid, store_strerror(r));
 			split_free(&sp);
 			return r;
 		}
@@ -625,7 +625,7 @@ static int open_campaign(const char *cmd, const char *store_path, const char *ca
 	bool found = false;
 
 	if (r < 0) {
-		errorf(cmd, "cannot open store '%s': %s", store_path, strerror(-r));
+		errorf(cmd, "cannot open store '%s': %s", store_path, store_strerror(r));
 		return EXIT_INFRA;
 	}
 	if (store_rows_open(*ret_s, STORE_Q_CAMPAIGN_BY_NAME, &st, "t", campaign) == 0) {
@@ -970,7 +970,7 @@ int lava_cmd_ingest(int argc, char **argv)
 	}
 	r = store_open(store_path, &s);
 	if (r < 0) {
-		errorf("lava ingest", "cannot open store '%s': %s", store_path, strerror(-r));
+		errorf("lava ingest", "cannot open store '%s': %s", store_path, store_strerror(r));
 		free(def);
 		return EXIT_INFRA;
 	}
@@ -978,7 +978,7 @@ int lava_cmd_ingest(int argc, char **argv)
 	    (r = store_variant(s, in.campaign_id, variant, NULL, NULL, NULL, build_id, &job.variant_id)) <
 		0 ||
 	    (r = store_setup(s, in.campaign_id, setup, 0, 0, NULL, NULL, &job.setup_id)) < 0) {
-		errorf("lava ingest", "cannot write to store '%s': %s", store_path, strerror(-r));
+		errorf("lava ingest", "cannot write to store '%s': %s", store_path, store_strerror(r));
 		rc = EXIT_INFRA;
 		goto out;
 	}

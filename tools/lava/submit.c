@@ -359,12 +359,12 @@ int lava_cmd_submit(int argc, char **argv)
 	}
 	r = store_open(store_path, &s);
 	if (r < 0) {
-		errorf("lava submit", "cannot open store '%s': %s", store_path, strerror(-r));
+		errorf("lava submit", "cannot open store '%s': %s", store_path, store_strerror(r));
 		rc = EXIT_INFRA;
 		goto out;
 	}
 	if ((r = store_campaign(s, c->name, c->target, c->path, &cid)) < 0) {
-		errorf("lava submit", "cannot write to store '%s': %s", store_path, strerror(-r));
+		errorf("lava submit", "cannot write to store '%s': %s", store_path, store_strerror(r));
 		rc = EXIT_INFRA;
 		goto out;
 	}
@@ -399,7 +399,7 @@ int lava_cmd_submit(int argc, char **argv)
 		r = store_variant(s, cid, c->variants[v].name, va[v].version, va[v].patches, NULL,
 				  va[v].build_id, &vid[v]);
 		if (r < 0) {
-			errorf("lava submit", "cannot write to store '%s': %s", store_path, strerror(-r));
+			errorf("lava submit", "cannot write to store '%s': %s", store_path, store_strerror(r));
 			rc = EXIT_INFRA;
 			goto out;
 		}
@@ -424,7 +424,7 @@ int lava_cmd_submit(int argc, char **argv)
 		}
 		r = store_setup(s, cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &sid[i]);
 		if (r < 0) {
-			errorf("lava submit", "cannot write to store '%s': %s", store_path, strerror(-r));
+			errorf("lava submit", "cannot write to store '%s': %s", store_path, store_strerror(r));
 			rc = EXIT_INFRA;
 			goto out;
 		}
@@ -735,7 +735,7 @@ static int jobs_cmd(int argc, char **argv, bool cancel)
 		return rc;
 	r = store_open(store_path, &s);
 	if (r < 0) {
-		errorf(cmd, "cannot open store '%s': %s", store_path, strerror(-r));
+		errorf(cmd, "cannot open store '%s': %s", store_path, store_strerror(r));
 		rc = EXIT_INFRA;
 		goto out;
 	}

@@ -283,7 +283,7 @@ int report_print(const struct report_opts *o)
 	/* a report reads a store, it never creates one */
 	r = access(path, R_OK) < 0 ? -errno : store_open(path, &s);
 	if (r < 0) {
-		errorf("report", "cannot open store '%s': %s", path, strerror(-r));
+		errorf("report", "cannot open store '%s': %s", path, store_strerror(r));
 		return EXIT_INFRA;
 	}
 	/* a corrupt store gives no report, never an empty one (exit 0 would

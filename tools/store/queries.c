@@ -12,7 +12,7 @@
 
 static int prepare(struct store *s, const char *sql, sqlite3_stmt **ret)
 {
-	return sqlite3_prepare_v2(store_db(s), sql, -1, ret, NULL) == SQLITE_OK ? 0 : -EIO;
+	return sqlite3_prepare_v2(store_db(s), sql, -1, ret, NULL) == SQLITE_OK ? 0 : store_fail(s);
 }
 
 int store_boot_attempts(struct store *s, const char *uid_prefix)
@@ -34,7 +34,7 @@ int store_boot_attempts(struct store *s, const char *uid_prefix)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	free(like);
-	return r == SQLITE_ROW ? n : -EIO;
+	return r == SQLITE_ROW ? n : store_fail(s);
 }
 
 int store_campaign_find(struct store *s, const char *name, int64_t *ret_id, char **ret_target, int *ret_boots)
@@ -58,7 +58,7 @@ int store_campaign_find(struct store *s, const char *name, int64_t *ret_id, char
 	}
 	if (r != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return -EIO;
+		return store_fail(s);
 	}
 	if (ret_target && !(target = strdup((const char *)sqlite3_column_text(st, 1)))) {
 		sqlite3_finalize(st);
@@ -95,7 +95,7 @@ int store_outcomes_each(struct store *s, int64_t campaign_id, int max_retries,
 		   userdata);
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)
-		return -EIO;
+		return store_fail(s);
 	/* boots given up after their retries: done, and never in a rate */
 	r = prepare(s,
 		    "SELECT variant_id, setup_id, seq FROM boots WHERE campaign_id = ? AND verdict = 'infra'"
@@ -112,7 +112,7 @@ int store_outcomes_each(struct store *s, int64_t campaign_id, int max_retries,
 					   .given_up = true},
 		   userdata);
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : -EIO;
+	return r == SQLITE_DONE ? 0 : store_fail(s);
 }
 
 /* clang-format off */
@@ -250,7 +250,9 @@ static const char *const sql[STORE_Q_COUNT] = {
 
 struct store_rows {
 	sqlite3_stmt *st;
+	struct store *s;
 	bool failed;
+	int err; /* store_fail() when it failed */
 };
 
 static int bind(sqlite3_stmt *st, const char *types, va_list ap)
@@ -288,9 +290,10 @@ int store_rows_open(struct store *s, enum store_q q, struct store_rows **ret, co
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
+	r->s = s;
 	if (sqlite3_prepare_v2(store_db(s), sql[q], -1, &r->st, NULL) != SQLITE_OK) {
 		free(r);
-		return -EIO;
+		return store_fail(s);
 	}
 	va_start(ap, types);
 	e = bind(r->st, types, ap);
@@ -312,8 +315,10 @@ bool store_rows_next(struct store_rows *r)
 	e = sqlite3_step(r->st);
 	if (e == SQLITE_ROW)
 		return true;
-	if (e != SQLITE_DONE)
+	if (e != SQLITE_DONE) {
 		r->failed = true;
+		r->err = store_fail(r->s);
+	}
 	return false;
 }
 
@@ -355,7 +360,7 @@ int store_rows_close(struct store_rows *r)
 
 	if (!r)
 		return 0;
-	e = r->failed ? -EIO : 0;
+	e = r->failed ? r->err : 0;
 	sqlite3_finalize(r->st);
 	free(r);
 	return e;
@@ -370,12 +375,12 @@ int store_exec(struct store *s, enum store_q q, const char *types, ...)
 	if ((unsigned)q >= STORE_Q_COUNT || !sql[q])
 		return -EINVAL;
 	if (sqlite3_prepare_v2(store_db(s), sql[q], -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return store_fail(s);
 	va_start(ap, types);
 	e = bind(st, types, ap);
 	va_end(ap);
 	if (e == 0 && sqlite3_step(st) != SQLITE_DONE)
-		e = -EIO;
+		e = store_fail(s);
 	sqlite3_finalize(st);
 	return e;
 }

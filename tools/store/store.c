@@ -59,17 +59,37 @@ static const char schema_v2[] =
     "  log_offset INTEGER NOT NULL DEFAULT 0,"
     "  UNIQUE (server, job_id));";
 
+/* the last SQLite failure, in SQLite's words, for store_strerror() */
+static char last_msg[512];
+static int last_r;
+
 static int sql_err(sqlite3 *db)
 {
-	int rc = sqlite3_errcode(db);
+	int rc = sqlite3_errcode(db) & 0xff, r = -EIO;
 
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		return -EBUSY;
-	if (rc == SQLITE_CANTOPEN || rc == SQLITE_PERM || rc == SQLITE_READONLY)
-		return -EACCES;
-	if (rc == SQLITE_NOMEM)
-		return -ENOMEM;
-	return -EIO;
+		r = -EBUSY;
+	else if (rc == SQLITE_CANTOPEN || rc == SQLITE_PERM || rc == SQLITE_READONLY)
+		r = -EACCES;
+	else if (rc == SQLITE_NOMEM)
+		r = -ENOMEM;
+	else if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+		r = -EBADMSG;
+	else if (rc == SQLITE_FULL)
+		r = -ENOSPC;
+	snprintf(last_msg, sizeof(last_msg), "%s", sqlite3_errmsg(db));
+	last_r = r;
+	return r;
+}
+
+int store_fail(struct store *s)
+{
+	return sql_err(s->db);
+}
+
+const char *store_strerror(int r)
+{
+	return r < 0 && r == last_r && last_msg[0] ? last_msg : strerror(-r);
 }
 
 int store_open(const char *path, struct store **ret)

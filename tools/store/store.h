@@ -84,6 +84,21 @@ int store_check(struct store *s);
 /* SQLite's words for the last error on s (sqlite3_errmsg). */
 const char *store_errmsg(struct store *s);
 
+/*
+ * For the code of tools/store/ after a SQLite call failed on s: the -errno
+ * for SQLite's error code (-EBUSY busy or locked, -EACCES cannot open or
+ * read-only, -ENOMEM, -EBADMSG corrupt or not a database, -ENOSPC full,
+ * -EIO otherwise), and SQLite's message kept for store_strerror().
+ */
+int store_fail(struct store *s);
+
+/*
+ * What to print for a store function's -errno r: SQLite's own words when r
+ * came from the last SQLite failure ("database disk image is malformed",
+ * "attempt to write a readonly database"), else strerror(-r).
+ */
+const char *store_strerror(int r);
+
 const char *verdict_name(enum boot_verdict v);
 
 #endif
