@@ -399,7 +399,8 @@ int lava_cmd_submit(int argc, char **argv)
 		r = store_variant(s, cid, c->variants[v].name, va[v].version, va[v].patches, NULL,
 				  va[v].build_id, &vid[v]);
 		if (r < 0) {
-			errorf("lava submit", "cannot write to store '%s': %s", store_path, store_strerror(r));
+			errorf("lava submit", "cannot write to store '%s': %s", store_path,
+			       store_strerror(r));
 			rc = EXIT_INFRA;
 			goto out;
 		}
@@ -424,7 +425,8 @@ int lava_cmd_submit(int argc, char **argv)
 		}
 		r = store_setup(s, cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &sid[i]);
 		if (r < 0) {
-			errorf("lava submit", "cannot write to store '%s': %s", store_path, store_strerror(r));
+			errorf("lava submit", "cannot write to store '%s': %s", store_path,
+			       store_strerror(r));
 			rc = EXIT_INFRA;
 			goto out;
 		}
