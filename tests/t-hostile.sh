@@ -60,6 +60,13 @@ for name in '../../../escaped' 'x,append=on'; do
 	t f2 "run --name '$name': exit 2 (got $rc)" [ $rc -eq 2 ]
 done
 t f2 "no store outside build/run" [ -z "$(find "$tmp/f2" -name results.db -not -path '*/build/run/*')" ]
+# the same check wherever a name enters: record, lava ingest
+"$OF" record --store "$tmp/f2.db" --campaign c --variant ../../x --setup s --uid u "$LOG" >/dev/null 2>&1; rc=$?
+t f2 "record --variant ../../x: exit 2, nothing stored (got $rc)" [ $rc -eq 2 -a ! -e "$tmp/f2.db" ]
+printf -- '- {"dt": "2026-01-01T00:00:00", "lvl": "info", "msg": "x"}\n' >"$tmp/f2.yaml"
+"$OF" lava ingest --store "$tmp/f2.db" --campaign c --variant v --setup ../s --boots 1 --logs "$tmp/f2logs" \
+	"$tmp/f2.yaml" >/dev/null 2>&1; rc=$?
+t f2 "lava ingest --setup ../s: exit 2, no log written (got $rc)" [ $rc -eq 2 -a ! -e "$tmp/f2logs" -a ! -e "$tmp/f2.db" ]
 
 # f6: write errors on stdout or an output file: non-zero exit.
 for cmd in "parse --json $LOG" "decode --json $LOG" "report-store"; do

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/campaign.h"
 #include "core/console.h"
 #include "core/verdict.h"
 #include "oopsfarm.h"
@@ -102,6 +103,9 @@ int cmd_record(int argc, char **argv)
 	}
 	if (!path || !campaign || !variant || !setup || !uid || optind != argc - 1) {
 		errorf("record", "--store, --campaign, --variant, --setup, --uid and one LOG are needed");
+		return usage_hint("record");
+	}
+	if (!campaign_names_check("record", campaign, variant, setup)) {
 		return usage_hint("record");
 	}
 	log = file_slurp(argv[optind], &len);

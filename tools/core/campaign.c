@@ -11,6 +11,7 @@
 #include "board/board.h"
 #include "util/yaml-doc.h"
 #include "core/campaign.h"
+#include "util/msg.h"
 
 struct ctx {
 	yaml_document_t doc;
@@ -296,6 +297,21 @@ bool campaign_name_valid(const char *s)
 {
 	return s && s[0] && s[0] != '.' &&
 	       !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")];
+}
+
+bool campaign_names_check(const char *cmd, const char *campaign, const char *variant, const char *setup)
+{
+	const char *const names[][2] = {{"campaign", campaign}, {"variant", variant}, {"setup", setup}};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i][1] && !campaign_name_valid(names[i][1])) {
+			errorf(cmd,
+			       "--%s '%s': a name may hold only letters, digits, '.', '_' and '-', and not "
+			       "start with '.'",
+			       names[i][0], names[i][1]);
+			return false;
+		}
+	return true;
 }
 
 static int load_variant(struct ctx *x, yaml_node_t *n, struct campaign_variant *v, int i)

@@ -122,4 +122,11 @@ char *campaign_kernel_args(const struct campaign *c);
  */
 bool campaign_name_valid(const char *s);
 
+/*
+ * The same check on a command's --campaign, --variant and --setup (NULL:
+ * not given): true, or false with "oopsfarm CMD: --variant '../x': a name
+ * may hold only letters, digits, '.', '_' and '-'" on stderr.
+ */
+bool campaign_names_check(const char *cmd, const char *campaign, const char *variant, const char *setup);
+
 #endif

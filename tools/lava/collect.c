@@ -269,6 +269,18 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		b.lava_job_id = job->job_id;
 		b.no_agent = !in->agent_expected;
 		zpath[0] = '\0';
+		if (in->logdir && pr->len &&
+		    (!campaign_name_valid(job->variant) || !campaign_name_valid(job->setup))) {
+			/* names come from the store, which anyone may have written: never a path outside
+			 * logdir */
+			snprintf(err, errsize,
+				 "the store names variant '%s' and setup '%s': not valid names, no log path "
+				 "is made of them",
+				 job->variant, job->setup);
+			boot_decision_clear(&d);
+			split_free(&sp);
+			return -EINVAL;
+		}
 		if (in->logdir && pr->len) {
 			snprintf(path, sizeof(path), "%s/%s-%s-lava%lld-%d.log", in->logdir, job->variant,
 				 job->setup, (long long)job->job_id, p + 1);
@@ -731,6 +743,8 @@ int lava_cmd_collect(int argc, char **argv)
 		errorf("lava collect", "--store and --campaign are needed");
 		return usage_hint("lava collect");
 	}
+	if (!campaign_names_check("lava collect", campaign, NULL, NULL))
+		return usage_hint("lava collect");
 	r = lava_token_read(c.token_file, &c.token, err, sizeof(err));
 	if (r < 0) {
 		errorf("lava collect", "%s", err);
@@ -959,6 +973,8 @@ int lava_cmd_ingest(int argc, char **argv)
 		       "--store, --campaign, --variant, --setup, --boots N and a log are needed");
 		return usage_hint("lava ingest");
 	}
+	if (!campaign_names_check("lava ingest", campaign, variant, setup))
+		return usage_hint("lava ingest");
 	if (defpath && !(def = file_slurp(defpath, &dlen))) {
 		errorf("lava ingest", "cannot read '%s': %s", defpath, strerror(errno));
 		return EXIT_INFRA;
