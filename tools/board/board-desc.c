@@ -43,6 +43,14 @@ static int fail(struct ctx *x, yaml_node_t *n, const char *fmt, ...)
 	return r;
 }
 
+/* A string field set again (a second resource of one class, say) keeps the
+ * last value, as labgrid's and LAVA's readers do, and frees the first. */
+static void set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? strdup(s) : NULL;
+}
+
 static const char *scalar(yaml_node_t *n)
 {
 	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
@@ -335,9 +343,9 @@ static int pduclient_parse(char **argv, struct board_pdu **ret, char *err, size_
 		return -EINVAL;
 	}
 	p->listener = PDU_TCP;
-	p->pdu = strdup(val[1]);
-	p->port = strdup(val[2]);
-	p->command = strdup(val[3]);
+	set_str(&p->pdu, val[1]);
+	set_str(&p->port, val[2]);
+	set_str(&p->command, val[3]);
 	p->delay = val[4] ? atoi(val[4]) : -1;
 	*ret = p;
 	return 0;
@@ -470,12 +478,12 @@ static int add_pdu(struct ctx *x, yaml_node_t *n, const char *daemon, enum board
 			free(host);
 			return -ENOMEM;
 		}
-		p->daemon = strdup(host);
+		set_str(&p->daemon, host);
 		p->daemon_port = hport;
 		p->listener = listener;
-		p->pdu = strdup(pdu);
-		p->port = strdup(port);
-		p->command = strdup(cmds[a]);
+		set_str(&p->pdu, pdu);
+		set_str(&p->port, port);
+		set_str(&p->command, cmds[a]);
 		p->delay = -1;
 		x->d->power.steps[a][0].pdu = p;
 		x->d->power.nsteps[a] = 1;
@@ -533,7 +541,7 @@ static int lg_match(struct ctx *x, yaml_node_t *m, const char *what, struct boar
 		if (*k == '@')
 			k++; /* a parent's property: the same values on a USB adapter */
 		if (!strcmp(k, "ID_SERIAL_SHORT"))
-			ret->serial = strdup(v);
+			set_str(&ret->serial, v);
 		else if (!strcmp(k, "ID_VENDOR_ID"))
 			ret->vid = strtoul(v, NULL, 16);
 		else if (!strcmp(k, "ID_MODEL_ID"))
@@ -549,7 +557,7 @@ static int lg_match(struct ctx *x, yaml_node_t *m, const char *what, struct boar
 			snprintf(loc, sizeof(loc), "%s", c + 1);
 			if (strchr(loc, ':'))
 				*strchr(loc, ':') = '\0';
-			ret->location = strdup(loc);
+			set_str(&ret->location, loc);
 		} else
 			return fail(x, m,
 				    "%s: match on '%s' is not supported (ID_SERIAL_SHORT, ID_PATH, "
@@ -569,7 +577,7 @@ static int lg_resource(struct ctx *x, const char *cls, yaml_node_t *a)
 		if (!(s = member_str(x, a, "port")))
 			return fail(x, a, "RawSerialPort needs 'port'");
 		d->console.kind = CONSOLE_TTY;
-		d->console.path = strdup(s);
+		set_str(&d->console.path, s);
 		d->console.speed = 115200;
 		if (member(x, a, "speed"))
 			r = to_int(x, member(x, a, "speed"), "RawSerialPort speed", 50, 4000000,
@@ -587,7 +595,7 @@ static int lg_resource(struct ctx *x, const char *cls, yaml_node_t *a)
 
 		if (!(s = member_str(x, a, "host")) || !member(x, a, "port"))
 			return fail(x, a, "NetworkSerialPort needs 'host' and 'port'");
-		d->console.host = strdup(s);
+		set_str(&d->console.host, s);
 		if ((r = to_int(x, member(x, a, "port"), "NetworkSerialPort port", 1, 65535,
 				&d->console.port)))
 			return r;
@@ -616,7 +624,7 @@ static int lg_resource(struct ctx *x, const char *cls, yaml_node_t *a)
 			unsupported(x, cls, "only a match on the chip's 'label' is supported");
 			return 0;
 		}
-		d->power.chip = strdup(label);
+		set_str(&d->power.chip, label);
 		r = to_int(x, member(x, a, "pin"), "MatchedSysfsGPIO pin", 0, 65535, &d->power.line);
 	} else if (!strcmp(cls, "PDUDaemonPort")) {
 		const char *host = member_str(x, a, "host"), *pdu = member_str(x, a, "pdu");
@@ -637,14 +645,14 @@ static int lg_resource(struct ctx *x, const char *cls, yaml_node_t *a)
 		if (!(s = member_str(x, a, "address")))
 			return fail(x, a, "AndroidNetFastboot needs 'address'");
 		d->flash.kind = FLASH_FASTBOOT_NET;
-		d->flash.host = strdup(s);
+		set_str(&d->flash.host, s);
 		d->flash.port = 5554;
 		if (member(x, a, "port") && (r = to_int(x, member(x, a, "port"), "AndroidNetFastboot port", 1,
 							65535, &d->flash.port)))
 			return r;
 		if (proto && strcmp(proto, "udp") && strcmp(proto, "tcp"))
 			return fail(x, a, "AndroidNetFastboot protocol '%s' (udp or tcp)", proto);
-		d->flash.protocol = strdup(proto ? proto : "udp");
+		set_str(&d->flash.protocol, proto ? proto : "udp");
 	} else if (!strcmp(cls, "NetworkAndroidFastboot")) {
 		unsupported(x, cls, "a USB device on a labgrid exporter, not network fastboot");
 	} else {
@@ -695,7 +703,7 @@ static int lg_driver(struct ctx *x, const char *cls, yaml_node_t *a)
 		const char *name = member_str(x, a, "name");
 
 		d->power.kind = POWER_MANUAL;
-		d->power.manual_name = strdup(name ? name : d->name);
+		set_str(&d->power.manual_name, name ? name : d->name);
 	}
 	/* SerialDriver, PDUDaemonDriver, DigitalOutputPowerDriver and
 	 * AndroidFastbootDriver only bind the resources read above */
@@ -786,7 +794,7 @@ static int lava_connect(struct ctx *x, yaml_node_t *n)
 		return fail(x, n, "connect: bad port in '%s'", scalar(n));
 	}
 	c->kind = strcmp(prog, "telnet") ? CONSOLE_RAW : CONSOLE_TELNET;
-	c->host = strdup(argv[1]);
+	set_str(&c->host, argv[1]);
 	c->port = (int)port;
 	board_argv_free(argv);
 	return 0;
@@ -837,7 +845,7 @@ static int load_lava(struct ctx *x, yaml_node_t *root)
 	power_kind_from_steps(&x->d->power);
 	if ((s = member_str(x, root, "fastboot_serial_number")) && *s && strcmp(s, "0000000000")) {
 		x->d->flash.kind = FLASH_FASTBOOT_USB;
-		x->d->flash.serial = strdup(s);
+		set_str(&x->d->flash.serial, s);
 	}
 	return 0;
 }
@@ -873,7 +881,7 @@ static int own_console(struct ctx *x, yaml_node_t *c)
 		return r;
 	if ((s = member_str(x, c, "tty"))) {
 		con->kind = CONSOLE_TTY;
-		con->path = strdup(s);
+		set_str(&con->path, s);
 	} else if ((n = member(x, c, "usb"))) {
 		static const char *const ukeys[] = {"serial", "vid", "pid", "location", NULL};
 
@@ -881,9 +889,9 @@ static int own_console(struct ctx *x, yaml_node_t *c)
 			return r;
 		con->kind = CONSOLE_TTY_USB;
 		if ((s = member_str(x, n, "serial")))
-			con->match.serial = strdup(s);
+			set_str(&con->match.serial, s);
 		if ((s = member_str(x, n, "location")))
-			con->match.location = strdup(s);
+			set_str(&con->match.location, s);
 		if ((s = member_str(x, n, "vid")))
 			con->match.vid = strtoul(s, NULL, 16);
 		if ((s = member_str(x, n, "pid")))
@@ -961,19 +969,19 @@ static int own_power(struct ctx *x, yaml_node_t *p)
 		if (!(s = member_str(x, n, "chip")) || !scalar(line))
 			return fail(x, n, "power.gpio needs chip and line");
 		pw->kind = POWER_GPIO;
-		pw->chip = strdup(s);
+		set_str(&pw->chip, s);
 		if (isdigit((unsigned char)scalar(line)[0])) {
 			if ((r = to_int(x, line, "power.gpio.line", 0, 65535, &pw->line)))
 				return r;
 		} else {
-			pw->line_name = strdup(scalar(line));
+			set_str(&pw->line_name, scalar(line));
 		}
 		if ((line = member(x, n, "active_low")))
 			return to_bool(x, line, "power.gpio.active_low", &pw->active_low);
 	} else {
 		pw->kind = POWER_MANUAL;
 		s = member_str(x, p, "manual");
-		pw->manual_name = strdup(s && *s ? s : x->d->name);
+		set_str(&pw->manual_name, s && *s ? s : x->d->name);
 	}
 	return 0;
 }
@@ -992,7 +1000,7 @@ static int own_flash(struct ctx *x, yaml_node_t *f)
 		return r;
 	if ((s = member_str(x, n, "serial"))) {
 		fl->kind = FLASH_FASTBOOT_USB;
-		fl->serial = strdup(s);
+		set_str(&fl->serial, s);
 		return 0;
 	}
 	for (int i = 1; i < 3; i++)
@@ -1000,7 +1008,7 @@ static int own_flash(struct ctx *x, yaml_node_t *f)
 			if (host_port(s, 5554, &fl->host, &fl->port) < 0)
 				return fail(x, n, "flash.fastboot.%s must be HOST[:PORT]", fkeys[i]);
 			fl->kind = FLASH_FASTBOOT_NET;
-			fl->protocol = strdup(fkeys[i]);
+			set_str(&fl->protocol, fkeys[i]);
 			return 0;
 		}
 	return fail(x, n, "flash.fastboot needs serial, udp or tcp");
@@ -1018,10 +1026,8 @@ static int load_own(struct ctx *x, yaml_node_t *root)
 	if (strcmp(member_str(x, root, "kind"), "desk"))
 		return fail(x, member(x, root, "kind"), "kind '%s' is not known (desk is)",
 			    member_str(x, root, "kind"));
-	if (name) {
-		free(x->d->name);
-		x->d->name = strdup(name);
-	}
+	if (name)
+		set_str(&x->d->name, name);
 	if ((n = member(x, root, "console")) && (r = own_console(x, n)))
 		return r;
 	if ((n = member(x, root, "power")) && (r = own_power(x, n)))
@@ -1079,7 +1085,7 @@ int board_desc_load(const char *path, struct board_desc **ret, char *ret_err, si
 		yaml_document_delete(&x.doc);
 		return -ENOMEM;
 	}
-	x.d->path = strdup(path);
+	set_str(&x.d->path, path);
 	x.d->name = name_of(path);
 	x.d->power.line = -1;
 	x.d->power.sysfs_index = -1;
