@@ -20,6 +20,7 @@ bad() { # name, yaml, expected error text
 bad typo 'campaign: x\nvariants:\n  - name: a\n    patchs: [p]\nsetups: [{name: s}]\n' "$tmp/typo.yaml:4: variants[0]: unknown key 'patchs'"
 bad boots 'campaign: x\nboots: lots\nvariants: [{name: a}]\nsetups: [{name: s}]\n' "'boots' must be a whole number"
 bad novariants 'campaign: x\nsetups: [{name: s}]\n' "'variants' must be a non-empty list"
+bad longname "campaign: $(printf 'n%.0s' {1..101})\nvariants: [{name: a}]\nsetups: [{name: s}]\n" "at most 100 of them"
 bad twice 'campaign: x\nvariants: [{name: a}, {name: a}]\nsetups: [{name: s}]\n' "'a' is named twice"
 bad board 'campaign: x\nvariants: [{name: a}]\nsetups: [{name: s, board: pixel9}]\n' "board 'pixel9' is not known"
 bad yaml 'campaign: [x\n' "$tmp/yaml.yaml:2:"
@@ -48,7 +49,7 @@ t "a 780-byte spec path with an error: exit 2 (hostile case f1)" [ $? -eq 2 ]
 bad twosetups "campaign: x\nvariants: [{name: a}]\nsetups: [{name: s}, {name: s}]\n" "setups: 's' is named twice"
 $OF run --name '../../escaped' --variant a --boots 1 2> "$tmp/err" > /dev/null
 t "run --name with '..': exit 2, nothing made (hostile case f2)" \
-	bash -c "[ $? -eq 2 ] && grep -q \"may hold only letters\" '$tmp/err' && [ ! -e build/escaped ] && [ ! -e ../escaped ]"
+	bash -c "[ $? -eq 2 ] && grep -q \"letters, digits, .\..\" '$tmp/err' && [ ! -e build/escaped ] && [ ! -e ../escaped ]"
 # bounds before the YAML loader (hostile case f10): refused at once, with file and line
 python3 -c "n=40000; open('$tmp/deep.yaml','w').write('campaign: ' + '['*n + ']'*n + '\n')"
 bad deep "$(cat "$tmp/deep.yaml")" "nested more than 64 levels deep"

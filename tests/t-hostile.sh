@@ -60,6 +60,14 @@ for name in '../../../escaped' 'x,append=on'; do
 	t f2 "run --name '$name': exit 2 (got $rc)" [ $rc -eq 2 ]
 done
 t f2 "no store outside build/run" [ -z "$(find "$tmp/f2" -name results.db -not -path '*/build/run/*')" ]
+# a list past its bound is an error, never cut
+touch "$tmp/p.patch"
+"$OF" run --variant "a=$(printf "$tmp/p.patch,%.0s" {1..9})" --boots 1 >/dev/null 2>"$tmp/f2.err"; rc=$?
+t f2 "run --variant with 9 patches: exit 2, says 'more than 8 patches' (got $rc)" \
+	eval '[ $rc -eq 2 ] && grep -q "more than 8 patches" "$tmp/f2.err"'
+"$OF" record --store "$tmp/f2n.db" --campaign "$(printf 'n%.0s' {1..101})" --variant v --setup s --uid u "$LOG" \
+	>/dev/null 2>&1; rc=$?
+t f2 "record with a 101-character name: exit 2 (got $rc)" [ $rc -eq 2 -a ! -e "$tmp/f2n.db" ]
 # the same check wherever a name enters: record, lava ingest
 "$OF" record --store "$tmp/f2.db" --campaign c --variant ../../x --setup s --uid u "$LOG" >/dev/null 2>&1; rc=$?
 t f2 "record --variant ../../x: exit 2, nothing stored (got $rc)" [ $rc -eq 2 -a ! -e "$tmp/f2.db" ]

@@ -44,8 +44,10 @@ static int add_variant(struct campaign *c, const char *arg, bool *replaced)
 		campaign_clear_variants(c);
 		*replaced = true;
 	}
-	if (c->nvariants >= CAMPAIGN_MAX_VARIANTS)
+	if (c->nvariants >= CAMPAIGN_MAX_VARIANTS) {
+		errorf("run", "--variant %s: more than %d variants", arg, CAMPAIGN_MAX_VARIANTS);
 		return -E2BIG;
+	}
 	v = &c->variants[c->nvariants++];
 	v->name = eq ? strndup(arg, eq - arg) : strdup(arg);
 	if (!campaign_name_valid(v->name))
@@ -53,8 +55,12 @@ static int add_variant(struct campaign *c, const char *arg, bool *replaced)
 	if (!eq || !eq[1])
 		return 0;
 	patches = strdup(eq + 1);
-	for (char *p = strtok_r(patches, ",", &save); p && v->npatches < CAMPAIGN_MAX_PATCHES;
-	     p = strtok_r(NULL, ",", &save)) {
+	for (char *p = strtok_r(patches, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (v->npatches >= CAMPAIGN_MAX_PATCHES) {
+			errorf("run", "--variant %s: more than %d patches", v->name, CAMPAIGN_MAX_PATCHES);
+			free(patches);
+			return -E2BIG;
+		}
 		if (access(p, R_OK) < 0) {
 			errorf("run", "--variant %s: cannot read patch '%s': %s", v->name, p,
 			       strerror(errno));
@@ -231,7 +237,7 @@ int cmd_run(int argc, char **argv)
 	for (int k = 0; k < nvariant_args; k++) {
 		r = add_variant(c, variant_args[k], &replaced);
 		if (r < 0) {
-			if (r != -ENOENT)
+			if (r != -ENOENT && r != -E2BIG) /* those said what they are */
 				errorf("run", "--variant '%s': a plain NAME[=PATCH[,PATCH]] is needed",
 				       variant_args[k]);
 			campaign_free(c);
@@ -263,8 +269,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (name) {
 		if (!campaign_name_valid(name)) {
-			errorf("run", "--name '%s': the name may hold only letters, digits, '.', '_' and '-'",
-			       name);
+			errorf("run", "--name '%s': a name is " CAMPAIGN_NAME_RULE, name);
 			campaign_free(c);
 			return EXIT_USAGE;
 		}

@@ -295,7 +295,7 @@ int campaign_until_parse(const char *line, struct campaign_until *u)
 
 bool campaign_name_valid(const char *s)
 {
-	return s && s[0] && s[0] != '.' &&
+	return s && s[0] && s[0] != '.' && strlen(s) <= CAMPAIGN_NAME_MAX &&
 	       !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")];
 }
 
@@ -305,10 +305,7 @@ bool campaign_names_check(const char *cmd, const char *campaign, const char *var
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i][1] && !campaign_name_valid(names[i][1])) {
-			errorf(cmd,
-			       "--%s '%s': a name may hold only letters, digits, '.', '_' and '-', and not "
-			       "start with '.'",
-			       names[i][0], names[i][1]);
+			errorf(cmd, "--%s '%s': a name is " CAMPAIGN_NAME_RULE, names[i][0], names[i][1]);
 			return false;
 		}
 	return true;
@@ -328,8 +325,7 @@ static int load_variant(struct ctx *x, yaml_node_t *n, struct campaign_variant *
 	    (r = str(x, n, what, "kernel", false, &v->kernel_src)))
 		return r;
 	if (!campaign_name_valid(v->name))
-		return fail(x, get(x, n, "name"),
-			    "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'", what,
+		return fail(x, get(x, n, "name"), "%s: the name '%s' is not " CAMPAIGN_NAME_RULE, what,
 			    v->name);
 	p = get(x, n, "patches");
 	if (!p)
@@ -365,8 +361,7 @@ static int load_setup(struct ctx *x, yaml_node_t *n, struct campaign_setup *s, i
 	    (r = str(x, n, what, "cpu", false, &s->cpu)))
 		return r;
 	if (!campaign_name_valid(s->name))
-		return fail(x, get(x, n, "name"),
-			    "%s: the name '%s' may hold only letters, digits, '.', '_' and '-'", what,
+		return fail(x, get(x, n, "name"), "%s: the name '%s' is not " CAMPAIGN_NAME_RULE, what,
 			    s->name);
 	if (!s->board)
 		s->board = strdup("qemu-smmuv3");
@@ -426,8 +421,8 @@ int campaign_load_extra(const char *path, const char *const *extra, struct campa
 		goto out;
 	/* the name becomes a directory and a key: keep it a plain word */
 	if (!campaign_name_valid(c->name)) {
-		r = fail(&x, get(&x, root, "campaign"),
-			 "campaign: the name '%s' may hold only letters, digits, '.', '_' and '-'", c->name);
+		r = fail(&x, get(&x, root, "campaign"), "campaign: the name '%s' is not " CAMPAIGN_NAME_RULE,
+			 c->name);
 		goto out;
 	}
 	if ((r = num(&x, root, "campaign", "boards", 1, 256, 1, &c->boards)))

@@ -117,15 +117,20 @@ char *campaign_kernel_args(const struct campaign *c);
 /*
  * The one check of a name (campaign, variant, setup) wherever it enters: a
  * spec, a flag, a store.  A name becomes a directory, a file name part and
- * a QEMU option value, so it is a plain word: letters, digits, '.', '_' and
- * '-', not empty, not starting with '.'.
+ * a QEMU option value, so it is a plain word: CAMPAIGN_NAME_RULE.
  */
 bool campaign_name_valid(const char *s);
+
+/* The longest name: three of them and a number make a boot's uid, and a
+ * name is part of a file name (NAME_MAX 255). */
+#define CAMPAIGN_NAME_MAX 100
+/* The rule in words, for every message that refuses a name. */
+#define CAMPAIGN_NAME_RULE "letters, digits, '.', '_' and '-', at most 100 of them, not starting with '.'"
 
 /*
  * The same check on a command's --campaign, --variant and --setup (NULL:
  * not given): true, or false with "oopsfarm CMD: --variant '../x': a name
- * may hold only letters, digits, '.', '_' and '-'" on stderr.
+ * is " CAMPAIGN_NAME_RULE " on stderr.
  */
 bool campaign_names_check(const char *cmd, const char *campaign, const char *variant, const char *setup);
 
