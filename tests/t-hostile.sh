@@ -65,6 +65,9 @@ touch "$tmp/p.patch"
 "$OF" run --variant "a=$(printf "$tmp/p.patch,%.0s" {1..9})" --boots 1 >/dev/null 2>"$tmp/f2.err"; rc=$?
 t f2 "run --variant with 9 patches: exit 2, says 'more than 8 patches' (got $rc)" \
 	eval '[ $rc -eq 2 ] && grep -q "more than 8 patches" "$tmp/f2.err"'
+"$OF" run --variant a --boots 1 --init /nonexistent --append "$(printf 'x%.0s' {1..2100})" >/dev/null 2>"$tmp/f2.err"; rc=$?
+t f2 "a kernel command line over 2047 bytes: exit 2, never cut (got $rc)" \
+	eval '[ $rc -eq 2 ] && grep -q "the kernel command line would be 2[0-9]* bytes" "$tmp/f2.err"'
 "$OF" record --store "$tmp/f2n.db" --campaign "$(printf 'n%.0s' {1..101})" --variant v --setup s --uid u "$LOG" \
 	>/dev/null 2>&1; rc=$?
 t f2 "record with a 101-character name: exit 2 (got $rc)" [ $rc -eq 2 -a ! -e "$tmp/f2n.db" ]

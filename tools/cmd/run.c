@@ -147,7 +147,7 @@ int cmd_run(int argc, char **argv)
 	bool resume = false, until = false, replaced = false, no_agent = false;
 	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = {0};
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = {0};
-	char dir[512], path[1024], err[512], spath[1024], *kargs = NULL, *cmdline = NULL;
+	char dir[512], path[1024], err[ERR_MAX], spath[1024], *cmdline = NULL;
 	const char *recipe;
 	struct campaign *c;
 	struct store *s;
@@ -327,11 +327,18 @@ int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	cmdline = farm_cmdline(c, extra, err, sizeof(err));
+	if (!cmdline) {
+		errorf("run", "%s", err);
+		campaign_free(c);
+		return EXIT_USAGE;
+	}
 	recipe = sa[0].kind->recipe;
 	if (recipe && access(init, R_OK) < 0) {
 		errorf("run",
 		       "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
 		       init, strerror(errno));
+		free(cmdline);
 		campaign_free(c);
 		return EXIT_INFRA;
 	}
@@ -348,6 +355,7 @@ int cmd_run(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/logs", dir);
 	if (file_mkdir_p(path) < 0) {
 		errorf("run", "cannot make '%s': %s", path, strerror(errno));
+		free(cmdline);
 		campaign_free(c);
 		return EXIT_INFRA;
 	}
@@ -358,6 +366,7 @@ int cmd_run(int argc, char **argv)
 	r = store_open(store_path, &s);
 	if (r < 0) {
 		errorf("run", "cannot open store '%s': %s", store_path, store_strerror(r));
+		free(cmdline);
 		campaign_free(c);
 		return EXIT_INFRA;
 	}
@@ -371,6 +380,7 @@ int cmd_run(int argc, char **argv)
 		if (known < 0) {
 			errorf("run", "cannot read store '%s': %s", store_path, store_strerror(known));
 			store_close(s);
+			free(cmdline);
 			campaign_free(c);
 			return EXIT_INFRA;
 		}
@@ -381,6 +391,7 @@ int cmd_run(int argc, char **argv)
 			       c->name, stored, store_path);
 			free(stored_target);
 			store_close(s);
+			free(cmdline);
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
@@ -389,6 +400,7 @@ int cmd_run(int argc, char **argv)
 			       c->name, store_path, stored_target, c->target ? c->target : "(any crash)");
 			free(stored_target);
 			store_close(s);
+			free(cmdline);
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
@@ -429,11 +441,6 @@ int cmd_run(int argc, char **argv)
 			goto store_failed;
 	}
 
-	kargs = campaign_kernel_args(c);
-	if (!kargs || asprintf(&cmdline, "console=ttyAMA0 panic=-1 %s %s", kargs, extra) < 0) {
-		cmdline = NULL;
-		goto infra;
-	}
 	f.c = c;
 	f.agent_expected = !no_agent;
 	f.s = s;
@@ -475,7 +482,6 @@ int cmd_run(int argc, char **argv)
 	}
 	farm_release(&f);
 	free(cmdline);
-	free(kargs);
 	if (r == -EINTR) {
 		fprintf(stderr, "oopsfarm run: interrupted: every finished boot is stored; `oopsfarm run "
 				"--resume` continues\n");
@@ -496,7 +502,6 @@ store_failed:
 infra:
 	farm_release(&f);
 	free(cmdline);
-	free(kargs);
 	store_close(s);
 	campaign_free(c);
 	return EXIT_INFRA;

@@ -34,7 +34,7 @@ struct farm_slot {
 	struct board *board;
 	bool busy;
 	int v, i, b, attempt;
-	char uid[600], log[1024], qerr[1100], started[32], kernel[1100], append[2048];
+	char uid[600], log[1024], qerr[1100], started[32];
 	double load;
 	bool rearm;   /* its console fired: watch it again at the next tick */
 	int power_fd; /* in the epoll set: readable when the board is off */
@@ -124,6 +124,28 @@ static void on_outcome(const struct store_outcome *o, void *userdata)
 	f->done++;
 }
 
+char *farm_cmdline(const struct campaign *c, const char *extra, char *err, size_t errsize)
+{
+	char *kargs = campaign_kernel_args(c), *line = NULL;
+
+	if (!kargs || asprintf(&line, "console=ttyAMA0 panic=-1 %s%s%s", kargs, extra && *extra ? " " : "",
+			       extra ? extra : "") < 0) {
+		free(kargs);
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	free(kargs);
+	if (strlen(line) > FARM_CMDLINE_MAX) {
+		snprintf(err, errsize,
+			 "the kernel command line would be %zu bytes: the kernel keeps %d and drops the rest "
+			 "(fewer agent knobs, or a shorter --append)",
+			 strlen(line), FARM_CMDLINE_MAX);
+		free(line);
+		return NULL;
+	}
+	return line;
+}
+
 int farm_resume(struct farm *f)
 {
 	int r;
@@ -199,16 +221,14 @@ static int start_boot(struct farm *f, struct farm_slot *sl, int v, int i, int b)
 	snprintf(sl->log, sizeof(sl->log), "%s/logs/%s-%s-%d.%d.log", f->dir, f->c->variants[v].name,
 		 st->name, b, sl->attempt);
 	snprintf(sl->qerr, sizeof(sl->qerr), "%s.qemu", sl->log);
-	snprintf(sl->kernel, sizeof(sl->kernel), "%s", f->va[v].a.image);
-	snprintf(sl->append, sizeof(sl->append), "%s", f->cmdline);
 	strftime(sl->started, sizeof(sl->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	getloadavg(load, 1);
 	sl->load = load[0];
 	sl->bb = (struct board_boot){
-	    .kernel = sl->kernel,
+	    .kernel = f->va[v].a.image,
 	    .initrd = f->va[v].a.initrd,
 	    .dtb = f->sa[i].dtb[0] ? f->sa[i].dtb : NULL,
-	    .append = sl->append,
+	    .append = f->cmdline,
 	    .cpu = st->cpu,
 	    .smp = st->vcpus,
 	    .mem_mb = st->memory_mb,

@@ -65,6 +65,17 @@ struct farm {
 };
 
 /*
+ * The kernel command line of a campaign's local boots: the console, panic=-1,
+ * the agent's knobs (campaign_kernel_args()) and extra (NULL: none).  An
+ * arm64 kernel keeps at most COMMAND_LINE_SIZE (2048) bytes and drops the
+ * rest without a word, so a longer line is refused: NULL with "the kernel
+ * command line would be N bytes: ..." in err (or "out of memory").
+ * Returns a malloc'd string.
+ */
+#define FARM_CMDLINE_MAX 2047
+char *farm_cmdline(const struct campaign *c, const char *extra, char *err, size_t errsize);
+
+/*
  * Allocates the outcomes and fills them from the store (resume), then runs
  * the sequential rule on them.  Returns the number of boots already done,
  * or -errno.

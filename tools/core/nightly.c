@@ -404,14 +404,17 @@ static int boot_night(struct night_run *nr, struct variant_art *va, struct setup
 	struct campaign *c = nr->p->c;
 	struct farm f = {0};
 	struct sigaction sact = {.sa_handler = on_signal}, old_int, old_term;
-	char *kargs = campaign_kernel_args(c), *cmdline = NULL, logs[1100];
+	char *cmdline = NULL, logs[1100], err[ERR_MAX];
 	int r;
 
 	snprintf(logs, sizeof(logs), "%s/logs", nr->ndir);
-	if (!kargs || asprintf(&cmdline, "console=ttyAMA0 panic=-1 %s", kargs) < 0 ||
-	    file_mkdir_p(logs) < 0) {
-		free(kargs);
-		return -ENOMEM;
+	if (!(cmdline = farm_cmdline(c, NULL, err, sizeof(err)))) {
+		errorf("nightly", "%s", err);
+		return -E2BIG;
+	}
+	if (file_mkdir_p(logs) < 0) {
+		free(cmdline);
+		return -errno;
 	}
 	f.c = c;
 	f.s = nr->s;
@@ -436,7 +439,6 @@ static int boot_night(struct night_run *nr, struct variant_art *va, struct setup
 	}
 	farm_release(&f);
 	free(cmdline);
-	free(kargs);
 	return interrupted ? -EINTR : r;
 }
 
