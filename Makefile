@@ -33,9 +33,7 @@ endif
 B := build/$(TARGET)
 
 CFLAGS ?= -O2 -g
-# -Wno-format-truncation is for lib/ (oops titles are cut at OOPS_TITLE_MAX by
-# design); tools/ builds with the warning on.
-CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat -Wformat-security -Wno-format-truncation \
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat -Wformat-security \
 	  -D_GNU_SOURCE -Ilib -MMD -MP
 LDFLAGS ?=
 ifeq ($(ASAN),1)
@@ -91,7 +89,7 @@ agent: $(B)/oopsfarm-agent
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
-	$(Q)$(CROSS_COMPILE)$(CC) $(CFLAGS) $(if $(filter tools/%,$<),-Itools -Wformat-truncation $(HOST_CFLAGS)) -c -o $@ $<
+	$(Q)$(CROSS_COMPILE)$(CC) $(CFLAGS) $(if $(filter tools/%,$<),-Itools $(HOST_CFLAGS)) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
