@@ -341,8 +341,9 @@ int fastboot_flash_slot(struct fastboot_dev *d, const char *slot, const struct f
 		int r = fastboot_flash(d, part, imgs[i].file);
 		if (r < 0) {
 			char why[sizeof(d->why)];
-			snprintf(why, sizeof(why), "slot %c not flashed (stopped at %s, %zu of %zu done): %s",
-				 suffix, part, i, n, d->why);
+			snprintf(why, sizeof(why),
+				 "slot %c not flashed (stopped at %.64s, %zu of %zu done): %.300s", suffix,
+				 part, i, n, d->why);
 			memcpy(d->why, why, sizeof(why));
 			return r;
 		}

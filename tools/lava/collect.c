@@ -57,7 +57,8 @@ struct split {
 	const char *kinds; /* the definition's top-level actions, or NULL */
 	int nkinds;
 	struct pair *pairs;
-	int npairs, cap;
+	int npairs;
+	size_t cap;
 	char job_error[512]; /* LAVA's job result, when it failed */
 	bool job_result;     /* LAVA's job result line arrived: the log is whole */
 	bool oom;
@@ -100,15 +101,8 @@ static int on_entry(const struct lava_log_entry *e, void *userdata)
 		bool boot = sp->kinds ? (n <= sp->nkinds && sp->kinds[n - 1] == 'b') : lava_boot_action(name);
 
 		if (boot) {
-			if (sp->npairs == sp->cap) {
-				int cap = sp->cap ? sp->cap * 2 : 8;
-				struct pair *np = realloc(sp->pairs, cap * sizeof(*np));
-
-				if (!np)
-					return -ENOMEM;
-				sp->pairs = np;
-				sp->cap = cap;
-			}
+			if (ARRAY_GROW(sp->pairs, sp->npairs, sp->cap) < 0)
+				return -ENOMEM;
 			cur = &sp->pairs[sp->npairs++];
 			memset(cur, 0, sizeof(*cur));
 			snprintf(cur->first_dt, sizeof(cur->first_dt), "%s", e->dt);
@@ -460,22 +454,18 @@ static int load_jobs(struct collector *c, struct lava_job_row **ret, int *ret_n)
 {
 	struct store_rows *st;
 	struct lava_job_row *rows = NULL;
-	int n = 0, cap = 0;
+	size_t cap = 0;
+	int n = 0, r;
 
-	if (store_rows_open(c->s, STORE_Q_LAVA_JOBS, &st, "i", c->in.campaign_id) < 0)
-		return -EIO;
+	if ((r = store_rows_open(c->s, STORE_Q_LAVA_JOBS, &st, "i", c->in.campaign_id)) < 0)
+		return r;
 	while (store_rows_next(st)) {
 		struct lava_job_row *j;
 
-		if (n == cap) {
-			struct lava_job_row *nr = realloc(rows, (cap = cap ? cap * 2 : 64) * sizeof(*nr));
-
-			if (!nr) {
-				free(rows);
-				store_rows_close(st);
-				return -ENOMEM;
-			}
-			rows = nr;
+		if (ARRAY_GROW(rows, n, cap) < 0) {
+			free(rows);
+			store_rows_close(st);
+			return -ENOMEM;
 		}
 		j = &rows[n++];
 		memset(j, 0, sizeof(*j));

@@ -153,15 +153,8 @@ static int add_event(struct render *r, const yaml_event_t *e)
 {
 	struct tev *t;
 
-	if (r->nev == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct tev *n = realloc(r->ev, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		r->ev = n;
-		r->cap = cap;
-	}
+	if (ARRAY_GROW(r->ev, r->nev, r->cap) < 0)
+		return -ENOMEM;
 	t = &r->ev[r->nev];
 	memset(t, 0, sizeof(*t));
 	t->type = e->type;

@@ -35,6 +35,7 @@
 #include "core/console.h"
 #include "core/campaign.h"
 #include "lava/api.h"
+#include "util/text.h"
 #include "lava/collect.h"
 #include "lava/log.h"
 #include "lava/lava.h"
@@ -54,7 +55,8 @@ static int server_jobs(struct lava_api *a, const char *campaign, struct server_j
 {
 	char prefix[300], *esc, path[1024];
 	struct server_job *v = NULL;
-	int n = 0, cap = 0, offset = 0, r = 0;
+	size_t cap = 0;
+	int n = 0, offset = 0, r = 0;
 
 	snprintf(prefix, sizeof(prefix), "oopsfarm %s ", campaign);
 	esc = curl_escape(prefix, 0);
@@ -76,15 +78,10 @@ static int server_jobs(struct lava_api *a, const char *campaign, struct server_j
 
 			if (!d)
 				continue;
-			if (n == cap) {
-				struct server_job *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*nv));
-
-				if (!nv) {
-					json_decref(page);
-					r = -ENOMEM;
-					goto out;
-				}
-				v = nv;
+			if (ARRAY_GROW(v, n, cap) < 0) {
+				json_decref(page);
+				r = -ENOMEM;
+				goto out;
 			}
 			snprintf(v[n].name, sizeof(v[n].name), "%s", d);
 			v[n].id = json_integer_value(json_object_get(j, "id"));
@@ -615,20 +612,16 @@ static int load_lines(struct store *s, const char *campaign, struct job_line **r
 {
 	struct store_rows *st;
 	struct job_line *v = NULL;
-	int n = 0, cap = 0;
+	size_t cap = 0;
+	int n = 0, r;
 
-	if (store_rows_open(s, STORE_Q_LAVA_STATUS, &st, "t", campaign) < 0)
-		return -EIO;
+	if ((r = store_rows_open(s, STORE_Q_LAVA_STATUS, &st, "t", campaign)) < 0)
+		return r;
 	while (store_rows_next(st)) {
-		if (n == cap) {
-			struct job_line *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*nv));
-
-			if (!nv) {
-				free(v);
-				store_rows_close(st);
-				return -ENOMEM;
-			}
-			v = nv;
+		if (ARRAY_GROW(v, n, cap) < 0) {
+			free(v);
+			store_rows_close(st);
+			return -ENOMEM;
 		}
 		v[n].row = store_rows_int(st, 0);
 		v[n].job = store_rows_int(st, 1);

@@ -15,4 +15,13 @@
  */
 int text_append(char **s, size_t *len, size_t *cap, const void *data, size_t n);
 
+/*
+ * Room for element n of the array *p of capacity *cap elements of elsize
+ * bytes (git's ALLOC_GROW): when n == *cap the array doubles (from 16).
+ * Returns 0, or -ENOMEM with *p and *cap unchanged (the caller frees).
+ * ARRAY_GROW(p, n, cap) is the call for a typed pointer p and a size_t cap.
+ */
+int array_grow(void **p, size_t n, size_t *cap, size_t elsize);
+#define ARRAY_GROW(p, n, cap) array_grow((void **)&(p), (n), &(cap), sizeof(*(p)))
+
 #endif
