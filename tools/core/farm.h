@@ -62,6 +62,7 @@ struct farm {
 	int done, total, started_now, infra;
 	double t0, boards_cpu;
 	struct farm_slot *slots;
+	struct board_ledger ledger; /* the store's slot ledger, for flashing boards */
 };
 
 /*
