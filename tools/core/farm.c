@@ -49,6 +49,11 @@ static int ledger_set(void *ctx, const char *board, const char *slot, const char
 	return store_slot_set(ctx, board, slot, variant, build_id, state);
 }
 
+struct board_ledger farm_ledger(struct store *s)
+{
+	return (struct board_ledger){.ctx = s, .get = ledger_get, .set = ledger_set};
+}
+
 /* one board of the farm and the boot it runs */
 struct farm_slot {
 	const struct board_ops *ops; /* the kind of board it is now */
@@ -243,7 +248,7 @@ static int start_boot(struct farm *f, struct farm_slot *sl, int v, int i, int b)
 	    .work_dir = f->dir,
 	    .ledger = &f->ledger,
 	};
-	f->ledger = (struct board_ledger){.ctx = f->s, .get = ledger_get, .set = ledger_set};
+	f->ledger = farm_ledger(f->s);
 	/* a board of the setup's kind: the slot's, or a new one */
 	if (sl->ops != ops || strcmp(sl->board_name, st->board)) {
 		if (sl->ops)

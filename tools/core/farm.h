@@ -79,6 +79,10 @@ int farm_loop(struct farm *f, int nboards);
  * Boots in flight are powered off and not stored. */
 void farm_stop(void);
 
+/* The slot ledger kept in store s, as a flashing board reads and writes
+ * it (board.h, store/ledger.h); s must outlive its use. */
+struct board_ledger farm_ledger(struct store *s);
+
 /* Frees what farm_resume() allocated; f stays the caller's. */
 void farm_release(struct farm *f);
 
