@@ -27,19 +27,9 @@ make --no-print-directory agent CROSS_COMPILE=aarch64-linux-gnu- ASAN=0 >"$tmp/m
 K=$(devices/qemu-smmuv3/build-kernel.sh 2>"$tmp/kernel.log" | tail -1)
 [ -f "$K/Image" ] || { echo "not ok 1 - the board kernel builds"; tail -5 "$tmp/kernel.log" | sed 's/^/# /'; exit 0; }
 
-sim_start "$tmp"
+sim_start "$tmp" "$PWD/tests/board-sim/qemu-power.sh"
 echo "$K" >"$tmp/kdir"
 devices/qemu-smmuv3/mkinitramfs.sh "$tmp/initrd.cpio" build/aarch64-linux-gnu/oopsfarm-agent "$K" 2>/dev/null
-cat >"$tmp/desk.yaml" <<EOY
-kind: desk
-name: qemu-desk
-console: {tty: "$tmp/uart", speed: 115200}
-power:
-  command:
-    on: ["$PWD/tests/board-sim/qemu-power.sh", "on", "$tmp"]
-    off: ["$PWD/tests/board-sim/qemu-power.sh", "off", "$tmp"]
-  delay: 0
-EOY
 # the agent's knobs per boot, as the qemu kind passes a campaign's agent:
 common="provoke_wait_ms=1000 settle_ms=100"
 knobs=("provoke=WARNING $common" "$common" "provoke=BUG $common" "provoke=PANIC $common")

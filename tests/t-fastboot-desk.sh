@@ -5,7 +5,7 @@
 # The fastboot flasher in the farm loop: `oopsfarm run` on a desk board
 # description whose console is a socat pty on the U-Boot fastboot board's
 # UART, whose power is a command that starts and stops that board's QEMU
-# (tests/board-sim/uboot-power.sh), and whose flash: is the board's real
+# (tests/board-sim/qemu-power.sh), and whose flash: is the board's real
 # U-Boot 2023.01 UDP fastboot (devices/u-boot-fastboot/).  The variants
 # are the QEMU kind's (shipped, unpatched-platform; build-kernel.sh's
 # cache) with the agent as init, built into header v2 boot.img by the desk
@@ -44,18 +44,13 @@ KA=$(devices/qemu-smmuv3/build-kernel.sh 2>/dev/null | tail -n 1)
 KB=$(devices/qemu-smmuv3/build-kernel.sh devices/qemu-smmuv3/patches/unpatched-platform.patch 2>/dev/null | tail -n 1)
 BA=$(cat "$KA/build-id") BB=$(cat "$KB/build-id")
 
-sim_start "$tmp"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-desk() { # FILE METHOD PRODUCT
-	cat >"$1" <<EOY
-kind: desk
-name: uboot-desk
-console: {tty: "$tmp/uart"}
-power:
-  command:
-    on: ["$PWD/tests/board-sim/uboot-power.sh", on, "$tmp", "$port"]
-    off: ["$PWD/tests/board-sim/uboot-power.sh", off, "$tmp", "$port"]
-  delay: 0
+sim_start "$tmp" "$PWD/tests/board-sim/qemu-power.sh"
+/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' >"$tmp/port"
+port=$(cat "$tmp/port")
+desk() { # FILE METHOD PRODUCT: the sim's description, named, with a flasher
+	{
+		sed 's/^kind: desk$/kind: desk\nname: uboot-desk/' "$tmp/desk.yaml"
+		cat <<EOY
 flash:
   fastboot: {udp: "127.0.0.1:$port"}
   product: $3
@@ -65,6 +60,7 @@ flash:
   image: {header_version: 2, base: 0x40000000, kernel_offset: 0x200000}
   wait: 60
 EOY
+	} >"$1"
 }
 campaign() { # FILE NAME BOARD BOOTS
 	cat >"$1" <<EOC
@@ -104,11 +100,11 @@ t "  the ledger: a holds shipped, b unpatched-platform, each flashed once" \
 
 # 2. --resume with a second boot each; slot b overwritten with A behind our back
 rm -f "$tmp/pid"
-"$PWD/tests/board-sim/uboot-power.sh" on "$tmp" "$port"
+tests/board-sim/qemu-power.sh on "$tmp"
 $OF fastboot -s "udp:127.0.0.1:$port" --product qemu-arm --timeout 60 check >/dev/null 2>&1 &&
 	$OF fastboot -s "udp:127.0.0.1:$port" --product qemu-arm flash boot_b build/run/fb-ab/fastboot/shipped.boot.img >/dev/null 2>&1
 t "slot b overwritten with shipped behind oopsfarm's back" [ $? -eq 0 ]
-"$PWD/tests/board-sim/uboot-power.sh" off "$tmp" "$port"
+tests/board-sim/qemu-power.sh off "$tmp"
 t1=$SECONDS
 $OF run --resume --boots 2 "$tmp/ab-c.yaml" >"$tmp/re.out" 2>"$tmp/re.err"; rc=$?
 re_s=$((SECONDS - t1))

@@ -135,8 +135,9 @@ int main(void)
 		char got[64] = "";
 
 		ok_int(store_add_boot(s, &b), 1, "a boot with its flash method and slot");
-		if (sqlite3_prepare_v2(store_db(s), "SELECT flash_method || ' ' || slot FROM boots WHERE seq = 4",
-				       -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(store_db(s),
+				       "SELECT flash_method || ' ' || slot FROM boots WHERE seq = 4", -1, &st,
+				       NULL) == SQLITE_OK) {
 			if (sqlite3_step(st) == SQLITE_ROW)
 				snprintf(got, sizeof(got), "%s", (const char *)sqlite3_column_text(st, 0));
 			sqlite3_finalize(st);
@@ -155,8 +156,8 @@ int main(void)
 		   "a boot of another build-id: wrong, one mismatch, the flashed build-id kept");
 		store_slot_set(s, "desk1", "a", "shipped", "aa11", "flashing");
 		store_slot_set(s, "desk1", "a", "shipped", "aa11", "failed");
-		ok(store_slot_get(s, "desk1", "a", &sl) == 0 && !strcmp(sl.state, "failed") && sl.flashes == 2 &&
-		       sl.mismatches == 1,
+		ok(store_slot_get(s, "desk1", "a", &sl) == 0 && !strcmp(sl.state, "failed") &&
+		       sl.flashes == 2 && sl.mismatches == 1,
 		   "a failed reflash: failed, two flashes");
 		ok(store_slot_get(s, "desk2", "a", &sl) == -ENOENT, "boards are apart");
 		ok(store_slot_set(s, "desk1", "a", "x", "y", "bogus") < 0, "an unknown state is refused");

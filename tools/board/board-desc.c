@@ -1032,14 +1032,15 @@ static int own_flash(struct ctx *x, yaml_node_t *f)
 		if (!strcmp(s, "ram"))
 			fl->method = FLASH_RAM;
 		else if (strcmp(s, "slots"))
-			return fail(x, member(x, f, "method"), "flash.method must be slots or ram, not '%s'", s);
+			return fail(x, member(x, f, "method"), "flash.method must be slots or ram, not '%s'",
+				    s);
 	}
 	if ((s = member_str(x, f, "select"))) {
 		if (!strcmp(s, "misc"))
 			fl->select = FLASH_SELECT_MISC;
 		else if (strcmp(s, "set-active"))
-			return fail(x, member(x, f, "select"), "flash.select must be set-active or misc, not '%s'",
-				    s);
+			return fail(x, member(x, f, "select"),
+				    "flash.select must be set-active or misc, not '%s'", s);
 	}
 	fl->wait_s = 60;
 	if ((n = member(x, f, "wait"))) {

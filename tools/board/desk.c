@@ -129,7 +129,9 @@ static int boot_image(struct board *b, char *path, size_t size, char *why, size_
 	int r;
 
 	if (!bb->kernel || !bb->kernel[0] || !bb->work_dir) {
-		snprintf(why, n, "flash: no kernel was built for variant '%s' (the description's flash.recipe builds them)",
+		snprintf(why, n,
+			 "flash: no kernel was built for variant '%s' (the description's flash.recipe builds "
+			 "them)",
 			 bb->variant ? bb->variant : "?");
 		return -EINVAL;
 	}
@@ -138,7 +140,8 @@ static int boot_image(struct board *b, char *path, size_t size, char *why, size_
 	kernel = file_slurp(bb->kernel, &klen);
 	if (!kernel || (bb->initrd && !(ramdisk = file_slurp(bb->initrd, &rlen)))) {
 		r = -errno;
-		snprintf(why, n, "flash: cannot read '%s': %s", kernel ? bb->initrd : bb->kernel, strerror(errno));
+		snprintf(why, n, "flash: cannot read '%s': %s", kernel ? bb->initrd : bb->kernel,
+			 strerror(errno));
 		goto out;
 	}
 	r = bootimg_boot_build(
@@ -234,13 +237,15 @@ static int flash_and_boot(struct board *b)
 	slot[0] = "ab"[bb->variant_index];
 	snprintf(b->r.slot, sizeof(b->r.slot), "%s", slot);
 	if (lg && (r = lg->get(lg->ctx, b->r.ledger_board, slot, &st)) < 0 && r != -ENOENT) {
-		snprintf(b->fb.why, sizeof(b->fb.why), "flash: cannot read the slot ledger: %s", strerror(-r));
+		snprintf(b->fb.why, sizeof(b->fb.why), "flash: cannot read the slot ledger: %s",
+			 strerror(-r));
 		return r;
 	}
 	/* a slot that booted the wrong kernel again after its reflash: stop flashing it */
 	if (!strcmp(st.state, "wrong") && st.mismatches >= 2) {
 		snprintf(b->fb.why, sizeof(b->fb.why),
-			 "flash: slot %s booted another build-id than the one flashed, %d times: not flashing it again",
+			 "flash: slot %s booted another build-id than the one flashed, %d times: not "
+			 "flashing it again",
 			 slot, st.mismatches);
 		return -EIO;
 	}
@@ -249,8 +254,8 @@ static int flash_and_boot(struct board *b)
 
 		if ((r = boot_image(b, img, sizeof(img), b->fb.why, sizeof(b->fb.why))) < 0)
 			return r;
-		note(b, "flashing variant '%s' (build-id %s) into slot %s; the ledger said: %s %s", bb->variant,
-		     bb->build_id, slot, st.state[0] ? st.state : "nothing", st.build_id);
+		note(b, "flashing variant '%s' (build-id %s) into slot %s; the ledger said: %s %s",
+		     bb->variant, bb->build_id, slot, st.state[0] ? st.state : "nothing", st.build_id);
 		/* "flashing" first: a run killed in the flash leaves no "ok" behind */
 		if (lg && (r = lg->set(lg->ctx, b->r.ledger_board, slot, bb->variant, bb->build_id,
 				       "flashing")) < 0) {
@@ -260,7 +265,8 @@ static int flash_and_boot(struct board *b)
 		}
 		r = fastboot_flash_slot(&b->fb, slot, &im, 1);
 		if (lg)
-			lg->set(lg->ctx, b->r.ledger_board, slot, bb->variant, bb->build_id, r < 0 ? "failed" : "ok");
+			lg->set(lg->ctx, b->r.ledger_board, slot, bb->variant, bb->build_id,
+				r < 0 ? "failed" : "ok");
 		if (r < 0)
 			return r;
 	}

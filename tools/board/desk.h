@@ -3,10 +3,11 @@
  * desk.h - the `desk` board kind: a real board described once
  * (board-desc.h), driven through the farm's ops table (board.h).
  *
- * A desk board is its console (console.h) and its power (power.h); a
- * flasher comes with fastboot.  Until then a desk board boots whatever it
- * has: the boot's kernel, initrd and command line are not used, and the
- * verdict rule's build-id check tells a board that booted something else.
+ * A desk board is its console (console.h), its power (power.h) and
+ * optionally a fastboot flasher (fastboot.h, below).  Without a flasher a
+ * desk board boots whatever it has: the boot's kernel, initrd and command
+ * line are not used, and the verdict rule's build-id check tells a board
+ * that booted something else.
  *
  * One boot:
  *   start   opens the console if it is not open (it stays open across

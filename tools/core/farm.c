@@ -43,8 +43,8 @@ static int ledger_get(void *ctx, const char *board, const char *slot, struct boa
 	return 0;
 }
 
-static int ledger_set(void *ctx, const char *board, const char *slot, const char *variant, const char *build_id,
-		      const char *state)
+static int ledger_set(void *ctx, const char *board, const char *slot, const char *variant,
+		      const char *build_id, const char *state)
 {
 	return store_slot_set(ctx, board, slot, variant, build_id, state);
 }

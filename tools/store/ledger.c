@@ -11,16 +11,15 @@
 
 /* v4: how each boot's kernel got onto a flashing board, and the ledger of
  * what each board's A/B slots hold */
-const char store_schema_v4[] =
-    "ALTER TABLE boots ADD COLUMN flash_method TEXT;"
-    "ALTER TABLE boots ADD COLUMN slot TEXT;"
-    "CREATE TABLE slot_ledger ("
-    "  board TEXT NOT NULL, slot TEXT NOT NULL, variant TEXT, build_id TEXT,"
-    "  state TEXT NOT NULL CHECK (state IN ('flashing','ok','failed','wrong')),"
-    "  flashes INTEGER NOT NULL DEFAULT 0, mismatches INTEGER NOT NULL DEFAULT 0,"
-    "  seen_build_id TEXT,"
-    "  updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
-    "  PRIMARY KEY (board, slot));";
+const char store_schema_v4[] = "ALTER TABLE boots ADD COLUMN flash_method TEXT;"
+			       "ALTER TABLE boots ADD COLUMN slot TEXT;"
+			       "CREATE TABLE slot_ledger ("
+			       "  board TEXT NOT NULL, slot TEXT NOT NULL, variant TEXT, build_id TEXT,"
+			       "  state TEXT NOT NULL CHECK (state IN ('flashing','ok','failed','wrong')),"
+			       "  flashes INTEGER NOT NULL DEFAULT 0, mismatches INTEGER NOT NULL DEFAULT 0,"
+			       "  seen_build_id TEXT,"
+			       "  updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+			       "  PRIMARY KEY (board, slot));";
 
 static void copy_col(sqlite3_stmt *st, int i, char *dst, size_t n)
 {
@@ -34,10 +33,11 @@ int store_slot_get(struct store *s, const char *board, const char *slot, struct 
 	sqlite3_stmt *st;
 	int r = -ENOENT;
 
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT variant, build_id, state, flashes, mismatches, updated FROM slot_ledger"
-			       " WHERE board = ? AND slot = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		store_db(s),
+		"SELECT variant, build_id, state, flashes, mismatches, updated FROM slot_ledger"
+		" WHERE board = ? AND slot = ?",
+		-1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_text(st, 1, board, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, slot, -1, SQLITE_TRANSIENT);
