@@ -5,6 +5,7 @@
 #   make check [ASAN=1] [UPDATE=1]   every test; ends with "N passed, N failed"
 #   make check-asan           unit and CLI tests (no QEMU, no LAVA) under ASan+UBSan
 #   make agent CROSS_COMPILE=aarch64-linux-gnu-   static board agent
+#   make gpio-init            the GPIO relay code as an arm64 PID 1 (tests/t-board-gpio.sh)
 #   make deps                 install the Debian packages the build and tests need (root)
 #   make fuzz [FUZZ_SECONDS=10]  every libFuzzer target in tests/fuzz/, FUZZ_SECONDS each
 #   make bench                parser throughput and friends
