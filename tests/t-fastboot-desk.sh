@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # needs: qemu
 #
-# The fastboot flasher in the farm loop: `oopsfarm run` on a desk board
+# The fastboot flasher in the farm loop, and the full chain with real
+# kernels on a real fastboot bootloader (it replaces t-fastboot-kernel.sh,
+# which drove the same chain boot by boot with `oopsfarm record`; a wrong
+# build-id through record is tests/t-verdict-paths.sh's): `oopsfarm run` on a desk board
 # description whose console is a socat pty on the U-Boot fastboot board's
 # UART, whose power is a command that starts and stops that board's QEMU
 # (tests/board-sim/qemu-power.sh), and whose flash: is the board's real
@@ -92,6 +95,9 @@ rows() { q "$db" "SELECT v.name, b.verdict, b.target_hit, b.flash_method, b.slot
 echo "# boots: $(rows)"
 t "  shipped booted slot a, unpatched-platform slot b: crashes with the target, the variant's build-id" \
 	[ "$(rows)" = "shipped|crash|1|slots|a|1 unpatched-platform|crash|1|slots|b|1 " ]
+t "  U-Boot's ab_select chose each variant's slot (its console line)" \
+	eval 'zstdcat build/run/fb-ab/logs/shipped-uboot-0.0.log.zst | grep -q "oopsfarm: booting slot a" &&
+	      zstdcat build/run/fb-ab/logs/unpatched-platform-uboot-0.0.log.zst | grep -q "oopsfarm: booting slot b"'
 t "  the title is the QEMU kind's" [ "$(q "$db" "SELECT count(*) FROM crashes WHERE title = 'WARNING in lkdtm_WARNING'")" -eq 2 ]
 ledger() { q "$db" "SELECT slot, variant, build_id, state, flashes, mismatches FROM slot_ledger WHERE board = 'uboot-desk' ORDER BY slot" | tr '\n' ' '; }
 echo "# ledger: $(ledger)"
