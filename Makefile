@@ -5,6 +5,7 @@
 #   make check [ASAN=1] [UPDATE=1]   every test; ends with "N passed, N failed"
 #   make check-asan           unit and CLI tests (no QEMU, no LAVA) under ASan+UBSan
 #   make agent CROSS_COMPILE=aarch64-linux-gnu-   static board agent
+#   make gpio-init            the GPIO relay code as an arm64 PID 1 (tests/t-board-gpio.sh)
 #   make deps                 install the Debian packages the build and tests need (root)
 #   make fuzz [FUZZ_SECONDS=10]  every libFuzzer target in tests/fuzz/ (parser, protocol, kmsg,
 #                                campaign and board YAML, LAVA logs, LAVA templates), FUZZ_SECONDS each
@@ -73,7 +74,7 @@ TESTLIB_A := $(B)/libtestutil.a
 TEST_SRC := $(wildcard tests/unit/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all tools agent check check-only check-asan check-format deps fuzz bench demo clean
+.PHONY: all tools agent gpio-init check check-only check-asan check-format deps fuzz bench demo clean
 all: tools
 
 tools: $(B)/oopsfarm
@@ -116,6 +117,17 @@ $(B)/tests/%: tests/unit/%.c $(TESTLIB_A) $(HOST_A) $(AGENT_CORE_A) $(LIB_A)
 	$(if $(Q),@echo "  CCLD    $@")
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -Iagent -Itools $(HOST_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_A) $(HOST_A) \
 		$(AGENT_CORE_A) $(LIB_A) $(AGENT_LIBS) $(HOST_LDLIBS)
+
+# tests/t-board-gpio.sh: the GPIO relay code as it is (tools/board/power-gpiod.c)
+# in a static aarch64 PID 1, linked with Debian's libgpiod-dev:arm64
+# (multiarch, `make deps`).  Its own flags: no sanitizers in a cross build.
+GPIO_INIT := build/aarch64-linux-gnu/board-gpio/gpio-init
+gpio-init: $(GPIO_INIT)
+$(GPIO_INIT): tests/board-gpio/gpio-init.c tools/board/power-gpiod.c tools/board/power.h tools/board/board-desc.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CCLD    $@")
+	$(Q)aarch64-linux-gnu-gcc -O2 -g -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -Itools -static \
+		-o $@ tests/board-gpio/gpio-init.c tools/board/power-gpiod.c -lgpiod
 
 # Every test prints TAP lines; tests/run sums them up into "N passed, N failed".
 # `make check` works on a fresh machine: it installs what it needs first

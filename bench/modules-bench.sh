@@ -38,10 +38,10 @@ die() { echo "modules-bench: $*" >&2; exit 1; }
 [ -x "$AGENT" ] || die "build the agent first: make agent CROSS_COMPILE=aarch64-linux-gnu-"
 command -v depmod >/dev/null || die "depmod (kmod) is needed"
 
-# 1. Debian's kernel package, unpacked
+# 1. Debian's kernel package, unpacked (cached, shared with tests/t-board-gpio.sh)
 if [ ! -d "$W/deb/boot" ]; then
-	(cd "$W" && apt-get download -q "$PKG:arm64" >/dev/null 2>&1) || die "apt-get download $PKG:arm64 failed (dpkg --add-architecture arm64?)"
-	dpkg-deb -x "$W"/"$PKG"_*_arm64.deb "$W/deb"
+	D=$(devices/qemu-smmuv3/fetch-debian-kernel.sh "$PKG" | tail -1) || die "cannot fetch $PKG"
+	mkdir -p "$W/deb" && cp -a "$D/boot" "$D/lib" "$W/deb/"
 fi
 R=$(ls "$W/deb/lib/modules")
 [ -f "$W/deb/lib/modules/$R/modules.dep" ] || depmod -b "$W/deb" "$R"

@@ -18,6 +18,10 @@
 #   SERIAL_SOCKET=P    -chardev socket,path=P,server=on,wait=on,logfile=LOG:
 #                      the guest waits until a client connects to P, and
 #                      LOG is complete whatever the client does.
+#   SERIAL_TTY=T       -chardev serial,path=T: the UART on a tty (a pty's
+#                      end, say a socat pty link), the board as a desk
+#                      board sees it (tests/t-board-desk-qemu.sh); LOG is
+#                      not written.
 # Why these machine options (measured, see shared/research/qemu-board.md):
 #   -cpu max,pauth-impdef=on  `max` with QARMA pointer auth costs 3-4x CPU;
 #                             impdef pauth keeps the features, not the cost.
@@ -41,7 +45,9 @@ cmd=("${QEMU:-qemu-system-aarch64}"
 	-no-reboot -display none -monitor none -nic none
 	-device pvpanic-pci -action panic=exit-failure
 	-kernel "$KDIR/Image" -initrd "$INITRD" -append "$APPEND")
-if [ -n "${SERIAL_SOCKET:-}" ]; then
+if [ -n "${SERIAL_TTY:-}" ]; then
+	cmd+=(-chardev "serial,id=ser0,path=$SERIAL_TTY" -serial chardev:ser0)
+elif [ -n "${SERIAL_SOCKET:-}" ]; then
 	cmd+=(-chardev "socket,id=ser0,path=$SERIAL_SOCKET,server=on,wait=on,logfile=$LOG"
 		-serial chardev:ser0)
 else

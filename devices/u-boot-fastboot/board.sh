@@ -12,7 +12,9 @@
 #   sd.img       the card (created on first use, kept: it is the board's flash)
 #   flash1.img   U-Boot's environment (u-boot.env, SERIAL and PRODUCT filled in)
 #   console.log  the UART (CONSOLE=pty puts it on a pty instead; QEMU prints
-#                "char device redirected to /dev/pts/N")
+#                "char device redirected to /dev/pts/N"; CONSOLE=tty:PATH on
+#                the tty PATH, say a socat pty's end: the board as a desk
+#                board sees it, tests/t-fastboot-desk.sh)
 # SERIAL defaults to oopsfarm-uboot-0, PRODUCT to qemu-arm (U-Boot's own
 # board name, what `getvar product` says).
 # Environment: UBOOT (the dir with u-boot.bin; default: build-u-boot.sh's
@@ -44,13 +46,13 @@ grep -v '^#' "$HERE/u-boot.env" | sed "s/@SERIAL@/$SERIAL/; s/@PRODUCT@/$PRODUCT
 mkenvimage -s 0x40000 -o "$DIR/flash1.img" "$DIR/env.txt"
 truncate -s 64M "$DIR/flash1.img" # QEMU virt's second pflash bank
 
-if [ "${CONSOLE:-file}" = pty ]; then
-	SERIAL_OPT=pty
-else
-	SERIAL_OPT=file:$DIR/console.log
-fi
+case ${CONSOLE:-file} in
+pty) SERIAL_OPT=(-serial pty) ;;
+tty:*) SERIAL_OPT=(-chardev "serial,id=ser0,path=${CONSOLE#tty:}" -serial chardev:ser0) ;;
+*) SERIAL_OPT=(-serial "file:$DIR/console.log") ;;
+esac
 exec "${QEMU:-qemu-system-aarch64}" -M virt -cpu cortex-a57 -m 1024 -no-reboot \
-	-display none -monitor none -serial "$SERIAL_OPT" \
+	-display none -monitor none "${SERIAL_OPT[@]}" \
 	-bios "$UBOOT/u-boot.bin" \
 	-drive if=pflash,unit=1,file="$DIR/flash1.img",format=raw \
 	-netdev user,id=n0,hostfwd=udp:127.0.0.1:"$PORT"-:5554 -device virtio-net-pci,netdev=n0 \

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * test-store: the results store (tools/store/) on a real SQLite file:
- * one row per boot whatever happens, the named queries of queries.h, and a
- * file that is not a store.
+ * one row per boot whatever happens, the named queries of queries.h, the
+ * slot ledger and the v3 -> v4 migration, and a file that is not a store.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "store/ledger.h"
 #include "store/queries.h"
 #include "store/store.h"
 #include "tap.h"
@@ -116,8 +119,72 @@ int main(void)
 	memset(&c, 0, sizeof(c));
 	store_outcomes_each(s, cid, 3, on_outcome, &c);
 	ok_int(c.given_up, 0, "with 3 retries allowed it is not given up yet");
+	/* v4: the flash method and slot of a boot, and the slot ledger */
+	{
+		struct store_boot b = {.boot_uid = "race/shipped/smp2/4#0",
+				       .campaign_id = cid,
+				       .variant_id = vid,
+				       .setup_id = sid,
+				       .seq = 4,
+				       .verdict = VERDICT_PASS,
+				       .host_load = -1,
+				       .flash_method = "slots",
+				       .slot = "b"};
+		struct store_slot sl;
+		sqlite3_stmt *st;
+		char got[64] = "";
+
+		ok_int(store_add_boot(s, &b), 1, "a boot with its flash method and slot");
+		if (sqlite3_prepare_v2(store_db(s),
+				       "SELECT flash_method || ' ' || slot FROM boots WHERE seq = 4", -1, &st,
+				       NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				snprintf(got, sizeof(got), "%s", (const char *)sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+		ok_str(got, "slots b", "... stored");
+		ok_int(store_slot_get(s, "desk1", "a", &sl), -ENOENT, "a slot never recorded: -ENOENT");
+		store_slot_set(s, "desk1", "a", "shipped", "aa11", "flashing");
+		store_slot_set(s, "desk1", "a", "shipped", "aa11", "ok");
+		ok(store_slot_get(s, "desk1", "a", &sl) == 0 && !strcmp(sl.state, "ok") &&
+		       !strcmp(sl.build_id, "aa11") && !strcmp(sl.variant, "shipped") && sl.flashes == 1 &&
+		       sl.mismatches == 0,
+		   "flashing then ok: one flash, the variant and build-id kept");
+		store_slot_set(s, "desk1", "a", NULL, "bb22", "wrong");
+		ok(store_slot_get(s, "desk1", "a", &sl) == 0 && !strcmp(sl.state, "wrong") &&
+		       !strcmp(sl.build_id, "aa11") && sl.flashes == 1 && sl.mismatches == 1,
+		   "a boot of another build-id: wrong, one mismatch, the flashed build-id kept");
+		store_slot_set(s, "desk1", "a", "shipped", "aa11", "flashing");
+		store_slot_set(s, "desk1", "a", "shipped", "aa11", "failed");
+		ok(store_slot_get(s, "desk1", "a", &sl) == 0 && !strcmp(sl.state, "failed") &&
+		       sl.flashes == 2 && sl.mismatches == 1,
+		   "a failed reflash: failed, two flashes");
+		ok(store_slot_get(s, "desk2", "a", &sl) == -ENOENT, "boards are apart");
+		ok(store_slot_set(s, "desk1", "a", "x", "y", "bogus") < 0, "an unknown state is refused");
+	}
 	store_close(s);
 	store_close(NULL);
+
+	/* a v3 store (v4's additions removed) is migrated when opened */
+	{
+		sqlite3 *db;
+		struct store_slot sl;
+		int ok3 = sqlite3_open(path, &db) == SQLITE_OK &&
+			  sqlite3_exec(db,
+				       "DROP TABLE slot_ledger; ALTER TABLE boots DROP COLUMN flash_method;"
+				       " ALTER TABLE boots DROP COLUMN slot; PRAGMA user_version = 3;",
+				       NULL, NULL, NULL) == SQLITE_OK;
+
+		sqlite3_close(db);
+		ok(ok3, "a v3 store made");
+		s = NULL;
+		ok_int(store_open(path, &s), 0, "... opens");
+		ok(s && store_slot_get(s, "desk1", "a", &sl) == -ENOENT &&
+		       store_slot_set(s, "desk1", "a", "v", "b", "ok") == 0,
+		   "... with an empty slot ledger after the migration");
+		ok_int(store_count_boots(s, cid, vid, sid), 7, "... and its boots");
+		store_close(s);
+	}
 
 	/* a file that is not a store */
 	{

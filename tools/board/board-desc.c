@@ -986,14 +986,31 @@ static int own_power(struct ctx *x, yaml_node_t *p)
 	return 0;
 }
 
+/* a 32-bit number from YAML: decimal or 0x hex */
+static int to_u32(struct ctx *x, yaml_node_t *n, const char *what, unsigned *ret)
+{
+	const char *s = scalar(n);
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = s ? strtoull(s, &end, 0) : 0;
+	if (!s || errno || end == s || *end || v > 0xffffffffull)
+		return fail(x, n, "%s must be a 32-bit number, not '%s'", what, s ? s : "");
+	*ret = (unsigned)v;
+	return 0;
+}
+
 static int own_flash(struct ctx *x, yaml_node_t *f)
 {
-	static const char *const keys[] = {"fastboot", NULL};
+	static const char *const keys[] = {"fastboot", "product", "serialno", "method", "select",
+					   "recipe",   "image",	  "wait",     NULL};
 	static const char *const fkeys[] = {"serial", "udp", "tcp", NULL};
+	static const char *const ikeys[] = {"header_version", "page_size", "base", "kernel_offset", NULL};
 	struct board_flash *fl = &x->d->flash;
-	yaml_node_t *n;
+	yaml_node_t *n, *img;
 	const char *s;
-	int r;
+	int r, found = 0;
 
 	if ((r = check_keys(x, f, "flash", keys)) ||
 	    (r = check_keys(x, (n = member(x, f, "fastboot")), "flash.fastboot", fkeys)))
@@ -1001,17 +1018,64 @@ static int own_flash(struct ctx *x, yaml_node_t *f)
 	if ((s = member_str(x, n, "serial"))) {
 		fl->kind = FLASH_FASTBOOT_USB;
 		set_str(&fl->serial, s);
-		return 0;
+		found = 1;
 	}
-	for (int i = 1; i < 3; i++)
+	for (int i = 1; i < 3 && !found; i++)
 		if ((s = member_str(x, n, fkeys[i]))) {
 			if (host_port(s, 5554, &fl->host, &fl->port) < 0)
 				return fail(x, n, "flash.fastboot.%s must be HOST[:PORT]", fkeys[i]);
 			fl->kind = FLASH_FASTBOOT_NET;
 			set_str(&fl->protocol, fkeys[i]);
-			return 0;
+			found = 1;
 		}
-	return fail(x, n, "flash.fastboot needs serial, udp or tcp");
+	if (!found)
+		return fail(x, n, "flash.fastboot needs serial, udp or tcp");
+	if ((s = member_str(x, f, "product")))
+		set_str(&fl->product, s);
+	if ((s = member_str(x, f, "serialno")))
+		set_str(&fl->serialno, s);
+	if ((s = member_str(x, f, "recipe")))
+		set_str(&fl->recipe, s);
+	if ((s = member_str(x, f, "method"))) {
+		if (!strcmp(s, "ram"))
+			fl->method = FLASH_RAM;
+		else if (strcmp(s, "slots"))
+			return fail(x, member(x, f, "method"), "flash.method must be slots or ram, not '%s'",
+				    s);
+	}
+	if ((s = member_str(x, f, "select"))) {
+		if (!strcmp(s, "misc"))
+			fl->select = FLASH_SELECT_MISC;
+		else if (strcmp(s, "set-active"))
+			return fail(x, member(x, f, "select"),
+				    "flash.select must be set-active or misc, not '%s'", s);
+	}
+	fl->wait_s = 60;
+	if ((n = member(x, f, "wait"))) {
+		int w;
+
+		if ((r = to_int(x, n, "flash.wait", 1, 3600, &w)))
+			return r;
+		fl->wait_s = w;
+	}
+	fl->header_version = 2;
+	if ((img = member(x, f, "image"))) {
+		unsigned *const dst[] = {&fl->header_version, &fl->page_size, &fl->base, &fl->kernel_offset};
+
+		if ((r = check_keys(x, img, "flash.image", ikeys)))
+			return r;
+		for (int i = 0; ikeys[i]; i++) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "flash.image.%s", ikeys[i]);
+			if ((n = member(x, img, ikeys[i])) && (r = to_u32(x, n, what, dst[i])))
+				return r;
+		}
+		if (fl->header_version > 4)
+			return fail(x, member(x, img, "header_version"),
+				    "flash.image.header_version must be 0 to 4");
+	}
+	return 0;
 }
 
 static int load_own(struct ctx *x, yaml_node_t *root)
@@ -1067,6 +1131,9 @@ void board_desc_free(struct board_desc *d)
 	free(d->flash.serial);
 	free(d->flash.host);
 	free(d->flash.protocol);
+	free(d->flash.product);
+	free(d->flash.serialno);
+	free(d->flash.recipe);
 	for (int i = 0; i < d->nignored; i++)
 		free(d->ignored[i]);
 	free(d);
@@ -1271,8 +1338,31 @@ void board_flash_describe(const struct board_flash *f, char *buf, size_t size)
 		snprintf(buf, size, "fastboot usb %s", f->serial ? f->serial : "(any)");
 	else if (f->kind == FLASH_FASTBOOT_NET)
 		snprintf(buf, size, "fastboot %s:%s:%d", f->protocol, f->host, f->port);
-	else
+	else {
 		snprintf(buf, size, "none");
+		return;
+	}
+	if (!f->product) {
+		snprintf(buf + strlen(buf), size - strlen(buf), ", no product: not flashed");
+		return;
+	}
+	snprintf(buf + strlen(buf), size - strlen(buf), ", product %s, %s", f->product,
+		 f->method == FLASH_RAM ? "RAM boot" : "A/B slots");
+	if (f->method == FLASH_SLOTS)
+		snprintf(buf + strlen(buf), size - strlen(buf), " by %s", board_flash_select_name(f->select));
+	snprintf(buf + strlen(buf), size - strlen(buf), ", boot.img v%u", f->header_version);
+	if (f->recipe)
+		snprintf(buf + strlen(buf), size - strlen(buf), ", kernels from %s", f->recipe);
+}
+
+const char *board_flash_method_name(enum board_flash_method m)
+{
+	return m == FLASH_RAM ? "ram" : "slots";
+}
+
+const char *board_flash_select_name(enum board_flash_select s)
+{
+	return s == FLASH_SELECT_MISC ? "misc" : "set-active";
 }
 
 const char *board_format_name(enum board_format f)

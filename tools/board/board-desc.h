@@ -119,12 +119,35 @@ enum board_flash_kind {
 	FLASH_FASTBOOT_NET, /* fastboot -s udp:HOST:PORT or tcp: */
 };
 
+/* how a variant's kernel gets onto a fastboot board (doc/fastboot.md) */
+enum board_flash_method {
+	FLASH_SLOTS, /* each variant flashed once into its slot (a, b), then selected per boot */
+	FLASH_RAM,   /* `fastboot boot`: sent on every boot, nothing written */
+};
+
+/* how a slot is selected (FLASH_SLOTS) */
+enum board_flash_select {
+	FLASH_SELECT_SET_ACTIVE, /* `fastboot set_active` (a Pixel) */
+	FLASH_SELECT_MISC,	 /* the A/B control block in misc (U-Boot's ab_select) */
+};
+
 struct board_flash {
 	enum board_flash_kind kind;
 	char *serial;
 	char *host;
 	int port;
 	char *protocol; /* "udp" or "tcp" */
+	/* own format only (labgrid and LAVA have no such keys): */
+	char *product;	/* `getvar product` must say this; NULL: nothing is flashed */
+	char *serialno; /* `getvar serialno` (USB); NULL: the serial, if any */
+	enum board_flash_method method;
+	enum board_flash_select select;
+	char *recipe; /* the recipe directory that builds the variants' kernels
+		       * and initramfs (e.g. devices/qemu-smmuv3); NULL: none */
+	/* the boot.img built from a variant (core/bootimg.h; 0: its default) */
+	unsigned header_version;
+	unsigned page_size, base, kernel_offset;
+	double wait_s; /* seconds for the device to answer fastboot after power-on (60) */
 };
 
 struct board_desc {
@@ -171,6 +194,9 @@ void board_gpio_describe(const struct board_power *pw, char *buf, size_t size);
 
 /* "labgrid", "lava", "oopsfarm" */
 const char *board_format_name(enum board_format f);
+/* "slots", "ram"; "set-active", "misc" */
+const char *board_flash_method_name(enum board_flash_method m);
+const char *board_flash_select_name(enum board_flash_select s);
 /* "tty", "tty-usb", "raw", "telnet", "rfc2217", "none" */
 const char *board_console_kind_name(enum board_console_kind k);
 /* "command", "pdudaemon", "gpio", "manual", "none" */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* board.c - the one table of board kinds, and what every backend shares. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,28 @@ const struct board_kind *board_kind_find(const char *name)
 		if (kinds[i].ops == &desk_board_ops)
 			return &kinds[i];
 	return NULL;
+}
+
+int board_recipe(const char *board, char *ret, size_t size, char *err, size_t errsize)
+{
+	const struct board_kind *k = board_kind_find(board);
+	char path[4096];
+	struct board_desc *d;
+
+	if (!k) {
+		snprintf(err, errsize, "board '%s' is no kind (known: %s)", board, board_kind_names());
+		return -ENOENT;
+	}
+	snprintf(ret, size, "%s", k->recipe ? k->recipe : "");
+	if (k->recipe || k->ops != &desk_board_ops)
+		return 0;
+	if (board_desc_find(board, path, sizeof(path), err, errsize) < 0 ||
+	    board_desc_load(path, &d, err, errsize) < 0)
+		return -ENOENT;
+	if (d->flash.kind != FLASH_NONE && d->flash.product && d->flash.recipe)
+		snprintf(ret, size, "%s", d->flash.recipe);
+	board_desc_free(d);
+	return 0;
 }
 
 const char *board_kind_names(void)

@@ -44,6 +44,30 @@ const char *board_phase_name(enum board_phase p);
 /* The limit of phase p from t (kernel, agent begin, agent end); 0: none. */
 double board_phase_limit(const struct campaign_timeouts *t, enum board_phase p);
 
+/*
+ * What a board with A/B slots keeps about each slot across boots and runs:
+ * which variant and build-id it holds, so that a resumed campaign does not
+ * flash again, and a slot that booted the wrong kernel is flashed again.
+ * The farm gives it (core/farm.c, kept in the store: store/ledger.h); a
+ * board never touches the store itself.  States: "flashing" (a flash
+ * began: a run killed in it left a mix), "ok", "failed" (the flash
+ * failed), "wrong" (it booted another build-id than it should hold).
+ * Functions return 0 or -errno; get() gives -ENOENT for a slot never
+ * recorded.
+ */
+struct board_slot_state {
+	char variant[128], build_id[128], state[16];
+	int flashes;	/* times oopsfarm flashed it */
+	int mismatches; /* boots of it that showed another build-id */
+};
+struct board_ledger {
+	void *ctx;
+	int (*get)(void *ctx, const char *board, const char *slot, struct board_slot_state *ret);
+	/* sets variant, build_id and state; a state of "flashing" counts a flash */
+	int (*set)(void *ctx, const char *board, const char *slot, const char *variant, const char *build_id,
+		   const char *state);
+};
+
 /* one boot's inputs (pointers must live until the boot is over) */
 struct board_boot {
 	const char *kernel, *initrd, *dtb, *append, *cpu;
@@ -51,6 +75,12 @@ struct board_boot {
 	const char *log_path;	 /* the raw console, complete */
 	const char *stderr_path; /* the board tool's own messages (infra reasons) */
 	struct campaign_timeouts limits;
+	/* what a flashing board needs (others ignore it) */
+	const char *variant;		   /* the variant's name */
+	int variant_index;		   /* its index in the campaign (A/B: 0 slot a, 1 slot b) */
+	const char *build_id;		   /* the kernel's build-id ("" unknown) */
+	const char *work_dir;		   /* where the board may write images (the run's directory) */
+	const struct board_ledger *ledger; /* NULL: nothing is remembered across boots */
 };
 
 struct board_result {
@@ -62,6 +92,10 @@ struct board_result {
 	double cpu_s, wall_s;
 	double phase_cpu[NPHASES]; /* board CPU seconds when each phase began; -1 never */
 	char why[256];		   /* why it hung or did not start */
+	/* a flashing board: how this boot's kernel got there ("" not flashed:
+	 * "ram", "slots"), the slot it booted ("a", "b"; "" none), and the
+	 * name its slots are kept under in the ledger */
+	char method[8], slot[4], ledger_board[128];
 };
 
 struct board;
@@ -99,6 +133,14 @@ struct board_kind {
  * finds a board description (board_desc_find(), doc/boards.md) that reads
  * without error is the `desk` kind. */
 const struct board_kind *board_kind_find(const char *name);
+
+/*
+ * The recipe directory that builds the kernels a setup's board boots: its
+ * kind's, or for a desk board the description's flash.recipe (a board that
+ * flashes what we build).  "" in ret when the board boots what it has.
+ * 0, or -ENOENT when board names no kind (err says why).
+ */
+int board_recipe(const char *board, char *ret, size_t size, char *err, size_t errsize);
 
 /* The known kinds' names, comma-separated, for messages (static storage). */
 const char *board_kind_names(void);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,10 @@
 
 #include "board/console.h"
 #include "board/desk.h"
+#include "board/fastboot.h"
 #include "board/power.h"
+#include "core/bootimg.h"
+#include "util/file.h"
 #include "util/msg.h"
 
 struct board {
@@ -28,6 +32,9 @@ struct board {
 	enum board_phase phase;
 	struct board_scan scan;
 	struct board_result r;
+	/* the flasher (desk.h): the fastboot client's target and state */
+	struct fastboot_dev fb;
+	char target[300];
 };
 
 static struct board *desk_create(int index, const char *board)
@@ -44,6 +51,16 @@ static struct board *desk_create(int index, const char *board)
 		fprintf(stderr, "oopsfarm: %s\n", err);
 		free(b);
 		return NULL;
+	}
+	if (desk_flashes(b->d)) {
+		const struct board_flash *fl = &b->d->flash;
+
+		if (fl->kind == FLASH_FASTBOOT_USB)
+			snprintf(b->target, sizeof(b->target), "%s", fl->serial);
+		else
+			snprintf(b->target, sizeof(b->target), "%s:%s:%d", fl->protocol, fl->host, fl->port);
+		b->fb.tool = getenv("OOPSFARM_FASTBOOT");
+		b->fb.target = b->target;
 	}
 	b->index = index;
 	b->log_fd = b->err_fd = -1;
@@ -95,11 +112,177 @@ static int fail_start(struct board *b, const char *fmt, const char *msg)
 	return -EIO;
 }
 
+bool desk_flashes(const struct board_desc *d)
+{
+	return d->flash.kind != FLASH_NONE && d->flash.product;
+}
+
+/* The variant's boot.img from the boot's kernel, initramfs and command
+ * line, into work_dir/fastboot/<variant>.boot.img.  0, or -errno with why. */
+static int boot_image(struct board *b, char *path, size_t size, char *why, size_t n)
+{
+	const struct board_flash *fl = &b->d->flash;
+	const struct board_boot *bb = b->bb;
+	size_t klen = 0, rlen = 0, isize = 0;
+	char *kernel = NULL, *ramdisk = NULL, dir[1100];
+	void *img = NULL;
+	int r;
+
+	if (!bb->kernel || !bb->kernel[0] || !bb->work_dir) {
+		snprintf(why, n,
+			 "flash: no kernel was built for variant '%s' (the description's flash.recipe builds "
+			 "them)",
+			 bb->variant ? bb->variant : "?");
+		return -EINVAL;
+	}
+	snprintf(dir, sizeof(dir), "%s/fastboot", bb->work_dir);
+	snprintf(path, size, "%s/%s.boot.img", dir, bb->variant);
+	kernel = file_slurp(bb->kernel, &klen);
+	if (!kernel || (bb->initrd && !(ramdisk = file_slurp(bb->initrd, &rlen)))) {
+		r = -errno;
+		snprintf(why, n, "flash: cannot read '%s': %s", kernel ? bb->initrd : bb->kernel,
+			 strerror(errno));
+		goto out;
+	}
+	r = bootimg_boot_build(
+	    &(struct bootimg_boot){
+		.header_version = fl->header_version,
+		.page_size = fl->page_size,
+		.kernel = {kernel, klen},
+		.ramdisk = {ramdisk, rlen},
+		.cmdline = bb->append,
+		.base = fl->base,
+		.kernel_offset = fl->kernel_offset,
+	    },
+	    &img, &isize);
+	if (r < 0) {
+		snprintf(why, n, "flash: cannot build a v%u boot.img of variant '%s': %s", fl->header_version,
+			 bb->variant, strerror(-r));
+		goto out;
+	}
+	if ((r = file_mkdir_p(dir)) < 0 || (r = file_write_atomic(path, img, isize)) < 0)
+		snprintf(why, n, "flash: cannot write '%s': %s", path, strerror(-r));
+out:
+	free(kernel);
+	free(ramdisk);
+	free(img);
+	return r;
+}
+
+/* The device answers fastboot and is the board described, within flash.wait. */
+static int fb_wait(struct board *b)
+{
+	const struct board_flash *fl = &b->d->flash;
+	double t0 = board_now();
+	int r;
+
+	/* the client waits for a device that is not there yet; a getvar
+	 * without an answer is asked once more (fastboot.h): half each */
+	b->fb.timeout_s = fl->wait_s / 2;
+	r = fastboot_check(&b->fb, fl->product, fl->serialno ? fl->serialno : fl->serial);
+	b->fb.timeout_s = 0;
+	if (r == -ETIMEDOUT)
+		snprintf(b->fb.why, sizeof(b->fb.why),
+			 "fastboot device '%s' did not answer within %.0f s of power-on", b->target,
+			 board_now() - t0);
+	return r;
+}
+
+/* Says what the flasher does, in the boot's stderr (shown with an infra error). */
+static void note(struct board *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct board *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->err_fd < 0)
+		return;
+	va_start(ap, fmt);
+	dprintf(b->err_fd, "oopsfarm: ");
+	vdprintf(b->err_fd, fmt, ap);
+	dprintf(b->err_fd, "\n");
+	va_end(ap);
+}
+
+/*
+ * After power-on: the device checked, then the variant booted by the
+ * description's method.  A/B: the variant's slot (index 0 a, 1 b) is
+ * flashed unless the ledger says it holds the variant's build-id, then
+ * selected, then `continue`.  0, or -errno with b->fb.why (infra).
+ */
+static int flash_and_boot(struct board *b)
+{
+	const struct board_flash *fl = &b->d->flash;
+	const struct board_boot *bb = b->bb;
+	const struct board_ledger *lg = bb->ledger;
+	struct board_slot_state st = {0};
+	char img[1200], slot[2] = {0};
+	int r;
+
+	if ((r = fb_wait(b)) < 0)
+		return r;
+	if (fl->method == FLASH_RAM) {
+		snprintf(b->r.method, sizeof(b->r.method), "ram");
+		if ((r = boot_image(b, img, sizeof(img), b->fb.why, sizeof(b->fb.why))) < 0)
+			return r;
+		note(b, "fastboot boot %s (RAM)", img);
+		return fastboot_boot(&b->fb, img);
+	}
+	snprintf(b->r.method, sizeof(b->r.method), "slots");
+	if (bb->variant_index > 1) {
+		snprintf(b->fb.why, sizeof(b->fb.why),
+			 "flash: A/B slots hold two variants, '%s' is the campaign's variant %d", bb->variant,
+			 bb->variant_index + 1);
+		return -EINVAL;
+	}
+	slot[0] = "ab"[bb->variant_index];
+	snprintf(b->r.slot, sizeof(b->r.slot), "%s", slot);
+	if (lg && (r = lg->get(lg->ctx, b->r.ledger_board, slot, &st)) < 0 && r != -ENOENT) {
+		snprintf(b->fb.why, sizeof(b->fb.why), "flash: cannot read the slot ledger: %s",
+			 strerror(-r));
+		return r;
+	}
+	/* a slot that booted the wrong kernel again after its reflash: stop flashing it */
+	if (!strcmp(st.state, "wrong") && st.mismatches >= 2) {
+		snprintf(b->fb.why, sizeof(b->fb.why),
+			 "flash: slot %s booted another build-id than the one flashed, %d times: not "
+			 "flashing it again",
+			 slot, st.mismatches);
+		return -EIO;
+	}
+	if (!lg || strcmp(st.state, "ok") || strcmp(st.build_id, bb->build_id) || !bb->build_id[0]) {
+		struct fastboot_image im = {"boot", img};
+
+		if ((r = boot_image(b, img, sizeof(img), b->fb.why, sizeof(b->fb.why))) < 0)
+			return r;
+		note(b, "flashing variant '%s' (build-id %s) into slot %s; the ledger said: %s %s",
+		     bb->variant, bb->build_id, slot, st.state[0] ? st.state : "nothing", st.build_id);
+		/* "flashing" first: a run killed in the flash leaves no "ok" behind */
+		if (lg && (r = lg->set(lg->ctx, b->r.ledger_board, slot, bb->variant, bb->build_id,
+				       "flashing")) < 0) {
+			snprintf(b->fb.why, sizeof(b->fb.why), "flash: cannot write the slot ledger: %s",
+				 strerror(-r));
+			return r;
+		}
+		r = fastboot_flash_slot(&b->fb, slot, &im, 1);
+		if (lg)
+			lg->set(lg->ctx, b->r.ledger_board, slot, bb->variant, bb->build_id,
+				r < 0 ? "failed" : "ok");
+		if (r < 0)
+			return r;
+	}
+	r = fl->select == FLASH_SELECT_MISC ? fastboot_select_slot_misc(&b->fb, slot, bb->work_dir)
+					    : fastboot_set_active(&b->fb, slot);
+	if (r < 0)
+		return r;
+	return fastboot_continue(&b->fb);
+}
+
 static int desk_start(struct board *b, const struct board_boot *bb)
 {
 	char err[ERR_MAX];
 
 	memset(&b->r, 0, sizeof(b->r));
+	snprintf(b->r.ledger_board, sizeof(b->r.ledger_board), "%s", b->d->name);
 	for (int p = 0; p < NPHASES; p++)
 		b->r.phase_cpu[p] = -1;
 	b->r.phase_cpu[PHASE_START] = 0;
@@ -126,6 +309,10 @@ static int desk_start(struct board *b, const struct board_boot *bb)
 	b->powered = true;
 	if (board_power_switch(b->d, BOARD_ON, &b->gpio, b->err_fd, err, sizeof(err)) < 0)
 		return fail_start(b, "%s", err);
+	/* the console is read once start returns: a bootloader's few lines
+	 * wait in the tty's buffer meanwhile */
+	if (desk_flashes(b->d) && flash_and_boot(b) < 0)
+		return fail_start(b, "%s", b->fb.why);
 	b->phase_wall = board_now();
 	return 0;
 }

@@ -3,10 +3,11 @@
  * desk.h - the `desk` board kind: a real board described once
  * (board-desc.h), driven through the farm's ops table (board.h).
  *
- * A desk board is its console (console.h) and its power (power.h); a
- * flasher comes with fastboot.  Until then a desk board boots whatever it
- * has: the boot's kernel, initrd and command line are not used, and the
- * verdict rule's build-id check tells a board that booted something else.
+ * A desk board is its console (console.h), its power (power.h) and
+ * optionally a fastboot flasher (fastboot.h, below).  Without a flasher a
+ * desk board boots whatever it has: the boot's kernel, initrd and command
+ * line are not used, and the verdict rule's build-id check tells a board
+ * that booted something else.
  *
  * One boot:
  *   start   opens the console if it is not open (it stays open across
@@ -30,6 +31,26 @@
  * from its first power-on until it is destroyed, at the off level between
  * boots: released, a line goes back to what its chip does.
  *
+ * The flasher (doc/fastboot.md), when the description has a fastboot
+ * flasher with a product: after power-on, start waits for the device to
+ * answer fastboot (flash.wait seconds) and checks its product (and
+ * serialno on USB), then boots the boot's variant one of two ways:
+ *   ram    a boot.img of the boot's kernel, initramfs and command line
+ *          (built into work_dir/fastboot/), sent with `fastboot boot`;
+ *   slots  variant 0 in slot a, variant 1 in slot b, each flashed once:
+ *          the ledger (board.h, struct board_ledger) says what each slot
+ *          holds, and a slot is flashed only when it does not hold the
+ *          variant's build-id in state "ok"; then the slot is selected
+ *          (set_active, or misc's A/B control block) and `continue`d.
+ * A device that does not answer, is another product, or fails a flash
+ * makes start fail (-EIO...): the boot is infra, with the fastboot
+ * reason, and the farm retries it; a failed flash leaves its slot
+ * "failed" in the ledger, so the retry flashes it again.  A slot whose
+ * boot shows another build-id is marked "wrong" by the farm (the verdict
+ * rule's wrong kernel); it is flashed again, and after two such boots it
+ * is not flashed any more (each boot of it is infra, saying so).
+ * result() gives the method and slot, stored with the boot.
+ *
  * A setup's `board:` names the description (board_kind_find() makes it
  * the desk kind); create() reads it.  One description is one physical
  * board: its board_kind has max_boards 1, and `oopsfarm run` refuses
@@ -41,6 +62,9 @@
 
 #include "board/board-desc.h"
 #include "board/board.h"
+
+/* The description has a flasher oopsfarm drives (fastboot with a product). */
+bool desk_flashes(const struct board_desc *d);
 
 /* seconds a SysRq dump is given before a hung board is powered off */
 #define SYSRQ_WAIT 3.0

@@ -74,17 +74,10 @@ static void loaded_free(struct loaded *l)
 
 static int write_image(const char *out, const void *buf, size_t size)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
-		errorf("image", "cannot write '%s': %s", tmp, strerror(errno));
-		return EXIT_INFRA;
-	}
-	size_t w = fwrite(buf, 1, size, f);
-	if (fclose(f) != 0 || w != size || rename(tmp, out) < 0) {
-		errorf("image", "cannot write '%s': %s", out, strerror(errno));
-		remove(tmp);
+	int r = file_write_atomic(out, buf, size);
+
+	if (r < 0) {
+		errorf("image", "cannot write '%s': %s", out, strerror(-r));
 		return EXIT_INFRA;
 	}
 	return EXIT_OK;

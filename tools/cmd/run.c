@@ -149,6 +149,7 @@ int cmd_run(int argc, char **argv)
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = {0};
 	char dir[512], path[1024], err[ERR_MAX], spath[1024], *cmdline = NULL;
 	const char *recipe;
+	char recipe_buf[1024], rec_i[1024];
 	struct campaign *c;
 	struct store *s;
 	struct farm f = {0};
@@ -319,7 +320,13 @@ int cmd_run(int argc, char **argv)
 			campaign_free(c);
 			return EXIT_USAGE;
 		}
-		if (i > 0 && sa[i].kind->recipe != sa[0].kind->recipe) {
+		if (board_recipe(c->setups[i].board, i ? rec_i : recipe_buf, sizeof(recipe_buf), err,
+				 sizeof(err)) < 0) {
+			errorf("run", "setup '%s': %s", c->setups[i].name, err);
+			campaign_free(c);
+			return EXIT_USAGE;
+		}
+		if (i > 0 && strcmp(rec_i, recipe_buf)) {
 			errorf("run",
 			       "setups '%s' and '%s' boot kernels from different recipes: one run builds one",
 			       c->setups[0].name, c->setups[i].name);
@@ -333,7 +340,7 @@ int cmd_run(int argc, char **argv)
 		campaign_free(c);
 		return EXIT_USAGE;
 	}
-	recipe = sa[0].kind->recipe;
+	recipe = recipe_buf[0] ? recipe_buf : NULL;
 	if (recipe && access(init, R_OK) < 0) {
 		errorf("run",
 		       "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",

@@ -14,6 +14,7 @@
 #include "core/farm.h"
 #include "core/verdict.h"
 #include "stats.h"
+#include "store/ledger.h"
 #include "store/queries.h"
 #include "util/msg.h"
 #include "util/out.h"
@@ -25,6 +26,33 @@ static volatile sig_atomic_t stop_signal;
 void farm_stop(void)
 {
 	stop_signal = 1;
+}
+
+/* The slot ledger a flashing board keeps (board.h), in the store. */
+static int ledger_get(void *ctx, const char *board, const char *slot, struct board_slot_state *ret)
+{
+	struct store_slot row;
+	int r = store_slot_get(ctx, board, slot, &row);
+
+	if (r < 0)
+		return r;
+	snprintf(ret->variant, sizeof(ret->variant), "%s", row.variant);
+	snprintf(ret->build_id, sizeof(ret->build_id), "%s", row.build_id);
+	snprintf(ret->state, sizeof(ret->state), "%s", row.state);
+	ret->flashes = row.flashes;
+	ret->mismatches = row.mismatches;
+	return 0;
+}
+
+static int ledger_set(void *ctx, const char *board, const char *slot, const char *variant,
+		      const char *build_id, const char *state)
+{
+	return store_slot_set(ctx, board, slot, variant, build_id, state);
+}
+
+struct board_ledger farm_ledger(struct store *s)
+{
+	return (struct board_ledger){.ctx = s, .get = ledger_get, .set = ledger_set};
 }
 
 /* one board of the farm and the boot it runs */
@@ -235,7 +263,13 @@ static int start_boot(struct farm *f, struct farm_slot *sl, int v, int i, int b)
 	    .log_path = sl->log,
 	    .stderr_path = sl->qerr,
 	    .limits = f->c->timeouts,
+	    .variant = f->c->variants[v].name,
+	    .variant_index = v,
+	    .build_id = f->va[v].a.build_id,
+	    .work_dir = f->dir,
+	    .ledger = &f->ledger,
 	};
+	f->ledger = farm_ledger(f->s);
 	/* a board of the setup's kind: the slot's, or a new one */
 	if (sl->ops != ops || strcmp(sl->board_name, st->board)) {
 		if (sl->ops)
@@ -293,6 +327,8 @@ static int finish_boot(struct farm *f, struct farm_slot *sl)
 	sb.source = "local";
 	sb.board = sl->ops->kind;
 	sb.host_load = sl->load;
+	sb.flash_method = qr.method;
+	sb.slot = qr.slot;
 	/* the verdict rule (core/verdict.c): the console, then the board */
 	console_facts_fill(&facts.con, len, &bp, &seen);
 	facts.expect_build_id = va->a.build_id;
@@ -307,6 +343,11 @@ static int finish_boot(struct farm *f, struct farm_slot *sl)
 		free(buf);
 		return -ENOMEM;
 	}
+	/* a slot that booted another kernel than it should hold (the rule's
+	 * "wrong kernel"): the ledger says so, and the board flashes it again */
+	if (!d.counted && qr.slot[0] && seen.begin &&
+	    store_slot_set(f->s, qr.ledger_board, qr.slot, NULL, seen.build_id, "wrong") < 0)
+		errorf("run", "cannot write the slot ledger of '%s', ignoring", qr.ledger_board);
 	sb.verdict = d.verdict;
 	sb.target_hit = d.counted && d.verdict == VERDICT_CRASH && bp.target_hit;
 	sb.infra_reason = d.reason;

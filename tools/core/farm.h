@@ -62,6 +62,7 @@ struct farm {
 	int done, total, started_now, infra;
 	double t0, boards_cpu;
 	struct farm_slot *slots;
+	struct board_ledger ledger; /* the store's slot ledger, for flashing boards */
 };
 
 /*
@@ -88,6 +89,10 @@ int farm_loop(struct farm *f, int nboards);
 /* Asks the loop to stop: async-signal-safe (a SIGINT handler calls it).
  * Boots in flight are powered off and not stored. */
 void farm_stop(void);
+
+/* The slot ledger kept in store s, as a flashing board reads and writes
+ * it (board.h, store/ledger.h); s must outlive its use. */
+struct board_ledger farm_ledger(struct store *s);
 
 /* Frees what farm_resume() allocated; f stays the caller's. */
 void farm_release(struct farm *f);

@@ -468,7 +468,7 @@ int nightly_run(const struct nightly_opts *o)
 	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = {0};
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = {0};
 	struct night stored;
-	char err[1024], lock[1100], name[300] = "";
+	char err[1024], lock[1100], name[300] = "", recipe_buf[1024], rec_i[1024];
 	const char *recipe = NULL;
 	int lockfd = -1, r, status = EXIT_INFRA;
 	double t0 = board_now();
@@ -485,7 +485,10 @@ int nightly_run(const struct nightly_opts *o)
 	}
 	for (int i = 0; i < nr.p->c->nsetups; i++) {
 		sa[i].kind = board_kind_find(nr.p->c->setups[i].board);
-		if (!sa[i].kind || !sa[i].kind->ops || (i > 0 && sa[i].kind->recipe != sa[0].kind->recipe)) {
+		if (!sa[i].kind || !sa[i].kind->ops ||
+		    board_recipe(nr.p->c->setups[i].board, i ? rec_i : recipe_buf, sizeof(recipe_buf), err,
+				 sizeof(err)) < 0 ||
+		    (i > 0 && strcmp(rec_i, recipe_buf))) {
 			errorf("nightly",
 			       "setup '%s': board '%s' has no local backend, or another recipe than the"
 			       " first setup's",
@@ -494,7 +497,7 @@ int nightly_run(const struct nightly_opts *o)
 			return EXIT_USAGE;
 		}
 	}
-	recipe = sa[0].kind->recipe;
+	recipe = recipe_buf[0] ? recipe_buf : NULL;
 	if (recipe && access(o->init, R_OK) < 0) {
 		errorf("nightly",
 		       "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "store/ledger.h"
 #include "store/nightly.h"
 #include "store/store.h"
 
@@ -131,7 +132,7 @@ int store_open(const char *path, struct store **ret)
 	}
 	/* migrations: one step per version, each in its own transaction */
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
-		static const char *const steps[] = {schema_v1, schema_v2, store_schema_v3};
+		static const char *const steps[] = {schema_v1, schema_v2, store_schema_v3, store_schema_v4};
 		char bump[64];
 
 		int now = -1;
@@ -285,8 +286,8 @@ int store_add_boot(struct store *s, const struct store_boot *b)
 		s->db,
 		"INSERT OR IGNORE INTO boots (boot_uid, campaign_id, variant_id, setup_id, seq,"
 		" verdict, infra_reason, target_hit, started, wall_ms, cpu_ms, knobs, build_id,"
-		" log_path, source, board, host_load, lava_job_id, agent)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		" log_path, source, board, host_load, lava_job_id, agent, flash_method, slot)"
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		-1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_text(st, 1, b->boot_uid, -1, SQLITE_TRANSIENT);
@@ -310,6 +311,9 @@ int store_add_boot(struct store *s, const struct store_boot *b)
 	if (b->lava_job_id > 0)
 		sqlite3_bind_int64(st, 18, b->lava_job_id);
 	sqlite3_bind_int(st, 19, !b->no_agent);
+	sqlite3_bind_text(st, 20, b->flash_method && *b->flash_method ? b->flash_method : NULL, -1,
+			  SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 21, b->slot && *b->slot ? b->slot : NULL, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -53,6 +53,9 @@ struct store_boot {
 	/* v3 */
 	bool no_agent; /* our agent was not init (a lab's own job, --no-agent):
 			* rates of the two kinds are never pooled */
+	/* v4 (store/ledger.h) */
+	const char *flash_method; /* "ram", "slots"; NULL or "": the board was not flashed */
+	const char *slot;	  /* the A/B slot booted ("a", "b"); NULL or "": none */
 };
 
 /* Opens or creates path; returns 0 or -errno (-EPROTO: newer schema than this build). */

@@ -58,3 +58,27 @@ int file_mkdir_p(const char *path)
 	}
 	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
+
+int file_write_atomic(const char *path, const void *buf, size_t size)
+{
+	char tmp[4096];
+	FILE *f;
+	size_t w;
+	int r = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "wb");
+	if (!f)
+		return -errno;
+	w = fwrite(buf, 1, size, f);
+	if (w != size)
+		r = errno ? -errno : -EIO;
+	if (fclose(f) != 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		remove(tmp);
+	return r;
+}
