@@ -6,6 +6,7 @@
 #ifndef OOPSFARM_BOARD_CONSOLE_BACKEND_H
 #define OOPSFARM_BOARD_CONSOLE_BACKEND_H
 
+#include <limits.h>
 #include <termios.h>
 
 #include "console.h"
@@ -17,8 +18,8 @@ struct console {
 	int reopens;
 	double next_try; /* CLOCK_MONOTONIC seconds of the next reopen attempt */
 	/* tty */
-	char dev[256];	/* the device opened (a by-id link resolved) */
-	char lock[512]; /* our UUCP lock file, "" when none */
+	char dev[PATH_MAX];  /* the device opened (a by-id link resolved) */
+	char lock[PATH_MAX]; /* our UUCP lock file, "" when none */
 	struct termios saved;
 	bool have_saved;
 	/* network */

@@ -82,7 +82,7 @@ static int usb_path(const struct board_console *c, char *ret, size_t size, char 
 
 static int open_now(struct console *con, char *err, size_t errsize)
 {
-	char path[512];
+	char path[PATH_MAX];
 	int r;
 
 	if (!is_tty(con))

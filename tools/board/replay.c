@@ -61,7 +61,7 @@ static void replay_close(struct board *b)
 
 static int replay_fail(struct board *b, int r, const char *what, const char *path)
 {
-	snprintf(b->r.why, sizeof(b->r.why), "replay: %s '%s': %s", what, path ? path : "", strerror(-r));
+	snprintf(b->r.why, sizeof(b->r.why), "replay: %s '%.160s': %s", what, path ? path : "", strerror(-r));
 	replay_close(b);
 	b->over = true;
 	return r;

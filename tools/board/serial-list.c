@@ -65,7 +65,8 @@ static void find_by_id(const char *dev_root, const char *name, char *ret, size_t
 
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		if ((size_t)snprintf(link, sizeof(link), "%s/%s", dir, e->d_name) >= sizeof(link))
+			continue; /* no such path on Linux */
 		n = readlink(link, target, sizeof(target) - 1);
 		if (n <= 0)
 			continue;
@@ -137,7 +138,7 @@ int serial_list(const char *sysfs_root, const char *dev_root, struct serial_port
 		read_attr(intf, "bInterfaceNumber", sp->interface, sizeof(sp->interface));
 		/* pyserial: a multi-interface adapter (FT4232) is located by its interface */
 		read_attr(usbdev, "bNumInterfaces", v, sizeof(v));
-		snprintf(sp->location, sizeof(sp->location), "%s",
+		snprintf(sp->location, sizeof(sp->location), "%.255s",
 			 atoi(v) > 1 ? last_name(intf) : last_name(usbdev));
 		find_by_id(dev_root, e->d_name, sp->by_id, sizeof(sp->by_id));
 	}

@@ -13,15 +13,17 @@
 #ifndef OOPSFARM_BOARD_SERIAL_LIST_H
 #define OOPSFARM_BOARD_SERIAL_LIST_H
 
+#include <limits.h>
+
 #include "board-desc.h"
 
 struct serial_port {
-	char dev[64];	 /* "/dev/ttyUSB0" (under dev_root) */
-	char by_id[512]; /* "/dev/serial/by-id/usb-FTDI_...-if00-port0", or "" */
+	char dev[PATH_MAX];   /* "/dev/ttyUSB0" (under dev_root) */
+	char by_id[PATH_MAX]; /* "/dev/serial/by-id/usb-FTDI_...-if00-port0", or "" */
 	unsigned vid, pid;
 	char serial[128], manufacturer[128], product[128];
-	char location[64]; /* USB port path: "1-1.2" */
-	char interface[8]; /* bInterfaceNumber: "00" */
+	char location[NAME_MAX + 1]; /* USB port path: "1-1.2" (a sysfs name) */
+	char interface[8];	     /* bInterfaceNumber: "00" */
 };
 
 /*
