@@ -205,7 +205,9 @@ static void usage(FILE *f)
 		"                       --store FILE [--tree DIR] [--build CMD] [--confidence Q] "
 		"[--max-boots N]\n"
 		"                       [--end-boots N] [--good-boots N | --good-vouched] [--build-cost C]\n"
-		"                       [--logs DIR] [--resume] [--json]\n"
+		"                       [--boards K] [--logs DIR] [--resume] [--json]\n"
+		"       oopsfarm bisect --good REV --bad REV --campaign FILE [--setup NAME] --build CMD\n"
+		"                       --store FILE [--init FILE] [--no-agent] [options above]\n"
 		"       oopsfarm bisect simulate [options]\n\n"
 		"Finds the first commit of good..bad (git rev-list --first-parent) whose boots show the\n"
 		"target crash title, however rarely, with a Bayesian posterior over the culprit\n"
@@ -213,7 +215,9 @@ static void usage(FILE *f)
 		"(exit 0 built, else the commit is skipped) and the boot command (its output is the\n"
 		"console; exit 0 a boot, else infra, retried), both with sh -c in the tree and\n"
 		"OOPSFARM_COMMIT, OOPSFARM_BOOT, OOPSFARM_TREE set.  Every build and boot goes in the\n"
-		"store; --resume goes on after an interruption.  Exit: 0 an answer or the budget spent,\n"
+		"store; --resume goes on after an interruption.  Without --boot, boots go through the farm\n"
+		"loop on the campaign's setup (any board kind; the build command leaves the commit's kernel\n"
+		"in $OOPSFARM_OUT).  --boards K boots K at a time at the step's commit.  Exit: 0 an answer or the budget spent,\n"
 		"1 the bad end never showed the target (or the good end did), 2 bad input, 3 infra.\n");
 }
 
@@ -235,6 +239,10 @@ int cmd_bisect(int argc, char **argv)
 	    {"good-boots", required_argument, NULL, 'G'},
 	    {"good-vouched", no_argument, NULL, 'V'},
 	    {"build-cost", required_argument, NULL, 'C'},
+	    {"boards", required_argument, NULL, 'k'},
+	    {"setup", required_argument, NULL, 'S'},
+	    {"init", required_argument, NULL, 'i'},
+	    {"no-agent", no_argument, NULL, 'A'},
 	    {"resume", no_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -246,6 +254,8 @@ int cmd_bisect(int argc, char **argv)
 	    .build_cost = -1,
 	    .end_boots = 200,
 	    .good_boots = 8,
+	    .boards = 1,
+	    .init = "build/aarch64/oopsfarm-agent",
 	};
 	struct campaign *camp = NULL;
 	int c, ret;
@@ -256,7 +266,7 @@ int cmd_bisect(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		double v = 0;
 
-		if (strchr("qmeGC", c) && parse_double(optarg, &v) < 0) {
+		if (strchr("qmeGCk", c) && parse_double(optarg, &v) < 0) {
 			errorf("bisect", "'%s' is not a number", optarg);
 			return usage_hint("bisect");
 		}
@@ -315,6 +325,23 @@ int cmd_bisect(int argc, char **argv)
 		case 'C':
 			o.build_cost = v;
 			break;
+		case 'k':
+			o.boards = (int)v;
+			if (v != o.boards || o.boards < 1 || o.boards > BISECT_MAX_BOARDS) {
+				errorf("bisect", "--boards needs a number from 1 to %d, not '%s'",
+				       BISECT_MAX_BOARDS, optarg);
+				return usage_hint("bisect");
+			}
+			break;
+		case 'S':
+			o.setup = optarg;
+			break;
+		case 'i':
+			o.init = optarg;
+			break;
+		case 'A':
+			o.no_agent = true;
+			break;
 		case 'r':
 			o.resume = true;
 			break;
@@ -327,12 +354,17 @@ int cmd_bisect(int argc, char **argv)
 	}
 	if (!o.target && camp)
 		o.target = camp->target;
+	o.campaign = camp;
 	if (optind < argc) {
 		errorf("bisect", "unexpected argument '%s'", argv[optind]);
 		ret = usage_hint("bisect");
-	} else if (!o.good || !o.bad || !o.boot_cmd || !o.store_path || !o.target) {
-		errorf("bisect",
-		       "--good, --bad, --boot, --store and a target (--target or a campaign's) are needed");
+	} else if (!o.good || !o.bad || (!o.boot_cmd && !camp) || !o.store_path || !o.target) {
+		errorf("bisect", "--good, --bad, --store, a target (--target or a campaign's) and --boot or "
+				 "--campaign are needed");
+		ret = usage_hint("bisect");
+	} else if (!o.boot_cmd && !o.build_cmd) {
+		errorf("bisect", "booting through the campaign's board needs --build: it leaves each "
+				 "commit's kernel in $OOPSFARM_OUT");
 		ret = usage_hint("bisect");
 	} else if (!(o.confidence > 0 && o.confidence < 1) || o.end_boots < 1 || o.good_boots < 0) {
 		errorf("bisect", "--confidence must be in (0, 1), --end-boots at least 1");

@@ -16,6 +16,20 @@
  * again) and OOPSFARM_TREE in their environment.  After --resume the
  * commit in the tree is built again (one more build event).
  *
+ * With a campaign and no boot command, boots go through the farm loop on
+ * the campaign's setup instead (core/bisect-farm.h): any board kind, the
+ * one verdict rule, each boot a row of the boots table as well.  The build
+ * command then also gets OOPSFARM_OUT, the directory it leaves the
+ * commit's kernel in (Image, build-id, stamp, modules/: bisect-farm.h).
+ *
+ * K boards (boards > 1): a step boots its commit K at a time.  With the
+ * boot command, in rounds of K parallel runs (OOPSFARM_BOARD is 0..K-1,
+ * OOPSFARM_BOOT distinct), stopping after the first round that shows the
+ * target; through the farm loop, K boards kept busy until the target shows
+ * (the boots in flight then finish and count).  The step rule plans in
+ * rounds (bisect_costs.boards, doc/bisect.md).  Builds never run beside
+ * boots: one tree holds one commit.
+ *
  * Order: the ends first (the bad end until it shows the target, at most
  * end_boots; the good end good_boots times unless vouched), then steps
  * chosen by bisect_choose() until one commit holds the confidence or
@@ -27,10 +41,17 @@
 
 #include <stdbool.h>
 
+#include "core/campaign.h"
+
 struct bisect_run_opts {
 	const char *tree, *good, *bad, *target;
 	const char *build_cmd; /* NULL: none (the boot command builds) */
-	const char *boot_cmd;
+	const char *boot_cmd;	     /* NULL: through the farm loop on campaign */
+	const struct campaign *campaign; /* the board setup, limits, knobs (farm loop) */
+	const char *setup;		     /* the campaign's setup (NULL: its first) */
+	const char *init;		     /* the agent binary (farm loop, recipe kinds) */
+	bool no_agent;			     /* the boards' init is not our agent */
+	int boards;			     /* K boards booting at once (0: one) */
 	const char *store_path;
 	const char *log_dir; /* NULL: <store>.logs */
 	double confidence;   /* 0.95 */
@@ -42,6 +63,9 @@ struct bisect_run_opts {
 	bool resume;
 	bool json;
 };
+
+/* the most boards a bisect boots at once */
+#define BISECT_MAX_BOARDS 64
 
 /* Exit statuses of bisect_run (also the command's). */
 enum {
