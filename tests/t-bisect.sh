@@ -106,4 +106,64 @@ bis --store "$tmp/i.db" --max-boots 30 --json >"$tmp/o" 2>/dev/null; rc=$?
 t "out of budget is not an error: exit 0, undecided, posterior shown" [ $rc -eq 0 ] && py "$(cat "$tmp/o")" "sys.exit(r['decided'] or len(r['top'])<2)"
 "$OF" bisect --good a 2>/dev/null; rc=$?
 t "missing options: exit 2" [ $rc -eq 2 ]
+
+# --boards 3 with the boot command: rounds of 3 runs at once, each told its board
+mkdir "$tmp/running"
+cat >"$tmp/boot3" <<EOF
+#!/bin/bash
+touch "$tmp/running/\$\$"
+ls "$tmp/running" | wc -l >>"$tmp/conc"
+echo "\$OOPSFARM_BOARD \$OOPSFARM_BOOT" >>"$tmp/boards"
+sleep 0.3
+rm "$tmp/running/\$\$"
+exec "$tmp/boot"
+EOF
+chmod +x "$tmp/boot3"
+out=$("$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tmp/boot3" --build "$build" \
+	--good-vouched --build-cost 2 --boards 3 --store "$tmp/k.db" --json 2>"$tmp/k.err"); rc=$?
+t "--boards 3: it finds the same commit at 0.95" [ $rc -eq 0 ] && py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
+t "--boards 3: three boot commands ran at once, boards 0, 1 and 2" [ "$(sort -n "$tmp/conc" | tail -1)" -eq 3 -a "$(cut -d' ' -f1 "$tmp/boards" | sort -u | tr -d '\n')" = 012 ]
+t "--boards 3: every boot command run is one stored boot" [ "$(wc -l <"$tmp/boards")" -eq "$(q "$tmp/k.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+t "--boards 3: each plan is a multiple of 3 boots" [ "$(q "$tmp/k.db" "select count(*) from bisect_events where kind='plan' and plan_boots % 3 != 0")" -eq 0 ]
+"$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tmp/boot" --boards 0 --store "$tmp/k0.db" 2>"$tmp/e"; rc=$?
+t "--boards 0: exit 2, says the range" [ $rc -eq 2 ] && grep -q "from 1 to 64" "$tmp/e"
+
+# through the farm loop on a campaign's board (the replay board: its kernel is
+# the list of consoles it plays, written by the build command per commit)
+cat >"$tmp/c.yaml" <<EOF
+campaign: t-bisect
+target: "$T"
+variants:
+  - name: any
+setups:
+  - name: r1
+    board: replay
+boots: 1
+EOF
+cat >"$tmp/fbuild" <<EOF
+#!/bin/bash
+test ! -e broken || exit 1
+l="$tmp/clean.log:$tmp/bug.log:$tmp/clean.log"
+[ -e bug ] && l="$tmp/clean.log:$tmp/warn.log:$tmp/bug.log"
+[ "\$(cat rev)" = 16 ] && l="$tmp/missing.log:\$l"
+echo "\$l" >"\$OOPSFARM_OUT/Image"
+EOF
+chmod +x "$tmp/fbuild"
+fbis() { "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --build "$tmp/fbuild" \
+	--good-vouched --build-cost 2 --no-agent "$@"; }
+out=$(fbis --boards 2 --store "$tmp/f2.db" --json 2>"$tmp/f2.err"); rc=$?
+[ $rc -ne 0 ] && sed 's/^/# /' "$tmp/f2.err"
+t "farm loop, replay board, 2 boards: it finds the commit at 0.95" [ $rc -eq 0 ] && py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
+ev() { q "$tmp/f2.db" "select count(*) from bisect_events where $1"; }
+bt() { q "$tmp/f2.db" "select count(*) from boots where campaign_id = (select id from campaigns where name = 'bisect-1') and $1"; }
+t "farm loop: every boot is one row of the boots table and one bisect event" [ "$(ev "kind in ('pass','target','other','infra')")" -eq "$(bt 1)" ] && [ "$(bt 1)" -gt 0 ]
+t "farm loop: target events are the boots the verdict rule counted for the target" [ "$(ev "kind='target'")" -eq "$(bt "verdict='crash' and target_hit=1")" ]
+t "farm loop: other titles are crashes, stored with their title, not evidence" [ "$(ev "kind='other' and title='kernel BUG in lkdtm_BUG'")" -eq "$(bt "verdict='crash' and target_hit=0")" ]
+t "farm loop: a board that cannot boot is infra, stored and retried" [ "$(ev "kind='infra'")" -ge 1 ] && [ "$(ev "kind='infra'")" -eq "$(bt "verdict='infra'")" ]
+t "farm loop: each boot's console is kept compressed" [ -s "$(q "$tmp/f2.db" "select log_path from bisect_events where kind='target' limit 1")" ]
+t "farm loop: one variant per commit booted, named by its sha" [ "$(q "$tmp/f2.db" "select count(*) from variants where length(name)=12")" -eq "$(q "$tmp/f2.db" "select count(distinct sha) from bisect_events where kind in ('pass','target','other','infra')")" ]
+fbis --store "$tmp/f3.db" --setup nope 2>"$tmp/e" >/dev/null; rc=$?
+t "farm loop: a setup the campaign lacks: exit 2, names it" [ $rc -eq 2 ] && grep -q "has no setup 'nope'" "$tmp/e"
+"$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --store "$tmp/f4.db" 2>"$tmp/e"; rc=$?
+t "farm loop without --build: exit 2, says why" [ $rc -eq 2 ] && grep -q "needs --build" "$tmp/e"
 echo "1..$n"

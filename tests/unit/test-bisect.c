@@ -176,6 +176,47 @@ static void test_choose(void)
 	bisect_free(b);
 }
 
+/* --boards K: steps in rounds of K, priced in rounds (bisect.h) */
+static const struct boards_case {
+	int K;
+	double build;
+} boards_cases[] = {
+    {0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 10}, {8, 10}, {8, 60}, {64, 60},
+};
+
+static void test_boards(void)
+{
+	struct bisect_prior pr;
+	struct bisect_step one, st;
+	struct bisect *b;
+
+	bisect_prior_default(&pr);
+	bisect_new(100, &pr, &b);
+	bisect_add(b, 100, 12, 2);
+	bisect_add(b, 60, 10, 0);
+	for (size_t i = 0; i < sizeof(boards_cases) / sizeof(boards_cases[0]); i++) {
+		const struct boards_case *bc = &boards_cases[i];
+		struct bisect_costs co = {.build = bc->build, .max_batch = 256, .boards = bc->K};
+		struct bisect_costs co1 = {.build = bc->build, .max_batch = 256, .boards = 1};
+		int K = bc->K > 1 ? bc->K : 1;
+
+		ok(bisect_choose(b, &co1, &one) == 0 && bisect_choose(b, &co, &st) == 0, "K=%d build %g: a step",
+		   bc->K, bc->build);
+		ok(st.boots >= K && st.boots % K == 0, "K=%d build %g: %d boots, a multiple of K", bc->K,
+		   bc->build, st.boots);
+		/* rounds: never more than boots / K, plus the build when not built */
+		ok(st.cost <= (double)st.boots / K + bc->build + 1e-9, "K=%d build %g: cost %.2f in rounds",
+		   bc->K, bc->build, st.cost);
+		if (K == 1)
+			ok(st.commit == one.commit && st.boots == one.boots,
+			   "K=%d: the one-board step (%d x%d)", bc->K, st.commit, st.boots);
+		else
+			ok(st.boots >= one.boots, "K=%d build %g: at least the one-board batch (%d >= %d)",
+			   bc->K, bc->build, st.boots, one.boots);
+	}
+	bisect_free(b);
+}
+
 static void test_binom(void)
 {
 	ok(bisect_binom_lower(0, 100, 0.95) == 0, "lower bound of 0/100 is 0");
@@ -258,6 +299,7 @@ int main(void)
 	test_posterior();
 	test_answer_and_errors();
 	test_choose();
+	test_boards();
 	test_binom();
 	test_sim();
 	return tap_done();

@@ -334,7 +334,7 @@ static bool over_budget(const struct run *r)
 /* Checks out and builds commit: 1 built, 0 build failed, -errno. */
 static int build(struct run *r, int commit)
 {
-	char path[4200], out[4200], why[1024] = "";
+	char path[4200], out[4200], why[1024] = "", name[13];
 	struct cmd_env env = {.sha = r->sha[commit], .seq = r->seq};
 	double t0 = clock_now();
 	int fd, st;
@@ -371,7 +371,8 @@ static int build(struct run *r, int commit)
 	st = pid < 0 ? pid : spawn_wait(pid);
 	if (st < 0)
 		return st;
-	if (!st && r->bf && bisect_farm_kernel(r->bf, env.sha, out, why, sizeof(why)) < 0)
+	snprintf(name, sizeof(name), "%.12s", r->sha[commit]);
+	if (!st && r->bf && bisect_farm_kernel(r->bf, name, out, why, sizeof(why)) < 0)
 		st = -1; /* built, but no kernel to boot: a build failure */
 	fprintf(stderr, " %s (%.0f s)%s%s\n", st == 0 ? "built" : "failed", clock_now() - t0, why[0] ? ": " : "",
 		why);
