@@ -68,6 +68,21 @@ t "infra boots are stored, and retried" [ "$(q "$tmp/a.db" "select count(*) from
 t "the commit that does not build is skipped" [ "$(q "$tmp/a.db" "select count(*) from bisect_events where kind='build-failed' and sha='$(git -C "$g" rev-parse bad~11)'")" -le 1 ]
 t "progress goes to stderr" grep -q "^step: " "$tmp/a.err"
 
+# the bisect tables are schema version 4 (store_open's migrations)
+"$OF" record --store "$tmp/new.db" --campaign c --variant v --setup s --uid u --target "$T" "$tmp/clean.log" >/dev/null
+t "a new store is version 4 with the bisect tables before any bisect" [ "$(q "$tmp/new.db" "pragma user_version")" -eq 4 ] && q "$tmp/new.db" "select boot_uid from bisect_events" >/dev/null
+# a v3 store that an older oopsfarm bisect wrote: its tables made on first use, no boot_uid
+cp "$tmp/a.db" "$tmp/v3.db"
+q "$tmp/v3.db" "create table ev3 as select bisect_id, seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots, finished from bisect_events; drop table bisect_events;
+create table bisect_events (bisect_id INTEGER NOT NULL REFERENCES bisects(id), seq INTEGER NOT NULL, commit_idx INTEGER NOT NULL, sha TEXT NOT NULL, kind TEXT NOT NULL, title TEXT, log_path TEXT, wall_ms INTEGER, plan_boots INTEGER, finished TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), PRIMARY KEY (bisect_id, seq));
+insert into bisect_events select * from ev3; drop table ev3; pragma user_version = 3;"
+out3=$(bis --store "$tmp/v3.db" --resume --json 2>"$tmp/v3.err"); rc=$?
+t "a v3 store with the old bisect tables migrates to 4, and --resume reads its events" [ $rc -eq 0 ] && [ "$(q "$tmp/v3.db" "pragma user_version")" -eq 4 ] && [ "$(py "$out3" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]
+cp "$tmp/new.db" "$tmp/v3b.db"
+q "$tmp/v3b.db" "drop table bisect_events; drop table bisects; pragma user_version = 3;"
+"$OF" report --store "$tmp/v3b.db" >/dev/null 2>&1
+t "a v3 store without them migrates to 4 and gets them" [ "$(q "$tmp/v3b.db" "pragma user_version")" -eq 4 ] && q "$tmp/v3b.db" "select boot_uid from bisect_events" >/dev/null
+
 # kill -9 in the middle of a boot, then --resume: the same answer, nothing twice
 echo 3 >"$tmp/stop-at"
 # (exec: $! must be oopsfarm itself, not a subshell around it)

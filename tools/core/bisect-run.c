@@ -282,8 +282,8 @@ static void replay(const struct bisect_event *e, void *userdata)
 }
 
 /* Stores one event and counts it; 0 or -EIO.  wall_ms: how long it took. */
-static int record(struct run *r, int commit, enum bisect_event_kind k, const char *title, const char *log,
-		  int64_t wall_ms)
+static int record_uid(struct run *r, int commit, enum bisect_event_kind k, const char *title, const char *log,
+		      int64_t wall_ms, const char *boot_uid)
 {
 	struct bisect_event e = {
 	    .seq = r->seq,
@@ -294,6 +294,7 @@ static int record(struct run *r, int commit, enum bisect_event_kind k, const cha
 	    .log_path = log,
 	    .wall_ms = wall_ms,
 	    .plan_boots = r->plan_boots,
+	    .boot_uid = boot_uid,
 	};
 
 	if (k == BEV_BUILT || k == BEV_BUILD_FAILED)
@@ -308,6 +309,12 @@ static int record(struct run *r, int commit, enum bisect_event_kind k, const cha
 	if (k != BEV_PLAN)
 		count(r, commit, k);
 	return 0;
+}
+
+static int record(struct run *r, int commit, enum bisect_event_kind k, const char *title, const char *log,
+		  int64_t wall_ms)
+{
+	return record_uid(r, commit, k, title, log, wall_ms, NULL);
 }
 
 static int64_t since_ms(double t0)
@@ -504,7 +511,7 @@ static bool farm_boot_stored(const struct store_boot *sb, const struct boot_deci
 	} else {
 		k = BEV_PASS;
 	}
-	if (record(r, r->cur_commit, k, title, sb->log_path, sb->wall_ms) < 0) {
+	if (record_uid(r, r->cur_commit, k, title, sb->log_path, sb->wall_ms, sb->boot_uid) < 0) {
 		r->hook_err = -EIO;
 		return true;
 	}

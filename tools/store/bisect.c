@@ -27,23 +27,23 @@ static int event_kind(const char *name)
 	return -1;
 }
 
-static int schema(sqlite3 *db)
-{
-	return sqlite3_exec(db,
-			    "CREATE TABLE IF NOT EXISTS bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL,"
-			    " bad TEXT NOT NULL, target TEXT NOT NULL, tree TEXT, ncommits INTEGER,"
-			    " created TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
-			    "CREATE TABLE IF NOT EXISTS bisect_events (bisect_id INTEGER NOT NULL REFERENCES "
-			    "bisects(id),"
-			    " seq INTEGER NOT NULL, commit_idx INTEGER NOT NULL, sha TEXT NOT NULL, kind "
-			    "TEXT NOT NULL,"
-			    " title TEXT, log_path TEXT, wall_ms INTEGER, plan_boots INTEGER,"
-			    " finished TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
-			    " PRIMARY KEY (bisect_id, seq));",
-			    NULL, NULL, NULL) == SQLITE_OK
-		   ? 0
-		   : -EIO;
-}
+/*
+ * v4: the bisect tables.  Before v4, `oopsfarm bisect` created the first two
+ * columns' worth of them on first use in v3 files; that shape is exactly the
+ * CREATE below, so this one step takes both a v3 file with them and one
+ * without, and then adds what v4 adds to either (boot_uid: the row of the
+ * boots table a boot through the farm loop also is).
+ */
+const char store_schema_v4[] =
+    "CREATE TABLE IF NOT EXISTS bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL,"
+    "  bad TEXT NOT NULL, target TEXT NOT NULL, tree TEXT, ncommits INTEGER,"
+    "  created TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE TABLE IF NOT EXISTS bisect_events (bisect_id INTEGER NOT NULL REFERENCES bisects(id),"
+    "  seq INTEGER NOT NULL, commit_idx INTEGER NOT NULL, sha TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  title TEXT, log_path TEXT, wall_ms INTEGER, plan_boots INTEGER,"
+    "  finished TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  PRIMARY KEY (bisect_id, seq));"
+    "ALTER TABLE bisect_events ADD COLUMN boot_uid TEXT;";
 
 int store_bisect_find(struct store *s, const char *good, const char *bad, const char *target, int64_t *ret_id,
 		      char *ret_other, size_t othersize)
@@ -52,8 +52,8 @@ int store_bisect_find(struct store *s, const char *good, const char *bad, const 
 	sqlite3_stmt *st;
 	int r = 0;
 
-	if (schema(db) < 0 || sqlite3_prepare_v2(db, "SELECT id, good, bad, target FROM bisects ORDER BY id",
-						 -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT id, good, bad, target FROM bisects ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return -EIO;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *g = (const char *)sqlite3_column_text(st, 1),
@@ -80,8 +80,7 @@ int store_bisect_create(struct store *s, const char *good, const char *bad, cons
 	sqlite3_stmt *st;
 	int r;
 
-	if (schema(db) < 0 ||
-	    sqlite3_prepare_v2(db,
+	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO bisects (good, bad, target, tree, ncommits) VALUES (?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
@@ -106,7 +105,7 @@ int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bise
 	if (sqlite3_prepare_v2(
 		store_db(s),
 		"INSERT INTO bisect_events (bisect_id, seq, commit_idx, sha, kind, title, log_path,"
-		" wall_ms, plan_boots) VALUES (?,?,?,?,?,?,?,?,?)",
+		" wall_ms, plan_boots, boot_uid) VALUES (?,?,?,?,?,?,?,?,?,?)",
 		-1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(st, 1, bisect_id);
@@ -119,6 +118,7 @@ int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bise
 	sqlite3_bind_int64(st, 8, e->wall_ms);
 	if (e->kind == BEV_PLAN)
 		sqlite3_bind_int(st, 9, e->plan_boots);
+	sqlite3_bind_text(st, 10, e->boot_uid, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return r == SQLITE_DONE ? 0 : -EIO;
@@ -132,7 +132,7 @@ int store_bisect_events_each(struct store *s, int64_t bisect_id,
 
 	if (sqlite3_prepare_v2(
 		store_db(s),
-		"SELECT seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots FROM bisect_events"
+		"SELECT seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots, boot_uid FROM bisect_events"
 		" WHERE bisect_id = ? ORDER BY seq",
 		-1, &st, NULL) != SQLITE_OK)
 		return -EIO;
@@ -146,6 +146,7 @@ int store_bisect_events_each(struct store *s, int64_t bisect_id,
 		    .log_path = (const char *)sqlite3_column_text(st, 5),
 		    .wall_ms = sqlite3_column_int64(st, 6),
 		    .plan_boots = sqlite3_column_int(st, 7),
+		    .boot_uid = (const char *)sqlite3_column_text(st, 8),
 		};
 		int k = event_kind((const char *)sqlite3_column_text(st, 3));
 

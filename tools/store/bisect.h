@@ -4,8 +4,8 @@
  * bisect (its ends, target and tree) and one row per build or boot, in the
  * order they finished, so that `oopsfarm bisect --resume` replays exactly
  * what was seen and an audit can follow every step.  The tables
- * (bisects, bisect_events; doc/bisect.md) are created on first use with
- * CREATE TABLE IF NOT EXISTS, next to the campaign tables of store.c.
+ * (bisects, bisect_events; doc/store.md) are schema version 4: store_open()
+ * migrates older files to it (store_schema_v4).
  * Each event is one INSERT (its own transaction): a run killed with -9
  * loses at most the build or boot in flight, never counts one twice.
  */
@@ -38,7 +38,11 @@ struct bisect_event {
 	const char *log_path; /* the console or build log; may be NULL */
 	int64_t wall_ms;
 	int plan_boots; /* BEV_PLAN only */
+	const char *boot_uid; /* a boot through the farm loop: its boots row; else NULL */
 };
+
+/* the schema's step to version 4, run by store_open() (store.c) */
+extern const char store_schema_v4[];
 
 /*
  * The bisect of good..bad for target in the store: 1 when stored (its id
