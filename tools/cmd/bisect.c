@@ -255,7 +255,7 @@ int cmd_bisect(int argc, char **argv)
 	    .end_boots = 200,
 	    .good_boots = 8,
 	    .boards = 1,
-	    .init = "build/aarch64/oopsfarm-agent",
+	    .init = "build/aarch64-linux-gnu/oopsfarm-agent",
 	};
 	struct campaign *camp = NULL;
 	int c, ret;

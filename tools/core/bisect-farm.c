@@ -63,6 +63,11 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 			 bf->sa.kind->name, bf->sa.kind->max_boards, o->boards);
 		goto inval;
 	}
+	if (bf->sa.kind->recipe && (!o->init || access(o->init, R_OK) < 0)) {
+		snprintf(err, errsize, "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
+			 o->init ? o->init : "", strerror(o->init ? errno : EINVAL));
+		goto inval;
+	}
 	/* the step's campaign: the setup, the limits, the knobs, one variant */
 	bf->c.name = bf->name;
 	bf->c.target = o->c->target;
