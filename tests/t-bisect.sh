@@ -57,7 +57,7 @@ bis() { "$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tm
 # a straight run
 out=$(bis --store "$tmp/a.db" --json 2>"$tmp/a.err"); rc=$?
 t "a straight run exits 0" [ $rc -eq 0 ]
-py() { python3 -c "import json,sys; r=json.loads(sys.argv[1]); $2" "$1"; }
+py() { local j=$1 c=$2; shift 2; python3 -c "import json,sys; r=json.loads(sys.argv[1]); $c" "$j" "$@"; }
 t "it finds the commit that brings the warning at 0.95" py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit' and r['probability']>=0.95))"
 q() { sqlite3 "$1" "$2"; }
 t "every boot is stored once, in order" [ "$(q "$tmp/a.db" "select count(*), max(seq)+1, count(distinct seq) from bisect_events")" = "$(q "$tmp/a.db" "select count(*), count(*), count(*) from bisect_events")" ]
@@ -75,13 +75,31 @@ t "a new store is version 4 with the bisect tables before any bisect" [ "$(q "$t
 cp "$tmp/a.db" "$tmp/v3.db"
 q "$tmp/v3.db" "create table ev3 as select bisect_id, seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots, finished from bisect_events; drop table bisect_events;
 create table bisect_events (bisect_id INTEGER NOT NULL REFERENCES bisects(id), seq INTEGER NOT NULL, commit_idx INTEGER NOT NULL, sha TEXT NOT NULL, kind TEXT NOT NULL, title TEXT, log_path TEXT, wall_ms INTEGER, plan_boots INTEGER, finished TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), PRIMARY KEY (bisect_id, seq));
-insert into bisect_events select * from ev3; drop table ev3; pragma user_version = 3;"
+insert into bisect_events select * from ev3; drop table ev3;
+create table b3 as select id, good, bad, target, tree, ncommits, created from bisects; drop table bisects;
+create table bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL, bad TEXT NOT NULL, target TEXT NOT NULL, tree TEXT, ncommits INTEGER, created TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+insert into bisects select * from b3; drop table b3; pragma user_version = 3;"
 out3=$(bis --store "$tmp/v3.db" --resume --json 2>"$tmp/v3.err"); rc=$?
 t "a v3 store with the old bisect tables migrates to 4, and --resume reads its events" [ $rc -eq 0 ] && [ "$(q "$tmp/v3.db" "pragma user_version")" -eq 4 ] && [ "$(py "$out3" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]
 cp "$tmp/new.db" "$tmp/v3b.db"
 q "$tmp/v3b.db" "drop table bisect_events; drop table bisects; pragma user_version = 3;"
 "$OF" report --store "$tmp/v3b.db" >/dev/null 2>&1
 t "a v3 store without them migrates to 4 and gets them" [ "$(q "$tmp/v3b.db" "pragma user_version")" -eq 4 ] && q "$tmp/v3b.db" "select boot_uid from bisect_events" >/dev/null
+
+# oopsfarm report --bisect: the answer, the posterior now, how it moved
+rep=$("$OF" report --store "$tmp/a.db" --bisect 2>"$tmp/e"); rc=$?
+t "report --bisect: exit 0, the answer the bisect gave" [ $rc -eq 0 ] && grep -q "^answer: first bad commit #9 ${culprit:0:12} at 0\.9" <<<"$rep"
+rj=$("$OF" report --store "$tmp/a.db" --bisect --json)
+t "report --bisect --json: the bisect's answer and probability" py "$rj" "a=json.loads(sys.argv[2]); sys.exit(not (r['first_bad']==a['first_bad']==r['commits'][8]['sha'] and abs(r['probability']-a['probability'])<1e-6 and r['decided']))" "$out"
+t "report --bisect --json: a step per plan after the ends, each posterior sums to 1" py "$rj" "sys.exit(not (len(r['steps'])==1+$(q "$tmp/a.db" "select count(*) from bisect_events where kind='plan'") and all(abs(sum(s['posterior'])-1)<1e-4 and len(s['posterior'])==16 for s in r['steps'])))"
+t "report --bisect --json: the steps' boots and infra are the stored boots" py "$rj" "sys.exit(not (sum(s['boots']+s['infra'] for s in r['steps'])==r['boots']+r['infra']==$(q "$tmp/a.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")))"
+cp "$tmp/a.db" "$tmp/x.db"
+q "$tmp/x.db" "update bisects set target = 'BUG: <script>alert(1)</script> & \"x\"'"
+"$OF" report --store "$tmp/x.db" --bisect --html "$tmp/x.html" >/dev/null; rc=$?
+t "report --bisect --html: a self-contained page, a cell per step and commit" [ $rc -eq 0 ] && ! grep -qiE '<script|src=|href="http' "$tmp/x.html" && [ "$(grep -o '<rect' "$tmp/x.html" | wc -l)" -eq $((16 * ($(q "$tmp/a.db" "select count(*) from bisect_events where kind='plan'") + 1))) ]
+t "report --bisect --html: text from the store is escaped" grep -q 'BUG: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;' "$tmp/x.html"
+"$OF" report --store "$tmp/new.db" --bisect 2>"$tmp/e"; rc=$?
+t "report --bisect on a store without a bisect: exit 2, says so" [ $rc -eq 2 ] && grep -q "no bisect in" "$tmp/e"
 
 # kill -9 in the middle of a boot, then --resume: the same answer, nothing twice
 echo 3 >"$tmp/stop-at"

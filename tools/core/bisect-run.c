@@ -226,6 +226,24 @@ out:
 	return ret;
 }
 
+int bisect_event_apply(struct bisect *b, enum bisect_event_kind k, int commit)
+{
+	switch (k) {
+	case BEV_BUILT:
+		return bisect_built(b, commit);
+	case BEV_BUILD_FAILED:
+		return bisect_skip(b, commit);
+	case BEV_PASS:
+	case BEV_OTHER:
+	case BEV_TARGET:
+		return bisect_add(b, commit, 1, k == BEV_TARGET);
+	case BEV_INFRA:
+	case BEV_PLAN:
+		return 0;
+	}
+	return -EINVAL;
+}
+
 /* One build or boot event into the model and the tallies (replayed or live). */
 static void count(struct run *r, int commit, enum bisect_event_kind k)
 {
@@ -235,28 +253,14 @@ static void count(struct run *r, int commit, enum bisect_event_kind k)
 		r->plan_done++;
 		r->plan_hit |= k == BEV_TARGET;
 	}
-	switch (k) {
-	case BEV_BUILT:
+	if (commit == r->plan_commit && k == BEV_BUILD_FAILED)
+		r->plan_hit = true; /* the step is over */
+	bisect_event_apply(r->b, k, commit);
+	if (k == BEV_BUILT || k == BEV_BUILD_FAILED)
 		r->builds++;
-		bisect_built(r->b, commit);
-		break;
-	case BEV_BUILD_FAILED:
-		r->builds++;
-		bisect_skip(r->b, commit);
-		if (commit == r->plan_commit)
-			r->plan_hit = true; /* the step is over */
-		break;
-	case BEV_PASS:
-	case BEV_OTHER:
-	case BEV_TARGET:
-		bisect_add(r->b, commit, 1, k == BEV_TARGET);
-		/* fall through */
-	case BEV_INFRA:
+	if (evidence || k == BEV_INFRA) {
 		r->boots_at[commit]++;
 		r->boots++;
-		break;
-	case BEV_PLAN:
-		break;
 	}
 }
 
@@ -716,7 +720,8 @@ int bisect_run(const struct bisect_run_opts *o)
 		goto out;
 	}
 	if (k < 0 ||
-	    (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n, &r.id) < 0)) {
+	    (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n, o->confidence,
+							&r.id) < 0)) {
 		err("cannot read or write store '%s'", o->store_path);
 		ret = BISECT_INFRA;
 		goto out;

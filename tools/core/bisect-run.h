@@ -41,7 +41,9 @@
 
 #include <stdbool.h>
 
+#include "core/bisect.h"
 #include "core/campaign.h"
+#include "store/bisect.h"
 
 struct bisect_run_opts {
 	const char *tree, *good, *bad, *target;
@@ -75,6 +77,15 @@ enum {
 	    2,		  /* ends swapped or unrelated, a store of another bisect, ends that do not build */
 	BISECT_INFRA = 3, /* git, the store or the boot command failed */
 };
+
+/*
+ * The one rule from a stored event to the model, for the driver (live and
+ * on --resume) and for `oopsfarm report`: built marks the commit built,
+ * build-failed skips it, pass and other are a boot without the target,
+ * target a boot with it; infra and plan are no evidence.  0 or -EINVAL
+ * (what bisect_add/skip/built say).
+ */
+int bisect_event_apply(struct bisect *b, enum bisect_event_kind k, int commit);
 
 /* Runs (or resumes) the bisect; prints progress on stderr and the result on stdout. */
 int bisect_run(const struct bisect_run_opts *o);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/bisect.h"
@@ -32,7 +33,8 @@ static int event_kind(const char *name)
  * columns' worth of them on first use in v3 files; that shape is exactly the
  * CREATE below, so this one step takes both a v3 file with them and one
  * without, and then adds what v4 adds to either (boot_uid: the row of the
- * boots table a boot through the farm loop also is).
+ * boots table a boot through the farm loop also is; confidence: the one
+ * the bisect was asked to reach, for its report).
  */
 const char store_schema_v4[] =
     "CREATE TABLE IF NOT EXISTS bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL,"
@@ -43,7 +45,8 @@ const char store_schema_v4[] =
     "  title TEXT, log_path TEXT, wall_ms INTEGER, plan_boots INTEGER,"
     "  finished TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
     "  PRIMARY KEY (bisect_id, seq));"
-    "ALTER TABLE bisect_events ADD COLUMN boot_uid TEXT;";
+    "ALTER TABLE bisect_events ADD COLUMN boot_uid TEXT;"
+    "ALTER TABLE bisects ADD COLUMN confidence REAL;";
 
 int store_bisect_find(struct store *s, const char *good, const char *bad, const char *target, int64_t *ret_id,
 		      char *ret_other, size_t othersize)
@@ -73,15 +76,66 @@ int store_bisect_find(struct store *s, const char *good, const char *bad, const 
 	return r == SQLITE_DONE ? 0 : -EIO;
 }
 
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	return strdup(v ? v : "");
+}
+
+int store_bisect_one(struct store *s, struct bisect_row *ret)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (sqlite3_prepare_v2(store_db(s), "SELECT id, good, bad, target, tree, ncommits, confidence FROM bisects ORDER BY id LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		struct bisect_row b = {
+		    .id = sqlite3_column_int64(st, 0),
+		    .good = dup_col(st, 1),
+		    .bad = dup_col(st, 2),
+		    .target = dup_col(st, 3),
+		    .tree = dup_col(st, 4),
+		    .ncommits = sqlite3_column_int(st, 5),
+		    /* a bisect from before v4: the default */
+		    .confidence = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0.95 : sqlite3_column_double(st, 6),
+		};
+
+		sqlite3_finalize(st);
+		if (!b.good || !b.bad || !b.target || !b.tree) {
+			store_bisect_row_clear(&b);
+			return -ENOMEM;
+		}
+		*ret = b;
+		return 1;
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : -EIO;
+}
+
+void store_bisect_row_clear(struct bisect_row *r)
+{
+	if (!r)
+		return;
+	free(r->good);
+	free(r->bad);
+	free(r->target);
+	free(r->tree);
+	memset(r, 0, sizeof(*r));
+}
+
 int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target,
-			const char *tree, int ncommits, int64_t *ret_id)
+			const char *tree, int ncommits, double confidence, int64_t *ret_id)
 {
 	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st;
 	int r;
 
 	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO bisects (good, bad, target, tree, ncommits) VALUES (?,?,?,?,?)",
+			       "INSERT INTO bisects (good, bad, target, tree, ncommits, confidence) VALUES (?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_text(st, 1, good, -1, SQLITE_STATIC);
@@ -89,6 +143,7 @@ int store_bisect_create(struct store *s, const char *good, const char *bad, cons
 	sqlite3_bind_text(st, 3, target, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, tree, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, ncommits);
+	sqlite3_bind_double(st, 6, confidence);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)

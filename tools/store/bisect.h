@@ -53,9 +53,22 @@ extern const char store_schema_v4[];
 int store_bisect_find(struct store *s, const char *good, const char *bad, const char *target, int64_t *ret_id,
 		      char *ret_other, size_t othersize);
 
+/* A bisect row (strings malloc'd; store_bisect_row_clear frees them). */
+struct bisect_row {
+	int64_t id;
+	char *good, *bad, *target, *tree;
+	int ncommits;
+	double confidence; /* asked for (0.95 for a bisect stored before v4) */
+};
+
+/* The store's bisect (the first; `oopsfarm bisect` keeps one per store) into
+ * *ret: 1, 0 when the store holds none, -EIO (-ENOMEM). */
+int store_bisect_one(struct store *s, struct bisect_row *ret);
+void store_bisect_row_clear(struct bisect_row *r);
+
 /* Creates the bisect row; 0 or -EIO. */
 int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target,
-			const char *tree, int ncommits, int64_t *ret_id);
+			const char *tree, int ncommits, double confidence, int64_t *ret_id);
 
 /* Appends one event; 0, or -EIO (also when seq is taken: nothing twice). */
 int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bisect_event *e);
