@@ -73,14 +73,16 @@ export GIT_COMMITTER_EMAIL=bench@oopsfarm GIT_AUTHOR_DATE=2026-01-01T00:00:00Z G
 FILES=(drivers/misc/lkdtm/bugs.c drivers/base/platform.c drivers/misc/lkdtm/heap.c kernel/panic.c
 	drivers/misc/lkdtm/usercopy.c lib/string.c drivers/misc/lkdtm/perms.c drivers/base/core.c
 	drivers/misc/lkdtm/refcount.c kernel/sched/core.c drivers/misc/lkdtm/fortify.c init/main.c
-	drivers/misc/lkdtm/stackleak.c drivers/base/dd.c drivers/misc/lkdtm/cfi.c lib/vsprintf.c)
+	drivers/misc/lkdtm/kstack_erase.c drivers/base/dd.c drivers/misc/lkdtm/cfi.c lib/vsprintf.c)
 key="n=$N culprit=$CULPRIT rate=$RATE_PCT"
 if [ "$(cat "$OUT/history" 2>/dev/null)" != "$key" ]; then
 	[ "$N" -le ${#FILES[@]} ] && [ "$CULPRIT" -ge 1 ] && [ "$CULPRIT" -le "$N" ] || die "N <= ${#FILES[@]}, 1 <= CULPRIT <= N"
-	[ -d "$WORK/.git" ] && git -C "$WORK" checkout -q -f bisect-good 2>/dev/null
+	git -C "$WORK" checkout -q -f bisect-good 2>/dev/null || true
 	rm -rf "$WORK/.git"
 	git -C "$WORK" init -q
-	git -C "$WORK" add drivers/misc/lkdtm/core.c "${FILES[@]}"
+	# the tree is untracked but for FILES: git must not walk it at each commit
+	git -C "$WORK" config status.showUntrackedFiles no
+	git -C "$WORK" add -f drivers/misc/lkdtm/core.c "${FILES[@]}"
 	git -C "$WORK" commit -qm "linux-source-7.2 $VERSION"
 	git -C "$WORK" tag bisect-good
 	for i in $(seq 1 "$N"); do
