@@ -199,4 +199,21 @@ fbis --store "$tmp/f3.db" --setup nope 2>"$tmp/e" >/dev/null; rc=$?
 t "farm loop: a setup the campaign lacks: exit 2, names it" [ $rc -eq 2 ] && grep -q "has no setup 'nope'" "$tmp/e"
 "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --store "$tmp/f4.db" 2>"$tmp/e"; rc=$?
 t "farm loop without --build: exit 2, says why" [ $rc -eq 2 ] && grep -q "needs --build" "$tmp/e"
+
+# git bisect run with oopsfarm bisect step as the test (exit 0 good, 1 bad, 125 skip)
+step() { (cd "$g" && "$OF" bisect step --target "$T" --boot "$tmp/boot" --build "$build" --rate 0.2 --logs "$tmp/step-logs" "$@"); }
+git -C "$g" checkout -q --detach bad; step >"$tmp/o" 2>/dev/null; rc=$?
+t "bisect step at the bad end: exit 1, says bad" [ $rc -eq 1 ] && grep -q "^bad: " "$tmp/o"
+git -C "$g" checkout -q --detach good; step >"$tmp/o" 2>/dev/null; rc=$?
+t "bisect step at the good end: exit 0 after 14 boots without the target" [ $rc -eq 0 ] && grep -q "^good: .*, 14 boots" "$tmp/o"
+git -C "$g" checkout -q --detach bad~11; step >"$tmp/o" 2>/dev/null; rc=$?
+t "bisect step where it does not build: exit 125 (skip)" [ $rc -eq 125 ] && grep -q "^skip: .* does not build" "$tmp/o"
+step --rate 2 >/dev/null 2>"$tmp/e"; rc=$?
+t "bisect step with a bad option: exit 255, which stops git bisect run" [ $rc -eq 255 ]
+git -C "$g" bisect start bad good >/dev/null
+(cd "$g" && git bisect run "$OF" bisect step --target "$T" --boot "$tmp/boot" --build "$build" --rate 0.2 \
+	--logs "$tmp/step-logs") >"$tmp/gb" 2>&1
+t "git bisect run with bisect step finds the commit that brings the warning" grep -q "^$culprit is the first bad commit" "$tmp/gb"
+grep -q "^$culprit is the first bad commit" "$tmp/gb" || grep -v "^  boot" "$tmp/gb" | sed 's/^/# /'
+git -C "$g" bisect reset -q 2>/dev/null || git -C "$g" bisect reset >/dev/null 2>&1
 echo "1..$n"

@@ -198,6 +198,118 @@ static int cmd_simulate(int argc, char **argv)
 	return ret;
 }
 
+static void step_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: git bisect run oopsfarm bisect step (--target TITLE | --campaign FILE) --boot CMD\n"
+		"                      [--build CMD] [--tree DIR] [--rate P] [--background EPS]\n"
+		"                      [--alpha A] [--beta B] [--max-boots N] [--logs DIR]\n\n"
+		"Tests the checkout for git bisect run: builds it (a failure is git's skip), then boots\n"
+		"it until Wald's sequential test of 'the target shows at rate EPS (0)' against 'at rate\n"
+		"P (0.1)' decides at error rates A (0.05, good called bad) and B (0.05, bad called\n"
+		"good).  With EPS 0 one target crash is bad, and good is enough passes in a row (28 at\n"
+		"P 0.1).  Exit: 0 good, 1 bad, 125 skip (no build, infra 3 times in a row, undecided\n"
+		"after --max-boots, default 200); 255 on bad options, which stops git bisect run.\n");
+}
+
+static int cmd_step(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"target", required_argument, NULL, 't'},   {"campaign", required_argument, NULL, 'c'},
+	    {"boot", required_argument, NULL, 'R'},	    {"build", required_argument, NULL, 'B'},
+	    {"tree", required_argument, NULL, 'T'},	    {"rate", required_argument, NULL, 'p'},
+	    {"background", required_argument, NULL, 'e'}, {"alpha", required_argument, NULL, 'a'},
+	    {"beta", required_argument, NULL, 'b'},	    {"max-boots", required_argument, NULL, 'm'},
+	    {"logs", required_argument, NULL, 'L'},	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct bisect_step_opts o = {.tree = ".", .rate = 0.1, .alpha = 0.05, .beta = 0.05, .max_boots = 200};
+	struct campaign *camp = NULL;
+	char logs[256];
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		double v = 0;
+
+		if (c && strchr("peabm", c) && parse_double(optarg, &v) < 0) {
+			errorf("bisect step", "'%s' is not a number", optarg);
+			campaign_free(camp);
+			return BISECT_STEP_ABORT;
+		}
+		switch (c) {
+		case 'h':
+			step_usage(stdout);
+			campaign_free(camp);
+			return EXIT_OK;
+		case 't':
+			o.target = optarg;
+			break;
+		case 'c': {
+			char e[ERR_MAX];
+
+			campaign_free(camp);
+			if (campaign_load(optarg, &camp, e, sizeof(e)) < 0) {
+				errorf("bisect step", "%s", e);
+				return BISECT_STEP_ABORT;
+			}
+			break;
+		}
+		case 'R':
+			o.boot_cmd = optarg;
+			break;
+		case 'B':
+			o.build_cmd = optarg;
+			break;
+		case 'T':
+			o.tree = optarg;
+			break;
+		case 'p':
+			o.rate = v;
+			break;
+		case 'e':
+			o.eps = v;
+			break;
+		case 'a':
+			o.alpha = v;
+			break;
+		case 'b':
+			o.beta = v;
+			break;
+		case 'm':
+			o.max_boots = (int)v;
+			break;
+		case 'L':
+			o.log_dir = optarg;
+			break;
+		default:
+			fprintf(stderr, "Try 'oopsfarm bisect step --help' (exit 255 stops git bisect run)\n");
+			campaign_free(camp);
+			return BISECT_STEP_ABORT;
+		}
+	}
+	if (!o.target && camp)
+		o.target = camp->target;
+	if (optind < argc || !o.target || !o.boot_cmd) {
+		errorf("bisect step", "a target (--target or a campaign's) and --boot are needed");
+		ret = BISECT_STEP_ABORT;
+	} else if (!(o.eps >= 0 && o.eps < o.rate && o.rate < 1) || !(o.alpha > 0 && o.alpha < 0.5) ||
+		   !(o.beta > 0 && o.beta < 0.5) || o.max_boots < 1) {
+		errorf("bisect step", "0 <= --background < --rate < 1, --alpha and --beta in (0, 0.5), "
+				      "--max-boots at least 1");
+		ret = BISECT_STEP_ABORT;
+	} else {
+		if (!o.log_dir) {
+			snprintf(logs, sizeof(logs), "%s/oopsfarm-bisect-step",
+				 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+			o.log_dir = logs;
+		}
+		ret = bisect_step_run(&o);
+	}
+	campaign_free(camp);
+	return ret;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -208,7 +320,8 @@ static void usage(FILE *f)
 		"                       [--boards K] [--logs DIR] [--resume] [--json]\n"
 		"       oopsfarm bisect --good REV --bad REV --campaign FILE [--setup NAME] --build CMD\n"
 		"                       --store FILE [--init FILE] [--no-agent] [options above]\n"
-		"       oopsfarm bisect simulate [options]\n\n"
+		"       oopsfarm bisect simulate [options]\n"
+		"       git bisect run oopsfarm bisect step [options]   (see --help there)\n\n"
 		"Finds the first commit of good..bad (git rev-list --first-parent) whose boots show the\n"
 		"target crash title, however rarely, with a Bayesian posterior over the culprit\n"
 		"(doc/bisect.md).  Each step checks out a commit in --tree, runs the build command\n"
@@ -262,6 +375,8 @@ int cmd_bisect(int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "simulate"))
 		return cmd_simulate(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "step"))
+		return cmd_step(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		double v = 0;

@@ -181,12 +181,14 @@ int bisect_farm_boot(struct bisect_farm *bf, int m, bisect_farm_hook hook, void 
 	 * the step boots the next m indices */
 	farm_fill(bf, &f);
 	f.boots = MAX_BOOTS_AT_ONE_COMMIT;
+	bf->va.boots = bf->va.fails = 0;
 	done = farm_resume(&f);
 	farm_release(&f);
 	if (done < 0)
 		return done;
 	farm_fill(bf, &f);
 	f.boots = done + m < MAX_BOOTS_AT_ONE_COMMIT ? done + m : MAX_BOOTS_AT_ONE_COMMIT;
+	bf->va.boots = bf->va.fails = 0; /* farm_resume counts them again */
 	f.stored = hook;
 	f.userdata = userdata;
 	r = farm_resume(&f);

@@ -17,6 +17,7 @@
 #include "core/bisect.h"
 #include "core/console.h"
 #include "store/bisect.h"
+#include "stats.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/file.h"
@@ -396,9 +397,9 @@ static int build(struct run *r, int commit)
 }
 
 /* The kind of a boot command's run from its exit status and console. */
-static int boot_kind(struct run *r, int st, const char *path, const char **ret_title, char **ret_buf)
+static int boot_kind(const char *target, int st, const char *path, const char **ret_title, char **ret_buf)
 {
-	struct crash_set cs = {.target = r->o->target};
+	struct crash_set cs = {.target = target};
 	size_t len;
 	char *buf;
 	int k;
@@ -416,7 +417,7 @@ static int boot_kind(struct run *r, int st, const char *path, const char **ret_t
 	k = cs.target_hit ? BEV_TARGET : cs.n ? BEV_OTHER : BEV_PASS;
 	/* the title points into cs, which is on the stack: copy it to buf */
 	for (int i = 0; i < cs.n && !*ret_title; i++)
-		if (k == BEV_OTHER || !strcmp(cs.c[i].title, r->o->target)) {
+		if (k == BEV_OTHER || !strcmp(cs.c[i].title, target)) {
 			snprintf(buf, len + 1, "%s", cs.c[i].title);
 			*ret_title = buf;
 		}
@@ -468,7 +469,7 @@ static int boot_round(struct run *r, int commit, int n, bool *hit)
 	for (int k = 0; k < n && !ret; k++) {
 		const char *title;
 		char *buf;
-		int kind = st[k] < 0 ? st[k] : boot_kind(r, st[k], path[k], &title, &buf);
+		int kind = st[k] < 0 ? st[k] : boot_kind(r->o->target, st[k], path[k], &title, &buf);
 
 		if (kind < 0) {
 			ret = kind;
@@ -554,6 +555,7 @@ static int boot_batch(struct run *r, int commit, int m)
 		       !over_budget(r)) {
 			int k = bisect_farm_boot(r->bf, m - r->batch_evidence, farm_boot_stored, r);
 
+			fputc('\n', stderr); /* after the farm's progress line */
 			if (k < 0) {
 				err("the farm loop failed at %.12s: %s", r->sha[commit], strerror(-k));
 				return k;
@@ -808,5 +810,97 @@ out:
 	store_close(r.s);
 	free(r.sha);
 	free(r.boots_at);
+	return ret;
+}
+
+/* ---- oopsfarm bisect step ------------------------------------------------ */
+
+/* Runs cmd in tree with env, output to path: its exit status or -errno. */
+static int step_spawn(const struct bisect_step_opts *o, const char *cmd, const struct cmd_env *env,
+		      const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	pid_t pid;
+
+	if (fd < 0) {
+		err("cannot create '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	pid = spawn_start(NULL, cmd, o->tree, env, fd, true);
+	close(fd);
+	return pid < 0 ? pid : spawn_wait(pid);
+}
+
+int bisect_step_run(const struct bisect_step_opts *o)
+{
+	struct sprt t;
+	char *sha = NULL, path[4200];
+	int st, infra_row = 0, ret = BISECT_STEP_ABORT;
+
+	if (git(o->tree, &sha, "rev-parse", "--verify", "-q", "HEAD") || !sha || !*sha) {
+		err("step: '%s' is not a git checkout", o->tree);
+		goto out;
+	}
+	if (file_mkdir_p(o->log_dir) < 0) {
+		err("step: cannot create '%s': %s", o->log_dir, strerror(errno));
+		goto out;
+	}
+	if (o->build_cmd) {
+		struct cmd_env env = {.sha = sha};
+
+		snprintf(path, sizeof(path), "%s/build-%.12s.log", o->log_dir, sha);
+		st = step_spawn(o, o->build_cmd, &env, path);
+		if (st < 0)
+			goto out;
+		if (st) {
+			printf("skip: %.12s does not build (exit %d): see '%s'\n", sha, st, path);
+			ret = BISECT_STEP_SKIP;
+			goto out;
+		}
+	}
+	stats_sprt_init(&t, o->eps, o->rate, o->alpha, o->beta);
+	for (int seq = 0; t.decision == SPRT_CONTINUE && (int)t.n < o->max_boots; seq++) {
+		struct cmd_env env = {.sha = sha, .seq = seq};
+		const char *title;
+		char *buf;
+		int k;
+
+		snprintf(path, sizeof(path), "%s/%04d-boot-%.12s.log", o->log_dir, seq, sha);
+		st = step_spawn(o, o->boot_cmd, &env, path);
+		if (st < 0)
+			goto out;
+		k = boot_kind(o->target, st, path, &title, &buf);
+		if (k < 0)
+			goto out;
+		fprintf(stderr, "  boot %.12s: %s%s%s%s\n", sha, bisect_event_name(k), title ? " '" : "",
+			title ? title : "", title ? "'" : "");
+		free(buf);
+		if (k == BEV_INFRA) {
+			if (++infra_row >= MAX_INFRA_IN_A_ROW) {
+				printf("skip: the boot command failed %d times in a row at %.12s (exit %d): see "
+				       "'%s'\n",
+				       infra_row, sha, st, path);
+				ret = BISECT_STEP_SKIP;
+				goto out;
+			}
+			continue;
+		}
+		infra_row = 0;
+		stats_sprt_add(&t, k == BEV_TARGET);
+	}
+	if (t.decision == SPRT_H1) {
+		printf("bad: %.12s showed '%s' (boot %u)\n", sha, o->target, t.n);
+		ret = BISECT_STEP_BAD;
+	} else if (t.decision == SPRT_H0) {
+		printf("good: %.12s, %u boots without enough of '%s' (a rate of %g would have shown, "
+		       "with probability %g)\n",
+		       sha, t.n, o->target, o->rate, 1 - o->beta);
+		ret = BISECT_STEP_GOOD;
+	} else {
+		printf("skip: %.12s undecided after %u boots\n", sha, t.n);
+		ret = BISECT_STEP_SKIP;
+	}
+out:
+	free(sha);
 	return ret;
 }

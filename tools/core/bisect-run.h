@@ -90,4 +90,34 @@ int bisect_event_apply(struct bisect *b, enum bisect_event_kind k, int commit);
 /* Runs (or resumes) the bisect; prints progress on stderr and the result on stdout. */
 int bisect_run(const struct bisect_run_opts *o);
 
+/*
+ * `oopsfarm bisect step`: the test of one commit for `git bisect run`.
+ * Builds the checkout in tree (build_cmd; a failure is git's skip), then
+ * boots it with boot_cmd (as the driver does, board 0) until Wald's
+ * sequential test (lib/stats.h) of H0: the target shows at rate eps
+ * against H1: at rate p decides at error rates alpha (calling a good
+ * commit bad) and beta (calling a bad commit good), or max_boots pass
+ * undecided.  With eps = 0 one target crash is proof (bad at once), and
+ * good is N passes in a row, N = ceil(log(beta / (1 - alpha)) / log(1 - p)).
+ * Infra boots are retried, never evidence; 3 in a row skip the commit.
+ * Logs go to log_dir/<seq>-boot-<sha>.log.  Prints one line per boot on
+ * stderr and the verdict on stdout.
+ */
+struct bisect_step_opts {
+	const char *tree, *target, *build_cmd, *boot_cmd, *log_dir;
+	double rate, eps, alpha, beta;
+	int max_boots;
+};
+
+/* git bisect run's exit codes */
+enum {
+	BISECT_STEP_GOOD = 0,
+	BISECT_STEP_BAD = 1,
+	BISECT_STEP_SKIP = 125,	 /* build failed, infra, undecided */
+	BISECT_STEP_ABORT = 255, /* our own failure: git bisect run stops */
+};
+
+/* Returns one of BISECT_STEP_*. */
+int bisect_step_run(const struct bisect_step_opts *o);
+
 #endif
