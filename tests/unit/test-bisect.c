@@ -200,8 +200,8 @@ static void test_boards(void)
 		struct bisect_costs co1 = {.build = bc->build, .max_batch = 256, .boards = 1};
 		int K = bc->K > 1 ? bc->K : 1;
 
-		ok(bisect_choose(b, &co1, &one) == 0 && bisect_choose(b, &co, &st) == 0, "K=%d build %g: a step",
-		   bc->K, bc->build);
+		ok(bisect_choose(b, &co1, &one) == 0 && bisect_choose(b, &co, &st) == 0,
+		   "K=%d build %g: a step", bc->K, bc->build);
 		ok(st.boots >= K && st.boots % K == 0, "K=%d build %g: %d boots, a multiple of K", bc->K,
 		   bc->build, st.boots);
 		/* rounds: never more than boots / K, plus the build when not built */

@@ -215,12 +215,18 @@ static void step_usage(FILE *f)
 static int cmd_step(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"target", required_argument, NULL, 't'},   {"campaign", required_argument, NULL, 'c'},
-	    {"boot", required_argument, NULL, 'R'},	    {"build", required_argument, NULL, 'B'},
-	    {"tree", required_argument, NULL, 'T'},	    {"rate", required_argument, NULL, 'p'},
-	    {"background", required_argument, NULL, 'e'}, {"alpha", required_argument, NULL, 'a'},
-	    {"beta", required_argument, NULL, 'b'},	    {"max-boots", required_argument, NULL, 'm'},
-	    {"logs", required_argument, NULL, 'L'},	    {"help", no_argument, NULL, 'h'},
+	    {"target", required_argument, NULL, 't'},
+	    {"campaign", required_argument, NULL, 'c'},
+	    {"boot", required_argument, NULL, 'R'},
+	    {"build", required_argument, NULL, 'B'},
+	    {"tree", required_argument, NULL, 'T'},
+	    {"rate", required_argument, NULL, 'p'},
+	    {"background", required_argument, NULL, 'e'},
+	    {"alpha", required_argument, NULL, 'a'},
+	    {"beta", required_argument, NULL, 'b'},
+	    {"max-boots", required_argument, NULL, 'm'},
+	    {"logs", required_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct bisect_step_opts o = {.tree = ".", .rate = 0.1, .alpha = 0.05, .beta = 0.05, .max_boots = 200};
@@ -283,7 +289,8 @@ static int cmd_step(int argc, char **argv)
 			o.log_dir = optarg;
 			break;
 		default:
-			fprintf(stderr, "Try 'oopsfarm bisect step --help' (exit 255 stops git bisect run)\n");
+			fprintf(stderr,
+				"Try 'oopsfarm bisect step --help' (exit 255 stops git bisect run)\n");
 			campaign_free(camp);
 			return BISECT_STEP_ABORT;
 		}
@@ -330,7 +337,8 @@ static void usage(FILE *f)
 		"OOPSFARM_COMMIT, OOPSFARM_BOOT, OOPSFARM_TREE set.  Every build and boot goes in the\n"
 		"store; --resume goes on after an interruption.  Without --boot, boots go through the farm\n"
 		"loop on the campaign's setup (any board kind; the build command leaves the commit's kernel\n"
-		"in $OOPSFARM_OUT).  --boards K boots K at a time at the step's commit.  Exit: 0 an answer or the budget spent,\n"
+		"in $OOPSFARM_OUT).  --boards K boots K at a time at the step's commit.  Exit: 0 an answer "
+		"or the budget spent,\n"
 		"1 the bad end never showed the target (or the good end did), 2 bad input, 3 infra.\n");
 }
 

@@ -29,16 +29,12 @@ static void usage(void)
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
-					     {"campaign", required_argument, NULL, 'c'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"junit", required_argument, NULL, 'J'},
-					     {"html", required_argument, NULL, 'H'},
-					     {"kcidb", required_argument, NULL, 'K'},
-					     {"origin", required_argument, NULL, 'O'},
-					     {"bisect", no_argument, NULL, 'b'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"store", required_argument, NULL, 's'},  {"campaign", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},	      {"junit", required_argument, NULL, 'J'},
+	    {"html", required_argument, NULL, 'H'},   {"kcidb", required_argument, NULL, 'K'},
+	    {"origin", required_argument, NULL, 'O'}, {"bisect", no_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},	      {0}};
 	struct report_opts o = {0};
 	int opt;
 

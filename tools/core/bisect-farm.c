@@ -48,8 +48,8 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 		if (!o->setup || !strcmp(o->c->setups[i].name, o->setup))
 			st = &o->c->setups[i];
 	if (!st) {
-		snprintf(err, errsize, "campaign '%s' has no setup '%s'", o->c->path ? o->c->path : o->c->name,
-			 o->setup ? o->setup : "(any)");
+		snprintf(err, errsize, "campaign '%s' has no setup '%s'",
+			 o->c->path ? o->c->path : o->c->name, o->setup ? o->setup : "(any)");
 		goto inval;
 	}
 	bf->sa.kind = board_kind_find(st->board);
@@ -64,7 +64,8 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 		goto inval;
 	}
 	if (bf->sa.kind->recipe && (!o->init || access(o->init, R_OK) < 0)) {
-		snprintf(err, errsize, "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
+		snprintf(err, errsize,
+			 "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
 			 o->init ? o->init : "", strerror(o->init ? errno : EINVAL));
 		goto inval;
 	}

@@ -386,8 +386,8 @@ static int build(struct run *r, int commit)
 	snprintf(name, sizeof(name), "%.12s", r->sha[commit]);
 	if (!st && r->bf && bisect_farm_kernel(r->bf, name, out, why, sizeof(why)) < 0)
 		st = -1; /* built, but no kernel to boot: a build failure */
-	fprintf(stderr, " %s (%.0f s)%s%s\n", st == 0 ? "built" : "failed", clock_now() - t0, why[0] ? ": " : "",
-		why);
+	fprintf(stderr, " %s (%.0f s)%s%s\n", st == 0 ? "built" : "failed", clock_now() - t0,
+		why[0] ? ": " : "", why);
 	if (record(r, commit, st ? BEV_BUILD_FAILED : BEV_BUILT, NULL, path, since_ms(t0)) < 0)
 		return -EIO;
 	if (st)
@@ -721,9 +721,8 @@ int bisect_run(const struct bisect_run_opts *o)
 		ret = BISECT_BAD_INPUT;
 		goto out;
 	}
-	if (k < 0 ||
-	    (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n, o->confidence,
-							&r.id) < 0)) {
+	if (k < 0 || (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n,
+						    o->confidence, &r.id) < 0)) {
 		err("cannot read or write store '%s'", o->store_path);
 		ret = BISECT_INFRA;
 		goto out;
@@ -877,9 +876,10 @@ int bisect_step_run(const struct bisect_step_opts *o)
 		free(buf);
 		if (k == BEV_INFRA) {
 			if (++infra_row >= MAX_INFRA_IN_A_ROW) {
-				printf("skip: the boot command failed %d times in a row at %.12s (exit %d): see "
-				       "'%s'\n",
-				       infra_row, sha, st, path);
+				printf(
+				    "skip: the boot command failed %d times in a row at %.12s (exit %d): see "
+				    "'%s'\n",
+				    infra_row, sha, st, path);
 				ret = BISECT_STEP_SKIP;
 				goto out;
 			}

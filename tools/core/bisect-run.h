@@ -47,13 +47,13 @@
 
 struct bisect_run_opts {
 	const char *tree, *good, *bad, *target;
-	const char *build_cmd; /* NULL: none (the boot command builds) */
-	const char *boot_cmd;	     /* NULL: through the farm loop on campaign */
+	const char *build_cmd;		 /* NULL: none (the boot command builds) */
+	const char *boot_cmd;		 /* NULL: through the farm loop on campaign */
 	const struct campaign *campaign; /* the board setup, limits, knobs (farm loop) */
-	const char *setup;		     /* the campaign's setup (NULL: its first) */
-	const char *init;		     /* the agent binary (farm loop, recipe kinds) */
-	bool no_agent;			     /* the boards' init is not our agent */
-	int boards;			     /* K boards booting at once (0: one) */
+	const char *setup;		 /* the campaign's setup (NULL: its first) */
+	const char *init;		 /* the agent binary (farm loop, recipe kinds) */
+	bool no_agent;			 /* the boards' init is not our agent */
+	int boards;			 /* K boards booting at once (0: one) */
 	const char *store_path;
 	const char *log_dir; /* NULL: <store>.logs */
 	double confidence;   /* 0.95 */

@@ -329,8 +329,8 @@ static void consider(const struct bisect *b, const struct bisect_costs *co, cons
 		double h =
 		    pnc * entropy_after(c, Ptot, q1, q2) + (1 - pnc) * entropy_after(c, Ptot, 1 - q1, 1 - q2);
 		double gain = b->entropy - h;
-		double cost = c->A * batch_rounds(c->rate, q1, m, K) + (1 - c->A) * batch_rounds(eps, q2, m, K) +
-			      build;
+		double cost =
+		    c->A * batch_rounds(c->rate, q1, m, K) + (1 - c->A) * batch_rounds(eps, q2, m, K) + build;
 		double score = gain / cost;
 
 		if (gain > 1e-12 && score > *best_score) {
@@ -386,7 +386,8 @@ static bool rate_step(const struct bisect *b, const struct bisect_costs *co, str
 	if (F >= (unsigned)co->rate_crashes || bad < 0)
 		return false;
 	ret->commit = bad;
-	ret->boots = co->boards > 1 ? (co->max_batch + co->boards - 1) / co->boards * co->boards : co->max_batch;
+	ret->boots =
+	    co->boards > 1 ? (co->max_batch + co->boards - 1) / co->boards * co->boards : co->max_batch;
 	ret->gain = 0;
 	ret->cost = 1 / bisect_rate_mean(b);
 	return true;

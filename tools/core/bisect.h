@@ -130,8 +130,8 @@ struct bisect_step {
 
 /*
  * The next step: the (commit, batch) of highest expected information per
- * unit cost (per round of c->boards boots when K > 1).  Returns 0, or -ENOENT when no commit is left to learn from
- * (every candidate is skipped and the bad end has no boots).
+ * unit cost (per round of c->boards boots when K > 1).  Returns 0, or -ENOENT when no commit is left to learn
+ * from (every candidate is skipped and the bad end has no boots).
  */
 int bisect_choose(const struct bisect *b, const struct bisect_costs *c, struct bisect_step *ret);
 

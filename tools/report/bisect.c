@@ -23,9 +23,9 @@
 
 /* the posterior after one step */
 struct step {
-	int commit;			      /* the planned commit; 0 for the ends */
+	int commit;				/* the planned commit; 0 for the ends */
 	unsigned boots, targets, infra, builds; /* this step's events */
-	int lo, hi;			      /* the leading range (lo, hi] */
+	int lo, hi;				/* the leading range (lo, hi] */
 	double mass, entropy;
 	double *post; /* [n + 1], post[i] for commits 1..n */
 };
@@ -195,8 +195,8 @@ static void print(struct out *o, const struct bisect_row *row, const struct repl
 	}
 	out_arr_close(o);
 
-	out_text(o, "\nhow it moved (after each step):\n  %-4s %-20s %5s %6s %5s %6s  %-12s %7s %7s\n", "step",
-		 "commit", "boots", "target", "infra", "builds", "leading", "mass", "entropy");
+	out_text(o, "\nhow it moved (after each step):\n  %-4s %-20s %5s %6s %5s %6s  %-12s %7s %7s\n",
+		 "step", "commit", "boots", "target", "infra", "builds", "leading", "mass", "entropy");
 	out_arr_open(o, "steps");
 	for (int k = 0; k < r->nsteps; k++) {
 		const struct step *s = &r->steps[k];
@@ -259,7 +259,8 @@ static void heatmap(FILE *f, const struct replay *r)
 		fprintf(f, "</text>\n");
 		for (int c = 0; c < cols; c++) {
 			/* commits lo..hi of this column */
-			int lo = 1 + (int)((long long)c * r->n / cols), hi = (int)((long long)(c + 1) * r->n / cols);
+			int lo = 1 + (int)((long long)c * r->n / cols),
+			    hi = (int)((long long)(c + 1) * r->n / cols);
 			double p = 0;
 
 			for (int i = lo; i <= hi; i++)
@@ -281,11 +282,13 @@ static void heatmap(FILE *f, const struct replay *r)
 	for (int c = 0; c < cols; c += every) {
 		int lo = 1 + (int)((long long)c * r->n / cols);
 
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">#%d</text>\n", left + (c + 0.5) * cw,
-			top + r->nsteps * ch + 14, lo);
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">#%d</text>\n",
+			left + (c + 0.5) * cw, top + r->nsteps * ch + 14, lo);
 	}
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">commit (good end 0 .. bad end %d)</text>\n",
-		left + cols * cw / 2, top + r->nsteps * ch + 32, r->n);
+	fprintf(
+	    f,
+	    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">commit (good end 0 .. bad end %d)</text>\n",
+	    left + cols * cw / 2, top + r->nsteps * ch + 32, r->n);
 	fprintf(f, "<text x=\"%.0f\" y=\"12\" text-anchor=\"end\">step: booted</text>\n</svg>\n", left - 6);
 }
 
@@ -303,7 +306,8 @@ static int write_html(const char *path, const struct bisect_row *row, const stru
 	decided = bisect_answer(r->b, row->confidence, NULL, NULL, NULL);
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Bisect ");
 	esc(f, row->target);
-	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>Bisect <span class=\"title target\">", report_css);
+	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>Bisect <span class=\"title target\">",
+		report_css);
 	esc(f, row->target);
 	fprintf(f, "</span></h1>\n<p class=\"muted\"><code>");
 	esc(f, row->good);
@@ -311,22 +315,26 @@ static int write_html(const char *path, const struct bisect_row *row, const stru
 	esc(f, row->bad);
 	fprintf(f, "</code>, %d commits, tree <code>", r->n);
 	esc(f, row->tree);
-	fprintf(f, "</code></p>\n<p class=\"note\">%s %s <code>", decided ? "First bad commit" : "Undecided; most likely",
+	fprintf(f, "</code></p>\n<p class=\"note\">%s %s <code>",
+		decided ? "First bad commit" : "Undecided; most likely",
 		range_name(last->lo, last->hi, a, sizeof(a)));
 	esc(f, r->sha[last->hi]);
 	fprintf(f,
 		"</code> at probability %.4f (%s %g). %u boots (%u with another title, %u infra, never "
 		"evidence), %u builds (%u failed).</p>\n",
-		last->mass, decided ? "asked" : "below the", row->confidence, r->boots, r->other, r->infra, r->builds,
-		r->failed);
+		last->mass, decided ? "asked" : "below the", row->confidence, r->boots, r->other, r->infra,
+		r->builds, r->failed);
 	fprintf(f, "<h2>The posterior per step</h2>\n<figure class=\"wide\">\n");
 	heatmap(f, r);
-	fprintf(f, "<figcaption>Each row is the posterior over the culprit after a step (the ends first); the "
-		   "darker the red, the more probable the commit. The outlined cell is the commit the step "
-		   "booted.</figcaption>\n</figure>\n");
-	fprintf(f, "<h2>Steps</h2>\n<table>\n<tr><th class=\"n\">step</th><th>commit</th><th class=\"n\">boots</th>"
-		   "<th class=\"n\">target</th><th class=\"n\">infra</th><th class=\"n\">builds</th><th>leading</th>"
-		   "<th class=\"n\">mass</th><th class=\"n\">entropy</th></tr>\n");
+	fprintf(f,
+		"<figcaption>Each row is the posterior over the culprit after a step (the ends first); the "
+		"darker the red, the more probable the commit. The outlined cell is the commit the step "
+		"booted.</figcaption>\n</figure>\n");
+	fprintf(
+	    f,
+	    "<h2>Steps</h2>\n<table>\n<tr><th class=\"n\">step</th><th>commit</th><th class=\"n\">boots</th>"
+	    "<th class=\"n\">target</th><th class=\"n\">infra</th><th class=\"n\">builds</th><th>leading</th>"
+	    "<th class=\"n\">mass</th><th class=\"n\">entropy</th></tr>\n");
 	for (int k = 0; k < r->nsteps; k++) {
 		const struct step *s = &r->steps[k];
 
@@ -334,9 +342,10 @@ static int write_html(const char *path, const struct bisect_row *row, const stru
 		esc(f, commit_name(r, s->commit, a, sizeof(a)));
 		fprintf(f,
 			"</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
-			"<td class=\"n\">%u</td><td>%s</td><td class=\"n\">%.4f</td><td class=\"n\">%.3f</td></tr>\n",
-			s->boots, s->targets, s->infra, s->builds, range_name(s->lo, s->hi, b, sizeof(b)), s->mass,
-			s->entropy);
+			"<td class=\"n\">%u</td><td>%s</td><td class=\"n\">%.4f</td><td "
+			"class=\"n\">%.3f</td></tr>\n",
+			s->boots, s->targets, s->infra, s->builds, range_name(s->lo, s->hi, b, sizeof(b)),
+			s->mass, s->entropy);
 	}
 	fprintf(f, "</table>\n<footer>oopsfarm report, doc/bisect.md</footer>\n</body>\n</html>\n");
 	ret = ferror(f) ? -EIO : 0;

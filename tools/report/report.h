@@ -23,7 +23,7 @@ struct store;
 
 /* What to report, as `oopsfarm report` takes it. */
 struct report_opts {
-	bool bisect; /* the store's bisect (report_bisect()), not a campaign */
+	bool bisect;	      /* the store's bisect (report_bisect()), not a campaign */
 	const char *store;    /* the store's path (read, never created) */
 	const char *campaign; /* NULL: the newest campaign */
 	bool json;	      /* one JSON object instead of the text */

@@ -88,8 +88,10 @@ int store_bisect_one(struct store *s, struct bisect_row *ret)
 	sqlite3_stmt *st;
 	int r;
 
-	if (sqlite3_prepare_v2(store_db(s), "SELECT id, good, bad, target, tree, ncommits, confidence FROM bisects ORDER BY id LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		store_db(s),
+		"SELECT id, good, bad, target, tree, ncommits, confidence FROM bisects ORDER BY id LIMIT 1",
+		-1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
@@ -101,7 +103,8 @@ int store_bisect_one(struct store *s, struct bisect_row *ret)
 		    .tree = dup_col(st, 4),
 		    .ncommits = sqlite3_column_int(st, 5),
 		    /* a bisect from before v4: the default */
-		    .confidence = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0.95 : sqlite3_column_double(st, 6),
+		    .confidence =
+			sqlite3_column_type(st, 6) == SQLITE_NULL ? 0.95 : sqlite3_column_double(st, 6),
 		};
 
 		sqlite3_finalize(st);
@@ -134,9 +137,10 @@ int store_bisect_create(struct store *s, const char *good, const char *bad, cons
 	sqlite3_stmt *st;
 	int r;
 
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO bisects (good, bad, target, tree, ncommits, confidence) VALUES (?,?,?,?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		db,
+		"INSERT INTO bisects (good, bad, target, tree, ncommits, confidence) VALUES (?,?,?,?,?,?)",
+		-1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_text(st, 1, good, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, bad, -1, SQLITE_STATIC);
@@ -185,11 +189,11 @@ int store_bisect_events_each(struct store *s, int64_t bisect_id,
 	sqlite3_stmt *st;
 	int r;
 
-	if (sqlite3_prepare_v2(
-		store_db(s),
-		"SELECT seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots, boot_uid FROM bisect_events"
-		" WHERE bisect_id = ? ORDER BY seq",
-		-1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(s),
+			       "SELECT seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots, "
+			       "boot_uid FROM bisect_events"
+			       " WHERE bisect_id = ? ORDER BY seq",
+			       -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(st, 1, bisect_id);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {

@@ -37,7 +37,7 @@ struct bisect_event {
 	const char *title;    /* BEV_OTHER / BEV_TARGET: the first such title; else NULL */
 	const char *log_path; /* the console or build log; may be NULL */
 	int64_t wall_ms;
-	int plan_boots; /* BEV_PLAN only */
+	int plan_boots;	      /* BEV_PLAN only */
 	const char *boot_uid; /* a boot through the farm loop: its boots row; else NULL */
 };
 
