@@ -195,6 +195,20 @@ t "farm loop: other titles are crashes, stored with their title, not evidence" [
 t "farm loop: a board that cannot boot is infra, stored and retried" [ "$(ev "kind='infra'")" -ge 1 ] && [ "$(ev "kind='infra'")" -eq "$(bt "verdict='infra'")" ]
 t "farm loop: each boot's console is kept compressed" [ -s "$(q "$tmp/f2.db" "select log_path from bisect_events where kind='target' limit 1")" ]
 t "farm loop: one variant per commit booted, named by its sha" [ "$(q "$tmp/f2.db" "select count(*) from variants where length(name)=12")" -eq "$(q "$tmp/f2.db" "select count(distinct sha) from bisect_events where kind in ('pass','target','other','infra')")" ]
+# the farm loop killed with -9 mid-bisect, then --resume: no boot counted twice
+(exec "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --build "$tmp/fbuild" \
+	--good-vouched --build-cost 2 --no-agent --boards 2 --store "$tmp/f5.db" --json >/dev/null 2>&1) &
+bgpid=$!
+for _ in $(seq 600); do
+	[ "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other')" 2>/dev/null || echo 0)" -ge 12 ] && break
+	sleep 0.05
+done
+kill -9 $bgpid; wait $bgpid 2>/dev/null; bgpid=
+killed=$(q "$tmp/f5.db" "select count(*) from bisect_events")
+out5=$(fbis --boards 2 --store "$tmp/f5.db" --resume --json 2>"$tmp/f5.err"); rc=$?
+t "farm loop: killed with -9 after $killed events, --resume finds the commit" [ $rc -eq 0 ] && grep -q "(resumed)" "$tmp/f5.err" && py "$out5" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
+t "farm loop: after the kill, every boot event names its own boots row, none twice" [ "$(q "$tmp/f5.db" "select count(distinct e.boot_uid) from bisect_events e join boots b on b.boot_uid = e.boot_uid")" -eq "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+t "farm loop: the boots the bisect reports are its boot events" [ "$(py "$out5" "print(r['boots'])")" -eq "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
 fbis --store "$tmp/f3.db" --setup nope 2>"$tmp/e" >/dev/null; rc=$?
 t "farm loop: a setup the campaign lacks: exit 2, names it" [ $rc -eq 2 ] && grep -q "has no setup 'nope'" "$tmp/e"
 "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --store "$tmp/f4.db" 2>"$tmp/e"; rc=$?
