@@ -631,7 +631,8 @@ static void print_result(const struct run *r, bool decided)
 		       r->sha[hi], mass, r->o->confidence);
 	printf("%d boots, %d builds over %d commits; crash rate after the culprit about %.3f\n", r->boots,
 	       r->builds, r->n, bisect_rate_mean(r->b));
-	printf("top commits:\n");
+	printf("top commits (all, and how they moved: oopsfarm report --store %s --bisect):\n",
+	       r->o->store_path);
 	for (int i = 0; i < ntop; i++) {
 		const struct bisect_commit *c = bisect_commit(r->b, top[i]);
 
