@@ -209,6 +209,9 @@ out5=$(fbis --boards 2 --store "$tmp/f5.db" --resume --json 2>"$tmp/f5.err"); rc
 t "farm loop: killed with -9 after $killed events, --resume finds the commit" [ $rc -eq 0 ] && grep -q "(resumed)" "$tmp/f5.err" && py "$out5" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
 t "farm loop: after the kill, every boot event names its own boots row, none twice" [ "$(q "$tmp/f5.db" "select count(distinct e.boot_uid) from bisect_events e join boots b on b.boot_uid = e.boot_uid")" -eq "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
 t "farm loop: the boots the bisect reports are its boot events" [ "$(py "$out5" "print(r['boots'])")" -eq "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+# (a relative --store: the build command runs in the tree and gets $OOPSFARM_OUT absolute)
+out6=$(cd "$tmp" && fbis --store f6.db --target 'kernel BUG in lkdtm_BUG' --json 2>/dev/null)
+t "farm loop: --target over the campaign's: evidence is that title (every commit shows it: #1)" py "$out6" "sys.exit(not (r['decided'] and r['first_bad']=='$(git -C "$g" rev-parse bad~15)'))" && [ "$(q "$tmp/f6.db" "select count(*) from bisect_events where kind='target' and title != 'kernel BUG in lkdtm_BUG'")" -eq 0 ]
 fbis --store "$tmp/f3.db" --setup nope 2>"$tmp/e" >/dev/null; rc=$?
 t "farm loop: a setup the campaign lacks: exit 2, names it" [ $rc -eq 2 ] && grep -q "has no setup 'nope'" "$tmp/e"
 "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --store "$tmp/f4.db" 2>"$tmp/e"; rc=$?

@@ -71,7 +71,7 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 	}
 	/* the step's campaign: the setup, the limits, the knobs, one variant */
 	bf->c.name = bf->name;
-	bf->c.target = o->c->target;
+	bf->c.target = o->target ? (char *)o->target : o->c->target;
 	bf->c.setups[0] = *st;
 	bf->c.nsetups = 1;
 	bf->c.variants[0].name = bf->variant;
@@ -99,7 +99,7 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 		bisect_farm_free(bf);
 		return -ENOMEM;
 	}
-	if (store_campaign(o->s, bf->name, o->c->target, o->c->path, &bf->cid) < 0 ||
+	if (store_campaign(o->s, bf->name, bf->c.target, o->c->path, &bf->cid) < 0 ||
 	    store_setup(o->s, bf->cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &bf->sa.id) < 0) {
 		snprintf(err, errsize, "cannot write the campaign of the bisect to the store");
 		goto io;

@@ -39,6 +39,7 @@ struct bisect_farm;
 struct bisect_farm_opts {
 	const struct campaign *c; /* the board setup, agent knobs, limits; borrowed */
 	const char *setup;	  /* the setup's name; NULL: the campaign's first */
+	const char *target;	  /* the bisect's target title (NULL: the campaign's) */
 	const char *init;	  /* the agent binary for the initramfs (recipe kinds) */
 	const char *dir;	  /* where logs/, the initramfs and DTB go */
 	struct store *s;

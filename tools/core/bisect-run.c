@@ -593,11 +593,13 @@ static void print_result(const struct run *r, bool decided)
 	char subj[256];
 
 	bisect_answer(r->b, r->o->confidence, &lo, &hi, &mass);
+	/* the 5 most probable, by insertion (ties: the earlier commit first) */
 	for (int i = 1; i <= r->n; i++) {
-		int j = ntop < 5 ? ntop++ : 4;
+		int j;
 
-		if (ntop == 5 && j == 4 && bisect_prob(r->b, i) <= bisect_prob(r->b, top[4]))
+		if (ntop == 5 && bisect_prob(r->b, i) <= bisect_prob(r->b, top[4]))
 			continue;
+		j = ntop < 5 ? ntop++ : 4;
 		top[j] = i;
 		for (; j > 0 && bisect_prob(r->b, top[j]) > bisect_prob(r->b, top[j - 1]); j--) {
 			int t = top[j];
@@ -706,6 +708,14 @@ int bisect_run(const struct bisect_run_opts *o)
 		ret = BISECT_INFRA;
 		goto out;
 	}
+	{
+		/* the build and boot commands run in the tree: they get it absolute */
+		char *abs = realpath(r.log_dir, NULL);
+
+		if (abs)
+			snprintf(r.log_dir, sizeof(r.log_dir), "%s", abs);
+		free(abs);
+	}
 	if ((k = store_open(o->store_path, &r.s)) < 0) {
 		err("cannot open store '%s': %s", o->store_path, strerror(-k));
 		ret = BISECT_INFRA;
@@ -737,6 +747,7 @@ int bisect_run(const struct bisect_run_opts *o)
 		struct bisect_farm_opts fo = {
 		    .c = o->campaign,
 		    .setup = o->setup,
+		    .target = o->target,
 		    .init = o->init,
 		    .dir = r.log_dir,
 		    .s = r.s,
