@@ -12,7 +12,8 @@
 OF=$(realpath "$OF")
 tmp=$(mktemp -d)
 bgpid=
-trap '[ -n "$bgpid" ] && kill -9 $bgpid 2>/dev/null; rm -rf "$tmp"' EXIT
+. tests/board-sim/sim.sh
+trap '[ -n "$bgpid" ] && kill -9 $bgpid 2>/dev/null; sim_stop; rm -rf "$tmp"' EXIT
 body tests/fixtures/real72-lkdtm-warning.log >"$tmp/warn.log"
 body tests/fixtures/real72-lkdtm-bug.log >"$tmp/bug.log"
 body tests/fixtures/real72-clean-boot.log >"$tmp/clean.log"
@@ -212,6 +213,43 @@ t "farm loop: the boots the bisect reports are its boot events" [ "$(py "$out5" 
 # (a relative --store: the build command runs in the tree and gets $OOPSFARM_OUT absolute)
 out6=$(cd "$tmp" && fbis --store f6.db --target 'kernel BUG in lkdtm_BUG' --json 2>/dev/null)
 t "farm loop: --target over the campaign's: evidence is that title (every commit shows it: #1)" py "$out6" "sys.exit(not (r['decided'] and r['first_bad']=='$(git -C "$g" rev-parse bad~15)'))" && [ "$(q "$tmp/f6.db" "select count(*) from bisect_events where kind='target' and title != 'kernel BUG in lkdtm_BUG'")" -eq 0 ]
+# a desk board through the farm loop (tests/board-sim: a pty console and a
+# power command): the build command "installs" the commit on the board (the
+# consoles it will play), the farm powers it on per boot
+if command -v socat >/dev/null; then
+	mkdir "$tmp/sim"
+	sim_start "$tmp/sim"
+	export OOPSFARM_LOCK_DIR=$tmp
+	cat >"$tmp/d.yaml" <<EOF
+campaign: t-bisect-desk
+target: "$T"
+variants: [{name: any}]
+setups: [{name: desk, board: "$tmp/sim/desk.yaml"}]
+boots: 1
+timeouts: {start: 10, kernel: 30, agent_begin: 30, settle: 0.5, idle: 2}
+EOF
+	cat >"$tmp/dbuild" <<EOF
+#!/bin/bash
+test ! -e broken || exit 1
+l=$PWD/tests/fixtures/real72-clean-boot.log
+[ -e bug ] && l=$PWD/tests/fixtures/real72-lkdtm-warning.log
+for i in \$(seq 64); do echo "\$l"; done >"$tmp/sim/list"
+echo 0 >"$tmp/sim/count"
+echo "\$OOPSFARM_COMMIT" >>"$tmp/installed"
+echo desk >"\$OOPSFARM_OUT/Image"
+EOF
+	chmod +x "$tmp/dbuild"
+	"$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/d.yaml" --build "$tmp/dbuild" --good-vouched \
+		--build-cost 2 --no-agent --max-boots 6 --store "$tmp/desk.db" --json >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
+	[ $rc -ne 0 ] && tail -5 "$tmp/d.err" | sed 's/^/# /'
+	dq() { q "$tmp/desk.db" "$1"; }
+	t "desk board: a bisect within 6 boots exits 0 with its posterior" [ $rc -eq 0 ] && py "$(cat "$tmp/d.out")" "sys.exit(r['boots'] < 6)"
+	t "desk board: powered on once per boot, each boot a boots row on the desk kind" [ "$(grep -c '^on ' "$tmp/sim/power.log")" -eq "$(dq "select count(*) from boots where board='desk'")" ] && [ "$(dq "select count(*) from boots")" -eq "$(dq "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+	t "desk board: the target only at the commits that bring it" [ "$(dq "select count(*) from bisect_events where kind='target' and commit_idx < 9")" -eq 0 ] && [ "$(dq "select count(*) from bisect_events where kind='target' and commit_idx >= 9")" -gt 0 ]
+	sim_stop
+else
+	skip "desk board: a bisect" "socat is not installed"
+fi
 fbis --store "$tmp/f3.db" --setup nope 2>"$tmp/e" >/dev/null; rc=$?
 t "farm loop: a setup the campaign lacks: exit 2, names it" [ $rc -eq 2 ] && grep -q "has no setup 'nope'" "$tmp/e"
 "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --store "$tmp/f4.db" 2>"$tmp/e"; rc=$?
