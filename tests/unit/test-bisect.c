@@ -217,6 +217,32 @@ static void test_boards(void)
 	bisect_free(b);
 }
 
+/* the simulator with K boards: what `bisect --boards K` saves in wall time */
+static void test_sim_boards(void)
+{
+	struct bisect_sim_params p;
+	struct bisect_sim_result one, two, four;
+
+	bisect_sim_params_default(&p);
+	p.commits = 13;
+	p.rate = 0.25;
+	p.build_cost = 21;
+	p.trials = 300;
+	bisect_sim_run(&p, RULE_OOPSFARM, 0, &one);
+	p.boards = 2;
+	bisect_sim_run(&p, RULE_OOPSFARM, 0, &two);
+	p.boards = 4;
+	bisect_sim_run(&p, RULE_OOPSFARM, 0, &four);
+	ok(one.mean_rounds == one.mean_boots, "one board: a round is a boot (%.1f)", one.mean_rounds);
+	ok(two.mean_rounds < 0.7 * one.mean_rounds && two.mean_rounds >= two.mean_boots / 2,
+	   "two boards: %.1f rounds for %.1f boots, against %.1f with one", two.mean_rounds, two.mean_boots,
+	   one.mean_rounds);
+	ok(four.mean_rounds < two.mean_rounds && four.mean_rounds >= four.mean_boots / 4,
+	   "four boards: %.1f rounds for %.1f boots", four.mean_rounds, four.mean_boots);
+	ok(bisect_sim_meets(&two, 0.95) && bisect_sim_meets(&four, 0.95),
+	   "two and four boards still meet 0.95 (%.3f, %.3f)", two.accuracy, four.accuracy);
+}
+
 static void test_binom(void)
 {
 	ok(bisect_binom_lower(0, 100, 0.95) == 0, "lower bound of 0/100 is 0");
@@ -300,6 +326,7 @@ int main(void)
 	test_answer_and_errors();
 	test_choose();
 	test_boards();
+	test_sim_boards();
 	test_binom();
 	test_sim();
 	return tap_done();

@@ -20,15 +20,17 @@
 
 static void sim_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: oopsfarm bisect simulate [--commits N] [--rate P] [--build-cost C] [--build-fail F]\n"
-		"                                [--infra I] [--other O] [--confidence Q] [--trials T]\n"
-		"                                [--seed S] [--rule NAME] [--max-n N] [--json]\n\n"
-		"Runs each bisect rule (oopsfarm, git-retry, syzkaller, entropy-greedy) on the same\n"
-		"seeded synthetic histories and prints boots, builds, cost (boots + C x builds) and\n"
-		"accuracy.  The fixed rules are shown at the smallest N that meets --confidence\n"
-		"(the trials do not show their accuracy below it: the one-sided 95%% upper bound\n"
-		"is at least Q) and at their customary N.\n");
+	fprintf(
+	    f,
+	    "usage: oopsfarm bisect simulate [--commits N] [--rate P] [--build-cost C] [--build-fail F]\n"
+	    "                                [--infra I] [--other O] [--confidence Q] [--trials T]\n"
+	    "                                [--seed S] [--rule NAME] [--max-n N] [--boards K] [--json]\n\n"
+	    "Runs each bisect rule (oopsfarm, git-retry, syzkaller, entropy-greedy) on the same\n"
+	    "seeded synthetic histories and prints boots, builds, cost (boots + C x builds) and\n"
+	    "accuracy.  The fixed rules are shown at the smallest N that meets --confidence\n"
+	    "(the trials do not show their accuracy below it: the one-sided 95%% upper bound\n"
+	    "is at least Q) and at their customary N.  --boards K: oopsfarm's rule boots in rounds\n"
+	    "of K as `oopsfarm bisect --boards K` does; rounds (wall time in boots) are shown.\n");
 }
 
 static void print_result(const struct bisect_sim_params *p, const struct bisect_sim_result *r,
@@ -40,18 +42,21 @@ static void print_result(const struct bisect_sim_params *p, const struct bisect_
 		    "\"build_cost\":%g,\"build_fail\":%g,\"infra\":%g,\"other\":%g,\"confidence\":%g,"
 		    "\"seed\":%llu,\"trials\":%d,\"mean_boots\":%.1f,\"p90_boots\":%.0f,\"mean_builds\":%.2f,"
 		    "\"p90_builds\":%.0f,\"mean_cost\":%.1f,\"p90_cost\":%.0f,\"accuracy\":%.4f,"
-		    "\"accuracy_lo\":%.4f,\"accuracy_hi\":%.4f,\"meets\":%s}\n",
+		    "\"accuracy_lo\":%.4f,\"accuracy_hi\":%.4f,\"meets\":%s,\"boards\":%d,\"mean_rounds\":%."
+		    "1f,"
+		    "\"p90_rounds\":%.0f}\n",
 		    bisect_rule_name(r->rule), r->n, choice, p->commits, p->rate, p->build_cost,
 		    p->build_fail, p->infra, p->other, p->confidence, (unsigned long long)p->seed, r->trials,
 		    r->mean_boots, r->p90_boots, r->mean_builds, r->p90_builds, r->mean_cost, r->p90_cost,
 		    r->accuracy, r->accuracy_lo, r->accuracy_hi,
-		    bisect_sim_meets(r, p->confidence) ? "true" : "false");
+		    bisect_sim_meets(r, p->confidence) ? "true" : "false", p->boards > 1 ? p->boards : 1,
+		    r->mean_rounds, r->p90_rounds);
 		return;
 	}
-	printf("%-15s %5d %-9s %10.1f %8.0f %8.2f %6.0f %10.1f %8.0f %7.4f %7.4f %7.4f %s\n",
+	printf("%-15s %5d %-9s %10.1f %8.0f %8.2f %6.0f %10.1f %8.0f %7.4f %7.4f %7.4f %-5s %8.1f %6.0f\n",
 	       bisect_rule_name(r->rule), r->n, choice, r->mean_boots, r->p90_boots, r->mean_builds,
 	       r->p90_builds, r->mean_cost, r->p90_cost, r->accuracy, r->accuracy_lo, r->accuracy_hi,
-	       bisect_sim_meets(r, p->confidence) ? "yes" : "no");
+	       bisect_sim_meets(r, p->confidence) ? "yes" : "no", r->mean_rounds, r->p90_rounds);
 }
 
 static int parse_double(const char *s, double *ret)
@@ -79,6 +84,7 @@ static int cmd_simulate(int argc, char **argv)
 	    {"max-n", required_argument, NULL, 'M'},
 	    {"prior-a", required_argument, NULL, 'a'},
 	    {"prior-b", required_argument, NULL, 'b'},
+	    {"boards", required_argument, NULL, 'k'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -152,6 +158,9 @@ static int cmd_simulate(int argc, char **argv)
 		case 'b':
 			p.prior_b = v;
 			break;
+		case 'k':
+			p.boards = (int)v;
+			break;
 		}
 	}
 	if (optind < argc) {
@@ -163,9 +172,9 @@ static int cmd_simulate(int argc, char **argv)
 		       " confidence %g, %d trials, seed %llu\n",
 		       p.commits, p.rate, p.build_cost, p.build_fail, p.infra, p.other, p.confidence,
 		       p.trials, (unsigned long long)p.seed);
-		printf("%-15s %5s %-9s %10s %8s %8s %6s %10s %8s %7s %7s %7s %s\n", "rule", "n", "choice",
-		       "mean_boots", "p90", "builds", "p90", "mean_cost", "p90", "acc", "acc_lo", "acc_hi",
-		       "meets");
+		printf("%-15s %5s %-9s %10s %8s %8s %6s %10s %8s %7s %7s %7s %-5s %8s %6s\n", "rule", "n",
+		       "choice", "mean_boots", "p90", "builds", "p90", "mean_cost", "p90", "acc", "acc_lo",
+		       "acc_hi", "meets", "rounds", "p90");
 	}
 	for (int r = 0; r < NRULES; r++) {
 		struct bisect_sim_result res;
