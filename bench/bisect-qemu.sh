@@ -148,4 +148,4 @@ fi
 ccache -s 2>/dev/null | grep -Ei 'hits|misses' | sed 's/^/bisect-qemu: ccache /' || true
 echo "bisect-qemu: build cost measured ${ratio} boots per build; the simulator at rate $RATE_PCT%, $ncommits commits:"
 "$OF" bisect simulate --commits "$ncommits" --rate "$(awk "BEGIN{print $RATE_PCT/100}")" --build-cost "${ratio:-0}" --build-fail 0 \
-	--trials 1000 --seed 1 --rule oopsfarm | tail -n 1
+	--trials 1000 --seed 1 --rule oopsfarm --boards "$BOARDS" | tail -n 1
