@@ -384,7 +384,7 @@ int cmd_bisect(int argc, char **argv)
 	    .build_cost = -1,
 	    .end_boots = 200,
 	    .good_boots = 8,
-	    .boards = 1,
+	    .boards = 0, /* --boards, else the campaign's boards:, else 1 */
 	    .init = "build/aarch64-linux-gnu/oopsfarm-agent",
 	};
 	struct campaign *camp = NULL;
@@ -487,6 +487,8 @@ int cmd_bisect(int argc, char **argv)
 	if (!o.target && camp)
 		o.target = camp->target;
 	o.campaign = camp;
+	if (!o.boards)
+		o.boards = camp && camp->boards > 0 && camp->boards <= BISECT_MAX_BOARDS ? camp->boards : 1;
 	if (optind < argc) {
 		errorf("bisect", "unexpected argument '%s'", argv[optind]);
 		ret = usage_hint("bisect");
