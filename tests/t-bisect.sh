@@ -12,7 +12,8 @@
 OF=$(realpath "$OF")
 tmp=$(mktemp -d)
 bgpid=
-trap '[ -n "$bgpid" ] && kill -9 $bgpid 2>/dev/null; rm -rf "$tmp"' EXIT
+. tests/board-sim/sim.sh
+trap '[ -n "$bgpid" ] && kill -9 $bgpid 2>/dev/null; sim_stop; rm -rf "$tmp"' EXIT
 body tests/fixtures/real72-lkdtm-warning.log >"$tmp/warn.log"
 body tests/fixtures/real72-lkdtm-bug.log >"$tmp/bug.log"
 body tests/fixtures/real72-clean-boot.log >"$tmp/clean.log"
@@ -57,7 +58,7 @@ bis() { "$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tm
 # a straight run
 out=$(bis --store "$tmp/a.db" --json 2>"$tmp/a.err"); rc=$?
 t "a straight run exits 0" [ $rc -eq 0 ]
-py() { python3 -c "import json,sys; r=json.loads(sys.argv[1]); $2" "$1"; }
+py() { local j=$1 c=$2; shift 2; python3 -c "import json,sys; r=json.loads(sys.argv[1]); $c" "$j" "$@"; }
 t "it finds the commit that brings the warning at 0.95" py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit' and r['probability']>=0.95))"
 q() { sqlite3 "$1" "$2"; }
 t "every boot is stored once, in order" [ "$(q "$tmp/a.db" "select count(*), max(seq)+1, count(distinct seq) from bisect_events")" = "$(q "$tmp/a.db" "select count(*), count(*), count(*) from bisect_events")" ]
@@ -67,6 +68,39 @@ t "other titles are stored with their title" [ "$(q "$tmp/a.db" "select count(*)
 t "infra boots are stored, and retried" [ "$(q "$tmp/a.db" "select count(*) from bisect_events where kind='infra'")" -gt 0 ]
 t "the commit that does not build is skipped" [ "$(q "$tmp/a.db" "select count(*) from bisect_events where kind='build-failed' and sha='$(git -C "$g" rev-parse bad~11)'")" -le 1 ]
 t "progress goes to stderr" grep -q "^step: " "$tmp/a.err"
+
+# the bisect tables are schema version 5 (store_open's migrations)
+"$OF" record --store "$tmp/new.db" --campaign c --variant v --setup s --uid u --target "$T" "$tmp/clean.log" >/dev/null
+t "a new store is version 5 with the bisect tables before any bisect" [ "$(q "$tmp/new.db" "pragma user_version")" -eq 5 ] && q "$tmp/new.db" "select boot_uid from bisect_events" >/dev/null
+# a v4 store that an older oopsfarm bisect wrote: its tables made on first use, no boot_uid
+cp "$tmp/a.db" "$tmp/v3.db"
+q "$tmp/v3.db" "create table ev3 as select bisect_id, seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots, finished from bisect_events; drop table bisect_events;
+create table bisect_events (bisect_id INTEGER NOT NULL REFERENCES bisects(id), seq INTEGER NOT NULL, commit_idx INTEGER NOT NULL, sha TEXT NOT NULL, kind TEXT NOT NULL, title TEXT, log_path TEXT, wall_ms INTEGER, plan_boots INTEGER, finished TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), PRIMARY KEY (bisect_id, seq));
+insert into bisect_events select * from ev3; drop table ev3;
+create table b3 as select id, good, bad, target, tree, ncommits, created from bisects; drop table bisects;
+create table bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL, bad TEXT NOT NULL, target TEXT NOT NULL, tree TEXT, ncommits INTEGER, created TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+insert into bisects select * from b3; drop table b3; pragma user_version = 4;"
+out3=$(bis --store "$tmp/v3.db" --resume --json 2>"$tmp/v3.err"); rc=$?
+t "a v4 store with the old bisect tables migrates to 5, and --resume reads its events" [ $rc -eq 0 ] && [ "$(q "$tmp/v3.db" "pragma user_version")" -eq 5 ] && [ "$(py "$out3" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]
+cp "$tmp/new.db" "$tmp/v3b.db"
+q "$tmp/v3b.db" "drop table bisect_events; drop table bisects; pragma user_version = 4;"
+"$OF" report --store "$tmp/v3b.db" >/dev/null 2>&1
+t "a v4 store without them migrates to 5 and gets them" [ "$(q "$tmp/v3b.db" "pragma user_version")" -eq 5 ] && q "$tmp/v3b.db" "select boot_uid from bisect_events" >/dev/null
+
+# oopsfarm report --bisect: the answer, the posterior now, how it moved
+rep=$("$OF" report --store "$tmp/a.db" --bisect 2>"$tmp/e"); rc=$?
+t "report --bisect: exit 0, the answer the bisect gave" [ $rc -eq 0 ] && grep -q "^answer: first bad commit #9 ${culprit:0:12} at 0\.9" <<<"$rep"
+rj=$("$OF" report --store "$tmp/a.db" --bisect --json)
+t "report --bisect --json: the bisect's answer and probability" py "$rj" "a=json.loads(sys.argv[2]); sys.exit(not (r['first_bad']==a['first_bad']==r['commits'][8]['sha'] and abs(r['probability']-a['probability'])<1e-6 and r['decided']))" "$out"
+t "report --bisect --json: a step per plan after the ends, each posterior sums to 1" py "$rj" "sys.exit(not (len(r['steps'])==1+$(q "$tmp/a.db" "select count(*) from bisect_events where kind='plan'") and all(abs(sum(s['posterior'])-1)<1e-4 and len(s['posterior'])==16 for s in r['steps'])))"
+t "report --bisect --json: the steps' boots and infra are the stored boots" py "$rj" "sys.exit(not (sum(s['boots']+s['infra'] for s in r['steps'])==r['boots']+r['infra']==$(q "$tmp/a.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")))"
+cp "$tmp/a.db" "$tmp/x.db"
+q "$tmp/x.db" "update bisects set target = 'BUG: <script>alert(1)</script> & \"x\"'"
+"$OF" report --store "$tmp/x.db" --bisect --html "$tmp/x.html" >/dev/null; rc=$?
+t "report --bisect --html: a self-contained page, a cell per step and commit" [ $rc -eq 0 ] && ! grep -qiE '<script|src=|href="http' "$tmp/x.html" && [ "$(grep -o '<rect' "$tmp/x.html" | wc -l)" -eq $((16 * ($(q "$tmp/a.db" "select count(*) from bisect_events where kind='plan'") + 1))) ]
+t "report --bisect --html: text from the store is escaped" grep -q 'BUG: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;' "$tmp/x.html"
+"$OF" report --store "$tmp/new.db" --bisect 2>"$tmp/e"; rc=$?
+t "report --bisect on a store without a bisect: exit 2, says so" [ $rc -eq 2 ] && grep -q "no bisect in" "$tmp/e"
 
 # kill -9 in the middle of a boot, then --resume: the same answer, nothing twice
 echo 3 >"$tmp/stop-at"
@@ -106,4 +140,135 @@ bis --store "$tmp/i.db" --max-boots 30 --json >"$tmp/o" 2>/dev/null; rc=$?
 t "out of budget is not an error: exit 0, undecided, posterior shown" [ $rc -eq 0 ] && py "$(cat "$tmp/o")" "sys.exit(r['decided'] or len(r['top'])<2)"
 "$OF" bisect --good a 2>/dev/null; rc=$?
 t "missing options: exit 2" [ $rc -eq 2 ]
+
+# --boards 3 with the boot command: rounds of 3 runs at once, each told its board
+mkdir "$tmp/running"
+cat >"$tmp/boot3" <<EOF
+#!/bin/bash
+touch "$tmp/running/\$\$"
+ls "$tmp/running" | wc -l >>"$tmp/conc"
+echo "\$OOPSFARM_BOARD \$OOPSFARM_BOOT" >>"$tmp/boards"
+sleep 0.3
+rm "$tmp/running/\$\$"
+exec "$tmp/boot"
+EOF
+chmod +x "$tmp/boot3"
+out=$("$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tmp/boot3" --build "$build" \
+	--good-vouched --build-cost 2 --boards 3 --store "$tmp/k.db" --json 2>"$tmp/k.err"); rc=$?
+t "--boards 3: it finds the same commit at 0.95" [ $rc -eq 0 ] && py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
+t "--boards 3: three boot commands ran at once, boards 0, 1 and 2" [ "$(sort -n "$tmp/conc" | tail -1)" -eq 3 -a "$(cut -d' ' -f1 "$tmp/boards" | sort -u | tr -d '\n')" = 012 ]
+t "--boards 3: every boot command run is one stored boot" [ "$(wc -l <"$tmp/boards")" -eq "$(q "$tmp/k.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+t "--boards 3: each plan is a multiple of 3 boots" [ "$(q "$tmp/k.db" "select count(*) from bisect_events where kind='plan' and plan_boots % 3 != 0")" -eq 0 ]
+"$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tmp/boot" --boards 0 --store "$tmp/k0.db" 2>"$tmp/e"; rc=$?
+t "--boards 0: exit 2, says the range" [ $rc -eq 2 ] && grep -q "from 1 to 64" "$tmp/e"
+
+# through the farm loop on a campaign's board (the replay board: its kernel is
+# the list of consoles it plays, written by the build command per commit)
+cat >"$tmp/c.yaml" <<EOF
+campaign: t-bisect
+target: "$T"
+variants:
+  - name: any
+setups:
+  - name: r1
+    board: replay
+boots: 1
+EOF
+cat >"$tmp/fbuild" <<EOF
+#!/bin/bash
+test ! -e broken || exit 1
+l="$tmp/clean.log:$tmp/bug.log:$tmp/clean.log"
+[ -e bug ] && l="$tmp/clean.log:$tmp/warn.log:$tmp/bug.log"
+[ "\$(cat rev)" = 16 ] && l="$tmp/missing.log:\$l"
+echo "\$l" >"\$OOPSFARM_OUT/Image"
+EOF
+chmod +x "$tmp/fbuild"
+fbis() { "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --build "$tmp/fbuild" \
+	--good-vouched --build-cost 2 --no-agent "$@"; }
+out=$(fbis --boards 2 --store "$tmp/f2.db" --json 2>"$tmp/f2.err"); rc=$?
+[ $rc -ne 0 ] && sed 's/^/# /' "$tmp/f2.err"
+t "farm loop, replay board, 2 boards: it finds the commit at 0.95" [ $rc -eq 0 ] && py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
+ev() { q "$tmp/f2.db" "select count(*) from bisect_events where $1"; }
+bt() { q "$tmp/f2.db" "select count(*) from boots where campaign_id = (select id from campaigns where name = 'bisect-1') and $1"; }
+t "farm loop: every boot is one row of the boots table and one bisect event" [ "$(ev "kind in ('pass','target','other','infra')")" -eq "$(bt 1)" ] && [ "$(bt 1)" -gt 0 ]
+t "farm loop: target events are the boots the verdict rule counted for the target" [ "$(ev "kind='target'")" -eq "$(bt "verdict='crash' and target_hit=1")" ]
+t "farm loop: other titles are crashes, stored with their title, not evidence" [ "$(ev "kind='other' and title='kernel BUG in lkdtm_BUG'")" -eq "$(bt "verdict='crash' and target_hit=0")" ]
+t "farm loop: a board that cannot boot is infra, stored and retried" [ "$(ev "kind='infra'")" -ge 1 ] && [ "$(ev "kind='infra'")" -eq "$(bt "verdict='infra'")" ]
+t "farm loop: each boot's console is kept compressed" [ -s "$(q "$tmp/f2.db" "select log_path from bisect_events where kind='target' limit 1")" ]
+t "farm loop: one variant per commit booted, named by its sha" [ "$(q "$tmp/f2.db" "select count(*) from variants where length(name)=12")" -eq "$(q "$tmp/f2.db" "select count(distinct sha) from bisect_events where kind in ('pass','target','other','infra')")" ]
+# the farm loop killed with -9 mid-bisect, then --resume: no boot counted twice
+(exec "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --build "$tmp/fbuild" \
+	--good-vouched --build-cost 2 --no-agent --boards 2 --store "$tmp/f5.db" --json >/dev/null 2>&1) &
+bgpid=$!
+for _ in $(seq 600); do
+	[ "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other')" 2>/dev/null || echo 0)" -ge 12 ] && break
+	sleep 0.05
+done
+kill -9 $bgpid; wait $bgpid 2>/dev/null; bgpid=
+killed=$(q "$tmp/f5.db" "select count(*) from bisect_events")
+out5=$(fbis --boards 2 --store "$tmp/f5.db" --resume --json 2>"$tmp/f5.err"); rc=$?
+t "farm loop: killed with -9 after $killed events, --resume finds the commit" [ $rc -eq 0 ] && grep -q "(resumed)" "$tmp/f5.err" && py "$out5" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
+t "farm loop: after the kill, every boot event names its own boots row, none twice" [ "$(q "$tmp/f5.db" "select count(distinct e.boot_uid) from bisect_events e join boots b on b.boot_uid = e.boot_uid")" -eq "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+t "farm loop: the boots the bisect reports are its boot events" [ "$(py "$out5" "print(r['boots'])")" -eq "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+# (a relative --store: the build command runs in the tree and gets $OOPSFARM_OUT absolute)
+out6=$(cd "$tmp" && fbis --store f6.db --target 'kernel BUG in lkdtm_BUG' --json 2>/dev/null)
+t "farm loop: --target over the campaign's: evidence is that title (every commit shows it: #1)" py "$out6" "sys.exit(not (r['decided'] and r['first_bad']=='$(git -C "$g" rev-parse bad~15)'))" && [ "$(q "$tmp/f6.db" "select count(*) from bisect_events where kind='target' and title != 'kernel BUG in lkdtm_BUG'")" -eq 0 ]
+# a desk board through the farm loop (tests/board-sim: a pty console and a
+# power command): the build command "installs" the commit on the board (the
+# consoles it will play), the farm powers it on per boot
+if command -v socat >/dev/null; then
+	mkdir "$tmp/sim"
+	sim_start "$tmp/sim"
+	export OOPSFARM_LOCK_DIR=$tmp
+	cat >"$tmp/d.yaml" <<EOF
+campaign: t-bisect-desk
+target: "$T"
+variants: [{name: any}]
+setups: [{name: desk, board: "$tmp/sim/desk.yaml"}]
+boots: 1
+timeouts: {start: 10, kernel: 30, agent_begin: 30, settle: 0.5, idle: 2}
+EOF
+	cat >"$tmp/dbuild" <<EOF
+#!/bin/bash
+test ! -e broken || exit 1
+l=$PWD/tests/fixtures/real72-clean-boot.log
+[ -e bug ] && l=$PWD/tests/fixtures/real72-lkdtm-warning.log
+for i in \$(seq 64); do echo "\$l"; done >"$tmp/sim/list"
+echo 0 >"$tmp/sim/count"
+echo "\$OOPSFARM_COMMIT" >>"$tmp/installed"
+echo desk >"\$OOPSFARM_OUT/Image"
+EOF
+	chmod +x "$tmp/dbuild"
+	"$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/d.yaml" --build "$tmp/dbuild" --good-vouched \
+		--build-cost 2 --no-agent --max-boots 6 --store "$tmp/desk.db" --json >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
+	[ $rc -ne 0 ] && tail -5 "$tmp/d.err" | sed 's/^/# /'
+	dq() { q "$tmp/desk.db" "$1"; }
+	t "desk board: a bisect within 6 boots exits 0 with its posterior" [ $rc -eq 0 ] && py "$(cat "$tmp/d.out")" "sys.exit(r['boots'] < 6)"
+	t "desk board: powered on once per boot, each boot a boots row on the desk kind" [ "$(grep -c '^on ' "$tmp/sim/power.log")" -eq "$(dq "select count(*) from boots where board='desk'")" ] && [ "$(dq "select count(*) from boots")" -eq "$(dq "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+	t "desk board: the target only at the commits that bring it" [ "$(dq "select count(*) from bisect_events where kind='target' and commit_idx < 9")" -eq 0 ] && [ "$(dq "select count(*) from bisect_events where kind='target' and commit_idx >= 9")" -gt 0 ]
+	sim_stop
+else
+	skip "desk board: a bisect" "socat is not installed"
+fi
+fbis --store "$tmp/f3.db" --setup nope 2>"$tmp/e" >/dev/null; rc=$?
+t "farm loop: a setup the campaign lacks: exit 2, names it" [ $rc -eq 2 ] && grep -q "has no setup 'nope'" "$tmp/e"
+"$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --store "$tmp/f4.db" 2>"$tmp/e"; rc=$?
+t "farm loop without --build: exit 2, says why" [ $rc -eq 2 ] && grep -q "needs --build" "$tmp/e"
+
+# git bisect run with oopsfarm bisect step as the test (exit 0 good, 1 bad, 125 skip)
+step() { (cd "$g" && "$OF" bisect step --target "$T" --boot "$tmp/boot" --build "$build" --rate 0.2 --logs "$tmp/step-logs" "$@"); }
+git -C "$g" checkout -q --detach bad; step >"$tmp/o" 2>/dev/null; rc=$?
+t "bisect step at the bad end: exit 1, says bad" [ $rc -eq 1 ] && grep -q "^bad: " "$tmp/o"
+git -C "$g" checkout -q --detach good; step >"$tmp/o" 2>/dev/null; rc=$?
+t "bisect step at the good end: exit 0 after 14 boots without the target" [ $rc -eq 0 ] && grep -q "^good: .*, 14 boots" "$tmp/o"
+git -C "$g" checkout -q --detach bad~11; step >"$tmp/o" 2>/dev/null; rc=$?
+t "bisect step where it does not build: exit 125 (skip)" [ $rc -eq 125 ] && grep -q "^skip: .* does not build" "$tmp/o"
+step --rate 2 >/dev/null 2>"$tmp/e"; rc=$?
+t "bisect step with a bad option: exit 255, which stops git bisect run" [ $rc -eq 255 ]
+git -C "$g" bisect start bad good >/dev/null
+(cd "$g" && git bisect run "$OF" bisect step --target "$T" --boot "$tmp/boot" --build "$build" --rate 0.2 \
+	--logs "$tmp/step-logs") >"$tmp/gb" 2>&1
+t "git bisect run with bisect step finds the commit that brings the warning" grep -q "^$culprit is the first bad commit" "$tmp/gb"
+grep -q "^$culprit is the first bad commit" "$tmp/gb" || grep -v "^  boot" "$tmp/gb" | sed 's/^/# /'
+git -C "$g" bisect reset -q 2>/dev/null || git -C "$g" bisect reset >/dev/null 2>&1
 echo "1..$n"

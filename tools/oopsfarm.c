@@ -20,7 +20,7 @@ static const struct command commands[] = {
     {"campaign", cmd_campaign, "check campaign specs"},
     {"run", cmd_run, "boot a campaign on a QEMU or desk board"},
     {"record", cmd_record, "store one finished boot from its console log"},
-    {"report", cmd_report, "rates, intervals and verdicts of a campaign"},
+    {"report", cmd_report, "rates, intervals and verdicts of a campaign, or a bisect"},
     {"lava", cmd_lava, "render, submit, follow and collect LAVA jobs"},
     {"power", cmd_power, "switch a board's power on, off or reset"},
     {"modules", cmd_modules, "the plan the board agent loads a module directory with"},
@@ -28,7 +28,7 @@ static const struct command commands[] = {
     {"board", cmd_board, "check board descriptions, list serial adapters, read a console"},
     {"image", cmd_image, "write and read Android boot and vendor_boot images"},
     {"fastboot", cmd_fastboot, "check, flash, switch slots and boot a fastboot board"},
-    {"bisect", cmd_bisect, "find the commit that brought a flaky crash"},
+    {"bisect", cmd_bisect, "find the commit that brought a flaky crash (simulate, step)"},
 };
 
 static int help(FILE *f)

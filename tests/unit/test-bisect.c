@@ -176,6 +176,73 @@ static void test_choose(void)
 	bisect_free(b);
 }
 
+/* --boards K: steps in rounds of K, priced in rounds (bisect.h) */
+static const struct boards_case {
+	int K;
+	double build;
+} boards_cases[] = {
+    {0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 10}, {8, 10}, {8, 60}, {64, 60},
+};
+
+static void test_boards(void)
+{
+	struct bisect_prior pr;
+	struct bisect_step one, st;
+	struct bisect *b;
+
+	bisect_prior_default(&pr);
+	bisect_new(100, &pr, &b);
+	bisect_add(b, 100, 12, 2);
+	bisect_add(b, 60, 10, 0);
+	for (size_t i = 0; i < sizeof(boards_cases) / sizeof(boards_cases[0]); i++) {
+		const struct boards_case *bc = &boards_cases[i];
+		struct bisect_costs co = {.build = bc->build, .max_batch = 256, .boards = bc->K};
+		struct bisect_costs co1 = {.build = bc->build, .max_batch = 256, .boards = 1};
+		int K = bc->K > 1 ? bc->K : 1;
+
+		ok(bisect_choose(b, &co1, &one) == 0 && bisect_choose(b, &co, &st) == 0,
+		   "K=%d build %g: a step", bc->K, bc->build);
+		ok(st.boots >= K && st.boots % K == 0, "K=%d build %g: %d boots, a multiple of K", bc->K,
+		   bc->build, st.boots);
+		/* rounds: never more than boots / K, plus the build when not built */
+		ok(st.cost <= (double)st.boots / K + bc->build + 1e-9, "K=%d build %g: cost %.2f in rounds",
+		   bc->K, bc->build, st.cost);
+		if (K == 1)
+			ok(st.commit == one.commit && st.boots == one.boots,
+			   "K=%d: the one-board step (%d x%d)", bc->K, st.commit, st.boots);
+		else
+			ok(st.boots >= one.boots, "K=%d build %g: at least the one-board batch (%d >= %d)",
+			   bc->K, bc->build, st.boots, one.boots);
+	}
+	bisect_free(b);
+}
+
+/* the simulator with K boards: what `bisect --boards K` saves in wall time */
+static void test_sim_boards(void)
+{
+	struct bisect_sim_params p;
+	struct bisect_sim_result one, two, four;
+
+	bisect_sim_params_default(&p);
+	p.commits = 13;
+	p.rate = 0.25;
+	p.build_cost = 21;
+	p.trials = 300;
+	bisect_sim_run(&p, RULE_OOPSFARM, 0, &one);
+	p.boards = 2;
+	bisect_sim_run(&p, RULE_OOPSFARM, 0, &two);
+	p.boards = 4;
+	bisect_sim_run(&p, RULE_OOPSFARM, 0, &four);
+	ok(one.mean_rounds == one.mean_boots, "one board: a round is a boot (%.1f)", one.mean_rounds);
+	ok(two.mean_rounds < 0.7 * one.mean_rounds && two.mean_rounds >= two.mean_boots / 2,
+	   "two boards: %.1f rounds for %.1f boots, against %.1f with one", two.mean_rounds, two.mean_boots,
+	   one.mean_rounds);
+	ok(four.mean_rounds < two.mean_rounds && four.mean_rounds >= four.mean_boots / 4,
+	   "four boards: %.1f rounds for %.1f boots", four.mean_rounds, four.mean_boots);
+	ok(bisect_sim_meets(&two, 0.95) && bisect_sim_meets(&four, 0.95),
+	   "two and four boards still meet 0.95 (%.3f, %.3f)", two.accuracy, four.accuracy);
+}
+
 static void test_binom(void)
 {
 	ok(bisect_binom_lower(0, 100, 0.95) == 0, "lower bound of 0/100 is 0");
@@ -258,6 +325,8 @@ int main(void)
 	test_posterior();
 	test_answer_and_errors();
 	test_choose();
+	test_boards();
+	test_sim_boards();
 	test_binom();
 	test_sim();
 	return tap_done();

@@ -165,14 +165,15 @@ int main(void)
 	store_close(s);
 	store_close(NULL);
 
-	/* a v3 store (v4's additions removed) is migrated when opened */
+	/* a v3 store (v4's and v5's additions removed) is migrated when opened */
 	{
 		sqlite3 *db;
 		struct store_slot sl;
 		int ok3 = sqlite3_open(path, &db) == SQLITE_OK &&
 			  sqlite3_exec(db,
 				       "DROP TABLE slot_ledger; ALTER TABLE boots DROP COLUMN flash_method;"
-				       " ALTER TABLE boots DROP COLUMN slot; PRAGMA user_version = 3;",
+				       " ALTER TABLE boots DROP COLUMN slot; DROP TABLE bisect_events;"
+				       " DROP TABLE bisects; PRAGMA user_version = 3;",
 				       NULL, NULL, NULL) == SQLITE_OK;
 
 		sqlite3_close(db);

@@ -12,7 +12,10 @@
  *
  * $OOPSFARM_REPLAY_CONSOLE may list several files separated by ':'; each
  * start of a board plays the next one, in turn, so a test sets the share
- * of boots that crash (tests/t-nightly.sh).
+ * of boots that crash (tests/t-nightly.sh).  When it is unset, the boot's
+ * kernel file holds that list instead (one line): a bisect's build command
+ * writes it per commit, so the console depends on the commit booted
+ * (tests/t-bisect.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -84,9 +87,17 @@ static const char *replay_pick(const char *list, unsigned k, char *buf, size_t s
 static int replay_start(struct board *b, const struct board_boot *bb)
 {
 	const char *list = getenv("OOPSFARM_REPLAY_CONSOLE");
-	char pick[1024];
-	const char *path = list && list[0] ? replay_pick(list, b->starts++, pick, sizeof(pick)) : NULL;
+	char pick[1024], *klist = NULL;
+	const char *path;
+	size_t klen;
 	int p[2];
+
+	if ((!list || !list[0]) && bb->kernel && (klist = file_slurp(bb->kernel, &klen)))
+		klist[strcspn(klist, "\n")] = '\0';
+	if (klist)
+		list = klist;
+	path = list && list[0] ? replay_pick(list, b->starts++, pick, sizeof(pick)) : NULL;
+	free(klist);
 
 	replay_close(b);
 	memset(&b->r, 0, sizeof(b->r));

@@ -20,15 +20,17 @@
 
 static void sim_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: oopsfarm bisect simulate [--commits N] [--rate P] [--build-cost C] [--build-fail F]\n"
-		"                                [--infra I] [--other O] [--confidence Q] [--trials T]\n"
-		"                                [--seed S] [--rule NAME] [--max-n N] [--json]\n\n"
-		"Runs each bisect rule (oopsfarm, git-retry, syzkaller, entropy-greedy) on the same\n"
-		"seeded synthetic histories and prints boots, builds, cost (boots + C x builds) and\n"
-		"accuracy.  The fixed rules are shown at the smallest N that meets --confidence\n"
-		"(the trials do not show their accuracy below it: the one-sided 95%% upper bound\n"
-		"is at least Q) and at their customary N.\n");
+	fprintf(
+	    f,
+	    "usage: oopsfarm bisect simulate [--commits N] [--rate P] [--build-cost C] [--build-fail F]\n"
+	    "                                [--infra I] [--other O] [--confidence Q] [--trials T]\n"
+	    "                                [--seed S] [--rule NAME] [--max-n N] [--boards K] [--json]\n\n"
+	    "Runs each bisect rule (oopsfarm, git-retry, syzkaller, entropy-greedy) on the same\n"
+	    "seeded synthetic histories and prints boots, builds, cost (boots + C x builds) and\n"
+	    "accuracy.  The fixed rules are shown at the smallest N that meets --confidence\n"
+	    "(the trials do not show their accuracy below it: the one-sided 95%% upper bound\n"
+	    "is at least Q) and at their customary N.  --boards K: oopsfarm's rule boots in rounds\n"
+	    "of K as `oopsfarm bisect --boards K` does; rounds (wall time in boots) are shown.\n");
 }
 
 static void print_result(const struct bisect_sim_params *p, const struct bisect_sim_result *r,
@@ -40,18 +42,21 @@ static void print_result(const struct bisect_sim_params *p, const struct bisect_
 		    "\"build_cost\":%g,\"build_fail\":%g,\"infra\":%g,\"other\":%g,\"confidence\":%g,"
 		    "\"seed\":%llu,\"trials\":%d,\"mean_boots\":%.1f,\"p90_boots\":%.0f,\"mean_builds\":%.2f,"
 		    "\"p90_builds\":%.0f,\"mean_cost\":%.1f,\"p90_cost\":%.0f,\"accuracy\":%.4f,"
-		    "\"accuracy_lo\":%.4f,\"accuracy_hi\":%.4f,\"meets\":%s}\n",
+		    "\"accuracy_lo\":%.4f,\"accuracy_hi\":%.4f,\"meets\":%s,\"boards\":%d,\"mean_rounds\":%."
+		    "1f,"
+		    "\"p90_rounds\":%.0f}\n",
 		    bisect_rule_name(r->rule), r->n, choice, p->commits, p->rate, p->build_cost,
 		    p->build_fail, p->infra, p->other, p->confidence, (unsigned long long)p->seed, r->trials,
 		    r->mean_boots, r->p90_boots, r->mean_builds, r->p90_builds, r->mean_cost, r->p90_cost,
 		    r->accuracy, r->accuracy_lo, r->accuracy_hi,
-		    bisect_sim_meets(r, p->confidence) ? "true" : "false");
+		    bisect_sim_meets(r, p->confidence) ? "true" : "false", p->boards > 1 ? p->boards : 1,
+		    r->mean_rounds, r->p90_rounds);
 		return;
 	}
-	printf("%-15s %5d %-9s %10.1f %8.0f %8.2f %6.0f %10.1f %8.0f %7.4f %7.4f %7.4f %s\n",
+	printf("%-15s %5d %-9s %10.1f %8.0f %8.2f %6.0f %10.1f %8.0f %7.4f %7.4f %7.4f %-5s %8.1f %6.0f\n",
 	       bisect_rule_name(r->rule), r->n, choice, r->mean_boots, r->p90_boots, r->mean_builds,
 	       r->p90_builds, r->mean_cost, r->p90_cost, r->accuracy, r->accuracy_lo, r->accuracy_hi,
-	       bisect_sim_meets(r, p->confidence) ? "yes" : "no");
+	       bisect_sim_meets(r, p->confidence) ? "yes" : "no", r->mean_rounds, r->p90_rounds);
 }
 
 static int parse_double(const char *s, double *ret)
@@ -79,6 +84,7 @@ static int cmd_simulate(int argc, char **argv)
 	    {"max-n", required_argument, NULL, 'M'},
 	    {"prior-a", required_argument, NULL, 'a'},
 	    {"prior-b", required_argument, NULL, 'b'},
+	    {"boards", required_argument, NULL, 'k'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -152,6 +158,9 @@ static int cmd_simulate(int argc, char **argv)
 		case 'b':
 			p.prior_b = v;
 			break;
+		case 'k':
+			p.boards = (int)v;
+			break;
 		}
 	}
 	if (optind < argc) {
@@ -163,9 +172,9 @@ static int cmd_simulate(int argc, char **argv)
 		       " confidence %g, %d trials, seed %llu\n",
 		       p.commits, p.rate, p.build_cost, p.build_fail, p.infra, p.other, p.confidence,
 		       p.trials, (unsigned long long)p.seed);
-		printf("%-15s %5s %-9s %10s %8s %8s %6s %10s %8s %7s %7s %7s %s\n", "rule", "n", "choice",
-		       "mean_boots", "p90", "builds", "p90", "mean_cost", "p90", "acc", "acc_lo", "acc_hi",
-		       "meets");
+		printf("%-15s %5s %-9s %10s %8s %8s %6s %10s %8s %7s %7s %7s %-5s %8s %6s\n", "rule", "n",
+		       "choice", "mean_boots", "p90", "builds", "p90", "mean_cost", "p90", "acc", "acc_lo",
+		       "acc_hi", "meets", "rounds", "p90");
 	}
 	for (int r = 0; r < NRULES; r++) {
 		struct bisect_sim_result res;
@@ -198,6 +207,125 @@ static int cmd_simulate(int argc, char **argv)
 	return ret;
 }
 
+static void step_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: git bisect run oopsfarm bisect step (--target TITLE | --campaign FILE) --boot CMD\n"
+		"                      [--build CMD] [--tree DIR] [--rate P] [--background EPS]\n"
+		"                      [--alpha A] [--beta B] [--max-boots N] [--logs DIR]\n\n"
+		"Tests the checkout for git bisect run: builds it (a failure is git's skip), then boots\n"
+		"it until Wald's sequential test of 'the target shows at rate EPS (0)' against 'at rate\n"
+		"P (0.1)' decides at error rates A (0.05, good called bad) and B (0.05, bad called\n"
+		"good).  With EPS 0 one target crash is bad, and good is enough passes in a row (28 at\n"
+		"P 0.1).  Exit: 0 good, 1 bad, 125 skip (no build, infra 3 times in a row, undecided\n"
+		"after --max-boots, default 200); 255 on bad options, which stops git bisect run.\n");
+}
+
+static int cmd_step(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"target", required_argument, NULL, 't'},
+	    {"campaign", required_argument, NULL, 'c'},
+	    {"boot", required_argument, NULL, 'R'},
+	    {"build", required_argument, NULL, 'B'},
+	    {"tree", required_argument, NULL, 'T'},
+	    {"rate", required_argument, NULL, 'p'},
+	    {"background", required_argument, NULL, 'e'},
+	    {"alpha", required_argument, NULL, 'a'},
+	    {"beta", required_argument, NULL, 'b'},
+	    {"max-boots", required_argument, NULL, 'm'},
+	    {"logs", required_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct bisect_step_opts o = {.tree = ".", .rate = 0.1, .alpha = 0.05, .beta = 0.05, .max_boots = 200};
+	struct campaign *camp = NULL;
+	char logs[256];
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		double v = 0;
+
+		if (c && strchr("peabm", c) && parse_double(optarg, &v) < 0) {
+			errorf("bisect step", "'%s' is not a number", optarg);
+			campaign_free(camp);
+			return BISECT_STEP_ABORT;
+		}
+		switch (c) {
+		case 'h':
+			step_usage(stdout);
+			campaign_free(camp);
+			return EXIT_OK;
+		case 't':
+			o.target = optarg;
+			break;
+		case 'c': {
+			char e[ERR_MAX];
+
+			campaign_free(camp);
+			if (campaign_load(optarg, &camp, e, sizeof(e)) < 0) {
+				errorf("bisect step", "%s", e);
+				return BISECT_STEP_ABORT;
+			}
+			break;
+		}
+		case 'R':
+			o.boot_cmd = optarg;
+			break;
+		case 'B':
+			o.build_cmd = optarg;
+			break;
+		case 'T':
+			o.tree = optarg;
+			break;
+		case 'p':
+			o.rate = v;
+			break;
+		case 'e':
+			o.eps = v;
+			break;
+		case 'a':
+			o.alpha = v;
+			break;
+		case 'b':
+			o.beta = v;
+			break;
+		case 'm':
+			o.max_boots = (int)v;
+			break;
+		case 'L':
+			o.log_dir = optarg;
+			break;
+		default:
+			fprintf(stderr,
+				"Try 'oopsfarm bisect step --help' (exit 255 stops git bisect run)\n");
+			campaign_free(camp);
+			return BISECT_STEP_ABORT;
+		}
+	}
+	if (!o.target && camp)
+		o.target = camp->target;
+	if (optind < argc || !o.target || !o.boot_cmd) {
+		errorf("bisect step", "a target (--target or a campaign's) and --boot are needed");
+		ret = BISECT_STEP_ABORT;
+	} else if (!(o.eps >= 0 && o.eps < o.rate && o.rate < 1) || !(o.alpha > 0 && o.alpha < 0.5) ||
+		   !(o.beta > 0 && o.beta < 0.5) || o.max_boots < 1) {
+		errorf("bisect step", "0 <= --background < --rate < 1, --alpha and --beta in (0, 0.5), "
+				      "--max-boots at least 1");
+		ret = BISECT_STEP_ABORT;
+	} else {
+		if (!o.log_dir) {
+			snprintf(logs, sizeof(logs), "%s/oopsfarm-bisect-step",
+				 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+			o.log_dir = logs;
+		}
+		ret = bisect_step_run(&o);
+	}
+	campaign_free(camp);
+	return ret;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -205,15 +333,21 @@ static void usage(FILE *f)
 		"                       --store FILE [--tree DIR] [--build CMD] [--confidence Q] "
 		"[--max-boots N]\n"
 		"                       [--end-boots N] [--good-boots N | --good-vouched] [--build-cost C]\n"
-		"                       [--logs DIR] [--resume] [--json]\n"
-		"       oopsfarm bisect simulate [options]\n\n"
+		"                       [--boards K] [--logs DIR] [--resume] [--json]\n"
+		"       oopsfarm bisect --good REV --bad REV --campaign FILE [--setup NAME] --build CMD\n"
+		"                       --store FILE [--init FILE] [--no-agent] [options above]\n"
+		"       oopsfarm bisect simulate [options]\n"
+		"       git bisect run oopsfarm bisect step [options]   (see --help there)\n\n"
 		"Finds the first commit of good..bad (git rev-list --first-parent) whose boots show the\n"
 		"target crash title, however rarely, with a Bayesian posterior over the culprit\n"
 		"(doc/bisect.md).  Each step checks out a commit in --tree, runs the build command\n"
 		"(exit 0 built, else the commit is skipped) and the boot command (its output is the\n"
 		"console; exit 0 a boot, else infra, retried), both with sh -c in the tree and\n"
 		"OOPSFARM_COMMIT, OOPSFARM_BOOT, OOPSFARM_TREE set.  Every build and boot goes in the\n"
-		"store; --resume goes on after an interruption.  Exit: 0 an answer or the budget spent,\n"
+		"store; --resume goes on after an interruption.  Without --boot, boots go through the farm\n"
+		"loop on the campaign's setup (any board kind; the build command leaves the commit's kernel\n"
+		"in $OOPSFARM_OUT).  --boards K boots K at a time at the step's commit.  Exit: 0 an answer "
+		"or the budget spent,\n"
 		"1 the bad end never showed the target (or the good end did), 2 bad input, 3 infra.\n");
 }
 
@@ -235,6 +369,10 @@ int cmd_bisect(int argc, char **argv)
 	    {"good-boots", required_argument, NULL, 'G'},
 	    {"good-vouched", no_argument, NULL, 'V'},
 	    {"build-cost", required_argument, NULL, 'C'},
+	    {"boards", required_argument, NULL, 'k'},
+	    {"setup", required_argument, NULL, 'S'},
+	    {"init", required_argument, NULL, 'i'},
+	    {"no-agent", no_argument, NULL, 'A'},
 	    {"resume", no_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -246,17 +384,21 @@ int cmd_bisect(int argc, char **argv)
 	    .build_cost = -1,
 	    .end_boots = 200,
 	    .good_boots = 8,
+	    .boards = 0, /* --boards, else the campaign's boards:, else 1 */
+	    .init = "build/aarch64-linux-gnu/oopsfarm-agent",
 	};
 	struct campaign *camp = NULL;
 	int c, ret;
 
 	if (argc >= 2 && !strcmp(argv[1], "simulate"))
 		return cmd_simulate(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "step"))
+		return cmd_step(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		double v = 0;
 
-		if (strchr("qmeGC", c) && parse_double(optarg, &v) < 0) {
+		if (strchr("qmeGCk", c) && parse_double(optarg, &v) < 0) {
 			errorf("bisect", "'%s' is not a number", optarg);
 			return usage_hint("bisect");
 		}
@@ -315,6 +457,23 @@ int cmd_bisect(int argc, char **argv)
 		case 'C':
 			o.build_cost = v;
 			break;
+		case 'k':
+			o.boards = (int)v;
+			if (v != o.boards || o.boards < 1 || o.boards > BISECT_MAX_BOARDS) {
+				errorf("bisect", "--boards needs a number from 1 to %d, not '%s'",
+				       BISECT_MAX_BOARDS, optarg);
+				return usage_hint("bisect");
+			}
+			break;
+		case 'S':
+			o.setup = optarg;
+			break;
+		case 'i':
+			o.init = optarg;
+			break;
+		case 'A':
+			o.no_agent = true;
+			break;
 		case 'r':
 			o.resume = true;
 			break;
@@ -327,12 +486,19 @@ int cmd_bisect(int argc, char **argv)
 	}
 	if (!o.target && camp)
 		o.target = camp->target;
+	o.campaign = camp;
+	if (!o.boards)
+		o.boards = camp && camp->boards > 0 && camp->boards <= BISECT_MAX_BOARDS ? camp->boards : 1;
 	if (optind < argc) {
 		errorf("bisect", "unexpected argument '%s'", argv[optind]);
 		ret = usage_hint("bisect");
-	} else if (!o.good || !o.bad || !o.boot_cmd || !o.store_path || !o.target) {
-		errorf("bisect",
-		       "--good, --bad, --boot, --store and a target (--target or a campaign's) are needed");
+	} else if (!o.good || !o.bad || (!o.boot_cmd && !camp) || !o.store_path || !o.target) {
+		errorf("bisect", "--good, --bad, --store, a target (--target or a campaign's) and --boot or "
+				 "--campaign are needed");
+		ret = usage_hint("bisect");
+	} else if (!o.boot_cmd && !o.build_cmd) {
+		errorf("bisect", "booting through the campaign's board needs --build: it leaves each "
+				 "commit's kernel in $OOPSFARM_OUT");
 		ret = usage_hint("bisect");
 	} else if (!(o.confidence > 0 && o.confidence < 1) || o.end_boots < 1 || o.good_boots < 0) {
 		errorf("bisect", "--confidence must be in (0, 1), --end-boots at least 1");

@@ -13,7 +13,8 @@ static void usage(void)
 {
 	printf(
 	    "usage: oopsfarm report --store FILE [--campaign NAME] [--json] [--junit FILE] [--html FILE]\n"
-	    "                       [--kcidb FILE [--origin NAME]]\n\n"
+	    "                       [--kcidb FILE [--origin NAME]]\n"
+	    "       oopsfarm report --store FILE --bisect [--json] [--html FILE]\n\n"
 	    "Per variant and setup: boots (infra errors apart), target failures with a 95%%\n"
 	    "Wilson interval, other crash titles, and each variant against the worst one of\n"
 	    "its setup (Fisher's exact test, 99%% detection bound).\n\n"
@@ -21,20 +22,19 @@ static void usage(void)
 	    "  --html FILE   also write one self-contained HTML page (rates, intervals, charts, logs)\n"
 	    "  --kcidb FILE  also write KernelCI's kcidb JSON (v5.3): checkout, builds, a test per boot,\n"
 	    "                an issue per crash title, an incident per boot (doc/nightly.md)\n"
-	    "  --origin NAME the kcidb ids' origin, [a-z0-9_]+ (default oopsfarm)\n");
+	    "  --origin NAME the kcidb ids' origin, [a-z0-9_]+ (default oopsfarm)\n"
+	    "  --bisect      the store's bisect: the answer, the posterior over commits and how it\n"
+	    "                moved per step; --html draws the posterior per step\n");
 }
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
-					     {"campaign", required_argument, NULL, 'c'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"junit", required_argument, NULL, 'J'},
-					     {"html", required_argument, NULL, 'H'},
-					     {"kcidb", required_argument, NULL, 'K'},
-					     {"origin", required_argument, NULL, 'O'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"store", required_argument, NULL, 's'},  {"campaign", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},	      {"junit", required_argument, NULL, 'J'},
+	    {"html", required_argument, NULL, 'H'},   {"kcidb", required_argument, NULL, 'K'},
+	    {"origin", required_argument, NULL, 'O'}, {"bisect", no_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},	      {0}};
 	struct report_opts o = {0};
 	int opt;
 
@@ -67,6 +67,9 @@ int cmd_report(int argc, char **argv)
 			}
 			o.origin = optarg;
 			break;
+		case 'b':
+			o.bisect = true;
+			break;
 		case 'h':
 			usage();
 			return EXIT_OK;
@@ -78,5 +81,9 @@ int cmd_report(int argc, char **argv)
 		errorf("report", "--store is needed");
 		return usage_hint("report");
 	}
-	return report_print(&o);
+	if (o.bisect && (o.campaign || o.junit || o.kcidb)) {
+		errorf("report", "--bisect takes --json and --html, not --campaign, --junit or --kcidb");
+		return usage_hint("report");
+	}
+	return o.bisect ? report_bisect(&o) : report_print(&o);
 }

@@ -12,10 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/bisect-farm.h"
 #include "core/bisect-run.h"
 #include "core/bisect.h"
 #include "core/console.h"
 #include "store/bisect.h"
+#include "stats.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/file.h"
@@ -39,36 +41,47 @@ struct run {
 	int plan_commit, plan_boots, plan_done;
 	bool plan_hit;
 	char log_dir[4096];
+	int K;			/* boards at once */
+	struct bisect_farm *bf; /* boots through the farm loop; NULL: the boot command */
+	/* the farm's batch, as its stored hook sees it */
+	int cur_commit, infra_row, hook_err, batch_evidence;
+	bool batch_hit;
 };
 
-/* Runs argv (cmd == NULL) or sh -c cmd in dir; output to out_fd (-1: a pipe read into *ret_out).
- * With sha, the command gets OOPSFARM_COMMIT=sha, OOPSFARM_BOOT=seq and OOPSFARM_TREE=dir. */
-static int spawn(char *const argv[], const char *cmd, const char *dir, const char *sha, int seq, int out_fd,
-		 char **ret_out)
-{
-	int pfd[2] = {-1, -1}, status;
-	pid_t pid;
+/* what a build or boot command is told, in its environment */
+struct cmd_env {
+	const char *sha; /* OOPSFARM_COMMIT; NULL: nothing is set */
+	int seq;	 /* OOPSFARM_BOOT */
+	int board;	 /* OOPSFARM_BOARD */
+	const char *out; /* OOPSFARM_OUT; may be NULL */
+};
 
-	if (out_fd < 0 && pipe(pfd) < 0)
-		return -errno;
-	pid = fork();
+/* Starts argv (cmd == NULL) or sh -c cmd in dir, stdout to out_fd (and
+ * stderr too unless errs_too is false), with env; its pid or -errno. */
+static pid_t spawn_start(char *const argv[], const char *cmd, const char *dir, const struct cmd_env *env,
+			 int out_fd, bool errs_too)
+{
+	pid_t pid = fork();
+
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		char seqs[16];
+		char num[16];
 
 		if (dir && chdir(dir) < 0)
 			_exit(127);
-		dup2(out_fd >= 0 ? out_fd : pfd[1], 1);
-		if (out_fd >= 0)
+		dup2(out_fd, 1);
+		if (errs_too)
 			dup2(out_fd, 2);
-		if (pfd[0] >= 0)
-			close(pfd[0]);
-		if (sha) {
-			snprintf(seqs, sizeof(seqs), "%d", seq);
-			setenv("OOPSFARM_COMMIT", sha, 1);
-			setenv("OOPSFARM_BOOT", seqs, 1);
+		if (env && env->sha) {
+			setenv("OOPSFARM_COMMIT", env->sha, 1);
+			snprintf(num, sizeof(num), "%d", env->seq);
+			setenv("OOPSFARM_BOOT", num, 1);
+			snprintf(num, sizeof(num), "%d", env->board);
+			setenv("OOPSFARM_BOARD", num, 1);
 			setenv("OOPSFARM_TREE", dir, 1);
+			if (env->out)
+				setenv("OOPSFARM_OUT", env->out, 1);
 		}
 		if (cmd)
 			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -76,30 +89,53 @@ static int spawn(char *const argv[], const char *cmd, const char *dir, const cha
 			execvp(argv[0], argv);
 		_exit(127);
 	}
-	if (out_fd < 0) {
-		size_t len = 0, cap = 4096;
-		char *buf = malloc(cap);
-		ssize_t r;
+	return pid;
+}
 
-		close(pfd[1]);
-		while (buf && (r = read(pfd[0], buf + len, cap - len - 1)) > 0) {
-			len += r;
-			if (len + 1 >= cap) {
-				char *nb = realloc(buf, cap *= 2);
+/* Its exit status (128 + signal when killed), or -errno. */
+static int spawn_wait(pid_t pid)
+{
+	int status;
 
-				if (!nb)
-					free(buf);
-				buf = nb;
-			}
-		}
-		close(pfd[0]);
-		if (buf)
-			buf[len] = 0;
-		*ret_out = buf;
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Runs argv with its stdout read into *ret_out (malloc'd); the exit status or -errno. */
+static int spawn_read(char *const argv[], char **ret_out)
+{
+	size_t len = 0, cap = 4096;
+	char *buf;
+	int pfd[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd) < 0)
+		return -errno;
+	pid = spawn_start(argv, NULL, NULL, NULL, pfd[1], false);
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		return pid;
+	}
+	buf = malloc(cap);
+	while (buf && (n = read(pfd[0], buf + len, cap - len - 1)) > 0) {
+		len += n;
+		if (len + 1 >= cap) {
+			char *nb = realloc(buf, cap *= 2);
+
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	close(pfd[0]);
+	if (buf)
+		buf[len] = 0;
+	*ret_out = buf;
+	return spawn_wait(pid);
 }
 
 /* git -C tree ARGS... into *ret_out (malloc'd, trailing newline cut); the exit status or -errno. */
@@ -108,7 +144,7 @@ static int git(const char *tree, char **ret_out, const char *a1, const char *a2,
 {
 	char *argv[] = {"git", "-C", (char *)tree, (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL};
 	char *out = NULL;
-	int r = spawn(argv, NULL, NULL, NULL, 0, -1, &out);
+	int r = spawn_read(argv, &out);
 
 	if (out) {
 		size_t l = strlen(out);
@@ -191,6 +227,44 @@ out:
 	return ret;
 }
 
+int bisect_event_apply(struct bisect *b, enum bisect_event_kind k, int commit)
+{
+	switch (k) {
+	case BEV_BUILT:
+		return bisect_built(b, commit);
+	case BEV_BUILD_FAILED:
+		return bisect_skip(b, commit);
+	case BEV_PASS:
+	case BEV_OTHER:
+	case BEV_TARGET:
+		return bisect_add(b, commit, 1, k == BEV_TARGET);
+	case BEV_INFRA:
+	case BEV_PLAN:
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* One build or boot event into the model and the tallies (replayed or live). */
+static void count(struct run *r, int commit, enum bisect_event_kind k)
+{
+	bool evidence = k == BEV_PASS || k == BEV_OTHER || k == BEV_TARGET;
+
+	if (commit == r->plan_commit && evidence) {
+		r->plan_done++;
+		r->plan_hit |= k == BEV_TARGET;
+	}
+	if (commit == r->plan_commit && k == BEV_BUILD_FAILED)
+		r->plan_hit = true; /* the step is over */
+	bisect_event_apply(r->b, k, commit);
+	if (k == BEV_BUILT || k == BEV_BUILD_FAILED)
+		r->builds++;
+	if (evidence || k == BEV_INFRA) {
+		r->boots_at[commit]++;
+		r->boots++;
+	}
+}
+
 static void replay(const struct bisect_event *e, void *userdata)
 {
 	struct run *r = userdata;
@@ -209,44 +283,12 @@ static void replay(const struct bisect_event *e, void *userdata)
 		r->build_s += e->wall_ms / 1000.0;
 	else
 		r->boot_s += e->wall_ms / 1000.0;
-	if (e->commit == r->plan_commit &&
-	    (e->kind == BEV_PASS || e->kind == BEV_OTHER || e->kind == BEV_TARGET)) {
-		r->plan_done++;
-		r->plan_hit |= e->kind == BEV_TARGET;
-	}
-	if (e->kind == BEV_BUILD_FAILED && e->commit == r->plan_commit)
-		r->plan_hit = true; /* over */
-	switch (e->kind) {
-	case BEV_BUILT:
-		r->builds++;
-		bisect_built(r->b, e->commit);
-		break;
-	case BEV_BUILD_FAILED:
-		r->builds++;
-		bisect_skip(r->b, e->commit);
-		break;
-	case BEV_PASS:
-	case BEV_OTHER:
-		r->boots_at[e->commit]++;
-		r->boots++;
-		bisect_add(r->b, e->commit, 1, 0);
-		break;
-	case BEV_TARGET:
-		r->boots_at[e->commit]++;
-		r->boots++;
-		bisect_add(r->b, e->commit, 1, 1);
-		break;
-	case BEV_INFRA:
-		r->boots_at[e->commit]++;
-		r->boots++;
-		break;
-	case BEV_PLAN:
-		break;
-	}
+	count(r, e->commit, e->kind);
 }
 
-static int record(struct run *r, int commit, enum bisect_event_kind k, const char *title, const char *log,
-		  double t0)
+/* Stores one event and counts it; 0 or -EIO.  wall_ms: how long it took. */
+static int record_uid(struct run *r, int commit, enum bisect_event_kind k, const char *title, const char *log,
+		      int64_t wall_ms, const char *boot_uid)
 {
 	struct bisect_event e = {
 	    .seq = r->seq,
@@ -255,8 +297,9 @@ static int record(struct run *r, int commit, enum bisect_event_kind k, const cha
 	    .kind = k,
 	    .title = title,
 	    .log_path = log,
-	    .wall_ms = (int64_t)((clock_now() - t0) * 1000),
+	    .wall_ms = wall_ms,
 	    .plan_boots = r->plan_boots,
+	    .boot_uid = boot_uid,
 	};
 
 	if (k == BEV_BUILT || k == BEV_BUILD_FAILED)
@@ -268,21 +311,46 @@ static int record(struct run *r, int commit, enum bisect_event_kind k, const cha
 		return -EIO;
 	}
 	r->seq++;
+	if (k != BEV_PLAN)
+		count(r, commit, k);
 	return 0;
 }
 
-static int open_log(struct run *r, const char *what, int commit, char *path, size_t size)
+static int record(struct run *r, int commit, enum bisect_event_kind k, const char *title, const char *log,
+		  int64_t wall_ms)
 {
-	snprintf(path, size, "%s/%04d-%s-%.12s.log", r->log_dir, r->seq, what, r->sha[commit]);
+	return record_uid(r, commit, k, title, log, wall_ms, NULL);
+}
+
+static int64_t since_ms(double t0)
+{
+	return (int64_t)((clock_now() - t0) * 1000);
+}
+
+static int open_log(struct run *r, const char *what, int commit, int board, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%04d-%s%.0d-%.12s.log", r->log_dir, r->seq, what, board, r->sha[commit]);
 	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+static bool decided(const struct run *r)
+{
+	return bisect_answer(r->b, r->o->confidence, NULL, NULL, NULL);
+}
+
+static bool over_budget(const struct run *r)
+{
+	return r->o->max_boots > 0 && r->boots >= r->o->max_boots;
 }
 
 /* Checks out and builds commit: 1 built, 0 build failed, -errno. */
 static int build(struct run *r, int commit)
 {
-	char path[4200];
+	char path[4200], out[4200], why[1024] = "", name[13];
+	struct cmd_env env = {.sha = r->sha[commit], .seq = r->seq};
 	double t0 = clock_now();
 	int fd, st;
+	pid_t pid;
 
 	if (r->checked_out == commit)
 		return 1;
@@ -295,77 +363,217 @@ static int build(struct run *r, int commit)
 		r->checked_out = commit;
 		return 1;
 	}
-	fd = open_log(r, "build", commit, path, sizeof(path));
+	if (r->bf) {
+		/* the commit's kernel goes here (bisect-farm.h) */
+		snprintf(out, sizeof(out), "%s/kernels/%.12s", r->log_dir, r->sha[commit]);
+		if (file_mkdir_p(out) < 0) {
+			err("cannot create '%s': %s", out, strerror(errno));
+			return -errno;
+		}
+		env.out = out;
+	}
+	fd = open_log(r, "build", commit, 0, path, sizeof(path));
 	if (fd < 0) {
 		err("cannot create '%s': %s", path, strerror(errno));
 		return -errno;
 	}
 	fprintf(stderr, "  build %.12s ...", r->sha[commit]);
-	st = spawn(NULL, r->o->build_cmd, r->o->tree, r->sha[commit], r->seq, fd, NULL);
+	pid = spawn_start(NULL, r->o->build_cmd, r->o->tree, &env, fd, true);
 	close(fd);
-	fprintf(stderr, " %s (%.0f s)\n", st == 0 ? "built" : "failed", clock_now() - t0);
+	st = pid < 0 ? pid : spawn_wait(pid);
 	if (st < 0)
 		return st;
-	if (record(r, commit, st ? BEV_BUILD_FAILED : BEV_BUILT, NULL, path, t0) < 0)
+	snprintf(name, sizeof(name), "%.12s", r->sha[commit]);
+	if (!st && r->bf && bisect_farm_kernel(r->bf, name, out, why, sizeof(why)) < 0)
+		st = -1; /* built, but no kernel to boot: a build failure */
+	fprintf(stderr, " %s (%.0f s)%s%s\n", st == 0 ? "built" : "failed", clock_now() - t0,
+		why[0] ? ": " : "", why);
+	if (record(r, commit, st ? BEV_BUILD_FAILED : BEV_BUILT, NULL, path, since_ms(t0)) < 0)
 		return -EIO;
-	r->builds++;
 	if (st)
 		return 0;
 	r->checked_out = commit;
-	bisect_built(r->b, commit);
 	return 1;
 }
 
-/* Boots commit once (retrying infra): its kind, or -errno. */
-static int boot(struct run *r, int commit)
+/* The kind of a boot command's run from its exit status and console. */
+static int boot_kind(const char *target, int st, const char *path, const char **ret_title, char **ret_buf)
 {
-	for (int tries = 0;; tries++) {
-		char path[4200], *buf;
-		double t0 = clock_now();
-		struct crash_set cs = {.target = r->o->target};
-		enum bisect_event_kind k;
-		const char *title = NULL;
-		size_t len;
-		int fd, st;
+	struct crash_set cs = {.target = target};
+	size_t len;
+	char *buf;
+	int k;
 
-		fd = open_log(r, "boot", commit, path, sizeof(path));
+	*ret_title = NULL;
+	*ret_buf = NULL;
+	if (st)
+		return BEV_INFRA;
+	buf = file_slurp(path, &len);
+	if (!buf) {
+		err("cannot read '%s'", path);
+		return -EIO;
+	}
+	crash_set_parse(&cs, buf, len);
+	k = cs.target_hit ? BEV_TARGET : cs.n ? BEV_OTHER : BEV_PASS;
+	/* the title points into cs, which is on the stack: copy it to buf */
+	for (int i = 0; i < cs.n && !*ret_title; i++)
+		if (k == BEV_OTHER || !strcmp(cs.c[i].title, target)) {
+			snprintf(buf, len + 1, "%s", cs.c[i].title);
+			*ret_title = buf;
+		}
+	*ret_buf = buf;
+	return k;
+}
+
+static void said(const struct run *r, int commit, int k, const char *title)
+{
+	fprintf(stderr, "  boot %.12s: %s%s%s%s\n", r->sha[commit], bisect_event_name(k), title ? " '" : "",
+		title ? title : "", title ? "'" : "");
+}
+
+/*
+ * One round: the boot command n times at once at commit (board 0..n-1),
+ * each stored in board order once all are over.  The number of boots
+ * that were evidence (not infra), or -errno; *hit when one showed the target.
+ */
+static int boot_round(struct run *r, int commit, int n, bool *hit)
+{
+	char path[BISECT_MAX_BOARDS][4200];
+	pid_t pid[BISECT_MAX_BOARDS];
+	double t0[BISECT_MAX_BOARDS];
+	int st[BISECT_MAX_BOARDS], got = 0, ret = 0;
+
+	for (int k = 0; k < n; k++) {
+		struct cmd_env env = {.sha = r->sha[commit], .seq = r->boots_at[commit] + k, .board = k};
+		int fd = open_log(r, "boot", commit, k, path[k], sizeof(path[k]));
+
 		if (fd < 0) {
-			err("cannot create '%s': %s", path, strerror(errno));
-			return -errno;
+			err("cannot create '%s': %s", path[k], strerror(errno));
+			ret = -errno;
+			n = k;
+			break;
 		}
-		st = spawn(NULL, r->o->boot_cmd, r->o->tree, r->sha[commit], r->boots_at[commit], fd, NULL);
+		t0[k] = clock_now();
+		pid[k] = spawn_start(NULL, r->o->boot_cmd, r->o->tree, &env, fd, true);
 		close(fd);
-		if (st < 0)
-			return st;
-		if (st) {
-			k = BEV_INFRA;
-		} else {
-			buf = file_slurp(path, &len);
-			if (!buf) {
-				err("cannot read '%s'", path);
-				return -EIO;
-			}
-			crash_set_parse(&cs, buf, len);
-			free(buf);
-			k = cs.target_hit ? BEV_TARGET : cs.n ? BEV_OTHER : BEV_PASS;
-			for (int i = 0; i < cs.n && !title; i++)
-				if (k == BEV_OTHER || !strcmp(cs.c[i].title, r->o->target))
-					title = cs.c[i].title;
-		}
-		if (record(r, commit, k, title, path, t0) < 0)
-			return -EIO;
-		r->boots_at[commit]++;
-		r->boots++;
-		fprintf(stderr, "  boot %.12s: %s%s%s%s\n", r->sha[commit], bisect_event_name(k),
-			title ? " '" : "", title ? title : "", title ? "'" : "");
-		if (k != BEV_INFRA)
-			return k;
-		if (tries + 1 >= MAX_INFRA_IN_A_ROW) {
-			err("the boot command failed %d times in a row at %.12s (exit %d): see '%s'",
-			    tries + 1, r->sha[commit], st, path);
-			return -EIO;
+		if (pid[k] < 0) {
+			ret = pid[k];
+			n = k;
+			break;
 		}
 	}
+	for (int k = 0; k < n; k++) {
+		st[k] = spawn_wait(pid[k]);
+		t0[k] = clock_now() - t0[k];
+	}
+	for (int k = 0; k < n && !ret; k++) {
+		const char *title;
+		char *buf;
+		int kind = st[k] < 0 ? st[k] : boot_kind(r->o->target, st[k], path[k], &title, &buf);
+
+		if (kind < 0) {
+			ret = kind;
+			break;
+		}
+		if (record(r, commit, kind, title, path[k], (int64_t)(t0[k] * 1000)) < 0)
+			ret = -EIO;
+		said(r, commit, kind, title);
+		free(buf);
+		got += kind != BEV_INFRA;
+		*hit |= kind == BEV_TARGET;
+		if (kind == BEV_INFRA && ++r->infra_row >= MAX_INFRA_IN_A_ROW * n && !ret) {
+			err("the boot command failed %d times in a row at %.12s (exit %d): see '%s'",
+			    r->infra_row, r->sha[commit], st[k], path[k]);
+			ret = -EIO;
+		}
+		if (kind != BEV_INFRA)
+			r->infra_row = 0;
+	}
+	return ret < 0 ? ret : got;
+}
+
+/* The farm's stored hook: one boot of the batch, from its verdict (core/verdict.c). */
+static bool farm_boot_stored(const struct store_boot *sb, const struct boot_decision *d, void *userdata)
+{
+	struct run *r = userdata;
+	const char *title = NULL;
+	char hang[300];
+	int k;
+
+	if (d->verdict == VERDICT_INFRA || !d->counted) {
+		k = BEV_INFRA; /* a wrong kernel's crashes are shown, never evidence */
+		title = d->reason;
+	} else if (d->verdict == VERDICT_CRASH && sb->target_hit) {
+		k = BEV_TARGET;
+		title = r->o->target;
+	} else if (d->verdict == VERDICT_CRASH) {
+		k = BEV_OTHER;
+		title = sb->ncrashes ? sb->crashes[0].title : NULL;
+	} else if (d->verdict == VERDICT_HANG) {
+		k = BEV_OTHER; /* no target: a boot without it, stored with its words */
+		snprintf(hang, sizeof(hang), "hang: %s", d->reason ? d->reason : "no progress");
+		title = hang;
+	} else {
+		k = BEV_PASS;
+	}
+	if (record_uid(r, r->cur_commit, k, title, sb->log_path, sb->wall_ms, sb->boot_uid) < 0) {
+		r->hook_err = -EIO;
+		return true;
+	}
+	fprintf(stderr, "\n");
+	said(r, r->cur_commit, k, title);
+	r->batch_hit |= k == BEV_TARGET;
+	r->batch_evidence += k != BEV_INFRA;
+	if (k != BEV_INFRA)
+		r->infra_row = 0;
+	else if (++r->infra_row >= MAX_INFRA_IN_A_ROW * r->K) {
+		err("%d boots in a row at %.12s were infra (last: %s): see '%s'", r->infra_row,
+		    r->sha[r->cur_commit], d->reason ? d->reason : "?", sb->log_path);
+		r->hook_err = -EIO;
+	}
+	return r->batch_hit || r->hook_err || decided(r) || over_budget(r);
+}
+
+/*
+ * Boots commit up to m times (K at once), stopping once the target shows,
+ * the bisect is decided or the budget spent; infra boots are retried and do
+ * not count against m.  1 the target showed, 0 not, -errno.
+ */
+static int boot_batch(struct run *r, int commit, int m)
+{
+	int done = 0;
+	bool hit = false;
+
+	if (r->bf) {
+		r->cur_commit = commit;
+		r->batch_hit = false;
+		r->batch_evidence = 0;
+		r->hook_err = 0;
+		/* the farm gives a boot up after its infra retries: the next
+		 * loop boots another, until m were evidence */
+		while (r->batch_evidence < m && !r->batch_hit && !r->hook_err && !decided(r) &&
+		       !over_budget(r)) {
+			int k = bisect_farm_boot(r->bf, m - r->batch_evidence, farm_boot_stored, r);
+
+			fputc('\n', stderr); /* after the farm's progress line */
+			if (k < 0) {
+				err("the farm loop failed at %.12s: %s", r->sha[commit], strerror(-k));
+				return k;
+			}
+		}
+		return r->hook_err ? r->hook_err : r->batch_hit;
+	}
+	while (done < m && !hit && !decided(r) && !over_budget(r)) {
+		int n = m - done < r->K ? m - done : r->K, got;
+
+		if (r->o->max_boots > 0 && r->o->max_boots - r->boots < n)
+			n = r->o->max_boots - r->boots;
+		got = boot_round(r, commit, n, &hit);
+		if (got < 0)
+			return got;
+		done += got;
+	}
+	return hit;
 }
 
 static int subject(const struct run *r, int commit, char *buf, size_t size)
@@ -385,11 +593,13 @@ static void print_result(const struct run *r, bool decided)
 	char subj[256];
 
 	bisect_answer(r->b, r->o->confidence, &lo, &hi, &mass);
+	/* the 5 most probable, by insertion (ties: the earlier commit first) */
 	for (int i = 1; i <= r->n; i++) {
-		int j = ntop < 5 ? ntop++ : 4;
+		int j;
 
-		if (ntop == 5 && j == 4 && bisect_prob(r->b, i) <= bisect_prob(r->b, top[4]))
+		if (ntop == 5 && bisect_prob(r->b, i) <= bisect_prob(r->b, top[4]))
 			continue;
+		j = ntop < 5 ? ntop++ : 4;
 		top[j] = i;
 		for (; j > 0 && bisect_prob(r->b, top[j]) > bisect_prob(r->b, top[j - 1]); j--) {
 			int t = top[j];
@@ -423,7 +633,8 @@ static void print_result(const struct run *r, bool decided)
 		       r->sha[hi], mass, r->o->confidence);
 	printf("%d boots, %d builds over %d commits; crash rate after the culprit about %.3f\n", r->boots,
 	       r->builds, r->n, bisect_rate_mean(r->b));
-	printf("top commits:\n");
+	printf("top commits (all, and how they moved: oopsfarm report --store %s --bisect):\n",
+	       r->o->store_path);
 	for (int i = 0; i < ntop; i++) {
 		const struct bisect_commit *c = bisect_commit(r->b, top[i]);
 
@@ -450,10 +661,9 @@ static int check_ends(struct run *r)
 				err("the good end %.12s does not build", r->sha[0]);
 			return k ? BISECT_INFRA : BISECT_BAD_INPUT;
 		}
-		if ((k = boot(r, 0)) < 0)
+		if ((k = boot_batch(r, 0, o->good_boots - good->boots)) < 0)
 			return BISECT_INFRA;
-		bisect_add(r->b, 0, 1, k == BEV_TARGET);
-		if (k == BEV_TARGET) {
+		if (k) {
 			err("the good end %.12s shows '%s'", r->sha[0], o->target);
 			return BISECT_NO_REPRO;
 		}
@@ -469,28 +679,19 @@ static int check_ends(struct run *r)
 				err("the bad end %.12s does not build", r->sha[r->n]);
 			return k ? BISECT_INFRA : BISECT_BAD_INPUT;
 		}
-		if ((k = boot(r, r->n)) < 0)
+		if (boot_batch(r, r->n, o->end_boots - bad->boots) < 0)
 			return BISECT_INFRA;
-		bisect_add(r->b, r->n, 1, k == BEV_TARGET);
 	}
 	return BISECT_DONE;
 }
 
-static bool decided(const struct run *r)
-{
-	return bisect_answer(r->b, r->o->confidence, NULL, NULL, NULL);
-}
-
-static bool over_budget(const struct run *r)
-{
-	return r->o->max_boots > 0 && r->boots >= r->o->max_boots;
-}
-
 int bisect_run(const struct bisect_run_opts *o)
 {
-	struct run r = {.o = o, .checked_out = -1, .plan_commit = -1};
-	struct bisect_costs co = {
-	    .build = o->build_cost, .max_batch = 256, .rate_crashes = BISECT_RATE_CRASHES};
+	struct run r = {.o = o, .checked_out = -1, .plan_commit = -1, .K = o->boards > 1 ? o->boards : 1};
+	struct bisect_costs co = {.build = o->build_cost,
+				  .max_batch = 256,
+				  .rate_crashes = BISECT_RATE_CRASHES,
+				  .boards = o->boards > 1 ? o->boards : 1};
 	struct bisect_prior pr;
 	char other[512];
 	int ret, k;
@@ -506,6 +707,14 @@ int bisect_run(const struct bisect_run_opts *o)
 		err("cannot create '%s': %s", r.log_dir, strerror(errno));
 		ret = BISECT_INFRA;
 		goto out;
+	}
+	{
+		/* the build and boot commands run in the tree: they get it absolute */
+		char *abs = realpath(r.log_dir, NULL);
+
+		if (abs)
+			snprintf(r.log_dir, sizeof(r.log_dir), "%s", abs);
+		free(abs);
 	}
 	if ((k = store_open(o->store_path, &r.s)) < 0) {
 		err("cannot open store '%s': %s", o->store_path, strerror(-k));
@@ -523,8 +732,8 @@ int bisect_run(const struct bisect_run_opts *o)
 		ret = BISECT_BAD_INPUT;
 		goto out;
 	}
-	if (k < 0 ||
-	    (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n, &r.id) < 0)) {
+	if (k < 0 || (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n,
+						    o->confidence, &r.id) < 0)) {
 		err("cannot read or write store '%s'", o->store_path);
 		ret = BISECT_INFRA;
 		goto out;
@@ -533,6 +742,27 @@ int bisect_run(const struct bisect_run_opts *o)
 		err("store '%s' already holds this bisect: --resume goes on with it", o->store_path);
 		ret = BISECT_BAD_INPUT;
 		goto out;
+	}
+	if (!o->boot_cmd) {
+		struct bisect_farm_opts fo = {
+		    .c = o->campaign,
+		    .setup = o->setup,
+		    .target = o->target,
+		    .init = o->init,
+		    .dir = r.log_dir,
+		    .s = r.s,
+		    .bisect_id = r.id,
+		    .boards = r.K,
+		    .no_agent = o->no_agent,
+		};
+		char e[1024];
+
+		k = bisect_farm_open(&fo, &r.bf, e, sizeof(e));
+		if (k < 0) {
+			err("%s", e);
+			ret = k == -EINVAL ? BISECT_BAD_INPUT : BISECT_INFRA;
+			goto out;
+		}
 	}
 	if (store_bisect_events_each(r.s, r.id, replay, &r) < 0) {
 		err("cannot read store '%s'", o->store_path);
@@ -564,7 +794,7 @@ int bisect_run(const struct bisect_run_opts *o)
 			if (bisect_choose(r.b, &co, &st) < 0)
 				break;
 			r.plan_boots = st.boots;
-			if (record(&r, st.commit, BEV_PLAN, NULL, NULL, clock_now()) < 0) {
+			if (record(&r, st.commit, BEV_PLAN, NULL, NULL, 0) < 0) {
 				ret = BISECT_INFRA;
 				goto out;
 			}
@@ -576,37 +806,113 @@ int bisect_run(const struct bisect_run_opts *o)
 		fprintf(stderr, "step: %.12s (commit %d of %d) up to %d boots; now %.12s..%.12s at %.3f\n",
 			r.sha[st.commit], st.commit, r.n, st.boots, r.sha[lo], r.sha[hi], mass);
 		k = build(&r, st.commit);
+		if (k > 0)
+			k = boot_batch(&r, st.commit, st.boots);
 		if (k < 0) {
 			ret = BISECT_INFRA;
 			goto out;
-		}
-		if (!k) {
-			bisect_skip(r.b, st.commit);
-			r.plan_hit = true;
-			continue;
-		}
-		for (int i = 0; i < st.boots && !over_budget(&r); i++) {
-			k = boot(&r, st.commit);
-			if (k < 0) {
-				ret = BISECT_INFRA;
-				goto out;
-			}
-			bisect_add(r.b, st.commit, 1, k == BEV_TARGET);
-			r.plan_done++;
-			if (k == BEV_TARGET) {
-				r.plan_hit = true;
-				break;
-			}
-			if (decided(&r))
-				break;
 		}
 	}
 	print_result(&r, decided(&r));
 	ret = BISECT_DONE;
 out:
+	bisect_farm_free(r.bf);
 	bisect_free(r.b);
 	store_close(r.s);
 	free(r.sha);
 	free(r.boots_at);
+	return ret;
+}
+
+/* ---- oopsfarm bisect step ------------------------------------------------ */
+
+/* Runs cmd in tree with env, output to path: its exit status or -errno. */
+static int step_spawn(const struct bisect_step_opts *o, const char *cmd, const struct cmd_env *env,
+		      const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	pid_t pid;
+
+	if (fd < 0) {
+		err("cannot create '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	pid = spawn_start(NULL, cmd, o->tree, env, fd, true);
+	close(fd);
+	return pid < 0 ? pid : spawn_wait(pid);
+}
+
+int bisect_step_run(const struct bisect_step_opts *o)
+{
+	struct sprt t;
+	char *sha = NULL, path[4200];
+	int st, infra_row = 0, ret = BISECT_STEP_ABORT;
+
+	if (git(o->tree, &sha, "rev-parse", "--verify", "-q", "HEAD") || !sha || !*sha) {
+		err("step: '%s' is not a git checkout", o->tree);
+		goto out;
+	}
+	if (file_mkdir_p(o->log_dir) < 0) {
+		err("step: cannot create '%s': %s", o->log_dir, strerror(errno));
+		goto out;
+	}
+	if (o->build_cmd) {
+		struct cmd_env env = {.sha = sha};
+
+		snprintf(path, sizeof(path), "%s/build-%.12s.log", o->log_dir, sha);
+		st = step_spawn(o, o->build_cmd, &env, path);
+		if (st < 0)
+			goto out;
+		if (st) {
+			printf("skip: %.12s does not build (exit %d): see '%s'\n", sha, st, path);
+			ret = BISECT_STEP_SKIP;
+			goto out;
+		}
+	}
+	stats_sprt_init(&t, o->eps, o->rate, o->alpha, o->beta);
+	for (int seq = 0; t.decision == SPRT_CONTINUE && (int)t.n < o->max_boots; seq++) {
+		struct cmd_env env = {.sha = sha, .seq = seq};
+		const char *title;
+		char *buf;
+		int k;
+
+		snprintf(path, sizeof(path), "%s/%04d-boot-%.12s.log", o->log_dir, seq, sha);
+		st = step_spawn(o, o->boot_cmd, &env, path);
+		if (st < 0)
+			goto out;
+		k = boot_kind(o->target, st, path, &title, &buf);
+		if (k < 0)
+			goto out;
+		fprintf(stderr, "  boot %.12s: %s%s%s%s\n", sha, bisect_event_name(k), title ? " '" : "",
+			title ? title : "", title ? "'" : "");
+		free(buf);
+		if (k == BEV_INFRA) {
+			if (++infra_row >= MAX_INFRA_IN_A_ROW) {
+				printf(
+				    "skip: the boot command failed %d times in a row at %.12s (exit %d): see "
+				    "'%s'\n",
+				    infra_row, sha, st, path);
+				ret = BISECT_STEP_SKIP;
+				goto out;
+			}
+			continue;
+		}
+		infra_row = 0;
+		stats_sprt_add(&t, k == BEV_TARGET);
+	}
+	if (t.decision == SPRT_H1) {
+		printf("bad: %.12s showed '%s' (boot %u)\n", sha, o->target, t.n);
+		ret = BISECT_STEP_BAD;
+	} else if (t.decision == SPRT_H0) {
+		printf("good: %.12s, %u boots without enough of '%s' (a rate of %g would have shown, "
+		       "with probability %g)\n",
+		       sha, t.n, o->target, o->rate, 1 - o->beta);
+		ret = BISECT_STEP_GOOD;
+	} else {
+		printf("skip: %.12s undecided after %u boots\n", sha, t.n);
+		ret = BISECT_STEP_SKIP;
+	}
+out:
+	free(sha);
 	return ret;
 }

@@ -71,7 +71,7 @@ struct trial {
 	bool *nobuild; /* [n + 1] */
 	char *built;   /* [n + 1] this rule's builds: 0 not tried, 1 built, 2 failed */
 	uint64_t rng;  /* the boots */
-	long boots, builds;
+	long boots, builds, rounds;
 };
 
 static enum outcome boot(struct trial *t, int commit)
@@ -158,7 +158,7 @@ static int run_bayes(struct trial *t, enum bisect_rule r)
 	struct bisect_costs co = {
 	    .build = p->build_cost, .max_batch = 256, .rate_crashes = BISECT_RATE_CRASHES};
 	struct bisect *b;
-	int lo, hi, seen = 0, ret;
+	int lo, hi, seen = 0, ret, K = r == RULE_OOPSFARM && p->boards > 1 ? p->boards : 1;
 
 	if (r == RULE_ENTROPY_GREEDY) {
 		co.max_batch = 1;
@@ -170,16 +170,20 @@ static int run_bayes(struct trial *t, enum bisect_rule r)
 	pr.b = p->prior_b;
 	if (bisect_new(p->commits, &pr, &b) < 0)
 		return -ENOMEM;
+	co.boards = K;
 	/* the bad end must show the target */
 	build(t, p->commits);
 	for (int i = 0; i < p->end_budget && seen < p->end_crashes && !over_budget(t);) {
-		enum outcome o = boot(t, p->commits);
+		t->rounds++;
+		for (int k = 0; k < K && i < p->end_budget; k++) {
+			enum outcome o = boot(t, p->commits);
 
-		if (o == OUT_INFRA)
-			continue;
-		i++;
-		seen += o == OUT_TARGET;
-		bisect_add(b, p->commits, 1, o == OUT_TARGET);
+			if (o == OUT_INFRA)
+				continue;
+			i++;
+			seen += o == OUT_TARGET;
+			bisect_add(b, p->commits, 1, o == OUT_TARGET);
+		}
 	}
 	if (!seen) {
 		bisect_free(b);
@@ -195,14 +199,22 @@ static int run_bayes(struct trial *t, enum bisect_rule r)
 			continue;
 		}
 		bisect_built(b, st.commit);
+		/* rounds of K, stopping after the first that shows the target
+		 * (infra boots are booted again in the next round) */
 		for (int i = 0; i < st.boots && !over_budget(t);) {
-			enum outcome o = boot(t, st.commit);
+			bool hit = false;
 
-			if (o == OUT_INFRA)
-				continue;
-			i++;
-			bisect_add(b, st.commit, 1, o == OUT_TARGET);
-			if (o == OUT_TARGET || bisect_answer(b, p->confidence, NULL, NULL, NULL))
+			t->rounds++;
+			for (int k = 0, n = st.boots - i < K ? st.boots - i : K; k < n; k++) {
+				enum outcome o = boot(t, st.commit);
+
+				if (o == OUT_INFRA)
+					continue;
+				i++;
+				bisect_add(b, st.commit, 1, o == OUT_TARGET);
+				hit |= o == OUT_TARGET;
+			}
+			if (hit || bisect_answer(b, p->confidence, NULL, NULL, NULL))
 				break;
 		}
 	}
@@ -229,14 +241,14 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 		   struct bisect_sim_result *ret)
 {
 	struct trial t = {.p = p};
-	double *boots, *builds, *cost;
+	double *boots, *builds, *cost, *rounds;
 	struct bisect_sim_result res = {.rule = r, .trials = p->trials};
 	int err = 0;
 
 	if (p->commits < 1 || !(p->rate > 0 && p->rate <= 1) || p->trials < 1 || (unsigned)r >= NRULES ||
 	    !(p->confidence > 0 && p->confidence < 1) || p->build_fail < 0 || p->build_fail >= 1 ||
 	    p->infra < 0 || p->infra >= 1 || p->other < 0 || p->other >= 1 || p->build_cost < 0 ||
-	    ((r == RULE_GIT_RETRY || r == RULE_SYZKALLER) && n < 1))
+	    p->boards < 0 || ((r == RULE_GIT_RETRY || r == RULE_SYZKALLER) && n < 1))
 		return -EINVAL;
 	res.n = r == RULE_GIT_RETRY || r == RULE_SYZKALLER ? n : 0;
 	t.nobuild = calloc(p->commits + 1, sizeof(bool));
@@ -244,7 +256,8 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 	boots = calloc(p->trials, sizeof(double));
 	builds = calloc(p->trials, sizeof(double));
 	cost = calloc(p->trials, sizeof(double));
-	if (!t.nobuild || !t.built || !boots || !builds || !cost) {
+	rounds = calloc(p->trials, sizeof(double));
+	if (!t.nobuild || !t.built || !boots || !builds || !cost || !rounds) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -258,7 +271,7 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 			t.nobuild[c] = rng_unit(&h) < p->build_fail;
 		memset(t.built, 0, p->commits + 1);
 		t.rng = rng_next(&h);
-		t.boots = t.builds = 0;
+		t.boots = t.builds = t.rounds = 0;
 		right =
 		    r == RULE_OOPSFARM || r == RULE_ENTROPY_GREEDY ? run_bayes(&t, r) : run_fixed(&t, r, n);
 		if (right < 0) {
@@ -269,6 +282,9 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 		boots[i] = t.boots;
 		builds[i] = t.builds;
 		cost[i] = t.boots + p->build_cost * t.builds;
+		/* the fixed rules boot one at a time: a round is a boot */
+		rounds[i] = r == RULE_OOPSFARM || r == RULE_ENTROPY_GREEDY ? t.rounds : t.boots;
+		res.mean_rounds += rounds[i] / p->trials;
 		res.mean_boots += boots[i] / p->trials;
 		res.mean_builds += builds[i] / p->trials;
 		res.mean_cost += cost[i] / p->trials;
@@ -276,6 +292,7 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 	res.p90_boots = p90(boots, p->trials);
 	res.p90_builds = p90(builds, p->trials);
 	res.p90_cost = p90(cost, p->trials);
+	res.p90_rounds = p90(rounds, p->trials);
 	res.accuracy = (double)res.right / p->trials;
 	res.accuracy_lo = bisect_binom_lower(res.right, p->trials, 0.95);
 	res.accuracy_hi = 1 - bisect_binom_lower(p->trials - res.right, p->trials, 0.95);
@@ -286,6 +303,7 @@ out:
 	free(boots);
 	free(builds);
 	free(cost);
+	free(rounds);
 	return err;
 }
 

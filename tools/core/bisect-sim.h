@@ -57,6 +57,8 @@ struct bisect_sim_params {
 	int end_crashes;	 /* ... and target crashes it must show (BISECT_END_CRASHES) */
 	long max_boots;		 /* per trial; the rule's answer so far when reached */
 	double prior_a, prior_b; /* the Bayesian rules' Beta prior on the rate */
+	int boards;		 /* the Bayesian rules boot in rounds of this many, as
+				  * `oopsfarm bisect --boards K` does (0 or 1: one) */
 };
 
 /* 1,000 commits, rate 0.129, confidence 0.95, 1000 trials, seed 1, no builds cost,
@@ -72,7 +74,8 @@ struct bisect_sim_result {
 	double accuracy_hi; /* its one-sided 95% upper bound */
 	double mean_boots, p90_boots;
 	double mean_builds, p90_builds;
-	double mean_cost, p90_cost; /* boots + build_cost x builds */
+	double mean_cost, p90_cost;	/* boots + build_cost x builds */
+	double mean_rounds, p90_rounds; /* rounds of boards boots (= boots attempted with one) */
 };
 
 /*

@@ -304,10 +304,15 @@ static double entropy_after(const struct cand *c, double Ptot, double w1, double
 	return log(Z) - h / Z;
 }
 
-/* expected boots of "up to m, stop at the first crash" at rate r */
-static double batch_boots(double r, double q, int m)
+/*
+ * Expected rounds of "up to m boots in rounds of K, stop after the first
+ * round with a crash" at rate r, q = (1 - r)^m: the sum over rounds of
+ * P(no crash before it), (1 - q) / (1 - (1 - r)^K).  With K = 1 that is the
+ * expected boots, (1 - q) / r.
+ */
+static double batch_rounds(double r, double q, int m, int K)
 {
-	return r > 0 ? (1 - q) / r : m;
+	return r > 0 ? (1 - q) / -expm1(K * log1p(-r)) : (double)m / K;
 }
 
 static void consider(const struct bisect *b, const struct bisect_costs *co, const struct cand *c, double Ptot,
@@ -315,15 +320,17 @@ static void consider(const struct bisect *b, const struct bisect_costs *co, cons
 {
 	double eps = b->pr.eps, build = co->ignore_builds || b->c[c->j].built ? 0 : co->build;
 	double l1 = log1p(-c->rate), l2 = log1p(-eps);
+	int K = co->boards > 1 ? co->boards : 1, max = (co->max_batch + K - 1) / K * K;
 
-	for (int m = 1;; m = m * 2 > co->max_batch && m < co->max_batch ? co->max_batch : m * 2) {
+	/* batches of K, 2K, 4K, ... rounds of K boards each, up to max */
+	for (int m = K;; m = m * 2 > max && m < max ? max : m * 2) {
 		double q1 = exp(m * l1), q2 = exp(m * l2);
 		double pnc = c->A * q1 + (1 - c->A) * q2;
 		double h =
 		    pnc * entropy_after(c, Ptot, q1, q2) + (1 - pnc) * entropy_after(c, Ptot, 1 - q1, 1 - q2);
 		double gain = b->entropy - h;
 		double cost =
-		    c->A * batch_boots(c->rate, q1, m) + (1 - c->A) * batch_boots(eps, q2, m) + build;
+		    c->A * batch_rounds(c->rate, q1, m, K) + (1 - c->A) * batch_rounds(eps, q2, m, K) + build;
 		double score = gain / cost;
 
 		if (gain > 1e-12 && score > *best_score) {
@@ -333,7 +340,7 @@ static void consider(const struct bisect *b, const struct bisect_costs *co, cons
 			best->gain = gain;
 			best->cost = cost;
 		}
-		if (m >= co->max_batch)
+		if (m >= max)
 			break;
 	}
 }
@@ -379,7 +386,8 @@ static bool rate_step(const struct bisect *b, const struct bisect_costs *co, str
 	if (F >= (unsigned)co->rate_crashes || bad < 0)
 		return false;
 	ret->commit = bad;
-	ret->boots = co->max_batch;
+	ret->boots =
+	    co->boards > 1 ? (co->max_batch + co->boards - 1) / co->boards * co->boards : co->max_batch;
 	ret->gain = 0;
 	ret->cost = 1 / bisect_rate_mean(b);
 	return true;

@@ -112,19 +112,26 @@ struct bisect_costs {
 	bool ignore_builds; /* plan as if builds were free (the BBChop rule) */
 	int rate_crashes;   /* target crashes wanted at and after the leading range
 			     * once it holds half the mass, to pin p (0: none) */
+	int boards;	    /* boards booting at once (0 or 1: one).  With K > 1 a
+			     * step boots in rounds of K at its commit and stops
+			     * after the first round that shows the target; batches
+			     * are multiples of K and cost is counted in rounds
+			     * (one round: one boot's wall time), build in rounds too */
 };
 
 struct bisect_step {
 	int commit;  /* 1..n: boot this one (build it first when not built) */
-	int boots;   /* up to this many, stopping at the first target crash */
+	int boots;   /* up to this many, stopping at the first target crash
+		      * (with K boards: a multiple of K, stopping after the
+		      * first round of K that shows it) */
 	double gain; /* expected nats gained */
-	double cost; /* expected boots + build cost */
+	double cost; /* expected boots (rounds with K boards) + build cost */
 };
 
 /*
  * The next step: the (commit, batch) of highest expected information per
- * unit cost.  Returns 0, or -ENOENT when no commit is left to learn from
- * (every candidate is skipped and the bad end has no boots).
+ * unit cost (per round of c->boards boots when K > 1).  Returns 0, or -ENOENT when no commit is left to learn
+ * from (every candidate is skipped and the bad end has no boots).
  */
 int bisect_choose(const struct bisect *b, const struct bisect_costs *c, struct bisect_step *ret);
 

@@ -103,6 +103,8 @@ static void seq_update(struct farm *f, int i)
 /* Picks the next boot to start; false when there is none left now. */
 static bool next_boot(struct farm *f, int *v, int *i, int *b)
 {
+	if (f->hold)
+		return false;
 	if (f->nretry > 0) {
 		f->nretry--;
 		*v = f->retry[0].v, *i = f->retry[0].i, *b = f->retry[0].b;
@@ -362,6 +364,8 @@ static int finish_boot(struct farm *f, struct farm_slot *sl)
 		boot_decision_clear(&d);
 		return r;
 	}
+	if (f->stored && f->stored(&sb, &d, f->userdata))
+		f->hold = true;
 	if (sb.verdict == VERDICT_INFRA) {
 		f->infra++;
 		people_printf(stderr, "\noopsfarm run: %s: infra error (%s)%s\n", sl->uid, d.reason,

@@ -23,6 +23,7 @@
 #include "core/artifacts.h"
 #include "core/campaign.h"
 #include "core/sequential.h"
+#include "core/verdict.h"
 #include "store/store.h"
 
 struct variant_art {
@@ -52,6 +53,12 @@ struct farm {
 	bool sequential;	/* stop at the campaign's until rule */
 	bool agent_expected;	/* init is the oopsfarm agent (not --no-agent) */
 	int boots;		/* per variant and setup: the cap */
+	/* Optional: called after each boot is stored (infra too) with its
+	 * decision; returning true stops handing out boots (those in flight
+	 * finish and are stored, and the hook sees them).  `oopsfarm bisect`
+	 * stops a step at the first target crash with it. */
+	bool (*stored)(const struct store_boot *sb, const struct boot_decision *d, void *userdata);
+	void *userdata;
 	/* the loop's own */
 	signed char *outcome;	    /* [setup][variant][boot]: -1 unknown, 0, 1 target, -2 given up */
 	int next_b, next_i, next_v; /* the next boot to hand out, in ABAB order */
@@ -59,6 +66,7 @@ struct farm {
 		int v, i, b;
 	} retry[64]; /* infra retries wait here, first out */
 	int nretry;
+	bool hold; /* the stored hook said stop */
 	int done, total, started_now, infra;
 	double t0, boards_cpu;
 	struct farm_slot *slots;

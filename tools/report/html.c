@@ -38,7 +38,7 @@ static const char *const palette[] = {
 };
 #define NCOLORS (int)(sizeof(palette) / sizeof(palette[0]))
 
-static const char css[] =
+const char report_css[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;background:#fff;"
     "max-width:1120px;margin:24px auto;padding:0 16px}"
     "h1{font-size:22px;margin:0 0 6px}"
@@ -836,7 +836,7 @@ int report_html(const struct report *r, const char *page_dir, FILE *f)
 	      "<meta name=\"generator\" content=\"oopsfarm report\">\n<title>oopsfarm: ",
 	      f);
 	esc(f, r->name);
-	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>Campaign ", css);
+	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>Campaign ", report_css);
 	esc(f, r->name);
 	fputs("</h1>\n<p>Target: ", f);
 	if (r->target[0]) {

@@ -23,6 +23,7 @@ struct store;
 
 /* What to report, as `oopsfarm report` takes it. */
 struct report_opts {
+	bool bisect;	      /* the store's bisect (report_bisect()), not a campaign */
 	const char *store;    /* the store's path (read, never created) */
 	const char *campaign; /* NULL: the newest campaign */
 	bool json;	      /* one JSON object instead of the text */
@@ -108,6 +109,24 @@ void report_href(FILE *f, const char *page_dir, const char *log);
 /* JUnit XML: one testsuite per cell, one testcase per boot (in boot order).
  * Returns 0 or -errno (write errors included). */
 int report_junit(const struct report *r, FILE *f);
+
+/* The page style every HTML report shares (report/html.c). */
+extern const char report_css[];
+
+/*
+ * `oopsfarm report` on a bisect (report/bisect.c): the store's bisect
+ * replayed from its events (bisect_event_apply(), the driver's own rule):
+ * the answer, the posterior over commits now, and how it moved step by
+ * step (a step: the ends, then each plan with its builds and boots), as
+ * text or JSON on stdout, and with o->html a self-contained page whose
+ * chart is the posterior per step (a row per step, a column per commit;
+ * more than BISECT_REPORT_COLUMNS commits are binned).  Commits are
+ * numbered 1..n as in doc/bisect.md; a sha is shown where the store has
+ * one (the commits that were built or booted).  Returns the exit status:
+ * 0 printed, 2 the store holds no bisect, 3 the store or a file failed.
+ */
+int report_bisect(const struct report_opts *o);
+#define BISECT_REPORT_COLUMNS 240
 
 /*
  * The HTML page (one file: inline CSS and SVG, no script, no external

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/bisect.h"
@@ -27,23 +28,25 @@ static int event_kind(const char *name)
 	return -1;
 }
 
-static int schema(sqlite3 *db)
-{
-	return sqlite3_exec(db,
-			    "CREATE TABLE IF NOT EXISTS bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL,"
-			    " bad TEXT NOT NULL, target TEXT NOT NULL, tree TEXT, ncommits INTEGER,"
-			    " created TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
-			    "CREATE TABLE IF NOT EXISTS bisect_events (bisect_id INTEGER NOT NULL REFERENCES "
-			    "bisects(id),"
-			    " seq INTEGER NOT NULL, commit_idx INTEGER NOT NULL, sha TEXT NOT NULL, kind "
-			    "TEXT NOT NULL,"
-			    " title TEXT, log_path TEXT, wall_ms INTEGER, plan_boots INTEGER,"
-			    " finished TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
-			    " PRIMARY KEY (bisect_id, seq));",
-			    NULL, NULL, NULL) == SQLITE_OK
-		   ? 0
-		   : -EIO;
-}
+/*
+ * v5: the bisect tables.  Before v5, `oopsfarm bisect` created them on first
+ * use in v3 and v4 files; that shape is exactly the CREATE below, so this
+ * one step takes both a file with them and one without, and then adds what
+ * v5 adds to either (boot_uid: the row of the
+ * boots table a boot through the farm loop also is; confidence: the one
+ * the bisect was asked to reach, for its report).
+ */
+const char store_schema_v5[] =
+    "CREATE TABLE IF NOT EXISTS bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL,"
+    "  bad TEXT NOT NULL, target TEXT NOT NULL, tree TEXT, ncommits INTEGER,"
+    "  created TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE TABLE IF NOT EXISTS bisect_events (bisect_id INTEGER NOT NULL REFERENCES bisects(id),"
+    "  seq INTEGER NOT NULL, commit_idx INTEGER NOT NULL, sha TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  title TEXT, log_path TEXT, wall_ms INTEGER, plan_boots INTEGER,"
+    "  finished TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  PRIMARY KEY (bisect_id, seq));"
+    "ALTER TABLE bisect_events ADD COLUMN boot_uid TEXT;"
+    "ALTER TABLE bisects ADD COLUMN confidence REAL;";
 
 int store_bisect_find(struct store *s, const char *good, const char *bad, const char *target, int64_t *ret_id,
 		      char *ret_other, size_t othersize)
@@ -52,8 +55,8 @@ int store_bisect_find(struct store *s, const char *good, const char *bad, const 
 	sqlite3_stmt *st;
 	int r = 0;
 
-	if (schema(db) < 0 || sqlite3_prepare_v2(db, "SELECT id, good, bad, target FROM bisects ORDER BY id",
-						 -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT id, good, bad, target FROM bisects ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return -EIO;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *g = (const char *)sqlite3_column_text(st, 1),
@@ -73,23 +76,78 @@ int store_bisect_find(struct store *s, const char *good, const char *bad, const 
 	return r == SQLITE_DONE ? 0 : -EIO;
 }
 
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	return strdup(v ? v : "");
+}
+
+int store_bisect_one(struct store *s, struct bisect_row *ret)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (sqlite3_prepare_v2(
+		store_db(s),
+		"SELECT id, good, bad, target, tree, ncommits, confidence FROM bisects ORDER BY id LIMIT 1",
+		-1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		struct bisect_row b = {
+		    .id = sqlite3_column_int64(st, 0),
+		    .good = dup_col(st, 1),
+		    .bad = dup_col(st, 2),
+		    .target = dup_col(st, 3),
+		    .tree = dup_col(st, 4),
+		    .ncommits = sqlite3_column_int(st, 5),
+		    /* a bisect from before v5: the default */
+		    .confidence =
+			sqlite3_column_type(st, 6) == SQLITE_NULL ? 0.95 : sqlite3_column_double(st, 6),
+		};
+
+		sqlite3_finalize(st);
+		if (!b.good || !b.bad || !b.target || !b.tree) {
+			store_bisect_row_clear(&b);
+			return -ENOMEM;
+		}
+		*ret = b;
+		return 1;
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : -EIO;
+}
+
+void store_bisect_row_clear(struct bisect_row *r)
+{
+	if (!r)
+		return;
+	free(r->good);
+	free(r->bad);
+	free(r->target);
+	free(r->tree);
+	memset(r, 0, sizeof(*r));
+}
+
 int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target,
-			const char *tree, int ncommits, int64_t *ret_id)
+			const char *tree, int ncommits, double confidence, int64_t *ret_id)
 {
 	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st;
 	int r;
 
-	if (schema(db) < 0 ||
-	    sqlite3_prepare_v2(db,
-			       "INSERT INTO bisects (good, bad, target, tree, ncommits) VALUES (?,?,?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		db,
+		"INSERT INTO bisects (good, bad, target, tree, ncommits, confidence) VALUES (?,?,?,?,?,?)",
+		-1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_text(st, 1, good, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, bad, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, target, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, tree, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, ncommits);
+	sqlite3_bind_double(st, 6, confidence);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)
@@ -106,7 +164,7 @@ int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bise
 	if (sqlite3_prepare_v2(
 		store_db(s),
 		"INSERT INTO bisect_events (bisect_id, seq, commit_idx, sha, kind, title, log_path,"
-		" wall_ms, plan_boots) VALUES (?,?,?,?,?,?,?,?,?)",
+		" wall_ms, plan_boots, boot_uid) VALUES (?,?,?,?,?,?,?,?,?,?)",
 		-1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(st, 1, bisect_id);
@@ -119,6 +177,7 @@ int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bise
 	sqlite3_bind_int64(st, 8, e->wall_ms);
 	if (e->kind == BEV_PLAN)
 		sqlite3_bind_int(st, 9, e->plan_boots);
+	sqlite3_bind_text(st, 10, e->boot_uid, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return r == SQLITE_DONE ? 0 : -EIO;
@@ -130,11 +189,11 @@ int store_bisect_events_each(struct store *s, int64_t bisect_id,
 	sqlite3_stmt *st;
 	int r;
 
-	if (sqlite3_prepare_v2(
-		store_db(s),
-		"SELECT seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots FROM bisect_events"
-		" WHERE bisect_id = ? ORDER BY seq",
-		-1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(s),
+			       "SELECT seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots, "
+			       "boot_uid FROM bisect_events"
+			       " WHERE bisect_id = ? ORDER BY seq",
+			       -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(st, 1, bisect_id);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -146,6 +205,7 @@ int store_bisect_events_each(struct store *s, int64_t bisect_id,
 		    .log_path = (const char *)sqlite3_column_text(st, 5),
 		    .wall_ms = sqlite3_column_int64(st, 6),
 		    .plan_boots = sqlite3_column_int(st, 7),
+		    .boot_uid = (const char *)sqlite3_column_text(st, 8),
 		};
 		int k = event_kind((const char *)sqlite3_column_text(st, 3));
 

@@ -4,8 +4,8 @@
  * bisect (its ends, target and tree) and one row per build or boot, in the
  * order they finished, so that `oopsfarm bisect --resume` replays exactly
  * what was seen and an audit can follow every step.  The tables
- * (bisects, bisect_events; doc/bisect.md) are created on first use with
- * CREATE TABLE IF NOT EXISTS, next to the campaign tables of store.c.
+ * (bisects, bisect_events; doc/store.md) are schema version 5: store_open()
+ * migrates older files to it (store_schema_v5).
  * Each event is one INSERT (its own transaction): a run killed with -9
  * loses at most the build or boot in flight, never counts one twice.
  */
@@ -37,8 +37,12 @@ struct bisect_event {
 	const char *title;    /* BEV_OTHER / BEV_TARGET: the first such title; else NULL */
 	const char *log_path; /* the console or build log; may be NULL */
 	int64_t wall_ms;
-	int plan_boots; /* BEV_PLAN only */
+	int plan_boots;	      /* BEV_PLAN only */
+	const char *boot_uid; /* a boot through the farm loop: its boots row; else NULL */
 };
+
+/* the schema's step to version 5, run by store_open() (store.c) */
+extern const char store_schema_v5[];
 
 /*
  * The bisect of good..bad for target in the store: 1 when stored (its id
@@ -49,9 +53,22 @@ struct bisect_event {
 int store_bisect_find(struct store *s, const char *good, const char *bad, const char *target, int64_t *ret_id,
 		      char *ret_other, size_t othersize);
 
+/* A bisect row (strings malloc'd; store_bisect_row_clear frees them). */
+struct bisect_row {
+	int64_t id;
+	char *good, *bad, *target, *tree;
+	int ncommits;
+	double confidence; /* asked for (0.95 for a bisect stored before v5) */
+};
+
+/* The store's bisect (the first; `oopsfarm bisect` keeps one per store) into
+ * *ret: 1, 0 when the store holds none, -EIO (-ENOMEM). */
+int store_bisect_one(struct store *s, struct bisect_row *ret);
+void store_bisect_row_clear(struct bisect_row *r);
+
 /* Creates the bisect row; 0 or -EIO. */
 int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target,
-			const char *tree, int ncommits, int64_t *ret_id);
+			const char *tree, int ncommits, double confidence, int64_t *ret_id);
 
 /* Appends one event; 0, or -EIO (also when seq is taken: nothing twice). */
 int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bisect_event *e);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "store/bisect.h"
 #include "store/ledger.h"
 #include "store/nightly.h"
 #include "store/store.h"
@@ -132,7 +133,8 @@ int store_open(const char *path, struct store **ret)
 	}
 	/* migrations: one step per version, each in its own transaction */
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
-		static const char *const steps[] = {schema_v1, schema_v2, store_schema_v3, store_schema_v4};
+		static const char *const steps[] = {schema_v1, schema_v2, store_schema_v3, store_schema_v4,
+						    store_schema_v5};
 		char bump[64];
 
 		int now = -1;
