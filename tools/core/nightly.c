@@ -346,19 +346,32 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 	char src[1200], err[1024];
 	int r;
 
-	if (recipe) {
-		snprintf(src, sizeof(src), "%s/src/%s", nr->dir, nr->commit);
-		if ((r = checkout(nr->p->tree, nr->commit, src, err, sizeof(err))) < 0) {
-			errorf("nightly", "%s", err);
-			return r;
-		}
+	bool from_tree = false;
+
+	/* a variant with a `kernel:` of its own (a pinned reference tree)
+	 * builds from it; the others from the tree's commit */
+	for (int v = 0; v < c->nvariants; v++)
+		from_tree |= !c->variants[v].kernel_src;
+	snprintf(src, sizeof(src), "%s/src/%s", nr->dir, nr->commit);
+	if (recipe && file_mkdir_p(nr->ndir) < 0) {
+		r = -errno;
+		errorf("nightly", "cannot make '%s': %s", nr->ndir, strerror(errno));
+		return r;
+	}
+	if (recipe && from_tree && (r = checkout(nr->p->tree, nr->commit, src, err, sizeof(err))) < 0) {
+		errorf("nightly", "%s", err);
+		return r;
 	}
 	for (int v = 0; v < c->nvariants; v++) {
 		if (recipe) {
-			free(c->variants[v].kernel_src);
-			c->variants[v].kernel_src = strdup(src);
-			fprintf(stderr, "oopsfarm nightly: building variant '%s' at %.12s\n",
-				c->variants[v].name, nr->commit);
+			if (!c->variants[v].kernel_src && !(c->variants[v].kernel_src = strdup(src)))
+				return -ENOMEM;
+			if (strcmp(c->variants[v].kernel_src, src))
+				fprintf(stderr, "oopsfarm nightly: building variant '%s' from its own kernel '%s'\n",
+					c->variants[v].name, c->variants[v].kernel_src);
+			else
+				fprintf(stderr, "oopsfarm nightly: building variant '%s' at %.12s\n",
+					c->variants[v].name, nr->commit);
 			if (artifacts_variant(recipe, &c->variants[v], nr->o->init, nr->ndir, &va[v].a, err,
 					      sizeof(err)) < 0) {
 				char reason[1200];
