@@ -24,7 +24,7 @@
 
 /* ---- the plan ---------------------------------------------------------- */
 
-static const char *const plan_keys[] = {"tree", "ref", "known_issues", "no_agent", "store", NULL};
+static const char *const plan_keys[] = {"tree", "ref", "known_issues", "no_agent", "store", "lava", NULL};
 
 static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
 {
@@ -64,6 +64,126 @@ static void fnv1a(const char *buf, size_t len, char ret[17])
 		h *= 0x100000001b3ULL;
 	}
 	snprintf(ret, 17, "%016llx", h);
+}
+
+int nightly_variant_index(const struct nightly_plan *p, const char *name)
+{
+	for (int i = 0; i < p->c->nvariants; i++)
+		if (!strcmp(p->c->variants[i].name, name))
+			return i;
+	return -1;
+}
+
+/* A path of the plan relative to the plan file's directory, malloc'd. */
+static char *plan_relative(const char *plan_path, const char *v)
+{
+	const char *slash = strrchr(plan_path, '/');
+	char *r = NULL;
+
+	if (v[0] == '/' || !slash)
+		return strdup(v);
+	if (asprintf(&r, "%.*s/%s", (int)(slash - plan_path), plan_path, v) < 0)
+		return NULL;
+	return r;
+}
+
+/* `lava:`: the plan's LAVA setups (nightly.h). */
+static int plan_lava(struct nightly_plan *p, const char *path, yaml_document_t *doc, yaml_node_t *n, char *err,
+		     size_t size)
+{
+	static const char *const keys[] = {"setup",	  "url",       "token_file", "definitions",
+					   "jobs",	  "variant",   "timeout",    NULL};
+	size_t cnt;
+
+	if (!n)
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return plan_fail(err, size, path, n, "plan: 'lava' must be a list of LAVA setups%s", NULL);
+	cnt = n->data.sequence.items.top - n->data.sequence.items.start;
+	if (cnt > CAMPAIGN_MAX_SETUPS)
+		return plan_fail(err, size, path, n, "plan: more than 16 LAVA setups%s", NULL);
+	if (!(p->lava = calloc(cnt + 1, sizeof(*p->lava))))
+		return -ENOMEM;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *e = yaml_document_get_node(doc, *it), *l;
+		struct nightly_lava *lv = &p->lava[p->nlava++];
+		const char *setup = scalar(map_get(doc, e, "setup")), *url = scalar(map_get(doc, e, "url")), *v;
+
+		if (!e || e->type != YAML_MAPPING_NODE || !setup || !url)
+			return plan_fail(err, size, path, e ? e : n, "plan: each LAVA setup needs a 'setup' and a 'url'%s",
+					 NULL);
+		for (yaml_node_pair_t *kv = e->data.mapping.pairs.start; kv < e->data.mapping.pairs.top; kv++) {
+			const char *k = scalar(yaml_document_get_node(doc, kv->key));
+			int known = 0;
+
+			for (int i = 0; k && keys[i]; i++)
+				known |= !strcmp(k, keys[i]);
+			if (!known)
+				return plan_fail(err, size, path, yaml_document_get_node(doc, kv->key),
+						 "plan: LAVA setup: unknown key '%s'", k ? k : "");
+		}
+		if (!campaign_name_valid(setup))
+			return plan_fail(err, size, path, e, "plan: LAVA setup name '%s' is not a valid name", setup);
+		for (int i = 0; i < p->c->nsetups; i++)
+			if (!strcmp(p->c->setups[i].name, setup))
+				return plan_fail(err, size, path, e, "plan: LAVA setup '%s' is also in setups:", setup);
+		for (unsigned i = 0; i + 1 < p->nlava; i++)
+			if (!strcmp(p->lava[i].setup, setup))
+				return plan_fail(err, size, path, e, "plan: LAVA setup '%s' is named twice", setup);
+		lv->setup = strdup(setup);
+		lv->url = strdup(url);
+		if ((v = scalar(map_get(doc, e, "token_file"))) && !(lv->token_file = plan_relative(path, v)))
+			return -ENOMEM;
+		v = scalar(map_get(doc, e, "variant"));
+		lv->variant = strdup(v ? v : p->c->variants[0].name);
+		if (!lv->setup || !lv->url || !lv->variant)
+			return -ENOMEM;
+		if (nightly_variant_index(p, lv->variant) < 0)
+			return plan_fail(err, size, path, e, "plan: LAVA setup: no variant '%s'", lv->variant);
+		lv->timeout = 3600;
+		if ((v = scalar(map_get(doc, e, "timeout"))) && !((lv->timeout = strtod(v, NULL)) > 0))
+			return plan_fail(err, size, path, e, "plan: LAVA setup: 'timeout' must be seconds, not '%s'",
+					 v);
+		l = map_get(doc, e, "definitions");
+		if (l && l->type != YAML_SEQUENCE_NODE)
+			return plan_fail(err, size, path, l, "plan: LAVA setup: 'definitions' must be a list of files%s",
+					 NULL);
+		if (l) {
+			cnt = l->data.sequence.items.top - l->data.sequence.items.start;
+			if (!(lv->definitions = calloc(cnt + 1, sizeof(char *))))
+				return -ENOMEM;
+			for (yaml_node_item_t *d = l->data.sequence.items.start; d < l->data.sequence.items.top; d++) {
+				if (!(v = scalar(yaml_document_get_node(doc, *d))))
+					return plan_fail(err, size, path, l, "plan: LAVA setup: a definition is not a file%s",
+							 NULL);
+				if (!(lv->definitions[lv->ndefinitions++] = plan_relative(path, v)))
+					return -ENOMEM;
+				if (access(lv->definitions[lv->ndefinitions - 1], R_OK) < 0)
+					return plan_fail(err, size, path, l, "plan: LAVA setup: cannot read definition '%s'",
+							 lv->definitions[lv->ndefinitions - 1]);
+			}
+		}
+		l = map_get(doc, e, "jobs");
+		if (l && l->type != YAML_SEQUENCE_NODE)
+			return plan_fail(err, size, path, l, "plan: LAVA setup: 'jobs' must be a list of job ids%s", NULL);
+		if (l) {
+			cnt = l->data.sequence.items.top - l->data.sequence.items.start;
+			if (!(lv->jobs = calloc(cnt + 1, sizeof(*lv->jobs))))
+				return -ENOMEM;
+			for (yaml_node_item_t *d = l->data.sequence.items.start; d < l->data.sequence.items.top; d++) {
+				char *end;
+
+				v = scalar(yaml_document_get_node(doc, *d));
+				if (!v || (lv->jobs[lv->njobs++] = strtoll(v, &end, 10)) <= 0 || *end)
+					return plan_fail(err, size, path, l, "plan: LAVA setup: '%s' is not a job id",
+							 v ? v : "");
+			}
+		}
+		if (!lv->ndefinitions && !lv->njobs)
+			return plan_fail(err, size, path, e, "plan: LAVA setup '%s' names no definitions and no jobs",
+					 setup);
+	}
+	return 0;
 }
 
 /* The plan's own keys, from its YAML document. */
@@ -131,7 +251,7 @@ static int plan_extras(struct nightly_plan *p, const char *path, yaml_document_t
 	}
 	if (!p->tree || !p->ref)
 		return -ENOMEM;
-	return 0;
+	return plan_lava(p, path, doc, map_get(doc, root, "lava"), err, size);
 }
 
 int nightly_plan_load(const char *path, struct nightly_plan **ret, char *err, size_t errsize)
@@ -193,6 +313,17 @@ void nightly_plan_free(struct nightly_plan *p)
 		free((char *)p->known[i].link);
 	}
 	free(p->known);
+	for (unsigned i = 0; i < p->nlava; i++) {
+		free(p->lava[i].setup);
+		free(p->lava[i].url);
+		free(p->lava[i].token_file);
+		free(p->lava[i].variant);
+		for (unsigned k = 0; k < p->lava[i].ndefinitions; k++)
+			free(p->lava[i].definitions[k]);
+		free(p->lava[i].definitions);
+		free(p->lava[i].jobs);
+	}
+	free(p->lava);
 	free(p);
 }
 
@@ -334,6 +465,8 @@ struct night_run {
 	char plan[256], store_path[1024], dir[1024], date[11], commit[41];
 	char ndir[1100]; /* dir/<date>: the night's logs and initramfs */
 	int64_t cid, night_id;
+	int64_t lava_sid[CAMPAIGN_MAX_SETUPS]; /* the LAVA setups' ids */
+	bool lava_failed[CAMPAIGN_MAX_SETUPS];
 };
 
 /* Builds every variant (when the boards boot our kernels) and stores the
@@ -405,10 +538,26 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 				     &sa[i].id)) < 0)
 			goto store_failed;
 	}
+	for (unsigned i = 0; i < nr->p->nlava; i++)
+		if ((r = store_setup(nr->s, nr->cid, nr->p->lava[i].setup, 0, 0, NULL, NULL, &nr->lava_sid[i])) <
+		    0)
+			goto store_failed;
 	return 0;
 store_failed:
 	errorf("nightly", "cannot write to store '%s': %s", nr->store_path, strerror(-r));
 	return r;
+}
+
+/* "LAVA setups not run: a, b" when a LAVA setup failed tonight, else "" */
+static void lava_reason(const struct night_run *nr, char *buf, size_t size)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < nr->p->nlava && off < size; i++)
+		if (nr->lava_failed[i])
+			off += snprintf(buf + off, size - off, "%s'%s'", off ? ", " : "LAVA setups not run: ",
+					nr->p->lava[i].setup);
 }
 
 /* Boots the night on the farm.  0, -EINTR, or -errno. */
@@ -479,7 +628,8 @@ int nightly_run(const struct nightly_opts *o)
 	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = {0};
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = {0};
 	struct night stored;
-	char err[1024], lock[1100], name[300] = "";
+	char err[1024], lock[1100], name[300] = "", reason[1024] = "";
+	int64_t vids[CAMPAIGN_MAX_VARIANTS] = {0};
 	const char *recipe = NULL;
 	int lockfd = -1, r, status = EXIT_INFRA;
 	double t0 = board_now();
@@ -581,7 +731,19 @@ int nightly_run(const struct nightly_opts *o)
 		goto out; /* prepare_night() said what failed */
 	fprintf(stderr, "oopsfarm nightly: %s night %s at %.12s: %d variants x %d setups x %d boots\n",
 		nr.plan, nr.date, nr.commit, nr.p->c->nvariants, nr.p->c->nsetups, nr.p->c->boots);
+	/* the lab's jobs run while the local boards boot */
+	for (int v = 0; v < nr.p->c->nvariants; v++)
+		vids[v] = va[v].id;
+	nightly_lava_submit(nr.s, nr.cid, nr.p, vids, nr.lava_sid, nr.lava_failed);
 	r = boot_night(&nr, va, sa);
+	if (r >= 0 && nr.p->nlava) {
+		char logdir[1200];
+		unsigned got;
+
+		snprintf(logdir, sizeof(logdir), "%s/lava", nr.ndir);
+		r = nightly_lava_collect(nr.s, nr.cid, name, nr.p, logdir, nr.lava_failed, &got);
+		lava_reason(&nr, reason, sizeof(reason));
+	}
 	if (r == -EINTR) {
 		fprintf(stderr,
 			"oopsfarm nightly: interrupted: every finished boot is stored; the same command"
@@ -590,7 +752,7 @@ int nightly_run(const struct nightly_opts *o)
 		status = 128 + SIGINT;
 		goto out;
 	}
-	if (r < 0 || store_night_finish(nr.s, nr.night_id, "done", NULL) < 0)
+	if (r < 0 || store_night_finish(nr.s, nr.night_id, "done", reason[0] ? reason : NULL) < 0)
 		goto store_failed;
 	summary_line(&nr, board_now() - t0);
 	store_close(nr.s);
@@ -600,6 +762,11 @@ int nightly_run(const struct nightly_opts *o)
 	/* the morning's page: what changed since the night before */
 	status = nightly_diff(&(struct nightly_diff_opts){
 	    .plan_path = o->plan_path, .store = nr.store_path, .night = nr.date, .baseline = 1});
+	/* a lab that was down is infra, unless the night found a regression */
+	if (reason[0] && status == EXIT_OK) {
+		errorf("nightly", "night %s: %s", nr.date, reason);
+		status = EXIT_INFRA;
+	}
 out:
 	store_close(nr.s);
 	nightly_unlock(lockfd);

@@ -222,7 +222,7 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		agent_decode(pr->con ? pr->con : "", pr->len, &seen);
 		/* the verdict rule (core/verdict.c): the console, then LAVA */
 		facts = (struct boot_facts){
-		    .expect_build_id = job->build_id,
+		    .expect_build_id = in->lab_kernel ? NULL : job->build_id,
 		    .expect_stamp = in->stamp,
 		    .agent_expected = agent,
 		    .lab =
@@ -264,7 +264,7 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		b.started = started[0] ? started : NULL;
 		b.wall_ms = t0 >= 0 && t1 >= t0 ? (int64_t)((t1 - t0) * 1000) : 0;
 		b.knobs = in->knobs;
-		b.build_id = seen.begin ? seen.build_id : job->build_id;
+		b.build_id = seen.begin ? seen.build_id : in->lab_kernel ? NULL : job->build_id;
 		b.crashes = cs.c;
 		b.ncrashes = cs.n < BOOT_MAX_CRASHES ? cs.n : BOOT_MAX_CRASHES;
 		b.source = "lava";

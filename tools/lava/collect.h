@@ -54,6 +54,7 @@ struct lava_ingest {
 	bool agent_detect;     /* instead: a job runs it when its definition's monitor names
 				* OOPSFARM: or a boot's console holds the agent's BEGIN line
 				* (a lab's own jobs); each boot records which (boots.agent) */
+	bool lab_kernel;       /* the jobs boot the lab's own kernel: no build-id expected */
 	const char *stamp;     /* the variant's banner stamp (NULL: not checked) */
 	/* counts of this run */
 	unsigned stored, again, by_verdict[4];
@@ -67,6 +68,16 @@ struct lava_ingest {
  */
 int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, const struct lava_job_info *info,
 		    const char *log, size_t len, char *err, size_t errsize);
+
+/* Records a submitted job of the campaign (lava_jobs; a job already there is
+ * left as it is).  0 or -errno from the store. */
+int lava_job_record(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid, int64_t sid,
+		    const char *device_type, int batch, int boots, const char *state, const char *health);
+
+/* Submits one job definition (YAML text) to the server: 0 and its id in
+ * *ret_id, or -errno from lava_api_post_json() (or -EPROTO: no job id) with
+ * a message in err.  Never retried by itself once the server answered. */
+int lava_job_submit(struct lava_api *a, const char *yaml, int64_t *ret_id, char *err, size_t errsize);
 
 /*
  * Collects the LAVA jobs recorded for a campaign (lava_jobs rows: submitted
