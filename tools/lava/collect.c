@@ -893,6 +893,7 @@ static void ingest_usage(void)
 	    "  --stamp STAMP      the variant stamp the kernel banner must show after '#' (default: not "
 	    "checked)\n"
 	    "  --no-agent         the jobs do not run the oopsfarm agent: a clean console passes\n"
+	    "                     (default: a job runs it when its definition or a console shows it)\n"
 	    "  --device NAME      the LAVA device that ran them\n"
 	    "  --health H         LAVA's health of the jobs: Complete (default), Incomplete, Canceled\n"
 	    "  --repeat K         ingest each log K times as K jobs (benchmarks)\n"
@@ -1038,7 +1039,8 @@ int lava_cmd_ingest(int argc, char **argv)
 	}
 	in.s = s;
 	in.campaign = campaign;
-	in.agent_expected = !no_agent;
+	/* --no-agent says so; else each job tells (its definition, its consoles) */
+	in.agent_detect = !no_agent;
 	in.stamp = stamp;
 	in.logdir = logs;
 	in.server_id = server;
