@@ -116,6 +116,11 @@ int store_outcomes_each(struct store *s, int64_t campaign_id, int max_retries,
 }
 
 /* clang-format off */
+/* the columns of a night (STORE_Q_NIGHT_*) */
+#define NIGHT_COLS "id, campaign_id, plan, night, tree, ref, git_commit, plan_hash, status, reason, started, finished"
+/* a cell's setup: boots without our agent are a cell of their own */
+#define NO_AGENT "CASE WHEN b.agent = 0 THEN ' (no agent)' ELSE '' END"
+
 static const char *const sql[STORE_Q_COUNT] = {
 	[STORE_Q_CAMPAIGN_BY_NAME] =
 		"SELECT id, name, coalesce(target, '') FROM campaigns WHERE name = ?1",
@@ -128,7 +133,7 @@ static const char *const sql[STORE_Q_COUNT] = {
 	[STORE_Q_VARIANT_BUILD_ID] =
 		"SELECT coalesce(build_id, '') FROM variants WHERE id = ?1",
 	[STORE_Q_CELLS] =
-		"SELECT v.name, st.name || CASE WHEN b.agent = 0 THEN ' (no agent)' ELSE '' END,"
+		"SELECT v.name, st.name || " NO_AGENT ","
 		" b.variant_id, b.setup_id,"
 		" count(*) FILTER (WHERE verdict != 'infra'),"
 		" coalesce(sum(target_hit) FILTER (WHERE verdict != 'infra'), 0),"
@@ -207,7 +212,7 @@ static const char *const sql[STORE_Q_COUNT] = {
 		"  ORDER BY b.id LIMIT 1), '')"
 		" FROM variants v WHERE v.campaign_id = ?1 ORDER BY v.id",
 	[STORE_Q_KCIDB_TESTS] =
-		"SELECT b.boot_uid, v.name, st.name || CASE WHEN b.agent = 0 THEN ' (no agent)' ELSE '' END,"
+		"SELECT b.boot_uid, v.name, st.name || " NO_AGENT ","
 		" b.verdict, coalesce(b.infra_reason, ''),"
 		" coalesce(b.started, ''), b.wall_ms, coalesce(b.log_path, ''), coalesce(b.board, ''),"
 		" b.source, b.seq, coalesce(b.build_id, ''), coalesce(b.agent, 1)"
@@ -250,6 +255,31 @@ static const char *const sql[STORE_Q_COUNT] = {
 	[STORE_Q_LAVA_SET_COLLECTED] =
 		"UPDATE lava_jobs SET state = ?1, health = ?2,"
 		" collected = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?3",
+	[STORE_Q_NIGHT_FIND] =
+		"SELECT " NIGHT_COLS " FROM nights WHERE plan = ?1 AND night = ?2",
+	[STORE_Q_NIGHT_OF_CAMPAIGN] =
+		"SELECT " NIGHT_COLS " FROM nights WHERE campaign_id = ?1",
+	[STORE_Q_NIGHTS_OF_PLAN] =
+		"SELECT " NIGHT_COLS " FROM nights WHERE plan = ?1 ORDER BY night",
+	[STORE_Q_NIGHT_ADD] =
+		"INSERT INTO nights (plan, night, campaign_id, tree, ref, git_commit, plan_hash, status)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
+	[STORE_Q_NIGHT_FINISH] =
+		"UPDATE nights SET status = ?1, reason = ?2,"
+		" finished = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?3",
+	[STORE_Q_NIGHT_CELLS] =
+		"SELECT v.name, st.name || " NO_AGENT ", sum(b.verdict = 'pass'), sum(b.verdict = 'crash'),"
+		" sum(b.verdict = 'hang'), sum(b.verdict = 'infra')"
+		" FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
+		" WHERE b.campaign_id = ?1 GROUP BY 2, v.name ORDER BY 2, v.name",
+	[STORE_Q_NIGHT_TITLES] =
+		"SELECT g.vn, g.sn, g.title, g.n, g.first, (SELECT log_path FROM boots WHERE id = g.first) FROM"
+		" (SELECT v.name AS vn, st.name || " NO_AGENT " AS sn, c.title AS title,"
+		"  count(DISTINCT b.id) AS n, min(b.id) AS first"
+		"  FROM crashes c JOIN boots b ON b.id = c.boot_id JOIN variants v ON v.id = b.variant_id"
+		"  JOIN setups st ON st.id = b.setup_id"
+		"  WHERE b.campaign_id = ?1 AND b.verdict = 'crash' GROUP BY sn, v.name, c.title) g"
+		" ORDER BY g.sn, g.vn, g.title",
 };
 /* clang-format on */
 

@@ -129,6 +129,25 @@ enum store_q {
 	/* uid, variant, title: each crash boot of campaign ?1 and each title it
 	 * shows, once (kcidb incidents) */
 	STORE_Q_KCIDB_INCIDENTS,
+	/* id, campaign_id, plan, night, tree, ref, commit, plan hash, status,
+	 * reason (NULL none), started, finished: the night of plan ?1 on date
+	 * ?2 (store/nightly.h) */
+	STORE_Q_NIGHT_FIND,
+	/* the same columns: the night whose campaign is ?1 */
+	STORE_Q_NIGHT_OF_CAMPAIGN,
+	/* the same columns: every night of plan ?1, oldest first */
+	STORE_Q_NIGHTS_OF_PLAN,
+	/* INSERT: plan, night, campaign, tree, ref, commit, plan hash; status
+	 * "running" */
+	STORE_Q_NIGHT_ADD,
+	/* UPDATE night ?3: status ?1, reason ?2, finished now */
+	STORE_Q_NIGHT_FINISH,
+	/* variant, setup ("<name> (no agent)" without our agent), pass, crash,
+	 * hang, infra: the cells of campaign ?1, every boot row */
+	STORE_Q_NIGHT_CELLS,
+	/* variant, setup (as above), title, boots, first boot id, its log: the
+	 * titles of campaign ?1's crash boots, a boot once per title */
+	STORE_Q_NIGHT_TITLES,
 	STORE_Q_COUNT
 };
 
