@@ -21,6 +21,8 @@
 #include "report/dashboard.h"
 #include "store/nightly.h"
 #include "store/store.h"
+#include "util/msg.h"
+#include "util/text.h"
 
 /* ---- the plan ---------------------------------------------------------- */
 
@@ -49,9 +51,14 @@ static const char *scalar(yaml_node_t *n)
 static int plan_fail(char *err, size_t size, const char *path, yaml_node_t *n, const char *msg,
 		     const char *arg)
 {
-	int off = snprintf(err, size, "%s:%zu: ", path, n ? n->start_mark.line + 1 : 1);
+	char *m = NULL;
+	size_t len = 0, cap = 0;
 
-	snprintf(err + off, size - off, msg, arg ? arg : "");
+	/* msg is one of this file's formats, with one %s */
+	if (text_printf(&m, &len, &cap, msg, arg ? arg : "") < 0)
+		return -ENOMEM;
+	snprintf(err, size, "%s:%zu: %s", path, n ? n->start_mark.line + 1 : 1, m);
+	free(m);
 	return -EINVAL;
 }
 
@@ -327,13 +334,11 @@ void nightly_plan_free(struct nightly_plan *p)
 	free(p);
 }
 
-const char *nightly_store_path(const struct nightly_plan *p, char *buf, size_t size)
+char *nightly_store_path(const struct nightly_plan *p, const char *store)
 {
-	if (p->store)
-		snprintf(buf, size, "%s", p->store);
-	else
-		snprintf(buf, size, "build/nightly/%s/results.db", p->c->name);
-	return buf;
+	if (store || p->store)
+		return strdup(store ? store : p->store);
+	return text_format("build/nightly/%s/results.db", p->c->name);
 }
 
 int nightly_date(const char *arg, char ret[11])
@@ -364,18 +369,22 @@ static const char *const git_env[] = {"GIT_ALLOW_PROTOCOL=file", "GIT_TERMINAL_P
 int nightly_resolve(const char *tree, const char *ref, char ret[41], char *err, size_t errsize)
 {
 	const char *check[] = {"git", "-C", tree, "rev-parse", "--git-dir", NULL};
-	char spec[512], out[256];
+	char *spec = text_format("%s^{commit}", ref), out[256];
 	const char *argv[] = {"git", "-C", tree, "rev-parse", "--verify", "--quiet", spec, NULL};
 	int r;
+
+	if (!spec)
+		return -ENOMEM;
 
 	r = artifacts_run(check, git_env, out, sizeof(out));
 	if (r < 0) {
 		snprintf(err, errsize, "'%s' is not a git repository%s", tree,
 			 r == -EIO ? "" : " (cannot run git)");
+		free(spec);
 		return -EIO;
 	}
-	snprintf(spec, sizeof(spec), "%s^{commit}", ref);
 	r = artifacts_run(argv, git_env, out, sizeof(out));
+	free(spec);
 	if (r < 0 || strlen(out) != 40 || out[strspn(out, "0123456789abcdef")]) {
 		snprintf(err, errsize, "ref '%s' does not resolve to a commit in '%s'", ref, tree);
 		return -ENOENT;
@@ -435,11 +444,15 @@ static int checkout(const char *tree, const char *commit, const char *dir, char 
 {
 	const char *clone[] = {"git", "clone", "--quiet", "--shared", "--no-checkout", tree, dir, NULL};
 	const char *co[] = {"git", "-C", dir, "checkout", "--quiet", "--force", "--detach", commit, NULL};
-	char gitdir[1100], out[256];
+	char *gitdir = text_format("%s/.git", dir), out[256];
 	struct stat st;
+	int r;
 
-	snprintf(gitdir, sizeof(gitdir), "%s/.git", dir);
-	if (stat(gitdir, &st) < 0 && artifacts_run(clone, git_env, out, sizeof(out)) < 0) {
+	if (!gitdir)
+		return -ENOMEM;
+	r = stat(gitdir, &st);
+	free(gitdir);
+	if (r < 0 && artifacts_run(clone, git_env, out, sizeof(out)) < 0) {
 		snprintf(err, errsize, "cannot clone '%s' into '%s'", tree, dir);
 		return -EIO;
 	}
@@ -462,8 +475,9 @@ struct night_run {
 	const struct nightly_opts *o;
 	struct nightly_plan *p;
 	struct store *s;
-	char plan[256], store_path[1024], dir[1024], date[11], commit[41];
-	char ndir[1100]; /* dir/<date>: the night's logs and initramfs */
+	char *plan, *store_path, *dir; /* the plan's name, store and build/nightly/<plan> */
+	char *ndir;		       /* dir/<date>: the night's logs and initramfs */
+	char date[11], commit[41];
 	int64_t cid, night_id;
 	int64_t lava_sid[CAMPAIGN_MAX_SETUPS]; /* the LAVA setups' ids */
 	bool lava_failed[CAMPAIGN_MAX_SETUPS];
@@ -476,7 +490,7 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 			 const char *recipe)
 {
 	struct campaign *c = nr->p->c;
-	char src[1200], err[1024];
+	char *src = text_format("%s/src/%s", nr->dir, nr->commit), err[ERR_MAX];
 	int r;
 
 	bool from_tree = false;
@@ -485,20 +499,23 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 	 * builds from it; the others from the tree's commit */
 	for (int v = 0; v < c->nvariants; v++)
 		from_tree |= !c->variants[v].kernel_src;
-	snprintf(src, sizeof(src), "%s/src/%s", nr->dir, nr->commit);
+	if (!src)
+		return -ENOMEM;
 	if (recipe && file_mkdir_p(nr->ndir) < 0) {
 		r = -errno;
 		errorf("nightly", "cannot make '%s': %s", nr->ndir, strerror(errno));
-		return r;
+		goto out;
 	}
 	if (recipe && from_tree && (r = checkout(nr->p->tree, nr->commit, src, err, sizeof(err))) < 0) {
 		errorf("nightly", "%s", err);
-		return r;
+		goto out;
 	}
 	for (int v = 0; v < c->nvariants; v++) {
 		if (recipe) {
-			if (!c->variants[v].kernel_src && !(c->variants[v].kernel_src = strdup(src)))
-				return -ENOMEM;
+			if (!c->variants[v].kernel_src && !(c->variants[v].kernel_src = strdup(src))) {
+				r = -ENOMEM;
+				goto out;
+			}
 			if (strcmp(c->variants[v].kernel_src, src))
 				fprintf(stderr, "oopsfarm nightly: building variant '%s' from its own kernel '%s'\n",
 					c->variants[v].name, c->variants[v].kernel_src);
@@ -507,17 +524,17 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 					c->variants[v].name, nr->commit);
 			if (artifacts_variant(recipe, &c->variants[v], nr->o->init, nr->ndir, &va[v].a, err,
 					      sizeof(err)) < 0) {
-				char reason[1200];
+				char *reason = text_format("variant '%s': %s", c->variants[v].name, err);
 
-				snprintf(reason, sizeof(reason), "variant '%s': %s", c->variants[v].name,
-					 err);
 				errorf("nightly",
 				       "night %s: the build failed: %s; recorded as a build failure",
-				       nr->date, reason);
-				r = store_night_finish(nr->s, nr->night_id, "build-failed", reason);
+				       nr->date, reason ? reason : err);
+				r = store_night_finish(nr->s, nr->night_id, "build-failed", reason ? reason : err);
+				free(reason);
 				if (r < 0)
 					goto store_failed;
-				return 1;
+				r = 1;
+				goto out;
 			}
 		} else {
 			snprintf(va[v].a.version, sizeof(va[v].a.version), "git:%s", nr->commit);
@@ -532,7 +549,8 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 		if (recipe && artifacts_setup_dtb(recipe, st, nr->ndir, false, sa[i].dtb, sizeof(sa[i].dtb),
 						  err, sizeof(err)) < 0) {
 			errorf("nightly", "%s", err);
-			return -EIO;
+			r = -EIO;
+			goto out;
 		}
 		if ((r = store_setup(nr->s, nr->cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu,
 				     &sa[i].id)) < 0)
@@ -542,22 +560,32 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 		if ((r = store_setup(nr->s, nr->cid, nr->p->lava[i].setup, 0, 0, NULL, NULL, &nr->lava_sid[i])) <
 		    0)
 			goto store_failed;
-	return 0;
+	r = 0;
+out:
+	free(src);
+	return r;
 store_failed:
 	errorf("nightly", "cannot write to store '%s': %s", nr->store_path, strerror(-r));
-	return r;
+	goto out;
 }
 
-/* "LAVA setups not run: a, b" when a LAVA setup failed tonight, else "" */
-static void lava_reason(const struct night_run *nr, char *buf, size_t size)
+/* "LAVA setups not run: 'a', 'b'" when a LAVA setup failed tonight (a new
+ * string), else NULL; *ret_r -ENOMEM when it could not be made */
+static char *lava_reason(const struct night_run *nr, int *ret_r)
 {
-	size_t off = 0;
+	char *s = NULL;
+	size_t len = 0, cap = 0;
 
-	buf[0] = '\0';
-	for (unsigned i = 0; i < nr->p->nlava && off < size; i++)
+	*ret_r = 0;
+	for (unsigned i = 0; i < nr->p->nlava && !*ret_r; i++)
 		if (nr->lava_failed[i])
-			off += snprintf(buf + off, size - off, "%s'%s'", off ? ", " : "LAVA setups not run: ",
-					nr->p->lava[i].setup);
+			*ret_r = text_printf(&s, &len, &cap, "%s'%s'", len ? ", " : "LAVA setups not run: ",
+					     nr->p->lava[i].setup);
+	if (*ret_r < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
 }
 
 /* Boots the night on the farm.  0, -EINTR, or -errno. */
@@ -566,15 +594,17 @@ static int boot_night(struct night_run *nr, struct variant_art *va, struct setup
 	struct campaign *c = nr->p->c;
 	struct farm f = {0};
 	struct sigaction sact = {.sa_handler = on_signal}, old_int, old_term;
-	char *kargs = campaign_kernel_args(c), *cmdline = NULL, logs[1100];
+	char *kargs = campaign_kernel_args(c), *cmdline = NULL, *logs = text_format("%s/logs", nr->ndir);
 	int r;
 
-	snprintf(logs, sizeof(logs), "%s/logs", nr->ndir);
-	if (!kargs || asprintf(&cmdline, "console=ttyAMA0 panic=-1 %s", kargs) < 0 ||
+	if (!kargs || !logs || !(cmdline = text_format("console=ttyAMA0 panic=-1 %s", kargs)) ||
 	    file_mkdir_p(logs) < 0) {
 		free(kargs);
+		free(logs);
+		free(cmdline);
 		return -ENOMEM;
 	}
+	free(logs);
 	f.c = c;
 	f.s = nr->s;
 	f.cid = nr->cid;
@@ -628,21 +658,19 @@ int nightly_run(const struct nightly_opts *o)
 	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = {0};
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = {0};
 	struct night stored;
-	char err[1024], lock[1100], name[300] = "", reason[1024] = "";
+	char err[ERR_MAX], *lock = NULL, *name = NULL, *reason = NULL;
 	int64_t vids[CAMPAIGN_MAX_VARIANTS] = {0};
 	const char *recipe = NULL;
-	int lockfd = -1, r, status = EXIT_INFRA;
+	int lockfd = -1, r, status = EXIT_USAGE;
 	double t0 = board_now();
 
 	if (nightly_plan_load(o->plan_path, &nr.p, err, sizeof(err)) < 0) {
 		errorf("nightly", "%s", err);
 		return EXIT_USAGE;
 	}
-	snprintf(nr.plan, sizeof(nr.plan), "%s", nr.p->c->name);
 	if (nightly_date(o->night, nr.date) < 0) {
 		errorf("nightly", "--night '%s': a date YYYY-MM-DD is needed", o->night);
-		nightly_plan_free(nr.p);
-		return EXIT_USAGE;
+		goto out;
 	}
 	for (int i = 0; i < nr.p->c->nsetups; i++) {
 		sa[i].kind = board_kind_find(nr.p->c->setups[i].board);
@@ -651,34 +679,30 @@ int nightly_run(const struct nightly_opts *o)
 			       "setup '%s': board '%s' has no local backend, or another recipe than the"
 			       " first setup's",
 			       nr.p->c->setups[i].name, nr.p->c->setups[i].board);
-			nightly_plan_free(nr.p);
-			return EXIT_USAGE;
+			goto out;
 		}
 	}
+	status = EXIT_INFRA;
 	recipe = sa[0].kind->recipe;
 	if (recipe && access(o->init, R_OK) < 0) {
 		errorf("nightly",
 		       "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
 		       o->init, strerror(errno));
-		nightly_plan_free(nr.p);
-		return EXIT_INFRA;
+		goto out;
 	}
-	snprintf(nr.dir, sizeof(nr.dir), "build/nightly/%s", nr.plan);
+	if (!(nr.plan = strdup(nr.p->c->name)) || !(nr.dir = text_format("build/nightly/%s", nr.plan)) ||
+	    !(nr.ndir = text_format("%s/%s", nr.dir, nr.date)) ||
+	    !(nr.store_path = nightly_store_path(nr.p, o->store)) ||
+	    !(lock = text_format("%s/nightly.lock", nr.dir)) || !(name = text_format("%s@%s", nr.plan, nr.date)))
+		goto nomem;
 	if (file_mkdir_p(nr.dir) < 0) {
 		errorf("nightly", "cannot make '%s': %s", nr.dir, strerror(errno));
-		nightly_plan_free(nr.p);
-		return EXIT_INFRA;
+		goto out;
 	}
-	snprintf(lock, sizeof(lock), "%s/nightly.lock", nr.dir);
 	if ((r = nightly_lock(lock, nr.date, &lockfd, err, sizeof(err))) < 0) {
 		errorf("nightly", "%s", err);
-		nightly_plan_free(nr.p);
-		return EXIT_INFRA;
+		goto out;
 	}
-	if (o->store)
-		snprintf(nr.store_path, sizeof(nr.store_path), "%s", o->store);
-	else
-		nightly_store_path(nr.p, nr.store_path, sizeof(nr.store_path));
 	if ((r = store_open(nr.store_path, &nr.s)) < 0) {
 		errorf("nightly", "cannot open store '%s': %s", nr.store_path, strerror(-r));
 		goto out;
@@ -710,18 +734,15 @@ int nightly_run(const struct nightly_opts *o)
 			status = r == -ENOENT ? EXIT_USAGE : EXIT_INFRA;
 			goto out;
 		}
-		snprintf(name, sizeof(name), "%s@%s", nr.plan, nr.date);
 		if (store_campaign(nr.s, name, nr.p->c->target, nr.p->c->path, &nr.cid) < 0 ||
 		    store_night_begin(nr.s, nr.plan, nr.date, nr.cid, nr.p->tree, nr.p->ref, nr.commit,
 				      nr.p->hash, &nr.night_id, NULL) < 0)
 			goto store_failed;
 	}
 	/* the boots' uids are the night's campaign's: unique over nights */
-	snprintf(name, sizeof(name), "%s@%s", nr.plan, nr.date);
 	free(nr.p->c->name);
 	if (!(nr.p->c->name = strdup(name)))
-		goto out;
-	snprintf(nr.ndir, sizeof(nr.ndir), "%s/%s", nr.dir, nr.date);
+		goto nomem;
 	r = prepare_night(&nr, va, sa, recipe);
 	if (r == 1) {
 		status = EXIT_TESTFAIL; /* the build failed, and is stored so */
@@ -737,12 +758,13 @@ int nightly_run(const struct nightly_opts *o)
 	nightly_lava_submit(nr.s, nr.cid, nr.p, vids, nr.lava_sid, nr.lava_failed);
 	r = boot_night(&nr, va, sa);
 	if (r >= 0 && nr.p->nlava) {
-		char logdir[1200];
+		char *logdir = text_format("%s/lava", nr.ndir);
 		unsigned got;
 
-		snprintf(logdir, sizeof(logdir), "%s/lava", nr.ndir);
-		r = nightly_lava_collect(nr.s, nr.cid, name, nr.p, logdir, nr.lava_failed, &got);
-		lava_reason(&nr, reason, sizeof(reason));
+		r = logdir ? nightly_lava_collect(nr.s, nr.cid, name, nr.p, logdir, nr.lava_failed, &got) : -ENOMEM;
+		free(logdir);
+		if (r >= 0)
+			reason = lava_reason(&nr, &r);
 	}
 	if (r == -EINTR) {
 		fprintf(stderr,
@@ -752,7 +774,7 @@ int nightly_run(const struct nightly_opts *o)
 		status = 128 + SIGINT;
 		goto out;
 	}
-	if (r < 0 || store_night_finish(nr.s, nr.night_id, "done", reason[0] ? reason : NULL) < 0)
+	if (r < 0 || store_night_finish(nr.s, nr.night_id, "done", reason) < 0)
 		goto store_failed;
 	summary_line(&nr, board_now() - t0);
 	store_close(nr.s);
@@ -763,7 +785,7 @@ int nightly_run(const struct nightly_opts *o)
 	status = nightly_diff(&(struct nightly_diff_opts){
 	    .plan_path = o->plan_path, .store = nr.store_path, .night = nr.date, .baseline = 1});
 	/* a lab that was down is infra, unless the night found a regression */
-	if (reason[0] && status == EXIT_OK) {
+	if (reason && status == EXIT_OK) {
 		errorf("nightly", "night %s: %s", nr.date, reason);
 		status = EXIT_INFRA;
 	}
@@ -771,9 +793,21 @@ out:
 	store_close(nr.s);
 	nightly_unlock(lockfd);
 	nightly_plan_free(nr.p);
+	free(nr.plan);
+	free(nr.dir);
+	free(nr.ndir);
+	free(nr.store_path);
+	free(lock);
+	free(name);
+	free(reason);
 	return status;
+nomem:
+	errorf("nightly", "out of memory");
+	status = EXIT_INFRA;
+	goto out;
 store_failed:
 	errorf("nightly", "cannot use store '%s'", nr.store_path);
+	status = EXIT_INFRA;
 	goto out;
 }
 
@@ -795,17 +829,17 @@ int nightly_diff(const struct nightly_diff_opts *o)
 	const struct night *tonight;
 	unsigned n = 0, nbase = 0;
 	struct diff_result res;
-	char err[1024], path[1024];
+	char err[ERR_MAX], *path = NULL;
 	int r, status = EXIT_INFRA;
 
 	if (nightly_plan_load(o->plan_path, &p, err, sizeof(err)) < 0) {
 		errorf("nightly", "%s", err);
 		return EXIT_USAGE;
 	}
-	if (o->store)
-		snprintf(path, sizeof(path), "%s", o->store);
-	else
-		nightly_store_path(p, path, sizeof(path));
+	if (!(path = nightly_store_path(p, o->store))) {
+		errorf("nightly", "out of memory");
+		goto out;
+	}
 	if (access(path, R_OK) < 0) {
 		errorf("nightly", "no nights stored: cannot read '%s': %s", path, strerror(errno));
 		goto out;
@@ -878,6 +912,7 @@ out:
 	nights_free(all, n);
 	store_close(s);
 	nightly_plan_free(p);
+	free(path);
 	return status;
 }
 
@@ -889,7 +924,7 @@ int nightly_dashboard(const char *plan_path, const char *store_path, const char 
 	struct store *s = NULL;
 	struct night *all = NULL;
 	unsigned n = 0;
-	char err[1024], path[1024], tmp[1100], dir[PATH_MAX];
+	char err[ERR_MAX], *path = NULL, *tmp = NULL, *pagedir = NULL, dir[PATH_MAX];
 	const char *slash = strrchr(html, '/');
 	int r, status = EXIT_INFRA;
 	FILE *f;
@@ -898,22 +933,21 @@ int nightly_dashboard(const char *plan_path, const char *store_path, const char 
 		errorf("nightly", "%s", err);
 		return EXIT_USAGE;
 	}
-	if (store_path)
-		snprintf(path, sizeof(path), "%s", store_path);
-	else
-		nightly_store_path(p, path, sizeof(path));
+	/* links are relative to the page's directory: it must exist */
+	if (!(path = nightly_store_path(p, store_path)) || !(tmp = text_format("%s.tmp", html)) ||
+	    !(pagedir = slash ? strndup(html, slash - html) : strdup("."))) {
+		errorf("nightly", "out of memory");
+		goto out;
+	}
 	if (access(path, R_OK) < 0 || (r = store_open(path, &s)) < 0 ||
 	    (r = store_nights(s, p->c->name, true, &all, &n)) < 0) {
 		errorf("nightly", "cannot read store '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	/* links are relative to the page's directory: it must exist */
-	snprintf(tmp, sizeof(tmp), "%.*s", slash ? (int)(slash - html) : 1, slash ? html : ".");
-	if (!realpath(tmp[0] ? tmp : "/", dir)) {
+	if (!realpath(pagedir[0] ? pagedir : "/", dir)) {
 		errorf("nightly", "cannot write '%s': %s", html, strerror(errno));
 		goto out;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", html);
 	if (!(f = fopen(tmp, "w"))) {
 		errorf("nightly", "cannot write '%s': %s", tmp, strerror(errno));
 		goto out;
@@ -932,5 +966,8 @@ out:
 	nights_free(all, n);
 	store_close(s);
 	nightly_plan_free(p);
+	free(path);
+	free(tmp);
+	free(pagedir);
 	return status;
 }

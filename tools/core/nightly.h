@@ -83,8 +83,10 @@ void nightly_plan_free(struct nightly_plan *p); /* NULL ok */
 /* The index of the variant called name in the plan, or -1. */
 int nightly_variant_index(const struct nightly_plan *p, const char *name);
 
-/* The plan's store path, into buf (the plan's store:, or the default). */
-const char *nightly_store_path(const struct nightly_plan *p, char *buf, size_t size);
+/* The store's path, a new string (free it): store when not NULL (--store),
+ * else the plan's store:, else build/nightly/<plan>/results.db.  NULL when
+ * out of memory. */
+char *nightly_store_path(const struct nightly_plan *p, const char *store);
 
 /*
  * The night's date: arg when it is a valid YYYY-MM-DD, or today's UTC date
