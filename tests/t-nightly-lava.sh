@@ -33,10 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-make --no-print-directory agent CROSS_COMPILE=aarch64-linux-gnu- ASAN=0 > "$tmp/make.log" 2>&1 ||
-	{ echo "not ok 1 - the agent cross-builds"; tail -5 "$tmp/make.log" | sed 's/^/# /'; exit 1; }
-K=$(devices/qemu-smmuv3/build-kernel.sh 2> "$tmp/build.err" | tail -1)
-[ -f "$K/Image" ] || { echo "not ok 1 - the board kernel builds"; tail -20 "$tmp/build.err" | sed 's/^/# /'; exit 1; }
+board_kernel "$tmp"
 devices/qemu-smmuv3/mkinitramfs.sh "$tmp/initrd.cpio" build/aarch64-linux-gnu/oopsfarm-agent "$K" 2> /dev/null
 
 t0=$SECONDS
@@ -47,25 +44,10 @@ eval "$(bash $STACK env "$state")"
 TOKEN=$(cat "$LAVA_TOKEN_FILE")
 
 # a lab's own job definition: the board kernel, lkdtm knobs on its command line
+. tests/lava/qemu-job.sh
 labjob() { # NAME PROVOKE
-	cat << EOF
-device_type: qemu
-job_name: lab $1
-visibility: public
-timeouts: {job: {minutes: 5}, action: {minutes: 2}}
-context: {arch: arm64, cpu: "max,pauth-impdef=on", machine: "virt,iommu=smmuv3", memory: 1024, extra_options: ["-smp 1"]}
-actions:
-- deploy:
-    to: tmpfs
-    images:
-      kernel: {url: "file://$K/Image", image_arg: '-kernel {kernel} -append "console=ttyAMA0 panic=0 oopsfarm.provoke=$2 oopsfarm.provoke_wait_ms=500 oopsfarm.settle_ms=100 oopsfarm.action=halt"'}
-      initrd: {url: "file://$tmp/initrd.cpio", image_arg: "-initrd {initrd}"}
-- boot: {method: qemu, media: tmpfs, timeout: {minutes: 2}}
-- test:
-    timeout: {minutes: 2}
-    monitors:
-    - {name: lab, start: "OOPSFARM:1:BEGIN:", end: 'OOPSFARM:\d+:END:', pattern: 'OOPSFARM:\d+:CASE:case=(?P<test_case_id>[a-z0-9_]+) result=(?P<result>pass|fail)'}
-EOF
+	lava_qemu_job "lab $1" "$K/Image" "$tmp/initrd.cpio" 1 lab \
+		"console=ttyAMA0 panic=0 oopsfarm.provoke=$2 oopsfarm.provoke_wait_ms=500 oopsfarm.settle_ms=100 oopsfarm.action=halt"
 }
 labjob warn WARNING > "$tmp/lab.yaml"
 # a job the lab ran before the night: submitted by curl, named by id in the plan

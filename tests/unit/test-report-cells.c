@@ -91,19 +91,19 @@ int main(void)
 		if (!sid)
 			store_setup(s, cid, b->setup, 2, 1024, NULL, NULL, &sids[ns - 1]);
 		snprintf(uid, sizeof(uid), "mixed/%zu", i);
-		ok_int(store_add_boot(s,
-				      &(struct store_boot){.boot_uid = uid,
-							   .campaign_id = cid,
-							   .variant_id = id_of(vnames, vids, &nv, b->variant),
-							   .setup_id = id_of(snames, sids, &ns, b->setup),
-							   .seq = (int)i,
-							   .verdict = b->verdict,
-							   .infra_reason = b->verdict == VERDICT_INFRA ? "x" : NULL,
-							   .target_hit = b->hit,
-							   .crashes = &cr,
-							   .ncrashes = b->title != NULL,
-							   .host_load = -1,
-							   .no_agent = !b->agent}),
+		ok_int(store_add_boot(
+			   s, &(struct store_boot){.boot_uid = uid,
+						   .campaign_id = cid,
+						   .variant_id = id_of(vnames, vids, &nv, b->variant),
+						   .setup_id = id_of(snames, sids, &ns, b->setup),
+						   .seq = (int)i,
+						   .verdict = b->verdict,
+						   .infra_reason = b->verdict == VERDICT_INFRA ? "x" : NULL,
+						   .target_hit = b->hit,
+						   .crashes = &cr,
+						   .ncrashes = b->title != NULL,
+						   .host_load = -1,
+						   .no_agent = !b->agent}),
 		       1, "boot %zu stored (%s, %s, agent %d)", i, b->setup, b->variant, b->agent);
 	}
 
@@ -115,20 +115,22 @@ int main(void)
 		int agent = (int)store_rows_int(st, 9);
 
 		/* the cell's own titles and totals, by its agent flag */
-		if (store_rows_open(s, STORE_Q_CELL_TITLES, &t, "iiitd", cid, vid, sid, "WARNING in foo", agent) ==
-		    0) {
+		if (store_rows_open(s, STORE_Q_CELL_TITLES, &t, "iiitd", cid, vid, sid, "WARNING in foo",
+				    agent) == 0) {
 			while (store_rows_next(t))
 				snprintf(titles + strlen(titles), sizeof(titles) - strlen(titles), "%s%s",
 					 titles[0] ? "|" : "", store_rows_text(t, 0));
 			store_rows_close(t);
 		}
-		snprintf(got, sizeof(got), "%s on %s: agent %d, %lld boots, %lld fails, %lld infra, %lld hangs; %s",
-			 store_rows_text(st, 0), store_rows_text(st, 1), agent, (long long)store_rows_int(st, 4),
-			 (long long)store_rows_int(st, 5), (long long)store_rows_int(st, 6),
-			 (long long)store_rows_int(st, 7), titles);
+		snprintf(got, sizeof(got),
+			 "%s on %s: agent %d, %lld boots, %lld fails, %lld infra, %lld hangs; %s",
+			 store_rows_text(st, 0), store_rows_text(st, 1), agent,
+			 (long long)store_rows_int(st, 4), (long long)store_rows_int(st, 5),
+			 (long long)store_rows_int(st, 6), (long long)store_rows_int(st, 7), titles);
 		if (w)
-			snprintf(exp, sizeof(exp), "%s on %s: agent %d, %d boots, %d fails, %d infra, %d hangs; %s",
-				 w->variant, w->setup, w->agent, w->boots, w->fails, w->infra, w->hangs, w->titles);
+			snprintf(exp, sizeof(exp),
+				 "%s on %s: agent %d, %d boots, %d fails, %d infra, %d hangs; %s", w->variant,
+				 w->setup, w->agent, w->boots, w->fails, w->infra, w->hangs, w->titles);
 		ok_str(got, w ? exp : "(no more cells)", "cell %d", k);
 		if (store_rows_open(s, STORE_Q_TOTALS_CELL, &t, "iiid", cid, vid, sid, agent) == 0) {
 			ok(store_rows_next(t) && w && store_rows_int(t, 0) == w->boots + w->infra,

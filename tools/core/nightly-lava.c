@@ -19,23 +19,9 @@
 #include "lava/api.h"
 #include "lava/collect.h"
 #include "lava/log.h"
-#include "store/queries.h"
 #include "store/store.h"
 #include "util/file.h"
 #include "util/msg.h"
-
-/* the plan's definitions come first (batch 1..n), then its job ids */
-static bool job_stored(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int batch)
-{
-	struct store_rows *st;
-	bool found;
-
-	if (store_rows_open(s, STORE_Q_LAVA_JOB_STORED, &st, "itiid", cid, server, vid, sid, batch) < 0)
-		return false;
-	found = store_rows_next(st);
-	store_rows_close(st);
-	return found;
-}
 
 static int api_open(const struct nightly_lava *lv, struct lava_api **ret, char **ret_token, char *err,
 		    size_t errsize)
@@ -74,7 +60,8 @@ static int setup_submit(struct store *s, int64_t cid, const struct nightly_lava 
 		size_t len = 0;
 		int64_t id;
 
-		if (job_stored(s, cid, lava_api_url(a), vid, sid, ++batch))
+		/* the plan's definitions come first (batch 1..n), then its job ids */
+		if (lava_job_stored(s, cid, lava_api_url(a), vid, sid, ++batch))
 			continue;
 		if (!(yaml = file_slurp(lv->definitions[k], &len))) {
 			r = -errno;
@@ -89,12 +76,13 @@ static int setup_submit(struct store *s, int64_t cid, const struct nightly_lava 
 		submitted++;
 		if ((r = lava_job_record(s, cid, lava_api_url(a), id, vid, sid, dtype, batch, 1, "Submitted",
 					 "Unknown")) < 0)
-			snprintf(err, errsize, "LAVA job %lld was submitted but cannot be recorded", (long long)id);
+			snprintf(err, errsize, "LAVA job %lld was submitted but cannot be recorded",
+				 (long long)id);
 	}
 	/* an existing job: LAVA keeps it; it is this night's once recorded here */
 	for (unsigned k = 0; r >= 0 && k < lv->njobs; k++)
-		if ((r = lava_job_record(s, cid, lava_api_url(a), lv->jobs[k], vid, sid, "", ++batch, 1, "", "")) <
-		    0)
+		if ((r = lava_job_record(s, cid, lava_api_url(a), lv->jobs[k], vid, sid, "", ++batch, 1, "",
+					 "")) < 0)
 			snprintf(err, errsize, "cannot record LAVA job %lld", lv->jobs[k]);
 	if (r >= 0 && submitted)
 		fprintf(stderr, "oopsfarm nightly: LAVA setup '%s': %u jobs submitted to %s\n", lv->setup,
@@ -115,7 +103,8 @@ int nightly_lava_submit(struct store *s, int64_t cid, const struct nightly_plan 
 				     sizeof(err));
 
 		if (r < 0) {
-			errorf("nightly", "LAVA setup '%s': %s; its boots are not run tonight", lv->setup, err);
+			errorf("nightly", "LAVA setup '%s': %s; its boots are not run tonight", lv->setup,
+			       err);
 			failed[i] = true;
 		}
 	}
@@ -165,7 +154,8 @@ int nightly_lava_collect(struct store *s, int64_t cid, const char *campaign, con
 		token_free(token);
 		*ret_boots += in.stored;
 		fprintf(stderr,
-			"oopsfarm nightly: LAVA setup '%s': %u boots stored (%u pass, %u crash, %u hang, %u infra)\n",
+			"oopsfarm nightly: LAVA setup '%s': %u boots stored (%u pass, %u crash, %u hang, %u "
+			"infra)\n",
 			lv->setup, in.stored, in.by_verdict[VERDICT_PASS], in.by_verdict[VERDICT_CRASH],
 			in.by_verdict[VERDICT_HANG], in.by_verdict[VERDICT_INFRA]);
 		if (r < 0 && r != -ENOENT) {

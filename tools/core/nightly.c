@@ -95,11 +95,11 @@ static char *plan_relative(const char *plan_path, const char *v)
 }
 
 /* `lava:`: the plan's LAVA setups (nightly.h). */
-static int plan_lava(struct nightly_plan *p, const char *path, yaml_document_t *doc, yaml_node_t *n, char *err,
-		     size_t size)
+static int plan_lava(struct nightly_plan *p, const char *path, yaml_document_t *doc, yaml_node_t *n,
+		     char *err, size_t size)
 {
-	static const char *const keys[] = {"setup",	  "url",       "token_file", "definitions",
-					   "jobs",	  "variant",   "timeout",    NULL};
+	static const char *const keys[] = {"setup", "url",     "token_file", "definitions",
+					   "jobs",  "variant", "timeout",    NULL};
 	size_t cnt;
 
 	if (!n)
@@ -114,12 +114,14 @@ static int plan_lava(struct nightly_plan *p, const char *path, yaml_document_t *
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		yaml_node_t *e = yaml_document_get_node(doc, *it), *l;
 		struct nightly_lava *lv = &p->lava[p->nlava++];
-		const char *setup = scalar(map_get(doc, e, "setup")), *url = scalar(map_get(doc, e, "url")), *v;
+		const char *setup = scalar(map_get(doc, e, "setup")), *url = scalar(map_get(doc, e, "url")),
+			   *v;
 
 		if (!e || e->type != YAML_MAPPING_NODE || !setup || !url)
-			return plan_fail(err, size, path, e ? e : n, "plan: each LAVA setup needs a 'setup' and a 'url'%s",
-					 NULL);
-		for (yaml_node_pair_t *kv = e->data.mapping.pairs.start; kv < e->data.mapping.pairs.top; kv++) {
+			return plan_fail(err, size, path, e ? e : n,
+					 "plan: each LAVA setup needs a 'setup' and a 'url'%s", NULL);
+		for (yaml_node_pair_t *kv = e->data.mapping.pairs.start; kv < e->data.mapping.pairs.top;
+		     kv++) {
 			const char *k = scalar(yaml_document_get_node(doc, kv->key));
 			int known = 0;
 
@@ -130,13 +132,16 @@ static int plan_lava(struct nightly_plan *p, const char *path, yaml_document_t *
 						 "plan: LAVA setup: unknown key '%s'", k ? k : "");
 		}
 		if (!campaign_name_valid(setup))
-			return plan_fail(err, size, path, e, "plan: LAVA setup name '%s' is not a valid name", setup);
+			return plan_fail(err, size, path, e, "plan: LAVA setup name '%s' is not a valid name",
+					 setup);
 		for (int i = 0; i < p->c->nsetups; i++)
 			if (!strcmp(p->c->setups[i].name, setup))
-				return plan_fail(err, size, path, e, "plan: LAVA setup '%s' is also in setups:", setup);
+				return plan_fail(err, size, path, e,
+						 "plan: LAVA setup '%s' is also in setups:", setup);
 		for (unsigned i = 0; i + 1 < p->nlava; i++)
 			if (!strcmp(p->lava[i].setup, setup))
-				return plan_fail(err, size, path, e, "plan: LAVA setup '%s' is named twice", setup);
+				return plan_fail(err, size, path, e, "plan: LAVA setup '%s' is named twice",
+						 setup);
 		lv->setup = strdup(setup);
 		lv->url = strdup(url);
 		if ((v = scalar(map_get(doc, e, "token_file"))) && !(lv->token_file = plan_relative(path, v)))
@@ -146,49 +151,56 @@ static int plan_lava(struct nightly_plan *p, const char *path, yaml_document_t *
 		if (!lv->setup || !lv->url || !lv->variant)
 			return -ENOMEM;
 		if (nightly_variant_index(p, lv->variant) < 0)
-			return plan_fail(err, size, path, e, "plan: LAVA setup: no variant '%s'", lv->variant);
+			return plan_fail(err, size, path, e, "plan: LAVA setup: no variant '%s'",
+					 lv->variant);
 		lv->timeout = 3600;
 		if ((v = scalar(map_get(doc, e, "timeout"))) && !((lv->timeout = strtod(v, NULL)) > 0))
-			return plan_fail(err, size, path, e, "plan: LAVA setup: 'timeout' must be seconds, not '%s'",
-					 v);
+			return plan_fail(err, size, path, e,
+					 "plan: LAVA setup: 'timeout' must be seconds, not '%s'", v);
 		l = map_get(doc, e, "definitions");
 		if (l && l->type != YAML_SEQUENCE_NODE)
-			return plan_fail(err, size, path, l, "plan: LAVA setup: 'definitions' must be a list of files%s",
-					 NULL);
+			return plan_fail(err, size, path, l,
+					 "plan: LAVA setup: 'definitions' must be a list of files%s", NULL);
 		if (l) {
 			cnt = l->data.sequence.items.top - l->data.sequence.items.start;
 			if (!(lv->definitions = calloc(cnt + 1, sizeof(char *))))
 				return -ENOMEM;
-			for (yaml_node_item_t *d = l->data.sequence.items.start; d < l->data.sequence.items.top; d++) {
+			for (yaml_node_item_t *d = l->data.sequence.items.start;
+			     d < l->data.sequence.items.top; d++) {
 				if (!(v = scalar(yaml_document_get_node(doc, *d))))
-					return plan_fail(err, size, path, l, "plan: LAVA setup: a definition is not a file%s",
+					return plan_fail(err, size, path, l,
+							 "plan: LAVA setup: a definition is not a file%s",
 							 NULL);
 				if (!(lv->definitions[lv->ndefinitions++] = plan_relative(path, v)))
 					return -ENOMEM;
 				if (access(lv->definitions[lv->ndefinitions - 1], R_OK) < 0)
-					return plan_fail(err, size, path, l, "plan: LAVA setup: cannot read definition '%s'",
+					return plan_fail(err, size, path, l,
+							 "plan: LAVA setup: cannot read definition '%s'",
 							 lv->definitions[lv->ndefinitions - 1]);
 			}
 		}
 		l = map_get(doc, e, "jobs");
 		if (l && l->type != YAML_SEQUENCE_NODE)
-			return plan_fail(err, size, path, l, "plan: LAVA setup: 'jobs' must be a list of job ids%s", NULL);
+			return plan_fail(err, size, path, l,
+					 "plan: LAVA setup: 'jobs' must be a list of job ids%s", NULL);
 		if (l) {
 			cnt = l->data.sequence.items.top - l->data.sequence.items.start;
 			if (!(lv->jobs = calloc(cnt + 1, sizeof(*lv->jobs))))
 				return -ENOMEM;
-			for (yaml_node_item_t *d = l->data.sequence.items.start; d < l->data.sequence.items.top; d++) {
+			for (yaml_node_item_t *d = l->data.sequence.items.start;
+			     d < l->data.sequence.items.top; d++) {
 				char *end;
 
 				v = scalar(yaml_document_get_node(doc, *d));
 				if (!v || (lv->jobs[lv->njobs++] = strtoll(v, &end, 10)) <= 0 || *end)
-					return plan_fail(err, size, path, l, "plan: LAVA setup: '%s' is not a job id",
+					return plan_fail(err, size, path, l,
+							 "plan: LAVA setup: '%s' is not a job id",
 							 v ? v : "");
 			}
 		}
 		if (!lv->ndefinitions && !lv->njobs)
-			return plan_fail(err, size, path, e, "plan: LAVA setup '%s' names no definitions and no jobs",
-					 setup);
+			return plan_fail(err, size, path, e,
+					 "plan: LAVA setup '%s' names no definitions and no jobs", setup);
 	}
 	return 0;
 }
@@ -517,7 +529,8 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 				goto out;
 			}
 			if (strcmp(c->variants[v].kernel_src, src))
-				fprintf(stderr, "oopsfarm nightly: building variant '%s' from its own kernel '%s'\n",
+				fprintf(stderr,
+					"oopsfarm nightly: building variant '%s' from its own kernel '%s'\n",
 					c->variants[v].name, c->variants[v].kernel_src);
 			else
 				fprintf(stderr, "oopsfarm nightly: building variant '%s' at %.12s\n",
@@ -529,7 +542,8 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 				errorf("nightly",
 				       "night %s: the build failed: %s; recorded as a build failure",
 				       nr->date, reason ? reason : err);
-				r = store_night_finish(nr->s, nr->night_id, "build-failed", reason ? reason : err);
+				r = store_night_finish(nr->s, nr->night_id, "build-failed",
+						       reason ? reason : err);
 				free(reason);
 				if (r < 0)
 					goto store_failed;
@@ -557,8 +571,8 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 			goto store_failed;
 	}
 	for (unsigned i = 0; i < nr->p->nlava; i++)
-		if ((r = store_setup(nr->s, nr->cid, nr->p->lava[i].setup, 0, 0, NULL, NULL, &nr->lava_sid[i])) <
-		    0)
+		if ((r = store_setup(nr->s, nr->cid, nr->p->lava[i].setup, 0, 0, NULL, NULL,
+				     &nr->lava_sid[i])) < 0)
 			goto store_failed;
 	r = 0;
 out:
@@ -579,8 +593,8 @@ static char *lava_reason(const struct night_run *nr, int *ret_r)
 	*ret_r = 0;
 	for (unsigned i = 0; i < nr->p->nlava && !*ret_r; i++)
 		if (nr->lava_failed[i])
-			*ret_r = text_printf(&s, &len, &cap, "%s'%s'", len ? ", " : "LAVA setups not run: ",
-					     nr->p->lava[i].setup);
+			*ret_r = text_printf(&s, &len, &cap, "%s'%s'",
+					     len ? ", " : "LAVA setups not run: ", nr->p->lava[i].setup);
 	if (*ret_r < 0) {
 		free(s);
 		return NULL;
@@ -693,7 +707,8 @@ int nightly_run(const struct nightly_opts *o)
 	if (!(nr.plan = strdup(nr.p->c->name)) || !(nr.dir = text_format("build/nightly/%s", nr.plan)) ||
 	    !(nr.ndir = text_format("%s/%s", nr.dir, nr.date)) ||
 	    !(nr.store_path = nightly_store_path(nr.p, o->store)) ||
-	    !(lock = text_format("%s/nightly.lock", nr.dir)) || !(name = text_format("%s@%s", nr.plan, nr.date)))
+	    !(lock = text_format("%s/nightly.lock", nr.dir)) ||
+	    !(name = text_format("%s@%s", nr.plan, nr.date)))
 		goto nomem;
 	if (file_mkdir_p(nr.dir) < 0) {
 		errorf("nightly", "cannot make '%s': %s", nr.dir, strerror(errno));
@@ -761,7 +776,8 @@ int nightly_run(const struct nightly_opts *o)
 		char *logdir = text_format("%s/lava", nr.ndir);
 		unsigned got;
 
-		r = logdir ? nightly_lava_collect(nr.s, nr.cid, name, nr.p, logdir, nr.lava_failed, &got) : -ENOMEM;
+		r = logdir ? nightly_lava_collect(nr.s, nr.cid, name, nr.p, logdir, nr.lava_failed, &got)
+			   : -ENOMEM;
 		free(logdir);
 		if (r >= 0)
 			reason = lava_reason(&nr, &r);

@@ -304,7 +304,7 @@ struct collector {
 	struct lava_ingest in;
 	struct store *s;
 	const char *url; /* only jobs of this server (NULL: all) */
-	char *token; /* not owned */
+	char *token;	 /* not owned */
 	struct lava_api_opts opts;
 	struct lava_api *api[8]; /* one per server */
 	int napi;
@@ -667,8 +667,8 @@ static void campaign_knobs(struct store *s, int64_t cid, char *knobs, size_t siz
 int lava_collect_campaign(struct lava_ingest *in, const struct lava_collect_opts *o, int *ret_left, char *err,
 			  size_t errsize)
 {
-	struct collector c = {.in = *in, .s = in->s, .url = o->url, .opts = o->api, .dir = in->logdir,
-			      .quiet = o->quiet};
+	struct collector c = {
+	    .in = *in, .s = in->s, .url = o->url, .opts = o->api, .dir = in->logdir, .quiet = o->quiet};
 	struct lava_job_row *jobs = NULL;
 	double t0 = clock_now();
 	int r, njobs = 0, rc = 0, left = 0;
@@ -833,8 +833,7 @@ int lava_cmd_collect(int argc, char **argv)
 		errorf("lava collect", "%s", err);
 		return r == -ENOENT ? EXIT_USAGE : EXIT_INFRA;
 	}
-	r = open_campaign("lava collect", store_path, campaign, &s, &in.campaign_id, target,
-			  sizeof(target));
+	r = open_campaign("lava collect", store_path, campaign, &s, &in.campaign_id, target, sizeof(target));
 	if (r) {
 		free(token);
 		return r;
@@ -862,8 +861,8 @@ int lava_cmd_collect(int argc, char **argv)
 	co.token = token;
 	r = lava_collect_campaign(&in, &co, NULL, err, sizeof(err));
 	if (r == -ENOENT) {
-		errorf("lava collect", "campaign '%s' has no LAVA jobs in '%s' (oopsfarm lava submit)", campaign,
-		       store_path);
+		errorf("lava collect", "campaign '%s' has no LAVA jobs in '%s' (oopsfarm lava submit)",
+		       campaign, store_path);
 		rc = EXIT_USAGE;
 	} else if (r == -ETIMEDOUT || (r == -EIO && strstr(err, "cannot read the jobs"))) {
 		errorf("lava collect", "%s", err);

@@ -71,8 +71,13 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 
 /* Records a submitted job of the campaign (lava_jobs; a job already there is
  * left as it is).  0 or -errno from the store. */
-int lava_job_record(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid, int64_t sid,
-		    const char *device_type, int batch, int boots, const char *state, const char *health);
+int lava_job_record(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid,
+		    int64_t sid, const char *device_type, int batch, int boots, const char *state,
+		    const char *health);
+
+/* Whether the store has a job of campaign cid on server for (variant vid,
+ * setup sid, batch): what a submit run again skips. */
+bool lava_job_stored(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int batch);
 
 /* Submits one job definition (YAML text) to the server: 0 and its id in
  * *ret_id, or -errno from lava_api_post_json() (or -EPROTO: no job id) with

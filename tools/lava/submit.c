@@ -111,8 +111,9 @@ out:
 	return 0;
 }
 
-int lava_job_record(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid, int64_t sid,
-		    const char *device_type, int batch, int boots, const char *state, const char *health)
+int lava_job_record(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid,
+		    int64_t sid, const char *device_type, int batch, int boots, const char *state,
+		    const char *health)
 {
 	return store_exec(s, STORE_Q_LAVA_ADD_JOB, "itiiitddtt", cid, server, job_id, vid, sid, device_type,
 			  batch, boots, state, health);
@@ -138,8 +139,7 @@ int lava_job_submit(struct lava_api *a, const char *yaml, int64_t *ret_id, char 
 	return 0;
 }
 
-/* Is (variant, setup, batch) of the campaign on this server in the store? */
-static bool job_stored(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int batch)
+bool lava_job_stored(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int batch)
 {
 	struct store_rows *st;
 	bool found;
@@ -473,7 +473,7 @@ int lava_cmd_submit(int argc, char **argv)
 				char *yaml = NULL;
 				int64_t job_id = 0;
 
-				if (!dry && job_stored(s, cid, lava_api_url(a), vid[v], sid[i], b)) {
+				if (!dry && lava_job_stored(s, cid, lava_api_url(a), vid[v], sid[i], b)) {
 					present++;
 					continue;
 				}
@@ -556,8 +556,8 @@ int lava_cmd_submit(int argc, char **argv)
 						job_id = sj[k].id;
 				if (job_id) {
 					adopted++;
-					r = lava_job_record(s, cid, lava_api_url(a), job_id, vid[v], sid[i], dtype,
-						       b, boots, "", "");
+					r = lava_job_record(s, cid, lava_api_url(a), job_id, vid[v], sid[i],
+							    dtype, b, boots, "", "");
 				} else {
 					r = lava_job_submit(a, yaml, &job_id, err, sizeof(err));
 					if (r < 0) {
@@ -567,8 +567,8 @@ int lava_cmd_submit(int argc, char **argv)
 						break;
 					}
 					submitted++;
-					r = lava_job_record(s, cid, lava_api_url(a), job_id, vid[v], sid[i], dtype,
-						       b, boots, "Submitted", "Unknown");
+					r = lava_job_record(s, cid, lava_api_url(a), job_id, vid[v], sid[i],
+							    dtype, b, boots, "Submitted", "Unknown");
 				}
 				free(yaml);
 				if (r < 0) {

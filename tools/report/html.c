@@ -612,7 +612,8 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 	}
 
 	/* the hook's user: the campaign's sequential rule, when it has one */
-	if (seq_from_store(r->s, r->cid, r->cells[first].setup_id, r->cells[first].agent, &u, &seq, &path) == 1) {
+	if (seq_from_store(r->s, r->cid, r->cells[first].setup_id, r->cells[first].agent, &u, &seq, &path) ==
+	    1) {
 		has_seq = true;
 		if (path) {
 			const char *unit = u.test == SEQ_COMPARE ? "pair" : "boot";

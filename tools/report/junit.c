@@ -29,7 +29,7 @@ static void totals_read(struct store *s, int64_t cid, const struct report_cell *
 
 	memset(t, 0, sizeof(*t));
 	if ((c ? store_rows_open(s, STORE_Q_TOTALS_CELL, &st, "iiid", cid, c->variant_id, c->setup_id,
-				   c->agent)
+				 c->agent)
 	       : store_rows_open(s, STORE_Q_TOTALS, &st, "i", cid)) < 0)
 		return;
 	if (store_rows_next(st)) {
@@ -90,7 +90,8 @@ int report_junit(const struct report *r, FILE *f)
 	struct totals all;
 	int e = 0;
 
-	if (store_rows_open(r->s, STORE_Q_CELL_BOOTS, &boots, "iiid", r->cid, (int64_t)0, (int64_t)0, 1) < 0 ||
+	if (store_rows_open(r->s, STORE_Q_CELL_BOOTS, &boots, "iiid", r->cid, (int64_t)0, (int64_t)0, 1) <
+		0 ||
 	    store_rows_open(r->s, STORE_Q_BOOT_CRASHES, &crashes, "i", (int64_t)0) < 0) {
 		e = -EIO;
 		goto out;

@@ -22,7 +22,8 @@ int text_append(char **s, size_t *len, size_t *cap, const void *data, size_t n);
  * unchanged.  With *s NULL and *len, *cap 0 it makes a new string, freed
  * with free().
  */
-int text_printf(char **s, size_t *len, size_t *cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int text_printf(char **s, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* A new string, printf-formatted and never cut; free() it.  NULL when out of
  * memory (or a bad format). */
