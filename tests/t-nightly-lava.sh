@@ -7,8 +7,10 @@
 # tests/t-lava.sh brings it up and down): the lab's job definition (the
 # real board kernel, the agent as init, lkdtm WARNING) submitted every
 # night, and an existing job (submitted by curl before the night, by id)
-# collected into the first night, each boot stored in the night in the
-# LAVA setup's own cell.  Night 2's definition adds lkdtm ACCESS_NULL: a
+# collected into the first night, and a second definition whose init is
+# not our agent (tests/lava/lab-init.c: a clean boot, told from its console
+# alone: a pass in the cell "lab (no agent)"), each boot stored in the night
+# in the LAVA setup's own cells.  Night 2's definition adds lkdtm ACCESS_NULL: a
 # new title in the lab's cell.  Night 3 the server is down: the local
 # boots are stored, the lab's cell is "not run" (never zero crashes), exit 3.
 # The local board is the replay board (real lkdtm consoles, no kernel).
@@ -35,6 +37,10 @@ trap cleanup EXIT
 
 board_kernel "$tmp"
 devices/qemu-smmuv3/mkinitramfs.sh "$tmp/initrd.cpio" build/aarch64-linux-gnu/oopsfarm-agent "$K" 2> /dev/null
+# the lab's own init, for its job without our agent
+aarch64-linux-gnu-gcc -static -Os -o "$tmp/lab-init" tests/lava/lab-init.c &&
+	devices/qemu-smmuv3/mkinitramfs.sh "$tmp/lab.cpio" "$tmp/lab-init" "$K" 2> /dev/null ||
+	{ echo "not ok 1 - the lab's init builds"; exit 1; }
 
 t0=$SECONDS
 bash $STACK up "$state" 2> "$tmp/up.err"; rc=$?
@@ -50,6 +56,8 @@ labjob() { # NAME PROVOKE
 		"console=ttyAMA0 panic=0 oopsfarm.provoke=$2 oopsfarm.provoke_wait_ms=500 oopsfarm.settle_ms=100 oopsfarm.action=halt"
 }
 labjob warn WARNING > "$tmp/lab.yaml"
+lava_qemu_job "lab own init" "$K/Image" "$tmp/lab.cpio" 1 lab "console=ttyAMA0 panic=0" \
+	"lab-init: start" "lab-init: end" 'lab-init: the (?P<test_case_id>lab)\S+ own checks (?P<result>pass)' > "$tmp/lab-own.yaml"
 # a job the lab ran before the night: submitted by curl, named by id in the plan
 old=$(/usr/bin/python3 -c 'import json,sys; print(json.dumps({"definition": open(sys.argv[1]).read()}))' "$tmp/lab.yaml" |
 	curl -s --max-time 20 -H "Authorization: Token $TOKEN" -H 'Content-Type: application/json' -d @- \
@@ -77,7 +85,7 @@ lava:
   - setup: lab
     url: $LAVA_URL
     token_file: $LAVA_TOKEN_FILE
-    definitions: [lab.yaml]
+    definitions: [lab.yaml, lab-own.yaml]
     jobs: [$1]
     timeout: 300
 EOF
@@ -91,14 +99,18 @@ BUG='BUG: unable to handle kernel NULL pointer dereference in lkdtm_ACCESS_NULL'
 night 2026-09-01; rc=$?
 t "night 1, local and LAVA boots together: exit 0 (rc $rc)" test $rc -eq 0
 [ $rc -eq 0 ] || tail -5 "$tmp/err.2026-09-01" | sed 's/^/# /'
-t "night 1: 4 boots stored: 2 local passes, 2 lab crashes" \
-	grep -q "4 boots stored in .* s (2 pass, 2 crash, 0 hang, 0 infra)" "$tmp/out.2026-09-01"
-t "night 1: the plan's definition was submitted, and the existing job adopted: 2 jobs of the night" \
+t "night 1: 5 boots stored: 2 local passes, 2 lab crashes, the lab's own init a pass" \
+	grep -q "5 boots stored in .* s (3 pass, 2 crash, 0 hang, 0 infra)" "$tmp/out.2026-09-01"
+t "night 1: the plan's 2 definitions were submitted, and the existing job adopted: 3 jobs of the night" \
 	test "$(q "SELECT count(*), sum(job_id = $old), sum(collected IS NOT NULL) FROM lava_jobs j
-		JOIN setups s ON s.id = j.setup_id WHERE s.name = 'lab'")" = "2|1|2"
+		JOIN setups s ON s.id = j.setup_id WHERE s.name = 'lab'")" = "3|1|3"
 t "night 1: the lab's boots are in its setup, from LAVA, the WARNING, with our agent (its BEGIN line)" \
 	test "$(q "SELECT count(*) FROM boots b JOIN setups s ON s.id = b.setup_id JOIN crashes c ON c.boot_id = b.id
 		WHERE s.name = 'lab' AND b.source = 'lava' AND b.agent = 1 AND c.title = '$WARN'")" = 2
+t "night 1: the job without our agent, told from its console: a pass, agent 0, its own cell" bash -c "
+	test \"\$(sqlite3 '$tmp/n.db' \"SELECT group_concat(b.verdict || ':' || b.agent) FROM boots b JOIN setups s ON s.id = b.setup_id
+		WHERE s.name = 'lab' AND b.source = 'lava' AND NOT EXISTS (SELECT 1 FROM crashes c WHERE c.boot_id = b.id)\")\" = pass:0 &&
+	$OF nightly diff '$tmp/plan.yaml' 2026-09-01 --json | grep -q '\"setup\":\"lab (no agent)\"'"
 t "night 1: the local boots are a cell of their own (no agent)" \
 	test "$(q "SELECT count(*) FROM boots b JOIN setups s ON s.id = b.setup_id WHERE s.name = 'replay1' AND b.agent = 0 AND b.verdict = 'pass'")" = 2
 
@@ -108,8 +120,8 @@ labjob warn-null WARNING,ACCESS_NULL > "$tmp/lab.yaml"
 plan "$old" > "$tmp/plan.yaml"
 night 2026-09-02; rc=$?
 t "night 2 runs (rc $rc)" test $rc -le 1
-t "night 2: only the definition is submitted (the existing job was night 1's)" \
-	test "$(q "SELECT count(*) FROM lava_jobs j JOIN campaigns c ON c.id = j.campaign_id WHERE c.name = '$P@2026-09-02'")" = 1
+t "night 2: only the definitions are submitted (the existing job was night 1's)" \
+	test "$(q "SELECT count(*) FROM lava_jobs j JOIN campaigns c ON c.id = j.campaign_id WHERE c.name = '$P@2026-09-02'")" = 2
 $OF nightly diff "$tmp/plan.yaml" 2026-09-02 --json > "$tmp/d2.json"
 t "night 2's diff lists the new BUG in the lab's cell, 1 of 1 boots" python3 -c '
 import json, sys

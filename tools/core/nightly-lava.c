@@ -95,7 +95,7 @@ static int setup_submit(struct store *s, int64_t cid, const struct nightly_lava 
 int nightly_lava_submit(struct store *s, int64_t cid, const struct nightly_plan *p, const int64_t *vids,
 			const int64_t *sids, bool *failed)
 {
-	char err[2048];
+	char err[ERR_MAX];
 
 	for (unsigned i = 0; i < p->nlava; i++) {
 		const struct nightly_lava *lv = &p->lava[i];
@@ -114,7 +114,7 @@ int nightly_lava_submit(struct store *s, int64_t cid, const struct nightly_plan 
 int nightly_lava_collect(struct store *s, int64_t cid, const char *campaign, const struct nightly_plan *p,
 			 const char *logdir, bool *failed, unsigned *ret_boots)
 {
-	char err[2048];
+	char err[ERR_MAX];
 
 	*ret_boots = 0;
 	if (p->nlava && file_mkdir_p(logdir) < 0) {
