@@ -87,10 +87,14 @@ endif
 AGENT_LIBS := -llzma -lzstd -lz -lpthread
 agent: $(B)/oopsfarm-agent
 
+# Files clean at -Wformat-truncation=2: user strings (paths, names) go to
+# growable text (tools/util/text.h), so nothing they hold is cut unseen.
+TRUNC2_SRC := tools/core/nightly.c tools/core/nightly-lava.c tools/board/replay.c tools/util/text.c
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
-	$(Q)$(CROSS_COMPILE)$(CC) $(CFLAGS) $(if $(filter tools/%,$<),-Itools $(HOST_CFLAGS)) -c -o $@ $<
+	$(Q)$(CROSS_COMPILE)$(CC) $(CFLAGS) $(if $(filter tools/%,$<),-Itools $(if $(filter $(TRUNC2_SRC),$<),-Wformat-truncation=2) $(HOST_CFLAGS)) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^

@@ -8,6 +8,9 @@
 #   not CMD...       succeeds when CMD fails
 #   skip DESC WHY    one skipped check
 #   body FILE        a fixture's console (what follows its "#end" line)
+#   board_kernel DIR the static aarch64 agent and the QEMU board's demo
+#                    kernel (cached after the first build): sets K to the
+#                    kernel's directory, or prints "not ok 1" and exits 1
 # tests/run counts the lines into "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -23,3 +26,10 @@ t() {
 not() { ! "$@"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 body() { sed '1,/^#end$/d' "$1"; }
+board_kernel() {
+	make --no-print-directory agent CROSS_COMPILE=aarch64-linux-gnu- ASAN=0 > "$1/make.log" 2>&1 ||
+		{ echo "not ok 1 - the agent cross-builds"; tail -5 "$1/make.log" | sed 's/^/# /'; exit 1; }
+	K=$(devices/qemu-smmuv3/build-kernel.sh 2> "$1/build.err" | tail -1)
+	[ -f "$K/Image" ] ||
+		{ echo "not ok 1 - the board kernel builds"; tail -20 "$1/build.err" | sed 's/^/# /'; exit 1; }
+}

@@ -91,4 +91,29 @@ sqlite3 "$tmp/w.db" "insert into lava_jobs (campaign_id, server, job_id, variant
 OOPSFARM_LAVA_TOKEN=secret $OF lava status --store "$tmp/w.db" --campaign warn >/dev/null 2>"$tmp/err"
 t "lava status: no token over plain http to a remote host (exit 3, says why)" \
 	bash -c "[ $? -eq 3 ] && grep -q 'not sending the token over plain http' '$tmp/err' && ! grep -q secret '$tmp/err'"
+# a lab's job without our agent, told from its console (no --no-agent): the
+# clean job with the agent's lines taken off its console passes (the console
+# decides), marked agent 0; beside the same job with the agent in one
+# campaign, every report keeps the two apart: text, JSON, HTML, kcidb
+grep -v '"lvl": "target", "msg": "OOPSFARM:' "$tmp/clean.yaml" > "$tmp/noagent.yaml"
+ingest m mixed "$tmp/clean.yaml" --job 7 --build-id $BID 2> /dev/null
+ingest m mixed "$tmp/noagent.yaml" --job 8 --build-id $BID 2> "$tmp/em"; rc=$?
+t "a job without the agent, told from its console: exit 0, pass, pass, agent 0" \
+	test "$rc $(q m "SELECT group_concat(verdict || ':' || agent, ' ') FROM boots WHERE lava_job_id = 8")" = "0 pass:0 pass:0"
+t "... the same job with the agent: agent 1" \
+	test "$(q m "SELECT group_concat(agent) FROM boots WHERE lava_job_id = 7")" = "1,1"
+$OF report --store "$tmp/m.db" --campaign mixed --html "$tmp/m.html" --kcidb "$tmp/m.kcidb" > "$tmp/m.txt" 2> /dev/null
+$OF report --store "$tmp/m.db" --campaign mixed --json > "$tmp/m.json" 2> /dev/null
+t "text report: one row with the agent, one without, 2 boots each" bash -c "
+	grep -qE '^shipped +smp2 +2 +0 ' '$tmp/m.txt' && grep -qE '^shipped +smp2 \(no agent\) +2 +0 ' '$tmp/m.txt'"
+t "JSON report: two cells, agent true and false" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["cells"]
+sys.exit(not sorted((x["setup"], x["agent"], x["boots"]) for x in c) == [("smp2", True, 2), ("smp2 (no agent)", False, 2)])' "$tmp/m.json"
+t "HTML report: the cell without the agent is named apart" grep -q 'smp2 (no agent)' "$tmp/m.html"
+t "kcidb: each test says whether the agent ran, in its setup" python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["tests"]
+sys.exit(not sorted((x["environment"]["misc"]["setup"], x["environment"]["misc"]["agent"]) for x in t)
+         == [("smp2", True)] * 2 + [("smp2 (no agent)", False)] * 2)' "$tmp/m.kcidb"
 exit 0

@@ -70,24 +70,9 @@ t "two qemu devices on the worker" [ "$(api "$LAVA_URL/api/v0.2/devices/?device_
 
 # 1. a raw job, by curl: the project's real kernel and initramfs as file:// URLs
 devices/qemu-smmuv3/mkinitramfs.sh "$tmp/initrd.cpio" build/aarch64-linux-gnu/oopsfarm-agent "$K" 2>/dev/null
-cat >"$tmp/raw.yaml" <<EOF
-device_type: qemu
-job_name: oopsfarm raw curl job
-visibility: public
-timeouts: {job: {minutes: 5}, action: {minutes: 2}}
-context: {arch: arm64, cpu: "max,pauth-impdef=on", machine: "virt,iommu=smmuv3", memory: 1024, extra_options: ["-smp 2"]}
-actions:
-- deploy:
-    to: tmpfs
-    images:
-      kernel: {url: "file://$K/Image", image_arg: '-kernel {kernel} -append "console=ttyAMA0 panic=0 oopsfarm.provoke=WARNING oopsfarm.settle_ms=100 oopsfarm.action=halt"'}
-      initrd: {url: "file://$tmp/initrd.cpio", image_arg: "-initrd {initrd}"}
-- boot: {method: qemu, media: tmpfs, timeout: {minutes: 2}}
-- test:
-    timeout: {minutes: 2}
-    monitors:
-    - {name: raw, start: "OOPSFARM:1:BEGIN:", end: 'OOPSFARM:\d+:END:', pattern: 'OOPSFARM:\d+:CASE:case=(?P<test_case_id>[a-z0-9_]+) result=(?P<result>pass|fail)'}
-EOF
+. tests/lava/qemu-job.sh
+lava_qemu_job "oopsfarm raw curl job" "$K/Image" "$tmp/initrd.cpio" 2 raw \
+	"console=ttyAMA0 panic=0 oopsfarm.provoke=WARNING oopsfarm.settle_ms=100 oopsfarm.action=halt" >"$tmp/raw.yaml"
 raw=$(/usr/bin/python3 -c 'import json,sys; print(json.dumps({"definition": open(sys.argv[1]).read()}))' "$tmp/raw.yaml" |
 	api -H 'Content-Type: application/json' -d @- "$LAVA_URL/api/v0.2/jobs/" |
 	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["job_ids"][0])' 2>/dev/null)

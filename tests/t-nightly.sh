@@ -262,6 +262,26 @@ t "a tree given as a URL: exit 2, oopsfarm never fetches (rc $rc)" \
 	bash -c "test $rc -eq 2 && grep -q 'never fetches' '$tmp/err'"
 $OF nightly "$tmp/plan.yaml" --night 2026-02-30 2> "$tmp/err"; rc=$?
 t "a night that is not a date: exit 2 (rc $rc)" test "$rc" -eq 2
+# a plan's LAVA setups, checked before anything runs: exit 2, file and line
+badlava() { # WANT-IN-MESSAGE LAVA-ENTRY-LINES...
+	local want=$1
+	shift
+	{ plan "$P" next; echo "lava:"; printf '%s\n' "$@"; } > "$tmp/lava.yaml"
+	$OF nightly "$tmp/lava.yaml" --night 2026-11-09 2> "$tmp/err"
+	local rc=$?
+	[ "$rc" -eq 2 ] && grep -q "lava.yaml:[0-9]*: plan: .*$want" "$tmp/err"
+}
+t "a LAVA setup without a url: exit 2, says what it needs" badlava "needs a 'setup' and a 'url'" "  - setup: lab"
+t "a LAVA setup with an unknown key" badlava "unknown key 'job'" "  - {setup: lab, url: http://127.0.0.1:1, job: [1]}"
+t "a LAVA setup named as a local setup" badlava "LAVA setup 'replay1' is also in setups" \
+	"  - {setup: replay1, url: http://127.0.0.1:1, jobs: [1]}"
+t "a LAVA setup whose definition cannot be read" badlava "cannot read definition '$tmp/nope.yaml'" \
+	"  - {setup: lab, url: http://127.0.0.1:1, definitions: [nope.yaml]}"
+t "a LAVA setup with no definitions and no jobs" badlava "names no definitions and no jobs" \
+	"  - {setup: lab, url: http://127.0.0.1:1}"
+t "a LAVA job id that is not one" badlava "'12x' is not a job id" "  - {setup: lab, url: http://127.0.0.1:1, jobs: [12x]}"
+t "a LAVA setup for a variant the plan lacks" badlava "no variant 'tip'" \
+	"  - {setup: lab, url: http://127.0.0.1:1, jobs: [1], variant: tip}"
 
 # a night whose kernel does not build: the tree is no kernel tree
 if command -v aarch64-linux-gnu-gcc > /dev/null; then

@@ -19,7 +19,8 @@ T='BUG: unable to handle kernel NULL pointer dereference in platform_dma_configu
 S=$W/s.db
 rec() { $OF record --store "$S" --campaign demo --target "$T" "$@" > /dev/null; }
 
-# setup smp2, boots interleaved: unpatched crashes 3 times (u1-u3), warns
+# setup smp2 (the consoles have no agent BEGIN line: its cells are "smp2 (no
+# agent)", as in every report), boots interleaved: unpatched crashes 3 times (u1-u3), warns
 # once (u9), has an infra error (u10) and a hang (u11); shipped never crashes
 i=0
 for f in race race race clean clean clean clean clean warn; do
@@ -35,17 +36,18 @@ rec --setup smp2 --variant shipped --uid s11 --seq 10 "$W/logs/clean.log"
 rec --setup smp4 --variant unpatched --uid p1 --seq 0 "$W/logs/race.log"
 rec --setup smp4 --variant shipped --uid q1 --seq 0 "$W/logs/clean.log"
 # LAVA boots as the collector stores them (source lava, the job's id, the
-# server in lava_jobs): a crash whose title needs escaping (and a byte that
+# server in lava_jobs, agent 0: no BEGIN line on their consoles, as on the
+# recorded ones, so they share their cells): a crash whose title needs escaping (and a byte that
 # is not UTF-8), and a pass
 H="KASAN: slab-out-of-bounds Read in <lambda> & \"quoted\" 'x'"
 sqlite3 "$S" <<EOF
 INSERT INTO lava_jobs (campaign_id, server, job_id, boots) SELECT id, 'https://lava.example.org/', 4242, 1 FROM campaigns;
 INSERT INTO lava_jobs (campaign_id, server, job_id, boots) SELECT id, 'lava.example.org/api/v0.2/', 4243, 1 FROM campaigns;
-INSERT INTO boots (boot_uid, campaign_id, variant_id, setup_id, seq, verdict, target_hit, wall_ms, log_path, source, board, lava_job_id)
-  SELECT 'lava-4242.0', c.id, v.id, s.id, 11, 'crash', 0, 2500, '$W/logs/lava-4242.log', 'lava', 'qemu-smmuv3-01', 4242
+INSERT INTO boots (boot_uid, campaign_id, variant_id, setup_id, seq, verdict, target_hit, wall_ms, log_path, source, board, lava_job_id, agent)
+  SELECT 'lava-4242.0', c.id, v.id, s.id, 11, 'crash', 0, 2500, '$W/logs/lava-4242.log', 'lava', 'qemu-smmuv3-01', 4242, 0
   FROM campaigns c JOIN variants v ON v.campaign_id = c.id AND v.name = 'unpatched' JOIN setups s ON s.campaign_id = c.id AND s.name = 'smp2';
-INSERT INTO boots (boot_uid, campaign_id, variant_id, setup_id, seq, verdict, target_hit, wall_ms, log_path, source, board, lava_job_id)
-  SELECT 'lava-4243.0', c.id, v.id, s.id, 11, 'pass', 0, 2400, '$W/logs/clean.log', 'lava', 'qemu-smmuv3-02', 4243
+INSERT INTO boots (boot_uid, campaign_id, variant_id, setup_id, seq, verdict, target_hit, wall_ms, log_path, source, board, lava_job_id, agent)
+  SELECT 'lava-4243.0', c.id, v.id, s.id, 11, 'pass', 0, 2400, '$W/logs/clean.log', 'lava', 'qemu-smmuv3-02', 4243, 0
   FROM campaigns c JOIN variants v ON v.campaign_id = c.id AND v.name = 'shipped' JOIN setups s ON s.campaign_id = c.id AND s.name = 'smp2';
 INSERT INTO crashes (boot_id, ord, title, kind, frame, corrupted) SELECT id, 0, '${H//\'/\'\'}', 'kasan', 'lambda', 0 FROM boots WHERE boot_uid = 'lava-4242.0';
 INSERT INTO crashes (boot_id, ord, title, kind, frame, corrupted) SELECT id, 1, CAST(X'5741524e494e4720696e20ff626164' AS TEXT), 'warning', NULL, 1 FROM boots WHERE boot_uid = 'lava-4242.0';
@@ -72,14 +74,14 @@ def props(s):
 ok = False
 if check == "suites":
     # one suite per variant and setup, one case per boot (infra included)
-    ok = (sorted(suites) == ["shipped on smp2", "shipped on smp4", "unpatched on smp2", "unpatched on smp4"]
-          and len(suites["unpatched on smp2"].findall("testcase")) == 12
-          and suites["unpatched on smp2"].get("tests") == "12"
-          and suites["unpatched on smp2"].get("failures") == "6"   # 3 targets, warn, hang, LAVA crash
-          and suites["unpatched on smp2"].get("skipped") == "1"
+    ok = (sorted(suites) == ["shipped on smp2 (no agent)", "shipped on smp4 (no agent)", "unpatched on smp2 (no agent)", "unpatched on smp4 (no agent)"]
+          and len(suites["unpatched on smp2 (no agent)"].findall("testcase")) == 12
+          and suites["unpatched on smp2 (no agent)"].get("tests") == "12"
+          and suites["unpatched on smp2 (no agent)"].get("failures") == "6"   # 3 targets, warn, hang, LAVA crash
+          and suites["unpatched on smp2 (no agent)"].get("skipped") == "1"
           and root.get("tests") == "26" and root.get("failures") == "7" and root.get("skipped") == "1")
 elif check == "order":
-    names = [c.get("name") for c in suites["unpatched on smp2"].findall("testcase")]
+    names = [c.get("name") for c in suites["unpatched on smp2 (no agent)"].findall("testcase")]
     ok = names == ["u%d" % i for i in range(1, 12)] + ["lava-4242.0"]
 elif check == "crash":
     f = case("u1").find("failure")
@@ -101,7 +103,7 @@ elif check == "lava":
     ok = ("lava job: https://lava.example.org/scheduler/job/4242" in case("lava-4242.0").find("system-out").text
           and "lava job: https://lava.example.org/scheduler/job/4243" in case("lava-4243.0").find("system-out").text)
 elif check == "props":
-    p = props(suites["unpatched on smp2"])
+    p = props(suites["unpatched on smp2 (no agent)"])
     ok = (p["target"] == target and p["target_failures"] == "3" and p["boots_counted"] == "11"
           and p["target_rate_ci95"] == "[9.7%, 56.6%]" and p["sources"] == "local 11, lava 1")
 sys.exit(0 if ok else 1)

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "board/board.h"
+#include "util/text.h"
 #include "util/file.h"
 
 /* odd, so lines and protocol records are cut mid-way */
@@ -64,14 +65,18 @@ static void replay_close(struct board *b)
 
 static int replay_fail(struct board *b, int r, const char *what, const char *path)
 {
-	snprintf(b->r.why, sizeof(b->r.why), "replay: %s '%.160s': %s", what, path ? path : "", strerror(-r));
+	/* the path is the user's: formatted whole, cut with "..." only to fit why[] */
+	char *why = text_format("replay: %s '%s': %s", what, path ? path : "", strerror(-r));
+
+	text_copy_cut(b->r.why, sizeof(b->r.why), why ? why : what);
+	free(why);
 	replay_close(b);
 	b->over = true;
 	return r;
 }
 
-/* The k-th file of the ':'-separated list, in buf. */
-static const char *replay_pick(const char *list, unsigned k, char *buf, size_t size)
+/* The k-th file of the ':'-separated list, a new string (NULL: no memory). */
+static char *replay_pick(const char *list, unsigned k)
 {
 	unsigned n = 1;
 	const char *p = list;
@@ -80,39 +85,41 @@ static const char *replay_pick(const char *list, unsigned k, char *buf, size_t s
 		n += *c == ':';
 	for (k %= n; k > 0; k--)
 		p = strchr(p, ':') + 1;
-	snprintf(buf, size, "%.*s", (int)strcspn(p, ":"), p);
-	return buf;
+	return strndup(p, strcspn(p, ":"));
 }
 
 static int replay_start(struct board *b, const struct board_boot *bb)
 {
 	const char *list = getenv("OOPSFARM_REPLAY_CONSOLE");
-	char pick[1024], *klist = NULL;
-	const char *path;
+	char *klist = NULL, *path;
 	size_t klen;
-	int p[2];
+	int p[2], r = 0;
 
+	/* no list in the environment: the "kernel" file names the consoles (bisect's builds) */
 	if ((!list || !list[0]) && bb->kernel && (klist = file_slurp(bb->kernel, &klen)))
 		klist[strcspn(klist, "\n")] = '\0';
 	if (klist)
 		list = klist;
-	path = list && list[0] ? replay_pick(list, b->starts++, pick, sizeof(pick)) : NULL;
+	path = list && list[0] ? replay_pick(list, b->starts++) : NULL;
 	free(klist);
 
 	replay_close(b);
 	memset(&b->r, 0, sizeof(b->r));
 	b->over = false;
 	b->sent = 0;
-	if (!path || !path[0])
-		return replay_fail(b, -ENOENT, "OOPSFARM_REPLAY_CONSOLE is not set", NULL);
-	b->data = file_slurp(path, &b->len);
-	if (!b->data)
-		return replay_fail(b, -errno, "cannot read", path);
-	b->log_fd = open(bb->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (b->log_fd < 0)
-		return replay_fail(b, -errno, "cannot write", bb->log_path);
-	if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0)
-		return replay_fail(b, -errno, "cannot make a pipe for", path);
+	if (list && list[0] && !path)
+		r = replay_fail(b, -ENOMEM, "cannot pick a console of OOPSFARM_REPLAY_CONSOLE", NULL);
+	else if (!path || !path[0])
+		r = replay_fail(b, -ENOENT, "OOPSFARM_REPLAY_CONSOLE is not set", NULL);
+	else if (!(b->data = file_slurp(path, &b->len)))
+		r = replay_fail(b, -errno, "cannot read", path);
+	else if ((b->log_fd = open(bb->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		r = replay_fail(b, -errno, "cannot write", bb->log_path);
+	else if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0)
+		r = replay_fail(b, -errno, "cannot make a pipe for", path);
+	free(path);
+	if (r < 0)
+		return r;
 	b->rd = p[0];
 	b->wr = p[1];
 	b->r.started = true;

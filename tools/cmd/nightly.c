@@ -19,7 +19,8 @@ static void usage(void)
 	    "[--json]\n"
 	    "       oopsfarm nightly dashboard PLAN.yaml --html FILE [--store FILE]\n\n"
 	    "The first form runs one night of the plan: it resolves the plan's ref in its local git tree,\n"
-	    "builds, boots every setup and stores the night with its date, commit and plan hash, then\n"
+	    "builds, boots every setup (local boards, and the lab's own LAVA jobs of its lava: setups)\n"
+	    "and stores the night with its date, commit and plan hash, then\n"
 	    "prints what changed since the night before.  Killed, the same command resumes the night.\n"
 	    "  --night DATE    the night's date, YYYY-MM-DD (default today, UTC)\n"
 	    "  --store FILE    results store (default the plan's store:, or "
@@ -37,7 +38,7 @@ static void usage(void)
 	    "setup per night with Wilson intervals, top titles, each title's first and last night, and\n"
 	    "the nights the diff flagged.\n\n"
 	    "Exit: 0 no regression, 1 a regression or a failed build, 2 usage or a bad plan or ref,\n"
-	    "3 infra (store, git, the plan's lock held), 130 interrupted.\n");
+	    "3 infra (store, git, the plan's lock held, a LAVA setup not run), 130 interrupted.\n");
 }
 
 static int cmd_nightly_diff(int argc, char **argv)

@@ -21,10 +21,12 @@
 #include "report/dashboard.h"
 #include "store/nightly.h"
 #include "store/store.h"
+#include "util/msg.h"
+#include "util/text.h"
 
 /* ---- the plan ---------------------------------------------------------- */
 
-static const char *const plan_keys[] = {"tree", "ref", "known_issues", "no_agent", "store", NULL};
+static const char *const plan_keys[] = {"tree", "ref", "known_issues", "no_agent", "store", "lava", NULL};
 
 static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
 {
@@ -49,9 +51,14 @@ static const char *scalar(yaml_node_t *n)
 static int plan_fail(char *err, size_t size, const char *path, yaml_node_t *n, const char *msg,
 		     const char *arg)
 {
-	int off = snprintf(err, size, "%s:%zu: ", path, n ? n->start_mark.line + 1 : 1);
+	char *m = NULL;
+	size_t len = 0, cap = 0;
 
-	snprintf(err + off, size - off, msg, arg ? arg : "");
+	/* msg is one of this file's formats, with one %s */
+	if (text_printf(&m, &len, &cap, msg, arg ? arg : "") < 0)
+		return -ENOMEM;
+	snprintf(err, size, "%s:%zu: %s", path, n ? n->start_mark.line + 1 : 1, m);
+	free(m);
 	return -EINVAL;
 }
 
@@ -64,6 +71,138 @@ static void fnv1a(const char *buf, size_t len, char ret[17])
 		h *= 0x100000001b3ULL;
 	}
 	snprintf(ret, 17, "%016llx", h);
+}
+
+int nightly_variant_index(const struct nightly_plan *p, const char *name)
+{
+	for (int i = 0; i < p->c->nvariants; i++)
+		if (!strcmp(p->c->variants[i].name, name))
+			return i;
+	return -1;
+}
+
+/* A path of the plan relative to the plan file's directory, malloc'd. */
+static char *plan_relative(const char *plan_path, const char *v)
+{
+	const char *slash = strrchr(plan_path, '/');
+	char *r = NULL;
+
+	if (v[0] == '/' || !slash)
+		return strdup(v);
+	if (asprintf(&r, "%.*s/%s", (int)(slash - plan_path), plan_path, v) < 0)
+		return NULL;
+	return r;
+}
+
+/* `lava:`: the plan's LAVA setups (nightly.h). */
+static int plan_lava(struct nightly_plan *p, const char *path, yaml_document_t *doc, yaml_node_t *n,
+		     char *err, size_t size)
+{
+	static const char *const keys[] = {"setup", "url",     "token_file", "definitions",
+					   "jobs",  "variant", "timeout",    NULL};
+	size_t cnt;
+
+	if (!n)
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return plan_fail(err, size, path, n, "plan: 'lava' must be a list of LAVA setups%s", NULL);
+	cnt = n->data.sequence.items.top - n->data.sequence.items.start;
+	if (cnt > CAMPAIGN_MAX_SETUPS)
+		return plan_fail(err, size, path, n, "plan: more than 16 LAVA setups%s", NULL);
+	if (!(p->lava = calloc(cnt + 1, sizeof(*p->lava))))
+		return -ENOMEM;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *e = yaml_document_get_node(doc, *it), *l;
+		struct nightly_lava *lv = &p->lava[p->nlava++];
+		const char *setup = scalar(map_get(doc, e, "setup")), *url = scalar(map_get(doc, e, "url")),
+			   *v;
+
+		if (!e || e->type != YAML_MAPPING_NODE || !setup || !url)
+			return plan_fail(err, size, path, e ? e : n,
+					 "plan: each LAVA setup needs a 'setup' and a 'url'%s", NULL);
+		for (yaml_node_pair_t *kv = e->data.mapping.pairs.start; kv < e->data.mapping.pairs.top;
+		     kv++) {
+			const char *k = scalar(yaml_document_get_node(doc, kv->key));
+			int known = 0;
+
+			for (int i = 0; k && keys[i]; i++)
+				known |= !strcmp(k, keys[i]);
+			if (!known)
+				return plan_fail(err, size, path, yaml_document_get_node(doc, kv->key),
+						 "plan: LAVA setup: unknown key '%s'", k ? k : "");
+		}
+		if (!campaign_name_valid(setup))
+			return plan_fail(err, size, path, e, "plan: LAVA setup name '%s' is not a valid name",
+					 setup);
+		for (int i = 0; i < p->c->nsetups; i++)
+			if (!strcmp(p->c->setups[i].name, setup))
+				return plan_fail(err, size, path, e,
+						 "plan: LAVA setup '%s' is also in setups:", setup);
+		for (unsigned i = 0; i + 1 < p->nlava; i++)
+			if (!strcmp(p->lava[i].setup, setup))
+				return plan_fail(err, size, path, e, "plan: LAVA setup '%s' is named twice",
+						 setup);
+		lv->setup = strdup(setup);
+		lv->url = strdup(url);
+		if ((v = scalar(map_get(doc, e, "token_file"))) && !(lv->token_file = plan_relative(path, v)))
+			return -ENOMEM;
+		v = scalar(map_get(doc, e, "variant"));
+		lv->variant = strdup(v ? v : p->c->variants[0].name);
+		if (!lv->setup || !lv->url || !lv->variant)
+			return -ENOMEM;
+		if (nightly_variant_index(p, lv->variant) < 0)
+			return plan_fail(err, size, path, e, "plan: LAVA setup: no variant '%s'",
+					 lv->variant);
+		lv->timeout = 3600;
+		if ((v = scalar(map_get(doc, e, "timeout"))) && !((lv->timeout = strtod(v, NULL)) > 0))
+			return plan_fail(err, size, path, e,
+					 "plan: LAVA setup: 'timeout' must be seconds, not '%s'", v);
+		l = map_get(doc, e, "definitions");
+		if (l && l->type != YAML_SEQUENCE_NODE)
+			return plan_fail(err, size, path, l,
+					 "plan: LAVA setup: 'definitions' must be a list of files%s", NULL);
+		if (l) {
+			cnt = l->data.sequence.items.top - l->data.sequence.items.start;
+			if (!(lv->definitions = calloc(cnt + 1, sizeof(char *))))
+				return -ENOMEM;
+			for (yaml_node_item_t *d = l->data.sequence.items.start;
+			     d < l->data.sequence.items.top; d++) {
+				if (!(v = scalar(yaml_document_get_node(doc, *d))))
+					return plan_fail(err, size, path, l,
+							 "plan: LAVA setup: a definition is not a file%s",
+							 NULL);
+				if (!(lv->definitions[lv->ndefinitions++] = plan_relative(path, v)))
+					return -ENOMEM;
+				if (access(lv->definitions[lv->ndefinitions - 1], R_OK) < 0)
+					return plan_fail(err, size, path, l,
+							 "plan: LAVA setup: cannot read definition '%s'",
+							 lv->definitions[lv->ndefinitions - 1]);
+			}
+		}
+		l = map_get(doc, e, "jobs");
+		if (l && l->type != YAML_SEQUENCE_NODE)
+			return plan_fail(err, size, path, l,
+					 "plan: LAVA setup: 'jobs' must be a list of job ids%s", NULL);
+		if (l) {
+			cnt = l->data.sequence.items.top - l->data.sequence.items.start;
+			if (!(lv->jobs = calloc(cnt + 1, sizeof(*lv->jobs))))
+				return -ENOMEM;
+			for (yaml_node_item_t *d = l->data.sequence.items.start;
+			     d < l->data.sequence.items.top; d++) {
+				char *end;
+
+				v = scalar(yaml_document_get_node(doc, *d));
+				if (!v || (lv->jobs[lv->njobs++] = strtoll(v, &end, 10)) <= 0 || *end)
+					return plan_fail(err, size, path, l,
+							 "plan: LAVA setup: '%s' is not a job id",
+							 v ? v : "");
+			}
+		}
+		if (!lv->ndefinitions && !lv->njobs)
+			return plan_fail(err, size, path, e,
+					 "plan: LAVA setup '%s' names no definitions and no jobs", setup);
+	}
+	return 0;
 }
 
 /* The plan's own keys, from its YAML document. */
@@ -131,7 +270,7 @@ static int plan_extras(struct nightly_plan *p, const char *path, yaml_document_t
 	}
 	if (!p->tree || !p->ref)
 		return -ENOMEM;
-	return 0;
+	return plan_lava(p, path, doc, map_get(doc, root, "lava"), err, size);
 }
 
 int nightly_plan_load(const char *path, struct nightly_plan **ret, char *err, size_t errsize)
@@ -193,16 +332,25 @@ void nightly_plan_free(struct nightly_plan *p)
 		free((char *)p->known[i].link);
 	}
 	free(p->known);
+	for (unsigned i = 0; i < p->nlava; i++) {
+		free(p->lava[i].setup);
+		free(p->lava[i].url);
+		free(p->lava[i].token_file);
+		free(p->lava[i].variant);
+		for (unsigned k = 0; k < p->lava[i].ndefinitions; k++)
+			free(p->lava[i].definitions[k]);
+		free(p->lava[i].definitions);
+		free(p->lava[i].jobs);
+	}
+	free(p->lava);
 	free(p);
 }
 
-const char *nightly_store_path(const struct nightly_plan *p, char *buf, size_t size)
+char *nightly_store_path(const struct nightly_plan *p, const char *store)
 {
-	if (p->store)
-		snprintf(buf, size, "%s", p->store);
-	else
-		snprintf(buf, size, "build/nightly/%s/results.db", p->c->name);
-	return buf;
+	if (store || p->store)
+		return strdup(store ? store : p->store);
+	return text_format("build/nightly/%s/results.db", p->c->name);
 }
 
 int nightly_date(const char *arg, char ret[11])
@@ -233,18 +381,22 @@ static const char *const git_env[] = {"GIT_ALLOW_PROTOCOL=file", "GIT_TERMINAL_P
 int nightly_resolve(const char *tree, const char *ref, char ret[41], char *err, size_t errsize)
 {
 	const char *check[] = {"git", "-C", tree, "rev-parse", "--git-dir", NULL};
-	char spec[512], out[256];
+	char *spec = text_format("%s^{commit}", ref), out[256];
 	const char *argv[] = {"git", "-C", tree, "rev-parse", "--verify", "--quiet", spec, NULL};
 	int r;
+
+	if (!spec)
+		return -ENOMEM;
 
 	r = artifacts_run(check, git_env, out, sizeof(out));
 	if (r < 0) {
 		snprintf(err, errsize, "'%s' is not a git repository%s", tree,
 			 r == -EIO ? "" : " (cannot run git)");
+		free(spec);
 		return -EIO;
 	}
-	snprintf(spec, sizeof(spec), "%s^{commit}", ref);
 	r = artifacts_run(argv, git_env, out, sizeof(out));
+	free(spec);
 	if (r < 0 || strlen(out) != 40 || out[strspn(out, "0123456789abcdef")]) {
 		snprintf(err, errsize, "ref '%s' does not resolve to a commit in '%s'", ref, tree);
 		return -ENOENT;
@@ -304,11 +456,15 @@ static int checkout(const char *tree, const char *commit, const char *dir, char 
 {
 	const char *clone[] = {"git", "clone", "--quiet", "--shared", "--no-checkout", tree, dir, NULL};
 	const char *co[] = {"git", "-C", dir, "checkout", "--quiet", "--force", "--detach", commit, NULL};
-	char gitdir[1100], out[256];
+	char *gitdir = text_format("%s/.git", dir), out[256];
 	struct stat st;
+	int r;
 
-	snprintf(gitdir, sizeof(gitdir), "%s/.git", dir);
-	if (stat(gitdir, &st) < 0 && artifacts_run(clone, git_env, out, sizeof(out)) < 0) {
+	if (!gitdir)
+		return -ENOMEM;
+	r = stat(gitdir, &st);
+	free(gitdir);
+	if (r < 0 && artifacts_run(clone, git_env, out, sizeof(out)) < 0) {
 		snprintf(err, errsize, "cannot clone '%s' into '%s'", tree, dir);
 		return -EIO;
 	}
@@ -331,9 +487,12 @@ struct night_run {
 	const struct nightly_opts *o;
 	struct nightly_plan *p;
 	struct store *s;
-	char plan[256], store_path[1024], dir[1024], date[11], commit[41];
-	char ndir[1100]; /* dir/<date>: the night's logs and initramfs */
+	char *plan, *store_path, *dir; /* the plan's name, store and build/nightly/<plan> */
+	char *ndir;		       /* dir/<date>: the night's logs and initramfs */
+	char date[11], commit[41];
 	int64_t cid, night_id;
+	int64_t lava_sid[CAMPAIGN_MAX_SETUPS]; /* the LAVA setups' ids */
+	bool lava_failed[CAMPAIGN_MAX_SETUPS];
 };
 
 /* Builds every variant (when the boards boot our kernels) and stores the
@@ -343,35 +502,53 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 			 const char *recipe)
 {
 	struct campaign *c = nr->p->c;
-	char src[1200], err[1024];
+	char *src = text_format("%s/src/%s", nr->dir, nr->commit), err[ERR_MAX];
 	int r;
 
-	if (recipe) {
-		snprintf(src, sizeof(src), "%s/src/%s", nr->dir, nr->commit);
-		if ((r = checkout(nr->p->tree, nr->commit, src, err, sizeof(err))) < 0) {
-			errorf("nightly", "%s", err);
-			return r;
-		}
+	bool from_tree = false;
+
+	/* a variant with a `kernel:` of its own (a pinned reference tree)
+	 * builds from it; the others from the tree's commit */
+	for (int v = 0; v < c->nvariants; v++)
+		from_tree |= !c->variants[v].kernel_src;
+	if (!src)
+		return -ENOMEM;
+	if (recipe && file_mkdir_p(nr->ndir) < 0) {
+		r = -errno;
+		errorf("nightly", "cannot make '%s': %s", nr->ndir, strerror(errno));
+		goto out;
+	}
+	if (recipe && from_tree && (r = checkout(nr->p->tree, nr->commit, src, err, sizeof(err))) < 0) {
+		errorf("nightly", "%s", err);
+		goto out;
 	}
 	for (int v = 0; v < c->nvariants; v++) {
 		if (recipe) {
-			free(c->variants[v].kernel_src);
-			c->variants[v].kernel_src = strdup(src);
-			fprintf(stderr, "oopsfarm nightly: building variant '%s' at %.12s\n",
-				c->variants[v].name, nr->commit);
+			if (!c->variants[v].kernel_src && !(c->variants[v].kernel_src = strdup(src))) {
+				r = -ENOMEM;
+				goto out;
+			}
+			if (strcmp(c->variants[v].kernel_src, src))
+				fprintf(stderr,
+					"oopsfarm nightly: building variant '%s' from its own kernel '%s'\n",
+					c->variants[v].name, c->variants[v].kernel_src);
+			else
+				fprintf(stderr, "oopsfarm nightly: building variant '%s' at %.12s\n",
+					c->variants[v].name, nr->commit);
 			if (artifacts_variant(recipe, &c->variants[v], nr->o->init, nr->ndir, &va[v].a, err,
 					      sizeof(err)) < 0) {
-				char reason[1200];
+				char *reason = text_format("variant '%s': %s", c->variants[v].name, err);
 
-				snprintf(reason, sizeof(reason), "variant '%s': %s", c->variants[v].name,
-					 err);
 				errorf("nightly",
 				       "night %s: the build failed: %s; recorded as a build failure",
-				       nr->date, reason);
-				r = store_night_finish(nr->s, nr->night_id, "build-failed", reason);
+				       nr->date, reason ? reason : err);
+				r = store_night_finish(nr->s, nr->night_id, "build-failed",
+						       reason ? reason : err);
+				free(reason);
 				if (r < 0)
 					goto store_failed;
-				return 1;
+				r = 1;
+				goto out;
 			}
 		} else {
 			snprintf(va[v].a.version, sizeof(va[v].a.version), "git:%s", nr->commit);
@@ -386,16 +563,43 @@ static int prepare_night(struct night_run *nr, struct variant_art *va, struct se
 		if (recipe && artifacts_setup_dtb(recipe, st, nr->ndir, false, sa[i].dtb, sizeof(sa[i].dtb),
 						  err, sizeof(err)) < 0) {
 			errorf("nightly", "%s", err);
-			return -EIO;
+			r = -EIO;
+			goto out;
 		}
 		if ((r = store_setup(nr->s, nr->cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu,
 				     &sa[i].id)) < 0)
 			goto store_failed;
 	}
-	return 0;
+	for (unsigned i = 0; i < nr->p->nlava; i++)
+		if ((r = store_setup(nr->s, nr->cid, nr->p->lava[i].setup, 0, 0, NULL, NULL,
+				     &nr->lava_sid[i])) < 0)
+			goto store_failed;
+	r = 0;
+out:
+	free(src);
+	return r;
 store_failed:
 	errorf("nightly", "cannot write to store '%s': %s", nr->store_path, strerror(-r));
-	return r;
+	goto out;
+}
+
+/* "LAVA setups not run: 'a', 'b'" when a LAVA setup failed tonight (a new
+ * string), else NULL; *ret_r -ENOMEM when it could not be made */
+static char *lava_reason(const struct night_run *nr, int *ret_r)
+{
+	char *s = NULL;
+	size_t len = 0, cap = 0;
+
+	*ret_r = 0;
+	for (unsigned i = 0; i < nr->p->nlava && !*ret_r; i++)
+		if (nr->lava_failed[i])
+			*ret_r = text_printf(&s, &len, &cap, "%s'%s'",
+					     len ? ", " : "LAVA setups not run: ", nr->p->lava[i].setup);
+	if (*ret_r < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
 }
 
 /* Boots the night on the farm.  0, -EINTR, or -errno. */
@@ -404,18 +608,23 @@ static int boot_night(struct night_run *nr, struct variant_art *va, struct setup
 	struct campaign *c = nr->p->c;
 	struct farm f = {0};
 	struct sigaction sact = {.sa_handler = on_signal}, old_int, old_term;
-	char *cmdline = NULL, logs[1100], err[ERR_MAX];
+	char *cmdline = NULL, *logs = text_format("%s/logs", nr->ndir), err[ERR_MAX];
 	int r;
 
-	snprintf(logs, sizeof(logs), "%s/logs", nr->ndir);
+	if (!logs)
+		return -ENOMEM;
 	if (!(cmdline = farm_cmdline(c, NULL, err, sizeof(err)))) {
 		errorf("nightly", "%s", err);
+		free(logs);
 		return -E2BIG;
 	}
 	if (file_mkdir_p(logs) < 0) {
+		r = -errno;
+		free(logs);
 		free(cmdline);
-		return -errno;
+		return r;
 	}
+	free(logs);
 	f.c = c;
 	f.s = nr->s;
 	f.cid = nr->cid;
@@ -468,20 +677,19 @@ int nightly_run(const struct nightly_opts *o)
 	struct variant_art va[CAMPAIGN_MAX_VARIANTS] = {0};
 	struct setup_art sa[CAMPAIGN_MAX_SETUPS] = {0};
 	struct night stored;
-	char err[1024], lock[1100], name[300] = "", recipe_buf[1024], rec_i[1024];
+	char err[ERR_MAX], *lock = NULL, *name = NULL, *reason = NULL, recipe_buf[1024], rec_i[1024];
+	int64_t vids[CAMPAIGN_MAX_VARIANTS] = {0};
 	const char *recipe = NULL;
-	int lockfd = -1, r, status = EXIT_INFRA;
+	int lockfd = -1, r, status = EXIT_USAGE;
 	double t0 = board_now();
 
 	if (nightly_plan_load(o->plan_path, &nr.p, err, sizeof(err)) < 0) {
 		errorf("nightly", "%s", err);
 		return EXIT_USAGE;
 	}
-	snprintf(nr.plan, sizeof(nr.plan), "%s", nr.p->c->name);
 	if (nightly_date(o->night, nr.date) < 0) {
 		errorf("nightly", "--night '%s': a date YYYY-MM-DD is needed", o->night);
-		nightly_plan_free(nr.p);
-		return EXIT_USAGE;
+		goto out;
 	}
 	for (int i = 0; i < nr.p->c->nsetups; i++) {
 		sa[i].kind = board_kind_find(nr.p->c->setups[i].board);
@@ -493,34 +701,31 @@ int nightly_run(const struct nightly_opts *o)
 			       "setup '%s': board '%s' has no local backend, or another recipe than the"
 			       " first setup's",
 			       nr.p->c->setups[i].name, nr.p->c->setups[i].board);
-			nightly_plan_free(nr.p);
-			return EXIT_USAGE;
+			goto out;
 		}
 	}
+	status = EXIT_INFRA;
 	recipe = recipe_buf[0] ? recipe_buf : NULL;
 	if (recipe && access(o->init, R_OK) < 0) {
 		errorf("nightly",
 		       "cannot read the init binary '%s': %s (make agent CROSS_COMPILE=aarch64-linux-gnu-)",
 		       o->init, strerror(errno));
-		nightly_plan_free(nr.p);
-		return EXIT_INFRA;
+		goto out;
 	}
-	snprintf(nr.dir, sizeof(nr.dir), "build/nightly/%s", nr.plan);
+	if (!(nr.plan = strdup(nr.p->c->name)) || !(nr.dir = text_format("build/nightly/%s", nr.plan)) ||
+	    !(nr.ndir = text_format("%s/%s", nr.dir, nr.date)) ||
+	    !(nr.store_path = nightly_store_path(nr.p, o->store)) ||
+	    !(lock = text_format("%s/nightly.lock", nr.dir)) ||
+	    !(name = text_format("%s@%s", nr.plan, nr.date)))
+		goto nomem;
 	if (file_mkdir_p(nr.dir) < 0) {
 		errorf("nightly", "cannot make '%s': %s", nr.dir, strerror(errno));
-		nightly_plan_free(nr.p);
-		return EXIT_INFRA;
+		goto out;
 	}
-	snprintf(lock, sizeof(lock), "%s/nightly.lock", nr.dir);
 	if ((r = nightly_lock(lock, nr.date, &lockfd, err, sizeof(err))) < 0) {
 		errorf("nightly", "%s", err);
-		nightly_plan_free(nr.p);
-		return EXIT_INFRA;
+		goto out;
 	}
-	if (o->store)
-		snprintf(nr.store_path, sizeof(nr.store_path), "%s", o->store);
-	else
-		nightly_store_path(nr.p, nr.store_path, sizeof(nr.store_path));
 	if ((r = store_open(nr.store_path, &nr.s)) < 0) {
 		errorf("nightly", "cannot open store '%s': %s", nr.store_path, strerror(-r));
 		goto out;
@@ -552,18 +757,15 @@ int nightly_run(const struct nightly_opts *o)
 			status = r == -ENOENT ? EXIT_USAGE : EXIT_INFRA;
 			goto out;
 		}
-		snprintf(name, sizeof(name), "%s@%s", nr.plan, nr.date);
 		if (store_campaign(nr.s, name, nr.p->c->target, nr.p->c->path, &nr.cid) < 0 ||
 		    store_night_begin(nr.s, nr.plan, nr.date, nr.cid, nr.p->tree, nr.p->ref, nr.commit,
 				      nr.p->hash, &nr.night_id, NULL) < 0)
 			goto store_failed;
 	}
 	/* the boots' uids are the night's campaign's: unique over nights */
-	snprintf(name, sizeof(name), "%s@%s", nr.plan, nr.date);
 	free(nr.p->c->name);
 	if (!(nr.p->c->name = strdup(name)))
-		goto out;
-	snprintf(nr.ndir, sizeof(nr.ndir), "%s/%s", nr.dir, nr.date);
+		goto nomem;
 	r = prepare_night(&nr, va, sa, recipe);
 	if (r == 1) {
 		status = EXIT_TESTFAIL; /* the build failed, and is stored so */
@@ -573,7 +775,21 @@ int nightly_run(const struct nightly_opts *o)
 		goto out; /* prepare_night() said what failed */
 	fprintf(stderr, "oopsfarm nightly: %s night %s at %.12s: %d variants x %d setups x %d boots\n",
 		nr.plan, nr.date, nr.commit, nr.p->c->nvariants, nr.p->c->nsetups, nr.p->c->boots);
+	/* the lab's jobs run while the local boards boot */
+	for (int v = 0; v < nr.p->c->nvariants; v++)
+		vids[v] = va[v].id;
+	nightly_lava_submit(nr.s, nr.cid, nr.p, vids, nr.lava_sid, nr.lava_failed);
 	r = boot_night(&nr, va, sa);
+	if (r >= 0 && nr.p->nlava) {
+		char *logdir = text_format("%s/lava", nr.ndir);
+		unsigned got;
+
+		r = logdir ? nightly_lava_collect(nr.s, nr.cid, name, nr.p, logdir, nr.lava_failed, &got)
+			   : -ENOMEM;
+		free(logdir);
+		if (r >= 0)
+			reason = lava_reason(&nr, &r);
+	}
 	if (r == -EINTR) {
 		fprintf(stderr,
 			"oopsfarm nightly: interrupted: every finished boot is stored; the same command"
@@ -582,7 +798,7 @@ int nightly_run(const struct nightly_opts *o)
 		status = 128 + SIGINT;
 		goto out;
 	}
-	if (r < 0 || store_night_finish(nr.s, nr.night_id, "done", NULL) < 0)
+	if (r < 0 || store_night_finish(nr.s, nr.night_id, "done", reason) < 0)
 		goto store_failed;
 	summary_line(&nr, board_now() - t0);
 	store_close(nr.s);
@@ -592,13 +808,30 @@ int nightly_run(const struct nightly_opts *o)
 	/* the morning's page: what changed since the night before */
 	status = nightly_diff(&(struct nightly_diff_opts){
 	    .plan_path = o->plan_path, .store = nr.store_path, .night = nr.date, .baseline = 1});
+	/* a lab that was down is infra, unless the night found a regression */
+	if (reason && status == EXIT_OK) {
+		errorf("nightly", "night %s: %s", nr.date, reason);
+		status = EXIT_INFRA;
+	}
 out:
 	store_close(nr.s);
 	nightly_unlock(lockfd);
 	nightly_plan_free(nr.p);
+	free(nr.plan);
+	free(nr.dir);
+	free(nr.ndir);
+	free(nr.store_path);
+	free(lock);
+	free(name);
+	free(reason);
 	return status;
+nomem:
+	errorf("nightly", "out of memory");
+	status = EXIT_INFRA;
+	goto out;
 store_failed:
 	errorf("nightly", "cannot use store '%s'", nr.store_path);
+	status = EXIT_INFRA;
 	goto out;
 }
 
@@ -620,17 +853,17 @@ int nightly_diff(const struct nightly_diff_opts *o)
 	const struct night *tonight;
 	unsigned n = 0, nbase = 0;
 	struct diff_result res;
-	char err[1024], path[1024];
+	char err[ERR_MAX], *path = NULL;
 	int r, status = EXIT_INFRA;
 
 	if (nightly_plan_load(o->plan_path, &p, err, sizeof(err)) < 0) {
 		errorf("nightly", "%s", err);
 		return EXIT_USAGE;
 	}
-	if (o->store)
-		snprintf(path, sizeof(path), "%s", o->store);
-	else
-		nightly_store_path(p, path, sizeof(path));
+	if (!(path = nightly_store_path(p, o->store))) {
+		errorf("nightly", "out of memory");
+		goto out;
+	}
 	if (access(path, R_OK) < 0) {
 		errorf("nightly", "no nights stored: cannot read '%s': %s", path, strerror(errno));
 		goto out;
@@ -703,6 +936,7 @@ out:
 	nights_free(all, n);
 	store_close(s);
 	nightly_plan_free(p);
+	free(path);
 	return status;
 }
 
@@ -714,7 +948,7 @@ int nightly_dashboard(const char *plan_path, const char *store_path, const char 
 	struct store *s = NULL;
 	struct night *all = NULL;
 	unsigned n = 0;
-	char err[1024], path[1024], tmp[1100], dir[PATH_MAX];
+	char err[ERR_MAX], *path = NULL, *tmp = NULL, *pagedir = NULL, dir[PATH_MAX];
 	const char *slash = strrchr(html, '/');
 	int r, status = EXIT_INFRA;
 	FILE *f;
@@ -723,22 +957,21 @@ int nightly_dashboard(const char *plan_path, const char *store_path, const char 
 		errorf("nightly", "%s", err);
 		return EXIT_USAGE;
 	}
-	if (store_path)
-		snprintf(path, sizeof(path), "%s", store_path);
-	else
-		nightly_store_path(p, path, sizeof(path));
+	/* links are relative to the page's directory: it must exist */
+	if (!(path = nightly_store_path(p, store_path)) || !(tmp = text_format("%s.tmp", html)) ||
+	    !(pagedir = slash ? strndup(html, slash - html) : strdup("."))) {
+		errorf("nightly", "out of memory");
+		goto out;
+	}
 	if (access(path, R_OK) < 0 || (r = store_open(path, &s)) < 0 ||
 	    (r = store_nights(s, p->c->name, true, &all, &n)) < 0) {
 		errorf("nightly", "cannot read store '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	/* links are relative to the page's directory: it must exist */
-	snprintf(tmp, sizeof(tmp), "%.*s", slash ? (int)(slash - html) : 1, slash ? html : ".");
-	if (!realpath(tmp[0] ? tmp : "/", dir)) {
+	if (!realpath(pagedir[0] ? pagedir : "/", dir)) {
 		errorf("nightly", "cannot write '%s': %s", html, strerror(errno));
 		goto out;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", html);
 	if (!(f = fopen(tmp, "w"))) {
 		errorf("nightly", "cannot write '%s': %s", tmp, strerror(errno));
 		goto out;
@@ -757,5 +990,8 @@ out:
 	nights_free(all, n);
 	store_close(s);
 	nightly_plan_free(p);
+	free(path);
+	free(tmp);
+	free(pagedir);
 	return status;
 }

@@ -31,9 +31,34 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/campaign.h"
 #include "report/diff.h"
+
+/*
+ * A LAVA setup of a plan (`lava:`, a list): a lab's own job definitions
+ * submitted every night, and existing jobs (by id) collected into the night
+ * that first names them (a job is stored once per store).  Its boots are the
+ * cell (variant, setup) of the night, apart from every other setup; whether
+ * a job ran our agent is told from its definition and console
+ * (lava/collect.h) and recorded per boot.
+ *   setup:        the setup's name (not one of `setups:`)
+ *   url:          the LAVA server's base URL
+ *   token_file:   the API token (default $OOPSFARM_LAVA_TOKEN)
+ *   definitions:  job definition files (relative to the plan's directory)
+ *   jobs:         job ids
+ *   variant:      the variant the jobs boot (default the first)
+ *   timeout:      seconds to wait for the jobs to finish (default 3600)
+ */
+struct nightly_lava {
+	char *setup, *url, *token_file, *variant;
+	char **definitions; /* absolute paths */
+	unsigned ndefinitions;
+	long long *jobs;
+	unsigned njobs;
+	double timeout;
+};
 
 struct nightly_plan {
 	struct campaign *c; /* the embedded campaign; c->name is the plan's name */
@@ -44,6 +69,8 @@ struct nightly_plan {
 	bool agent_expected;	   /* false with no_agent: true */
 	struct known_issue *known; /* strings owned by the plan */
 	unsigned nknown;
+	struct nightly_lava *lava; /* the LAVA setups */
+	unsigned nlava;
 };
 
 /*
@@ -53,8 +80,13 @@ struct nightly_plan {
 int nightly_plan_load(const char *path, struct nightly_plan **ret, char *err, size_t errsize);
 void nightly_plan_free(struct nightly_plan *p); /* NULL ok */
 
-/* The plan's store path, into buf (the plan's store:, or the default). */
-const char *nightly_store_path(const struct nightly_plan *p, char *buf, size_t size);
+/* The index of the variant called name in the plan, or -1. */
+int nightly_variant_index(const struct nightly_plan *p, const char *name);
+
+/* The store's path, a new string (free it): store when not NULL (--store),
+ * else the plan's store:, else build/nightly/<plan>/results.db.  NULL when
+ * out of memory. */
+char *nightly_store_path(const struct nightly_plan *p, const char *store);
 
 /*
  * The night's date: arg when it is a valid YYYY-MM-DD, or today's UTC date
@@ -76,6 +108,23 @@ int nightly_resolve(const char *tree, const char *ref, char ret[41], char *err, 
  */
 int nightly_lock(const char *path, const char *night, int *ret_fd, char *err, size_t errsize);
 void nightly_unlock(int fd);
+
+/*
+ * The night's LAVA setups (nightly-lava.c), in the night's campaign cid:
+ * nightly_lava_submit() submits each setup's definitions the store has no
+ * job for yet and records its existing jobs; vids are the variants' ids (by
+ * the plan's index), sids the LAVA setups' ids.  nightly_lava_collect()
+ * then waits for each setup's jobs (its timeout) and stores their boots,
+ * job logs and consoles under logdir; *ret_boots the boots stored.  A
+ * setup that failed (server down, token refused) is said on stderr and
+ * marked in failed[] (nlava entries): its boots are not run tonight, and
+ * the diff says "not run".  Both return 0, or -errno when logdir cannot
+ * be made.
+ */
+int nightly_lava_submit(struct store *s, int64_t cid, const struct nightly_plan *p, const int64_t *vids,
+			const int64_t *sids, bool *failed);
+int nightly_lava_collect(struct store *s, int64_t cid, const char *campaign, const struct nightly_plan *p,
+			 const char *logdir, bool *failed, unsigned *ret_boots);
 
 struct nightly_opts {
 	const char *plan_path;

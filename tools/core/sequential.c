@@ -107,7 +107,7 @@ void seq_until_free(struct campaign_until *u)
 	u->control = u->treatment = NULL;
 }
 
-int seq_from_store(struct store *s, int64_t cid, int64_t setup_id, struct campaign_until *u,
+int seq_from_store(struct store *s, int64_t cid, int64_t setup_id, int agent, struct campaign_until *u,
 		   struct seq_state *st, double **path)
 {
 	signed char *out[2] = {NULL, NULL};
@@ -128,7 +128,7 @@ int seq_from_store(struct store *s, int64_t cid, int64_t setup_id, struct campai
 	if (r < 0)
 		return r;
 	/* boot indexes of the setup: the outcome arrays' length */
-	if (store_rows_open(s, STORE_Q_SETUP_NBOOTS, &q, "ii", cid, setup_id) < 0) {
+	if (store_rows_open(s, STORE_Q_SETUP_NBOOTS, &q, "iid", cid, setup_id, agent) < 0) {
 		seq_until_free(u);
 		return -EIO;
 	}
@@ -143,7 +143,7 @@ int seq_from_store(struct store *s, int64_t cid, int64_t setup_id, struct campai
 	}
 	/* per index: the counted boot's outcome, or -2 when it was given up
 	 * after its infra retries (only infra rows, more than the retries) */
-	if (store_rows_open(s, STORE_Q_SETUP_SEQ_OUTCOMES, &q, "ii", cid, setup_id) < 0)
+	if (store_rows_open(s, STORE_Q_SETUP_SEQ_OUTCOMES, &q, "iid", cid, setup_id, agent) < 0)
 		goto oom;
 	while (store_rows_next(q)) {
 		const char *v = store_rows_text(q, 0);

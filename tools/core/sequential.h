@@ -55,11 +55,12 @@ struct store;
 
 /*
  * The rule stored with campaign cid (NULL: none, returns 0) evaluated on the
- * stored boots of one setup.  path: NULL, or filled with a malloc'd array of
+ * stored boots of one setup, those with our agent (agent 1) or without (0):
+ * never the two pooled.  path: NULL, or filled with a malloc'd array of
  * the llr after each consumed observation (free it).  Returns 1 when the
  * campaign has a rule, 0 when not, -errno on error.
  */
-int seq_from_store(struct store *s, int64_t cid, int64_t setup_id, struct campaign_until *u,
+int seq_from_store(struct store *s, int64_t cid, int64_t setup_id, int agent, struct campaign_until *u,
 		   struct seq_state *st, double **path);
 void seq_until_free(struct campaign_until *u);
 

@@ -161,7 +161,7 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 	struct agent_seen seen;
 	struct boot_facts facts;
 	struct boot_decision d;
-	bool canceled = info->health && !strcmp(info->health, "Canceled");
+	bool canceled = info->health && !strcmp(info->health, "Canceled"), agent;
 	int nk = -1, r, nboots;
 	long n;
 
@@ -202,6 +202,17 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		snprintf(job_reason, sizeof(job_reason), "LAVA job %s",
 			 info->health ? info->health : "ended");
 	nboots = job->boots > sp.npairs ? job->boots : sp.npairs;
+	agent = in->agent_expected;
+	if (in->agent_detect) {
+		/* a lab's own job may not run our agent: its definition's monitor
+		 * or any boot's BEGIN line says it does (one boot whose kernel died
+		 * before init is still a boot of a job with the agent) */
+		agent = info->definition && strstr(info->definition, "OOPSFARM:");
+		for (int p = 0; p < sp.npairs && !agent; p++) {
+			agent_decode(sp.pairs[p].con ? sp.pairs[p].con : "", sp.pairs[p].len, &seen);
+			agent = seen.begin;
+		}
+	}
 	for (int p = 0; p < nboots; p++) {
 		struct pair empty = {0}, *pr = p < sp.npairs ? &sp.pairs[p] : &empty;
 		bool last = p == sp.npairs - 1;
@@ -213,9 +224,9 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		agent_decode(pr->con ? pr->con : "", pr->len, &seen);
 		/* the verdict rule (core/verdict.c): the console, then LAVA */
 		facts = (struct boot_facts){
-		    .expect_build_id = job->build_id,
+		    .expect_build_id = in->lab_kernel ? NULL : job->build_id,
 		    .expect_stamp = in->stamp,
-		    .agent_expected = in->agent_expected,
+		    .agent_expected = agent,
 		    .lab =
 			{
 			    .name = "LAVA",
@@ -255,13 +266,13 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		b.started = started[0] ? started : NULL;
 		b.wall_ms = t0 >= 0 && t1 >= t0 ? (int64_t)((t1 - t0) * 1000) : 0;
 		b.knobs = in->knobs;
-		b.build_id = seen.begin ? seen.build_id : job->build_id;
+		b.build_id = seen.begin ? seen.build_id : in->lab_kernel ? NULL : job->build_id;
 		b.crashes = cs.c;
 		b.ncrashes = cs.n < BOOT_MAX_CRASHES ? cs.n : BOOT_MAX_CRASHES;
 		b.source = "lava";
 		b.board = info->device && info->device[0] ? info->device : NULL;
 		b.lava_job_id = job->job_id;
-		b.no_agent = !in->agent_expected;
+		b.no_agent = !agent;
 		zpath[0] = '\0';
 		if (in->logdir && pr->len &&
 		    (!campaign_name_valid(job->variant) || !campaign_name_valid(job->setup))) {
@@ -307,8 +318,7 @@ struct collector {
 	struct lava_ingest in;
 	struct store *s;
 	const char *url; /* only jobs of this server (NULL: all) */
-	const char *token_file;
-	char *token;
+	char *token;	 /* not owned */
 	struct lava_api_opts opts;
 	struct lava_api *api[8]; /* one per server */
 	int napi;
@@ -664,6 +674,102 @@ static void campaign_knobs(struct store *s, int64_t cid, char *knobs, size_t siz
 	store_rows_close(st);
 }
 
+int lava_collect_campaign(struct lava_ingest *in, const struct lava_collect_opts *o, int *ret_left, char *err,
+			  size_t errsize)
+{
+	struct collector c = {
+	    .in = *in, .s = in->s, .url = o->url, .opts = o->api, .dir = in->logdir, .quiet = o->quiet};
+	struct lava_job_row *jobs = NULL;
+	double t0 = clock_now();
+	int r, njobs = 0, rc = 0, left = 0;
+
+	c.token = (char *)o->token;
+	if (load_jobs(&c, &jobs, &njobs) < 0) {
+		snprintf(err, errsize, "cannot read the jobs of '%s' from the store", in->campaign);
+		return -EIO;
+	}
+	if (!njobs) {
+		free(jobs);
+		snprintf(err, errsize, "campaign '%s' has no LAVA jobs", in->campaign);
+		return -ENOENT;
+	}
+	for (;;) {
+		int failed = 0, unreachable = 0, fatal = 0;
+
+		left = 0;
+		for (int k = 0; k < njobs && !unreachable && !fatal; k++) {
+			struct lava_job_row *j = &jobs[k];
+			struct lava_api *a;
+
+			if (j->collected || j->failed)
+				continue;
+			if (c.url && (a = api_for(&c, c.url, err, errsize)) &&
+			    strcmp(lava_api_url(a), j->server))
+				continue;
+			/* the server id in the boots' uids is the job's server's */
+			a = api_for(&c, j->server, err, errsize);
+			c.in.server_id = a ? lava_api_server_id(a) : "";
+			r = collect_job(&c, j, err, errsize);
+			if (r >= 0)
+				continue;
+			if (r == -ECONNREFUSED || r == -ETIMEDOUT || r == -EIO) {
+				/* the server is down or failing: every job would say the same */
+				unreachable++;
+				if (!o->wait) {
+					errorf("lava collect", "job %lld: %s", (long long)j->job_id, err);
+					failed++;
+					rc = r == -EIO ? -EIO : -ECONNREFUSED;
+				}
+				continue;
+			}
+			errorf("lava collect", "job %lld: %s", (long long)j->job_id, err);
+			failed++;
+			rc = r == -EACCES || r == -ENOMEM ? r : -EIO;
+			if (r == -EACCES || r == -ENOMEM)
+				fatal++; /* the same for every job */
+			else
+				j->failed = true; /* this job only: a malformed log, a job gone */
+		}
+		for (int k = 0; k < njobs; k++)
+			left += !jobs[k].collected && !jobs[k].failed &&
+				(!c.url ||
+				 !strcmp(jobs[k].server, lava_api_url(api_for(&c, c.url, err, errsize))));
+		if (!c.quiet)
+			fprintf(stderr,
+				"oopsfarm lava collect: %s: %d/%d jobs collected, %u boots stored (%u pass, "
+				"%u crash,"
+				" %u hang, %u infra)%s, %.1f s\n",
+				in->campaign, njobs - left, njobs, c.in.stored, c.in.by_verdict[VERDICT_PASS],
+				c.in.by_verdict[VERDICT_CRASH], c.in.by_verdict[VERDICT_HANG],
+				c.in.by_verdict[VERDICT_INFRA],
+				c.in.again ? " (some were stored before)" : "", clock_now() - t0);
+		if (fatal || !o->wait || !left)
+			break;
+		if (clock_now() - t0 > o->timeout) {
+			snprintf(err, errsize, "%d jobs not collected after %.0f s", left, o->timeout);
+			rc = -ETIMEDOUT;
+			break;
+		}
+		if (unreachable && !c.quiet)
+			people_printf(stderr, "oopsfarm lava collect: %s, trying again\n", err);
+		{
+			struct timespec ts = {(time_t)o->interval,
+					      (long)((o->interval - (time_t)o->interval) * 1e9)};
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	free(jobs);
+	for (int i = 0; i < c.napi; i++)
+		lava_api_free(c.api[i]);
+	in->stored = c.in.stored;
+	in->again = c.in.again;
+	memcpy(in->by_verdict, c.in.by_verdict, sizeof(in->by_verdict));
+	if (ret_left)
+		*ret_left = left;
+	return rc;
+}
+
 int lava_cmd_collect(int argc, char **argv)
 {
 	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
@@ -679,13 +785,12 @@ int lava_cmd_collect(int argc, char **argv)
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
-	struct collector c = {.opts = {.retries = -1}};
-	const char *store_path = NULL, *campaign = NULL, *logs = NULL;
-	char target[512], knobs[1024], dir[1200], err[2048];
-	double interval = 2, timeout = 3600, t0 = clock_now();
-	bool wait = false;
-	struct lava_job_row *jobs = NULL;
-	int opt, r, njobs = 0, rc = EXIT_OK;
+	struct lava_collect_opts co = {.api = {.retries = -1}, .interval = 2, .timeout = 3600};
+	struct lava_ingest in = {0};
+	struct store *s = NULL;
+	const char *store_path = NULL, *campaign = NULL, *logs = NULL, *token_file = NULL;
+	char target[512], knobs[1024], dir[1200], err[2048], *token = NULL;
+	int opt, r, rc = EXIT_OK;
 
 	while ((opt = getopt_long(argc, argv, "hvq", opts, NULL)) != -1) {
 		switch (opt) {
@@ -696,31 +801,31 @@ int lava_cmd_collect(int argc, char **argv)
 			campaign = optarg;
 			break;
 		case 'u':
-			c.url = optarg;
+			co.url = optarg;
 			break;
 		case 'T':
-			c.token_file = optarg;
+			token_file = optarg;
 			break;
 		case 'w':
-			wait = true;
+			co.wait = true;
 			break;
 		case 'i':
-			interval = atof(optarg);
+			co.interval = atof(optarg);
 			break;
 		case 't':
-			timeout = atof(optarg);
+			co.timeout = atof(optarg);
 			break;
 		case 'L':
 			logs = optarg;
 			break;
 		case 'v':
-			c.opts.verbose = true;
+			co.api.verbose = true;
 			break;
 		case 'I':
-			c.opts.insecure = true;
+			co.api.insecure = true;
 			break;
 		case 'q':
-			c.quiet = true;
+			co.quiet = true;
 			break;
 		case 'h':
 			collect_usage();
@@ -735,18 +840,17 @@ int lava_cmd_collect(int argc, char **argv)
 	}
 	if (!campaign_names_check("lava collect", campaign, NULL, NULL))
 		return usage_hint("lava collect");
-	r = lava_token_read(c.token_file, &c.token, err, sizeof(err));
+	r = lava_token_read(token_file, &token, err, sizeof(err));
 	if (r < 0) {
 		errorf("lava collect", "%s", err);
 		return r == -ENOENT ? EXIT_USAGE : EXIT_INFRA;
 	}
-	r = open_campaign("lava collect", store_path, campaign, &c.s, &c.in.campaign_id, target,
-			  sizeof(target));
+	r = open_campaign("lava collect", store_path, campaign, &s, &in.campaign_id, target, sizeof(target));
 	if (r) {
-		free(c.token);
+		free(token);
 		return r;
 	}
-	campaign_knobs(c.s, c.in.campaign_id, knobs, sizeof(knobs));
+	campaign_knobs(s, in.campaign_id, knobs, sizeof(knobs));
 	if (logs) {
 		snprintf(dir, sizeof(dir), "%s", logs);
 	} else {
@@ -760,96 +864,29 @@ int lava_cmd_collect(int argc, char **argv)
 		rc = EXIT_INFRA;
 		goto out;
 	}
-	c.dir = dir;
-	c.in.s = c.s;
-	c.in.campaign = campaign;
-	c.in.agent_expected = true;
-	c.in.target = target[0] ? target : NULL;
-	c.in.knobs = knobs[0] ? knobs : NULL;
-	c.in.logdir = dir;
-	if (load_jobs(&c, &jobs, &njobs) < 0) {
-		errorf("lava collect", "cannot read the jobs of '%s' from '%s'", campaign, store_path);
-		rc = EXIT_INFRA;
-		goto out;
-	}
-	if (!njobs) {
+	in.s = s;
+	in.campaign = campaign;
+	in.agent_detect = true;
+	in.target = target[0] ? target : NULL;
+	in.knobs = knobs[0] ? knobs : NULL;
+	in.logdir = dir;
+	co.token = token;
+	r = lava_collect_campaign(&in, &co, NULL, err, sizeof(err));
+	if (r == -ENOENT) {
 		errorf("lava collect", "campaign '%s' has no LAVA jobs in '%s' (oopsfarm lava submit)",
 		       campaign, store_path);
 		rc = EXIT_USAGE;
-		goto out;
-	}
-	for (;;) {
-		int left = 0, failed = 0, unreachable = 0, fatal = 0;
-
-		for (int k = 0; k < njobs && !unreachable && !fatal; k++) {
-			struct lava_job_row *j = &jobs[k];
-			struct lava_api *a;
-
-			if (j->collected || j->failed)
-				continue;
-			if (c.url && (a = api_for(&c, c.url, err, sizeof(err))) &&
-			    strcmp(lava_api_url(a), j->server))
-				continue;
-			/* the server id in the boots' uids is the job's server's */
-			a = api_for(&c, j->server, err, sizeof(err));
-			c.in.server_id = a ? lava_api_server_id(a) : "";
-			r = collect_job(&c, j, err, sizeof(err));
-			if (r >= 0)
-				continue;
-			if (r == -ECONNREFUSED || r == -ETIMEDOUT || r == -EIO) {
-				/* the server is down or failing: every job would say the same */
-				unreachable++;
-				if (!wait) {
-					errorf("lava collect", "job %lld: %s", (long long)j->job_id, err);
-					failed++;
-				}
-				continue;
-			}
-			errorf("lava collect", "job %lld: %s", (long long)j->job_id, err);
-			failed++;
-			if (r == -EACCES || r == -ENOMEM)
-				fatal++; /* the same for every job */
-			else
-				j->failed = true; /* this job only: a malformed log, a job gone */
-		}
-		for (int k = 0; k < njobs; k++)
-			left += !jobs[k].collected && !jobs[k].failed &&
-				(!c.url ||
-				 !strcmp(jobs[k].server, lava_api_url(api_for(&c, c.url, err, sizeof(err)))));
-		if (!c.quiet)
-			fprintf(stderr,
-				"oopsfarm lava collect: %s: %d/%d jobs collected, %u boots stored (%u pass, "
-				"%u crash,"
-				" %u hang, %u infra)%s, %.1f s\n",
-				campaign, njobs - left, njobs, c.in.stored, c.in.by_verdict[VERDICT_PASS],
-				c.in.by_verdict[VERDICT_CRASH], c.in.by_verdict[VERDICT_HANG],
-				c.in.by_verdict[VERDICT_INFRA],
-				c.in.again ? " (some were stored before)" : "", clock_now() - t0);
-		if (failed)
-			rc = EXIT_INFRA;
-		if (fatal || !wait || !left)
-			break;
-		if (clock_now() - t0 > timeout) {
-			errorf("lava collect", "%d jobs not collected after %.0f s", left, timeout);
-			rc = EXIT_INFRA;
-			break;
-		}
-		if (unreachable && !c.quiet)
-			people_printf(stderr, "oopsfarm lava collect: %s, trying again\n", err);
-		{
-			struct timespec ts = {(time_t)interval, (long)((interval - (time_t)interval) * 1e9)};
-
-			nanosleep(&ts, NULL);
-		}
+	} else if (r == -ETIMEDOUT || (r == -EIO && strstr(err, "cannot read the jobs"))) {
+		errorf("lava collect", "%s", err);
+		rc = EXIT_INFRA;
+	} else if (r < 0) {
+		rc = EXIT_INFRA; /* each failed job was named */
 	}
 out:
-	free(jobs);
-	for (int i = 0; i < c.napi; i++)
-		lava_api_free(c.api[i]);
-	if (c.token)
-		memset(c.token, 0, strlen(c.token));
-	free(c.token);
-	store_close(c.s);
+	if (token)
+		memset(token, 0, strlen(token));
+	free(token);
+	store_close(s);
 	return rc;
 }
 
@@ -867,6 +904,7 @@ static void ingest_usage(void)
 	    "  --stamp STAMP      the variant stamp the kernel banner must show after '#' (default: not "
 	    "checked)\n"
 	    "  --no-agent         the jobs do not run the oopsfarm agent: a clean console passes\n"
+	    "                     (default: a job runs it when its definition or a console shows it)\n"
 	    "  --device NAME      the LAVA device that ran them\n"
 	    "  --health H         LAVA's health of the jobs: Complete (default), Incomplete, Canceled\n"
 	    "  --repeat K         ingest each log K times as K jobs (benchmarks)\n"
@@ -1014,7 +1052,8 @@ int lava_cmd_ingest(int argc, char **argv)
 	}
 	in.s = s;
 	in.campaign = campaign;
-	in.agent_expected = !no_agent;
+	/* --no-agent says so; else each job tells (its definition, its consoles) */
+	in.agent_detect = !no_agent;
 	in.stamp = stamp;
 	in.logdir = logs;
 	in.server_id = server;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lava/api.h"
 #include "store/store.h"
 
 int lava_cmd_ingest(int argc, char **argv);
@@ -50,6 +51,10 @@ struct lava_ingest {
 	const char *logdir;    /* the boots' consoles, compressed */
 	const char *server_id; /* lava_api_server_id() */
 	bool agent_expected;   /* the jobs run our agent as init */
+	bool agent_detect;     /* instead: a job runs it when its definition's monitor names
+				* OOPSFARM: or a boot's console holds the agent's BEGIN line
+				* (a lab's own jobs); each boot records which (boots.agent) */
+	bool lab_kernel;       /* the jobs boot the lab's own kernel: no build-id expected */
 	const char *stamp;     /* the variant's banner stamp (NULL: not checked) */
 	/* counts of this run */
 	unsigned stored, again, by_verdict[4];
@@ -63,5 +68,50 @@ struct lava_ingest {
  */
 int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, const struct lava_job_info *info,
 		    const char *log, size_t len, char *err, size_t errsize);
+
+/* Records a submitted job of the campaign (lava_jobs; a job already there is
+ * left as it is).  0 or -errno from the store. */
+int lava_job_record(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid,
+		    int64_t sid, const char *device_type, int batch, int boots, const char *state,
+		    const char *health);
+
+/* Whether the store has a job of campaign cid on server for (variant vid,
+ * setup sid, batch): what a submit run again skips. */
+bool lava_job_stored(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int batch);
+
+/* Submits one job definition (YAML text) to the server: 0 and its id in
+ * *ret_id, or -errno from lava_api_post_json() (or -EPROTO: no job id) with
+ * a message in err.  Never retried by itself once the server answered. */
+int lava_job_submit(struct lava_api *a, const char *yaml, int64_t *ret_id, char *err, size_t errsize);
+
+/*
+ * Collects the LAVA jobs recorded for a campaign (lava_jobs rows: submitted
+ * by `lava submit`, or by a night's LAVA setups) into the store, as
+ * `oopsfarm lava collect` does: each round fetches every job's new log
+ * lines, and stores the boots of each finished job; with wait, rounds
+ * repeat every interval seconds until every job is collected or timeout
+ * seconds passed.  Progress lines go to stderr unless quiet.
+ *
+ * in: its s, campaign, campaign_id, target, knobs, logdir (job logs and
+ * consoles) and agent flags are the caller's; server_id is set per job.
+ * Counts add up in in->stored, again, by_verdict.  url NULL: the jobs of
+ * every server.  token: may be NULL (anonymous); not freed.
+ *
+ * Returns 0 when every job is collected (or, without wait, nothing
+ * failed); -ENOENT no job recorded; -ETIMEDOUT jobs left after timeout;
+ * -ECONNREFUSED a server could not be reached (without wait); -EACCES the
+ * token was refused; -EIO a job failed (a malformed log, a job gone) or
+ * the store; -ENOMEM.  err says what, for the last error.  ret_left gets
+ * the jobs not collected (may be NULL).
+ */
+struct lava_collect_opts {
+	const char *url;
+	const char *token;
+	struct lava_api_opts api;
+	bool wait, quiet;
+	double interval, timeout; /* seconds */
+};
+int lava_collect_campaign(struct lava_ingest *in, const struct lava_collect_opts *o, int *ret_left, char *err,
+			  size_t errsize);
 
 #endif

@@ -108,16 +108,35 @@ out:
 	return 0;
 }
 
-static int record_job(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid,
-		      int64_t sid, const char *device_type, int batch, int boots, const char *state,
-		      const char *health)
+int lava_job_record(struct store *s, int64_t cid, const char *server, int64_t job_id, int64_t vid,
+		    int64_t sid, const char *device_type, int batch, int boots, const char *state,
+		    const char *health)
 {
 	return store_exec(s, STORE_Q_LAVA_ADD_JOB, "itiiitddtt", cid, server, job_id, vid, sid, device_type,
 			  batch, boots, state, health);
 }
 
-/* Is (variant, setup, batch) of the campaign on this server in the store? */
-static bool job_stored(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int batch)
+int lava_job_submit(struct lava_api *a, const char *yaml, int64_t *ret_id, char *err, size_t errsize)
+{
+	json_t *body = json_pack("{s:s}", "definition", yaml), *ans = NULL;
+	int64_t id;
+	int r;
+
+	r = body ? lava_api_post_json(a, "jobs/", body, &ans, err, errsize) : -ENOMEM;
+	json_decref(body);
+	if (r < 0)
+		return r;
+	id = json_integer_value(json_array_get(json_object_get(ans, "job_ids"), 0));
+	json_decref(ans);
+	if (id <= 0) {
+		snprintf(err, errsize, "LAVA at %s accepted the job but gave no job id", lava_api_url(a));
+		return -EPROTO;
+	}
+	*ret_id = id;
+	return 0;
+}
+
+bool lava_job_stored(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int batch)
 {
 	struct store_rows *st;
 	bool found;
@@ -451,10 +470,9 @@ int lava_cmd_submit(int argc, char **argv)
 				struct lava_param p[20];
 				int np = 0;
 				char *yaml = NULL;
-				json_t *body, *ans = NULL;
 				int64_t job_id = 0;
 
-				if (!dry && job_stored(s, cid, lava_api_url(a), vid[v], sid[i], b)) {
+				if (!dry && lava_job_stored(s, cid, lava_api_url(a), vid[v], sid[i], b)) {
 					present++;
 					continue;
 				}
@@ -537,34 +555,19 @@ int lava_cmd_submit(int argc, char **argv)
 						job_id = sj[k].id;
 				if (job_id) {
 					adopted++;
-					r = record_job(s, cid, lava_api_url(a), job_id, vid[v], sid[i], dtype,
-						       b, boots, "", "");
+					r = lava_job_record(s, cid, lava_api_url(a), job_id, vid[v], sid[i],
+							    dtype, b, boots, "", "");
 				} else {
-					body = json_pack("{s:s}", "definition", yaml);
-					r = body
-						? lava_api_post_json(a, "jobs/", body, &ans, err, sizeof(err))
-						: -ENOMEM;
-					json_decref(body);
+					r = lava_job_submit(a, yaml, &job_id, err, sizeof(err));
 					if (r < 0) {
 						errorf("lava submit", "%s: %s", name, err);
 						rc = EXIT_INFRA;
 						free(yaml);
 						break;
 					}
-					job_id = json_integer_value(
-					    json_array_get(json_object_get(ans, "job_ids"), 0));
-					json_decref(ans);
-					if (job_id <= 0) {
-						errorf("lava submit",
-						       "%s: LAVA at %s accepted the job but gave no job id",
-						       name, lava_api_url(a));
-						rc = EXIT_INFRA;
-						free(yaml);
-						break;
-					}
 					submitted++;
-					r = record_job(s, cid, lava_api_url(a), job_id, vid[v], sid[i], dtype,
-						       b, boots, "Submitted", "Unknown");
+					r = lava_job_record(s, cid, lava_api_url(a), job_id, vid[v], sid[i],
+							    dtype, b, boots, "Submitted", "Unknown");
 				}
 				free(yaml);
 				if (r < 0) {

@@ -577,7 +577,8 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 			if (!(arrays[3 * i + k] = calloc(c->boots + 1, sizeof(double))))
 				goto out;
 	}
-	if (store_rows_open(r->s, STORE_Q_SETUP_OUTCOMES, &st, "ii", r->cid, r->cells[first].setup_id) < 0)
+	if (store_rows_open(r->s, STORE_Q_SETUP_OUTCOMES, &st, "iid", r->cid, r->cells[first].setup_id,
+			    r->cells[first].agent) < 0)
 		goto out;
 	while (store_rows_next(st)) {
 		int64_t vid = store_rows_int(st, 0);
@@ -611,7 +612,8 @@ static void setup_chart(FILE *f, const struct report *r, int first, int end)
 	}
 
 	/* the hook's user: the campaign's sequential rule, when it has one */
-	if (seq_from_store(r->s, r->cid, r->cells[first].setup_id, &u, &seq, &path) == 1) {
+	if (seq_from_store(r->s, r->cid, r->cells[first].setup_id, r->cells[first].agent, &u, &seq, &path) ==
+	    1) {
 		has_seq = true;
 		if (path) {
 			const char *unit = u.test == SEQ_COMPARE ? "pair" : "boot";
@@ -697,7 +699,8 @@ static void apart_table(FILE *f, const struct report *r, int first)
 	struct store_rows *st;
 	bool any = false;
 
-	if (store_rows_open(r->s, STORE_Q_SETUP_APART, &st, "ii", r->cid, r->cells[first].setup_id) < 0)
+	if (store_rows_open(r->s, STORE_Q_SETUP_APART, &st, "iid", r->cid, r->cells[first].setup_id,
+			    r->cells[first].agent) < 0)
 		return;
 	while (store_rows_next(st)) {
 		const char *verdict = (const char *)store_rows_text(st, 1);
@@ -739,8 +742,8 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 	fputs("\"></span>", f);
 	esc(f, c->variant);
 	fputs("</h3>\n", f);
-	if (store_rows_open(r->s, STORE_Q_CELL_TITLES, &st, "iiit", r->cid, c->variant_id, c->setup_id,
-			    r->target) < 0)
+	if (store_rows_open(r->s, STORE_Q_CELL_TITLES, &st, "iiitd", r->cid, c->variant_id, c->setup_id,
+			    r->target, c->agent) < 0)
 		return;
 	for (int k = 0; store_rows_next(st); k++) {
 		const char *title = (const char *)store_rows_text(st, 0);
@@ -769,8 +772,8 @@ static void cell_crashes(FILE *f, const struct report *r, const char *page_dir, 
 	}
 
 	/* every failing boot, for whoever wants to read more than the first */
-	if (store_rows_open(r->s, STORE_Q_CELL_FAILING, &st, "iiid", r->cid, c->variant_id, c->setup_id,
-			    BOOT_LIST_MAX) < 0)
+	if (store_rows_open(r->s, STORE_Q_CELL_FAILING, &st, "iiidd", r->cid, c->variant_id, c->setup_id,
+			    BOOT_LIST_MAX, c->agent) < 0)
 		return;
 	if (store_rows_open(r->s, STORE_Q_BOOT_CRASHES, &titles, "i", (int64_t)0) < 0) {
 		store_rows_close(st);

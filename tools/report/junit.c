@@ -28,7 +28,8 @@ static void totals_read(struct store *s, int64_t cid, const struct report_cell *
 	struct store_rows *st;
 
 	memset(t, 0, sizeof(*t));
-	if ((c ? store_rows_open(s, STORE_Q_TOTALS_CELL, &st, "iii", cid, c->variant_id, c->setup_id)
+	if ((c ? store_rows_open(s, STORE_Q_TOTALS_CELL, &st, "iiid", cid, c->variant_id, c->setup_id,
+				 c->agent)
 	       : store_rows_open(s, STORE_Q_TOTALS, &st, "i", cid)) < 0)
 		return;
 	if (store_rows_next(st)) {
@@ -89,7 +90,8 @@ int report_junit(const struct report *r, FILE *f)
 	struct totals all;
 	int e = 0;
 
-	if (store_rows_open(r->s, STORE_Q_CELL_BOOTS, &boots, "iii", r->cid, (int64_t)0, (int64_t)0) < 0 ||
+	if (store_rows_open(r->s, STORE_Q_CELL_BOOTS, &boots, "iiid", r->cid, (int64_t)0, (int64_t)0, 1) <
+		0 ||
 	    store_rows_open(r->s, STORE_Q_BOOT_CRASHES, &crashes, "i", (int64_t)0) < 0) {
 		e = -EIO;
 		goto out;
@@ -134,7 +136,7 @@ int report_junit(const struct report *r, FILE *f)
 		property(f, "sources", buf);
 		fputs("    </properties>\n", f);
 
-		store_rows_rebind(boots, "iii", r->cid, c->variant_id, c->setup_id);
+		store_rows_rebind(boots, "iiid", r->cid, c->variant_id, c->setup_id, c->agent);
 		while (store_rows_next(boots)) {
 			const char *verdict = (const char *)store_rows_text(boots, 2);
 			const char *reason = (const char *)store_rows_text(boots, 3);

@@ -195,6 +195,7 @@ static int tests(const struct report *r, const char *origin, FILE *f)
 		json_escape(f, text(st, 2));
 		kv(f, "board", text(st, 8));
 		kv(f, "source", text(st, 9));
+		fprintf(f, ",\"agent\":%s", store_rows_int(st, 12) ? "true" : "false");
 		fputs("}},\"misc\":{\"verdict\":", f);
 		json_escape(f, text(st, 3));
 		if (text(st, 4)[0]) {

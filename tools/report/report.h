@@ -43,6 +43,7 @@ int report_print(const struct report_opts *o);
 struct report_cell {
 	char variant[128], setup[128];
 	int64_t variant_id, setup_id;
+	int agent; /* 1: boots with our agent; 0: without (setup "<name> (no agent)") */
 	unsigned boots, fails, infra, hangs; /* boots and fails exclude infra errors */
 	unsigned local, lava;		     /* boots by source, infra errors included */
 	double lo, hi;			     /* 95% Wilson interval of fails / boots */

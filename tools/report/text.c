@@ -195,9 +195,9 @@ static void report_sequential(struct out *o, struct store *s, int64_t cid, const
 		char line[1024];
 		unsigned fixed_c = 0, fixed_n;
 
-		if (i && cells[i].setup_id == cells[i - 1].setup_id)
+		if (i && !strcmp(cells[i].setup, cells[i - 1].setup))
 			continue;
-		if (seq_from_store(s, cid, cells[i].setup_id, &u, &st, NULL) <= 0)
+		if (seq_from_store(s, cid, cells[i].setup_id, cells[i].agent, &u, &st, NULL) <= 0)
 			continue;
 		seq_describe(&u, &st, line, sizeof(line));
 		fixed_n = seq_fixed_n(&u, &fixed_c);
@@ -231,7 +231,7 @@ static void report_sequential(struct out *o, struct store *s, int64_t cid, const
 				/* discordant pairs come at pC(1-pT) + pT(1-pC) per pair */
 				double pc = -1, pt = -1, pd;
 
-				for (int j = i; j < ncells && cells[j].setup_id == cells[i].setup_id; j++) {
+				for (int j = i; j < ncells && !strcmp(cells[j].setup, cells[i].setup); j++) {
 					double p =
 					    cells[j].boots ? (double)cells[j].fails / cells[j].boots : 0;
 
@@ -328,6 +328,7 @@ int report_print(const struct report_opts *o)
 		c->infra = store_rows_int(st, 6);
 		c->hangs = store_rows_int(st, 7);
 		c->lava = store_rows_int(st, 8);
+		c->agent = (int)store_rows_int(st, 9);
 		c->local = c->boots + c->infra - c->lava;
 		stats_wilson(c->fails, c->boots, z, &c->lo, &c->hi);
 	}
@@ -357,6 +358,7 @@ int report_print(const struct report_opts *o)
 		out_obj_open(&out, NULL);
 		out_str(&out, "variant", "%-22s ", c->variant);
 		out_str(&out, "setup", "%-16s ", c->setup);
+		out_bool(&out, "agent", NULL, c->agent);
 		out_u64(&out, "boots", "%6llu ", c->boots);
 		out_u64(&out, "target_failures", "%6llu ", c->fails);
 		out_double(&out, "rate", NULL, rate);
@@ -371,8 +373,8 @@ int report_print(const struct report_opts *o)
 		out_arr_open(&out, "other");
 		/* other crash titles: counted on their own, never in the target
 		 * rate; a wrong kernel's crashes (infra) are not the variant's */
-		store_rows_open(s, STORE_Q_OTHER_TITLES, &st, "iiit", cid, c->variant_id, c->setup_id,
-				target);
+		store_rows_open(s, STORE_Q_OTHER_TITLES, &st, "iiitd", cid, c->variant_id, c->setup_id,
+				target, c->agent);
 		for (int k = 0; store_rows_next(st); k++) {
 			const char *title = store_rows_text(st, 0);
 			const char *log = store_rows_null(st, 2) ? NULL : store_rows_text(st, 2);

@@ -5,42 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/nightly.h"
+#include "store/queries.h"
 
-/* v3: nightly runs, one row per plan and night */
-const char store_schema_v3[] =
-    "CREATE TABLE nights ("
-    "  id INTEGER PRIMARY KEY, plan TEXT NOT NULL, night TEXT NOT NULL,"
-    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
-    "  tree TEXT, ref TEXT, git_commit TEXT, plan_hash TEXT,"
-    "  status TEXT NOT NULL CHECK (status IN ('running','done','build-failed')), reason TEXT,"
-    "  started TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), finished TEXT,"
-    "  UNIQUE (plan, night));"
-    /* whether our agent was init on the boot: 1, 0, NULL before v3 */
-    "ALTER TABLE boots ADD COLUMN agent INTEGER;";
-
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **ret)
+/* a text column, copied ("" for NULL) */
+static char *col(struct store_rows *st, int i)
 {
-	return sqlite3_prepare_v2(store_db(s), sql, -1, ret, NULL) == SQLITE_OK ? 0 : -EIO;
+	return strdup(store_rows_text(st, i));
 }
 
-static char *col(sqlite3_stmt *st, int i)
-{
-	const char *v = (const char *)sqlite3_column_text(st, i);
-
-	return strdup(v ? v : "");
-}
-
-#define NIGHT_COLS                                                                                           \
-	"id, campaign_id, plan, night, tree, ref, git_commit, plan_hash, status, reason, started, finished"
-
-static int night_row(sqlite3_stmt *st, struct night *n)
+/* the night of the current row (STORE_Q_NIGHT_* columns) */
+static int night_row(struct store_rows *st, struct night *n)
 {
 	memset(n, 0, sizeof(*n));
-	n->id = sqlite3_column_int64(st, 0);
-	n->campaign_id = sqlite3_column_int64(st, 1);
+	n->id = store_rows_int(st, 0);
+	n->campaign_id = store_rows_int(st, 1);
 	n->plan = col(st, 2);
 	n->date = col(st, 3);
 	n->tree = col(st, 4);
@@ -48,33 +27,36 @@ static int night_row(sqlite3_stmt *st, struct night *n)
 	n->commit = col(st, 6);
 	n->plan_hash = col(st, 7);
 	n->status = col(st, 8);
-	n->reason = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : col(st, 9);
+	n->reason = store_rows_null(st, 9) ? NULL : col(st, 9);
 	n->started = col(st, 10);
 	n->finished = col(st, 11);
 	if (!n->plan || !n->date || !n->tree || !n->ref || !n->commit || !n->plan_hash || !n->status ||
-	    !n->started || !n->finished) {
+	    (!store_rows_null(st, 9) && !n->reason) || !n->started || !n->finished) {
 		night_free(n);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
+/* the one night of an opened query: 1 and *ret, 0 none, -errno */
+static int one_night(struct store_rows *st, struct night *ret)
+{
+	int r = store_rows_next(st) ? (night_row(st, ret) < 0 ? -ENOMEM : 1) : 0;
+
+	if (store_rows_close(st) < 0 && r >= 0) {
+		if (r == 1)
+			night_free(ret);
+		r = -EIO;
+	}
+	return r;
+}
+
 int store_night_find(struct store *s, const char *plan, const char *date, struct night *ret)
 {
-	sqlite3_stmt *st;
-	int r = prepare(s, "SELECT " NIGHT_COLS " FROM nights WHERE plan = ? AND night = ?", &st);
+	struct store_rows *st;
+	int r = store_rows_open(s, STORE_Q_NIGHT_FIND, &st, "tt", plan, date);
 
-	if (r < 0)
-		return r;
-	sqlite3_bind_text(st, 1, plan, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW)
-		r = night_row(st, ret) < 0 ? -ENOMEM : 1;
-	else
-		r = r == SQLITE_DONE ? 0 : -EIO;
-	sqlite3_finalize(st);
-	return r;
+	return r < 0 ? r : one_night(st, ret);
 }
 
 int store_night_begin(struct store *s, const char *plan, const char *date, int64_t campaign_id,
@@ -82,58 +64,26 @@ int store_night_begin(struct store *s, const char *plan, const char *date, int64
 		      int64_t *ret_id, struct night *ret_night)
 {
 	struct night n;
-	sqlite3_stmt *st;
-	int r = store_night_find(s, plan, date, &n);
+	int r = store_night_find(s, plan, date, &n), inserted = r == 0;
 
-	if (r == 1) {
-		*ret_id = n.id;
-		if (ret_night)
-			*ret_night = n;
-		else
-			night_free(&n);
-		return 1;
-	}
+	if (r == 0)
+		r = store_exec(s, STORE_Q_NIGHT_ADD, "ttitttt", plan, date, campaign_id, tree, ref, commit,
+			       plan_hash);
+	if (r == 0 && (r = store_night_find(s, plan, date, &n)) == 0)
+		r = -EIO; /* inserted, and not there */
 	if (r < 0)
 		return r;
-	r = prepare(s,
-		    "INSERT INTO nights (plan, night, campaign_id, tree, ref, git_commit, plan_hash, status)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
-		    &st);
-	if (r < 0)
-		return r;
-	sqlite3_bind_text(st, 1, plan, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, campaign_id);
-	sqlite3_bind_text(st, 4, tree, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, ref, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, commit, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, plan_hash, -1, SQLITE_TRANSIENT);
-	r = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	sqlite3_finalize(st);
-	if (r < 0)
-		return r;
-	*ret_id = sqlite3_last_insert_rowid(store_db(s));
-	if (ret_night && store_night_find(s, plan, date, ret_night) != 1)
-		return -EIO;
-	return 0;
+	*ret_id = n.id;
+	if (ret_night)
+		*ret_night = n;
+	else
+		night_free(&n);
+	return !inserted;
 }
 
 int store_night_finish(struct store *s, int64_t night_id, const char *status, const char *reason)
 {
-	sqlite3_stmt *st;
-	int r = prepare(s,
-			"UPDATE nights SET status = ?, reason = ?,"
-			" finished = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
-			&st);
-
-	if (r < 0)
-		return r;
-	sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, night_id);
-	r = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	sqlite3_finalize(st);
-	return r;
+	return store_exec(s, STORE_Q_NIGHT_FINISH, "tti", status, reason, night_id);
 }
 
 static struct night_cell *cell_of(struct night *n, const char *variant, const char *setup)
@@ -160,97 +110,65 @@ static struct night_cell *cell_of(struct night *n, const char *variant, const ch
 	return c;
 }
 
-/* the cell named by the row's first two columns (variant, setup) */
-static struct night_cell *row_cell(struct night *n, sqlite3_stmt *st)
-{
-	return cell_of(n, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
-}
-
-/* boots without our agent are a cell of their own: "<setup> (no agent)" */
-#define NO_AGENT "CASE WHEN b.agent = 0 THEN ' (no agent)' ELSE '' END"
-
 int store_night_cells(struct store *s, struct night *n)
 {
-	sqlite3_stmt *st;
+	struct store_rows *st;
 	int r;
 
 	/* verdicts per cell: every boot row, infra attempts included */
-	r = prepare(
-	    s,
-	    "SELECT v.name, st.name || " NO_AGENT ", sum(b.verdict = 'pass'), sum(b.verdict = 'crash'),"
-	    " sum(b.verdict = 'hang'), sum(b.verdict = 'infra')"
-	    " FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
-	    " WHERE b.campaign_id = ? GROUP BY 2, v.name ORDER BY 2, v.name",
-	    &st);
-	if (r < 0)
+	if ((r = store_rows_open(s, STORE_Q_NIGHT_CELLS, &st, "i", n->campaign_id)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, n->campaign_id);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct night_cell *c = row_cell(n, st);
+	while (store_rows_next(st)) {
+		struct night_cell *c = cell_of(n, store_rows_text(st, 0), store_rows_text(st, 1));
 
 		if (!c) {
-			sqlite3_finalize(st);
+			store_rows_close(st);
 			return -ENOMEM;
 		}
-		c->pass = sqlite3_column_int(st, 2);
-		c->crash = sqlite3_column_int(st, 3);
-		c->hang = sqlite3_column_int(st, 4);
-		c->infra = sqlite3_column_int(st, 5);
+		c->pass = store_rows_int(st, 2);
+		c->crash = store_rows_int(st, 3);
+		c->hang = store_rows_int(st, 4);
+		c->infra = store_rows_int(st, 5);
 		c->boots = c->pass + c->crash + c->hang;
 	}
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE)
+	if (store_rows_close(st) < 0)
 		return -EIO;
 	/* titles: a boot counts once per title; infra boots (a wrong kernel's
 	 * crashes) never count */
-	r = prepare(
-	    s,
-	    "SELECT g.vn, g.sn, g.title, g.n, g.first, (SELECT log_path FROM boots WHERE id = g.first) FROM"
-	    " (SELECT v.name AS vn, st.name || " NO_AGENT
-	    " AS sn, c.title AS title, count(DISTINCT b.id) AS n,"
-	    "  min(b.id) AS first"
-	    "  FROM crashes c JOIN boots b ON b.id = c.boot_id JOIN variants v ON v.id = b.variant_id"
-	    "  JOIN setups st ON st.id = b.setup_id"
-	    "  WHERE b.campaign_id = ? AND b.verdict = 'crash' GROUP BY sn, v.name, c.title) g"
-	    " ORDER BY g.sn, g.vn, g.title",
-	    &st);
-	if (r < 0)
+	if ((r = store_rows_open(s, STORE_Q_NIGHT_TITLES, &st, "i", n->campaign_id)) < 0)
 		return r;
-	sqlite3_bind_int64(st, 1, n->campaign_id);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct night_cell *c = row_cell(n, st);
+	while (store_rows_next(st)) {
+		struct night_cell *c = cell_of(n, store_rows_text(st, 0), store_rows_text(st, 1));
 		struct night_title *t;
 
 		if (!c || !(t = realloc(c->titles, (c->ntitles + 1) * sizeof(*t)))) {
-			sqlite3_finalize(st);
+			store_rows_close(st);
 			return -ENOMEM;
 		}
 		c->titles = t;
 		t = &c->titles[c->ntitles++];
 		t->title = col(st, 2);
-		t->boots = sqlite3_column_int(st, 3);
-		t->first_boot = sqlite3_column_int64(st, 4);
+		t->boots = store_rows_int(st, 3);
+		t->first_boot = store_rows_int(st, 4);
 		t->first_log = col(st, 5);
 		if (!t->title || !t->first_log) {
-			sqlite3_finalize(st);
+			store_rows_close(st);
 			return -ENOMEM;
 		}
 	}
-	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : -EIO;
+	return store_rows_close(st) < 0 ? -EIO : 0;
 }
 
 int store_nights(struct store *s, const char *plan, bool with_cells, struct night **ret, unsigned *ret_n)
 {
 	struct night *v = NULL, *p;
 	unsigned n = 0;
-	sqlite3_stmt *st;
-	int r = prepare(s, "SELECT " NIGHT_COLS " FROM nights WHERE plan = ? ORDER BY night", &st);
+	struct store_rows *st;
+	int r = store_rows_open(s, STORE_Q_NIGHTS_OF_PLAN, &st, "t", plan);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_text(st, 1, plan, -1, SQLITE_TRANSIENT);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	while (store_rows_next(st)) {
 		if (!(p = realloc(v, (n + 1) * sizeof(*v))) || night_row(st, &p[n]) < 0) {
 			v = p ? p : v;
 			r = -ENOMEM;
@@ -259,12 +177,10 @@ int store_nights(struct store *s, const char *plan, bool with_cells, struct nigh
 		v = p;
 		n++;
 	}
-	sqlite3_finalize(st);
+	r = store_rows_close(st);
 	st = NULL;
-	if (r != SQLITE_DONE) {
-		r = -EIO;
+	if (r < 0)
 		goto fail;
-	}
 	for (unsigned i = 0; with_cells && i < n; i++)
 		if ((r = store_night_cells(s, &v[i])) < 0)
 			goto fail;
@@ -272,26 +188,17 @@ int store_nights(struct store *s, const char *plan, bool with_cells, struct nigh
 	*ret_n = n;
 	return 0;
 fail:
-	sqlite3_finalize(st);
+	store_rows_close(st);
 	nights_free(v, n);
 	return r;
 }
 
 int store_night_of_campaign(struct store *s, int64_t campaign_id, struct night *ret)
 {
-	sqlite3_stmt *st;
-	int r = prepare(s, "SELECT " NIGHT_COLS " FROM nights WHERE campaign_id = ?", &st);
+	struct store_rows *st;
+	int r = store_rows_open(s, STORE_Q_NIGHT_OF_CAMPAIGN, &st, "i", campaign_id);
 
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, campaign_id);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW)
-		r = night_row(st, ret) < 0 ? -ENOMEM : 1;
-	else
-		r = r == SQLITE_DONE ? 0 : -EIO;
-	sqlite3_finalize(st);
-	return r;
+	return r < 0 ? r : one_night(st, ret);
 }
 
 void night_free(struct night *n)

@@ -15,7 +15,9 @@
  * Boots stay in the boots table as for any campaign, so `oopsfarm report`
  * reads a night as it reads a run.
  *
- * Every function returns 0 (or a count) on success and -errno on failure:
+ * The nights table is schema v3 (store.c); its SQL is named in queries.c
+ * (STORE_Q_NIGHT*).  Every function returns 0 (or a count) on success and
+ * -errno on failure:
  * -EIO for an SQLite error, -ENOMEM.
  */
 #ifndef OOPSFARM_STORE_NIGHTLY_H
@@ -25,9 +27,6 @@
 #include <stdint.h>
 
 #include "store/store.h"
-
-/* the schema's step to version 3, run by store_open() (store.c) */
-extern const char store_schema_v3[];
 
 /* One crash title in one cell of a night: how many counted boots show it
  * (a boot showing it twice counts once), and the first such boot. */

@@ -116,6 +116,11 @@ int store_outcomes_each(struct store *s, int64_t campaign_id, int max_retries,
 }
 
 /* clang-format off */
+/* the columns of a night (STORE_Q_NIGHT_*) */
+#define NIGHT_COLS "id, campaign_id, plan, night, tree, ref, git_commit, plan_hash, status, reason, started, finished"
+/* a cell's setup: boots without our agent are a cell of their own */
+#define NO_AGENT "CASE WHEN b.agent = 0 THEN ' (no agent)' ELSE '' END"
+
 static const char *const sql[STORE_Q_COUNT] = {
 	[STORE_Q_CAMPAIGN_BY_NAME] =
 		"SELECT id, name, coalesce(target, '') FROM campaigns WHERE name = ?1",
@@ -128,34 +133,36 @@ static const char *const sql[STORE_Q_COUNT] = {
 	[STORE_Q_VARIANT_BUILD_ID] =
 		"SELECT coalesce(build_id, '') FROM variants WHERE id = ?1",
 	[STORE_Q_CELLS] =
-		"SELECT v.name, st.name, b.variant_id, b.setup_id,"
+		"SELECT v.name, st.name || " NO_AGENT ","
+		" b.variant_id, b.setup_id,"
 		" count(*) FILTER (WHERE verdict != 'infra'),"
 		" coalesce(sum(target_hit) FILTER (WHERE verdict != 'infra'), 0),"
 		" count(*) FILTER (WHERE verdict = 'infra'),"
 		" count(*) FILTER (WHERE verdict = 'hang'),"
-		" count(*) FILTER (WHERE source = 'lava')"
+		" count(*) FILTER (WHERE source = 'lava'), coalesce(b.agent, 1)"
 		" FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
-		" WHERE b.campaign_id = ?1 GROUP BY b.variant_id, b.setup_id ORDER BY st.name, v.name",
+		" WHERE b.campaign_id = ?1 GROUP BY b.variant_id, b.setup_id, coalesce(b.agent, 1) ORDER BY 2, v.name",
 	[STORE_Q_OTHER_TITLES] =
 		"SELECT c.title, count(DISTINCT c.boot_id),"
 		" (SELECT b2.log_path FROM crashes c2 JOIN boots b2 ON b2.id = c2.boot_id"
 		"  WHERE c2.title = c.title AND b2.campaign_id = ?1 AND b2.variant_id = ?2"
-		"  AND b2.setup_id = ?3 ORDER BY b2.seq LIMIT 1)"
+		"  AND b2.setup_id = ?3 AND coalesce(b2.agent, 1) = ?5 ORDER BY b2.seq LIMIT 1)"
 		" FROM crashes c JOIN boots b ON b.id = c.boot_id"
-		" WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3 AND c.title != ?4"
+		" WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3 AND coalesce(b.agent, 1) = ?5"
+		" AND c.title != ?4"
 		" AND b.verdict != 'infra'"
 		" GROUP BY c.title ORDER BY 2 DESC, 1",
 	[STORE_Q_CELL_TITLES] =
 		"SELECT c.title, min(c.kind), count(DISTINCT c.boot_id), min(b.id)"
 		" FROM crashes c JOIN boots b ON b.id = c.boot_id"
-		" WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3"
+		" WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3 AND coalesce(b.agent, 1) = ?5"
 		" AND b.verdict != 'infra'"
 		" GROUP BY c.title ORDER BY c.title = ?4 DESC, 3 DESC, 1",
 	[STORE_Q_CELL_FAILING] =
 		"SELECT id, (SELECT count(*) FROM boots b2 WHERE b2.campaign_id = ?1"
-		"  AND b2.variant_id = ?2 AND b2.setup_id = ?3"
+		"  AND b2.variant_id = ?2 AND b2.setup_id = ?3 AND coalesce(b2.agent, 1) = ?5"
 		"  AND b2.verdict IN ('crash','hang'))"
-		" FROM boots WHERE campaign_id = ?1 AND variant_id = ?2 AND setup_id = ?3"
+		" FROM boots WHERE campaign_id = ?1 AND variant_id = ?2 AND setup_id = ?3 AND coalesce(agent, 1) = ?5"
 		" AND verdict IN ('crash','hang') ORDER BY id LIMIT ?4",
 	[STORE_Q_CELL_BOOTS] =
 		"SELECT b.id, b.boot_uid, b.verdict, coalesce(b.infra_reason, ''),"
@@ -163,7 +170,7 @@ static const char *const sql[STORE_Q_COUNT] = {
 		" (SELECT j.server FROM lava_jobs j WHERE j.campaign_id = b.campaign_id"
 		"  AND j.job_id = b.lava_job_id ORDER BY j.id LIMIT 1), coalesce(b.board, '')"
 		" FROM boots b WHERE b.campaign_id = ?1 AND b.variant_id = ?2 AND b.setup_id = ?3"
-		" ORDER BY b.id",
+		" AND coalesce(b.agent, 1) = ?4 ORDER BY b.id",
 	[STORE_Q_TOTALS] =
 		"SELECT count(*), count(*) FILTER (WHERE verdict IN ('crash','hang')),"
 		" count(*) FILTER (WHERE verdict = 'infra'), coalesce(sum(wall_ms), 0)"
@@ -171,7 +178,7 @@ static const char *const sql[STORE_Q_COUNT] = {
 	[STORE_Q_TOTALS_CELL] =
 		"SELECT count(*), count(*) FILTER (WHERE verdict IN ('crash','hang')),"
 		" count(*) FILTER (WHERE verdict = 'infra'), coalesce(sum(wall_ms), 0)"
-		" FROM boots WHERE campaign_id = ?1 AND variant_id = ?2 AND setup_id = ?3",
+		" FROM boots WHERE campaign_id = ?1 AND variant_id = ?2 AND setup_id = ?3 AND coalesce(agent, 1) = ?4",
 	[STORE_Q_BOOT_CRASHES] =
 		"SELECT title, kind, coalesce(frame, ''), corrupted FROM crashes"
 		" WHERE boot_id = ?1 ORDER BY ord",
@@ -183,29 +190,32 @@ static const char *const sql[STORE_Q_COUNT] = {
 		" FROM boots b WHERE b.id = ?1",
 	[STORE_Q_SETUP_OUTCOMES] =
 		"SELECT variant_id, target_hit FROM boots WHERE campaign_id = ?1 AND setup_id = ?2"
-		" AND verdict != 'infra' ORDER BY id",
+		" AND coalesce(agent, 1) = ?3 AND verdict != 'infra' ORDER BY id",
 	[STORE_Q_SETUP_APART] =
 		"SELECT v.name, b.verdict, coalesce(b.infra_reason, ''), b.source, count(*)"
 		" FROM boots b JOIN variants v ON v.id = b.variant_id"
-		" WHERE b.campaign_id = ?1 AND b.setup_id = ?2 AND b.verdict IN ('hang','infra')"
+		" WHERE b.campaign_id = ?1 AND b.setup_id = ?2 AND coalesce(b.agent, 1) = ?3"
+		" AND b.verdict IN ('hang','infra')"
 		" GROUP BY v.name, b.verdict, b.infra_reason, b.source"
 		" ORDER BY v.name, b.verdict, 5 DESC",
 	[STORE_Q_SETUP_NBOOTS] =
-		"SELECT coalesce(max(seq) + 1, 0) FROM boots WHERE campaign_id = ?1 AND setup_id = ?2",
+		"SELECT coalesce(max(seq) + 1, 0) FROM boots WHERE campaign_id = ?1 AND setup_id = ?2"
+		" AND coalesce(agent, 1) = ?3",
 	[STORE_Q_SETUP_SEQ_OUTCOMES] =
 		"SELECT v.name, b.seq, max(b.verdict != 'infra'),"
 		" max(CASE WHEN b.verdict != 'infra' THEN b.target_hit END), count(*)"
 		" FROM boots b JOIN variants v ON v.id = b.variant_id"
-		" WHERE b.campaign_id = ?1 AND b.setup_id = ?2 GROUP BY v.name, b.seq",
+		" WHERE b.campaign_id = ?1 AND b.setup_id = ?2 AND coalesce(b.agent, 1) = ?3 GROUP BY v.name, b.seq",
 	[STORE_Q_KCIDB_BUILDS] =
 		"SELECT v.name, coalesce(v.source_version, ''), coalesce(v.patches, ''), coalesce(v.build_id, ''),"
 		" coalesce((SELECT b.board FROM boots b WHERE b.variant_id = v.id AND b.board IS NOT NULL"
 		"  ORDER BY b.id LIMIT 1), '')"
 		" FROM variants v WHERE v.campaign_id = ?1 ORDER BY v.id",
 	[STORE_Q_KCIDB_TESTS] =
-		"SELECT b.boot_uid, v.name, st.name, b.verdict, coalesce(b.infra_reason, ''),"
+		"SELECT b.boot_uid, v.name, st.name || " NO_AGENT ","
+		" b.verdict, coalesce(b.infra_reason, ''),"
 		" coalesce(b.started, ''), b.wall_ms, coalesce(b.log_path, ''), coalesce(b.board, ''),"
-		" b.source, b.seq, coalesce(b.build_id, '')"
+		" b.source, b.seq, coalesce(b.build_id, ''), coalesce(b.agent, 1)"
 		" FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
 		" WHERE b.campaign_id = ?1 ORDER BY b.id",
 	[STORE_Q_KCIDB_ISSUES] =
@@ -245,6 +255,31 @@ static const char *const sql[STORE_Q_COUNT] = {
 	[STORE_Q_LAVA_SET_COLLECTED] =
 		"UPDATE lava_jobs SET state = ?1, health = ?2,"
 		" collected = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?3",
+	[STORE_Q_NIGHT_FIND] =
+		"SELECT " NIGHT_COLS " FROM nights WHERE plan = ?1 AND night = ?2",
+	[STORE_Q_NIGHT_OF_CAMPAIGN] =
+		"SELECT " NIGHT_COLS " FROM nights WHERE campaign_id = ?1",
+	[STORE_Q_NIGHTS_OF_PLAN] =
+		"SELECT " NIGHT_COLS " FROM nights WHERE plan = ?1 ORDER BY night",
+	[STORE_Q_NIGHT_ADD] =
+		"INSERT INTO nights (plan, night, campaign_id, tree, ref, git_commit, plan_hash, status)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
+	[STORE_Q_NIGHT_FINISH] =
+		"UPDATE nights SET status = ?1, reason = ?2,"
+		" finished = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?3",
+	[STORE_Q_NIGHT_CELLS] =
+		"SELECT v.name, st.name || " NO_AGENT ", sum(b.verdict = 'pass'), sum(b.verdict = 'crash'),"
+		" sum(b.verdict = 'hang'), sum(b.verdict = 'infra')"
+		" FROM boots b JOIN variants v ON v.id = b.variant_id JOIN setups st ON st.id = b.setup_id"
+		" WHERE b.campaign_id = ?1 GROUP BY 2, v.name ORDER BY 2, v.name",
+	[STORE_Q_NIGHT_TITLES] =
+		"SELECT g.vn, g.sn, g.title, g.n, g.first, (SELECT log_path FROM boots WHERE id = g.first) FROM"
+		" (SELECT v.name AS vn, st.name || " NO_AGENT " AS sn, c.title AS title,"
+		"  count(DISTINCT b.id) AS n, min(b.id) AS first"
+		"  FROM crashes c JOIN boots b ON b.id = c.boot_id JOIN variants v ON v.id = b.variant_id"
+		"  JOIN setups st ON st.id = b.setup_id"
+		"  WHERE b.campaign_id = ?1 AND b.verdict = 'crash' GROUP BY sn, v.name, c.title) g"
+		" ORDER BY g.sn, g.vn, g.title",
 };
 /* clang-format on */
 

@@ -60,38 +60,43 @@ enum store_q {
 	STORE_Q_CAMPAIGN_UNTIL,
 	/* build_id: variant ?1 (id) */
 	STORE_Q_VARIANT_BUILD_ID,
-	/* variant, setup, variant_id, setup_id, boots, fails, infra, hangs, lava:
-	 * campaign ?1's cells, by setup then variant (rates exclude infra) */
+	/* variant, setup, variant_id, setup_id, boots, fails, infra, hangs, lava,
+	 * agent: campaign ?1's cells, by setup then variant (rates exclude
+	 * infra).  Boots without our agent (boots.agent = 0) are a cell of their
+	 * own, never pooled with the agent's: their setup is "<name> (no agent)".
+	 * Every query below that names a cell or a setup takes its agent flag
+	 * (1 or 0) too, as the parameter it names. */
 	STORE_Q_CELLS,
-	/* title, boots, first log: campaign ?1, variant ?2, setup ?3, titles
-	 * other than ?4, of boots that are not infra */
+	/* title, boots, first log: campaign ?1, variant ?2, setup ?3, agent ?5,
+	 * titles other than ?4, of boots that are not infra */
 	STORE_Q_OTHER_TITLES,
 	/* title, kind, boots, first boot id: crash titles of campaign ?1,
-	 * variant ?2, setup ?3 (not infra), the target ?4 first */
+	 * variant ?2, setup ?3, agent ?5 (not infra), the target ?4 first */
 	STORE_Q_CELL_TITLES,
 	/* id, failing boots in all: the first ?4 crashing or hanging boots of
-	 * campaign ?1, variant ?2, setup ?3 */
+	 * campaign ?1, variant ?2, setup ?3, agent ?5 */
 	STORE_Q_CELL_FAILING,
 	/* id, uid, verdict, reason, wall_ms, log, source, lava job, server, board:
-	 * the boots of campaign ?1, variant ?2, setup ?3, in order */
+	 * the boots of campaign ?1, variant ?2, setup ?3, agent ?4, in order */
 	STORE_Q_CELL_BOOTS,
 	/* tests, failures (crash, hang), skipped (infra), wall ms: campaign ?1 */
 	STORE_Q_TOTALS,
-	/* the same for campaign ?1, variant ?2, setup ?3 */
+	/* the same for campaign ?1, variant ?2, setup ?3, agent ?4 */
 	STORE_Q_TOTALS_CELL,
 	/* title, kind, frame, corrupted: the crashes of boot ?1, in order */
 	STORE_Q_BOOT_CRASHES,
 	/* uid, log, source, lava job, server, verdict: boot ?1 */
 	STORE_Q_BOOT_REF,
-	/* variant_id, target_hit: counted boots of campaign ?1, setup ?2, in order */
+	/* variant_id, target_hit: counted boots of campaign ?1, setup ?2, agent
+	 * ?3, in order */
 	STORE_Q_SETUP_OUTCOMES,
 	/* variant, verdict, reason, source, count: hangs and infra errors of
-	 * campaign ?1, setup ?2, by reason */
+	 * campaign ?1, setup ?2, agent ?3, by reason */
 	STORE_Q_SETUP_APART,
-	/* boot indexes of campaign ?1, setup ?2: max(seq) + 1 */
+	/* boot indexes of campaign ?1, setup ?2, agent ?3: max(seq) + 1 */
 	STORE_Q_SETUP_NBOOTS,
 	/* variant, seq, counted, target_hit, rows: per boot index of campaign
-	 * ?1, setup ?2 */
+	 * ?1, setup ?2, agent ?3 */
 	STORE_Q_SETUP_SEQ_OUTCOMES,
 	/* id, job, server, variant_id, setup_id, batch, boots, log offset,
 	 * state, health, collected, variant, setup, build_id, device type,
@@ -115,15 +120,34 @@ enum store_q {
 	/* variant, source version, patches, build_id, board of its first boot:
 	 * the variants of campaign ?1 (kcidb builds) */
 	STORE_Q_KCIDB_BUILDS,
-	/* uid, variant, setup, verdict, reason, started, wall_ms (NULL unknown),
-	 * log, board, source, seq, build_id: the boots of campaign ?1 in order
-	 * (kcidb tests) */
+	/* uid, variant, setup ("<name> (no agent)" without our agent), verdict,
+	 * reason, started, wall_ms (NULL unknown), log, board, source, seq,
+	 * build_id, agent: the boots of campaign ?1 in order (kcidb tests) */
 	STORE_Q_KCIDB_TESTS,
 	/* title, kind: the crash titles of campaign ?1's crash boots (kcidb issues) */
 	STORE_Q_KCIDB_ISSUES,
 	/* uid, variant, title: each crash boot of campaign ?1 and each title it
 	 * shows, once (kcidb incidents) */
 	STORE_Q_KCIDB_INCIDENTS,
+	/* id, campaign_id, plan, night, tree, ref, commit, plan hash, status,
+	 * reason (NULL none), started, finished: the night of plan ?1 on date
+	 * ?2 (store/nightly.h) */
+	STORE_Q_NIGHT_FIND,
+	/* the same columns: the night whose campaign is ?1 */
+	STORE_Q_NIGHT_OF_CAMPAIGN,
+	/* the same columns: every night of plan ?1, oldest first */
+	STORE_Q_NIGHTS_OF_PLAN,
+	/* INSERT: plan, night, campaign, tree, ref, commit, plan hash; status
+	 * "running" */
+	STORE_Q_NIGHT_ADD,
+	/* UPDATE night ?3: status ?1, reason ?2, finished now */
+	STORE_Q_NIGHT_FINISH,
+	/* variant, setup ("<name> (no agent)" without our agent), pass, crash,
+	 * hang, infra: the cells of campaign ?1, every boot row */
+	STORE_Q_NIGHT_CELLS,
+	/* variant, setup (as above), title, boots, first boot id, its log: the
+	 * titles of campaign ?1's crash boots, a boot once per title */
+	STORE_Q_NIGHT_TITLES,
 	STORE_Q_COUNT
 };
 

@@ -9,7 +9,6 @@
 
 #include "store/bisect.h"
 #include "store/ledger.h"
-#include "store/nightly.h"
 #include "store/store.h"
 
 struct store {
@@ -60,6 +59,18 @@ static const char schema_v2[] =
     "  state TEXT, health TEXT, submitted TEXT, collected TEXT,"
     "  log_offset INTEGER NOT NULL DEFAULT 0,"
     "  UNIQUE (server, job_id));";
+
+/* v3: nightly runs, one row per plan and night (store/nightly.h), and
+ * whether our agent was init on each boot: 1, 0, NULL before v3 */
+static const char schema_v3[] =
+    "CREATE TABLE nights ("
+    "  id INTEGER PRIMARY KEY, plan TEXT NOT NULL, night TEXT NOT NULL,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  tree TEXT, ref TEXT, git_commit TEXT, plan_hash TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('running','done','build-failed')), reason TEXT,"
+    "  started TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), finished TEXT,"
+    "  UNIQUE (plan, night));"
+    "ALTER TABLE boots ADD COLUMN agent INTEGER;";
 
 /* the last SQLite failure, in SQLite's words, for store_strerror() */
 static char last_msg[512];
@@ -133,7 +144,7 @@ int store_open(const char *path, struct store **ret)
 	}
 	/* migrations: one step per version, each in its own transaction */
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
-		static const char *const steps[] = {schema_v1, schema_v2, store_schema_v3, store_schema_v4,
+		static const char *const steps[] = {schema_v1, schema_v2, schema_v3, store_schema_v4,
 						    store_schema_v5};
 		char bump[64];
 
