@@ -18,6 +18,7 @@
  * (tests/t-bisect.sh).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,7 @@ static int replay_start(struct board *b, const struct board_boot *bb)
 {
 	const char *list = getenv("OOPSFARM_REPLAY_CONSOLE");
 	char *klist = NULL, *path;
+	bool listed;
 	size_t klen;
 	int p[2], r = 0;
 
@@ -100,14 +102,15 @@ static int replay_start(struct board *b, const struct board_boot *bb)
 		klist[strcspn(klist, "\n")] = '\0';
 	if (klist)
 		list = klist;
-	path = list && list[0] ? replay_pick(list, b->starts++) : NULL;
-	free(klist);
+	listed = list && list[0];
+	path = listed ? replay_pick(list, b->starts++) : NULL;
+	free(klist); /* list is not used past here */
 
 	replay_close(b);
 	memset(&b->r, 0, sizeof(b->r));
 	b->over = false;
 	b->sent = 0;
-	if (list && list[0] && !path)
+	if (listed && !path)
 		r = replay_fail(b, -ENOMEM, "cannot pick a console of OOPSFARM_REPLAY_CONSOLE", NULL);
 	else if (!path || !path[0])
 		r = replay_fail(b, -ENOENT, "OOPSFARM_REPLAY_CONSOLE is not set", NULL);

@@ -37,7 +37,7 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 {
 	struct bisect_farm *bf = calloc(1, sizeof(*bf));
 	const struct campaign_setup *st = NULL;
-	char logs[1100], *kargs;
+	char logs[1100];
 
 	if (!bf) {
 		snprintf(err, errsize, "out of memory");
@@ -90,14 +90,10 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 	if (bf->sa.kind->recipe && artifacts_setup_dtb(bf->sa.kind->recipe, st, o->dir, false, bf->sa.dtb,
 						       sizeof(bf->sa.dtb), err, errsize) < 0)
 		goto io;
-	kargs = campaign_kernel_args(&bf->c);
-	if (!kargs || asprintf(&bf->cmdline, "console=ttyAMA0 panic=-1 %s", kargs) < 0)
-		bf->cmdline = NULL;
-	free(kargs);
+	bf->cmdline = farm_cmdline(&bf->c, NULL, err, errsize);
 	if (!bf->cmdline) {
-		snprintf(err, errsize, "out of memory");
 		bisect_farm_free(bf);
-		return -ENOMEM;
+		return -EINVAL;
 	}
 	if (store_campaign(o->s, bf->name, bf->c.target, o->c->path, &bf->cid) < 0 ||
 	    store_setup(o->s, bf->cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &bf->sa.id) < 0) {
