@@ -57,7 +57,7 @@ int store_bisect_find(struct store *s, const char *good, const char *bad, const 
 
 	if (sqlite3_prepare_v2(db, "SELECT id, good, bad, target FROM bisects ORDER BY id", -1, &st, NULL) !=
 	    SQLITE_OK)
-		return -EIO;
+		return store_fail(s);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *g = (const char *)sqlite3_column_text(st, 1),
 			   *b = (const char *)sqlite3_column_text(st, 2);
@@ -73,7 +73,7 @@ int store_bisect_find(struct store *s, const char *good, const char *bad, const 
 		return -EEXIST;
 	}
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : -EIO;
+	return r == SQLITE_DONE ? 0 : store_fail(s);
 }
 
 static char *dup_col(sqlite3_stmt *st, int i)
@@ -92,7 +92,7 @@ int store_bisect_one(struct store *s, struct bisect_row *ret)
 		store_db(s),
 		"SELECT id, good, bad, target, tree, ncommits, confidence FROM bisects ORDER BY id LIMIT 1",
 		-1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return store_fail(s);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		struct bisect_row b = {
@@ -116,7 +116,7 @@ int store_bisect_one(struct store *s, struct bisect_row *ret)
 		return 1;
 	}
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : -EIO;
+	return r == SQLITE_DONE ? 0 : store_fail(s);
 }
 
 void store_bisect_row_clear(struct bisect_row *r)
@@ -141,7 +141,7 @@ int store_bisect_create(struct store *s, const char *good, const char *bad, cons
 		db,
 		"INSERT INTO bisects (good, bad, target, tree, ncommits, confidence) VALUES (?,?,?,?,?,?)",
 		-1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return store_fail(s);
 	sqlite3_bind_text(st, 1, good, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, bad, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, target, -1, SQLITE_STATIC);
@@ -151,7 +151,7 @@ int store_bisect_create(struct store *s, const char *good, const char *bad, cons
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)
-		return -EIO;
+		return store_fail(s);
 	*ret_id = sqlite3_last_insert_rowid(db);
 	return 0;
 }
@@ -166,7 +166,7 @@ int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bise
 		"INSERT INTO bisect_events (bisect_id, seq, commit_idx, sha, kind, title, log_path,"
 		" wall_ms, plan_boots, boot_uid) VALUES (?,?,?,?,?,?,?,?,?,?)",
 		-1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return store_fail(s);
 	sqlite3_bind_int64(st, 1, bisect_id);
 	sqlite3_bind_int(st, 2, e->seq);
 	sqlite3_bind_int(st, 3, e->commit);
@@ -180,7 +180,7 @@ int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bise
 	sqlite3_bind_text(st, 10, e->boot_uid, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : -EIO;
+	return r == SQLITE_DONE ? 0 : store_fail(s);
 }
 
 int store_bisect_events_each(struct store *s, int64_t bisect_id,
@@ -194,7 +194,7 @@ int store_bisect_events_each(struct store *s, int64_t bisect_id,
 			       "boot_uid FROM bisect_events"
 			       " WHERE bisect_id = ? ORDER BY seq",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return store_fail(s);
 	sqlite3_bind_int64(st, 1, bisect_id);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		struct bisect_event e = {
@@ -215,5 +215,5 @@ int store_bisect_events_each(struct store *s, int64_t bisect_id,
 		fn(&e, userdata);
 	}
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : -EIO;
+	return r == SQLITE_DONE ? 0 : store_fail(s);
 }

@@ -38,7 +38,7 @@ int store_slot_get(struct store *s, const char *board, const char *slot, struct 
 		"SELECT variant, build_id, state, flashes, mismatches, updated FROM slot_ledger"
 		" WHERE board = ? AND slot = ?",
 		-1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return store_fail(s);
 	sqlite3_bind_text(st, 1, board, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, slot, -1, SQLITE_TRANSIENT);
 	switch (sqlite3_step(st)) {
@@ -54,7 +54,7 @@ int store_slot_get(struct store *s, const char *board, const char *slot, struct 
 	case SQLITE_DONE:
 		break;
 	default:
-		r = -EIO;
+		r = store_fail(s);
 	}
 	sqlite3_finalize(st);
 	return r;
@@ -81,7 +81,7 @@ int store_slot_set(struct store *s, const char *board, const char *slot, const c
 		"  state = ?5, flashes = flashes + (?5 = 'flashing'), mismatches = mismatches + ?6,"
 		"  updated = strftime('%Y-%m-%dT%H:%M:%SZ','now')",
 		-1, &st, NULL) != SQLITE_OK)
-		return -EIO;
+		return store_fail(s);
 	sqlite3_bind_text(st, 1, board, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, slot, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, variant, -1, SQLITE_TRANSIENT);
@@ -89,7 +89,7 @@ int store_slot_set(struct store *s, const char *board, const char *slot, const c
 	sqlite3_bind_text(st, 5, state, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 6, wrong);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		r = -EIO;
+		r = store_fail(s);
 	sqlite3_finalize(st);
 	return r;
 }

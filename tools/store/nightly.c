@@ -41,12 +41,12 @@ static int night_row(struct store_rows *st, struct night *n)
 /* the one night of an opened query: 1 and *ret, 0 none, -errno */
 static int one_night(struct store_rows *st, struct night *ret)
 {
-	int r = store_rows_next(st) ? (night_row(st, ret) < 0 ? -ENOMEM : 1) : 0;
+	int r = store_rows_next(st) ? (night_row(st, ret) < 0 ? -ENOMEM : 1) : 0, e = store_rows_close(st);
 
-	if (store_rows_close(st) < 0 && r >= 0) {
+	if (e < 0 && r >= 0) {
 		if (r == 1)
 			night_free(ret);
-		r = -EIO;
+		r = e;
 	}
 	return r;
 }
@@ -131,8 +131,8 @@ int store_night_cells(struct store *s, struct night *n)
 		c->infra = store_rows_int(st, 5);
 		c->boots = c->pass + c->crash + c->hang;
 	}
-	if (store_rows_close(st) < 0)
-		return -EIO;
+	if ((r = store_rows_close(st)) < 0)
+		return r;
 	/* titles: a boot counts once per title; infra boots (a wrong kernel's
 	 * crashes) never count */
 	if ((r = store_rows_open(s, STORE_Q_NIGHT_TITLES, &st, "i", n->campaign_id)) < 0)
@@ -156,7 +156,7 @@ int store_night_cells(struct store *s, struct night *n)
 			return -ENOMEM;
 		}
 	}
-	return store_rows_close(st) < 0 ? -EIO : 0;
+	return store_rows_close(st);
 }
 
 int store_nights(struct store *s, const char *plan, bool with_cells, struct night **ret, unsigned *ret_n)
