@@ -5,6 +5,7 @@
 # It moves to the top of the tree, sets B (build dir) and OF (the oopsfarm
 # binary), and gives the TAP helpers:
 #   t DESC CMD...    one check: "ok N - DESC" when CMD succeeds, else "not ok"
+#   t_last DESC      one check on the status of the list just run (A && B; t_last D)
 #   not CMD...       succeeds when CMD fails
 #   skip DESC WHY    one skipped check
 #   body FILE        a fixture's console (what follows its "#end" line)
@@ -22,6 +23,13 @@ t() {
 	shift
 	n=$((n + 1))
 	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fails=$((fails + 1)); fi
+}
+# t_last DESC: one check on the status of the command list just before it,
+#   [ $rc -eq 0 ] && grep -q word "$f"; t_last "DESC"
+# (a line "t DESC [ A ] && B" would check A alone: the shell runs B after t)
+t_last() {
+	local s=$?
+	t "$1" [ $s -eq 0 ]
 }
 not() { ! "$@"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }

@@ -71,7 +71,7 @@ t "progress goes to stderr" grep -q "^step: " "$tmp/a.err"
 
 # the bisect tables are schema version 5 (store_open's migrations)
 "$OF" record --store "$tmp/new.db" --campaign c --variant v --setup s --uid u --target "$T" "$tmp/clean.log" >/dev/null
-t "a new store is version 5 with the bisect tables before any bisect" [ "$(q "$tmp/new.db" "pragma user_version")" -eq 5 ] && q "$tmp/new.db" "select boot_uid from bisect_events" >/dev/null
+[ "$(q "$tmp/new.db" "pragma user_version")" -eq 5 ] && q "$tmp/new.db" "select boot_uid from bisect_events" >/dev/null; t_last "a new store is version 5 with the bisect tables before any bisect"
 # a v4 store that an older oopsfarm bisect wrote: its tables made on first use, no boot_uid
 cp "$tmp/a.db" "$tmp/v3.db"
 q "$tmp/v3.db" "create table ev3 as select bisect_id, seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots, finished from bisect_events; drop table bisect_events;
@@ -81,15 +81,15 @@ create table b3 as select id, good, bad, target, tree, ncommits, created from bi
 create table bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL, bad TEXT NOT NULL, target TEXT NOT NULL, tree TEXT, ncommits INTEGER, created TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
 insert into bisects select * from b3; drop table b3; pragma user_version = 4;"
 out3=$(bis --store "$tmp/v3.db" --resume --json 2>"$tmp/v3.err"); rc=$?
-t "a v4 store with the old bisect tables migrates to 5, and --resume reads its events" [ $rc -eq 0 ] && [ "$(q "$tmp/v3.db" "pragma user_version")" -eq 5 ] && [ "$(py "$out3" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]
+[ $rc -eq 0 ] && [ "$(q "$tmp/v3.db" "pragma user_version")" -eq 5 ] && [ "$(py "$out3" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]; t_last "a v4 store with the old bisect tables migrates to 5, and --resume reads its events"
 cp "$tmp/new.db" "$tmp/v3b.db"
 q "$tmp/v3b.db" "drop table bisect_events; drop table bisects; pragma user_version = 4;"
 "$OF" report --store "$tmp/v3b.db" >/dev/null 2>&1
-t "a v4 store without them migrates to 5 and gets them" [ "$(q "$tmp/v3b.db" "pragma user_version")" -eq 5 ] && q "$tmp/v3b.db" "select boot_uid from bisect_events" >/dev/null
+[ "$(q "$tmp/v3b.db" "pragma user_version")" -eq 5 ] && q "$tmp/v3b.db" "select boot_uid from bisect_events" >/dev/null; t_last "a v4 store without them migrates to 5 and gets them"
 
 # oopsfarm report --bisect: the answer, the posterior now, how it moved
 rep=$("$OF" report --store "$tmp/a.db" --bisect 2>"$tmp/e"); rc=$?
-t "report --bisect: exit 0, the answer the bisect gave" [ $rc -eq 0 ] && grep -q "^answer: first bad commit #9 ${culprit:0:12} at 0\.9" <<<"$rep"
+[ $rc -eq 0 ] && grep -q "^answer: first bad commit #9 ${culprit:0:12} at 0\.9" <<<"$rep"; t_last "report --bisect: exit 0, the answer the bisect gave"
 rj=$("$OF" report --store "$tmp/a.db" --bisect --json)
 t "report --bisect --json: the bisect's answer and probability" py "$rj" "a=json.loads(sys.argv[2]); sys.exit(not (r['first_bad']==a['first_bad']==r['commits'][8]['sha'] and abs(r['probability']-a['probability'])<1e-6 and r['decided']))" "$out"
 t "report --bisect --json: a step per plan after the ends, each posterior sums to 1" py "$rj" "sys.exit(not (len(r['steps'])==1+$(q "$tmp/a.db" "select count(*) from bisect_events where kind='plan'") and all(abs(sum(s['posterior'])-1)<1e-4 and len(s['posterior'])==16 for s in r['steps'])))"
@@ -97,10 +97,10 @@ t "report --bisect --json: the steps' boots and infra are the stored boots" py "
 cp "$tmp/a.db" "$tmp/x.db"
 q "$tmp/x.db" "update bisects set target = 'BUG: <script>alert(1)</script> & \"x\"'"
 "$OF" report --store "$tmp/x.db" --bisect --html "$tmp/x.html" >/dev/null; rc=$?
-t "report --bisect --html: a self-contained page, a cell per step and commit" [ $rc -eq 0 ] && ! grep -qiE '<script|src=|href="http' "$tmp/x.html" && [ "$(grep -o '<rect' "$tmp/x.html" | wc -l)" -eq $((16 * ($(q "$tmp/a.db" "select count(*) from bisect_events where kind='plan'") + 1))) ]
+[ $rc -eq 0 ] && ! grep -qiE '<script|src=|href="http' "$tmp/x.html" && [ "$(grep -o '<rect' "$tmp/x.html" | wc -l)" -eq $((16 * ($(q "$tmp/a.db" "select count(*) from bisect_events where kind='plan'") + 1))) ]; t_last "report --bisect --html: a self-contained page, a cell per step and commit"
 t "report --bisect --html: text from the store is escaped" grep -q 'BUG: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;' "$tmp/x.html"
 "$OF" report --store "$tmp/new.db" --bisect 2>"$tmp/e"; rc=$?
-t "report --bisect on a store without a bisect: exit 2, says so" [ $rc -eq 2 ] && grep -q "no bisect in" "$tmp/e"
+[ $rc -eq 2 ] && grep -q "no bisect in" "$tmp/e"; t_last "report --bisect on a store without a bisect: exit 2, says so"
 
 # kill -9 in the middle of a boot, then --resume: the same answer, nothing twice
 echo 3 >"$tmp/stop-at"
@@ -115,7 +115,7 @@ t "killed with -9 during a boot: the events before it stored" [ "$before" -gt 0 
 kill -9 "$(cat "$tmp/sleeper")" 2>/dev/null
 out2=$(bis --store "$tmp/b.db" --resume --json 2>"$tmp/b.err"); rc=$?
 [ $rc -ne 0 ] && sed 's/^/# /' "$tmp/b.err"; [ $rc -ne 0 ] && cat "$tmp/b.err"
-t "--resume exits 0 and says it resumed" [ $rc -eq 0 ] && grep -q "(resumed)" "$tmp/b.err"
+[ $rc -eq 0 ] && grep -q "(resumed)" "$tmp/b.err"; t_last "--resume exits 0 and says it resumed"
 # (the resumed run builds the commit in the tree again: one build more)
 t "--resume gives the straight run's answer, posterior and boots" [ "$(py "$out2" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]
 bootseq="select group_concat(sha||kind, ' ') from bisect_events where kind in ('pass','target','other','infra') order by seq"
@@ -123,21 +123,21 @@ t "the resumed store holds the straight run's boots" [ "$(q "$tmp/b.db" "$bootse
 
 # bad input
 bis --store "$tmp/a.db" >/dev/null 2>"$tmp/e"; rc=$?
-t "the same bisect again without --resume: exit 2" [ $rc -eq 2 ] && grep -q "already holds this bisect" "$tmp/e"
+[ $rc -eq 2 ] && grep -q "already holds this bisect" "$tmp/e"; t_last "the same bisect again without --resume: exit 2"
 "$OF" bisect --tree "$g" --good bad --bad good --target "$T" --boot "$tmp/boot" --store "$tmp/c.db" 2>"$tmp/e"; rc=$?
-t "good and bad swapped: exit 2, says so" [ $rc -eq 2 ] && grep -q "swapped" "$tmp/e"
+[ $rc -eq 2 ] && grep -q "swapped" "$tmp/e"; t_last "good and bad swapped: exit 2, says so"
 "$OF" bisect --tree "$g" --good "$other" --bad bad --target "$T" --boot "$tmp/boot" --store "$tmp/c.db" 2>"$tmp/e"; rc=$?
-t "good not an ancestor of bad: exit 2" [ $rc -eq 2 ] && grep -q "not an ancestor" "$tmp/e"
+[ $rc -eq 2 ] && grep -q "not an ancestor" "$tmp/e"; t_last "good not an ancestor of bad: exit 2"
 bis --store "$tmp/a.db" --good HEAD~4 --resume >/dev/null 2>"$tmp/e"; rc=$?
-t "a store from another bisect: exit 2, names it" [ $rc -eq 2 ] && grep -q "holds another bisect" "$tmp/e"
+[ $rc -eq 2 ] && grep -q "holds another bisect" "$tmp/e"; t_last "a store from another bisect: exit 2, names it"
 bis --store "$tmp/d.db" --target "BUG: no such title" --end-boots 20 >/dev/null 2>"$tmp/e"; rc=$?
-t "a bad end that never shows the target: exit 1" [ $rc -eq 1 ] && grep -q "did not show 'BUG: no such title' in 20 boots" "$tmp/e"
+[ $rc -eq 1 ] && grep -q "did not show 'BUG: no such title' in 20 boots" "$tmp/e"; t_last "a bad end that never shows the target: exit 1"
 bis --store "$tmp/f.db" --build false >/dev/null 2>"$tmp/e"; rc=$?
-t "a tree that does not build at the bad end: exit 2" [ $rc -eq 2 ] && grep -q "bad end .* does not build" "$tmp/e"
+[ $rc -eq 2 ] && grep -q "bad end .* does not build" "$tmp/e"; t_last "a tree that does not build at the bad end: exit 2"
 bis --store "$tmp/h.db" --good-boots 3 --build true >/dev/null 2>"$tmp/e"; rc=$?
 t "the good end is booted unless vouched" [ "$(q "$tmp/h.db" "select count(*) from bisect_events where commit_idx=0 and kind in ('pass','other')")" -ge 3 ]
 bis --store "$tmp/i.db" --max-boots 30 --json >"$tmp/o" 2>/dev/null; rc=$?
-t "out of budget is not an error: exit 0, undecided, posterior shown" [ $rc -eq 0 ] && py "$(cat "$tmp/o")" "sys.exit(r['decided'] or len(r['top'])<2)"
+[ $rc -eq 0 ] && py "$(cat "$tmp/o")" "sys.exit(r['decided'] or len(r['top'])<2)"; t_last "out of budget is not an error: exit 0, undecided, posterior shown"
 "$OF" bisect --good a 2>/dev/null; rc=$?
 t "missing options: exit 2" [ $rc -eq 2 ]
 
@@ -155,12 +155,12 @@ EOF
 chmod +x "$tmp/boot3"
 out=$("$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tmp/boot3" --build "$build" \
 	--good-vouched --build-cost 2 --boards 3 --store "$tmp/k.db" --json 2>"$tmp/k.err"); rc=$?
-t "--boards 3: it finds the same commit at 0.95" [ $rc -eq 0 ] && py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
+[ $rc -eq 0 ] && py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"; t_last "--boards 3: it finds the same commit at 0.95"
 t "--boards 3: three boot commands ran at once, boards 0, 1 and 2" [ "$(sort -n "$tmp/conc" | tail -1)" -eq 3 -a "$(cut -d' ' -f1 "$tmp/boards" | sort -u | tr -d '\n')" = 012 ]
 t "--boards 3: every boot command run is one stored boot" [ "$(wc -l <"$tmp/boards")" -eq "$(q "$tmp/k.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
 t "--boards 3: each plan is a multiple of 3 boots" [ "$(q "$tmp/k.db" "select count(*) from bisect_events where kind='plan' and plan_boots % 3 != 0")" -eq 0 ]
 "$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "$tmp/boot" --boards 0 --store "$tmp/k0.db" 2>"$tmp/e"; rc=$?
-t "--boards 0: exit 2, says the range" [ $rc -eq 2 ] && grep -q "from 1 to 64" "$tmp/e"
+[ $rc -eq 2 ] && grep -q "from 1 to 64" "$tmp/e"; t_last "--boards 0: exit 2, says the range"
 
 # through the farm loop on a campaign's board (the replay board: its kernel is
 # the list of consoles it plays, written by the build command per commit)
@@ -187,13 +187,13 @@ fbis() { "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml"
 	--good-vouched --build-cost 2 --no-agent "$@"; }
 out=$(fbis --boards 2 --store "$tmp/f2.db" --json 2>"$tmp/f2.err"); rc=$?
 [ $rc -ne 0 ] && sed 's/^/# /' "$tmp/f2.err"
-t "farm loop, replay board, 2 boards: it finds the commit at 0.95" [ $rc -eq 0 ] && py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
+[ $rc -eq 0 ] && py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"; t_last "farm loop, replay board, 2 boards: it finds the commit at 0.95"
 ev() { q "$tmp/f2.db" "select count(*) from bisect_events where $1"; }
 bt() { q "$tmp/f2.db" "select count(*) from boots where campaign_id = (select id from campaigns where name = 'bisect-1') and $1"; }
-t "farm loop: every boot is one row of the boots table and one bisect event" [ "$(ev "kind in ('pass','target','other','infra')")" -eq "$(bt 1)" ] && [ "$(bt 1)" -gt 0 ]
+[ "$(ev "kind in ('pass','target','other','infra')")" -eq "$(bt 1)" ] && [ "$(bt 1)" -gt 0 ]; t_last "farm loop: every boot is one row of the boots table and one bisect event"
 t "farm loop: target events are the boots the verdict rule counted for the target" [ "$(ev "kind='target'")" -eq "$(bt "verdict='crash' and target_hit=1")" ]
 t "farm loop: other titles are crashes, stored with their title, not evidence" [ "$(ev "kind='other' and title='kernel BUG in lkdtm_BUG'")" -eq "$(bt "verdict='crash' and target_hit=0")" ]
-t "farm loop: a board that cannot boot is infra, stored and retried" [ "$(ev "kind='infra'")" -ge 1 ] && [ "$(ev "kind='infra'")" -eq "$(bt "verdict='infra'")" ]
+[ "$(ev "kind='infra'")" -ge 1 ] && [ "$(ev "kind='infra'")" -eq "$(bt "verdict='infra'")" ]; t_last "farm loop: a board that cannot boot is infra, stored and retried"
 t "farm loop: each boot's console is kept compressed" [ -s "$(q "$tmp/f2.db" "select log_path from bisect_events where kind='target' limit 1")" ]
 t "farm loop: one variant per commit booted, named by its sha" [ "$(q "$tmp/f2.db" "select count(*) from variants where length(name)=12")" -eq "$(q "$tmp/f2.db" "select count(distinct sha) from bisect_events where kind in ('pass','target','other','infra')")" ]
 # the farm loop killed with -9 mid-bisect, then --resume: no boot counted twice
@@ -207,12 +207,22 @@ done
 kill -9 $bgpid; wait $bgpid 2>/dev/null; bgpid=
 killed=$(q "$tmp/f5.db" "select count(*) from bisect_events")
 out5=$(fbis --boards 2 --store "$tmp/f5.db" --resume --json 2>"$tmp/f5.err"); rc=$?
-t "farm loop: killed with -9 after $killed events, --resume finds the commit" [ $rc -eq 0 ] && grep -q "(resumed)" "$tmp/f5.err" && py "$out5" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"
+[ $rc -eq 0 ] && grep -q "(resumed)" "$tmp/f5.err" && py "$out5" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"; t_last "farm loop: killed with -9 after $killed events, --resume finds the commit"
 t "farm loop: after the kill, every boot event names its own boots row, none twice" [ "$(q "$tmp/f5.db" "select count(distinct e.boot_uid) from bisect_events e join boots b on b.boot_uid = e.boot_uid")" -eq "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
 t "farm loop: the boots the bisect reports are its boot events" [ "$(py "$out5" "print(r['boots'])")" -eq "$(q "$tmp/f5.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+# killed between the farm's boot row and the bisect's event for it (made
+# exactly: the last boot event of a finished run taken out): --resume counts
+# that boot from its stored verdict, once
+cp "$tmp/f2.db" "$tmp/f7.db"
+q "$tmp/f7.db" "delete from bisect_events where seq = (select max(seq) from bisect_events where boot_uid is not null)"
+out7=$(fbis --boards 2 --store "$tmp/f7.db" --resume --json 2>"$tmp/f7.err"); rc=$?
+[ $rc -eq 0 ] && grep -q "1 boot stored by the farm and not yet counted" "$tmp/f7.err" && [ "$(q "$tmp/f7.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" -eq "$(q "$tmp/f7.db" "select count(*) from boots where campaign_id = (select id from campaigns where name = 'bisect-1')")" ]
+t_last "farm loop: a boot stored by the farm but not by the bisect is counted on --resume, once"
+[ "$(py "$out7" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]
+t_last "farm loop: ... and the answer and boots are the straight run's"
 # (a relative --store: the build command runs in the tree and gets $OOPSFARM_OUT absolute)
 out6=$(cd "$tmp" && fbis --store f6.db --target 'kernel BUG in lkdtm_BUG' --json 2>/dev/null)
-t "farm loop: --target over the campaign's: evidence is that title (every commit shows it: #1)" py "$out6" "sys.exit(not (r['decided'] and r['first_bad']=='$(git -C "$g" rev-parse bad~15)'))" && [ "$(q "$tmp/f6.db" "select count(*) from bisect_events where kind='target' and title != 'kernel BUG in lkdtm_BUG'")" -eq 0 ]
+py "$out6" "sys.exit(not (r['decided'] and r['first_bad']=='$(git -C "$g" rev-parse bad~15)'))" && [ "$(q "$tmp/f6.db" "select count(*) from bisect_events where kind='target' and title != 'kernel BUG in lkdtm_BUG'")" -eq 0 ]; t_last "farm loop: --target over the campaign's: evidence is that title (every commit shows it: #1)"
 # a desk board through the farm loop (tests/board-sim: a pty console and a
 # power command): the build command "installs" the commit on the board (the
 # consoles it will play), the farm powers it on per boot
@@ -243,26 +253,26 @@ EOF
 		--build-cost 2 --no-agent --max-boots 6 --store "$tmp/desk.db" --json >"$tmp/d.out" 2>"$tmp/d.err"; rc=$?
 	[ $rc -ne 0 ] && tail -5 "$tmp/d.err" | sed 's/^/# /'
 	dq() { q "$tmp/desk.db" "$1"; }
-	t "desk board: a bisect within 6 boots exits 0 with its posterior" [ $rc -eq 0 ] && py "$(cat "$tmp/d.out")" "sys.exit(r['boots'] < 6)"
-	t "desk board: powered on once per boot, each boot a boots row on the desk kind" [ "$(grep -c '^on ' "$tmp/sim/power.log")" -eq "$(dq "select count(*) from boots where board='desk'")" ] && [ "$(dq "select count(*) from boots")" -eq "$(dq "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
-	t "desk board: the target only at the commits that bring it" [ "$(dq "select count(*) from bisect_events where kind='target' and commit_idx < 9")" -eq 0 ] && [ "$(dq "select count(*) from bisect_events where kind='target' and commit_idx >= 9")" -gt 0 ]
+	[ $rc -eq 0 ] && py "$(cat "$tmp/d.out")" "sys.exit(r['boots'] < 6)"; t_last "desk board: a bisect within 6 boots exits 0 with its posterior"
+	[ "$(grep -c '^on ' "$tmp/sim/power.log")" -eq "$(dq "select count(*) from boots where board='desk'")" ] && [ "$(dq "select count(*) from boots")" -eq "$(dq "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]; t_last "desk board: powered on once per boot, each boot a boots row on the desk kind"
+	[ "$(dq "select count(*) from bisect_events where kind='target' and commit_idx < 9")" -eq 0 ] && [ "$(dq "select count(*) from bisect_events where kind='target' and commit_idx >= 9")" -gt 0 ]; t_last "desk board: the target only at the commits that bring it"
 	sim_stop
 else
 	skip "desk board: a bisect" "socat is not installed"
 fi
 fbis --store "$tmp/f3.db" --setup nope 2>"$tmp/e" >/dev/null; rc=$?
-t "farm loop: a setup the campaign lacks: exit 2, names it" [ $rc -eq 2 ] && grep -q "has no setup 'nope'" "$tmp/e"
+[ $rc -eq 2 ] && grep -q "has no setup 'nope'" "$tmp/e"; t_last "farm loop: a setup the campaign lacks: exit 2, names it"
 "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml" --store "$tmp/f4.db" 2>"$tmp/e"; rc=$?
-t "farm loop without --build: exit 2, says why" [ $rc -eq 2 ] && grep -q "needs --build" "$tmp/e"
+[ $rc -eq 2 ] && grep -q "needs --build" "$tmp/e"; t_last "farm loop without --build: exit 2, says why"
 
 # git bisect run with oopsfarm bisect step as the test (exit 0 good, 1 bad, 125 skip)
 step() { (cd "$g" && "$OF" bisect step --target "$T" --boot "$tmp/boot" --build "$build" --rate 0.2 --logs "$tmp/step-logs" "$@"); }
 git -C "$g" checkout -q --detach bad; step >"$tmp/o" 2>/dev/null; rc=$?
-t "bisect step at the bad end: exit 1, says bad" [ $rc -eq 1 ] && grep -q "^bad: " "$tmp/o"
+[ $rc -eq 1 ] && grep -q "^bad: " "$tmp/o"; t_last "bisect step at the bad end: exit 1, says bad"
 git -C "$g" checkout -q --detach good; step >"$tmp/o" 2>/dev/null; rc=$?
-t "bisect step at the good end: exit 0 after 14 boots without the target" [ $rc -eq 0 ] && grep -q "^good: .*, 14 boots" "$tmp/o"
+[ $rc -eq 0 ] && grep -q "^good: .*, 14 boots" "$tmp/o"; t_last "bisect step at the good end: exit 0 after 14 boots without the target"
 git -C "$g" checkout -q --detach bad~11; step >"$tmp/o" 2>/dev/null; rc=$?
-t "bisect step where it does not build: exit 125 (skip)" [ $rc -eq 125 ] && grep -q "^skip: .* does not build" "$tmp/o"
+[ $rc -eq 125 ] && grep -q "^skip: .* does not build" "$tmp/o"; t_last "bisect step where it does not build: exit 125 (skip)"
 step --rate 2 >/dev/null 2>"$tmp/e"; rc=$?
 t "bisect step with a bad option: exit 255, which stops git bisect run" [ $rc -eq 255 ]
 git -C "$g" bisect start bad good >/dev/null

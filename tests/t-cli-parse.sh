@@ -30,7 +30,7 @@ $OF parse --json "$tmp/does-not-exist" "$tmp/race.log" > "$tmp/out2" 2>/dev/null
 t "a bad file does not stop the others" [ $rc -eq 3 -a "$(wc -l < "$tmp/out2")" -eq 2 ]
 
 $OF parse --bogus > /dev/null 2> "$tmp/err"; rc=$?
-t "bad option: exit 2 with a hint" [ $rc -eq 2 ] && grep -q "Try 'oopsfarm parse --help'" "$tmp/err"
+[ $rc -eq 2 ] && grep -q "Try 'oopsfarm parse --help'" "$tmp/err"; t_last "bad option: exit 2 with a hint"
 $OF parse --help > "$tmp/help"; rc=$?
 t "--help: stdout, exit 0" [ $rc -eq 0 -a -s "$tmp/help" ]
 

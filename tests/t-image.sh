@@ -89,15 +89,15 @@ fi
 
 # Bad input: usage errors, no output file.
 $OF image boot --header-version 5 --kernel kernel -o bad.img 2>err; rc=$?
-t "header version 5: exit 2, no file" [ $rc -eq 2 -a ! -e bad.img ] && grep -q 'unsupported header version' err
+[ $rc -eq 2 -a ! -e bad.img ] && grep -q 'unsupported header version' err; t_last "header version 5: exit 2, no file"
 $OF image boot --header-version 3 --kernel kernel --dtb dtb -o bad.img 2>err; rc=$?
 t "a dtb in boot v3: exit 2" [ $rc -eq 2 -a ! -e bad.img ]
 $OF image vendor-boot --header-version 3 --vendor-ramdisk vr0 --vendor-ramdisk vr1 -o bad.img 2>err; rc=$?
 t "two vendor ramdisks in v3: exit 2" [ $rc -eq 2 -a ! -e bad.img ]
 $OF image boot --header-version 4 --kernel nofile -o bad.img 2>err; rc=$?
-t "an unreadable kernel: exit 3, named" [ $rc -eq 3 ] && grep -q "cannot read 'nofile'" err
+[ $rc -eq 3 ] && grep -q "cannot read 'nofile'" err; t_last "an unreadable kernel: exit 3, named"
 head -c 10000 boot.img >cut.img
 $OF image info cut.img >/dev/null 2>err; rc=$?
-t "info on a truncated image: exit 1" [ $rc -eq 1 ] && grep -q 'malformed or truncated' err
+[ $rc -eq 1 ] && grep -q 'malformed or truncated' err; t_last "info on a truncated image: exit 1"
 $OF image info kernel >/dev/null 2>err; rc=$?
-t "info on a kernel: not an image" [ $rc -eq 1 ] && grep -q 'not an Android boot or vendor_boot image' err
+[ $rc -eq 1 ] && grep -q 'not an Android boot or vendor_boot image' err; t_last "info on a kernel: not an image"

@@ -55,7 +55,7 @@ EOF
 
 text=$($OF report --store "$S"); rc1=$?
 $OF report --store "$S" --junit "$W/report.xml" --html "$W/report.html" > "$tmp/out" 2> "$tmp/err"; rc=$?
-t "report --junit --html exits 0 and writes both" [ $rc1 -eq 0 ] && [ $rc -eq 0 ] && [ -s "$W/report.xml" ] && [ -s "$W/report.html" ]
+[ $rc1 -eq 0 ] && [ $rc -eq 0 ] && [ -s "$W/report.xml" ] && [ -s "$W/report.html" ]; t_last "report --junit --html exits 0 and writes both"
 t "the text report is unchanged by the file options" [ "$text" = "$(cat "$tmp/out")" ]
 t "no temporary file is left" [ -z "$(ls "$W" | grep '\.tmp$')" ]
 

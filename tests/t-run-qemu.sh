@@ -66,7 +66,7 @@ t "quick flags: the demo's setup (2 vCPUs, widened DTB)" [ "$(q "$tmp/p.db" "sel
 $OF run --variant 'bad name' --store "$tmp/p.db" > /dev/null 2> "$tmp/err"; rc=$?
 t "a bad --variant is a usage error" [ $rc -eq 2 ]
 $OF run --variant x=/nonexistent.patch --store "$tmp/p.db" > /dev/null 2> "$tmp/err"; rc=$?
-t "a missing patch is named" [ $rc -eq 2 ] && grep -q "/nonexistent.patch" "$tmp/err"
+[ $rc -eq 2 ] && grep -q "/nonexistent.patch" "$tmp/err"; t_last "a missing patch is named"
 
 # a boot stuck in a phase is a hang that names the phase: a spinning kernel
 # burns QEMU CPU time (agent_end limit), an idle one goes quiet (idle limit)

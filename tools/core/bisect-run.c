@@ -17,6 +17,7 @@
 #include "core/bisect.h"
 #include "core/console.h"
 #include "store/bisect.h"
+#include "store/queries.h"
 #include "stats.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -492,30 +493,43 @@ static int boot_round(struct run *r, int commit, int n, bool *hit)
 	return ret < 0 ? ret : got;
 }
 
+/*
+ * A stored boot's event kind from its stored verdict (core/verdict.c decided
+ * it; a wrong kernel's crashes are infra there, so never evidence), and the
+ * title the event keeps in *title: the target, another crash's first title,
+ * "hang: ..." in hang (room for 300), or the infra reason.
+ */
+static int boot_event_kind(const struct run *r, enum boot_verdict v, bool target_hit, const char *reason,
+			   const char *first_title, const char **title, char *hang, size_t hangsize)
+{
+	switch (v) {
+	case VERDICT_CRASH:
+		*title = target_hit ? r->o->target : first_title;
+		return target_hit ? BEV_TARGET : BEV_OTHER;
+	case VERDICT_HANG:
+		/* no target: a boot without it, stored with its words */
+		snprintf(hang, hangsize, "hang: %s", reason ? reason : "no progress");
+		*title = hang;
+		return BEV_OTHER;
+	case VERDICT_PASS:
+		*title = NULL;
+		return BEV_PASS;
+	case VERDICT_INFRA:
+		break;
+	}
+	*title = reason;
+	return BEV_INFRA;
+}
+
 /* The farm's stored hook: one boot of the batch, from its verdict (core/verdict.c). */
 static bool farm_boot_stored(const struct store_boot *sb, const struct boot_decision *d, void *userdata)
 {
 	struct run *r = userdata;
-	const char *title = NULL;
+	const char *title;
 	char hang[300];
-	int k;
+	int k = boot_event_kind(r, d->counted ? d->verdict : VERDICT_INFRA, sb->target_hit, d->reason,
+				sb->ncrashes ? sb->crashes[0].title : NULL, &title, hang, sizeof(hang));
 
-	if (d->verdict == VERDICT_INFRA || !d->counted) {
-		k = BEV_INFRA; /* a wrong kernel's crashes are shown, never evidence */
-		title = d->reason;
-	} else if (d->verdict == VERDICT_CRASH && sb->target_hit) {
-		k = BEV_TARGET;
-		title = r->o->target;
-	} else if (d->verdict == VERDICT_CRASH) {
-		k = BEV_OTHER;
-		title = sb->ncrashes ? sb->crashes[0].title : NULL;
-	} else if (d->verdict == VERDICT_HANG) {
-		k = BEV_OTHER; /* no target: a boot without it, stored with its words */
-		snprintf(hang, sizeof(hang), "hang: %s", d->reason ? d->reason : "no progress");
-		title = hang;
-	} else {
-		k = BEV_PASS;
-	}
 	if (record_uid(r, r->cur_commit, k, title, sb->log_path, sb->wall_ms, sb->boot_uid) < 0) {
 		r->hook_err = -EIO;
 		return true;
@@ -685,6 +699,40 @@ static int check_ends(struct run *r)
 	return BISECT_DONE;
 }
 
+/*
+ * Boots the farm stored but no event holds: a kill -9 between the farm's
+ * write and the event's.  Each becomes its event now, so that a finished
+ * boot counts once, never zero times.  Returns how many, or -EIO.
+ */
+static int adopt_orphans(struct run *r)
+{
+	struct store_rows *st;
+	int n = 0, e;
+
+	if (store_rows_open(r->s, STORE_Q_BISECT_ORPHANS, &st, "i", r->id) < 0)
+		return -EIO;
+	while (store_rows_next(st)) {
+		const char *uid = store_rows_text(st, 0), *variant = store_rows_text(st, 1), *title;
+		char hang[300];
+		int commit = -1, k;
+
+		for (int i = 0; i <= r->n && commit < 0; i++)
+			if (variant && !strncmp(r->sha[i], variant, strlen(variant)) && strlen(variant) >= 12)
+				commit = i;
+		if (commit < 0)
+			continue; /* not a commit of this bisect: bisect_farm names them */
+		k = boot_event_kind(r, verdict_from_name(store_rows_text(st, 2)), store_rows_int(st, 4),
+				    store_rows_text(st, 3), store_rows_text(st, 5), &title, hang, sizeof(hang));
+		if (record_uid(r, commit, k, title, store_rows_text(st, 6), store_rows_int(st, 7), uid) < 0) {
+			store_rows_close(st);
+			return -EIO;
+		}
+		n++;
+	}
+	e = store_rows_close(st);
+	return e < 0 ? -EIO : n;
+}
+
 int bisect_run(const struct bisect_run_opts *o)
 {
 	struct run r = {.o = o, .checked_out = -1, .plan_commit = -1, .K = o->boards > 1 ? o->boards : 1};
@@ -768,6 +816,15 @@ int bisect_run(const struct bisect_run_opts *o)
 		err("cannot read store '%s'", o->store_path);
 		ret = BISECT_INFRA;
 		goto out;
+	}
+	if (r.bf && (k = adopt_orphans(&r)) != 0) {
+		if (k < 0) {
+			err("cannot read store '%s'", o->store_path);
+			ret = BISECT_INFRA;
+			goto out;
+		}
+		fprintf(stderr, "  %d boot%s stored by the farm and not yet counted: counted now\n", k,
+			k == 1 ? "" : "s");
 	}
 	fprintf(stderr, "bisect %.12s..%.12s: %d commits, target '%s'%s\n", r.sha[0], r.sha[r.n], r.n,
 		o->target, r.seq ? " (resumed)" : "");

@@ -280,6 +280,14 @@ static const char *const sql[STORE_Q_COUNT] = {
 		"  JOIN setups st ON st.id = b.setup_id"
 		"  WHERE b.campaign_id = ?1 AND b.verdict = 'crash' GROUP BY sn, v.name, c.title) g"
 		" ORDER BY g.sn, g.vn, g.title",
+	[STORE_Q_BISECT_ORPHANS] =
+		"SELECT b.boot_uid, v.name, b.verdict, b.infra_reason, b.target_hit,"
+		" (SELECT c.title FROM crashes c WHERE c.boot_id = b.id ORDER BY c.ord LIMIT 1),"
+		" b.log_path, b.wall_ms"
+		" FROM boots b JOIN variants v ON v.id = b.variant_id JOIN campaigns k ON k.id = b.campaign_id"
+		" WHERE k.name = 'bisect-' || ?1 AND b.boot_uid NOT IN"
+		"  (SELECT boot_uid FROM bisect_events WHERE bisect_id = ?1 AND boot_uid IS NOT NULL)"
+		" ORDER BY b.id",
 };
 /* clang-format on */
 

@@ -148,6 +148,11 @@ enum store_q {
 	/* variant, setup (as above), title, boots, first boot id, its log: the
 	 * titles of campaign ?1's crash boots, a boot once per title */
 	STORE_Q_NIGHT_TITLES,
+	/* uid, variant, verdict, infra_reason, target_hit, first crash title,
+	 * log_path, wall_ms: the boots the farm stored for bisect ?1 (campaign
+	 * "bisect-?1") that none of its events holds, in stored order (a kill -9
+	 * between the two writes leaves one; resume counts it then) */
+	STORE_Q_BISECT_ORPHANS,
 	STORE_Q_COUNT
 };
 

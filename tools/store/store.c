@@ -201,6 +201,14 @@ const char *verdict_name(enum boot_verdict v)
 	return (unsigned)v < 4 ? names[v] : "infra";
 }
 
+enum boot_verdict verdict_from_name(const char *name)
+{
+	for (int v = VERDICT_PASS; v <= VERDICT_INFRA; v++)
+		if (name && !strcmp(name, verdict_name(v)))
+			return v;
+	return VERDICT_INFRA;
+}
+
 /* INSERT OR IGNORE then SELECT id: the "get or create" of names */
 static int get_or_create(struct store *s, const char *insert, const char *select, int64_t campaign_id,
 			 const char *name, const char *const *texts, const int *ints, int64_t *ret_id)

@@ -103,5 +103,7 @@ int store_fail(struct store *s);
 const char *store_strerror(int r);
 
 const char *verdict_name(enum boot_verdict v);
+/* The verdict named name (as stored); anything else (NULL too) is VERDICT_INFRA. */
+enum boot_verdict verdict_from_name(const char *name);
 
 #endif
