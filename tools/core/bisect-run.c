@@ -722,7 +722,8 @@ static int adopt_orphans(struct run *r)
 		if (commit < 0)
 			continue; /* not a commit of this bisect: bisect_farm names them */
 		k = boot_event_kind(r, verdict_from_name(store_rows_text(st, 2)), store_rows_int(st, 4),
-				    store_rows_text(st, 3), store_rows_text(st, 5), &title, hang, sizeof(hang));
+				    store_rows_text(st, 3), store_rows_text(st, 5), &title, hang,
+				    sizeof(hang));
 		if (record_uid(r, commit, k, title, store_rows_text(st, 6), store_rows_int(st, 7), uid) < 0) {
 			store_rows_close(st);
 			return -EIO;
