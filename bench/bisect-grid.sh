@@ -15,14 +15,17 @@ TRIALS=${TRIALS:-1000}
 SLOW_TRIALS=${SLOW_TRIALS:-200}
 JOBS=${JOBS:-1}
 OUT=${OUT:-bench/bisect-results}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# rows finished before are kept in $ROWS (a stopped grid goes on where it was)
+tmp=${ROWS:-build/bench/bisect-rows}
+mkdir -p "$tmp"
 
 row() {
 	local n=$1 rate=$2 cost=$3 t=$TRIALS
 	if [ "$n" -ge 10000 ] || [ "$rate" = 0.01 ]; then t=$SLOW_TRIALS; fi
+	[ -s "$tmp/$n-$rate-$cost.jsonl" ] && return 0
 	"$B/oopsfarm" bisect simulate --json --commits "$n" --rate "$rate" --build-fail 0.05 \
-		--build-cost "$cost" --confidence 0.95 --trials "$t" --seed 1 >"$tmp/$n-$rate-$cost.jsonl"
+		--build-cost "$cost" --confidence 0.95 --trials "$t" --seed 1 >"$tmp/$n-$rate-$cost.part" &&
+		mv "$tmp/$n-$rate-$cost.part" "$tmp/$n-$rate-$cost.jsonl"
 }
 
 i=0

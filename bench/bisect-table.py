@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """bisect-results.jsonl -> a table per grid row: each rule's boots, builds,
 cost and accuracy, and whether oopsfarm's rule meets the confidence and
-costs less than the fixed rules at their smallest sufficient N."""
+costs less than the fixed rules at their smallest sufficient N (min-n) and
+at its own accuracy on the same histories (equal-acc)."""
 import json
 import sys
 
@@ -14,7 +15,8 @@ for line in open(sys.argv[1]):
 
 print("# oopsfarm bisect simulate --json, build failures 5%, confidence 0.95, seed 1")
 print("# meets: the one-sided 95% binomial bound does not put the accuracy below 0.95 (acc_hi >= 0.95);")
-print("# lo>=Q: the lower bound is at least 0.95.  cheaper: oopsfarm's mean cost < the rule's at min-n")
+print("# lo>=Q: the lower bound is at least 0.95.  cheaper: oopsfarm's mean cost < the rule's at min-n;")
+print("# at equal accuracy: < the rule's at the smallest N right on as many trials as oopsfarm (equal-acc)")
 hdr = "%7s %6s %4s  %-15s %5s %-9s %9s %7s %7s %9s %7s %6s %6s %6s %-5s %-5s" % (
     "commits", "rate", "C", "rule", "n", "choice", "boots", "p90", "builds", "cost", "p90", "acc", "acc_lo",
     "acc_hi", "meets", "lo>=Q")
@@ -29,13 +31,17 @@ for key in sorted(rows):
             r["p90_boots"], r["mean_builds"], r["mean_cost"], r["p90_cost"], r["accuracy"], r["accuracy_lo"],
             r["accuracy_hi"], "yes" if r["meets"] else "no", "yes" if r["accuracy_lo"] >= r["confidence"] else "no"))
     if of:
-        cheaper = []
+        cheaper, equal = [], []
         for rule in ("git-retry", "syzkaller", "entropy-greedy"):
             o = next((r for r in rs if r["rule"] == rule and r["choice"] in ("min-n", "bayes")), None)
             if o:
                 cheaper.append("%s:%s" % (rule, "yes" if of["mean_cost"] < o["mean_cost"] else "NO"))
-        summary.append("%7d %6g %4g  oopsfarm meets:%s cheaper than %s" % (
-            key[0], -key[1], key[2], "yes" if of["meets"] else "NO", " ".join(cheaper)))
+            e = next((r for r in rs if r["rule"] == rule and r["choice"] == "equal-acc"), None)
+            if e:
+                equal.append("%s:%s(%.0f)" % (rule, "yes" if of["mean_cost"] < e["mean_cost"] else "NO",
+                                              100 * (of["mean_cost"] / e["mean_cost"] - 1)))
+        summary.append("%7d %6g %4g  oopsfarm meets:%s cheaper than %s; at equal accuracy %s (%% cost)" % (
+            key[0], -key[1], key[2], "yes" if of["meets"] else "NO", " ".join(cheaper), " ".join(equal)))
     print()
 print("# summary")
 for s in summary:

@@ -288,6 +288,16 @@ static void test_sim(void)
 	ok(!memcmp(&r1, &r2, sizeof(r1)), "same seed, same figures");
 	err = bisect_sim_run(&p, RULE_GIT_RETRY, 1, &r);
 	ok(err == 0 && r.accuracy < 0.5, "flaky: plain git bisect is mostly wrong (%.3f)", r.accuracy);
+	/* git with retries at the Bayesian rule's accuracy, on the same histories */
+	err = bisect_sim_min_n_matching(&p, RULE_GIT_RETRY, 256, r1.accuracy, &r);
+	ok(err == 0 && r.accuracy >= r1.accuracy && r.n > 1, "equal accuracy: git needs N = %d for %.3f (>= %.3f)",
+	   r.n, r.accuracy, r1.accuracy);
+	{
+		struct bisect_sim_result less;
+
+		bisect_sim_run(&p, RULE_GIT_RETRY, r.n - 1, &less);
+		ok(less.accuracy < r1.accuracy, "... and N = %d falls short (%.3f)", r.n - 1, less.accuracy);
+	}
 
 	p.infra = 0.3;
 	bisect_sim_run(&p, RULE_OOPSFARM, 0, &r2);

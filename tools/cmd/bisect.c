@@ -92,6 +92,7 @@ static int cmd_simulate(int argc, char **argv)
 	struct bisect_sim_params p;
 	bool json = false;
 	int only = -1, max_n = 4096, c, ret = EXIT_OK;
+	double ours = -1; /* oopsfarm's accuracy, once run */
 
 	bisect_sim_params_default(&p);
 	optind = 1;
@@ -186,6 +187,8 @@ static int cmd_simulate(int argc, char **argv)
 			err = bisect_sim_run(&p, r, 0, &res);
 			if (!err)
 				print_result(&p, &res, "bayes", json);
+			if (!err && r == RULE_OOPSFARM)
+				ours = res.accuracy;
 		} else {
 			int customary = r == RULE_SYZKALLER ? SYZKALLER_CUSTOMARY_N : GIT_CUSTOMARY_N;
 
@@ -196,6 +199,13 @@ static int cmd_simulate(int argc, char **argv)
 				err = bisect_sim_run(&p, r, customary, &res);
 			if (!err)
 				print_result(&p, &res, "customary", json);
+			/* at oopsfarm's accuracy on the same histories */
+			if (!err && ours >= 0) {
+				err = bisect_sim_min_n_matching(&p, r, max_n, ours, &res);
+				if (!err || err == -ERANGE)
+					print_result(&p, &res, err ? "max-n" : "equal-acc", json);
+				err = err == -ERANGE ? 0 : err;
+			}
 		}
 		if (err < 0) {
 			errorf("bisect", "simulate %s: %s", bisect_rule_name(r), strerror(-err));

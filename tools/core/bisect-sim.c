@@ -312,16 +312,23 @@ int bisect_sim_meets(const struct bisect_sim_result *r, double conf)
 	return r->accuracy_hi >= conf;
 }
 
-/* Runs rule r with n into *res: 1 when it meets the confidence, 0 not, -errno. */
-static int try_n(const struct bisect_sim_params *p, enum bisect_rule r, int n, struct bisect_sim_result *res)
+/*
+ * Runs rule r with n into *res: 1 when it is accurate enough, 0 not, -errno.
+ * Enough: at least min_accuracy right on these trials when that is > 0,
+ * else it meets the confidence (bisect_sim_meets).
+ */
+static int try_n(const struct bisect_sim_params *p, enum bisect_rule r, int n, double min_accuracy,
+		 struct bisect_sim_result *res)
 {
 	int err = bisect_sim_run(p, r, n, res);
 
-	return err < 0 ? err : bisect_sim_meets(res, p->confidence);
+	if (err < 0)
+		return err;
+	return min_accuracy > 0 ? res->accuracy >= min_accuracy : bisect_sim_meets(res, p->confidence);
 }
 
-int bisect_sim_min_n(const struct bisect_sim_params *p, enum bisect_rule r, int max_n,
-		     struct bisect_sim_result *ret)
+static int min_n(const struct bisect_sim_params *p, enum bisect_rule r, int max_n, double min_accuracy,
+		 struct bisect_sim_result *ret)
 {
 	struct bisect_sim_result res, good;
 	int lo = 0, hi = 0, k;
@@ -329,7 +336,7 @@ int bisect_sim_min_n(const struct bisect_sim_params *p, enum bisect_rule r, int 
 	/* double until it meets, then halve the gap: accuracy grows with n
 	 * (not strictly on a finite set of trials, hence "smallest found") */
 	for (int n = 1;; n = n * 2 > max_n && n < max_n ? max_n : n * 2) {
-		k = try_n(p, r, n, &res);
+		k = try_n(p, r, n, min_accuracy, &res);
 		if (k < 0)
 			return k;
 		if (k) {
@@ -346,7 +353,7 @@ int bisect_sim_min_n(const struct bisect_sim_params *p, enum bisect_rule r, int 
 	while (hi - lo > 1) {
 		int mid = lo + (hi - lo) / 2;
 
-		k = try_n(p, r, mid, &res);
+		k = try_n(p, r, mid, min_accuracy, &res);
 		if (k < 0)
 			return k;
 		if (k) {
@@ -358,6 +365,18 @@ int bisect_sim_min_n(const struct bisect_sim_params *p, enum bisect_rule r, int 
 	}
 	*ret = good;
 	return 0;
+}
+
+int bisect_sim_min_n(const struct bisect_sim_params *p, enum bisect_rule r, int max_n,
+		     struct bisect_sim_result *ret)
+{
+	return min_n(p, r, max_n, 0, ret);
+}
+
+int bisect_sim_min_n_matching(const struct bisect_sim_params *p, enum bisect_rule r, int max_n,
+			      double accuracy, struct bisect_sim_result *ret)
+{
+	return min_n(p, r, max_n, accuracy > 0 ? accuracy : 1e-9, ret);
 }
 
 /* P(X >= k) for X ~ Binomial(n, q) */

@@ -93,6 +93,15 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 int bisect_sim_min_n(const struct bisect_sim_params *p, enum bisect_rule r, int max_n,
 		     struct bisect_sim_result *ret);
 
+/*
+ * The smallest n (1..max_n) with which the fixed rule r is right on at
+ * least the fraction accuracy of these trials: the fixed rule at another
+ * rule's accuracy on the same seeded histories (a paired comparison at
+ * equal accuracy).  Returns as bisect_sim_min_n().
+ */
+int bisect_sim_min_n_matching(const struct bisect_sim_params *p, enum bisect_rule r, int max_n,
+			      double accuracy, struct bisect_sim_result *ret);
+
 /* One-sided lower confidence bound (Clopper-Pearson) of k successes in n at level conf. */
 double bisect_binom_lower(int k, int n, double conf);
 
