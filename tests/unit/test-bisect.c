@@ -290,8 +290,8 @@ static void test_sim(void)
 	ok(err == 0 && r.accuracy < 0.5, "flaky: plain git bisect is mostly wrong (%.3f)", r.accuracy);
 	/* git with retries at the Bayesian rule's accuracy, on the same histories */
 	err = bisect_sim_min_n_matching(&p, RULE_GIT_RETRY, 256, r1.accuracy, &r);
-	ok(err == 0 && r.accuracy >= r1.accuracy && r.n > 1, "equal accuracy: git needs N = %d for %.3f (>= %.3f)",
-	   r.n, r.accuracy, r1.accuracy);
+	ok(err == 0 && r.accuracy >= r1.accuracy && r.n > 1,
+	   "equal accuracy: git needs N = %d for %.3f (>= %.3f)", r.n, r.accuracy, r1.accuracy);
 	{
 		struct bisect_sim_result less;
 
