@@ -17,6 +17,7 @@ static const char *const rule_names[NRULES] = {
     [RULE_GIT_RETRY] = "git-retry",
     [RULE_SYZKALLER] = "syzkaller",
     [RULE_ENTROPY_GREEDY] = "entropy-greedy",
+    [RULE_GIT_MEASURED] = "git-measured",
 };
 
 const char *bisect_rule_name(enum bisect_rule r)
@@ -129,8 +130,25 @@ static int run_fixed(struct trial *t, enum bisect_rule r, int n)
 	int lo = 0, hi = t->p->commits;
 
 	build(t, hi);
-	if (!fixed_test(t, r, n, hi))
+	if (r == RULE_GIT_MEASURED) {
+		/* measure the rate at the bad end, then git-retry with N from it */
+		int boots = 0, crashes = 0;
+
+		while (boots < t->p->end_budget && crashes < GIT_MEASURED_CRASHES && !over_budget(t)) {
+			enum outcome o = boot(t, hi);
+
+			if (o == OUT_INFRA)
+				continue;
+			boots++;
+			crashes += o == OUT_TARGET;
+		}
+		if (!crashes)
+			return 0;
+		n = (int)ceil(n / 10.0 * boots / crashes);
+		r = RULE_GIT_RETRY;
+	} else if (!fixed_test(t, r, n, hi)) {
 		return 0;
+	}
 	while (hi - lo > 1 && !over_budget(t)) {
 		int mid = lo + (hi - lo) / 2, j = -1;
 
@@ -248,9 +266,9 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 	if (p->commits < 1 || !(p->rate > 0 && p->rate <= 1) || p->trials < 1 || (unsigned)r >= NRULES ||
 	    !(p->confidence > 0 && p->confidence < 1) || p->build_fail < 0 || p->build_fail >= 1 ||
 	    p->infra < 0 || p->infra >= 1 || p->other < 0 || p->other >= 1 || p->build_cost < 0 ||
-	    p->boards < 0 || ((r == RULE_GIT_RETRY || r == RULE_SYZKALLER) && n < 1))
+	    p->boards < 0 || ((r == RULE_GIT_RETRY || r == RULE_SYZKALLER || r == RULE_GIT_MEASURED) && n < 1))
 		return -EINVAL;
-	res.n = r == RULE_GIT_RETRY || r == RULE_SYZKALLER ? n : 0;
+	res.n = r == RULE_GIT_RETRY || r == RULE_SYZKALLER || r == RULE_GIT_MEASURED ? n : 0;
 	t.nobuild = calloc(p->commits + 1, sizeof(bool));
 	t.built = calloc(p->commits + 1, 1);
 	boots = calloc(p->trials, sizeof(double));

@@ -23,7 +23,11 @@
  * - "git-retry": binary search; a commit is bad at its first target crash
  *   in up to N boots, good after N passes;
  * - "syzkaller": binary search; N boots at each commit, bad when any boot
- *   crashed with any title.
+ *   crashed with any title;
+ * - "git-measured": git-retry as a user can run it, who does not know the
+ *   rate: the bad end is booted until the target shows GIT_MEASURED_CRASHES
+ *   times, and N is n/10 times the boots per crash seen there (n is in
+ *   tenths, so that min-n can tune it finely).
  * All start by checking the bad end with their own test (the Bayesian ones:
  * boot it until the target shows end_crashes times, up to end_budget boots)
  * and trust the good end (vouched).
@@ -36,7 +40,17 @@
 
 #include <stdint.h>
 
-enum bisect_rule { RULE_OOPSFARM, RULE_GIT_RETRY, RULE_SYZKALLER, RULE_ENTROPY_GREEDY, NRULES };
+/* git-measured's bad-end check: target crashes that measure the rate */
+#define GIT_MEASURED_CRASHES 3
+
+enum bisect_rule {
+	RULE_OOPSFARM,
+	RULE_GIT_RETRY,
+	RULE_SYZKALLER,
+	RULE_ENTROPY_GREEDY,
+	RULE_GIT_MEASURED,
+	NRULES
+};
 
 /* "oopsfarm", "git-retry", ...; NULL out of range */
 const char *bisect_rule_name(enum bisect_rule r);
