@@ -114,7 +114,8 @@ static int cmd_simulate(int argc, char **argv)
 			only = bisect_rule_find(optarg);
 			if (only < 0) {
 				errorf("bisect",
-				       "unknown rule '%s' (oopsfarm, git-retry, syzkaller, entropy-greedy, git-measured)",
+				       "unknown rule '%s' (oopsfarm, git-retry, syzkaller, entropy-greedy, "
+				       "git-measured)",
 				       optarg);
 				return usage_hint("bisect simulate");
 			}

@@ -13,10 +13,8 @@
 #include "core/bisect-sim.h"
 
 static const char *const rule_names[NRULES] = {
-    [RULE_OOPSFARM] = "oopsfarm",
-    [RULE_GIT_RETRY] = "git-retry",
-    [RULE_SYZKALLER] = "syzkaller",
-    [RULE_ENTROPY_GREEDY] = "entropy-greedy",
+    [RULE_OOPSFARM] = "oopsfarm",	  [RULE_GIT_RETRY] = "git-retry",
+    [RULE_SYZKALLER] = "syzkaller",	  [RULE_ENTROPY_GREEDY] = "entropy-greedy",
     [RULE_GIT_MEASURED] = "git-measured",
 };
 
@@ -266,7 +264,8 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 	if (p->commits < 1 || !(p->rate > 0 && p->rate <= 1) || p->trials < 1 || (unsigned)r >= NRULES ||
 	    !(p->confidence > 0 && p->confidence < 1) || p->build_fail < 0 || p->build_fail >= 1 ||
 	    p->infra < 0 || p->infra >= 1 || p->other < 0 || p->other >= 1 || p->build_cost < 0 ||
-	    p->boards < 0 || ((r == RULE_GIT_RETRY || r == RULE_SYZKALLER || r == RULE_GIT_MEASURED) && n < 1))
+	    p->boards < 0 ||
+	    ((r == RULE_GIT_RETRY || r == RULE_SYZKALLER || r == RULE_GIT_MEASURED) && n < 1))
 		return -EINVAL;
 	res.n = r == RULE_GIT_RETRY || r == RULE_SYZKALLER || r == RULE_GIT_MEASURED ? n : 0;
 	t.nobuild = calloc(p->commits + 1, sizeof(bool));
