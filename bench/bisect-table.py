@@ -32,7 +32,7 @@ for key in sorted(rows):
             r["accuracy_hi"], "yes" if r["meets"] else "no", "yes" if r["accuracy_lo"] >= r["confidence"] else "no"))
     if of:
         cheaper, equal = [], []
-        for rule in ("git-retry", "syzkaller", "entropy-greedy"):
+        for rule in ("git-retry", "syzkaller", "entropy-greedy", "git-measured"):
             o = next((r for r in rs if r["rule"] == rule and r["choice"] in ("min-n", "bayes")), None)
             if o:
                 cheaper.append("%s:%s" % (rule, "yes" if of["mean_cost"] < o["mean_cost"] else "NO"))
