@@ -37,7 +37,9 @@
 # (synthetic only), BOARDS (1), OUT (build/bench/bisect-qemu, or
 # build/bench/bisect-race), JOBS (2), RESUME=1 to go on with the last
 # store, CONFIDENCE (0.95), BISECT_ARGS (more `oopsfarm bisect` options,
-# e.g. "--max-boots 6").  Root (mount namespaces, overlayfs).
+# e.g. "--max-boots 6"), PREP=1 to build the good end, the culprit, the
+# commit before it and the bad end only (each's wall time and ccache
+# hits), not bisect.  Root (mount namespaces, overlayfs).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -152,10 +154,25 @@ culprit=$(git -C "$WORK" log --format=%H --fixed-strings --grep="$subject" bisec
 ncommits=$(git -C "$WORK" rev-list --count bisect-good..bisect-bad)
 log "history: $ncommits commits, culprit ${culprit:0:12} ($key)"
 
+# --- PREP=1: the builds only (the build cost, and a warm ccache) -------------
+export OBJ JOBS=${JOBS:-2} CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+if [ "${PREP:-}" = 1 ]; then
+	for rev in bisect-good "$culprit^" "$culprit" bisect-bad; do
+		git -C "$WORK" checkout -q -f --detach "$rev"
+		mkdir -p "$OUT/prep" && ccache -z >/dev/null
+		t=$(date +%s)
+		(cd "$WORK" && OOPSFARM_OUT="$OUT/prep" OOPSFARM_TREE="$WORK" "$HERE/bisect-qemu-build.sh") >"$OUT/prep.log" 2>&1 ||
+			die "build of $rev failed: $OUT/prep.log"
+		hits=$(ccache --print-stats | awk -F'\t' '$1 ~ /^(direct|preprocessed)_cache_hit$/ {h += $2} $1 == "cache_miss" {m = $2} END {print h " hits, " m " misses"}')
+		echo "bisect-qemu: prep: built $(git -C "$WORK" log -1 --format='%h %s' | cut -c1-72) in $(($(date +%s) - t)) s, ccache $hits"
+	done
+	git -C "$WORK" checkout -q -f bisect-bad
+	exit 0
+fi
+
 # --- the bisect --------------------------------------------------------------
 resume=()
 if [ "${RESUME:-}" = 1 ]; then resume=(--resume); else rm -rf "$OUT/bisect.db"* "$OUT/logs"; fi
-export OBJ JOBS=${JOBS:-2} CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 ccache -z >/dev/null 2>&1 || true
 t0=$(date +%s)
 cd "$ROOT"
