@@ -24,14 +24,36 @@
 # (.git in the source overlay, tracking only the files it changes) and is
 # reused by the next run.  The mounts vanish with the namespace.
 #
-# Environment: N, CULPRIT, RATE_PCT, BOARDS (1), OUT
-# (build/bench/bisect-qemu), JOBS (2), RESUME=1 to go on with the last
-# store, CONFIDENCE (0.95).  Root (mount namespaces, overlayfs).
+# HISTORY=debian: the real history instead, the race itself.  66 commits
+# of Debian kernel patches made by devices/qemu-smmuv3/make-bisect-history.sh,
+# commit CULPRIT (41) restoring the pre-fix platform_dma_configure() lines,
+# bisected on the demo's widened smp2 board (bench/bisect-race.yaml) for
+# "BUG: unable to handle kernel NULL pointer dereference in
+# platform_dma_configure" at its 12.9% rate.  Its store and overlays go to
+# build/bench/bisect-race.  Run it on an idle host only: builds or other
+# jobs beside the boots change the race's rate.
+#
+# Environment: HISTORY (synthetic, or debian), N, CULPRIT, RATE_PCT
+# (synthetic only), BOARDS (1), OUT (build/bench/bisect-qemu, or
+# build/bench/bisect-race), JOBS (2), RESUME=1 to go on with the last
+# store, CONFIDENCE (0.95), BISECT_ARGS (more `oopsfarm bisect` options,
+# e.g. "--max-boots 6"), PREP=1 to build the good end, the culprit, the
+# commit before it and the bad end only (each's wall time and ccache
+# hits), not bisect.  Root (mount namespaces, overlayfs).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-N=${N:-12} CULPRIT=${CULPRIT:-7} RATE_PCT=${RATE_PCT:-25} BOARDS=${BOARDS:-1}
-OUT=$(mkdir -p "${OUT:-$ROOT/build/bench/bisect-qemu}" && cd "${OUT:-$ROOT/build/bench/bisect-qemu}" && pwd)
+HISTORY=${HISTORY:-synthetic}
+case $HISTORY in
+synthetic) N=${N:-12} CULPRIT=${CULPRIT:-7} RATE_PCT=${RATE_PCT:-25} OUT=${OUT:-$ROOT/build/bench/bisect-qemu}
+	CAMPAIGN=$HERE/bisect-qemu.yaml ;;
+debian) CULPRIT=${CULPRIT:-41} OUT=${OUT:-$ROOT/build/bench/bisect-race} CAMPAIGN=$HERE/bisect-race.yaml
+	# the race's unpatched rate on this board (research/qemu-board.md), for the simulator
+	RATE=0.129 ;;
+*) echo "bisect-qemu: error: HISTORY must be synthetic or debian" >&2; exit 2 ;;
+esac
+BOARDS=${BOARDS:-1}
+OUT=$(mkdir -p "$OUT" && cd "$OUT" && pwd)
 CACHE=${OOPSFARM_CACHE:-$HOME/.cache/oopsfarm}
 OF=$ROOT/build/host/oopsfarm
 log() { echo "bisect-qemu: $*" >&2; }
@@ -54,6 +76,12 @@ if [ -z "${BISECT_QEMU_NS:-}" ]; then
 fi
 
 # --- the overlays, in this namespace only ---------------------------------
+# make-bisect-history.sh leaves this mark in a tree it did not finish: the
+# source is then in no known state, and objects may be newer than it
+if [ -e "$OUT/src-upper/.oopsfarm-history-dirty" ]; then
+	log "the last history was not finished: starting from the pristine source and objects"
+	rm -rf "$OUT"/{src-upper,src-work,obj-upper,obj-work,history}
+fi
 mkdir -p "$OUT"/{src-upper,src-work,obj-upper,obj-work} "$WORK"
 mount -t overlay overlay -o "lowerdir=$SRC,upperdir=$OUT/src-upper,workdir=$OUT/src-work" "$WORK"
 mount -t overlay overlay -o "lowerdir=$OBJ,upperdir=$OUT/obj-upper,workdir=$OUT/obj-work" "$OBJ"
@@ -74,8 +102,18 @@ FILES=(drivers/misc/lkdtm/bugs.c drivers/base/platform.c drivers/misc/lkdtm/heap
 	drivers/misc/lkdtm/usercopy.c lib/string.c drivers/misc/lkdtm/perms.c drivers/base/core.c
 	drivers/misc/lkdtm/refcount.c kernel/sched/core.c drivers/misc/lkdtm/fortify.c init/main.c
 	drivers/misc/lkdtm/kstack_erase.c drivers/base/dd.c drivers/misc/lkdtm/cfi.c lib/vsprintf.c)
-key="n=$N culprit=$CULPRIT rate=$RATE_PCT"
-if [ "$(cat "$OUT/history" 2>/dev/null)" != "$key" ]; then
+key="n=${N:-} culprit=$CULPRIT rate=${RATE_PCT:-}"
+if [ "$HISTORY" = debian ]; then
+	MAKE_HISTORY=$ROOT/devices/qemu-smmuv3/make-bisect-history.sh
+	PATCH=$ROOT/devices/qemu-smmuv3/patches/unpatched-platform.patch
+	key="debian $(cat "$MAKE_HISTORY" "${MAKE_HISTORY%/*}/bisect-history.list" "$PATCH" | sha) culprit=$CULPRIT"
+	if [ "$(cat "$OUT/history" 2>/dev/null)" != "$key" ]; then
+		CULPRIT=$CULPRIT OOPSFARM_CACHE=$CACHE "$MAKE_HISTORY" "$WORK" >&2
+		echo "$key" >"$OUT/history"
+		rm -f "$OUT/bisect.db"*
+	fi
+	subject=$(sed -n 's/^Subject: *\(\[[^]]*\] *\)*//p' "$PATCH" | head -n 1)
+elif [ "$(cat "$OUT/history" 2>/dev/null)" != "$key" ]; then
 	[ "$N" -le ${#FILES[@]} ] && [ "$CULPRIT" -ge 1 ] && [ "$CULPRIT" -le "$N" ] || die "N <= ${#FILES[@]}, 1 <= CULPRIT <= N"
 	git -C "$WORK" checkout -q -f bisect-good 2>/dev/null || true
 	rm -rf "$WORK/.git"
@@ -110,21 +148,38 @@ EOF
 	echo "$key" >"$OUT/history"
 	rm -f "$OUT/bisect.db"*
 fi
-culprit=$(git -C "$WORK" log --format=%H --grep='WARN at module init' bisect-good..bisect-bad)
+[ "$HISTORY" = debian ] || { subject='WARN at module init'; RATE=$(awk "BEGIN{print $RATE_PCT/100}"); }
+culprit=$(git -C "$WORK" log --format=%H --fixed-strings --grep="$subject" bisect-good..bisect-bad)
+[ "$(echo "$culprit" | wc -w)" = 1 ] || die "no single commit '$subject' in the history"
 ncommits=$(git -C "$WORK" rev-list --count bisect-good..bisect-bad)
 log "history: $ncommits commits, culprit ${culprit:0:12} ($key)"
+
+# --- PREP=1: the builds only (the build cost, and a warm ccache) -------------
+export OBJ JOBS=${JOBS:-2} CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+if [ "${PREP:-}" = 1 ]; then
+	for rev in bisect-good "$culprit^" "$culprit" bisect-bad; do
+		git -C "$WORK" checkout -q -f --detach "$rev"
+		mkdir -p "$OUT/prep" && ccache -z >/dev/null
+		t=$(date +%s)
+		(cd "$WORK" && OOPSFARM_OUT="$OUT/prep" OOPSFARM_TREE="$WORK" "$HERE/bisect-qemu-build.sh") >"$OUT/prep.log" 2>&1 ||
+			die "build of $rev failed: $OUT/prep.log"
+		hits=$(ccache --print-stats | awk -F'\t' '$1 ~ /^(direct|preprocessed)_cache_hit$/ {h += $2} $1 == "cache_miss" {m = $2} END {print h " hits, " m " misses"}')
+		echo "bisect-qemu: prep: built $(git -C "$WORK" log -1 --format='%h %s' | cut -c1-72) in $(($(date +%s) - t)) s, ccache $hits"
+	done
+	git -C "$WORK" checkout -q -f bisect-bad
+	exit 0
+fi
 
 # --- the bisect --------------------------------------------------------------
 resume=()
 if [ "${RESUME:-}" = 1 ]; then resume=(--resume); else rm -rf "$OUT/bisect.db"* "$OUT/logs"; fi
-export OBJ JOBS=${JOBS:-2} CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 ccache -z >/dev/null 2>&1 || true
 t0=$(date +%s)
 cd "$ROOT"
 set +e
-"$OF" bisect --tree "$WORK" --good bisect-good --bad bisect-bad --campaign "$HERE/bisect-qemu.yaml" \
+"$OF" bisect --tree "$WORK" --good bisect-good --bad bisect-bad --campaign "$CAMPAIGN" \
 	--build "$HERE/bisect-qemu-build.sh" --store "$OUT/bisect.db" --logs "$OUT/logs" \
-	--boards "$BOARDS" --confidence "${CONFIDENCE:-0.95}" --json "${resume[@]}" >"$OUT/result.json" &
+	--boards "$BOARDS" --confidence "${CONFIDENCE:-0.95}" --json "${resume[@]}" ${BISECT_ARGS:-} >"$OUT/result.json" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM
 wait $pid
@@ -146,6 +201,6 @@ else
 	echo "bisect-qemu: did NOT find the culprit ${culprit:0:12} (answer '${found:0:12}')"
 fi
 ccache -s 2>/dev/null | grep -Ei 'hits|misses' | sed 's/^/bisect-qemu: ccache /' || true
-echo "bisect-qemu: build cost measured ${ratio} boots per build; the simulator at rate $RATE_PCT%, $ncommits commits:"
-"$OF" bisect simulate --commits "$ncommits" --rate "$(awk "BEGIN{print $RATE_PCT/100}")" --build-cost "${ratio:-0}" --build-fail 0 \
+echo "bisect-qemu: build cost measured ${ratio} boots per build; the simulator at rate $RATE, $ncommits commits:"
+"$OF" bisect simulate --commits "$ncommits" --rate "$RATE" --build-cost "${ratio:-0}" --build-fail 0 \
 	--trials 1000 --seed 1 --rule oopsfarm --boards "$BOARDS" | tail -n 1

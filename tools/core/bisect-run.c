@@ -669,7 +669,8 @@ static int check_ends(struct run *r)
 		err("the good end %.12s shows '%s'", r->sha[0], o->target);
 		return BISECT_NO_REPRO;
 	}
-	while (good->boots < (unsigned)o->good_boots) {
+	/* a budget spent here is no error either: the posterior is printed */
+	while (good->boots < (unsigned)o->good_boots && !over_budget(r)) {
 		if ((k = build(r, 0)) <= 0) {
 			if (!k)
 				err("the good end %.12s does not build", r->sha[0]);
@@ -682,7 +683,7 @@ static int check_ends(struct run *r)
 			return BISECT_NO_REPRO;
 		}
 	}
-	while (!bad->crashes) {
+	while (!bad->crashes && !over_budget(r)) {
 		if (bad->boots >= (unsigned)o->end_boots) {
 			err("the bad end %.12s did not show '%s' in %u boots", r->sha[r->n], o->target,
 			    bad->boots);
