@@ -623,12 +623,17 @@ static void print_result(const struct run *r, bool decided)
 		}
 	}
 	if (r->o->json) {
-		printf("{\"version\":1,\"decided\":%s,\"confidence\":%g,\"first_bad\":\"%s\",\"range_lo\":\"%"
-		       "s\","
-		       "\"probability\":%.6f,\"boots\":%d,\"builds\":%d,\"commits\":%d,\"rate_mean\":%.4f,"
-		       "\"top\":[",
-		       decided ? "true" : "false", r->o->confidence, r->sha[hi], r->sha[lo], mass, r->boots,
-		       r->builds, r->n, bisect_rate_mean(r->b));
+		/* first_bad only when decided; the leading range (range_lo, range_hi]
+		 * and its probability either way */
+		printf("{\"version\":1,\"decided\":%s,\"confidence\":%g,", decided ? "true" : "false",
+		       r->o->confidence);
+		if (decided)
+			printf("\"first_bad\":\"%s\",", r->sha[hi]);
+		else
+			printf("\"first_bad\":null,");
+		printf("\"range_lo\":\"%s\",\"range_hi\":\"%s\",\"probability\":%.6f,\"boots\":%d,"
+		       "\"builds\":%d,\"commits\":%d,\"rate_mean\":%.4f,\"top\":[",
+		       r->sha[lo], r->sha[hi], mass, r->boots, r->builds, r->n, bisect_rate_mean(r->b));
 		for (int i = 0; i < ntop; i++)
 			printf("%s{\"commit\":\"%s\",\"probability\":%.6f}", i ? "," : "", r->sha[top[i]],
 			       bisect_prob(r->b, top[i]));
