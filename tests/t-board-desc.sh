@@ -66,6 +66,8 @@ out=$($OF board check $FX/own-gpio.yaml)
 t "own YAML: RFC 2217 console" grep -q 'console  rfc2217 127.0.0.1:7004 at 115200 baud' <<<"$out"
 t "  GPIO line by name, active-low" grep -q 'gpio   chip 9030000.pl061 line RELAY_PWR active-low' <<<"$out"
 $OF board check $FX/own-typo.yaml 2> "$tmp/err"; rc=$?
+out=$($OF board check devices/boards/pixel6-desk.yaml 2>&1)
+t "own YAML: console.kernel is the kernels' console= (a Pixel's ttySAC0)" grep -q 'console  tty .* at 115200 baud, console=ttySAC0,115200n8 in the kernel' <<<"$out"
 t "own YAML: a typo is an error naming it" eval '[ $rc -eq 2 ] && grep -q "own-typo.yaml:5: console: unknown key '"'sped'"'" "$tmp/err"'
 
 # a repeated key: our own format refuses it; labgrid's is read as labgrid reads it (last wins)

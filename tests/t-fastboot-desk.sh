@@ -52,7 +52,7 @@ sim_start "$tmp" "$PWD/tests/board-sim/qemu-power.sh"
 port=$(cat "$tmp/port")
 desk() { # FILE METHOD PRODUCT: the sim's description, named, with a flasher
 	{
-		sed 's/^kind: desk$/kind: desk\nname: uboot-desk/' "$tmp/desk.yaml"
+		sed 's/^kind: desk$/kind: desk\nname: uboot-desk/; s/speed: 115200}/speed: 115200, kernel: ttyAMA0}/' "$tmp/desk.yaml"
 		cat <<EOY
 flash:
   fastboot: {udp: "127.0.0.1:$port"}
@@ -91,6 +91,8 @@ $OF run "$tmp/ab-c.yaml" >"$tmp/ab.out" 2>"$tmp/ab.err"; rc=$?
 ab_s=$((SECONDS - t1))
 db=build/run/fb-ab/results.db
 t "A/B campaign: exit 0" eval '[ $rc -eq 0 ] || { tail -5 "$tmp/ab.err" | sed "s/^/# /"; false; }'
+$OF image info build/run/fb-ab/fastboot/shipped.boot.img >"$tmp/info" 2>&1
+t "  the boot.img's command line begins with the description's console.kernel" grep -q "cmdline.*console=ttyAMA0 panic=-1 " "$tmp/info"
 rows() { q "$db" "SELECT v.name, b.verdict, b.target_hit, b.flash_method, b.slot, b.build_id = v.build_id FROM boots b JOIN variants v ON v.id = b.variant_id ORDER BY b.id" | tr '\n' ' '; }
 echo "# boots: $(rows)"
 t "  shipped booted slot a, unpatched-platform slot b: crashes with the target, the variant's build-id" \

@@ -137,6 +137,50 @@ static struct run boot(struct store *s, const char *variant, int index, const ch
 	return out;
 }
 
+/* console= of a setup's kernels: one rule (board_kernel_console()), a table */
+static void test_kernel_console(void)
+{
+	static const struct {
+		const char *file, *yaml; /* file NULL: yaml is a kind's name */
+		int ret;
+		const char *want; /* the console, or a word of the error */
+	} cases[] = {
+	    {NULL, "qemu-smmuv3", 0, "ttyAMA0"},
+	    {NULL, "replay", 0, ""},
+	    {"pixel.yaml", "kind: desk\nconsole: {tty: /dev/ttyUSB0, kernel: \"ttySAC0,115200n8\"}\n", 0,
+	     "ttySAC0,115200n8"},
+	    {"plain.yaml", "kind: desk\nconsole: {tty: /dev/ttyUSB0}\n", 0, ""},
+	    {"two.yaml", "kind: desk\nconsole: {tty: /dev/ttyUSB0, kernel: ttyS0 quiet}\n", -ENOENT,
+	     "console.kernel"},
+	    {"eq.yaml", "kind: desk\nconsole: {tty: /dev/ttyUSB0, kernel: \"console=ttyS0\"}\n", -ENOENT,
+	     "one word"},
+	    {NULL, "no-such-board", -ENOENT, "no kind"},
+	};
+	char *line, err[1024];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[512], got[BOARD_KERNEL_CONSOLE_MAX + 1] = "?";
+		const char *board = cases[i].yaml;
+		int r;
+
+		if (cases[i].file) {
+			put(cases[i].file, cases[i].yaml);
+			snprintf(path, sizeof(path), "%s/%s", dir, cases[i].file);
+			board = path;
+		}
+		err[0] = 0;
+		r = board_kernel_console(board, got, sizeof(got), err, sizeof(err));
+		ok(r == cases[i].ret &&
+		       (r ? strstr(err, cases[i].want) != NULL : !strcmp(got, cases[i].want)),
+		   "kernel console of %s: %d '%s' (%s)", cases[i].file ? cases[i].file : cases[i].yaml, r,
+		   r ? err : got, cases[i].want);
+	}
+	line = farm_cmdline(&(struct campaign){0}, "quiet", err, sizeof(err));
+	ok(line && !strstr(line, "console=") && strstr(line, "panic=-1"),
+	   "farm_cmdline leaves console= to each setup: '%s'", line ? line : err);
+	free(line);
+}
+
 int main(void)
 {
 	char spath[512], *msg;
@@ -149,6 +193,7 @@ int main(void)
 		perror("test-desk-flash");
 		return 1;
 	}
+	test_kernel_console();
 	setenv("FAKE_FB_DIR", dir, 1);
 	setenv("OOPSFARM_FASTBOOT", "tests/unit/fake-fastboot", 1);
 	setenv("OOPSFARM_LOCK_DIR", dir, 1);

@@ -871,7 +871,7 @@ static int check_keys(struct ctx *x, yaml_node_t *map, const char *what, const c
 
 static int own_console(struct ctx *x, yaml_node_t *c)
 {
-	static const char *const keys[] = {"tty", "usb", "tcp", "protocol", "speed", NULL};
+	static const char *const keys[] = {"tty", "usb", "tcp", "protocol", "speed", "kernel", NULL};
 	struct board_console *con = &x->d->console;
 	const char *s, *proto = member_str(x, c, "protocol");
 	yaml_node_t *n;
@@ -915,6 +915,16 @@ static int own_console(struct ctx *x, yaml_node_t *c)
 		return fail(x, member(x, c, "protocol"), "console.protocol is for tcp consoles");
 	if (con->kind == CONSOLE_TTY || con->kind == CONSOLE_TTY_USB)
 		con->speed = 115200;
+	if ((s = member_str(x, c, "kernel"))) {
+		/* one word of a kernel command line: no blanks, no quotes */
+		if (!*s || strlen(s) > BOARD_KERNEL_CONSOLE_MAX || strpbrk(s, " \t\n\"'=\\"))
+			return fail(
+			    x, member(x, c, "kernel"),
+			    "console.kernel must be the kernel's name for the UART (ttySAC0,115200n8):"
+			    " one word of at most %d characters",
+			    BOARD_KERNEL_CONSOLE_MAX);
+		set_str(&con->kernel, s);
+	}
 	if ((n = member(x, c, "speed")))
 		return to_int(x, n, "console.speed", 50, 4000000, &con->speed);
 	return 0;
@@ -1118,6 +1128,7 @@ void board_desc_free(struct board_desc *d)
 	free(d->name);
 	free(d->console.path);
 	free(d->console.host);
+	free(d->console.kernel);
 	free(d->console.match.serial);
 	free(d->console.match.location);
 	for (int a = 0; a < BOARD_NACTIONS; a++)
@@ -1306,6 +1317,8 @@ void board_console_describe(const struct board_console *c, char *buf, size_t siz
 	default:
 		snprintf(buf, size, "none");
 	}
+	if (c->kernel)
+		snprintf(buf + strlen(buf), size - strlen(buf), ", console=%s in the kernel", c->kernel);
 }
 
 void board_step_describe(const struct board_step *s, char *buf, size_t size)

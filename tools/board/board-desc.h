@@ -27,8 +27,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define BOARD_MAX_ARGS 32
-#define BOARD_MAX_LIST 16
+#define BOARD_MAX_ARGS		 32
+#define BOARD_KERNEL_CONSOLE_MAX 63 /* console.kernel, in bytes */
+#define BOARD_MAX_LIST		 16
 
 enum board_format {
 	BOARD_FMT_OWN,
@@ -59,6 +60,10 @@ struct board_console {
 	char *host; /* network consoles */
 	int port;
 	int speed; /* baud; 0: leave as it is (network consoles: the server's) */
+	/* own format only: the UART's name in the kernel, for console=
+	 * ("ttySAC0,115200n8" on a Pixel 6); NULL: oopsfarm passes no console=,
+	 * and the board's device tree (stdout-path) or bootloader decides */
+	char *kernel;
 };
 
 enum board_power_kind {

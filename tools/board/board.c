@@ -15,11 +15,11 @@ extern const struct board_ops desk_board_ops;
 
 /* clang-format off */
 static const struct board_kind kinds[] = {
-	{ "qemu-smmuv3", &qemu_board_ops,   "devices/qemu-smmuv3", 0 },
+	{ "qemu-smmuv3", &qemu_board_ops,   "devices/qemu-smmuv3", 0, "ttyAMA0" },
 	/* tests only: the console plays $OOPSFARM_REPLAY_CONSOLE (board/replay.c) */
-	{ "replay",      &replay_board_ops, NULL, 0 },
+	{ "replay",      &replay_board_ops, NULL, 0, NULL },
 	/* a real board: `board:` is its description; it boots what it has */
-	{ "desk",        &desk_board_ops,   NULL, 1 },
+	{ "desk",        &desk_board_ops,   NULL, 1, NULL },
 };
 /* clang-format on */
 
@@ -43,16 +43,31 @@ const struct board_kind *board_kind_find(const char *name)
 	return NULL;
 }
 
-int board_recipe(const char *board, char *ret, size_t size, char *err, size_t errsize)
+/* The kind of board, or NULL with why in err: the description's own error
+ * when board finds one that does not read, else "no kind". */
+static const struct board_kind *kind_of(const char *board, char *err, size_t errsize)
 {
 	const struct board_kind *k = board_kind_find(board);
 	char path[4096];
 	struct board_desc *d;
 
-	if (!k) {
-		snprintf(err, errsize, "board '%s' is no kind (known: %s)", board, board_kind_names());
+	if (k)
+		return k;
+	if (board && board_desc_find(board, path, sizeof(path), err, errsize) == 0 &&
+	    board_desc_load(path, &d, err, errsize) < 0)
+		return NULL;
+	snprintf(err, errsize, "board '%s' is no kind (known: %s)", board ? board : "", board_kind_names());
+	return NULL;
+}
+
+int board_recipe(const char *board, char *ret, size_t size, char *err, size_t errsize)
+{
+	const struct board_kind *k = kind_of(board, err, errsize);
+	char path[4096];
+	struct board_desc *d;
+
+	if (!k)
 		return -ENOENT;
-	}
 	snprintf(ret, size, "%s", k->recipe ? k->recipe : "");
 	if (k->recipe || k->ops != &desk_board_ops)
 		return 0;
@@ -61,6 +76,25 @@ int board_recipe(const char *board, char *ret, size_t size, char *err, size_t er
 		return -ENOENT;
 	if (d->flash.kind != FLASH_NONE && d->flash.product && d->flash.recipe)
 		snprintf(ret, size, "%s", d->flash.recipe);
+	board_desc_free(d);
+	return 0;
+}
+
+int board_kernel_console(const char *board, char *ret, size_t size, char *err, size_t errsize)
+{
+	const struct board_kind *k = kind_of(board, err, errsize);
+	char path[4096];
+	struct board_desc *d;
+
+	if (!k)
+		return -ENOENT;
+	snprintf(ret, size, "%s", k->kernel_console ? k->kernel_console : "");
+	if (k->kernel_console || k->ops != &desk_board_ops)
+		return 0;
+	if (board_desc_find(board, path, sizeof(path), err, errsize) < 0 ||
+	    board_desc_load(path, &d, err, errsize) < 0)
+		return -ENOENT;
+	snprintf(ret, size, "%s", d->console.kernel ? d->console.kernel : "");
 	board_desc_free(d);
 	return 0;
 }

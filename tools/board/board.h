@@ -126,7 +126,8 @@ struct board_kind {
 	const char *name;
 	const struct board_ops *ops;
 	const char *recipe;
-	int max_boards; /* boards at once for the whole run (one physical board: 1); 0 any */
+	int max_boards;		    /* boards at once for the whole run (one physical board: 1); 0 any */
+	const char *kernel_console; /* console= for its kernels; NULL: the board's description says */
 };
 
 /* The kind named name, or NULL when none is.  A name that is no kind but
@@ -141,6 +142,16 @@ const struct board_kind *board_kind_find(const char *name);
  * 0, or -ENOENT when board names no kind (err says why).
  */
 int board_recipe(const char *board, char *ret, size_t size, char *err, size_t errsize);
+
+/*
+ * The console= value of the kernels a setup's board boots, into ret: the
+ * kind's (qemu-smmuv3: ttyAMA0), or for a desk board its description's
+ * console.kernel.  "" when neither says: the command line then names no
+ * console, and the board's device tree (stdout-path) or bootloader picks
+ * it; a wrong console= would hide the kernel's messages from the UART the
+ * farm reads.  0, or -ENOENT when board names no kind (err says why).
+ */
+int board_kernel_console(const char *board, char *ret, size_t size, char *err, size_t errsize);
 
 /* The known kinds' names, comma-separated, for messages (static storage). */
 const char *board_kind_names(void);

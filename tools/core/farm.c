@@ -63,6 +63,7 @@ struct farm_slot {
 	bool busy;
 	int v, i, b, attempt;
 	char uid[600], log[1024], qerr[1100], started[32];
+	char append[FARM_CMDLINE_MAX + 1]; /* the setup's console= and the farm's cmdline */
 	double load;
 	bool rearm;   /* its console fired: watch it again at the next tick */
 	int power_fd; /* in the epoll set: readable when the board is off */
@@ -158,18 +159,18 @@ char *farm_cmdline(const struct campaign *c, const char *extra, char *err, size_
 {
 	char *kargs = campaign_kernel_args(c), *line = NULL;
 
-	if (!kargs || asprintf(&line, "console=ttyAMA0 panic=-1 %s%s%s", kargs, extra && *extra ? " " : "",
-			       extra ? extra : "") < 0) {
+	if (!kargs || asprintf(&line, "panic=-1%s%s%s%s", *kargs ? " " : "", kargs,
+			       extra && *extra ? " " : "", extra ? extra : "") < 0) {
 		free(kargs);
 		snprintf(err, errsize, "out of memory");
 		return NULL;
 	}
 	free(kargs);
-	if (strlen(line) > FARM_CMDLINE_MAX) {
+	if (strlen(line) + FARM_CONSOLE_ROOM > FARM_CMDLINE_MAX) {
 		snprintf(err, errsize,
 			 "the kernel command line would be %zu bytes: the kernel keeps %d and drops the rest "
 			 "(fewer agent knobs, or a shorter --append)",
-			 strlen(line), FARM_CMDLINE_MAX);
+			 strlen(line) + FARM_CONSOLE_ROOM, FARM_CMDLINE_MAX);
 		free(line);
 		return NULL;
 	}
@@ -186,6 +187,14 @@ int farm_resume(struct farm *f)
 		return -ENOMEM;
 	memset(f->outcome, -1, (size_t)f->total);
 	f->done = 0;
+	/* each setup's console= (a desk board's from its description) */
+	for (int i = 0; i < f->c->nsetups; i++) {
+		char err[1024];
+
+		if (board_kernel_console(f->c->setups[i].board, f->sa[i].console, sizeof(f->sa[i].console),
+					 err, sizeof(err)) < 0)
+			f->sa[i].console[0] = 0; /* the kind was checked; a description gone since: none */
+	}
 	r = store_outcomes_each(f->s, f->cid, MAX_RETRIES, on_outcome, f);
 	if (r < 0)
 		return r;
@@ -254,11 +263,13 @@ static int start_boot(struct farm *f, struct farm_slot *sl, int v, int i, int b)
 	strftime(sl->started, sizeof(sl->started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	getloadavg(load, 1);
 	sl->load = load[0];
+	snprintf(sl->append, sizeof(sl->append), "%s%s%s%s", f->sa[i].console[0] ? "console=" : "",
+		 f->sa[i].console, f->sa[i].console[0] ? " " : "", f->cmdline ? f->cmdline : "");
 	sl->bb = (struct board_boot){
 	    .kernel = f->va[v].a.image,
 	    .initrd = f->va[v].a.initrd,
 	    .dtb = f->sa[i].dtb[0] ? f->sa[i].dtb : NULL,
-	    .append = f->cmdline,
+	    .append = sl->append,
 	    .cpu = st->cpu,
 	    .smp = st->vcpus,
 	    .mem_mb = st->memory_mb,

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "board/board-desc.h"
 #include "board/board.h"
 #include "core/artifacts.h"
 #include "core/campaign.h"
@@ -33,7 +34,9 @@ struct variant_art {
 };
 
 struct setup_art {
-	const struct board_kind *kind; /* the setup's board: kind (with ops) */
+	const struct board_kind *kind;		    /* the setup's board: kind (with ops) */
+	char console[BOARD_KERNEL_CONSOLE_MAX + 1]; /* console= of its kernels, "": none
+						     * (board_kernel_console(); farm_resume fills it) */
 	char dtb[1024];
 	int64_t id;
 	struct seq_state seq; /* the sequential rule on this setup's outcomes so far */
@@ -49,7 +52,8 @@ struct farm {
 	const char *dir;	/* build/run/<campaign>: logs/ go there */
 	struct variant_art *va; /* [c->nvariants], ids stored */
 	struct setup_art *sa;	/* [c->nsetups], ids stored, kinds found */
-	const char *cmdline;	/* console=, panic=, the agent's knobs, --append */
+	const char *cmdline;	/* panic=, the agent's knobs, --append (farm_cmdline);
+				 * each setup's console= goes before it */
 	bool sequential;	/* stop at the campaign's until rule */
 	bool agent_expected;	/* init is the oopsfarm agent (not --no-agent) */
 	int boots;		/* per variant and setup: the cap */
@@ -74,14 +78,17 @@ struct farm {
 };
 
 /*
- * The kernel command line of a campaign's local boots: the console, panic=-1,
- * the agent's knobs (campaign_kernel_args()) and extra (NULL: none).  An
- * arm64 kernel keeps at most COMMAND_LINE_SIZE (2048) bytes and drops the
- * rest without a word, so a longer line is refused: NULL with "the kernel
- * command line would be N bytes: ..." in err (or "out of memory").
- * Returns a malloc'd string.
+ * The kernel command line of a campaign's local boots but for the console:
+ * panic=-1, the agent's knobs (campaign_kernel_args()) and extra (NULL:
+ * none).  The farm puts each setup's "console=NAME " before it
+ * (board_kernel_console()).  An arm64 kernel keeps at most
+ * COMMAND_LINE_SIZE (2048) bytes and drops the rest without a word, so a
+ * line that would be longer with the longest console= is refused: NULL with
+ * "the kernel command line would be N bytes: ..." in err (or "out of
+ * memory").  Returns a malloc'd string.
  */
-#define FARM_CMDLINE_MAX 2047
+#define FARM_CMDLINE_MAX  2047
+#define FARM_CONSOLE_ROOM (sizeof("console= ") - 1 + BOARD_KERNEL_CONSOLE_MAX)
 char *farm_cmdline(const struct campaign *c, const char *extra, char *err, size_t errsize);
 
 /*
