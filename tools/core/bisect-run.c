@@ -308,7 +308,7 @@ static int record_uid(struct run *r, int commit, enum bisect_event_kind k, const
 	else if (k != BEV_PLAN)
 		r->boot_s += e.wall_ms / 1000.0;
 	if (store_bisect_event_add(r->s, r->id, &e) < 0) {
-		err("cannot store event %d in '%s'", r->seq, r->o->store_path);
+		err("cannot store event %d in '%s': %s", r->seq, r->o->store_path, store_errmsg(r->s));
 		return -EIO;
 	}
 	r->seq++;
@@ -567,11 +567,13 @@ static int boot_batch(struct run *r, int commit, int m)
 		 * loop boots another, until m were evidence */
 		while (r->batch_evidence < m && !r->batch_hit && !r->hook_err && !decided(r) &&
 		       !over_budget(r)) {
-			int k = bisect_farm_boot(r->bf, m - r->batch_evidence, farm_boot_stored, r);
+			char why[1024];
+			int k = bisect_farm_boot(r->bf, m - r->batch_evidence, farm_boot_stored, r, why,
+						 sizeof(why));
 
 			fputc('\n', stderr); /* after the farm's progress line */
 			if (k < 0) {
-				err("the farm loop failed at %.12s: %s", r->sha[commit], strerror(-k));
+				err("at %.12s: %s", r->sha[commit], why);
 				return k;
 			}
 		}
@@ -803,6 +805,7 @@ int bisect_run(const struct bisect_run_opts *o)
 		    .bisect_id = r.id,
 		    .boards = r.K,
 		    .no_agent = o->no_agent,
+		    .lava = o->lava,
 		};
 		char e[1024];
 

@@ -149,6 +149,21 @@ bool lava_job_stored(struct store *s, int64_t cid, const char *server, int64_t v
 	return found;
 }
 
+int lava_job_next(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int *ret_batch,
+		  int *ret_base)
+{
+	struct store_rows *st;
+	int r;
+
+	if ((r = store_rows_open(s, STORE_Q_LAVA_NEXT_BATCH, &st, "itii", cid, server, vid, sid)) < 0)
+		return r;
+	if (store_rows_next(st)) {
+		*ret_batch = (int)store_rows_int(st, 0);
+		*ret_base = (int)store_rows_int(st, 1);
+	}
+	return store_rows_close(st) < 0 ? -EIO : 0;
+}
+
 int lava_stage(const char *src, const char *dst)
 {
 	struct stat a, b;

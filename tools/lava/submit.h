@@ -82,6 +82,14 @@ void lava_submit_template(const struct lava_submit *ls, const struct campaign_se
 int lava_submit_job(struct lava_submit *ls, const struct lava_submit_batch *b, char **ret_yaml,
 		    int64_t *ret_id, char *name, size_t namesize, char *err, size_t errsize);
 
+/*
+ * The next batch of (campaign cid, server, variant vid, setup sid): one past
+ * the last the store has, and the boots of the batches before it (its
+ * boot_base).  0 or -errno from the store.
+ */
+int lava_job_next(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int *ret_batch,
+		  int *ret_base);
+
 /* Copies src to dst unless dst has the same size and is not older.  0 or -errno. */
 int lava_stage(const char *src, const char *dst);
 
