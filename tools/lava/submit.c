@@ -249,7 +249,7 @@ int lava_submit_job(struct lava_submit *ls, const struct lava_submit_batch *b, c
 {
 	const struct campaign_setup *st = b->st;
 	char tpath[1100], sbatch[16], sbase[16], svcpus[16], smem[16], snodes[16], sjobmin[16];
-	char kurl[1600], iurl[1600], durl[1600], dtype[64], e2[1024];
+	char kurl[1600], iurl[1600], durl[1600], dtype[64], e2[4096];
 	struct lava_param p[20];
 	char *yaml = NULL;
 	int64_t job_id = 0;
@@ -314,7 +314,8 @@ int lava_submit_job(struct lava_submit *ls, const struct lava_submit_batch *b, c
 		if (r < 0) {
 			snprintf(err, errsize, "%s: %s", name, e2);
 			free(yaml);
-			return r;
+			/* the server's 400 is not the template's -EINVAL: not a usage error */
+			return r == -EINVAL ? -EREMOTEIO : r;
 		}
 		r = lava_job_record(ls->s, ls->cid, lava_api_url(ls->a), job_id, b->vid, b->sid, dtype,
 				    b->batch, b->boots, "Submitted", "Unknown");
@@ -393,7 +394,7 @@ int lava_cmd_submit(int argc, char **argv)
 	struct variant_artifacts va[CAMPAIGN_MAX_VARIANTS];
 	int64_t vid[CAMPAIGN_MAX_VARIANTS], sid[CAMPAIGN_MAX_SETUPS], cid;
 	char dtb[CAMPAIGN_MAX_SETUPS][1100];
-	char dir[1024], spath[1100], adir[1200], base[PATH_MAX + 8], err[2048], *agent_args = NULL;
+	char dir[1024], spath[1100], adir[1200], base[PATH_MAX + 8], err[4096 + 600], *agent_args = NULL;
 	struct lava_submit ls = {0};
 	struct campaign *c = NULL;
 	struct store *s = NULL;

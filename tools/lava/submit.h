@@ -75,9 +75,10 @@ void lava_submit_template(const struct lava_submit *ls, const struct campaign_se
  * submitted, 1 adopted, 2 a dry run (the YAML in *ret_yaml, malloc'd; NULL
  * otherwise), with the job id in *ret_id and its job_name in name.
  * Errors, with a message in err: -EINVAL or -EBADMSG (the template or a
- * parameter), -ENODEV (the server has no such device type), -EIO with
- * *ret_id set (submitted but not recorded: a run again adopts it), or
- * -errno from the API.
+ * parameter), -ENODEV (the server has no such device type), -EREMOTEIO
+ * (the server rejected the job: its 400 message), -EIO with *ret_id set
+ * (submitted but not recorded: a run again adopts it), or -errno from the
+ * API.
  */
 int lava_submit_job(struct lava_submit *ls, const struct lava_submit_batch *b, char **ret_yaml,
 		    int64_t *ret_id, char *name, size_t namesize, char *err, size_t errsize);
