@@ -26,6 +26,7 @@ struct bisect_lava {
 	/* a step's hook, as lava_ingest's stored_fn sees it */
 	bisect_farm_hook hook;
 	void *userdata;
+	int got; /* boots handed to it */
 	bool stop;
 };
 
@@ -176,10 +177,11 @@ static void stored(const struct store_boot *sb, const struct boot_decision *d, v
 {
 	struct bisect_lava *bl = userdata;
 
-	/* a job of another commit, left by a killed run: its boot stays a
-	 * row without an event, which the next --resume counts */
+	/* a job of another commit, left by a killed run: its boot is a row
+	 * without an event, which the driver counts after the step */
 	if (sb->variant_id != bl->vid)
 		return;
+	bl->got++;
 	if (bl->hook(sb, d, bl->userdata))
 		bl->stop = true;
 }
@@ -221,10 +223,13 @@ int bisect_lava_boot(struct bisect_lava *bl, int m, bisect_farm_hook hook, void 
 	bl->hook = hook;
 	bl->userdata = userdata;
 	bl->stop = false;
-	/* jobs a killed run submitted: theirs first, never submitted again */
+	bl->got = 0;
+	/* jobs a killed run submitted: theirs first, never submitted again,
+	 * and their boots are part of the m */
 	r = wait_jobs(bl, err, errsize);
 	if (r < 0)
 		return r;
+	m -= bl->got;
 	while (m > 0 && !bl->stop) {
 		/* a round: up to K jobs, the step's boots spread over them */
 		int per = (m + K - 1) / K < bpj ? (m + K - 1) / K : bpj;

@@ -19,7 +19,8 @@
  * After a kill: the jobs of the campaign that the store has and that are
  * not collected yet are waited for first; a job the server accepted but the
  * store lost is adopted by its job_name; boots stored without their event
- * are the driver's to count (adopt_orphans in bisect-run.c).
+ * (a job of another commit among them) are the driver's to count
+ * (adopt_orphans in bisect-run.c, at start and after each step).
  */
 #ifndef OOPSFARM_BISECT_LAVA_H
 #define OOPSFARM_BISECT_LAVA_H

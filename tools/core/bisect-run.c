@@ -548,6 +548,8 @@ static bool farm_boot_stored(const struct store_boot *sb, const struct boot_deci
 	return r->batch_hit || r->hook_err || decided(r) || over_budget(r);
 }
 
+static int adopt_orphans(struct run *r);
+
 /*
  * Boots commit up to m times (K at once), stopping once the target shows,
  * the bisect is decided or the budget spent; infra boots are retried and do
@@ -567,7 +569,7 @@ static int boot_batch(struct run *r, int commit, int m)
 		 * loop boots another, until m were evidence */
 		while (r->batch_evidence < m && !r->batch_hit && !r->hook_err && !decided(r) &&
 		       !over_budget(r)) {
-			char why[1024];
+			char why[4096];
 			int k = bisect_farm_boot(r->bf, m - r->batch_evidence, farm_boot_stored, r, why,
 						 sizeof(why));
 
@@ -577,6 +579,10 @@ static int boot_batch(struct run *r, int commit, int m)
 				return k;
 			}
 		}
+		/* boots a LAVA step stored for another commit (jobs a killed run
+		 * left running): counted now, at their own commit */
+		if (!r->hook_err && adopt_orphans(r) < 0)
+			return -EIO;
 		return r->hook_err ? r->hook_err : r->batch_hit;
 	}
 	while (done < m && !hit && !decided(r) && !over_budget(r)) {
