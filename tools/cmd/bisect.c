@@ -360,9 +360,8 @@ static void usage(FILE *f)
 		"store; --resume goes on after an interruption.  Without --boot, boots go through the farm\n"
 		"loop on the campaign's setup (any board kind; the build command leaves the commit's kernel\n"
 		"in $OOPSFARM_OUT); with --lava URL, each step submits LAVA jobs of the commit\n"
-		"(as `oopsfarm lava submit`) and waits for them.  --boards K boots K at a time at the step's "
-		"commit.  Exit: 0 an answer "
-		"or the budget spent,\n"
+		"(as `oopsfarm lava submit`) and waits for them.  --boards K boots K at a time at the\n"
+		"step's commit (LAVA: K jobs at a time).  Exit: 0 an answer or the budget spent,\n"
 		"1 the bad end never showed the target (or the good end did), 2 bad input, 3 infra.\n");
 }
 
