@@ -352,6 +352,9 @@ static void usage(FILE *f)
 		"                       [--boards K] [--logs DIR] [--resume] [--json]\n"
 		"       oopsfarm bisect --good REV --bad REV --campaign FILE [--setup NAME] --build CMD\n"
 		"                       --store FILE [--init FILE] [--no-agent] [options above]\n"
+		"       oopsfarm bisect ... --campaign FILE --build CMD --lava URL [--token-file FILE]\n"
+		"                       [--artifacts-url BASE] [--artifacts-dir DIR] [--template FILE]\n"
+		"                       [--boots-per-job N]\n"
 		"       oopsfarm bisect simulate [options]\n"
 		"       git bisect run oopsfarm bisect step [options]   (see --help there)\n\n"
 		"Finds the first commit of good..bad (git rev-list --first-parent) whose boots show the\n"
@@ -362,8 +365,9 @@ static void usage(FILE *f)
 		"OOPSFARM_COMMIT, OOPSFARM_BOOT, OOPSFARM_TREE set.  Every build and boot goes in the\n"
 		"store; --resume goes on after an interruption.  Without --boot, boots go through the farm\n"
 		"loop on the campaign's setup (any board kind; the build command leaves the commit's kernel\n"
-		"in $OOPSFARM_OUT).  --boards K boots K at a time at the step's commit.  Exit: 0 an answer "
-		"or the budget spent,\n"
+		"in $OOPSFARM_OUT); with --lava URL, each step submits LAVA jobs of the commit\n"
+		"(as `oopsfarm lava submit`) and waits for them.  --boards K boots K at a time at the\n"
+		"step's commit (LAVA: K jobs at a time).  Exit: 0 an answer or the budget spent,\n"
 		"1 the bad end never showed the target (or the good end did), 2 bad input, 3 infra.\n");
 }
 
@@ -389,6 +393,12 @@ int cmd_bisect(int argc, char **argv)
 	    {"setup", required_argument, NULL, 'S'},
 	    {"init", required_argument, NULL, 'i'},
 	    {"no-agent", no_argument, NULL, 'A'},
+	    {"lava", required_argument, NULL, 1000},
+	    {"token-file", required_argument, NULL, 1001},
+	    {"artifacts-url", required_argument, NULL, 1002},
+	    {"artifacts-dir", required_argument, NULL, 1003},
+	    {"template", required_argument, NULL, 1004},
+	    {"boots-per-job", required_argument, NULL, 1005},
 	    {"resume", no_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -403,6 +413,7 @@ int cmd_bisect(int argc, char **argv)
 	    .boards = 0, /* --boards, else the campaign's boards:, else 1 */
 	    .init = "build/aarch64-linux-gnu/oopsfarm-agent",
 	};
+	struct bisect_lava_opts lava = {0};
 	struct campaign *camp = NULL;
 	int c, ret;
 
@@ -414,7 +425,7 @@ int cmd_bisect(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		double v = 0;
 
-		if (strchr("qmeGCk", c) && parse_double(optarg, &v) < 0) {
+		if (c < 256 && strchr("qmeGCk", c) && parse_double(optarg, &v) < 0) {
 			errorf("bisect", "'%s' is not a number", optarg);
 			return usage_hint("bisect");
 		}
@@ -490,6 +501,30 @@ int cmd_bisect(int argc, char **argv)
 		case 'A':
 			o.no_agent = true;
 			break;
+		case 1000:
+			lava.url = optarg;
+			o.lava = &lava;
+			break;
+		case 1001:
+			lava.token_file = optarg;
+			break;
+		case 1002:
+			lava.artifacts_url = optarg;
+			break;
+		case 1003:
+			lava.artifacts_dir = optarg;
+			break;
+		case 1004:
+			lava.template = optarg;
+			break;
+		case 1005:
+			if (parse_double(optarg, &v) < 0 || v != (int)v || v < 1 || v > 500) {
+				errorf("bisect", "--boots-per-job needs a number from 1 to 500, not '%s'",
+				       optarg);
+				return usage_hint("bisect");
+			}
+			lava.boots_per_job = (int)v;
+			break;
 		case 'r':
 			o.resume = true;
 			break;
@@ -511,6 +546,16 @@ int cmd_bisect(int argc, char **argv)
 	} else if (!o.good || !o.bad || (!o.boot_cmd && !camp) || !o.store_path || !o.target) {
 		errorf("bisect", "--good, --bad, --store, a target (--target or a campaign's) and --boot or "
 				 "--campaign are needed");
+		ret = usage_hint("bisect");
+	} else if (o.lava && (o.boot_cmd || !camp)) {
+		errorf("bisect",
+		       "--lava boots the campaign's setup as LAVA jobs: it needs --campaign and no --boot");
+		ret = usage_hint("bisect");
+	} else if (!o.lava && (lava.token_file || lava.artifacts_url || lava.artifacts_dir || lava.template ||
+			       lava.boots_per_job)) {
+		errorf("bisect",
+		       "--token-file, --artifacts-url, --artifacts-dir, --template and --boots-per-job "
+		       "go with --lava");
 		ret = usage_hint("bisect");
 	} else if (!o.boot_cmd && !o.build_cmd) {
 		errorf("bisect", "booting through the campaign's board needs --build: it leaves each "

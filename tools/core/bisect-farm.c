@@ -8,6 +8,7 @@
 
 #include "core/artifacts.h"
 #include "core/bisect-farm.h"
+#include "core/bisect-lava.h"
 #include "core/farm.h"
 #include "util/file.h"
 
@@ -17,8 +18,11 @@ struct bisect_farm {
 	char name[64], variant[64], dir[1024];
 	struct variant_art va;
 	struct setup_art sa;
-	char *cmdline;
+	char *cmdline, *cmdline_commit; /* the campaign's; with the commit's cmdline file */
+	char kargs[1024];		/* the commit's cmdline file */
 	int64_t cid;
+	struct bisect_lava_opts lopts;
+	struct bisect_lava *lava; /* NULL: the local farm loop */
 };
 
 /* The first line of dir/name into out ("" when there is none). */
@@ -53,12 +57,17 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 		goto inval;
 	}
 	bf->sa.kind = board_kind_find(st->board);
-	if (!bf->sa.kind || !bf->sa.kind->ops) {
+	if (o->lava && (!bf->sa.kind || !bf->sa.kind->recipe)) {
+		snprintf(err, errsize, "setup '%s': board '%s' has no kernel recipe for LAVA jobs", st->name,
+			 st->board);
+		goto inval;
+	}
+	if (!o->lava && (!bf->sa.kind || !bf->sa.kind->ops)) {
 		snprintf(err, errsize, "setup '%s': board '%s' has no local backend (known: %s)", st->name,
 			 st->board, board_kind_names());
 		goto inval;
 	}
-	if (bf->sa.kind->max_boards && o->boards > bf->sa.kind->max_boards) {
+	if (!o->lava && bf->sa.kind->max_boards && o->boards > bf->sa.kind->max_boards) {
 		snprintf(err, errsize, "setup '%s': a %s board is one board: --boards %d, not %d", st->name,
 			 bf->sa.kind->name, bf->sa.kind->max_boards, o->boards);
 		goto inval;
@@ -87,8 +96,8 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 		snprintf(err, errsize, "cannot make '%s': %s", logs, strerror(errno));
 		goto io;
 	}
-	if (bf->sa.kind->recipe && artifacts_setup_dtb(bf->sa.kind->recipe, st, o->dir, false, bf->sa.dtb,
-						       sizeof(bf->sa.dtb), err, errsize) < 0)
+	if (bf->sa.kind->recipe && artifacts_setup_dtb(bf->sa.kind->recipe, st, o->dir, o->lava != NULL,
+						       bf->sa.dtb, sizeof(bf->sa.dtb), err, errsize) < 0)
 		goto io;
 	bf->cmdline = farm_cmdline(&bf->c, NULL, err, errsize);
 	if (!bf->cmdline) {
@@ -99,6 +108,30 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 	    store_setup(o->s, bf->cid, st->name, st->vcpus, st->memory_mb, NULL, st->cpu, &bf->sa.id) < 0) {
 		snprintf(err, errsize, "cannot write the campaign of the bisect to the store");
 		goto io;
+	}
+	if (o->lava) {
+		struct bisect_lava_where w = {
+		    .s = o->s,
+		    .cid = bf->cid,
+		    .sid = bf->sa.id,
+		    .campaign = bf->name,
+		    .c = o->c,
+		    .st = &bf->c.setups[0],
+		    .target = bf->c.target,
+		    .dtb = bf->sa.dtb,
+		    .dir = bf->dir,
+		    .boards = o->boards,
+		    .no_agent = o->no_agent,
+		};
+		int r;
+
+		bf->lopts = *o->lava;
+		bf->o.lava = &bf->lopts;
+		r = bisect_lava_open(&bf->lopts, &w, &bf->lava, err, errsize);
+		if (r < 0) {
+			bisect_farm_free(bf);
+			return r;
+		}
 	}
 	*ret = bf;
 	return 0;
@@ -114,7 +147,9 @@ void bisect_farm_free(struct bisect_farm *bf)
 {
 	if (!bf)
 		return;
+	bisect_lava_free(bf->lava);
 	free(bf->cmdline);
+	free(bf->cmdline_commit);
 	free(bf);
 }
 
@@ -137,6 +172,14 @@ int bisect_farm_kernel(struct bisect_farm *bf, const char *name, const char *kdi
 	first_line(kdir, "build-id", a->build_id, sizeof(a->build_id));
 	first_line(kdir, "stamp", a->stamp, sizeof(a->stamp));
 	first_line(kdir, "VERSION", a->version, sizeof(a->version));
+	first_line(kdir, "cmdline", bf->kargs, sizeof(bf->kargs));
+	free(bf->cmdline_commit);
+	bf->cmdline_commit = NULL;
+	if (bf->kargs[0] && asprintf(&bf->cmdline_commit, "%s %s", bf->cmdline, bf->kargs) < 0) {
+		bf->cmdline_commit = NULL;
+		snprintf(err, errsize, "out of memory");
+		return -ENOMEM;
+	}
 	if (recipe) {
 		char mk[1100], last[1024];
 		const char *margv[] = {mk, a->initrd, bf->o.init, kdir, NULL};
@@ -156,6 +199,8 @@ int bisect_farm_kernel(struct bisect_farm *bf, const char *name, const char *kdi
 		snprintf(err, errsize, "cannot write variant '%s' to the store", name);
 		return -EIO;
 	}
+	if (bf->lava)
+		return bisect_lava_kernel(bf->lava, name, bf->va.id, a, bf->kargs, err, errsize);
 	return 0;
 }
 
@@ -168,7 +213,7 @@ static void farm_fill(struct bisect_farm *bf, struct farm *f)
 	    .dir = bf->dir,
 	    .va = &bf->va,
 	    .sa = &bf->sa,
-	    .cmdline = bf->cmdline,
+	    .cmdline = bf->cmdline_commit ? bf->cmdline_commit : bf->cmdline,
 	    .agent_expected = !bf->o.no_agent,
 	};
 }
@@ -176,10 +221,14 @@ static void farm_fill(struct bisect_farm *bf, struct farm *f)
 /* more boots than one commit ever gets (the farm's outcome array per step) */
 #define MAX_BOOTS_AT_ONE_COMMIT 65536
 
-int bisect_farm_boot(struct bisect_farm *bf, int m, bisect_farm_hook hook, void *userdata)
+int bisect_farm_boot(struct bisect_farm *bf, int m, bisect_farm_hook hook, void *userdata, char *err,
+		     size_t errsize)
 {
 	struct farm f;
 	int done, r;
+
+	if (bf->lava)
+		return bisect_lava_boot(bf->lava, m, hook, userdata, err, errsize);
 
 	/* the boots stored at this commit so far (given-up infra included):
 	 * the step boots the next m indices */
@@ -188,8 +237,10 @@ int bisect_farm_boot(struct bisect_farm *bf, int m, bisect_farm_hook hook, void 
 	bf->va.boots = bf->va.fails = 0;
 	done = farm_resume(&f);
 	farm_release(&f);
-	if (done < 0)
+	if (done < 0) {
+		snprintf(err, errsize, "the farm loop failed: %s", strerror(-done));
 		return done;
+	}
 	farm_fill(bf, &f);
 	f.boots = done + m < MAX_BOOTS_AT_ONE_COMMIT ? done + m : MAX_BOOTS_AT_ONE_COMMIT;
 	bf->va.boots = bf->va.fails = 0; /* farm_resume counts them again */
@@ -201,5 +252,7 @@ int bisect_farm_boot(struct bisect_farm *bf, int m, bisect_farm_hook hook, void 
 		r = farm_loop(&f, bf->o.boards);
 	}
 	farm_release(&f);
+	if (r < 0)
+		snprintf(err, errsize, "the farm loop failed: %s", strerror(-r));
 	return r < 0 ? r : 0;
 }

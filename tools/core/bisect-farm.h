@@ -21,7 +21,13 @@
  * checks the boot against), kernelrelease, gen_init_cpio and
  * modules/lib/modules/<release>/ (build-kernel.sh's layout), from which the
  * board kind's recipe (mkinitramfs.sh) makes the initramfs with the init
- * binary.  A board kind without a recipe boots Image alone.
+ * binary.  A board kind without a recipe boots Image alone.  An optional
+ * file cmdline (one line) adds kernel parameters to this commit's boots.
+ *
+ * With lava set, the boots are LAVA jobs instead (core/bisect-lava.h): the
+ * same campaign rows, the recipe's initramfs and DTB staged for the
+ * worker, each job's boots stored by lava_ingest_job() (source 'lava') and
+ * handed to the hook the same way.
  */
 #ifndef OOPSFARM_BISECT_FARM_H
 #define OOPSFARM_BISECT_FARM_H
@@ -36,6 +42,17 @@
 
 struct bisect_farm;
 
+/* Where a bisect's LAVA jobs go (`oopsfarm bisect --lava URL`). */
+struct bisect_lava_opts {
+	const char *url;
+	const char *token_file;	   /* NULL: $OOPSFARM_LAVA_TOKEN */
+	const char *artifacts_url; /* NULL: file://<artifacts_dir> */
+	const char *artifacts_dir; /* NULL: <dir>/lava-artifacts */
+	const char *template;	   /* NULL: jobs/<setup board>.yaml */
+	int boots_per_job;	   /* 0: 4 */
+	double timeout;		   /* seconds a step waits for its jobs; 0: 3600 */
+};
+
 struct bisect_farm_opts {
 	const struct campaign *c; /* the board setup, agent knobs, limits; borrowed */
 	const char *setup;	  /* the setup's name; NULL: the campaign's first */
@@ -43,16 +60,19 @@ struct bisect_farm_opts {
 	const char *init;	  /* the agent binary for the initramfs (recipe kinds) */
 	const char *dir;	  /* where logs/, the initramfs and DTB go */
 	struct store *s;
-	int64_t bisect_id; /* names the campaign row "bisect-<id>" */
-	int boards;	   /* K, >= 1 */
-	bool no_agent;	   /* init is not our agent: no BEGIN/END expected */
+	int64_t bisect_id;		     /* names the campaign row "bisect-<id>" */
+	int boards;			     /* K, >= 1 */
+	bool no_agent;			     /* init is not our agent: no BEGIN/END expected */
+	const struct bisect_lava_opts *lava; /* NULL: the local farm loop */
 };
 
 /*
  * Finds the setup and its board kind, makes its DTB (recipe kinds) and the
  * campaign and setup rows.  0 into *ret, -EINVAL (no such setup, a kind
- * without a local backend, more boards than the kind has) or -EIO, with a
- * message in err.  Free with bisect_farm_free().
+ * without a local backend, more boards than the kind has; with lava: no
+ * template for the board or recipe, a bad URL or token) or -EIO, or with
+ * lava -ECONNREFUSED, -ETIMEDOUT, -EACCES (the server), with a message in
+ * err.  Free with bisect_farm_free().
  */
 int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret, char *err, size_t errsize);
 void bisect_farm_free(struct bisect_farm *bf);
@@ -68,9 +88,11 @@ typedef bool (*bisect_farm_hook)(const struct store_boot *sb, const struct boot_
 
 /*
  * Boots the kernel of the last bisect_farm_kernel() up to m more times on K
- * boards, calling hook after each stored boot.  0, or -errno from the
- * farm loop or the store.
+ * boards (LAVA: K jobs at a time), calling hook after each stored boot;
+ * once hook returns true no more boots or jobs are started.  0, or -errno
+ * from the farm loop, the store or the LAVA server, with a message in err.
  */
-int bisect_farm_boot(struct bisect_farm *bf, int m, bisect_farm_hook hook, void *userdata);
+int bisect_farm_boot(struct bisect_farm *bf, int m, bisect_farm_hook hook, void *userdata, char *err,
+		     size_t errsize);
 
 #endif

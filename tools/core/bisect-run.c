@@ -308,7 +308,7 @@ static int record_uid(struct run *r, int commit, enum bisect_event_kind k, const
 	else if (k != BEV_PLAN)
 		r->boot_s += e.wall_ms / 1000.0;
 	if (store_bisect_event_add(r->s, r->id, &e) < 0) {
-		err("cannot store event %d in '%s'", r->seq, r->o->store_path);
+		err("cannot store event %d in '%s': %s", r->seq, r->o->store_path, store_errmsg(r->s));
 		return -EIO;
 	}
 	r->seq++;
@@ -548,6 +548,8 @@ static bool farm_boot_stored(const struct store_boot *sb, const struct boot_deci
 	return r->batch_hit || r->hook_err || decided(r) || over_budget(r);
 }
 
+static int adopt_orphans(struct run *r);
+
 /*
  * Boots commit up to m times (K at once), stopping once the target shows,
  * the bisect is decided or the budget spent; infra boots are retried and do
@@ -567,14 +569,20 @@ static int boot_batch(struct run *r, int commit, int m)
 		 * loop boots another, until m were evidence */
 		while (r->batch_evidence < m && !r->batch_hit && !r->hook_err && !decided(r) &&
 		       !over_budget(r)) {
-			int k = bisect_farm_boot(r->bf, m - r->batch_evidence, farm_boot_stored, r);
+			char why[4096];
+			int k = bisect_farm_boot(r->bf, m - r->batch_evidence, farm_boot_stored, r, why,
+						 sizeof(why));
 
 			fputc('\n', stderr); /* after the farm's progress line */
 			if (k < 0) {
-				err("the farm loop failed at %.12s: %s", r->sha[commit], strerror(-k));
+				err("at %.12s: %s", r->sha[commit], why);
 				return k;
 			}
 		}
+		/* boots a LAVA step stored for another commit (jobs a killed run
+		 * left running): counted now, at their own commit */
+		if (!r->hook_err && adopt_orphans(r) < 0)
+			return -EIO;
 		return r->hook_err ? r->hook_err : r->batch_hit;
 	}
 	while (done < m && !hit && !decided(r) && !over_budget(r)) {
@@ -809,6 +817,7 @@ int bisect_run(const struct bisect_run_opts *o)
 		    .bisect_id = r.id,
 		    .boards = r.K,
 		    .no_agent = o->no_agent,
+		    .lava = o->lava,
 		};
 		char e[1024];
 

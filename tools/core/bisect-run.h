@@ -41,19 +41,21 @@
 
 #include <stdbool.h>
 
+#include "core/bisect-farm.h"
 #include "core/bisect.h"
 #include "core/campaign.h"
 #include "store/bisect.h"
 
 struct bisect_run_opts {
 	const char *tree, *good, *bad, *target;
-	const char *build_cmd;		 /* NULL: none (the boot command builds) */
-	const char *boot_cmd;		 /* NULL: through the farm loop on campaign */
-	const struct campaign *campaign; /* the board setup, limits, knobs (farm loop) */
-	const char *setup;		 /* the campaign's setup (NULL: its first) */
-	const char *init;		 /* the agent binary (farm loop, recipe kinds) */
-	bool no_agent;			 /* the boards' init is not our agent */
-	int boards;			 /* K boards booting at once (0: one) */
+	const char *build_cmd;		     /* NULL: none (the boot command builds) */
+	const char *boot_cmd;		     /* NULL: through the farm loop on campaign */
+	const struct campaign *campaign;     /* the board setup, limits, knobs (farm loop) */
+	const char *setup;		     /* the campaign's setup (NULL: its first) */
+	const char *init;		     /* the agent binary (farm loop, recipe kinds) */
+	bool no_agent;			     /* the boards' init is not our agent */
+	const struct bisect_lava_opts *lava; /* the campaign's setup on LAVA (NULL: local) */
+	int boards;			     /* K boards booting at once (0: one) */
 	const char *store_path;
 	const char *log_dir; /* NULL: <store>.logs */
 	double confidence;   /* 0.95 */

@@ -295,6 +295,8 @@ int lava_ingest_job(struct lava_ingest *in, const struct lava_job_row *job, cons
 		}
 		b.log_path = zpath[0] ? zpath : NULL;
 		r = store_add_boot(in->s, &b);
+		if (r > 0 && in->stored_fn)
+			in->stored_fn(&b, &d, in->userdata);
 		boot_decision_clear(&d);
 		if (r < 0) {
 			snprintf(err, errsize, "cannot store boot '%s': %s", uid, store_strerror(r));

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/verdict.h"
 #include "lava/api.h"
 #include "store/store.h"
 
@@ -56,6 +57,10 @@ struct lava_ingest {
 				* (a lab's own jobs); each boot records which (boots.agent) */
 	bool lab_kernel;       /* the jobs boot the lab's own kernel: no build-id expected */
 	const char *stamp;     /* the variant's banner stamp (NULL: not checked) */
+	/* called after each boot newly stored, with its verdict (may be NULL):
+	 * a bisect's LAVA step turns it into its event */
+	void (*stored_fn)(const struct store_boot *sb, const struct boot_decision *d, void *userdata);
+	void *userdata;
 	/* counts of this run */
 	unsigned stored, again, by_verdict[4];
 };

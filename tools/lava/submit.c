@@ -39,22 +39,23 @@
 #include "lava/collect.h"
 #include "lava/log.h"
 #include "lava/lava.h"
+#include "lava/submit.h"
 #include "oopsfarm.h"
 #include "store/queries.h"
 #include "store/store.h"
 
-struct server_job {
+struct lava_server_job {
 	char name[512];
 	int64_t id;
 	char state[32], health[32];
 };
 
 /* Jobs the server already has for the campaign: by job_name. */
-static int server_jobs(struct lava_api *a, const char *campaign, struct server_job **ret, int *ret_n,
+static int server_jobs(struct lava_api *a, const char *campaign, struct lava_server_job **ret, int *ret_n,
 		       char *err, size_t errsize)
 {
 	char prefix[300], *esc, path[1024];
-	struct server_job *v = NULL;
+	struct lava_server_job *v = NULL;
 	size_t cap = 0;
 	int n = 0, offset = 0, r = 0;
 
@@ -148,8 +149,22 @@ bool lava_job_stored(struct store *s, int64_t cid, const char *server, int64_t v
 	return found;
 }
 
-/* Copies src to dst unless dst has the same size and is not older. */
-static int stage(const char *src, const char *dst)
+int lava_job_next(struct store *s, int64_t cid, const char *server, int64_t vid, int64_t sid, int *ret_batch,
+		  int *ret_base)
+{
+	struct store_rows *st;
+	int r;
+
+	if ((r = store_rows_open(s, STORE_Q_LAVA_NEXT_BATCH, &st, "itii", cid, server, vid, sid)) < 0)
+		return r;
+	if (store_rows_next(st)) {
+		*ret_batch = (int)store_rows_int(st, 0);
+		*ret_base = (int)store_rows_int(st, 1);
+	}
+	return store_rows_close(st) < 0 ? -EIO : 0;
+}
+
+int lava_stage(const char *src, const char *dst)
 {
 	struct stat a, b;
 	char tmp[1200], buf[65536];
@@ -179,6 +194,141 @@ static int stage(const char *src, const char *dst)
 	if (fclose(out) != 0)
 		return -EIO;
 	return rename(tmp, dst) < 0 ? -errno : 0;
+}
+
+int lava_submit_open(struct lava_submit *ls, char *err, size_t errsize)
+{
+	ls->sj = NULL;
+	ls->nsj = 0;
+	ls->checked[0] = '\0';
+	return ls->a ? server_jobs(ls->a, ls->campaign, &ls->sj, &ls->nsj, err, errsize) : 0;
+}
+
+void lava_submit_release(struct lava_submit *ls)
+{
+	free(ls->sj);
+	ls->sj = NULL;
+	ls->nsj = 0;
+}
+
+void lava_submit_template(const struct lava_submit *ls, const struct campaign_setup *st, char *buf,
+			  size_t size)
+{
+	if (ls->template)
+		snprintf(buf, size, "%s", ls->template);
+	else
+		snprintf(buf, size, "jobs/%s.yaml", st->board ? st->board : "qemu-smmuv3");
+}
+
+/* Whether the server has the device type: once per type in a row, 0 or -errno. */
+static int check_device_type(struct lava_submit *ls, const char *dtype, const char *setup, const char *tpath,
+			     char *err, size_t errsize)
+{
+	char q[128];
+	json_t *dt = NULL;
+	int r;
+
+	if (!strcmp(ls->checked, dtype))
+		return 0;
+	snprintf(q, sizeof(q), "devicetypes/%s/", dtype);
+	r = lava_api_get_json(ls->a, q, &dt, err, errsize);
+	json_decref(dt);
+	if (r == -ENOENT) {
+		snprintf(err, errsize, "LAVA at %s has no device type '%s' (setup '%s', %s)",
+			 lava_api_url(ls->a), dtype, setup, tpath);
+		return -ENODEV;
+	}
+	if (r < 0)
+		return r;
+	snprintf(ls->checked, sizeof(ls->checked), "%s", dtype);
+	return 0;
+}
+
+int lava_submit_job(struct lava_submit *ls, const struct lava_submit_batch *b, char **ret_yaml,
+		    int64_t *ret_id, char *name, size_t namesize, char *err, size_t errsize)
+{
+	const struct campaign_setup *st = b->st;
+	char tpath[1100], sbatch[16], sbase[16], svcpus[16], smem[16], snodes[16], sjobmin[16];
+	char kurl[1600], iurl[1600], durl[1600], dtype[64], e2[4096];
+	struct lava_param p[20];
+	char *yaml = NULL;
+	int64_t job_id = 0;
+	int np = 0, r, adopted = 0;
+
+	*ret_yaml = NULL;
+	lava_submit_template(ls, st, tpath, sizeof(tpath));
+	snprintf(sbatch, sizeof(sbatch), "%d", b->batch);
+	snprintf(sbase, sizeof(sbase), "%d", b->boot_base);
+	snprintf(svcpus, sizeof(svcpus), "%d", st->vcpus);
+	snprintf(smem, sizeof(smem), "%d", st->memory_mb);
+	snprintf(snodes, sizeof(snodes), "%d", st->extra_nodes);
+	/* a minute per boot is plenty (a boot takes seconds), plus the deploy */
+	snprintf(sjobmin, sizeof(sjobmin), "%d", 5 + b->boots * 2);
+	snprintf(kurl, sizeof(kurl), "%s/%s/Image", ls->base, b->variant);
+	snprintf(iurl, sizeof(iurl), "%s/%s/initrd.cpio", ls->base, b->variant);
+	snprintf(durl, sizeof(durl), "%s/%s.dtb", ls->base, st->name);
+	p[np++] = (struct lava_param){"campaign", ls->campaign};
+	p[np++] = (struct lava_param){"variant", b->variant};
+	p[np++] = (struct lava_param){"setup", st->name};
+	p[np++] = (struct lava_param){"batch", sbatch};
+	p[np++] = (struct lava_param){"boot_base", sbase};
+	p[np++] = (struct lava_param){"build_id", b->build_id && b->build_id[0] ? b->build_id : "unknown"};
+	p[np++] = (struct lava_param){"kernel_url", kurl};
+	p[np++] = (struct lava_param){"initrd_url", iurl};
+	p[np++] = (struct lava_param){"dtb_url", durl};
+	p[np++] = (struct lava_param){"vcpus", svcpus};
+	if (st->cpu)
+		p[np++] = (struct lava_param){"cpu", st->cpu};
+	p[np++] = (struct lava_param){"memory_mb", smem};
+	p[np++] = (struct lava_param){"extra_nodes", snodes};
+	p[np++] = (struct lava_param){"agent_args", ls->agent_args ? ls->agent_args : ""};
+	p[np++] = (struct lava_param){"kernel_args", b->kernel_args ? b->kernel_args : ""};
+	p[np++] = (struct lava_param){"job_minutes", sjobmin};
+	p[np++] = (struct lava_param){"priority", ls->priority ? ls->priority : "medium"};
+	r = lava_render(tpath, p, np, b->boots, &yaml, err, errsize);
+	if (r < 0)
+		return r;
+	name[0] = dtype[0] = '\0';
+	lava_definition_field(yaml, strlen(yaml), "job_name", name, namesize);
+	lava_definition_field(yaml, strlen(yaml), "device_type", dtype, sizeof(dtype));
+	if (!ls->a) {
+		*ret_yaml = yaml;
+		*ret_id = 0;
+		return 2;
+	}
+	/* a device type the server lacks: say so once, plainly */
+	r = check_device_type(ls, dtype, st->name, tpath, err, errsize);
+	if (r < 0) {
+		free(yaml);
+		return r;
+	}
+	for (int k = 0; k < ls->nsj && !job_id; k++)
+		if (!strcmp(ls->sj[k].name, name) && strcmp(ls->sj[k].health, "Canceled"))
+			job_id = ls->sj[k].id;
+	if (job_id) {
+		adopted = 1;
+		r = lava_job_record(ls->s, ls->cid, lava_api_url(ls->a), job_id, b->vid, b->sid, dtype,
+				    b->batch, b->boots, "", "");
+	} else {
+		r = lava_job_submit(ls->a, yaml, &job_id, e2, sizeof(e2));
+		if (r < 0) {
+			snprintf(err, errsize, "%s: %s", name, e2);
+			free(yaml);
+			/* the server's 400 is not the template's -EINVAL: not a usage error */
+			return r == -EINVAL ? -EREMOTEIO : r;
+		}
+		r = lava_job_record(ls->s, ls->cid, lava_api_url(ls->a), job_id, b->vid, b->sid, dtype,
+				    b->batch, b->boots, "Submitted", "Unknown");
+	}
+	free(yaml);
+	*ret_id = job_id;
+	if (r < 0) {
+		snprintf(err, errsize,
+			 "job %lld was submitted but cannot be recorded in the store (a run again adopts it)",
+			 (long long)job_id);
+		return -EIO;
+	}
+	return adopted;
 }
 
 static int common_token(const char *cmd, const char *token_file, char **ret)
@@ -244,17 +394,16 @@ int lava_cmd_submit(int argc, char **argv)
 	struct variant_artifacts va[CAMPAIGN_MAX_VARIANTS];
 	int64_t vid[CAMPAIGN_MAX_VARIANTS], sid[CAMPAIGN_MAX_SETUPS], cid;
 	char dtb[CAMPAIGN_MAX_SETUPS][1100];
-	char dir[1024], spath[1100], adir[1200], base[PATH_MAX + 8], err[2048],
-	    *agent_args = NULL, checked[CAMPAIGN_MAX_SETUPS][64];
+	char dir[1024], spath[1100], adir[1200], base[PATH_MAX + 8], err[4096 + 600], *agent_args = NULL;
+	struct lava_submit ls = {0};
 	struct campaign *c = NULL;
 	struct store *s = NULL;
 	struct lava_api *a = NULL;
-	struct server_job *sj = NULL;
 	char *token = NULL;
 	const struct board_kind *kind;
 	const char *recipe;
 	bool dry = false;
-	int opt, r, bpj = 10, nsj = 0, rc = EXIT_OK, nbatches, submitted = 0, adopted = 0, present = 0;
+	int opt, r, bpj = 10, rc = EXIT_OK, nbatches, submitted = 0, adopted = 0, present = 0;
 	double t0;
 
 	while ((opt = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
@@ -405,8 +554,8 @@ int lava_cmd_submit(int argc, char **argv)
 		file_mkdir_p(vdir);
 		snprintf(src, sizeof(src), "%s", va[v].image);
 		snprintf(dst, sizeof(dst), "%s/Image", vdir);
-		if ((r = stage(src, dst)) < 0 ||
-		    (snprintf(dst, sizeof(dst), "%s/initrd.cpio", vdir), r = stage(va[v].initrd, dst)) < 0) {
+		if ((r = lava_stage(src, dst)) < 0 || (snprintf(dst, sizeof(dst), "%s/initrd.cpio", vdir),
+						       r = lava_stage(va[v].initrd, dst)) < 0) {
 			errorf("lava submit", "cannot stage the artifacts of '%s' in '%s': %s",
 			       c->variants[v].name, vdir, strerror(-r));
 			rc = EXIT_INFRA;
@@ -434,7 +583,7 @@ int lava_cmd_submit(int argc, char **argv)
 			goto out;
 		}
 		snprintf(dst, sizeof(dst), "%s/%s.dtb", adir, st->name);
-		if ((r = stage(dtb[i], dst)) < 0) {
+		if ((r = lava_stage(dtb[i], dst)) < 0) {
 			errorf("lava submit", "cannot stage '%s': %s", dst, strerror(-r));
 			rc = EXIT_INFRA;
 			goto out;
@@ -446,139 +595,59 @@ int lava_cmd_submit(int argc, char **argv)
 			rc = EXIT_INFRA;
 			goto out;
 		}
-		checked[i][0] = '\0';
 	}
 	/* what the server already has (a submit whose answer was lost, a store copied elsewhere) */
-	if (!dry) {
-		r = server_jobs(a, c->name, &sj, &nsj, err, sizeof(err));
-		if (r < 0) {
-			errorf("lava submit", "%s", err);
-			rc = api_exit(r);
-			goto out;
-		}
+	ls = (struct lava_submit){.a = dry ? NULL : a,
+				  .s = s,
+				  .cid = cid,
+				  .campaign = c->name,
+				  .template = template,
+				  .base = base,
+				  .agent_args = agent_args,
+				  .priority = priority};
+	r = lava_submit_open(&ls, err, sizeof(err));
+	if (r < 0) {
+		errorf("lava submit", "%s", err);
+		rc = api_exit(r);
+		goto out;
 	}
 	nbatches = (c->boots + bpj - 1) / bpj;
 	t0 = clock_now();
 	for (int b = 1; b <= nbatches && rc == EXIT_OK; b++) {
 		for (int i = 0; i < c->nsetups && rc == EXIT_OK; i++) {
 			for (int v = 0; v < c->nvariants; v++) {
-				struct campaign_setup *st = &c->setups[i];
-				int boots = b < nbatches ? bpj : c->boots - (nbatches - 1) * bpj;
-				char tpath[1100], sbatch[16], sbase[16], svcpus[16], smem[16], snodes[16],
-				    sjobmin[16];
-				char kurl[1600], iurl[1600], durl[1600], kargs[2048], name[512], dtype[64];
-				struct lava_param p[20];
-				int np = 0;
-				char *yaml = NULL;
-				int64_t job_id = 0;
+				struct lava_submit_batch jb = {
+				    .variant = c->variants[v].name,
+				    .vid = vid[v],
+				    .build_id = va[v].build_id,
+				    .st = &c->setups[i],
+				    .sid = sid[i],
+				    .batch = b,
+				    .boots = b < nbatches ? bpj : c->boots - (nbatches - 1) * bpj,
+				    .boot_base = (b - 1) * bpj,
+				    .kernel_args = append,
+				};
+				char name[512], *yaml;
+				int64_t job_id;
 
 				if (!dry && lava_job_stored(s, cid, lava_api_url(a), vid[v], sid[i], b)) {
 					present++;
 					continue;
 				}
-				if (template)
-					snprintf(tpath, sizeof(tpath), "%s", template);
-				else
-					snprintf(tpath, sizeof(tpath), "jobs/%s.yaml",
-						 st->board ? st->board : "qemu-smmuv3");
-				snprintf(sbatch, sizeof(sbatch), "%d", b);
-				snprintf(sbase, sizeof(sbase), "%d", (b - 1) * bpj);
-				snprintf(svcpus, sizeof(svcpus), "%d", st->vcpus);
-				snprintf(smem, sizeof(smem), "%d", st->memory_mb);
-				snprintf(snodes, sizeof(snodes), "%d", st->extra_nodes);
-				/* a minute per boot is plenty (a boot takes seconds), plus the deploy */
-				snprintf(sjobmin, sizeof(sjobmin), "%d", 5 + boots * 2);
-				snprintf(kurl, sizeof(kurl), "%s/%s/Image", base, c->variants[v].name);
-				snprintf(iurl, sizeof(iurl), "%s/%s/initrd.cpio", base, c->variants[v].name);
-				snprintf(durl, sizeof(durl), "%s/%s.dtb", base, st->name);
-				snprintf(kargs, sizeof(kargs), "%s", append);
-				p[np++] = (struct lava_param){"campaign", c->name};
-				p[np++] = (struct lava_param){"variant", c->variants[v].name};
-				p[np++] = (struct lava_param){"setup", st->name};
-				p[np++] = (struct lava_param){"batch", sbatch};
-				p[np++] = (struct lava_param){"boot_base", sbase};
-				p[np++] = (struct lava_param){"build_id",
-							      va[v].build_id[0] ? va[v].build_id : "unknown"};
-				p[np++] = (struct lava_param){"kernel_url", kurl};
-				p[np++] = (struct lava_param){"initrd_url", iurl};
-				p[np++] = (struct lava_param){"dtb_url", durl};
-				p[np++] = (struct lava_param){"vcpus", svcpus};
-				if (st->cpu)
-					p[np++] = (struct lava_param){"cpu", st->cpu};
-				p[np++] = (struct lava_param){"memory_mb", smem};
-				p[np++] = (struct lava_param){"extra_nodes", snodes};
-				p[np++] = (struct lava_param){"agent_args", agent_args};
-				p[np++] = (struct lava_param){"kernel_args", kargs};
-				p[np++] = (struct lava_param){"job_minutes", sjobmin};
-				p[np++] = (struct lava_param){"priority", priority};
-				r = lava_render(tpath, p, np, boots, &yaml, err, sizeof(err));
+				r = lava_submit_job(&ls, &jb, &yaml, &job_id, name, sizeof(name), err,
+						    sizeof(err));
+				if (r == 2) {
+					printf("%s", yaml);
+					free(yaml);
+					continue;
+				}
 				if (r < 0) {
 					errorf("lava submit", "%s", err);
 					rc = r == -EINVAL || r == -EBADMSG ? EXIT_USAGE : EXIT_INFRA;
 					break;
 				}
-				name[0] = dtype[0] = '\0';
-				lava_definition_field(yaml, strlen(yaml), "job_name", name, sizeof(name));
-				lava_definition_field(yaml, strlen(yaml), "device_type", dtype,
-						      sizeof(dtype));
-				if (dry) {
-					printf("%s", yaml);
-					free(yaml);
-					continue;
-				}
-				/* a device type the server lacks: say so once, plainly */
-				if (strcmp(checked[i], dtype)) {
-					char q[128];
-					json_t *dt = NULL;
-
-					snprintf(q, sizeof(q), "devicetypes/%s/", dtype);
-					r = lava_api_get_json(a, q, &dt, err, sizeof(err));
-					json_decref(dt);
-					if (r == -ENOENT) {
-						errorf("lava submit",
-						       "LAVA at %s has no device type '%s' (setup '%s', %s)",
-						       lava_api_url(a), dtype, st->name, tpath);
-						rc = EXIT_INFRA;
-						free(yaml);
-						break;
-					}
-					if (r < 0) {
-						errorf("lava submit", "%s", err);
-						rc = EXIT_INFRA;
-						free(yaml);
-						break;
-					}
-					snprintf(checked[i], sizeof(checked[i]), "%s", dtype);
-				}
-				for (int k = 0; k < nsj && !job_id; k++)
-					if (!strcmp(sj[k].name, name) && strcmp(sj[k].health, "Canceled"))
-						job_id = sj[k].id;
-				if (job_id) {
-					adopted++;
-					r = lava_job_record(s, cid, lava_api_url(a), job_id, vid[v], sid[i],
-							    dtype, b, boots, "", "");
-				} else {
-					r = lava_job_submit(a, yaml, &job_id, err, sizeof(err));
-					if (r < 0) {
-						errorf("lava submit", "%s: %s", name, err);
-						rc = EXIT_INFRA;
-						free(yaml);
-						break;
-					}
-					submitted++;
-					r = lava_job_record(s, cid, lava_api_url(a), job_id, vid[v], sid[i],
-							    dtype, b, boots, "Submitted", "Unknown");
-				}
-				free(yaml);
-				if (r < 0) {
-					errorf("lava submit",
-					       "job %lld was submitted but cannot be recorded in '%s' (a "
-					       "submit run"
-					       " again adopts it)",
-					       (long long)job_id, store_path);
-					rc = EXIT_INFRA;
-					break;
-				}
+				submitted += r == 0;
+				adopted += r == 1;
 				printf("%lld %s\n", (long long)job_id, name);
 			}
 		}
@@ -592,7 +661,7 @@ int lava_cmd_submit(int argc, char **argv)
 			clock_now() - t0);
 out:
 	free(agent_args);
-	free(sj);
+	lava_submit_release(&ls);
 	lava_api_free(a);
 	if (token)
 		memset(token, 0, strlen(token));

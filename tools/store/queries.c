@@ -244,6 +244,9 @@ static const char *const sql[STORE_Q_COUNT] = {
 	[STORE_Q_LAVA_JOB_STORED] =
 		"SELECT 1 FROM lava_jobs WHERE campaign_id = ?1 AND server = ?2 AND variant_id = ?3"
 		" AND setup_id = ?4 AND batch = ?5",
+	[STORE_Q_LAVA_NEXT_BATCH] =
+		"SELECT coalesce(max(batch), 0) + 1, coalesce(sum(boots), 0) FROM lava_jobs WHERE campaign_id = ?1"
+		" AND server = ?2 AND variant_id = ?3 AND setup_id = ?4",
 	[STORE_Q_LAVA_ADD_JOB] =
 		"INSERT OR IGNORE INTO lava_jobs (campaign_id, server, job_id, variant_id, setup_id,"
 		" device_type, batch, boots, state, health, submitted)"

@@ -108,6 +108,8 @@ enum store_q {
 	/* 1 when campaign ?1 has a job on server ?2 for variant ?3, setup ?4,
 	 * batch ?5 */
 	STORE_Q_LAVA_JOB_STORED,
+	/* campaign, server, variant, setup: the next batch and the boots of the batches before */
+	STORE_Q_LAVA_NEXT_BATCH,
 	/* INSERT: campaign, server, job, variant, setup, device type, batch,
 	 * boots, state, health; submitted now (a job stored is kept) */
 	STORE_Q_LAVA_ADD_JOB,
