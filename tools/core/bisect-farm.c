@@ -175,11 +175,9 @@ int bisect_farm_kernel(struct bisect_farm *bf, const char *name, const char *kdi
 	first_line(kdir, "cmdline", bf->kargs, sizeof(bf->kargs));
 	free(bf->cmdline_commit);
 	bf->cmdline_commit = NULL;
-	if (bf->kargs[0] && asprintf(&bf->cmdline_commit, "%s %s", bf->cmdline, bf->kargs) < 0) {
-		bf->cmdline_commit = NULL;
-		snprintf(err, errsize, "out of memory");
-		return -ENOMEM;
-	}
+	/* the one command line rule, the commit's words as its extra (refused past the kernel's bound) */
+	if (bf->kargs[0] && !(bf->cmdline_commit = farm_cmdline(&bf->c, bf->kargs, err, errsize)))
+		return -EIO;
 	if (recipe) {
 		char mk[1100], last[1024];
 		const char *margv[] = {mk, a->initrd, bf->o.init, kdir, NULL};

@@ -79,7 +79,8 @@ void bisect_farm_free(struct bisect_farm *bf);
 
 /*
  * The commit's kernel from kdir (see above), as variant name.  0, or -EIO
- * with a message in err (no Image, the initramfs failed, the store).
+ * with a message in err (no Image, the initramfs failed, the store, a
+ * cmdline file that makes the kernel command line too long: farm_cmdline()).
  */
 int bisect_farm_kernel(struct bisect_farm *bf, const char *name, const char *kdir, char *err, size_t errsize);
 
