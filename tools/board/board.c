@@ -23,58 +23,54 @@ static const struct board_kind kinds[] = {
 };
 /* clang-format on */
 
-const struct board_kind *board_kind_find(const char *name)
+/*
+ * The kind of board, read once: a built-in kind (*ret_desc NULL), or the
+ * desk kind with the description board names, loaded into *ret_desc (the
+ * caller frees it).  NULL with why in err: the description's own error when
+ * board finds one that does not read, else "no kind".  "desk" itself is no
+ * board: a desk board is named by its description.
+ */
+static const struct board_kind *kind_of(const char *board, struct board_desc **ret_desc, char *err,
+					size_t errsize)
 {
-	char path[4096], err[1024];
-	struct board_desc *d;
+	char path[4096];
 	size_t i;
 
-	for (i = 0; name && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(kinds[i].name, name))
-			return strcmp(name, "desk") ? &kinds[i] : NULL;
-	/* a description names a desk board */
-	if (!name || board_desc_find(name, path, sizeof(path), err, sizeof(err)) < 0 ||
-	    board_desc_load(path, &d, err, sizeof(err)) < 0)
-		return NULL;
-	board_desc_free(d);
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (kinds[i].ops == &desk_board_ops)
+	*ret_desc = NULL;
+	for (i = 0; board && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i].name, board) && strcmp(board, "desk"))
 			return &kinds[i];
-	return NULL;
-}
-
-/* The kind of board, or NULL with why in err: the description's own error
- * when board finds one that does not read, else "no kind". */
-static const struct board_kind *kind_of(const char *board, char *err, size_t errsize)
-{
-	const struct board_kind *k = board_kind_find(board);
-	char path[4096];
-	struct board_desc *d;
-
-	if (k)
-		return k;
-	if (board && board_desc_find(board, path, sizeof(path), err, errsize) == 0 &&
-	    board_desc_load(path, &d, err, errsize) < 0)
-		return NULL;
+	if (board && strcmp(board, "desk") && board_desc_find(board, path, sizeof(path), err, errsize) == 0) {
+		if (board_desc_load(path, ret_desc, err, errsize) < 0)
+			return NULL;
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (kinds[i].ops == &desk_board_ops)
+				return &kinds[i];
+	}
 	snprintf(err, errsize, "board '%s' is no kind (known: %s)", board ? board : "", board_kind_names());
 	return NULL;
 }
 
+const struct board_kind *board_kind_find(const char *name)
+{
+	char err[1024];
+	struct board_desc *d;
+	const struct board_kind *k = kind_of(name, &d, err, sizeof(err));
+
+	board_desc_free(d);
+	return k;
+}
+
 int board_recipe(const char *board, char *ret, size_t size, char *err, size_t errsize)
 {
-	const struct board_kind *k = kind_of(board, err, errsize);
-	char path[4096];
 	struct board_desc *d;
+	const struct board_kind *k = kind_of(board, &d, err, errsize);
 
 	if (!k)
 		return -ENOENT;
 	snprintf(ret, size, "%s", k->recipe ? k->recipe : "");
-	if (k->recipe || k->ops != &desk_board_ops)
-		return 0;
-	if (board_desc_find(board, path, sizeof(path), err, errsize) < 0 ||
-	    board_desc_load(path, &d, err, errsize) < 0)
-		return -ENOENT;
-	if (d->flash.kind != FLASH_NONE && d->flash.product && d->flash.recipe)
+	/* a desk board boots what it has, unless it flashes what a recipe builds */
+	if (d && d->flash.kind != FLASH_NONE && d->flash.product && d->flash.recipe)
 		snprintf(ret, size, "%s", d->flash.recipe);
 	board_desc_free(d);
 	return 0;
@@ -82,19 +78,14 @@ int board_recipe(const char *board, char *ret, size_t size, char *err, size_t er
 
 int board_kernel_console(const char *board, char *ret, size_t size, char *err, size_t errsize)
 {
-	const struct board_kind *k = kind_of(board, err, errsize);
-	char path[4096];
 	struct board_desc *d;
+	const struct board_kind *k = kind_of(board, &d, err, errsize);
 
 	if (!k)
 		return -ENOENT;
 	snprintf(ret, size, "%s", k->kernel_console ? k->kernel_console : "");
-	if (k->kernel_console || k->ops != &desk_board_ops)
-		return 0;
-	if (board_desc_find(board, path, sizeof(path), err, errsize) < 0 ||
-	    board_desc_load(path, &d, err, errsize) < 0)
-		return -ENOENT;
-	snprintf(ret, size, "%s", d->console.kernel ? d->console.kernel : "");
+	if (d && d->console.kernel)
+		snprintf(ret, size, "%s", d->console.kernel);
 	board_desc_free(d);
 	return 0;
 }
