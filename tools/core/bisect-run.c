@@ -323,6 +323,13 @@ static int record(struct run *r, int commit, enum bisect_event_kind k, const cha
 	return record_uid(r, commit, k, title, log, wall_ms, NULL);
 }
 
+/* The farm's variant of a commit: its first 12 hex digits (bisect-farm.h). */
+#define VARIANT_NAME_SIZE 13
+static void commit_variant(const struct run *r, int commit, char name[VARIANT_NAME_SIZE])
+{
+	snprintf(name, VARIANT_NAME_SIZE, "%.12s", r->sha[commit]);
+}
+
 static int64_t since_ms(double t0)
 {
 	return (int64_t)((clock_now() - t0) * 1000);
@@ -347,7 +354,7 @@ static bool over_budget(const struct run *r)
 /* Checks out and builds commit: 1 built, 0 build failed, -errno. */
 static int build(struct run *r, int commit)
 {
-	char path[4200], out[4200], why[1024] = "", name[13];
+	char path[4200], out[4200], why[1024] = "", name[VARIANT_NAME_SIZE];
 	struct cmd_env env = {.sha = r->sha[commit], .seq = r->seq};
 	double t0 = clock_now();
 	int fd, st;
@@ -384,7 +391,7 @@ static int build(struct run *r, int commit)
 	st = pid < 0 ? pid : spawn_wait(pid);
 	if (st < 0)
 		return st;
-	snprintf(name, sizeof(name), "%.12s", r->sha[commit]);
+	commit_variant(r, commit, name);
 	if (!st && r->bf && bisect_farm_kernel(r->bf, name, out, why, sizeof(why)) < 0)
 		st = -1; /* built, but no kernel to boot: a build failure */
 	fprintf(stderr, " %s (%.0f s)%s%s\n", st == 0 ? "built" : "failed", clock_now() - t0,
@@ -730,9 +737,13 @@ static int adopt_orphans(struct run *r)
 		char hang[300];
 		int commit = -1, k;
 
-		for (int i = 0; i <= r->n && commit < 0; i++)
-			if (variant && !strncmp(r->sha[i], variant, strlen(variant)) && strlen(variant) >= 12)
+		for (int i = 0; variant && i <= r->n && commit < 0; i++) {
+			char name[VARIANT_NAME_SIZE];
+
+			commit_variant(r, i, name);
+			if (!strcmp(name, variant))
 				commit = i;
+		}
 		if (commit < 0)
 			continue; /* not a commit of this bisect: bisect_farm names them */
 		k = boot_event_kind(r, verdict_from_name(store_rows_text(st, 2)), store_rows_int(st, 4),
