@@ -196,21 +196,22 @@ static int cmd_simulate(int argc, char **argv)
 		} else {
 			int customary = r == RULE_SYZKALLER ? SYZKALLER_CUSTOMARY_N : GIT_CUSTOMARY_N;
 
+			/* -ERANGE: max_n did not suffice, its figures are shown as "max-n" */
 			err = bisect_sim_min_n(&p, r, max_n, &res);
-			if (!err || err == -ERANGE)
+			if (!err || err == -ERANGE) {
 				print_result(&p, &res, err ? "max-n" : "min-n", json);
-			if ((!err || err == -ERANGE) && r != RULE_GIT_MEASURED)
-				err = bisect_sim_run(&p, r, customary, &res);
-			else if (err == -ERANGE)
 				err = 0;
-			if (!err && r != RULE_GIT_MEASURED)
+			}
+			/* git-measured has no customary N: it is ours, not a tool's */
+			if (!err && r != RULE_GIT_MEASURED && !(err = bisect_sim_run(&p, r, customary, &res)))
 				print_result(&p, &res, "customary", json);
 			/* at oopsfarm's accuracy on the same histories */
 			if (!err && ours >= 0) {
 				err = bisect_sim_min_n_matching(&p, r, max_n, ours, &res);
-				if (!err || err == -ERANGE)
+				if (!err || err == -ERANGE) {
 					print_result(&p, &res, err ? "max-n" : "equal-acc", json);
-				err = err == -ERANGE ? 0 : err;
+					err = 0;
+				}
 			}
 		}
 		if (err < 0) {
