@@ -8,15 +8,26 @@
 # bench/bisect-results.txt.  TRIALS (default 1000) is cut to SLOW_TRIALS
 # (default 200) on the slow rows (1% rate or 10,000 commits) so that the
 # grid runs in about an hour on one core; JOBS=2 runs two rows at once.
+# MEASURED=M (with RULES, default oopsfarm,git-retry,syzkaller) runs the grid
+# again with oopsfarm's rule given M boots of the bad end measured
+# beforehand (simulate --measured): bench/bisect-results-measured.*.
 set -eu
 cd "$(dirname "$0")/.."
 B=${B:-build/host}
 TRIALS=${TRIALS:-1000}
 SLOW_TRIALS=${SLOW_TRIALS:-200}
 JOBS=${JOBS:-1}
-OUT=${OUT:-bench/bisect-results}
-# rows finished before are kept in $ROWS (a stopped grid goes on where it was)
-tmp=${ROWS:-build/bench/bisect-rows}
+MEASURED=${MEASURED:-0}
+if [ "$MEASURED" -gt 0 ]; then
+	RULES=${RULES:-oopsfarm,git-retry,syzkaller}
+	OUT=${OUT:-bench/bisect-results-measured}
+	tmp=${ROWS:-build/bench/bisect-rows-measured-$MEASURED}
+else
+	RULES=${RULES:-oopsfarm,git-retry,syzkaller,entropy-greedy,git-measured}
+	OUT=${OUT:-bench/bisect-results}
+	# rows finished before are kept in $ROWS (a stopped grid goes on where it was)
+	tmp=${ROWS:-build/bench/bisect-rows}
+fi
 mkdir -p "$tmp"
 
 row() {
@@ -24,7 +35,8 @@ row() {
 	if [ "$n" -ge 10000 ] || [ "$rate" = 0.01 ]; then t=$SLOW_TRIALS; fi
 	[ -s "$tmp/$n-$rate-$cost.jsonl" ] && return 0
 	"$B/oopsfarm" bisect simulate --json --commits "$n" --rate "$rate" --build-fail 0.05 \
-		--build-cost "$cost" --confidence 0.95 --trials "$t" --seed 1 >"$tmp/$n-$rate-$cost.part" &&
+		--build-cost "$cost" --confidence 0.95 --trials "$t" --seed 1 --rule "$RULES" \
+		--measured "$MEASURED" >"$tmp/$n-$rate-$cost.part" &&
 		mv "$tmp/$n-$rate-$cost.part" "$tmp/$n-$rate-$cost.jsonl"
 }
 

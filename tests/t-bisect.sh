@@ -69,9 +69,9 @@ t "infra boots are stored, and retried" [ "$(q "$tmp/a.db" "select count(*) from
 t "the commit that does not build is skipped" [ "$(q "$tmp/a.db" "select count(*) from bisect_events where kind='build-failed' and sha='$(git -C "$g" rev-parse bad~11)'")" -le 1 ]
 t "progress goes to stderr" grep -q "^step: " "$tmp/a.err"
 
-# the bisect tables are schema version 5 (store_open's migrations)
+# the bisect tables are schema version 5, and 6 adds --measured (store_open's migrations)
 "$OF" record --store "$tmp/new.db" --campaign c --variant v --setup s --uid u --target "$T" "$tmp/clean.log" >/dev/null
-[ "$(q "$tmp/new.db" "pragma user_version")" -eq 5 ] && q "$tmp/new.db" "select boot_uid from bisect_events" >/dev/null; t_last "a new store is version 5 with the bisect tables before any bisect"
+[ "$(q "$tmp/new.db" "pragma user_version")" -eq 6 ] && q "$tmp/new.db" "select boot_uid from bisect_events; select measured_boots from bisects" >/dev/null; t_last "a new store is version 6 with the bisect tables before any bisect"
 # a v4 store that an older oopsfarm bisect wrote: its tables made on first use, no boot_uid
 cp "$tmp/a.db" "$tmp/v3.db"
 q "$tmp/v3.db" "create table ev3 as select bisect_id, seq, commit_idx, sha, kind, title, log_path, wall_ms, plan_boots, finished from bisect_events; drop table bisect_events;
@@ -81,11 +81,11 @@ create table b3 as select id, good, bad, target, tree, ncommits, created from bi
 create table bisects (id INTEGER PRIMARY KEY, good TEXT NOT NULL, bad TEXT NOT NULL, target TEXT NOT NULL, tree TEXT, ncommits INTEGER, created TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
 insert into bisects select * from b3; drop table b3; pragma user_version = 4;"
 out3=$(bis --store "$tmp/v3.db" --resume --json 2>"$tmp/v3.err"); rc=$?
-[ $rc -eq 0 ] && [ "$(q "$tmp/v3.db" "pragma user_version")" -eq 5 ] && [ "$(py "$out3" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]; t_last "a v4 store with the old bisect tables migrates to 5, and --resume reads its events"
+[ $rc -eq 0 ] && [ "$(q "$tmp/v3.db" "pragma user_version")" -eq 6 ] && [ "$(py "$out3" "r.pop('builds'); print(r)")" = "$(py "$out" "r.pop('builds'); print(r)")" ]; t_last "a v4 store with the old bisect tables migrates to 6, and --resume reads its events"
 cp "$tmp/new.db" "$tmp/v3b.db"
 q "$tmp/v3b.db" "drop table bisect_events; drop table bisects; pragma user_version = 4;"
 "$OF" report --store "$tmp/v3b.db" >/dev/null 2>&1
-[ "$(q "$tmp/v3b.db" "pragma user_version")" -eq 5 ] && q "$tmp/v3b.db" "select boot_uid from bisect_events" >/dev/null; t_last "a v4 store without them migrates to 5 and gets them"
+[ "$(q "$tmp/v3b.db" "pragma user_version")" -eq 6 ] && q "$tmp/v3b.db" "select boot_uid from bisect_events; select measured_boots from bisects" >/dev/null; t_last "a v4 store without them migrates to 6 and gets them"
 
 # oopsfarm report --bisect: the answer, the posterior now, how it moved
 rep=$("$OF" report --store "$tmp/a.db" --bisect 2>"$tmp/e"); rc=$?
@@ -144,6 +144,25 @@ timeout 60 "$OF" bisect --tree "$g" --good good --bad bad --target "$T" --boot "
 "$OF" bisect --good a 2>/dev/null; rc=$?
 t "missing options: exit 2" [ $rc -eq 2 ]
 
+# --measured C/N: the bad end's rate measured before the bisect (the run that
+# found the crash; here about 0.29 of the boots without infra show the target)
+outm=$(bis --store "$tmp/m.db" --measured 35/120 --json 2>"$tmp/m.err"); rc=$?
+[ $rc -eq 0 ] && py "$outm" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit' and r['measured_boots']==120 and r['measured_crashes']==35))"; t_last "--measured 35/120: the same commit at 0.95, the measurement in its JSON"
+t "--measured: stored with the bisect, its boots not counted as boots" [ "$(q "$tmp/m.db" "select measured_crashes||'/'||measured_boots from bisects")" = 35/120 -a "$(py "$outm" "print(r['boots'])")" -eq "$(q "$tmp/m.db" "select count(*) from bisect_events where kind in ('pass','target','other','infra')")" ]
+t "--measured: the bad end is still booted until this build shows the target" [ "$(q "$tmp/m.db" "select count(*) from bisect_events where commit_idx=16 and kind='target'")" -ge 1 ]
+echo "# boots: $boots without --measured, $(py "$outm" "print(r['boots'])") with 35/120"
+rm=$("$OF" report --store "$tmp/m.db" --bisect --json)
+t "report --bisect: the measurement, and the same answer" py "$rm" "a=json.loads(sys.argv[2]); sys.exit(not (r['measured_boots']==120 and r['measured_crashes']==35 and r['first_bad']==a['first_bad'] and abs(r['probability']-a['probability'])<1e-6))" "$outm"
+"$OF" report --store "$tmp/m.db" --bisect | grep -q "measured before the bisect: the target in 35 of 120 boots"; t_last "report --bisect says what was measured before"
+outm2=$(bis --store "$tmp/m.db" --resume --json 2>/dev/null); rc=$?
+[ $rc -eq 0 ] && [ "$(py "$outm2" "print(r['measured_boots'], r['first_bad'])")" = "120 $culprit" ]; t_last "--resume without --measured uses the stored measurement"
+bis --store "$tmp/m.db" --resume --measured 1/120 >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -eq 2 ] && grep -q "with --measured 35/120, not 1/120" "$tmp/e"; t_last "--resume with another --measured: exit 2, names the stored one"
+for bad in 5/3 0/0 x 3/ /3 -1/5 3/-5 '3/5 '; do
+	bis --store "$tmp/m2.db" --measured "$bad" >/dev/null 2>"$tmp/e"; rc=$?
+	[ $rc -eq 2 ] && grep -q "\-\-measured needs CRASHES/BOOTS" "$tmp/e" && [ ! -e "$tmp/m2.db" ]; t_last "--measured '$bad': exit 2, says the form, no store"
+done
+
 # --boards 3 with the boot command: rounds of 3 runs at once, each told its board
 mkdir "$tmp/running"
 cat >"$tmp/boot3" <<EOF
@@ -191,6 +210,8 @@ fbis() { "$OF" bisect --tree "$g" --good good --bad bad --campaign "$tmp/c.yaml"
 out=$(fbis --boards 2 --store "$tmp/f2.db" --json 2>"$tmp/f2.err"); rc=$?
 [ $rc -ne 0 ] && sed 's/^/# /' "$tmp/f2.err"
 [ $rc -eq 0 ] && py "$out" "sys.exit(not (r['decided'] and r['first_bad']=='$culprit'))"; t_last "farm loop, replay board, 2 boards: it finds the commit at 0.95"
+revisits=$(q "$tmp/f2.db" "select count(*) from (select commit_idx from bisect_events where kind='plan' group by commit_idx having count(*) > 1)")
+[ "$revisits" -gt 0 ] && [ "$(q "$tmp/f2.db" "select count(*) from bisect_events where kind='built'")" -eq "$(q "$tmp/f2.db" "select count(distinct sha) from bisect_events where kind='built'")" ] && grep -q "the kernel it built before" "$tmp/f2.err"; t_last "farm loop: the bisect came back to $revisits commits and built none again (their kernels are kept)"
 ev() { q "$tmp/f2.db" "select count(*) from bisect_events where $1"; }
 bt() { q "$tmp/f2.db" "select count(*) from boots where campaign_id = (select id from campaigns where name = 'bisect-1') and $1"; }
 [ "$(ev "kind in ('pass','target','other','infra')")" -eq "$(bt 1)" ] && [ "$(bt 1)" -gt 0 ]; t_last "farm loop: every boot is one row of the boots table and one bisect event"

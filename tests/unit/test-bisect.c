@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/bisect-run.h"
 #include "core/bisect-sim.h"
 #include "core/bisect.h"
 #include "tap.h"
@@ -97,6 +98,57 @@ static void test_posterior(void)
 		ok(err < 1e-9 && fabs(sum - 1) < 1e-9, "posterior %s: matches the formula (max error %.2g)",
 		   pc->name, err);
 		bisect_free(b);
+	}
+}
+
+/*
+ * bisect_model_new: the bad end's measured boots are evidence at n, and so
+ * give the posterior over k that the default prior updated by them gives.
+ */
+static void test_measured(void)
+{
+	static const struct {
+		unsigned boots, crashes;
+		struct ev ev[3];
+		int nev;
+	} cases[] = {
+	    {0, 0, {{N, 5, 1}, {3, 10, 0}}, 2},
+	    {132, 9, {{N, 5, 1}, {3, 10, 0}}, 2},
+	    {1000, 129, {{N, 8, 1}, {4, 20, 0}, {6, 3, 1}}, 3},
+	    {10, 0, {{N, 30, 2}, {2, 5, 0}}, 2},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bisect_prior pr;
+		struct bisect *m, *b;
+		double err = 0;
+
+		bisect_prior_default(&pr);
+		pr.a += cases[i].crashes;
+		pr.b += cases[i].boots - cases[i].crashes;
+		if (bisect_model_new(N, cases[i].boots, cases[i].crashes, &m) < 0 ||
+		    bisect_new(N, &pr, &b) < 0) {
+			ok(0, "measured %u/%u: models", cases[i].crashes, cases[i].boots);
+			continue;
+		}
+		for (int e = 0; e < cases[i].nev; e++) {
+			bisect_add(m, cases[i].ev[e].commit, cases[i].ev[e].boots, cases[i].ev[e].crashes);
+			bisect_add(b, cases[i].ev[e].commit, cases[i].ev[e].boots, cases[i].ev[e].crashes);
+		}
+		for (int k = 1; k <= N; k++)
+			err = fmax(err, fabs(bisect_prob(m, k) - bisect_prob(b, k)));
+		ok(err < 1e-9 && bisect_commit(m, N)->boots == cases[i].boots + cases[i].ev[0].boots,
+		   "measured %u/%u: the posterior of a prior updated by them (max error %.2g), "
+		   "counted at the bad end",
+		   cases[i].crashes, cases[i].boots, err);
+		bisect_free(m);
+		bisect_free(b);
+	}
+	{
+		struct bisect *m = NULL;
+
+		ok(bisect_model_new(N, 3, 4, &m) == -EINVAL && !m,
+		   "measured: more crashes than boots: -EINVAL");
 	}
 }
 
@@ -263,7 +315,7 @@ static void test_binom(void)
 static void test_sim(void)
 {
 	struct bisect_sim_params p;
-	struct bisect_sim_result r1, r2, r;
+	struct bisect_sim_result r1, r2, r, less_measured;
 	int err;
 
 	bisect_sim_params_default(&p);
@@ -324,6 +376,19 @@ static void test_sim(void)
 	   "build cost 60: oopsfarm builds less (%.1f < %.1f) and costs less (%.0f < %.0f) than "
 	   "entropy-greedy",
 	   r1.mean_builds, r2.mean_builds, r1.mean_cost, r2.mean_cost);
+	/* the rate measured before: fewer boots, the same histories and accuracy bound */
+	p.seed = 1;
+	p.build_cost = 0;
+	bisect_sim_run(&p, RULE_OOPSFARM, 0, &r1);
+	p.measured = 10000;
+	bisect_sim_run(&p, RULE_OOPSFARM, 0, &r2);
+	bisect_sim_run(&p, RULE_GIT_RETRY, 10, &r);
+	ok(r2.mean_boots < r1.mean_boots && bisect_sim_meets(&r2, p.confidence),
+	   "--measured 10000: fewer boots (%.1f < %.1f), still meets %.2f (%.3f)", r2.mean_boots,
+	   r1.mean_boots, p.confidence, r2.accuracy);
+	p.measured = 0;
+	bisect_sim_run(&p, RULE_GIT_RETRY, 10, &less_measured);
+	ok(!memcmp(&r, &less_measured, sizeof(r)), "--measured is oopsfarm's alone: git-retry unchanged");
 	ok_int(bisect_rule_find("syzkaller"), RULE_SYZKALLER, "rule names");
 	ok_int(bisect_rule_find("nope"), -1, "unknown rule");
 	p.commits = 0;
@@ -333,6 +398,7 @@ static void test_sim(void)
 int main(void)
 {
 	test_posterior();
+	test_measured();
 	test_answer_and_errors();
 	test_choose();
 	test_boards();

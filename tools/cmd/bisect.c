@@ -3,6 +3,7 @@
  * oopsfarm bisect simulate: the bisect rules on synthetic histories
  * (core/bisect-sim.h), as a table or JSON lines.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -21,19 +22,22 @@
 static void sim_usage(FILE *f)
 {
 	fprintf(
-	    f,
-	    "usage: oopsfarm bisect simulate [--commits N] [--rate P] [--build-cost C] [--build-fail F]\n"
-	    "                                [--infra I] [--other O] [--confidence Q] [--trials T]\n"
-	    "                                [--seed S] [--rule NAME] [--max-n N] [--boards K] [--json]\n\n"
-	    "Runs each bisect rule (oopsfarm, git-retry, syzkaller, entropy-greedy, git-measured)\n"
-	    "on the same seeded synthetic histories and prints boots, builds, cost (boots + C x\n"
-	    "builds) and accuracy.  The fixed rules are shown at the smallest N that meets\n"
-	    "--confidence (min-n: the trials do not show their accuracy below it, the one-sided\n"
-	    "95%% upper bound is at least Q), at their customary N, and at the smallest N right on\n"
-	    "as many trials as oopsfarm's rule (equal-acc).  git-measured is git-retry with N from\n"
-	    "the rate measured at the bad end (3 crashes), its n in tenths of the boots per crash.\n"
-	    "--boards K: oopsfarm's rule boots in rounds of K as `oopsfarm bisect --boards K`\n"
-	    "does; rounds (wall time in boots) are shown.\n");
+	    f, "usage: oopsfarm bisect simulate [--commits N] [--rate P] [--build-cost C] [--build-fail F]\n"
+	       "                                [--infra I] [--other O] [--confidence Q] [--trials T]\n"
+	       "                                [--seed S] [--rule NAME[,NAME...]] [--max-n N] [--boards K]\n"
+	       "                                [--measured M] [--json]\n\n"
+	       "Runs each bisect rule (oopsfarm, git-retry, syzkaller, entropy-greedy, git-measured)\n"
+	       "on the same seeded synthetic histories and prints boots, builds, cost (boots + C x\n"
+	       "builds) and accuracy.  The fixed rules are shown at the smallest N that meets\n"
+	       "--confidence (min-n: the trials do not show their accuracy below it, the one-sided\n"
+	       "95%% upper bound is at least Q), at their customary N, and at the smallest N right on\n"
+	       "as many trials as oopsfarm's rule (equal-acc).  git-measured is git-retry with N from\n"
+	       "the rate measured at the bad end (3 crashes), its n in tenths of the boots per crash.\n"
+	       "--boards K: oopsfarm's rule boots in rounds of K as `oopsfarm bisect --boards K`\n"
+	       "does; rounds (wall time in boots) are shown.  --measured M: oopsfarm's rule starts\n"
+	       "with M boots of the bad end measured before the bisect and not counted, as\n"
+	       "`oopsfarm bisect --measured C/M` does (a large M: the rate known, as the fixed rules'\n"
+	       "tuned N knows it).\n");
 }
 
 static void print_result(const struct bisect_sim_params *p, const struct bisect_sim_result *r,
@@ -47,13 +51,13 @@ static void print_result(const struct bisect_sim_params *p, const struct bisect_
 		    "\"p90_builds\":%.0f,\"mean_cost\":%.1f,\"p90_cost\":%.0f,\"accuracy\":%.4f,"
 		    "\"accuracy_lo\":%.4f,\"accuracy_hi\":%.4f,\"meets\":%s,\"boards\":%d,\"mean_rounds\":%."
 		    "1f,"
-		    "\"p90_rounds\":%.0f}\n",
+		    "\"p90_rounds\":%.0f,\"measured\":%d}\n",
 		    bisect_rule_name(r->rule), r->n, choice, p->commits, p->rate, p->build_cost,
 		    p->build_fail, p->infra, p->other, p->confidence, (unsigned long long)p->seed, r->trials,
 		    r->mean_boots, r->p90_boots, r->mean_builds, r->p90_builds, r->mean_cost, r->p90_cost,
 		    r->accuracy, r->accuracy_lo, r->accuracy_hi,
 		    bisect_sim_meets(r, p->confidence) ? "true" : "false", p->boards > 1 ? p->boards : 1,
-		    r->mean_rounds, r->p90_rounds);
+		    r->mean_rounds, r->p90_rounds, r->rule == RULE_OOPSFARM ? p->measured : 0);
 		return;
 	}
 	printf("%-15s %5d %-9s %10.1f %8.0f %8.2f %6.0f %10.1f %8.0f %7.4f %7.4f %7.4f %-5s %8.1f %6.0f\n",
@@ -88,13 +92,15 @@ static int cmd_simulate(int argc, char **argv)
 	    {"prior-a", required_argument, NULL, 'a'},
 	    {"prior-b", required_argument, NULL, 'b'},
 	    {"boards", required_argument, NULL, 'k'},
+	    {"measured", required_argument, NULL, 'm'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct bisect_sim_params p;
 	bool json = false;
-	int only = -1, max_n = 4096, c, ret = EXIT_OK;
+	unsigned only = 0; /* the rules asked for, a bit each (0: all) */
+	int max_n = 4096, c, ret = EXIT_OK;
 	double ours = -1; /* oopsfarm's accuracy, once run */
 
 	bisect_sim_params_default(&p);
@@ -111,13 +117,21 @@ static int cmd_simulate(int argc, char **argv)
 			continue;
 		}
 		if (c == 'r') {
-			only = bisect_rule_find(optarg);
-			if (only < 0) {
-				errorf("bisect",
-				       "unknown rule '%s' (oopsfarm, git-retry, syzkaller, entropy-greedy, "
-				       "git-measured)",
-				       optarg);
-				return usage_hint("bisect simulate");
+			for (char *name = optarg, *end; name; name = end) {
+				int r;
+
+				end = strchr(name, ',');
+				if (end)
+					*end++ = 0;
+				r = bisect_rule_find(name);
+				if (r < 0) {
+					errorf("bisect",
+					       "unknown rule '%s' (oopsfarm, git-retry, syzkaller, "
+					       "entropy-greedy, git-measured)",
+					       name);
+					return usage_hint("bisect simulate");
+				}
+				only |= 1u << r;
 			}
 			continue;
 		}
@@ -166,6 +180,9 @@ static int cmd_simulate(int argc, char **argv)
 		case 'k':
 			p.boards = (int)v;
 			break;
+		case 'm':
+			p.measured = (int)v;
+			break;
 		}
 	}
 	if (optind < argc) {
@@ -174,9 +191,9 @@ static int cmd_simulate(int argc, char **argv)
 	}
 	if (!json) {
 		printf("# %d commits, rate %g, build cost %g, build failures %g, infra %g, other titles %g,"
-		       " confidence %g, %d trials, seed %llu\n",
+		       " confidence %g, %d trials, seed %llu, measured %d\n",
 		       p.commits, p.rate, p.build_cost, p.build_fail, p.infra, p.other, p.confidence,
-		       p.trials, (unsigned long long)p.seed);
+		       p.trials, (unsigned long long)p.seed, p.measured);
 		printf("%-15s %5s %-9s %10s %8s %8s %6s %10s %8s %7s %7s %7s %-5s %8s %6s\n", "rule", "n",
 		       "choice", "mean_boots", "p90", "builds", "p90", "mean_cost", "p90", "acc", "acc_lo",
 		       "acc_hi", "meets", "rounds", "p90");
@@ -185,7 +202,7 @@ static int cmd_simulate(int argc, char **argv)
 		struct bisect_sim_result res;
 		int err;
 
-		if (only >= 0 && r != only)
+		if (only && !(only & 1u << r))
 			continue;
 		if (r == RULE_OOPSFARM || r == RULE_ENTROPY_GREEDY) {
 			err = bisect_sim_run(&p, r, 0, &res);
@@ -350,7 +367,7 @@ static void usage(FILE *f)
 		"                       --store FILE [--tree DIR] [--build CMD] [--confidence Q] "
 		"[--max-boots N]\n"
 		"                       [--end-boots N] [--good-boots N | --good-vouched] [--build-cost C]\n"
-		"                       [--boards K] [--logs DIR] [--resume] [--json]\n"
+		"                       [--measured C/N] [--boards K] [--logs DIR] [--resume] [--json]\n"
 		"       oopsfarm bisect --good REV --bad REV --campaign FILE [--setup NAME] --build CMD\n"
 		"                       --store FILE [--init FILE] [--no-agent] [options above]\n"
 		"       oopsfarm bisect ... --campaign FILE --build CMD --lava URL [--token-file FILE]\n"
@@ -368,7 +385,9 @@ static void usage(FILE *f)
 		"loop on the campaign's setup (any board kind; the build command leaves the commit's kernel\n"
 		"in $OOPSFARM_OUT); with --lava URL, each step submits LAVA jobs of the commit\n"
 		"(as `oopsfarm lava submit`) and waits for them.  --boards K boots K at a time at the\n"
-		"step's commit (LAVA: K jobs at a time).  Exit: 0 an answer or the budget spent,\n"
+		"step's commit (LAVA: K jobs at a time).  --measured C/N: the bad end showed the target\n"
+		"in C of N boots before (the campaign run that found it): evidence on the rate, not\n"
+		"boots spent.  Exit: 0 an answer or the budget spent,\n"
 		"1 the bad end never showed the target (or the good end did), 2 bad input, 3 infra.\n");
 }
 
@@ -400,6 +419,7 @@ int cmd_bisect(int argc, char **argv)
 	    {"artifacts-dir", required_argument, NULL, 1003},
 	    {"template", required_argument, NULL, 1004},
 	    {"boots-per-job", required_argument, NULL, 1005},
+	    {"measured", required_argument, NULL, 1006},
 	    {"resume", no_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -526,6 +546,26 @@ int cmd_bisect(int argc, char **argv)
 			}
 			lava.boots_per_job = (int)v;
 			break;
+		case 1006: {
+			unsigned long crashes, boots = 0;
+			char *end, *slash = strchr(optarg, '/');
+
+			errno = 0;
+			crashes = strtoul(optarg, &end, 10);
+			if (slash && end == slash && isdigit((unsigned char)optarg[0]) &&
+			    isdigit((unsigned char)slash[1]))
+				boots = strtoul(slash + 1, &end, 10);
+			if (errno || *end || !boots || boots > 10000000 || crashes > boots) {
+				errorf("bisect",
+				       "--measured needs CRASHES/BOOTS of the bad end, e.g. 9/132 (at least "
+				       "one boot, at most 10^7, no more crashes than boots), not '%s'",
+				       optarg);
+				return usage_hint("bisect");
+			}
+			o.measured_crashes = (unsigned)crashes;
+			o.measured_boots = (unsigned)boots;
+			break;
+		}
 		case 'r':
 			o.resume = true;
 			break;

@@ -23,6 +23,7 @@ struct bisect_farm {
 	int64_t cid;
 	struct bisect_lava_opts lopts;
 	struct bisect_lava *lava; /* NULL: the local farm loop */
+	bool kept;		  /* boots take the kernel from its directory */
 };
 
 /* The first line of dir/name into out ("" when there is none). */
@@ -57,6 +58,13 @@ int bisect_farm_open(const struct bisect_farm_opts *o, struct bisect_farm **ret,
 		goto inval;
 	}
 	bf->sa.kind = board_kind_find(st->board);
+	{
+		char recipe[1024], e[1024];
+
+		/* a desk board boots what it has, unless it flashes what a recipe builds */
+		bf->kept = o->lava || (bf->sa.kind && strcmp(bf->sa.kind->name, "desk")) ||
+			   (board_recipe(st->board, recipe, sizeof(recipe), e, sizeof(e)) == 0 && recipe[0]);
+	}
 	if (o->lava && (!bf->sa.kind || !bf->sa.kind->recipe)) {
 		snprintf(err, errsize, "setup '%s': board '%s' has no kernel recipe for LAVA jobs", st->name,
 			 st->board);
@@ -151,6 +159,11 @@ void bisect_farm_free(struct bisect_farm *bf)
 	free(bf->cmdline);
 	free(bf->cmdline_commit);
 	free(bf);
+}
+
+bool bisect_farm_kernel_kept(const struct bisect_farm *bf)
+{
+	return bf->kept;
 }
 
 int bisect_farm_kernel(struct bisect_farm *bf, const char *name, const char *kdir, char *err, size_t errsize)

@@ -84,6 +84,16 @@ void bisect_farm_free(struct bisect_farm *bf);
  */
 int bisect_farm_kernel(struct bisect_farm *bf, const char *name, const char *kdir, char *err, size_t errsize);
 
+/*
+ * Whether the setup's boots take the commit's kernel from its directory, so
+ * that a commit built once boots again without a build when the bisect
+ * comes back to it: a kind with a recipe (qemu-smmuv3), the replay board,
+ * a desk board that flashes what a recipe builds, and LAVA.  False for a
+ * desk board that boots what it has: there the build command installs the
+ * commit, and coming back to a commit builds (installs) it again.
+ */
+bool bisect_farm_kernel_kept(const struct bisect_farm *bf);
+
 /* Called for each boot once it is stored; true stops handing out boots. */
 typedef bool (*bisect_farm_hook)(const struct store_boot *sb, const struct boot_decision *d, void *userdata);
 

@@ -37,13 +37,15 @@ struct run {
 	int boots, builds;	/* events so far (infra boots counted: they cost) */
 	double boot_s, build_s; /* their wall time: the measured build cost */
 	int checked_out;	/* the commit built in the tree now; -1 none */
+	int farm_commit;	/* the commit whose kernel the farm boots now; -1 none */
 	int *boots_at;		/* [n + 1] boots stored per commit (infra too): OOPSFARM_BOOT */
 	/* the last step planned and how far it went (resume finishes it) */
 	int plan_commit, plan_boots, plan_done;
 	bool plan_hit;
 	char log_dir[4096];
-	int K;			/* boards at once */
-	struct bisect_farm *bf; /* boots through the farm loop; NULL: the boot command */
+	int K;					   /* boards at once */
+	unsigned measured_boots, measured_crashes; /* the bad end's, before the bisect */
+	struct bisect_farm *bf;			   /* boots through the farm loop; NULL: the boot command */
 	/* the farm's batch, as its stored hook sees it */
 	int cur_commit, infra_row, hook_err, batch_evidence;
 	bool batch_hit;
@@ -228,6 +230,24 @@ out:
 	return ret;
 }
 
+int bisect_model_new(int n, unsigned measured_boots, unsigned measured_crashes, struct bisect **ret)
+{
+	struct bisect_prior pr;
+	int k;
+
+	if (measured_crashes > measured_boots)
+		return -EINVAL;
+	bisect_prior_default(&pr);
+	k = bisect_new(n, &pr, ret);
+	if (k < 0)
+		return k;
+	if (measured_boots && (k = bisect_add(*ret, n, measured_boots, measured_crashes)) < 0) {
+		bisect_free(*ret);
+		*ret = NULL;
+	}
+	return k;
+}
+
 int bisect_event_apply(struct bisect *b, enum bisect_event_kind k, int commit)
 {
 	switch (k) {
@@ -351,7 +371,17 @@ static bool over_budget(const struct run *r)
 	return r->o->max_boots > 0 && r->boots >= r->o->max_boots;
 }
 
-/* Checks out and builds commit: 1 built, 0 build failed, -errno. */
+/* where the commit's kernel goes through the farm ($OOPSFARM_OUT, bisect-farm.h) */
+static void kernel_dir(const struct run *r, int commit, char *out, size_t size)
+{
+	snprintf(out, size, "%s/kernels/%.12s", r->log_dir, r->sha[commit]);
+}
+
+/*
+ * The commit ready to boot: checked out and built, or through the farm with
+ * a kept kernel (bisect_farm_kernel_kept), the kernel it built before.
+ * 1 ready, 0 it does not build (stored as build-failed), -errno.
+ */
 static int build(struct run *r, int commit)
 {
 	char path[4200], out[4200], why[1024] = "", name[VARIANT_NAME_SIZE];
@@ -360,6 +390,22 @@ static int build(struct run *r, int commit)
 	int fd, st;
 	pid_t pid;
 
+	if (r->bf && r->o->build_cmd && bisect_commit(r->b, commit)->built &&
+	    bisect_farm_kernel_kept(r->bf)) {
+		/* built before, its kernel kept in its own directory: boot it again
+		 * without checking it out or building (the tree may hold another) */
+		if (r->farm_commit == commit)
+			return 1;
+		kernel_dir(r, commit, out, sizeof(out));
+		commit_variant(r, commit, name);
+		if (bisect_farm_kernel(r->bf, name, out, why, sizeof(why)) == 0) {
+			fprintf(stderr, "  %.12s: the kernel it built before (%s)\n", r->sha[commit], out);
+			r->farm_commit = commit;
+			return 1;
+		}
+		fprintf(stderr, "  %.12s: its kernel is gone (%s): built again\n", r->sha[commit], why);
+		why[0] = 0;
+	}
 	if (r->checked_out == commit)
 		return 1;
 	if (git(r->o->tree, NULL, "checkout", "-q", "--detach", r->sha[commit])) {
@@ -372,8 +418,7 @@ static int build(struct run *r, int commit)
 		return 1;
 	}
 	if (r->bf) {
-		/* the commit's kernel goes here (bisect-farm.h) */
-		snprintf(out, sizeof(out), "%s/kernels/%.12s", r->log_dir, r->sha[commit]);
+		kernel_dir(r, commit, out, sizeof(out));
 		if (file_mkdir_p(out) < 0) {
 			err("cannot create '%s': %s", out, strerror(errno));
 			return -errno;
@@ -401,6 +446,8 @@ static int build(struct run *r, int commit)
 	if (st)
 		return 0;
 	r->checked_out = commit;
+	if (r->bf)
+		r->farm_commit = commit;
 	return 1;
 }
 
@@ -647,8 +694,10 @@ static void print_result(const struct run *r, bool decided)
 		else
 			printf("\"first_bad\":null,");
 		printf("\"range_lo\":\"%s\",\"range_hi\":\"%s\",\"probability\":%.6f,\"boots\":%d,"
-		       "\"builds\":%d,\"commits\":%d,\"rate_mean\":%.4f,\"top\":[",
-		       r->sha[lo], r->sha[hi], mass, r->boots, r->builds, r->n, bisect_rate_mean(r->b));
+		       "\"builds\":%d,\"commits\":%d,\"rate_mean\":%.4f,\"measured_boots\":%u,"
+		       "\"measured_crashes\":%u,\"top\":[",
+		       r->sha[lo], r->sha[hi], mass, r->boots, r->builds, r->n, bisect_rate_mean(r->b),
+		       r->measured_boots, r->measured_crashes);
 		for (int i = 0; i < ntop; i++)
 			printf("%s{\"commit\":\"%s\",\"probability\":%.6f}", i ? "," : "", r->sha[top[i]],
 			       bisect_prob(r->b, top[i]));
@@ -667,6 +716,9 @@ static void print_result(const struct run *r, bool decided)
 		       r->sha[hi], mass, r->o->confidence);
 	printf("%d boots, %d builds over %d commits; crash rate after the culprit about %.3f\n", r->boots,
 	       r->builds, r->n, bisect_rate_mean(r->b));
+	if (r->measured_boots)
+		printf("(with the bad end's %u of %u boots measured before the bisect)\n",
+		       r->measured_crashes, r->measured_boots);
 	printf("top commits (all, and how they moved: oopsfarm report --store %s --bisect):\n",
 	       r->o->store_path);
 	for (int i = 0; i < ntop; i++) {
@@ -679,10 +731,21 @@ static void print_result(const struct run *r, bool decided)
 }
 
 /* The ends; BISECT_DONE to go on. */
+/* this run's boots and target crashes at the bad end (the measured ones left out) */
+static unsigned bad_boots(const struct run *r)
+{
+	return bisect_commit(r->b, r->n)->boots - r->measured_boots;
+}
+
+static unsigned bad_crashes(const struct run *r)
+{
+	return bisect_commit(r->b, r->n)->crashes - r->measured_crashes;
+}
+
 static int check_ends(struct run *r)
 {
 	const struct bisect_run_opts *o = r->o;
-	const struct bisect_commit *bad = bisect_commit(r->b, r->n), *good = bisect_commit(r->b, 0);
+	const struct bisect_commit *good = bisect_commit(r->b, 0);
 	int k;
 
 	if (good->crashes) {
@@ -703,10 +766,11 @@ static int check_ends(struct run *r)
 			return BISECT_NO_REPRO;
 		}
 	}
-	while (!bad->crashes && !over_budget(r)) {
-		if (bad->boots >= (unsigned)o->end_boots) {
+	/* this build of the bad end must show it, whatever was measured before */
+	while (!bad_crashes(r) && !over_budget(r)) {
+		if (bad_boots(r) >= (unsigned)o->end_boots) {
 			err("the bad end %.12s did not show '%s' in %u boots", r->sha[r->n], o->target,
-			    bad->boots);
+			    bad_boots(r));
 			return BISECT_NO_REPRO;
 		}
 		if ((k = build(r, r->n)) <= 0) {
@@ -714,7 +778,7 @@ static int check_ends(struct run *r)
 				err("the bad end %.12s does not build", r->sha[r->n]);
 			return k ? BISECT_INFRA : BISECT_BAD_INPUT;
 		}
-		if (boot_batch(r, r->n, o->end_boots - bad->boots) < 0)
+		if (boot_batch(r, r->n, o->end_boots - bad_boots(r)) < 0)
 			return BISECT_INFRA;
 	}
 	return BISECT_DONE;
@@ -761,12 +825,15 @@ static int adopt_orphans(struct run *r)
 
 int bisect_run(const struct bisect_run_opts *o)
 {
-	struct run r = {.o = o, .checked_out = -1, .plan_commit = -1, .K = o->boards > 1 ? o->boards : 1};
+	struct run r = {.o = o,
+			.checked_out = -1,
+			.farm_commit = -1,
+			.plan_commit = -1,
+			.K = o->boards > 1 ? o->boards : 1};
 	struct bisect_costs co = {.build = o->build_cost,
 				  .max_batch = 256,
 				  .rate_crashes = BISECT_RATE_CRASHES,
 				  .boards = o->boards > 1 ? o->boards : 1};
-	struct bisect_prior pr;
 	char other[512];
 	int ret, k;
 
@@ -795,19 +862,15 @@ int bisect_run(const struct bisect_run_opts *o)
 		ret = BISECT_INFRA;
 		goto out;
 	}
-	bisect_prior_default(&pr);
-	if (bisect_new(r.n, &pr, &r.b) < 0) {
-		ret = BISECT_INFRA;
-		goto out;
-	}
 	k = store_bisect_find(r.s, r.sha[0], r.sha[r.n], o->target, &r.id, other, sizeof(other));
 	if (k == -EEXIST) {
 		err("store '%s' holds another bisect (%s); use another --store", o->store_path, other);
 		ret = BISECT_BAD_INPUT;
 		goto out;
 	}
-	if (k < 0 || (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n,
-						    o->confidence, &r.id) < 0)) {
+	if (k < 0 ||
+	    (k == 0 && store_bisect_create(r.s, r.sha[0], r.sha[r.n], o->target, o->tree, r.n, o->confidence,
+					   o->measured_boots, o->measured_crashes, &r.id) < 0)) {
 		err("cannot read or write store '%s'", o->store_path);
 		ret = BISECT_INFRA;
 		goto out;
@@ -815,6 +878,32 @@ int bisect_run(const struct bisect_run_opts *o)
 	if (k == 1 && !o->resume) {
 		err("store '%s' already holds this bisect: --resume goes on with it", o->store_path);
 		ret = BISECT_BAD_INPUT;
+		goto out;
+	}
+	r.measured_boots = o->measured_boots;
+	r.measured_crashes = o->measured_crashes;
+	if (k == 1) {
+		/* resumed: the measurement is the stored one (`bisect` keeps one per store) */
+		struct bisect_row row;
+
+		if (store_bisect_one(r.s, &row) <= 0) {
+			err("cannot read store '%s'", o->store_path);
+			ret = BISECT_INFRA;
+			goto out;
+		}
+		r.measured_boots = row.measured_boots;
+		r.measured_crashes = row.measured_crashes;
+		store_bisect_row_clear(&row);
+		if (o->measured_boots &&
+		    (r.measured_boots != o->measured_boots || r.measured_crashes != o->measured_crashes)) {
+			err("store '%s' holds this bisect with --measured %u/%u, not %u/%u", o->store_path,
+			    r.measured_crashes, r.measured_boots, o->measured_crashes, o->measured_boots);
+			ret = BISECT_BAD_INPUT;
+			goto out;
+		}
+	}
+	if (bisect_model_new(r.n, r.measured_boots, r.measured_crashes, &r.b) < 0) {
+		ret = BISECT_INFRA;
 		goto out;
 	}
 	if (!o->boot_cmd) {
@@ -857,6 +946,11 @@ int bisect_run(const struct bisect_run_opts *o)
 		o->target, r.seq ? " (resumed)" : "");
 	if (r.seq)
 		fprintf(stderr, "  %d boots and %d builds stored before\n", r.boots, r.builds);
+	if (r.measured_boots)
+		fprintf(
+		    stderr,
+		    "  the bad end measured before: the target in %u of %u boots (evidence on the rate)\n",
+		    r.measured_crashes, r.measured_boots);
 	ret = check_ends(&r);
 	if (ret)
 		goto out;

@@ -70,6 +70,7 @@ struct trial {
 	bool *nobuild; /* [n + 1] */
 	char *built;   /* [n + 1] this rule's builds: 0 not tried, 1 built, 2 failed */
 	uint64_t rng;  /* the boots */
+	uint64_t mrng; /* the bad end's boots measured before the bisect */
 	long boots, builds, rounds;
 };
 
@@ -187,7 +188,15 @@ static int run_bayes(struct trial *t, enum bisect_rule r)
 	if (bisect_new(p->commits, &pr, &b) < 0)
 		return -ENOMEM;
 	co.boards = K;
-	/* the bad end must show the target */
+	if (r == RULE_OOPSFARM && p->measured > 0) {
+		/* the campaign run that found the crash: evidence, not cost */
+		unsigned crashes = 0;
+
+		for (int i = 0; i < p->measured; i++)
+			crashes += rng_unit(&t->mrng) < p->rate;
+		bisect_add(b, p->commits, (unsigned)p->measured, crashes);
+	}
+	/* the bad end must show the target (this build of it: measured or not) */
 	build(t, p->commits);
 	for (int i = 0; i < p->end_budget && seen < p->end_crashes && !over_budget(t);) {
 		t->rounds++;
@@ -264,7 +273,7 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 	if (p->commits < 1 || !(p->rate > 0 && p->rate <= 1) || p->trials < 1 || (unsigned)r >= NRULES ||
 	    !(p->confidence > 0 && p->confidence < 1) || p->build_fail < 0 || p->build_fail >= 1 ||
 	    p->infra < 0 || p->infra >= 1 || p->other < 0 || p->other >= 1 || p->build_cost < 0 ||
-	    p->boards < 0 ||
+	    p->boards < 0 || p->measured < 0 ||
 	    ((r == RULE_GIT_RETRY || r == RULE_SYZKALLER || r == RULE_GIT_MEASURED) && n < 1))
 		return -EINVAL;
 	res.n = r == RULE_GIT_RETRY || r == RULE_SYZKALLER || r == RULE_GIT_MEASURED ? n : 0;
@@ -288,6 +297,7 @@ int bisect_sim_run(const struct bisect_sim_params *p, enum bisect_rule r, int n,
 			t.nobuild[c] = rng_unit(&h) < p->build_fail;
 		memset(t.built, 0, p->commits + 1);
 		t.rng = rng_next(&h);
+		t.mrng = t.rng ^ 0x6a09e667f3bcc909ULL;
 		t.boots = t.builds = t.rounds = 0;
 		right =
 		    r == RULE_OOPSFARM || r == RULE_ENTROPY_GREEDY ? run_bayes(&t, r) : run_fixed(&t, r, n);

@@ -31,6 +31,12 @@
  * All start by checking the bad end with their own test (the Bayesian ones:
  * boot it until the target shows end_crashes times, up to end_budget boots)
  * and trust the good end (vouched).
+ * measured > 0 gives oopsfarm's rule that many boots of the bad end measured
+ * before the bisect, not counted in its cost, as `oopsfarm bisect --measured
+ * CRASHES/BOOTS` takes the campaign run that found the crash: evidence at
+ * the bad end (their crashes from a stream of their own, so the boot stream
+ * stays the same).  With many of them the rule knows the rate about as well
+ * as the fixed rules' N, tuned on these trials, does.
  * An answer is a range (lo, hi] whose inner commits do not build; it is
  * right when the culprit is in it.  No answer (the bad end did not show the
  * crash) is wrong.
@@ -73,6 +79,7 @@ struct bisect_sim_params {
 	double prior_a, prior_b; /* the Bayesian rules' Beta prior on the rate */
 	int boards;		 /* the Bayesian rules boot in rounds of this many, as
 				  * `oopsfarm bisect --boards K` does (0 or 1: one) */
+	int measured;		 /* oopsfarm's rule: bad-end boots measured beforehand (0: none) */
 };
 
 /* 1,000 commits, rate 0.129, confidence 0.95, 1000 trials, seed 1, no builds cost,

@@ -171,6 +171,13 @@ static void print(struct out *o, const struct bisect_row *row, const struct repl
 	out_u64(o, "builds", ", %llu builds", r->builds);
 	out_u64(o, "build_failures", " (%llu failed)", r->failed);
 	out_double(o, "rate_mean", "; crash rate after the culprit about %.3f\n", bisect_rate_mean(r->b));
+	out_u64(o, "measured_boots", NULL, row->measured_boots);
+	out_u64(o, "measured_crashes", NULL, row->measured_crashes);
+	if (row->measured_boots)
+		out_text(o,
+			 "the bad end measured before the bisect: the target in %u of %u boots (in the bad "
+			 "end's row below)\n",
+			 row->measured_crashes, row->measured_boots);
 
 	out_text(o, "\nthe posterior now (commits above 0.001 or booted):\n  %-20s %8s %6s %7s\n", "commit",
 		 "prob", "boots", "target");
@@ -358,7 +365,6 @@ int report_bisect(const struct report_opts *o)
 {
 	struct bisect_row row = {0};
 	struct replay r = {0};
-	struct bisect_prior pr;
 	struct store *s;
 	struct out out;
 	int k, ret = EXIT_INFRA;
@@ -379,9 +385,8 @@ int report_bisect(const struct report_opts *o)
 		return k ? EXIT_INFRA : EXIT_USAGE;
 	}
 	r.n = row.ncommits;
-	bisect_prior_default(&pr);
 	r.sha = calloc(r.n + 1, sizeof(*r.sha));
-	if (!r.sha || bisect_new(r.n, &pr, &r.b) < 0) {
+	if (!r.sha || bisect_model_new(r.n, row.measured_boots, row.measured_crashes, &r.b) < 0) {
 		errorf("report", "out of memory");
 		goto out;
 	}

@@ -48,6 +48,10 @@ const char store_schema_v5[] =
     "ALTER TABLE bisect_events ADD COLUMN boot_uid TEXT;"
     "ALTER TABLE bisects ADD COLUMN confidence REAL;";
 
+/* v6: the bad end's boots measured before the bisect (--measured C/N) */
+const char store_schema_v6[] = "ALTER TABLE bisects ADD COLUMN measured_boots INTEGER;"
+			       "ALTER TABLE bisects ADD COLUMN measured_crashes INTEGER;";
+
 int store_bisect_find(struct store *s, const char *good, const char *bad, const char *target, int64_t *ret_id,
 		      char *ret_other, size_t othersize)
 {
@@ -90,7 +94,8 @@ int store_bisect_one(struct store *s, struct bisect_row *ret)
 
 	if (sqlite3_prepare_v2(
 		store_db(s),
-		"SELECT id, good, bad, target, tree, ncommits, confidence FROM bisects ORDER BY id LIMIT 1",
+		"SELECT id, good, bad, target, tree, ncommits, confidence, measured_boots, measured_crashes"
+		" FROM bisects ORDER BY id LIMIT 1",
 		-1, &st, NULL) != SQLITE_OK)
 		return store_fail(s);
 	r = sqlite3_step(st);
@@ -105,6 +110,9 @@ int store_bisect_one(struct store *s, struct bisect_row *ret)
 		    /* a bisect from before v5: the default */
 		    .confidence =
 			sqlite3_column_type(st, 6) == SQLITE_NULL ? 0.95 : sqlite3_column_double(st, 6),
+		    /* NULL before v6: none */
+		    .measured_boots = (unsigned)sqlite3_column_int(st, 7),
+		    .measured_crashes = (unsigned)sqlite3_column_int(st, 8),
 		};
 
 		sqlite3_finalize(st);
@@ -131,7 +139,8 @@ void store_bisect_row_clear(struct bisect_row *r)
 }
 
 int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target,
-			const char *tree, int ncommits, double confidence, int64_t *ret_id)
+			const char *tree, int ncommits, double confidence, unsigned measured_boots,
+			unsigned measured_crashes, int64_t *ret_id)
 {
 	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st;
@@ -139,7 +148,8 @@ int store_bisect_create(struct store *s, const char *good, const char *bad, cons
 
 	if (sqlite3_prepare_v2(
 		db,
-		"INSERT INTO bisects (good, bad, target, tree, ncommits, confidence) VALUES (?,?,?,?,?,?)",
+		"INSERT INTO bisects (good, bad, target, tree, ncommits, confidence, measured_boots,"
+		" measured_crashes) VALUES (?,?,?,?,?,?,?,?)",
 		-1, &st, NULL) != SQLITE_OK)
 		return store_fail(s);
 	sqlite3_bind_text(st, 1, good, -1, SQLITE_STATIC);
@@ -148,6 +158,8 @@ int store_bisect_create(struct store *s, const char *good, const char *bad, cons
 	sqlite3_bind_text(st, 4, tree, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, ncommits);
 	sqlite3_bind_double(st, 6, confidence);
+	sqlite3_bind_int64(st, 7, measured_boots);
+	sqlite3_bind_int64(st, 8, measured_crashes);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)

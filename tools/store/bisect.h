@@ -4,8 +4,8 @@
  * bisect (its ends, target and tree) and one row per build or boot, in the
  * order they finished, so that `oopsfarm bisect --resume` replays exactly
  * what was seen and an audit can follow every step.  The tables
- * (bisects, bisect_events; doc/store.md) are schema version 5: store_open()
- * migrates older files to it (store_schema_v5).
+ * (bisects, bisect_events; doc/store.md) are schema version 5, with v6's
+ * measured columns: store_open() migrates older files (store_schema_v5, _v6).
  * Each event is one INSERT (its own transaction): a run killed with -9
  * loses at most the build or boot in flight, never counts one twice.
  */
@@ -41,8 +41,9 @@ struct bisect_event {
 	const char *boot_uid; /* a boot through the farm loop: its boots row; else NULL */
 };
 
-/* the schema's step to version 5, run by store_open() (store.c) */
+/* the schema's steps to versions 5 and 6, run by store_open() (store.c) */
 extern const char store_schema_v5[];
+extern const char store_schema_v6[];
 
 /*
  * The bisect of good..bad for target in the store: 1 when stored (its id
@@ -58,7 +59,9 @@ struct bisect_row {
 	int64_t id;
 	char *good, *bad, *target, *tree;
 	int ncommits;
-	double confidence; /* asked for (0.95 for a bisect stored before v5) */
+	double confidence;			   /* asked for (0.95 for a bisect stored before v5) */
+	unsigned measured_boots, measured_crashes; /* the bad end measured beforehand
+						    * (--measured; 0/0 for none, and before v6) */
 };
 
 /* The store's bisect (the first; `oopsfarm bisect` keeps one per store) into
@@ -66,9 +69,12 @@ struct bisect_row {
 int store_bisect_one(struct store *s, struct bisect_row *ret);
 void store_bisect_row_clear(struct bisect_row *r);
 
-/* Creates the bisect row; 0 or -EIO. */
+/* Creates the bisect row; 0 or -EIO.  measured_boots/_crashes: the bad
+ * end's boots measured before the bisect and how many showed the target
+ * (0, 0: none). */
 int store_bisect_create(struct store *s, const char *good, const char *bad, const char *target,
-			const char *tree, int ncommits, double confidence, int64_t *ret_id);
+			const char *tree, int ncommits, double confidence, unsigned measured_boots,
+			unsigned measured_crashes, int64_t *ret_id);
 
 /* Appends one event; 0, or -EIO (also when seq is taken: nothing twice). */
 int store_bisect_event_add(struct store *s, int64_t bisect_id, const struct bisect_event *e);

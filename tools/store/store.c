@@ -144,8 +144,8 @@ int store_open(const char *path, struct store **ret)
 	}
 	/* migrations: one step per version, each in its own transaction */
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
-		static const char *const steps[] = {schema_v1, schema_v2, schema_v3, store_schema_v4,
-						    store_schema_v5};
+		static const char *const steps[] = {schema_v1,	     schema_v2,	      schema_v3,
+						    store_schema_v4, store_schema_v5, store_schema_v6};
 		char bump[64];
 
 		int now = -1;
