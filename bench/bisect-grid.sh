@@ -10,7 +10,7 @@
 # grid runs in about an hour on one core; JOBS=2 runs two rows at once.
 # MEASURED=M (with RULES, default oopsfarm,git-retry,syzkaller) runs the grid
 # again with oopsfarm's rule given M boots of the bad end measured
-# beforehand (simulate --measured): bench/bisect-results-measured.*.
+# beforehand (simulate --measured): bench/bisect-results-measured-M.*.
 set -eu
 cd "$(dirname "$0")/.."
 B=${B:-build/host}
@@ -20,7 +20,7 @@ JOBS=${JOBS:-1}
 MEASURED=${MEASURED:-0}
 if [ "$MEASURED" -gt 0 ]; then
 	RULES=${RULES:-oopsfarm,git-retry,syzkaller}
-	OUT=${OUT:-bench/bisect-results-measured}
+	OUT=${OUT:-bench/bisect-results-measured-$MEASURED}
 	tmp=${ROWS:-build/bench/bisect-rows-measured-$MEASURED}
 else
 	RULES=${RULES:-oopsfarm,git-retry,syzkaller,entropy-greedy,git-measured}

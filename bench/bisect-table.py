@@ -17,7 +17,7 @@ print("# oopsfarm bisect simulate --json, build failures 5%, confidence 0.95, se
 measured = max((r.get("measured", 0) for rs in rows.values() for r in rs), default=0)
 if measured:
     print("# oopsfarm's rule given %d boots of the bad end measured before the bisect (--measured), not" % measured)
-    print("# counted in its cost: the rate known about as well as the fixed rules' N, tuned on these trials, knows it")
+    print("# counted in its cost (the fixed rules' N is tuned on these very trials, knowing the rate)")
 print("# meets: the one-sided 95% binomial bound does not put the accuracy below 0.95 (acc_hi >= 0.95);")
 print("# lo>=Q: the lower bound is at least 0.95.  cheaper: oopsfarm's mean cost < the rule's at min-n;")
 print("# at equal accuracy: < the rule's at the smallest N right on as many trials as oopsfarm (equal-acc)")
