@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/bisect-run.h"
 #include "core/bisect-sim.h"
 #include "core/bisect.h"
 #include "tap.h"
@@ -102,7 +101,7 @@ static void test_posterior(void)
 }
 
 /*
- * bisect_model_new: the bad end's measured boots are evidence at n, and so
+ * bisect_new_measured: the bad end's measured boots are evidence at n, and so
  * give the posterior over k that the default prior updated by them gives.
  */
 static void test_measured(void)
@@ -126,7 +125,7 @@ static void test_measured(void)
 		bisect_prior_default(&pr);
 		pr.a += cases[i].crashes;
 		pr.b += cases[i].boots - cases[i].crashes;
-		if (bisect_model_new(N, cases[i].boots, cases[i].crashes, &m) < 0 ||
+		if (bisect_new_measured(N, NULL, cases[i].boots, cases[i].crashes, &m) < 0 ||
 		    bisect_new(N, &pr, &b) < 0) {
 			ok(0, "measured %u/%u: models", cases[i].crashes, cases[i].boots);
 			continue;
@@ -147,7 +146,7 @@ static void test_measured(void)
 	{
 		struct bisect *m = NULL;
 
-		ok(bisect_model_new(N, 3, 4, &m) == -EINVAL && !m,
+		ok(bisect_new_measured(N, NULL, 3, 4, &m) == -EINVAL && !m,
 		   "measured: more crashes than boots: -EINVAL");
 	}
 }

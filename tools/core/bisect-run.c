@@ -230,24 +230,6 @@ out:
 	return ret;
 }
 
-int bisect_model_new(int n, unsigned measured_boots, unsigned measured_crashes, struct bisect **ret)
-{
-	struct bisect_prior pr;
-	int k;
-
-	if (measured_crashes > measured_boots)
-		return -EINVAL;
-	bisect_prior_default(&pr);
-	k = bisect_new(n, &pr, ret);
-	if (k < 0)
-		return k;
-	if (measured_boots && (k = bisect_add(*ret, n, measured_boots, measured_crashes)) < 0) {
-		bisect_free(*ret);
-		*ret = NULL;
-	}
-	return k;
-}
-
 int bisect_event_apply(struct bisect *b, enum bisect_event_kind k, int commit)
 {
 	switch (k) {
@@ -390,8 +372,7 @@ static int build(struct run *r, int commit)
 	int fd, st;
 	pid_t pid;
 
-	if (r->bf && r->o->build_cmd && bisect_commit(r->b, commit)->built &&
-	    bisect_farm_kernel_kept(r->bf)) {
+	if (r->bf && bisect_commit(r->b, commit)->built && bisect_farm_kernel_kept(r->bf)) {
 		/* built before, its kernel kept in its own directory: boot it again
 		 * without checking it out or building (the tree may hold another) */
 		if (r->farm_commit == commit)
@@ -730,7 +711,6 @@ static void print_result(const struct run *r, bool decided)
 	}
 }
 
-/* The ends; BISECT_DONE to go on. */
 /* this run's boots and target crashes at the bad end (the measured ones left out) */
 static unsigned bad_boots(const struct run *r)
 {
@@ -742,6 +722,7 @@ static unsigned bad_crashes(const struct run *r)
 	return bisect_commit(r->b, r->n)->crashes - r->measured_crashes;
 }
 
+/* The ends; BISECT_DONE to go on. */
 static int check_ends(struct run *r)
 {
 	const struct bisect_run_opts *o = r->o;
@@ -902,7 +883,7 @@ int bisect_run(const struct bisect_run_opts *o)
 			goto out;
 		}
 	}
-	if (bisect_model_new(r.n, r.measured_boots, r.measured_crashes, &r.b) < 0) {
+	if (bisect_new_measured(r.n, NULL, r.measured_boots, r.measured_crashes, &r.b) < 0) {
 		ret = BISECT_INFRA;
 		goto out;
 	}

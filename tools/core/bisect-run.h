@@ -66,7 +66,7 @@ struct bisect_run_opts {
 	int good_boots;	     /* boots of the good end (0: vouched) */
 	/* the bad end measured before the bisect (--measured C/N: e.g. the
 	 * campaign run that found the crash): N boots, C of them the target.
-	 * Evidence at the bad end, not boots spent; 0/0: none.  Stored with the
+	 * Evidence at the bad end (bisect_new_measured), not boots spent; 0/0: none.  Stored with the
 	 * bisect; --resume uses the stored ones (other ones: bad input). */
 	unsigned measured_boots, measured_crashes;
 	bool resume;
@@ -84,17 +84,6 @@ enum {
 	    2,		  /* ends swapped or unrelated, a store of another bisect, ends that do not build */
 	BISECT_INFRA = 3, /* git, the store or the boot command failed */
 };
-
-/*
- * The model a bisect starts from, for the driver and for `oopsfarm report`:
- * n commits, the default prior (bisect_prior_default), and the bad end's
- * measured boots (measured_boots, of which measured_crashes showed the
- * target) as evidence at commit n.  Since every culprit k <= n, boots at n
- * weigh on p alone: they are the rate measured before, and the posterior
- * over k is what the same Beta prior updated by them would give.  0,
- * -EINVAL (crashes > boots, n < 1) or -ENOMEM; free with bisect_free().
- */
-int bisect_model_new(int n, unsigned measured_boots, unsigned measured_crashes, struct bisect **ret);
 
 /*
  * The one rule from a stored event to the model, for the driver (live and

@@ -176,6 +176,7 @@ static int run_bayes(struct trial *t, enum bisect_rule r)
 	    .build = p->build_cost, .max_batch = 256, .rate_crashes = BISECT_RATE_CRASHES};
 	struct bisect *b;
 	int lo, hi, seen = 0, ret, K = r == RULE_OOPSFARM && p->boards > 1 ? p->boards : 1;
+	unsigned measured = r == RULE_OOPSFARM ? (unsigned)p->measured : 0, crashes = 0;
 
 	if (r == RULE_ENTROPY_GREEDY) {
 		co.max_batch = 1;
@@ -185,17 +186,12 @@ static int run_bayes(struct trial *t, enum bisect_rule r)
 	bisect_prior_default(&pr);
 	pr.a = p->prior_a;
 	pr.b = p->prior_b;
-	if (bisect_new(p->commits, &pr, &b) < 0)
+	/* oopsfarm's: the campaign run that found the crash, evidence, not cost */
+	for (unsigned i = 0; i < measured; i++)
+		crashes += rng_unit(&t->mrng) < p->rate;
+	if (bisect_new_measured(p->commits, &pr, measured, crashes, &b) < 0)
 		return -ENOMEM;
 	co.boards = K;
-	if (r == RULE_OOPSFARM && p->measured > 0) {
-		/* the campaign run that found the crash: evidence, not cost */
-		unsigned crashes = 0;
-
-		for (int i = 0; i < p->measured; i++)
-			crashes += rng_unit(&t->mrng) < p->rate;
-		bisect_add(b, p->commits, (unsigned)p->measured, crashes);
-	}
 	/* the bad end must show the target (this build of it: measured or not) */
 	build(t, p->commits);
 	for (int i = 0; i < p->end_budget && seen < p->end_crashes && !over_budget(t);) {

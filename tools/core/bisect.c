@@ -162,6 +162,28 @@ int bisect_new(int n, const struct bisect_prior *pr, struct bisect **ret)
 	return 0;
 }
 
+int bisect_new_measured(int n, const struct bisect_prior *pr, unsigned measured_boots,
+			unsigned measured_crashes, struct bisect **ret)
+{
+	struct bisect_prior def;
+	int k;
+
+	if (measured_crashes > measured_boots)
+		return -EINVAL;
+	if (!pr) {
+		bisect_prior_default(&def);
+		pr = &def;
+	}
+	k = bisect_new(n, pr, ret);
+	if (k < 0)
+		return k;
+	if (measured_boots && (k = bisect_add(*ret, n, measured_boots, measured_crashes)) < 0) {
+		bisect_free(*ret);
+		*ret = NULL;
+	}
+	return k;
+}
+
 void bisect_free(struct bisect *b)
 {
 	if (!b)

@@ -67,6 +67,19 @@ void bisect_prior_default(struct bisect_prior *pr);
  */
 int bisect_new(int n, const struct bisect_prior *pr, struct bisect **ret);
 void bisect_free(struct bisect *b);
+
+/*
+ * A bisect that starts with the bad end's boots measured before it (e.g. the
+ * campaign run that found the crash: measured_boots, of which
+ * measured_crashes showed the target) as evidence at commit n; pr NULL: the
+ * default prior.  Since every culprit k <= n, boots at n weigh on p alone:
+ * the posterior over k is the one the Beta prior updated by them,
+ * Beta(a + crashes, b + boots - crashes), gives.  The one way the driver,
+ * `oopsfarm report` and the simulator start.  0, -EINVAL (crashes > boots,
+ * or as bisect_new) or -ENOMEM.
+ */
+int bisect_new_measured(int n, const struct bisect_prior *pr, unsigned measured_boots,
+			unsigned measured_crashes, struct bisect **ret);
 int bisect_ncommits(const struct bisect *b);
 
 /*

@@ -386,7 +386,7 @@ int report_bisect(const struct report_opts *o)
 	}
 	r.n = row.ncommits;
 	r.sha = calloc(r.n + 1, sizeof(*r.sha));
-	if (!r.sha || bisect_model_new(r.n, row.measured_boots, row.measured_crashes, &r.b) < 0) {
+	if (!r.sha || bisect_new_measured(r.n, NULL, row.measured_boots, row.measured_crashes, &r.b) < 0) {
 		errorf("report", "out of memory");
 		goto out;
 	}
